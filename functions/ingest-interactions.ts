@@ -1,0 +1,40 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ingestInteractions } from '../lib/ingestion/ingest-interactions';
+import { parseIngestRequest } from '../lib/ingestion/parse-ingest-request';
+import { httpHandler } from '../lib/http/handler';
+import { problems } from '../lib/http/problem';
+import { header, json, rawBody } from '../lib/http/request';
+import { hasValidSignature } from '../lib/http/signature';
+import { metrics } from '../lib/observability';
+import { messageQueue, swayStore } from '../lib/runtime/dependencies';
+import { webhookSecret } from '../lib/runtime/secrets';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const handler = httpHandler(async (event) => {
+  const body = rawBody(event);
+  if (body.length > MAX_BODY_BYTES) throw problems.payloadTooLarge('The body is larger than 1 MiB.');
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw problems.unsupportedMediaType('Send the interactions as application/json.');
+  }
+  const secret = await webhookSecret('generic');
+  if (!secret) throw problems.notConfigured('The generic ingestion secret is not configured.');
+  if (!hasValidSignature(secret, body, header(event, 'x-sway-signature'), { prefix: 'sha256=', encoding: 'hex' })) {
+    throw problems.unauthorized('x-sway-signature is missing or does not match the body.');
+  }
+
+  const parsed = parseIngestRequest(body);
+  if (!parsed.ok) {
+    throw parsed.problem === 'not-json' ? problems.badRequest(parsed.detail) : problems.unprocessable(parsed.detail, parsed.errors);
+  }
+  const store = swayStore();
+  const result = await ingestInteractions(
+    parsed.interactions,
+    { queue: messageQueue(), appliedInteractions: (refs) => store.appliedInteractions(refs) },
+    new Date(),
+  );
+  metrics.addMetric('InteractionsAccepted', MetricUnit.Count, result.accepted);
+  metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, result.duplicates);
+  return json(202, result);
+});

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+
+/** The context Lambda would pass, for invoking a handler module in-process. */
+export const lambdaContext = (functionName: string, timeoutMs: number): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+export type LambdaHandler<TEvent = unknown, TResult = unknown> = (event: TEvent, context: Context) => Promise<TResult>;
+
+/** Loads `functions/<name>.ts` and returns its `handler`, as Lambda would. */
+export const loadHandler = async <TEvent, TResult>(functionName: string): Promise<LambdaHandler<TEvent, TResult>> => {
+  const module = (await import(`../../functions/${functionName}`)) as { handler?: LambdaHandler<TEvent, TResult> };
+  if (typeof module.handler !== 'function') throw new Error(`functions/${functionName}.ts exports no handler`);
+  return module.handler;
+};

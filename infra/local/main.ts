@@ -1,0 +1,149 @@
+/**
+ * `npm start`: the whole service on one machine — DynamoDB Local, the HTTP routes, the queue
+ * consumers and the recompute schedule — running the same handler modules as Lambda.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { env, secretEnvVars } from '../../lib/config';
+import { LocalQueue } from '../../lib/queue/local-queue';
+import { createDocumentClient } from '../../lib/store/dynamodb-client';
+import { tables } from '../../lib/store/tables';
+import { queues, recomputeSchedule } from '../../lib/workers';
+import { createTables } from './create-tables';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { startGateway } from './gateway';
+import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
+import { startScheduler, type Scheduler } from './scheduler';
+
+const USAGE = `usage: npm start [-- --in-memory]
+
+  --in-memory   keep DynamoDB Local's data in memory instead of under SWAY_DATA_DIR (.sway/)
+
+environment: PORT, SWAY_DYNAMODB_ENDPOINT, SWAY_DYNAMODB_PORT, SWAY_DATA_DIR,
+SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_SECRET_* (see README)`;
+
+const numberFromEnv = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    console.error(`${name} must be a whole number, not "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+};
+
+/** Secrets the operator did not set are generated once and kept beside the data, so restarts keep them. */
+const localSecrets = (dataDir: string, inMemory: boolean): { adminToken: string; genericSecret: string } => {
+  const file = join(dataDir, 'local-secrets.json');
+  let saved: { adminToken?: string; genericSecret?: string } = {};
+  if (!inMemory && existsSync(file)) saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
+  const secrets = {
+    adminToken: process.env[env.adminToken] || saved.adminToken || randomBytes(24).toString('base64url'),
+    genericSecret: process.env[secretEnvVars.generic] || saved.genericSecret || randomBytes(32).toString('hex'),
+  };
+  if (!inMemory) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+};
+
+const main = async (): Promise<void> => {
+  // Lambda runs Node 22; the SDK's notice about Node 20 only clutters a developer's terminal.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let options: { 'in-memory'?: boolean; help?: boolean };
+  try {
+    options = parseArgs({ options: { 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const inMemory = options['in-memory'] === true;
+  const port = numberFromEnv('PORT', 3000);
+  const dynamoDbPort = numberFromEnv('SWAY_DYNAMODB_PORT', 8000);
+  const recomputeIntervalSeconds = numberFromEnv('SWAY_RECOMPUTE_INTERVAL_S', recomputeSchedule.localDefaultIntervalSeconds);
+  const dataDir = resolve(process.env.SWAY_DATA_DIR || '.sway');
+  mkdirSync(dataDir, { recursive: true });
+  const { adminToken, genericSecret } = localSecrets(dataDir, inMemory);
+
+  let dynamoDbLocal: DynamoDbLocal | undefined;
+  const stoppers: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) process.exit(code);
+    stopping = true;
+    for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
+    await dynamoDbLocal?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  let endpoint = process.env[env.dynamodbEndpoint];
+  if (!endpoint) {
+    dynamoDbLocal = await startDynamoDbLocal({ port: dynamoDbPort, dataDir, inMemory });
+    endpoint = dynamoDbLocal.endpoint;
+  }
+
+  // The handlers read their configuration from the environment, as they do in Lambda.
+  Object.assign(process.env, {
+    [env.dynamodbEndpoint]: endpoint,
+    [env.tableName]: tables.main.localName,
+    [env.localQueueTable]: tables.localQueue.localName,
+    [env.adminToken]: adminToken,
+    [secretEnvVars.generic]: genericSecret,
+    AWS_REGION: process.env.AWS_REGION ?? 'local',
+    POWERTOOLS_SERVICE_NAME: 'sway',
+    POWERTOOLS_METRICS_NAMESPACE: 'Sway',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createTables(client, Object.values(tables));
+  client.destroy();
+
+  const { useMessageQueue } = await import('../../lib/runtime/dependencies');
+  const localQueue = new LocalQueue(createDocumentClient(), tables.localQueue.localName);
+  useMessageQueue(localQueue);
+
+  const consumers: QueueConsumer[] = [];
+  for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(localQueue, definition));
+  stoppers.push(async () => Promise.all(consumers.map((consumer) => consumer.stop())));
+
+  let scheduler: Scheduler | undefined;
+  if (recomputeIntervalSeconds > 0) {
+    scheduler = await startScheduler(recomputeIntervalSeconds);
+    stoppers.push(() => scheduler?.stop() ?? Promise.resolve());
+  }
+
+  const apiKeys = (process.env[env.apiKeys] ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  const server = await startGateway(port, { adminToken, apiKeys });
+  stoppers.push(
+    () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  );
+
+  console.log(`Sway is running at http://localhost:${port}
+
+  admin token (SWAY_ADMIN_TOKEN):      ${adminToken}
+  generic secret (SWAY_SECRET_GENERIC): ${genericSecret}
+  DynamoDB:                            ${endpoint}${dynamoDbLocal ? (inMemory ? ' (DynamoDB Local, in memory)' : ` (DynamoDB Local, data in ${dataDir})`) : ''}
+  recompute:                           ${recomputeIntervalSeconds > 0 ? `every ${recomputeIntervalSeconds} s` : 'on demand only'}
+
+Ctrl-C stops everything.`);
+};
+
+main().catch((error: unknown) => {
+  console.error(`Sway could not start: ${(error as Error).message}`);
+  process.exit(1);
+});

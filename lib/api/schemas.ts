@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { NetworkSchema, TopicSchema } from '../interactions/schema';
+
+export const DEFAULT_PAGE_LIMIT = 20;
+export const MAX_PAGE_LIMIT = 100;
+
+export const Score = z.number().min(1).max(100).describe('1 to 100, one decimal');
+
+export const PageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().min(1).max(512).optional().describe('Opaque cursor from a previous page'),
+});
+
+export const LeaderboardQuerySchema = PageQuerySchema.extend({
+  network: NetworkSchema.optional(),
+});
+export type LeaderboardQuery = z.infer<typeof LeaderboardQuerySchema>;
+
+export const AccountPathSchema = z.strictObject({
+  network: NetworkSchema,
+  idOrHandle: z.string().min(1).max(256),
+});
+
+export const TopicPathSchema = z.strictObject({ topic: TopicSchema });
+export const RunPathSchema = z.strictObject({ runId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a run id') });
+
+export const TopicScoreSchema = z.object({ topic: TopicSchema, score: Score, rank: z.number().int().positive() });
+
+export const AccountSchema = z
+  .object({
+    network: z.string(),
+    id: z.string(),
+    handle: z.string().nullable(),
+    score: Score,
+    topics: z.array(TopicScoreSchema),
+    computedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Account' });
+export type Account = z.infer<typeof AccountSchema>;
+
+export const LeaderboardEntrySchema = z.object({
+  rank: z.number().int().positive(),
+  network: z.string(),
+  id: z.string(),
+  handle: z.string().nullable(),
+  score: Score,
+});
+export type LeaderboardEntry = z.infer<typeof LeaderboardEntrySchema>;
+
+export const LeaderboardSchema = z
+  .object({
+    items: z.array(LeaderboardEntrySchema),
+    nextCursor: z.string().nullable(),
+    computedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Leaderboard' });
+export type Leaderboard = z.infer<typeof LeaderboardSchema>;
+
+export const TopicSummarySchema = z.object({ topic: TopicSchema, accounts: z.number().int().nonnegative() });
+export type TopicSummary = z.infer<typeof TopicSummarySchema>;
+
+export const TopicListSchema = z
+  .object({ items: z.array(TopicSummarySchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'TopicList' });
+
+export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export const RunSchema = z
+  .object({
+    runId: z.string(),
+    status: z.enum(RUN_STATUSES),
+    trigger: z.enum(['api', 'schedule']),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    topics: z.number().int().nonnegative(),
+    accounts: z.number().int().nonnegative(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'Run' });
+export type Run = z.infer<typeof RunSchema>;
+
+export const StartedRunSchema = z.object({ runId: z.string() }).meta({ id: 'StartedRun' });
+
+export const StatsSchema = z
+  .object({
+    interactions: z.number().int().nonnegative(),
+    pending: z.number().int().nonnegative(),
+    deadLetters: z.number().int().nonnegative(),
+    accounts: z.number().int().nonnegative(),
+    topics: z.number().int().nonnegative(),
+    lastRun: RunSchema.nullable(),
+  })
+  .meta({ id: 'Stats' });
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.record(z.string(), z.unknown())).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+export type Problem = z.infer<typeof ProblemSchema>;

@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logger, metrics, tracer } from '../observability';
+import { conditionalGet, problemResponses } from './middleware';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The middleware every HTTP function shares; `cacheable` adds ETag and Cache-Control for lookups. */
+export const httpHandler = (handler: HttpHandler, { cacheable = false } = {}) => {
+  const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+  if (cacheable) wrapped.use(conditionalGet());
+  // Registered last so its onError runs first and every other middleware sees a response.
+  return wrapped.use(problemResponses());
+};

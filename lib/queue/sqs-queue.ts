@@ -1,0 +1,41 @@
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { queueUrlEnvVar, requireEnv } from '../config';
+import type { QueueName } from '../workers';
+import type { MessageQueue, QueueDepth } from './message-queue';
+
+const SQS_BATCH_ENTRIES = 10;
+
+export class SqsQueue implements MessageQueue {
+  constructor(private readonly sqs: SQSClient = new SQSClient({})) {}
+
+  async send(queue: QueueName, bodies: string[]): Promise<void> {
+    const queueUrl = requireEnv(queueUrlEnvVar(queue));
+    for (let start = 0; start < bodies.length; start += SQS_BATCH_ENTRIES) {
+      let entries = bodies.slice(start, start + SQS_BATCH_ENTRIES).map((body, i) => ({ Id: String(i), MessageBody: body }));
+      for (let attempt = 0; entries.length > 0; attempt++) {
+        const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+        const failedIds = new Set((result.Failed ?? []).map((failure) => failure.Id));
+        if (failedIds.size === 0) break;
+        if (attempt >= 4) throw new Error(`SQS refused ${failedIds.size} messages`);
+        entries = entries.filter((entry) => failedIds.has(entry.Id));
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  async depth(queue: QueueName): Promise<QueueDepth> {
+    const count = async (url: string, names: ('ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible' | 'ApproximateNumberOfMessagesDelayed')[]) => {
+      const { Attributes = {} } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
+      return names.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0);
+    };
+    const [pending, deadLetters] = await Promise.all([
+      count(requireEnv(queueUrlEnvVar(queue)), [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ]),
+      count(requireEnv(queueUrlEnvVar(queue, true)), ['ApproximateNumberOfMessages']),
+    ]);
+    return { pending, deadLetters };
+  }
+}

@@ -1,0 +1,150 @@
+import type { Run } from '../api/schemas';
+import { parseAccountKey } from '../interactions/schema';
+import { MAX_BOARD_ENTRIES, type BoardPointer } from '../leaderboards/board';
+import { scoreTopic, type ScoredAccount } from '../scoring/first-score';
+import type { EngagementAggregate, PostAggregate } from '../scoring/engagement';
+import type { BoardEntryInput, StoredAccountScore } from '../store/sway-store';
+import { OVERALL_TOPIC, boards } from '../store/keys';
+
+export interface RecomputePorts {
+  registeredTopics(): Promise<string[]>;
+  engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: Map<string, string> }>;
+  postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: Map<string, string> }>;
+  writeBoardEntries(board: string, version: string, entries: BoardEntryInput[]): Promise<void>;
+  flipBoard(board: string, pointer: BoardPointer): Promise<string | null>;
+  deleteBoardVersion(board: string, version: string): Promise<void>;
+  writeAccountScores(accounts: StoredAccountScore[], runId: string): Promise<void>;
+  putRun(run: Run): Promise<void>;
+  finishRun(run: Run): Promise<void>;
+  acquireRunLock(runId: string, leaseMs: number): Promise<boolean>;
+  releaseRunLock(runId: string): Promise<void>;
+}
+
+export class RunInProgressError extends Error {
+  constructor() {
+    super('another recompute holds the lock');
+    this.name = 'RunInProgressError';
+  }
+}
+
+/** Long enough for any step between two renewals; short enough that a crashed run frees the way soon. */
+export const RUN_LEASE_MS = 120_000;
+const MAX_TOPICS_PER_ACCOUNT = 50;
+
+/**
+ * Recomputes every topic's scores and boards from the stored aggregates. Each board is written as
+ * a new version and its pointer flips only once the version is complete, so readers always see a
+ * whole board, old or new; a run that dies leaves the previous boards served.
+ */
+export const runRecompute = async (run: Run, ports: RecomputePorts, now: () => Date = () => new Date()): Promise<Run> => {
+  if (!(await ports.acquireRunLock(run.runId, RUN_LEASE_MS))) throw new RunInProgressError();
+  await ports.putRun({ ...run, status: 'running' });
+  try {
+    const summary = await recomputeBoards(run, ports);
+    const finished: Run = { ...run, status: 'succeeded', finishedAt: now().toISOString(), ...summary };
+    await ports.finishRun(finished);
+    return finished;
+  } catch (error) {
+    const failed: Run = {
+      ...run,
+      status: 'failed',
+      finishedAt: now().toISOString(),
+      error: error instanceof Error ? error.name : 'Error',
+    };
+    await ports.finishRun(failed);
+    throw error;
+  } finally {
+    await ports.releaseRunLock(run.runId);
+  }
+};
+
+const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topics: number; accounts: number }> => {
+  const asOf = new Date(run.startedAt);
+  const version = `${run.startedAt.replace(/[^0-9]/g, '').slice(0, 14)}-${run.runId.slice(0, 8)}`;
+  const pointer: BoardPointer = { version, count: 0, computedAt: run.startedAt };
+  const staleVersions: [string, string][] = [];
+
+  const publish = async (board: string, entries: BoardEntryInput[]) => {
+    await ports.writeBoardEntries(board, version, entries);
+    const stale = await ports.flipBoard(board, { ...pointer, count: entries.length });
+    if (stale) staleVersions.push([board, stale]);
+    // Renew the lease as the run makes progress.
+    await ports.acquireRunLock(run.runId, RUN_LEASE_MS);
+  };
+
+  const accounts = new Map<string, StoredAccountScore>();
+  const handles = new Map<string, string>();
+  const accountFor = (key: string): StoredAccountScore => {
+    let account = accounts.get(key);
+    if (!account) {
+      const { network, id } = parseAccountKey(key);
+      account = { network, id, handle: null, score: 1, topics: [], computedAt: run.startedAt };
+      accounts.set(key, account);
+    }
+    return account;
+  };
+
+  const topicSizes: { topic: string; accounts: number }[] = [];
+  for (const topic of [OVERALL_TOPIC, ...(await ports.registeredTopics())]) {
+    const { edges, handles: edgeHandles } = await ports.engagementAggregates(topic);
+    for (const [key, handle] of edgeHandles) handles.set(key, handle);
+    const scored = scoreTopic(edges, asOf);
+
+    if (topic === OVERALL_TOPIC) {
+      // Everyone seen is an account with a score, even those nobody has responded to yet.
+      const { posts, handles: postHandles } = await ports.postAggregates(topic);
+      for (const [key, handle] of postHandles) handles.set(key, handle);
+      for (const edge of edges) {
+        accountFor(edge.author);
+        accountFor(edge.engager);
+      }
+      for (const post of posts) accountFor(post.author);
+      for (const { account, score } of scored) accountFor(account).score = score;
+    } else {
+      scored.forEach(({ account, score }, index) => accountFor(account).topics.push({ topic, score, rank: index + 1 }));
+      if (scored.length > 0) topicSizes.push({ topic, accounts: scored.length });
+    }
+
+    await publish(boards.leaderboard(topic), toEntries(scored, handles));
+    for (const [network, networkScored] of byNetwork(scored)) {
+      await publish(boards.leaderboard(topic, network), toEntries(networkScored, handles));
+    }
+  }
+
+  for (const [key, account] of accounts) {
+    account.handle = handles.get(key) ?? null;
+    account.topics.sort((a, b) => b.score - a.score || a.rank - b.rank || (a.topic < b.topic ? -1 : 1));
+    account.topics = account.topics.slice(0, MAX_TOPICS_PER_ACCOUNT);
+  }
+  await ports.writeAccountScores([...accounts.values()], run.runId);
+
+  topicSizes.sort((a, b) => b.accounts - a.accounts || (a.topic < b.topic ? -1 : 1));
+  await publish(
+    boards.topics,
+    topicSizes.map((size, index) => ({ rank: index + 1, data: size })),
+  );
+
+  for (const [board, stale] of staleVersions) await ports.deleteBoardVersion(board, stale);
+  return { topics: topicSizes.length, accounts: accounts.size };
+};
+
+/** Ranked accounts grouped by network, keeping each account's overall rank in the topic. */
+const byNetwork = (scored: ScoredAccount[]): Map<string, (ScoredAccount & { rank: number })[]> => {
+  const groups = new Map<string, (ScoredAccount & { rank: number })[]>();
+  scored.forEach((entry, index) => {
+    const { network } = parseAccountKey(entry.account);
+    const group = groups.get(network) ?? [];
+    group.push({ ...entry, rank: index + 1 });
+    groups.set(network, group);
+  });
+  return groups;
+};
+
+const toEntries = (scored: (ScoredAccount & { rank?: number })[], handles: Map<string, string>): BoardEntryInput[] =>
+  scored.slice(0, MAX_BOARD_ENTRIES).map((entry, index) => {
+    const { network, id } = parseAccountKey(entry.account);
+    return {
+      rank: entry.rank ?? index + 1,
+      data: { network, id, handle: handles.get(entry.account) ?? null, score: entry.score },
+    };
+  });

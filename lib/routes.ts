@@ -1,0 +1,146 @@
+/**
+ * The one route table. The CDK stateless stack turns it into HTTP API routes and Lambda functions;
+ * the local gateway serves it with the same handler modules; the OpenAPI document is generated from it.
+ */
+import type { z } from 'zod';
+import { IngestRequestSchema, IngestResultSchema } from './interactions/schema';
+import {
+  AccountPathSchema,
+  AccountSchema,
+  HealthSchema,
+  LeaderboardQuerySchema,
+  LeaderboardSchema,
+  PageQuerySchema,
+  RunPathSchema,
+  RunSchema,
+  StartedRunSchema,
+  StatsSchema,
+  TopicListSchema,
+  TopicPathSchema,
+} from './api/schemas';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * - `public`: open to anyone.
+ * - `lookup`: open, or behind `x-api-key` when API keys are configured.
+ * - `signed`: the handler verifies an HMAC over the raw body; the gateway lets everything through.
+ * - `admin`: IAM authorization in AWS, `Authorization: Bearer $SWAY_ADMIN_TOKEN` locally.
+ */
+export type RouteAuth = 'public' | 'lookup' | 'signed' | 'admin';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  path: string;
+  /** File name in functions/ (without .ts) whose `handler` serves this route. */
+  functionName: string;
+  auth: RouteAuth;
+  summary: string;
+  request?: { path?: z.ZodType; query?: z.ZodType; body?: z.ZodType; bodyContentType?: string };
+  /** Success response: status and schema (undefined = not JSON). */
+  response: { status: number; schema?: z.ZodType; contentType?: string };
+  /** Whether the response may be cached by clients (ETag / If-None-Match). */
+  cacheable?: boolean;
+}
+
+export const routes = [
+  {
+    method: 'POST',
+    path: '/v1/interactions',
+    functionName: 'ingest-interactions',
+    auth: 'signed',
+    summary: 'Ingest a signed batch of canonical interactions (all-or-nothing)',
+    request: { body: IngestRequestSchema },
+    response: { status: 202, schema: IngestResultSchema },
+  },
+  {
+    method: 'GET',
+    path: '/v1/accounts/{network}/{idOrHandle}',
+    functionName: 'get-account',
+    auth: 'lookup',
+    summary: "An account's overall score and topic scores",
+    request: { path: AccountPathSchema },
+    response: { status: 200, schema: AccountSchema },
+    cacheable: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/leaderboard',
+    functionName: 'get-leaderboard',
+    auth: 'lookup',
+    summary: 'The overall leaderboard',
+    request: { query: LeaderboardQuerySchema },
+    response: { status: 200, schema: LeaderboardSchema },
+    cacheable: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics',
+    functionName: 'list-topics',
+    auth: 'lookup',
+    summary: 'Topics with their number of scored accounts, largest first',
+    request: { query: PageQuerySchema },
+    response: { status: 200, schema: TopicListSchema },
+    cacheable: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/{topic}/leaderboard',
+    functionName: 'get-leaderboard',
+    auth: 'lookup',
+    summary: "A topic page's leaderboard",
+    request: { path: TopicPathSchema, query: LeaderboardQuerySchema },
+    response: { status: 200, schema: LeaderboardSchema },
+    cacheable: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/admin/recompute',
+    functionName: 'start-recompute',
+    auth: 'admin',
+    summary: 'Start a recompute now',
+    response: { status: 202, schema: StartedRunSchema },
+  },
+  {
+    method: 'GET',
+    path: '/v1/admin/runs/{runId}',
+    functionName: 'get-run',
+    auth: 'admin',
+    summary: 'The state of a recompute run',
+    request: { path: RunPathSchema },
+    response: { status: 200, schema: RunSchema },
+  },
+  {
+    method: 'GET',
+    path: '/v1/admin/stats',
+    functionName: 'get-stats',
+    auth: 'admin',
+    summary: 'Counts of interactions, queued work, dead letters, accounts and topics',
+    response: { status: 200, schema: StatsSchema },
+  },
+  {
+    method: 'GET',
+    path: '/healthz',
+    functionName: 'healthz',
+    auth: 'public',
+    summary: 'Healthy when the service can reach its table',
+    response: { status: 200, schema: HealthSchema },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    functionName: 'openapi',
+    auth: 'public',
+    summary: 'This OpenAPI 3.1 document',
+    response: { status: 200, contentType: 'application/json' },
+    cacheable: true,
+  },
+] as const satisfies readonly RouteDefinition[];
+
+export type Route = (typeof routes)[number];
+
+/** API Gateway's route key for a route, e.g. `GET /v1/topics/{topic}/leaderboard`. */
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+/** The distinct Lambda functions that serve HTTP routes. */
+export const httpFunctionNames = (): string[] => [...new Set(routes.map((route) => route.functionName))];

@@ -1,0 +1,15 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { env, secretEnvVars, type SecretName } from '../config';
+
+/**
+ * A webhook secret: in AWS from the Secrets Manager JSON secret (cached five minutes), locally from
+ * its environment variable. Undefined when the operator has not configured it.
+ */
+export const webhookSecret = async (name: SecretName): Promise<string | undefined> => {
+  const secretsArn = process.env[env.secretsArn];
+  if (secretsArn) {
+    const secrets = (await getSecret<Record<string, string>>(secretsArn, { transform: 'json', maxAge: 300 })) ?? {};
+    return secrets[name] || undefined;
+  }
+  return process.env[secretEnvVars[name]] || undefined;
+};

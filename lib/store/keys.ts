@@ -1,0 +1,71 @@
+/**
+ * Key layout of the single main table. Every key part that comes from outside is URI-encoded so
+ * that `#` separators cannot be forged by an id.
+ *
+ * | item                     | pk                          | sk                              |
+ * |--------------------------|-----------------------------|---------------------------------|
+ * | interaction (dedup)      | INT#{network}#{id}          | INT                             |
+ * | content topics           | CONTENT#{network}#{id}      | CONTENT                         |
+ * | engagement aggregate     | EDGE#{topic}#{shard}        | {day}#{author}#{engager}        |
+ * | post aggregate           | POST#{topic}#{shard}        | {day}#{author}                  |
+ * | topic registry           | TOPICREG                    | {topic}                         |
+ * | interaction counter      | STATS                       | interactions#{shard}            |
+ * | account score            | ACC#{network}#{id}          | SCORE                           |
+ * | handle alias             | HANDLE#{network}#{handle}   | HANDLE                          |
+ * | board pointer            | BOARDPTR#{board}            | BOARDPTR                        |
+ * | board entry              | BOARD#{board}#{version}     | {rank, zero-padded}             |
+ * | run                      | RUN#{runId}                 | RUN                             |
+ * | last run / run lock      | RUNS                        | LAST / LOCK                     |
+ */
+import { createHash } from 'node:crypto';
+
+/** Aggregates of one topic are spread over this many partitions so a recompute reads them in parallel. */
+export const AGGREGATE_SHARDS = 8;
+export const COUNTER_SHARDS = 8;
+/** The pseudo-topic that holds every interaction: the overall score. */
+export const OVERALL_TOPIC = '*';
+
+const enc = encodeURIComponent;
+
+export const shardOf = (value: string, shards: number): number =>
+  createHash('sha1').update(value).digest().readUInt32BE(0) % shards;
+
+export const keys = {
+  interaction: (network: string, id: string) => ({ pk: `INT#${network}#${enc(id)}`, sk: 'INT' }),
+  content: (network: string, contentId: string) => ({ pk: `CONTENT#${network}#${enc(contentId)}`, sk: 'CONTENT' }),
+  edgePartition: (topic: string, shard: number) => `EDGE#${topic}#${shard}`,
+  edge: (topic: string, day: string, author: string, engager: string) => ({
+    pk: keys.edgePartition(topic, shardOf(author, AGGREGATE_SHARDS)),
+    sk: `${day}#${enc(author)}#${enc(engager)}`,
+  }),
+  postPartition: (topic: string, shard: number) => `POST#${topic}#${shard}`,
+  post: (topic: string, day: string, author: string) => ({
+    pk: keys.postPartition(topic, shardOf(author, AGGREGATE_SHARDS)),
+    sk: `${day}#${enc(author)}`,
+  }),
+  topicRegistryPartition: 'TOPICREG',
+  topicRegistry: (topic: string) => ({ pk: 'TOPICREG', sk: topic }),
+  statsPartition: 'STATS',
+  interactionCounter: (interactionKey: string) => ({
+    pk: 'STATS',
+    sk: `interactions#${shardOf(interactionKey, COUNTER_SHARDS)}`,
+  }),
+  accountScore: (network: string, id: string) => ({ pk: `ACC#${network}#${enc(id)}`, sk: 'SCORE' }),
+  handle: (network: string, handle: string) => ({ pk: `HANDLE#${network}#${enc(handle.toLowerCase())}`, sk: 'HANDLE' }),
+  boardPointer: (board: string) => ({ pk: `BOARDPTR#${board}`, sk: 'BOARDPTR' }),
+  boardPartition: (board: string, version: string) => `BOARD#${board}#${version}`,
+  boardEntry: (board: string, version: string, rank: number) => ({
+    pk: keys.boardPartition(board, version),
+    sk: String(rank).padStart(9, '0'),
+  }),
+  run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
+  lastRun: { pk: 'RUNS', sk: 'LAST' },
+  runLock: { pk: 'RUNS', sk: 'LOCK' },
+  health: { pk: 'HEALTH', sk: 'HEALTH' },
+};
+
+/** Leaderboards and the topic list are boards: versioned, ranked lists whose pointer flips when complete. */
+export const boards = {
+  leaderboard: (topic: string, network?: string) => `lb:${topic}:${network ?? '*'}`,
+  topics: 'topics',
+};
