@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// Lambda runs Node 22; the SDK's notice about the Node 20 used here would only clutter test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Handlers under test log and emit metrics as in Lambda; keep the test output for the tests.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+
 export default defineConfig({
   test: {
     projects: [

@@ -266,13 +266,18 @@ export class SwayStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.boardPointer(board), board, ...pointer, ...(current ? { previousVersion: current.version } : {}) },
+        Item: {
+          ...keys.boardPointer(board),
+          board,
+          ...pointer,
+          ...(current ? { previousVersion: current.version, previousComputedAt: current.computedAt } : {}),
+        },
       }),
     );
     return current?.previousVersion ?? null;
   }
 
-  async boardPointer(board: string): Promise<(BoardPointer & { previousVersion?: string }) | null> {
+  async boardPointer(board: string): Promise<(BoardPointer & { previousVersion?: string; previousComputedAt?: string }) | null> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.boardPointer(board) }));
     if (!Item) return null;
     return {
@@ -280,6 +285,7 @@ export class SwayStore {
       count: Number(Item.count),
       computedAt: String(Item.computedAt),
       ...(typeof Item.previousVersion === 'string' ? { previousVersion: Item.previousVersion } : {}),
+      ...(typeof Item.previousComputedAt === 'string' ? { previousComputedAt: Item.previousComputedAt } : {}),
     };
   }
 
@@ -317,7 +323,7 @@ export class SwayStore {
     return {
       entries,
       lastRank: LastEvaluatedKey && last ? last.rank : null,
-      pointer: version === current.version ? current : { ...current, version },
+      pointer: version === current.version ? current : { version, count: 0, computedAt: current.previousComputedAt ?? current.computedAt },
     };
   }
 

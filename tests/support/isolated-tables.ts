@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { createTables } from '../../infra/local/create-tables';
+import { createDocumentClient } from '../../lib/store/dynamodb-client';
+import { tables } from '../../lib/store/tables';
+
+/** Fresh tables with unique names in the shared DynamoDB Local, so test files never see each other's data. */
+export const isolatedTables = async () => {
+  const endpoint = inject('dynamoDbEndpoint');
+  const suffix = randomUUID().slice(0, 8);
+  const definitions = {
+    main: { ...tables.main, localName: `${tables.main.localName}-${suffix}` },
+    localQueue: { ...tables.localQueue, localName: `${tables.localQueue.localName}-${suffix}` },
+  };
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createTables(client, Object.values(definitions));
+  client.destroy();
+  const db = createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return { db, endpoint, mainTable: definitions.main.localName, queueTable: definitions.localQueue.localName };
+};

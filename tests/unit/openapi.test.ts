@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../lib/api/openapi';
+import { routes } from '../../lib/routes';
+
+describe('the OpenAPI document', () => {
+  const document = openApiDocument() as {
+    openapi: string;
+    paths: Record<string, Record<string, { requestBody?: unknown; parameters: { name: string; in: string }[] }>>;
+    components: { schemas: Record<string, unknown> };
+  };
+
+  it('is OpenAPI 3.1 and describes exactly the routes of the route table', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const described = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(described.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('takes request and response shapes from the zod schemas', () => {
+    const ingest = document.paths['/v1/interactions']?.post;
+    expect(JSON.stringify(ingest?.requestBody)).toContain('#/components/schemas/IngestRequest');
+    expect(document.components.schemas).toHaveProperty('Interaction');
+    expect(document.components.schemas).toHaveProperty('Problem');
+    expect(JSON.stringify(document.components.schemas.Interaction)).toContain('occurredAt');
+    const topicBoard = document.paths['/v1/topics/{topic}/leaderboard']?.get;
+    expect(topicBoard?.parameters.map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
+      'path:topic',
+      'query:limit',
+      'query:cursor',
+      'query:network',
+    ]);
+  });
+
+  it('leaves no reference dangling', () => {
+    const references = [...JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
+    for (const reference of references) expect(document.components.schemas).toHaveProperty(reference!);
+  });
+});
