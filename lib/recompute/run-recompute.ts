@@ -5,11 +5,12 @@ import { scoreTopic, type ScoredAccount } from '../scoring/first-score';
 import type { EngagementAggregate, PostAggregate } from '../scoring/engagement';
 import type { BoardEntryInput, StoredAccountScore } from '../store/sway-store';
 import { OVERALL_TOPIC, boards } from '../store/keys';
+import { HandleSightings } from '../interactions/handles';
 
 export interface RecomputePorts {
   registeredTopics(): Promise<string[]>;
-  engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: Map<string, string> }>;
-  postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: Map<string, string> }>;
+  engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: HandleSightings }>;
+  postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: HandleSightings }>;
   writeBoardEntries(board: string, version: string, entries: BoardEntryInput[]): Promise<void>;
   flipBoard(board: string, pointer: BoardPointer): Promise<string | null>;
   deleteBoardVersion(board: string, version: string): Promise<void>;
@@ -73,7 +74,7 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   };
 
   const accounts = new Map<string, StoredAccountScore>();
-  const handles = new Map<string, string>();
+  const handles = new HandleSightings();
   const accountFor = (key: string): StoredAccountScore => {
     let account = accounts.get(key);
     if (!account) {
@@ -87,13 +88,13 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   const topicSizes: { topic: string; accounts: number }[] = [];
   for (const topic of [OVERALL_TOPIC, ...(await ports.registeredTopics())]) {
     const { edges, handles: edgeHandles } = await ports.engagementAggregates(topic);
-    for (const [key, handle] of edgeHandles) handles.set(key, handle);
+    handles.merge(edgeHandles);
     const scored = scoreTopic(edges, asOf);
 
     if (topic === OVERALL_TOPIC) {
       // Everyone seen is an account with a score, even those nobody has responded to yet.
       const { posts, handles: postHandles } = await ports.postAggregates(topic);
-      for (const [key, handle] of postHandles) handles.set(key, handle);
+      handles.merge(postHandles);
       for (const edge of edges) {
         accountFor(edge.author);
         accountFor(edge.engager);
@@ -112,7 +113,7 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   }
 
   for (const [key, account] of accounts) {
-    account.handle = handles.get(key) ?? null;
+    account.handle = handles.handleOf(key);
     account.topics.sort((a, b) => b.score - a.score || a.rank - b.rank || (a.topic < b.topic ? -1 : 1));
     account.topics = account.topics.slice(0, MAX_TOPICS_PER_ACCOUNT);
   }
@@ -140,11 +141,11 @@ const byNetwork = (scored: ScoredAccount[]): Map<string, (ScoredAccount & { rank
   return groups;
 };
 
-const toEntries = (scored: (ScoredAccount & { rank?: number })[], handles: Map<string, string>): BoardEntryInput[] =>
+const toEntries = (scored: (ScoredAccount & { rank?: number })[], handles: HandleSightings): BoardEntryInput[] =>
   scored.slice(0, MAX_BOARD_ENTRIES).map((entry, index) => {
     const { network, id } = parseAccountKey(entry.account);
     return {
       rank: entry.rank ?? index + 1,
-      data: { network, id, handle: handles.get(entry.account) ?? null, score: entry.score },
+      data: { network, id, handle: handles.handleOf(entry.account), score: entry.score },
     };
   });

@@ -14,6 +14,7 @@ import type { BoardPage, BoardPointer } from '../leaderboards/board';
 import type { EngagementAggregate, PostAggregate } from '../scoring/engagement';
 import type { Run } from '../api/schemas';
 import { batchWriteAll } from './batch-write';
+import { HandleSightings } from '../interactions/handles';
 import { AGGREGATE_SHARDS, OVERALL_TOPIC, keys } from './keys';
 
 const DAY_SECONDS = 86_400;
@@ -209,8 +210,8 @@ export class SwayStore {
   }
 
   /** Every engagement aggregate of a topic, read from its shards in parallel. */
-  async engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: Map<string, string> }> {
-    const handles = new Map<string, string>();
+  async engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: HandleSightings }> {
+    const handles = new HandleSightings();
     const shards = await Promise.all(
       Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
         this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.edgePartition(topic, shard) } }),
@@ -224,22 +225,23 @@ export class SwayStore {
       }
       const author = String(item.author);
       const engager = String(item.engager);
-      if (typeof item.authorHandle === 'string') handles.set(author, item.authorHandle);
-      if (typeof item.engagerHandle === 'string') handles.set(engager, item.engagerHandle);
-      edges.push({ author, engager, day: String(item.day), counts });
+      const day = String(item.day);
+      handles.saw(author, item.authorHandle, day);
+      handles.saw(engager, item.engagerHandle, day);
+      edges.push({ author, engager, day, counts });
     }
     return { edges, handles };
   }
 
-  async postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: Map<string, string> }> {
-    const handles = new Map<string, string>();
+  async postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: HandleSightings }> {
+    const handles = new HandleSightings();
     const shards = await Promise.all(
       Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
         this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.postPartition(topic, shard) } }),
       ),
     );
     const posts = shards.flat().map((item) => {
-      if (typeof item.authorHandle === 'string') handles.set(String(item.author), item.authorHandle);
+      handles.saw(String(item.author), item.authorHandle, String(item.day));
       return { author: String(item.author), day: String(item.day), posts: Number(item.posts) };
     });
     return { posts, handles };

@@ -34,19 +34,19 @@ describe('the local queue on DynamoDB Local', () => {
   });
 
   it('dead-letters a message after its last allowed receive, and redrives it', async () => {
-    await queue.send('poison', ['bad']);
+    await queue.send('interactions', ['bad']);
     for (let attempt = 1; attempt <= 3; attempt++) {
-      await queue.releaseInFlight('poison');
-      const [message] = await queue.receive('poison', 1, 60);
+      await queue.releaseInFlight('interactions');
+      const [message] = await queue.receive('interactions', 1, 60);
       expect(message?.receiveCount).toBe(attempt);
-      expect(await queue.fail('poison', message!, 3)).toBe(attempt < 3 ? 'retry' : 'dead-letter');
+      expect(await queue.fail('interactions', message!, 3)).toBe(attempt < 3 ? 'retry' : 'dead-letter');
     }
-    expect(await queue.depth('poison' as never)).toEqual({ pending: 0, deadLetters: 1 });
-    expect((await queue.deadLetters('poison')).map((message) => message.body)).toEqual(['bad']);
+    expect(await queue.depth('interactions')).toEqual({ pending: 0, deadLetters: 1 });
+    expect((await queue.deadLetters('interactions')).map((message) => message.body)).toEqual(['bad']);
 
-    expect(await queue.redrive('poison')).toBe(1);
-    expect(await queue.depth('poison' as never)).toEqual({ pending: 1, deadLetters: 0 });
-    const [redriven] = await queue.receive('poison', 1, 60);
+    expect(await queue.redrive('interactions')).toBe(1);
+    expect(await queue.depth('interactions')).toEqual({ pending: 1, deadLetters: 0 });
+    const [redriven] = await queue.receive('interactions', 1, 60);
     expect(redriven?.receiveCount).toBe(1);
   });
 });

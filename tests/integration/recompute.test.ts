@@ -54,7 +54,7 @@ describe('recompute against DynamoDB Local', () => {
       { topic: 'gardening', accounts: 1 },
     ]);
 
-    const star = await store.accountScore('x', '@STAR');
+    const star = await store.accountScore('x', 'STAR');
     expect(star).toMatchObject({ id: 'star', score: 100, topics: [{ topic: 'physics', score: 100, rank: 1 }] });
     expect((await store.accountScore('x', 'star-fan-0'))?.score).toBe(1);
   });

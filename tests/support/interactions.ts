@@ -17,7 +17,13 @@ export const interaction = (overrides: Partial<Interaction> & Pick<Interaction, 
 };
 
 /** `count` engagements of `type` from distinct engagers to `author`, in `topics`. */
-export const engagements = (author: string, count: number, type: Interaction['type'] = 'reply', topics = ['physics']): Interaction[] =>
+export const engagements = (
+  author: string,
+  count: number,
+  type: Interaction['type'] = 'reply',
+  topics = ['physics'],
+  handle = author,
+): Interaction[] =>
   Array.from({ length: count }, (_, i) =>
-    interaction({ type, actor: { id: `${author}-fan-${i}` }, target: { id: author, handle: `@${author}` }, topics }),
+    interaction({ type, actor: { id: `${author}-fan-${i}` }, target: { id: author, handle }, topics }),
   );

@@ -1,0 +1,133 @@
+/**
+ * The whole path on one machine, driven over HTTP as a user would: `npm start`, a signed import,
+ * a recompute, the leaderboards — and restarts, clean and brutal.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Interaction } from '../../lib/interactions/schema';
+import { engagements, interaction } from '../support/interactions';
+import { admin, drainAndRecompute, signedPost, startLocalService, waitFor, type LocalService } from '../support/local-service';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sway-e2e-'));
+let service: LocalService;
+
+const world: Interaction[] = [
+  interaction({ type: 'post', id: 'star-post', actor: { id: 'star', handle: 'StarPhysicist' }, contentId: 'c-star', text: 'The boson is real #physics' }),
+  ...engagements('star', 8, 'reply', ['physics'], 'StarPhysicist'),
+  ...engagements('rising', 4, 'reply'),
+  ...engagements('quiet', 1, 'like'),
+  ...engagements('gardener', 3, 'share', ['gardening']),
+];
+
+const json = async (response: Response) => ({ status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> });
+const stats = async () => (await (await admin(service, '/v1/admin/stats')).json()) as { interactions: number; pending: number };
+const boardIds = async (path: string) => ((await (await fetch(`${service.url}${path}`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
+
+beforeAll(async () => {
+  service = await startLocalService({ dataDir });
+});
+
+afterAll(async () => {
+  await service?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start, end to end', () => {
+  it('is healthy and describes itself', async () => {
+    expect((await json(await fetch(`${service.url}/healthz`))).body).toEqual({ status: 'ok' });
+    const openapi = await json(await fetch(`${service.url}/openapi.json`));
+    expect(openapi.body.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.body.paths as object)).toContain('/v1/topics/{topic}/leaderboard');
+  });
+
+  it('accepts a signed import and counts a duplicate delivery once', async () => {
+    const body = JSON.stringify({ interactions: world });
+    expect((await json(await signedPost(service, body))).body).toEqual({ accepted: world.length, duplicates: 0, ignored: 0 });
+    await waitFor('the import to be applied', async () => ((await stats()).pending === 0 ? true : undefined));
+    expect((await json(await signedPost(service, body))).body).toEqual({ accepted: 0, duplicates: world.length, ignored: 0 });
+    await waitFor('the queue to drain', async () => ((await stats()).pending === 0 ? true : undefined));
+    expect((await stats()).interactions).toBe(world.length);
+  });
+
+  it('refuses bad input with problem+json and stores nothing', async () => {
+    const before = (await stats()).interactions;
+    const valid = JSON.stringify({ interactions: [interaction({ type: 'like', actor: { id: 'ghost' }, target: { id: 'star' } })] });
+
+    const wrongSignature = await json(await signedPost(service, valid, { 'x-sway-signature': `sha256=${'0'.repeat(64)}` }));
+    expect(wrongSignature).toMatchObject({ status: 401, type: 'application/problem+json' });
+    const unsigned = await fetch(`${service.url}/v1/interactions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: valid });
+    expect(unsigned.status).toBe(401);
+
+    const broken = await json(await signedPost(service, '{"interactions": [{"id": '));
+    expect(broken).toMatchObject({ status: 400, type: 'application/problem+json', body: { title: 'Bad Request' } });
+
+    expect((await signedPost(service, valid, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await signedPost(service, `{"interactions":[],"pad":"${'x'.repeat(1024 * 1024)}"}`)).status).toBe(413);
+
+    const mixed = JSON.stringify({
+      interactions: [
+        interaction({ type: 'reply', actor: { id: 'ghost' }, target: { id: 'phantom' } }),
+        { ...interaction({ type: 'like' }), occurredAt: 'not a time' },
+        interaction({ type: 'share', actor: { id: 'ghost' }, target: { id: 'phantom' } }),
+        { ...interaction({ type: 'post' }), target: { id: 'nobody' } },
+      ],
+    });
+    const invalid = await json(await signedPost(service, mixed));
+    expect(invalid).toMatchObject({ status: 422, type: 'application/problem+json' });
+    expect((invalid.body.errors as { index: number }[]).map((error) => error.index)).toEqual([1, 3]);
+
+    const run = await drainAndRecompute(service);
+    expect(run).toMatchObject({ status: 'succeeded' });
+    expect((await stats()).interactions).toBe(before);
+    expect((await fetch(`${service.url}/v1/accounts/x/phantom`)).status).toBe(404);
+    expect((await fetch(`${service.url}/v1/accounts/x/ghost`)).status).toBe(404);
+  });
+
+  it('ranks the topic leaderboard by the response each account earned', async () => {
+    await drainAndRecompute(service);
+    expect(await boardIds('/v1/topics/physics/leaderboard')).toEqual(['star', 'rising', 'quiet']);
+    expect(await boardIds('/v1/topics/gardening/leaderboard')).toEqual(['gardener']);
+    expect((await boardIds('/v1/leaderboard'))[0]).toBe('star');
+
+    const page = (await (await fetch(`${service.url}/v1/topics/physics/leaderboard?limit=2`)).json()) as { items: { rank: number }[]; nextCursor: string };
+    expect(page.items.map((item) => item.rank)).toEqual([1, 2]);
+    const next = (await (await fetch(`${service.url}/v1/topics/physics/leaderboard?limit=2&cursor=${page.nextCursor}`)).json()) as { items: { rank: number }[]; nextCursor: null };
+    expect(next).toMatchObject({ items: [{ rank: 3 }], nextCursor: null });
+
+    const topics = await json(await fetch(`${service.url}/v1/topics`));
+    expect(topics.body.items).toEqual([{ topic: 'physics', accounts: 3 }, { topic: 'gardening', accounts: 1 }]);
+
+    const account = await fetch(`${service.url}/v1/accounts/x/starphysicist`);
+    expect(await account.json()).toMatchObject({ network: 'x', id: 'star', handle: 'StarPhysicist', score: 100, topics: [{ topic: 'physics', rank: 1 }] });
+    const etag = account.headers.get('etag')!;
+    expect((await fetch(`${service.url}/v1/accounts/x/star`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    expect((await fetch(`${service.url}/v1/topics/Not%20A%20Topic/leaderboard`)).status).toBe(400);
+    expect((await fetch(`${service.url}/v1/leaderboard?limit=1000`)).status).toBe(400);
+    expect((await fetch(`${service.url}/v1/admin/stats`)).status).toBe(401);
+  });
+
+  it('keeps its data across a clean restart', async () => {
+    const before = await boardIds('/v1/topics/physics/leaderboard');
+    const interactionsBefore = (await stats()).interactions;
+    await service.stop();
+    service = await startLocalService({ dataDir });
+    expect(await boardIds('/v1/topics/physics/leaderboard')).toEqual(before);
+    expect((await stats()).interactions).toBe(interactionsBefore);
+  });
+
+  it('applies every acknowledged interaction after kill -9', async () => {
+    const before = (await stats()).interactions;
+    const late = engagements('latecomer', 40, 'reply');
+    const accepted = await json(await signedPost(service, JSON.stringify({ interactions: late })));
+    expect(accepted.body).toMatchObject({ accepted: 40 });
+    await service.kill();
+
+    service = await startLocalService({ dataDir });
+    await drainAndRecompute(service);
+    expect((await stats()).interactions).toBe(before + 40);
+    expect((await boardIds('/v1/topics/physics/leaderboard'))[0]).toBe('latecomer');
+  });
+});

@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
+import { freePort } from './free-port';
+
+export const repoRoot = resolve(__dirname, '../..');
+
+export interface LocalService {
+  url: string;
+  adminToken: string;
+  genericSecret: string;
+  output: () => string;
+  /** SIGTERM, as Ctrl-C would: a clean stop. */
+  stop(): Promise<void>;
+  /** SIGKILL to the whole process group, DynamoDB Local included: a crash. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `npm start` exactly as a user would, on free ports, in its own process group, and waits
+ * until /healthz answers 200.
+ */
+export const startLocalService = async ({ dataDir, env = {} }: { dataDir: string; env?: Record<string, string> }): Promise<LocalService> => {
+  const port = await freePort();
+  const adminToken = 'e2e-admin-token';
+  const genericSecret = 'e2e-generic-secret';
+  const child: ChildProcess = spawn('npm', ['start'], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      npm_config_update_notifier: 'false',
+      PORT: String(port),
+      SWAY_DYNAMODB_PORT: String(await freePort()),
+      SWAY_DATA_DIR: dataDir,
+      SWAY_RECOMPUTE_INTERVAL_S: '0',
+      SWAY_ADMIN_TOKEN: adminToken,
+      SWAY_SECRET_GENERIC: genericSecret,
+      ...env,
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const url = `http://127.0.0.1:${port}`;
+
+  const signalGroup = async (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      return;
+    }
+    await exited;
+    // The group may outlive its leader for a moment (DynamoDB Local shutting down).
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(-child.pid!, 0);
+      } catch {
+        return;
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      await signalGroup('SIGKILL');
+      throw new Error(`npm start did not become healthy:\n${output}`);
+    }
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+
+  return {
+    url,
+    adminToken,
+    genericSecret,
+    output: () => output,
+    stop: () => signalGroup('SIGTERM'),
+    kill: () => signalGroup('SIGKILL'),
+  };
+};
+
+export const signedPost = (service: LocalService, body: string | Buffer, headers: Record<string, string> = {}) =>
+  fetch(`${service.url}/v1/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-sway-signature': `sha256=${createHmac('sha256', service.genericSecret).update(body).digest('hex')}`,
+      ...headers,
+    },
+    body,
+  });
+
+export const admin = (service: LocalService, path: string, init: RequestInit = {}) =>
+  fetch(`${service.url}${path}`, { ...init, headers: { authorization: `Bearer ${service.adminToken}`, ...init.headers } });
+
+export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+};
+
+/** Waits until the queue has drained, starts a recompute and waits for it to succeed. */
+export const drainAndRecompute = async (service: LocalService) => {
+  await waitFor('the queue to drain', async () => {
+    const stats = (await (await admin(service, '/v1/admin/stats')).json()) as { pending: number };
+    return stats.pending === 0 ? true : undefined;
+  });
+  const started = await admin(service, '/v1/admin/recompute', { method: 'POST' });
+  if (started.status !== 202) throw new Error(`recompute answered ${started.status}`);
+  const { runId } = (await started.json()) as { runId: string };
+  return waitFor('the run to finish', async () => {
+    const run = (await (await admin(service, `/v1/admin/runs/${runId}`)).json()) as { status: string };
+    return run.status === 'running' ? undefined : run;
+  });
+};
