@@ -9,6 +9,7 @@ process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       {
         test: {
