@@ -37,4 +37,4 @@ export const handler = httpHandler(async (event) => {
   metrics.addMetric('InteractionsAccepted', MetricUnit.Count, result.accepted);
   metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, result.duplicates);
   return json(202, result);
-});
+}, { emitsMetrics: true });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -21,6 +22,11 @@ const parseJson = (text: string): unknown => {
   }
 };
 
+const recorded = (run: Run): void => {
+  metrics.addMetric('RecomputeSeconds', MetricUnit.Seconds, (Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 1000);
+  metrics.addMetric('ScoredAccounts', MetricUnit.Count, run.accounts);
+};
+
 const newRun = (runId: string, trigger: Run['trigger']): Run => ({
   runId,
   status: 'running',
@@ -39,7 +45,7 @@ export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatch
   const store = swayStore();
   if (ScheduleInputSchema.safeParse(event).success) {
     try {
-      await runRecompute(newRun(randomUUID(), 'schedule'), store);
+      recorded(await runRecompute(newRun(randomUUID(), 'schedule'), store));
     } catch (error) {
       if (error instanceof RunInProgressError) logger.info('scheduled recompute skipped: another run is in progress');
       else throw error;
@@ -57,7 +63,7 @@ export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatch
     const requested = await store.run(request.data.runId);
     if (!requested || requested.status !== 'running') continue;
     try {
-      await runRecompute({ ...requested, startedAt: new Date().toISOString() }, store);
+      recorded(await runRecompute({ ...requested, startedAt: new Date().toISOString() }, store));
     } catch (error) {
       logger.warn('recompute did not complete', { runId: requested.runId, error: (error as Error).name });
       if (error instanceof RunInProgressError) batchItemFailures.push({ itemIdentifier: record.messageId });

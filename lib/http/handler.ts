@@ -8,12 +8,15 @@ import { conditionalGet, problemResponses } from './middleware';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The middleware every HTTP function shares; `cacheable` adds ETag and Cache-Control for lookups. */
-export const httpHandler = (handler: HttpHandler, { cacheable = false } = {}) => {
+/**
+ * The middleware every HTTP function shares. `cacheable` adds ETag and Cache-Control for lookups;
+ * `emitsMetrics` flushes the metrics the handler adds.
+ */
+export const httpHandler = (handler: HttpHandler, { cacheable = false, emitsMetrics = false } = {}) => {
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
     .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+    .use(injectLambdaContext(logger));
+  if (emitsMetrics) wrapped.use(logMetrics(metrics));
   if (cacheable) wrapped.use(conditionalGet());
   // Registered last so its onError runs first and every other middleware sees a response.
   return wrapped.use(problemResponses());
