@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ingestInteractions } from '../lib/ingestion/ingest-interactions';
 import { parseIngestRequest } from '../lib/ingestion/parse-ingest-request';
+import { MAX_INGEST_BODY_BYTES } from '../lib/interactions/schema';
 import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { header, json, rawBody } from '../lib/http/request';
@@ -9,11 +10,9 @@ import { metrics } from '../lib/observability';
 import { messageQueue, swayStore } from '../lib/runtime/dependencies';
 import { webhookSecret } from '../lib/runtime/secrets';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-
 export const handler = httpHandler(async (event) => {
   const body = rawBody(event);
-  if (body.length > MAX_BODY_BYTES) throw problems.payloadTooLarge('The body is larger than 1 MiB.');
+  if (body.length > MAX_INGEST_BODY_BYTES) throw problems.payloadTooLarge('The body is larger than 1 MiB.');
   const contentType = header(event, 'content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw problems.unsupportedMediaType('Send the interactions as application/json.');

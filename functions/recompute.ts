@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -7,7 +6,7 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { Run } from '../lib/api/schemas';
-import { RunInProgressError, runRecompute } from '../lib/recompute/run-recompute';
+import { newRun, RunInProgressError, runRecompute } from '../lib/recompute/run-recompute';
 import { logger, metrics, tracer } from '../lib/observability';
 import { swayStore } from '../lib/runtime/dependencies';
 
@@ -27,16 +26,6 @@ const recorded = (run: Run): void => {
   metrics.addMetric('ScoredAccounts', MetricUnit.Count, run.accounts);
 };
 
-const newRun = (runId: string, trigger: Run['trigger']): Run => ({
-  runId,
-  status: 'running',
-  trigger,
-  startedAt: new Date().toISOString(),
-  finishedAt: null,
-  topics: 0,
-  accounts: 0,
-});
-
 /**
  * Two triggers: the schedule (a run of its own, skipped while another run holds the lock) and the
  * recompute-requests queue fed by `POST /v1/admin/recompute` (retried until the lock is free).
@@ -45,7 +34,7 @@ export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatch
   const store = swayStore();
   if (ScheduleInputSchema.safeParse(event).success) {
     try {
-      recorded(await runRecompute(newRun(randomUUID(), 'schedule'), store));
+      recorded(await runRecompute(newRun('schedule'), store));
     } catch (error) {
       if (error instanceof RunInProgressError) logger.info('scheduled recompute skipped: another run is in progress');
       else throw error;

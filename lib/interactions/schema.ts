@@ -4,6 +4,8 @@ export const NETWORK_PATTERN = /^[a-z0-9-]{1,32}$/;
 export const TOPIC_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const MAX_INTERACTIONS_PER_REQUEST = 1000;
 export const MAX_TOPICS_PER_INTERACTION = 20;
+/** Largest body any ingestion route accepts (CONTRACT §3). */
+export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
 
 export const INTERACTION_TYPES = ['post', 'reply', 'quote', 'share', 'like', 'mention', 'follow'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];

@@ -190,17 +190,7 @@ export class LocalQueue implements MessageQueue {
 
   private async all(partition: string): Promise<ReceivedMessage[]> {
     const messages: ReceivedMessage[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#queue = :queue',
-          ExpressionAttributeNames: { '#queue': 'queue' },
-          ExpressionAttributeValues: { ':queue': partition },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of this.pages(partition, 'ALL_ATTRIBUTES')) {
       for (const item of page.Items ?? []) {
         messages.push({
           messageId: String(item.messageId),
@@ -209,13 +199,17 @@ export class LocalQueue implements MessageQueue {
           sentAt: Number(item.sentAt),
         });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return messages;
   }
 
   private async count(partition: string): Promise<number> {
     let total = 0;
+    for await (const page of this.pages(partition, 'COUNT')) total += page.Count ?? 0;
+    return total;
+  }
+
+  private async *pages(partition: string, select: 'ALL_ATTRIBUTES' | 'COUNT') {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -224,13 +218,12 @@ export class LocalQueue implements MessageQueue {
           KeyConditionExpression: '#queue = :queue',
           ExpressionAttributeNames: { '#queue': 'queue' },
           ExpressionAttributeValues: { ':queue': partition },
-          Select: 'COUNT',
+          Select: select,
           ExclusiveStartKey: startKey,
         }),
       );
-      total += page.Count ?? 0;
+      yield page;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return total;
   }
 }

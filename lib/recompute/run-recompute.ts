@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Run } from '../api/schemas';
 import { parseAccountKey } from '../interactions/schema';
 import { MAX_BOARD_ENTRIES, type BoardPointer } from '../leaderboards/board';
@@ -20,6 +21,17 @@ export interface RecomputePorts {
   acquireRunLock(runId: string, leaseMs: number): Promise<boolean>;
   releaseRunLock(runId: string): Promise<void>;
 }
+
+/** A run as it starts: `running` from the moment it is requested. */
+export const newRun = (trigger: Run['trigger'], runId: string = randomUUID()): Run => ({
+  runId,
+  status: 'running',
+  trigger,
+  startedAt: new Date().toISOString(),
+  finishedAt: null,
+  topics: 0,
+  accounts: 0,
+});
 
 export class RunInProgressError extends Error {
   constructor() {

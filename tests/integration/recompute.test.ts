@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Run } from '../../lib/api/schemas';
 import { applyQueuedInteractions } from '../../lib/aggregation/apply-interactions';
 import { readBoardPage } from '../../lib/leaderboards/read-board';
-import { RunInProgressError, runRecompute } from '../../lib/recompute/run-recompute';
+import { newRun as newApiRun, RunInProgressError, runRecompute } from '../../lib/recompute/run-recompute';
 import { boards, OVERALL_TOPIC } from '../../lib/store/keys';
 import { SwayStore } from '../../lib/store/sway-store';
 import { engagements, interaction } from '../support/interactions';
@@ -11,15 +9,7 @@ import { isolatedTables } from '../support/isolated-tables';
 
 let store: SwayStore;
 
-const newRun = (): Run => ({
-  runId: randomUUID(),
-  status: 'running',
-  trigger: 'api',
-  startedAt: new Date().toISOString(),
-  finishedAt: null,
-  topics: 0,
-  accounts: 0,
-});
+const newRun = () => newApiRun('api');
 
 beforeAll(async () => {
   const { db, mainTable } = await isolatedTables();
