@@ -7,6 +7,8 @@ export interface QueueDefinition {
   name: string;
   /** File name in functions/ that consumes the queue. */
   consumer: string;
+  /** Files in functions/ that send to the queue. */
+  producers: readonly string[];
   batchSize: number;
   /** Deliveries before a message goes to the dead-letter store. */
   maxReceiveCount: number;
@@ -19,6 +21,7 @@ export const queues = {
   interactions: {
     name: 'interactions',
     consumer: 'apply-interactions',
+    producers: ['ingest-interactions'],
     batchSize: 10,
     maxReceiveCount: 5,
     visibilityTimeoutSeconds: 60,
@@ -27,6 +30,7 @@ export const queues = {
   recomputeRequests: {
     name: 'recompute-requests',
     consumer: 'recompute',
+    producers: ['start-recompute'],
     batchSize: 1,
     maxReceiveCount: 3,
     visibilityTimeoutSeconds: 900,

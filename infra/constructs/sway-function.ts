@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const repositoryRoot = path.resolve(__dirname, '..', '..');
+
+export const swayFunctionDefaults = {
+  runtime: lambda.Runtime.NODEJS_22_X,
+  architecture: lambda.Architecture.ARM_64,
+  memorySize: 1024,
+  timeout: Duration.seconds(10),
+  logRetention: logs.RetentionDays.ONE_MONTH,
+} as const;
+
+export const powertoolsEnvironment = {
+  POWERTOOLS_SERVICE_NAME: 'sway',
+  POWERTOOLS_METRICS_NAMESPACE: 'Sway',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  POWERTOOLS_TRACE_ENABLED: 'true',
+  NODE_OPTIONS: '--enable-source-maps',
+} as const;
+
+/**
+ * ESM bundles have no `require`; some dependencies (the Powertools tracer, via the X-Ray SDK)
+ * still call it, so the bundle defines one.
+ */
+const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface SwayFunctionProps {
+  /** File name in functions/ (without .ts) whose `handler` export is the entry point. */
+  name: string;
+  memorySize?: number;
+  timeout?: Duration;
+  /** Added to the Powertools defaults. */
+  environment?: Record<string, string>;
+}
+
+/** A Lambda function for one file in functions/, bundled locally with esbuild, with Sway's defaults. */
+export class SwayFunction extends Construct {
+  public readonly name: string;
+  public readonly function: NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SwayFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: swayFunctionDefaults.logRetention });
+
+    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy, which may write
+    // to every log group in the account: this one may write only to the function's own.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the Sway ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(repositoryRoot, 'functions', `${props.name}.ts`),
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      description: `Sway ${props.name} (functions/${props.name}.ts)`,
+      runtime: swayFunctionDefaults.runtime,
+      architecture: swayFunctionDefaults.architecture,
+      memorySize: props.memorySize ?? swayFunctionDefaults.memorySize,
+      timeout: props.timeout ?? swayFunctionDefaults.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: { ...powertoolsEnvironment, ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        banner: esmRequireBanner,
+        mainFields: ['module', 'main'],
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: it is the runtime the code is built (esbuild target node22) and tested for; moving to a newer runtime is a deliberate, tested upgrade.',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.',
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { secretEnvVars, type SecretName } from '../lib/config';
+import { tables, type TableDefinition } from '../lib/store/tables';
+import { queues, type QueueDefinition, type QueueName } from '../lib/workers';
+import { pascalCase } from './naming';
+
+export interface DeployedTable {
+  definition: TableDefinition;
+  table: dynamodb.Table;
+}
+
+export interface DeployedQueue {
+  definition: QueueDefinition;
+  queue: sqs.Queue;
+  deadLetterQueue: sqs.Queue;
+}
+
+export const webhookSecretsName = 'sway/webhook-secrets';
+
+/** The key in the webhook-secrets JSON that CloudFormation fills with a random value at creation. */
+const generatedSecretKey: SecretName = 'generic';
+
+/**
+ * Everything that holds data and must outlive a redeploy of the functions: the DynamoDB tables,
+ * the SQS queues with their dead-letter queues, and the webhook secrets.
+ */
+export class SwayStatefulStack extends Stack {
+  public readonly tables: DeployedTable[];
+  public readonly queues: Record<QueueName, DeployedQueue>;
+  public readonly webhookSecrets: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.tables = Object.values(tables as Record<string, TableDefinition>)
+      .filter((definition) => !definition.localOnly)
+      .map((definition) => ({ definition, table: this.createTable(definition) }));
+
+    this.queues = Object.fromEntries(
+      Object.values(queues).map((definition) => [definition.name, this.createQueue(definition)]),
+    ) as Record<QueueName, DeployedQueue>;
+
+    this.webhookSecrets = this.createWebhookSecrets();
+  }
+
+  private createTable(definition: TableDefinition): dynamodb.Table {
+    const table = new dynamodb.Table(this, definition.id, {
+      partitionKey: { name: definition.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: definition.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: definition.timeToLiveAttribute,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of definition.globalSecondaryIndexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        ...(index.sortKey ? { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createQueue(definition: QueueDefinition): DeployedQueue {
+    const baseId = pascalCase(definition.name);
+    const deadLetterQueue = new sqs.Queue(this, `${baseId}DeadLetterQueue`, {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This queue is the dead-letter queue of the ${definition.name} queue; a DLQ of a DLQ would only hide failures.`,
+    });
+    const queue = new sqs.Queue(this, `${baseId}Queue`, {
+      visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: definition.maxReceiveCount },
+    });
+    return { definition, queue, deadLetterQueue };
+  }
+
+  private createWebhookSecrets(): secretsmanager.Secret {
+    const operatorFilledKeys = (Object.keys(secretEnvVars) as SecretName[]).filter((key) => key !== generatedSecretKey);
+    const secret = new secretsmanager.Secret(this, 'WebhookSecrets', {
+      secretName: webhookSecretsName,
+      description:
+        'Sway webhook secrets as JSON. "generic" is generated; the operator fills in the networks\' secrets (empty = network not configured).',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify(Object.fromEntries(operatorFilledKeys.map((key) => [key, '']))),
+        generateStringKey: generatedSecretKey,
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The webhook secrets are shared with third-party networks (X, Meta, Slack, GitHub, ...) that cannot be updated by a rotation Lambda; they are rotated by the operator together with each network.',
+    });
+    return secret;
+  }
+}

@@ -1,0 +1,249 @@
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { env, queueUrlEnvVar } from '../lib/config';
+import { httpFunctionNames, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
+import { queues, recomputeSchedule, type QueueName } from '../lib/workers';
+import { SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
+import { pascalCase } from './naming';
+import type { DeployedQueue, DeployedTable } from './stateful-stack';
+
+export interface SwayStatelessStackProps extends StackProps {
+  tables: DeployedTable[];
+  queues: Record<QueueName, DeployedQueue>;
+  webhookSecrets: ISecret;
+}
+
+/** Sizing that differs from the SwayFunction defaults; a queue consumer's timeout must fit its visibility timeout. */
+const functionSizing: Record<string, Pick<SwayFunctionProps, 'memorySize' | 'timeout'>> = {
+  [queues.interactions.consumer]: { timeout: Duration.seconds(30) },
+  // 1769 MB is where Lambda gives a function one full vCPU; ranking the graph is CPU work.
+  [queues.recomputeRequests.consumer]: { timeout: Duration.seconds(900), memorySize: 1769 },
+};
+
+/**
+ * Handlers of non-GET routes that still only read the tables: ingestion only looks up which
+ * interactions were applied before; the queue consumer does the writing.
+ */
+const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set(['ingest-interactions']);
+
+/** Functions that read queue depths (GetQueueAttributes) of every queue and dead-letter queue. */
+const queueStatsReaders: readonly string[] = ['get-stats'];
+
+const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
+
+const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> = {
+  public:
+    'Public by contract (CONTRACT section 4): the health check and the OpenAPI document are meant to be reachable by anyone.',
+  lookup:
+    'Lookups are public reads by contract (CONTRACT section 4); when API keys are configured the handler checks x-api-key, since HTTP APIs have no API keys.',
+  signed:
+    'Webhook senders (social networks) cannot sign AWS requests; the handler authenticates every request with an HMAC over the raw body, using a secret from Secrets Manager.',
+};
+
+/**
+ * Everything that can be replaced without losing data: the functions, the HTTP API built from the
+ * route table, the queue consumers and the recompute schedule.
+ */
+export class SwayStatelessStack extends Stack {
+  public readonly functions: ReadonlyMap<string, SwayFunction>;
+  public readonly api: HttpApi;
+  public readonly apiUrl: string;
+  public readonly recomputeSchedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: SwayStatelessStackProps) {
+    super(scope, id, props);
+    // Strong references (exports/imports) stop the stateful stack from dropping a table, queue or
+    // secret that deployed functions still use.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+
+    const queueConsumerNames = Object.values(queues).map((queue) => queue.consumer);
+    const functionNames = [...new Set([...httpFunctionNames(), ...queueConsumerNames, recomputeSchedule.target])];
+    const environment = this.sharedEnvironment(props);
+    this.functions = new Map(
+      functionNames.map((name) => [
+        name,
+        new SwayFunction(this, `${pascalCase(name)}Function`, { name, environment, ...functionSizing[name] }),
+      ]),
+    );
+
+    this.grantTableAccess(props.tables, new Set([...queueConsumerNames, recomputeSchedule.target]));
+    this.grantQueueAccess(props.queues);
+    this.grantSecretAccess(props.webhookSecrets);
+    this.connectQueueConsumers(props.queues);
+    this.recomputeSchedule = this.createRecomputeSchedule();
+
+    const { api, url } = this.createHttpApi();
+    this.api = api;
+    this.apiUrl = url;
+    new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the Sway HTTP API' });
+  }
+
+  public functionNamed(name: string): SwayFunction {
+    const swayFunction = this.functions.get(name);
+    if (!swayFunction) throw new Error(`no Sway function named ${name}`);
+    return swayFunction;
+  }
+
+  /** Names and ARNs only: secret values are read at run time from Secrets Manager. */
+  private sharedEnvironment(props: SwayStatelessStackProps): Record<string, string> {
+    const environment: Record<string, string> = { [env.secretsArn]: props.webhookSecrets.secretArn };
+    for (const { definition, table } of props.tables) environment[definition.envVar] = table.tableName;
+    for (const { definition, queue, deadLetterQueue } of Object.values(props.queues)) {
+      environment[queueUrlEnvVar(definition.name as QueueName)] = queue.queueUrl;
+      environment[queueUrlEnvVar(definition.name as QueueName, true)] = deadLetterQueue.queueUrl;
+    }
+    return environment;
+  }
+
+  /**
+   * Queue consumers, scheduled functions and handlers of non-GET routes read and write; every
+   * other function (lookups, health, admin reads) only reads.
+   */
+  private grantTableAccess(tables: DeployedTable[], backgroundFunctionNames: ReadonlySet<string>): void {
+    const writerNames = new Set([
+      ...backgroundFunctionNames,
+      ...(routes as readonly RouteDefinition[])
+        .filter((route) => route.method !== 'GET' && !readOnlyWriteRouteFunctions.has(route.functionName))
+        .map((route) => route.functionName),
+    ]);
+    for (const [name, swayFunction] of this.functions) {
+      for (const { definition, table } of tables) {
+        // Named index ARNs rather than CDK's `<table>/index/*`: least privilege with no wildcard to acknowledge.
+        const resources = [table.tableArn, ...(definition.globalSecondaryIndexes ?? []).map((index) => `${table.tableArn}/index/${index.indexName}`)];
+        const actions = writerNames.has(name) ? [...tableReadActions, ...tableWriteActions] : tableReadActions;
+        swayFunction.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
+      }
+    }
+  }
+
+  private grantQueueAccess(deployedQueues: Record<QueueName, DeployedQueue>): void {
+    for (const { definition, queue } of Object.values(deployedQueues)) {
+      for (const producerName of definition.producers) queue.grantSendMessages(this.functionNamed(producerName).function);
+    }
+    for (const readerName of queueStatsReaders) {
+      const reader = this.functionNamed(readerName).function;
+      for (const { queue, deadLetterQueue } of Object.values(deployedQueues)) {
+        queue.grant(reader, 'sqs:GetQueueAttributes');
+        deadLetterQueue.grant(reader, 'sqs:GetQueueAttributes');
+      }
+    }
+  }
+
+  /** Only the functions that verify webhook signatures may read the webhook secrets. */
+  private grantSecretAccess(webhookSecrets: ISecret): void {
+    const signedRouteFunctionNames = new Set(
+      (routes as readonly RouteDefinition[]).filter((route) => route.auth === 'signed').map((route) => route.functionName),
+    );
+    for (const name of signedRouteFunctionNames) webhookSecrets.grantRead(this.functionNamed(name).function);
+  }
+
+  private connectQueueConsumers(deployedQueues: Record<QueueName, DeployedQueue>): void {
+    for (const { definition, queue } of Object.values(deployedQueues)) {
+      const consumer = this.functionNamed(definition.consumer).function;
+      const consumerTimeoutSeconds = consumer.timeout?.toSeconds() ?? 3; // 3 s: Lambda's default
+      if (consumerTimeoutSeconds > definition.visibilityTimeoutSeconds) {
+        throw new Error(
+          `${definition.consumer} times out after ${consumerTimeoutSeconds} s, longer than the ${definition.visibilityTimeoutSeconds} s visibility timeout of the ${definition.name} queue`,
+        );
+      }
+      consumer.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: definition.batchSize,
+          reportBatchItemFailures: true,
+          // 2 is the lowest maximum concurrency an SQS event source accepts.
+          maxConcurrency: Math.max(2, definition.maxConcurrency),
+        }),
+      );
+    }
+  }
+
+  private createRecomputeSchedule(): Schedule {
+    const rate = Duration.minutes(recomputeSchedule.rateMinutes);
+    const target = this.functionNamed(recomputeSchedule.target).function;
+    const targetLogicalId: string = this.resolve((target.node.defaultChild as CfnFunction).logicalId);
+    // The finding is on the scheduler's execution role, which LambdaInvoke creates at stack level.
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${targetLogicalId}.Arn>:*]`,
+      reason:
+        'The scheduler role may invoke the recompute function and its versions/aliases (ARN suffix :*), nothing else; LambdaInvoke grants both forms.',
+    });
+    return new Schedule(this, 'RecomputeSchedule', {
+      description: `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`,
+      schedule: ScheduleExpression.rate(rate),
+      target: new LambdaInvoke(target, {
+        input: ScheduleTargetInput.fromObject(recomputeSchedule.input),
+        // A trigger older than one period has been superseded by the next one.
+        maxEventAge: rate,
+        retryAttempts: 3,
+      }),
+    });
+  }
+
+  private createHttpApi(): { api: HttpApi; url: string } {
+    const api = new HttpApi(this, 'HttpApi', {
+      description: 'Sway: ingestion, scores, leaderboards and administration',
+      createDefaultStage: false,
+    });
+    const accessLogGroup = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogGroup),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const iamAuthorizer = new HttpIamAuthorizer();
+    const integrations = new Map(
+      httpFunctionNames().map((name) => [
+        name,
+        new HttpLambdaIntegration(`${pascalCase(name)}Integration`, this.functionNamed(name).function),
+      ]),
+    );
+    for (const route of routes as readonly RouteDefinition[]) {
+      const httpRoutes: HttpRoute[] = api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations.get(route.functionName)!,
+        authorizer: route.auth === 'admin' ? iamAuthorizer : undefined,
+      });
+      if (route.auth !== 'admin') {
+        for (const httpRoute of httpRoutes) {
+          Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: unauthenticatedRouteReasons[route.auth] });
+        }
+      }
+    }
+    return { api, url: stage.url };
+  }
+}

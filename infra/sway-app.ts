@@ -1,0 +1,33 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SwayStatefulStack } from './stateful-stack';
+import { SwayStatelessStack } from './stateless-stack';
+
+export interface SwayStacks {
+  stateful: SwayStatefulStack;
+  stateless: SwayStatelessStack;
+}
+
+/** Adds Sway's two stacks to `app`. */
+export function buildSwayStacks(app: App): SwayStacks {
+  const stateful = new SwayStatefulStack(app, 'SwayStateful', {
+    description: 'Sway state: DynamoDB table, SQS queues with dead-letter queues, webhook secrets',
+  });
+  const stateless = new SwayStatelessStack(app, 'SwayStateless', {
+    description: 'Sway functions, HTTP API and recompute schedule',
+    tables: stateful.tables,
+    queues: stateful.queues,
+    webhookSecrets: stateful.webhookSecrets,
+  });
+  return { stateful, stateless };
+}
+
+/**
+ * The deployable app: Sway's stacks plus the cdk-nag AWS Solutions checks, which run when the app
+ * is synthesized and fail synthesis on any unacknowledged finding.
+ */
+export function buildSwayApp(app: App): SwayStacks {
+  const stacks = buildSwayStacks(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stacks;
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Validations, type App } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSwayApp, buildSwayStacks, type SwayStacks } from '../../infra/sway-app';
+import { newTestApp, synthesisTimeoutMs } from './sway-app-fixture';
+
+interface ValidationReport {
+  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+}
+
+/** Every acknowledgement the app makes, reviewed: a new one must be added here on purpose. */
+const reviewedAcknowledgements: RegExp[] = [
+  /^AwsSolutions-SQS3$/, // dead-letter queues have no DLQ of their own
+  /^AwsSolutions-SMG4$/, // webhook secrets are shared with third parties, rotated by the operator
+  /^AwsSolutions-L1$/, // Node.js 22 pinned
+  /^AwsSolutions-IAM5\[Resource::\*\]$/, // X-Ray has no resource-level permissions
+  /^AwsSolutions-IAM5\[Resource::<RecomputeFunction[0-9A-F]{8}\.Arn>:\*\]$/, // scheduler may invoke recompute's versions
+  /^AwsSolutions-APIG4$/, // public, lookup and signed routes
+];
+
+const outdirs: string[] = [];
+const newSwayApp = (): { app: App; outdir: string } & SwayStacks => {
+  const outdir = mkdtempSync(join(tmpdir(), 'sway-cdk-nag-'));
+  outdirs.push(outdir);
+  const app = newTestApp({ outdir });
+  return { app, outdir, ...buildSwayApp(app) };
+};
+afterAll(() => {
+  for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+});
+
+const awsSolutionsViolations = (outdir: string): string[] => {
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+  return report.pluginReports
+    .filter((plugin) => plugin.pluginName.startsWith('AwsSolutions'))
+    .flatMap((plugin) => plugin.violations)
+    .flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.severity} ${violation.ruleName} at ${construct.constructPath}`));
+};
+
+describe('cdk-nag AWS Solutions checks', () => {
+  it(
+    'synthesizes the app with no unacknowledged error or warning',
+    () => {
+      const { app, outdir } = newSwayApp();
+      expect(() => app.synth()).not.toThrow();
+      expect(awsSolutionsViolations(outdir)).toEqual([]);
+
+      const direct = new AwsSolutionsChecks().validateScope(app);
+      expect(direct.violations.map((violation) => violation.ruleName)).toEqual([]);
+    },
+    synthesisTimeoutMs,
+  );
+
+  it(
+    'reports no CDK warning or error on either stack',
+    () => {
+      const { stateful, stateless } = buildSwayStacks(newTestApp());
+      for (const stack of [stateful, stateless]) {
+        const annotations = Annotations.fromStack(stack);
+        expect(annotations.findError('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
+        expect(annotations.findWarning('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
+      }
+    },
+    synthesisTimeoutMs,
+  );
+
+  it(
+    'fails synthesis when a resource breaks a rule (the checks are registered by buildSwayApp)',
+    () => {
+      const { app, stateful } = newSwayApp();
+      new sqs.Queue(stateful, 'PlaintextTransportQueue', { enforceSSL: false });
+      expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+    },
+    synthesisTimeoutMs,
+  );
+
+  it(
+    'acknowledges only reviewed rules, each with a reason',
+    () => {
+      const { app } = newSwayApp();
+      const acknowledgements = app.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .map(([id, reason]) => ({ id: id.replace(/^annotation::/i, ''), reason }));
+      expect(acknowledgements.length).toBeGreaterThan(0);
+      for (const { id, reason } of acknowledgements) {
+        expect(reviewedAcknowledgements.some((pattern) => pattern.test(id)), id).toBe(true);
+        expect(reason.length, id).toBeGreaterThan(40);
+      }
+    },
+    synthesisTimeoutMs,
+  );
+});

@@ -1,0 +1,31 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '../../lib/routes';
+import { resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
+
+let sway: SwayFixture;
+beforeAll(() => {
+  sway = synthesizeSway();
+}, synthesisTimeoutMs);
+
+const templateRouteKeys = (): string[] =>
+  Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties!.RouteKey as string);
+
+describe('route parity between lib/routes.ts and the HTTP API', () => {
+  it('has every route of the route table in the template', () => {
+    const inTemplate = new Set(templateRouteKeys());
+    const missing = routes.map(routeKey).filter((key) => !inTemplate.has(key));
+    expect(missing).toEqual([]);
+  });
+
+  it('has no route in the template that the route table lacks', () => {
+    const inTable = new Set(routes.map(routeKey));
+    const extra = templateRouteKeys().filter((key) => !inTable.has(key));
+    expect(extra).toEqual([]);
+  });
+
+  it('has each route exactly once', () => {
+    const keys = templateRouteKeys();
+    expect(keys).toHaveLength(new Set(keys).size);
+    expect(new Set(keys)).toEqual(new Set(routes.map(routeKey)));
+  });
+});

@@ -1,0 +1,149 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { secretEnvVars } from '../../lib/config';
+import { tables, type TableDefinition } from '../../lib/store/tables';
+import { queues } from '../../lib/workers';
+import { webhookSecretsName } from '../../infra/stateful-stack';
+import { logicalIdOf, resourceById, resourcesOfType, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
+
+const tableDefinitions = Object.values(tables) as TableDefinition[];
+const deployedTableDefinitions = tableDefinitions.filter((definition) => !definition.localOnly);
+const localOnlyTableDefinitions = tableDefinitions.filter((definition) => definition.localOnly);
+
+let sway: SwayFixture;
+beforeAll(() => {
+  sway = synthesizeSway();
+}, synthesisTimeoutMs);
+
+describe('stateful stack: tables', () => {
+  it('creates one DynamoDB table per table definition that is not local-only', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::DynamoDB::Table', deployedTableDefinitions.length);
+    expect(sway.stateful.tables.map(({ definition }) => definition.id).sort()).toEqual(
+      deployedTableDefinitions.map((definition) => definition.id).sort(),
+    );
+  });
+
+  it('creates no table for local-only definitions', () => {
+    expect(localOnlyTableDefinitions.length).toBeGreaterThan(0);
+    const keySchemas = Object.values(resourcesOfType(sway.statefulTemplate, 'AWS::DynamoDB::Table')).map((table) =>
+      JSON.stringify(table.Properties!.KeySchema),
+    );
+    for (const definition of localOnlyTableDefinitions) {
+      expect(keySchemas).not.toContain(
+        JSON.stringify([
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+        ]),
+      );
+      expect(sway.stateful.node.tryFindChild(definition.id)).toBeUndefined();
+    }
+  });
+
+  it.each(deployedTableDefinitions)('table $id: keys, on-demand billing, PITR, TTL, encryption, retained', (definition) => {
+    const deployed = sway.stateful.tables.find((table) => table.definition === definition)!;
+    const table = resourceById(sway.statefulTemplate, logicalIdOf(deployed.table));
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: definition.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: expect.arrayContaining([
+        { AttributeName: definition.partitionKey, AttributeType: 'S' },
+        { AttributeName: definition.sortKey, AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(table.Properties!.SSESpecification.KMSMasterKeyId).toBeUndefined();
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    if (definition.timeToLiveAttribute) {
+      expect(table.Properties!.TimeToLiveSpecification).toEqual({ AttributeName: definition.timeToLiveAttribute, Enabled: true });
+    } else {
+      expect(table.Properties!.TimeToLiveSpecification).toBeUndefined();
+    }
+  });
+
+  it('gives the main table the TTL attribute expiresAt and the keys pk/sk', () => {
+    sway.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('gives the main table the same global secondary indexes as the local runtime creates', () => {
+    sway.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: tables.main.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+  });
+});
+
+describe('stateful stack: queues', () => {
+  it('creates a queue and a dead-letter queue per queue definition', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(queues).length);
+  });
+
+  it.each(Object.values(queues))('queue $name redrives to its own DLQ after maxReceiveCount deliveries', (definition) => {
+    const deployed = sway.stateful.queues[definition.name];
+    const queue = resourceById(sway.statefulTemplate, logicalIdOf(deployed.queue));
+    const deadLetterQueueId = logicalIdOf(deployed.deadLetterQueue);
+    expect(queue.Properties).toMatchObject({
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] },
+        maxReceiveCount: definition.maxReceiveCount,
+      },
+      VisibilityTimeout: definition.visibilityTimeoutSeconds,
+      SqsManagedSseEnabled: true,
+    });
+    const deadLetterQueue = resourceById(sway.statefulTemplate, deadLetterQueueId);
+    expect(deadLetterQueue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+    expect(deadLetterQueue.Properties!.RedrivePolicy).toBeUndefined();
+  });
+
+  it('denies every queue and DLQ any request that is not over TLS', () => {
+    for (const { queue, deadLetterQueue } of Object.values(sway.stateful.queues)) {
+      for (const logicalId of [logicalIdOf(queue), logicalIdOf(deadLetterQueue)]) {
+        sway.statefulTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: logicalId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 'sqs:*',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+            ]),
+          },
+        });
+      }
+    }
+  });
+});
+
+describe('stateful stack: webhook secrets', () => {
+  it('holds one JSON secret with a generated generic secret and an empty slot for every other key', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets));
+    expect(secret.Properties!.Name).toBe(webhookSecretsName);
+    expect(webhookSecretsName).toBe('sway/webhook-secrets');
+    expect(secret.Properties!.SecretString).toBeUndefined();
+    const generator = secret.Properties!.GenerateSecretString;
+    expect(generator.GenerateStringKey).toBe('generic');
+    const template = JSON.parse(generator.SecretStringTemplate) as Record<string, string>;
+    expect(Object.keys({ ...template, [generator.GenerateStringKey]: 'generated' }).sort()).toEqual(Object.keys(secretEnvVars).sort());
+    expect(Object.values(template).every((value) => value === '')).toBe(true);
+    expect(secret.DeletionPolicy).toBe('Retain');
+  });
+});

@@ -1,0 +1,233 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { env, queueUrlEnvVar } from '../../lib/config';
+import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/routes';
+import { queues, recomputeSchedule, type QueueName } from '../../lib/workers';
+import { powertoolsEnvironment } from '../../infra/constructs/sway-function';
+import { apiThrottle } from '../../infra/stateless-stack';
+import {
+  logicalIdOf,
+  resourceById,
+  resourcesOfType,
+  statementsOfRole,
+  synthesisTimeoutMs,
+  synthesizeSway,
+  type SwayFixture,
+  type TemplateResource,
+} from './sway-app-fixture';
+
+const routeTable = routes as readonly RouteDefinition[];
+const queueDefinitions = Object.values(queues);
+const expectedFunctionNames = new Set([
+  ...httpFunctionNames(),
+  ...queueDefinitions.map((queue) => queue.consumer),
+  recomputeSchedule.target,
+]);
+
+let sway: SwayFixture;
+beforeAll(() => {
+  sway = synthesizeSway();
+}, synthesisTimeoutMs);
+
+const functionResource = (name: string): TemplateResource =>
+  resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).function));
+const functionLogicalId = (name: string): string => logicalIdOf(sway.stateless.functionNamed(name).function);
+const roleStatements = (name: string) => statementsOfRole(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).role));
+const allowedActions = (name: string): string[] => roleStatements(name).flatMap((statement) => statement.Action);
+/** Whether some statement of the function's role allows `action` on a resource whose JSON mentions `resourceLogicalId`. */
+const allows = (name: string, action: string, resourceLogicalId: string): boolean =>
+  roleStatements(name).some(
+    (statement) => statement.Action.includes(action) && statement.Resource.some((resource) => JSON.stringify(resource).includes(resourceLogicalId)),
+  );
+
+describe('stateless stack: functions', () => {
+  it('creates one function per distinct HTTP function name plus the queue consumers and the schedule target', () => {
+    sway.statelessTemplate.resourceCountIs('AWS::Lambda::Function', expectedFunctionNames.size);
+    expect(new Set(sway.stateless.functions.keys())).toEqual(expectedFunctionNames);
+    for (const name of expectedFunctionNames) {
+      expect(functionResource(name).Properties!.Description).toContain(`functions/${name}.ts`);
+    }
+  });
+
+  it('runs every function on Node.js 22 or later, on arm64, with active tracing and its own log group', () => {
+    const functions = Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const runtime = fn.Properties!.Runtime as string;
+      expect(runtime).toMatch(/^nodejs\d+\.x$/);
+      expect(Number(/^nodejs(\d+)\.x$/.exec(runtime)![1])).toBeGreaterThanOrEqual(22);
+      expect(fn.Properties!.Architectures).toEqual(['arm64']);
+      expect(fn.Properties!.Handler).toBe('index.handler');
+      expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties!.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
+    }
+    sway.statelessTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('uses 1024 MB and 10 s unless a function needs more', () => {
+    for (const name of httpFunctionNames().filter((name) => !queueDefinitions.some((queue) => queue.consumer === name))) {
+      expect(functionResource(name).Properties).toMatchObject({ MemorySize: 1024, Timeout: 10 });
+    }
+    expect(functionResource(queues.interactions.consumer).Properties).toMatchObject({ Timeout: 30 });
+    expect(functionResource(queues.recomputeRequests.consumer).Properties).toMatchObject({ Timeout: 900, MemorySize: 1769 });
+  });
+
+  it('gives every queue consumer a timeout no longer than its queue visibility timeout', () => {
+    for (const definition of queueDefinitions) {
+      expect(functionResource(definition.consumer).Properties!.Timeout).toBeLessThanOrEqual(definition.visibilityTimeoutSeconds);
+    }
+  });
+
+  it('sets the Powertools variables and the names of the table, queues, DLQs and secret in every function', () => {
+    const expectedNames = [
+      env.tableName,
+      env.secretsArn,
+      ...queueDefinitions.flatMap((queue) => [queueUrlEnvVar(queue.name as QueueName), queueUrlEnvVar(queue.name as QueueName, true)]),
+    ];
+    for (const name of expectedFunctionNames) {
+      const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
+      expect(variables).toMatchObject(powertoolsEnvironment);
+      expect(variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
+      for (const variable of expectedNames) expect(variables[variable], `${name}: ${variable}`).toBeDefined();
+      for (const { queue, deadLetterQueue, definition } of Object.values(sway.stateful.queues)) {
+        expect(JSON.stringify(variables[queueUrlEnvVar(definition.name as QueueName)])).toContain(`Ref${logicalIdOf(queue)}`);
+        expect(JSON.stringify(variables[queueUrlEnvVar(definition.name as QueueName, true)])).toContain(`Ref${logicalIdOf(deadLetterQueue)}`);
+      }
+      expect(JSON.stringify(variables[env.tableName])).toContain(`Ref${logicalIdOf(sway.stateful.tables[0]!.table)}`);
+      expect(JSON.stringify(variables[env.secretsArn])).toContain(`Ref${logicalIdOf(sway.stateful.webhookSecrets)}`);
+    }
+  });
+});
+
+describe('stateless stack: least privilege', () => {
+  const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  const lookupFunctionNames = [
+    ...new Set(routeTable.filter((route) => route.auth === 'lookup' || route.auth === 'public').map((route) => route.functionName)),
+  ];
+
+  it('lets lookup and public functions only read the table', () => {
+    expect(lookupFunctionNames.length).toBeGreaterThan(0);
+    const tableId = logicalIdOf(sway.stateful.tables[0]!.table);
+    for (const name of lookupFunctionNames) {
+      expect(allows(name, 'dynamodb:GetItem', tableId), name).toBe(true);
+      expect(allows(name, 'dynamodb:Query', tableId), name).toBe(true);
+      for (const action of tableWriteActions) expect(allowedActions(name), name).not.toContain(action);
+    }
+  });
+
+  it('lets the queue consumers and start-recompute write the table', () => {
+    const tableId = logicalIdOf(sway.stateful.tables[0]!.table);
+    for (const name of [...queueDefinitions.map((queue) => queue.consumer), 'start-recompute']) {
+      for (const action of tableWriteActions) expect(allows(name, action, tableId), `${name} ${action}`).toBe(true);
+    }
+  });
+
+  it('lets only ingest-interactions send to the interactions queue and only start-recompute to the recompute queue', () => {
+    const senders = (queueName: QueueName) =>
+      [...expectedFunctionNames].filter((name) => allows(name, 'sqs:SendMessage', logicalIdOf(sway.stateful.queues[queueName].queue)));
+    expect(senders('interactions')).toEqual(['ingest-interactions']);
+    expect(senders('recompute-requests')).toEqual(['start-recompute']);
+    for (const name of expectedFunctionNames) {
+      for (const { deadLetterQueue } of Object.values(sway.stateful.queues)) {
+        expect(allows(name, 'sqs:SendMessage', logicalIdOf(deadLetterQueue))).toBe(false);
+      }
+    }
+  });
+
+  it('lets get-stats read the attributes of every queue and DLQ', () => {
+    for (const { queue, deadLetterQueue } of Object.values(sway.stateful.queues)) {
+      expect(allows('get-stats', 'sqs:GetQueueAttributes', logicalIdOf(queue))).toBe(true);
+      expect(allows('get-stats', 'sqs:GetQueueAttributes', logicalIdOf(deadLetterQueue))).toBe(true);
+    }
+  });
+
+  it('lets only the functions behind signed routes read the webhook secrets', () => {
+    const secretId = logicalIdOf(sway.stateful.webhookSecrets);
+    const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
+    const signedRouteFunctions = [...new Set(routeTable.filter((route) => route.auth === 'signed').map((route) => route.functionName))];
+    expect(readers.sort()).toEqual(signedRouteFunctions.sort());
+    expect(readers).toContain('ingest-interactions');
+  });
+
+  it('attaches no AWS managed policy to any function role', () => {
+    for (const name of expectedFunctionNames) {
+      const role = resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).role));
+      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('stateless stack: queue consumers', () => {
+  it.each(queueDefinitions)('$consumer consumes $name with partial batch failures', (definition) => {
+    const mappings = Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties!.FunctionName) === JSON.stringify({ Ref: functionLogicalId(definition.consumer) }),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      BatchSize: definition.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: Math.max(2, definition.maxConcurrency) },
+    });
+    expect(JSON.stringify(mappings[0]!.Properties!.EventSourceArn)).toContain(
+      `GetAtt${logicalIdOf(sway.stateful.queues[definition.name].queue)}Arn`,
+    );
+  });
+
+  it('has no other event source mappings', () => {
+    sway.statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', queueDefinitions.length);
+  });
+});
+
+describe('stateless stack: recompute schedule', () => {
+  it('invokes the recompute function at the defined rate with the defined input', () => {
+    sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    sway.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `rate(${recomputeSchedule.rateMinutes} minutes)`,
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [functionLogicalId(recomputeSchedule.target), 'Arn'] },
+        Input: JSON.stringify(recomputeSchedule.input),
+      }),
+    });
+  });
+});
+
+describe('stateless stack: HTTP API', () => {
+  const routeResources = () => Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::ApiGatewayV2::Route'));
+  const routeResource = (route: RouteDefinition) => routeResources().find((resource) => resource.Properties!.RouteKey === routeKey(route));
+
+  it.each(routeTable.map((route) => ({ key: routeKey(route), route })))('$key: authorization and integration', ({ route }) => {
+    const resource = routeResource(route);
+    expect(resource).toBeDefined();
+    expect(resource!.Properties!.AuthorizationType).toBe(route.auth === 'admin' ? 'AWS_IAM' : 'NONE');
+    const integrationId = (resource!.Properties!.Target['Fn::Join'] as [string, unknown[]])[1]
+      .map((part) => (part as { Ref?: string }).Ref)
+      .find(Boolean)!;
+    const integration = resourceById(sway.statelessTemplate, integrationId);
+    expect(integration.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(route.functionName), 'Arn'] },
+    });
+  });
+
+  it('throttles and access-logs the default stage', () => {
+    sway.statelessTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    sway.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: apiThrottle.rateLimit, ThrottlingBurstLimit: apiThrottle.burstLimit },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApiAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    });
+  });
+
+  it('outputs the API URL', () => {
+    sway.statelessTemplate.hasOutput('ApiUrl', {
+      Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+    });
+    expect(JSON.stringify(sway.statelessTemplate.findOutputs('ApiUrl'))).toContain(logicalIdOf(sway.stateless.api));
+  });
+});
