@@ -104,3 +104,54 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 export type Problem = z.infer<typeof ProblemSchema>;
+
+export const ExplainQuerySchema = z.strictObject({
+  topic: TopicSchema.optional().describe('A topic; omitted = the overall score'),
+});
+
+export const HistoryQuerySchema = z.strictObject({
+  topic: TopicSchema.optional().describe('A topic; omitted = the overall score'),
+  days: z.coerce.number().int().min(1).max(365).default(30),
+});
+
+export const ExplanationFactorSchema = z.object({
+  name: z.string().describe('Stable identifier, e.g. "response", "breadth", "authority"'),
+  label: z.string().describe('Readable name'),
+  description: z.string().describe('What the factor measures, in one sentence'),
+  value: z.number().describe('The measured quantity behind the factor'),
+  contribution: z.number().describe('Points of the score this factor accounts for; contributions add up to the score'),
+});
+
+export const ExplanationSchema = z
+  .object({
+    network: z.string(),
+    id: z.string(),
+    handle: z.string().nullable(),
+    topic: TopicSchema.nullable().describe('null for the overall score'),
+    score: Score,
+    rank: z.number().int().positive().nullable(),
+    factors: z.array(ExplanationFactorSchema),
+    topEngagers: z.array(
+      z.object({
+        network: z.string(),
+        id: z.string(),
+        handle: z.string().nullable(),
+        interactions: z.number().int().nonnegative(),
+        weight: z.number().describe('Share of the response this engager accounts for, 0-1'),
+      }),
+    ),
+    topContent: z.array(
+      z.object({
+        contentId: z.string(),
+        responses: z.number().int().nonnegative(),
+        weight: z.number().describe('Share of the response this content earned, 0-1'),
+      }),
+    ),
+    computedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Explanation' });
+export type Explanation = z.infer<typeof ExplanationSchema>;
+
+export const HistoryPointSchema = z.object({ date: z.iso.date(), score: Score });
+export const HistorySchema = z.array(HistoryPointSchema).meta({ id: 'History', description: 'One point a day, oldest first' });
+export type History = z.infer<typeof HistorySchema>;
