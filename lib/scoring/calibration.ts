@@ -1,0 +1,51 @@
+/**
+ * Maps a topic's log-scores to 1–100 against its own population, through fixed anchors: nothing
+ * scored is 1, the median account 20, the 95th percentile 50, the top account 100, linear in the
+ * log-score between anchors. Quantiles of a large population barely move from run to run, so the
+ * scale is stable; a topic with fewer than MIN_POPULATION accounts is scaled linearly to its top.
+ */
+export const CALIBRATION_ANCHORS = [
+  { quantile: 0.5, score: 20 },
+  { quantile: 0.95, score: 50 },
+] as const;
+export const MIN_POPULATION = 20;
+
+export interface Calibration {
+  /** Log-score → 1–100, not rounded. */
+  (logScore: number): number;
+}
+
+const quantileOf = (sorted: Float64Array, q: number): number => {
+  const position = q * (sorted.length - 1);
+  const low = Math.floor(position);
+  const high = Math.min(sorted.length - 1, low + 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+};
+
+export const calibrationFor = (logScores: ArrayLike<number>): Calibration => {
+  const sorted = Float64Array.from(logScores).filter((value) => value > 0).sort();
+  const top = sorted.length ? sorted[sorted.length - 1]! : 0;
+  if (top <= 0) return () => 1;
+  const points: [number, number][] = [[0, 1]];
+  if (sorted.length >= MIN_POPULATION) {
+    for (const anchor of CALIBRATION_ANCHORS) {
+      const at = quantileOf(sorted, anchor.quantile);
+      if (at > points[points.length - 1]![0] && at < top) points.push([at, anchor.score]);
+    }
+  }
+  points.push([top, 100]);
+  return (logScore) => {
+    if (logScore <= 0) return 1;
+    if (logScore >= top) return 100;
+    for (let i = 1; i < points.length; i++) {
+      const [x1, y1] = points[i]!;
+      if (logScore <= x1) {
+        const [x0, y0] = points[i - 1]!;
+        return y0 + ((logScore - x0) / (x1 - x0)) * (y1 - y0);
+      }
+    }
+    return 100;
+  };
+};
+
+export const roundScore = (score: number): number => Math.min(100, Math.max(1, Math.round(score * 10) / 10));

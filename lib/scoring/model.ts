@@ -1,0 +1,50 @@
+/**
+ * Every weight and constant of the scoring model, in one place; docs/SCORING.md explains each.
+ */
+import type { EngagementType } from '../interactions/schema';
+
+export const scoringModel = {
+  windowDays: 90,
+  halfLifeDays: 30,
+  /** Weight of one engagement by type: a reply or quote says more than a share, a share more than a like. */
+  engagementWeights: { reply: 3, quote: 3, share: 2, like: 1, mention: 0.75 } satisfies Record<Exclude<EngagementType, 'follow'>, number>,
+  /** Follows are a separate, weaker signal, added after the engagement's diminishing returns. */
+  followWeight: 0.5,
+  /** Decayed weight from one engager to one author counts up to this much: the tenth like adds nothing. */
+  pairWeightCap: 3,
+  /** An engager spreading reactions over more authors than this counts less per reaction: √(this / authors). */
+  engagerAuthorsBeforeDiscount: 10,
+  /** Weight kept by an engagement that is returned (a → b and b → a): reciprocal rings are damped. */
+  reciprocalDamping: 0.3,
+  /** Engagers with identical sets of (author, day) of at least this size, in groups of at least lockstepGroupSize, act in lockstep. */
+  lockstepMinTargets: 4,
+  lockstepGroupSize: 5,
+  /** PageRank: probability of following an edge, tolerance (L1 change per node) and iteration cap. */
+  damping: 0.85,
+  tolerance: 1e-10,
+  maxIterations: 100,
+  /** Trust prior: each account's jump weight is this plus the breadth of its non-reciprocal engagers. */
+  priorFloor: 0.05,
+  /** An engager's weight: this floor plus its authority (PageRank × accounts: 1 on average), capped. */
+  engagerWeightFloor: 0.01,
+  authorityCap: 25,
+  /**
+   * Response is measured in units of this much before taking its logarithm, so that typical
+   * accounts sit where the logarithm is compressive and one more engagement moves little.
+   */
+  responseUnit: 0.01,
+  /** How the log-score combines the factors. */
+  factorWeights: { response: 0.6, breadth: 0.25, efficiency: 0.15 },
+} as const;
+
+export type ScoringModel = typeof scoringModel;
+
+export const FACTORS = {
+  base: { label: 'Base', description: 'Every scored account starts at 1.' },
+  response: {
+    label: 'Response',
+    description: "Decayed replies, quotes, shares, likes and mentions from others, each engager's weight capped and multiplied by that engager's authority in the topic.",
+  },
+  breadth: { label: 'Breadth', description: 'How many distinct engagers responded, discounting rings, lockstep groups and accounts that react to everything.' },
+  efficiency: { label: 'Response per post', description: 'Response divided by the number of posts: posting more without more response lowers it.' },
+} as const;

@@ -1,0 +1,232 @@
+import { calibrationFor, roundScore } from './calibration';
+import type { EngagementAggregate, PostAggregate } from './engagement';
+import { FACTORS, scoringModel, type ScoringModel } from './model';
+import { buildWeightedGraph, pageRank } from './weighted-graph';
+
+export interface ScoreFactor {
+  name: keyof typeof FACTORS;
+  label: string;
+  description: string;
+  value: number;
+  contribution: number;
+}
+
+export interface TopEngager {
+  account: string;
+  interactions: number;
+  /** Share of the response, 0–1. */
+  weight: number;
+}
+
+export interface AccountTopicScore {
+  account: string;
+  score: number;
+  rank: number;
+  factors: ScoreFactor[];
+  topEngagers: TopEngager[];
+}
+
+export interface TopicScores {
+  /** Accounts that earned any response, best first. */
+  ranked: AccountTopicScore[];
+  /** PageRank iterations until convergence. */
+  iterations: number;
+}
+
+const DAY_MS = 86_400_000;
+const TOP_ENGAGERS = 5;
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Scores one topic from its aggregates (see docs/SCORING.md). Deterministic: the same aggregates
+ * give the same scores bit for bit, whatever their order.
+ */
+export const scoreTopic = (
+  edges: readonly EngagementAggregate[],
+  posts: readonly PostAggregate[],
+  asOf: Date,
+  model: ScoringModel = scoringModel,
+): TopicScores => {
+  const decayOf = (day: string): number => {
+    const age = Math.max(0, (asOf.getTime() - Date.parse(`${day}T00:00:00Z`)) / DAY_MS);
+    return age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays);
+  };
+
+  // Accounts get indices in sorted order, so everything below is independent of input order.
+  const names = new Set<string>();
+  for (const edge of edges) {
+    if (edge.author !== edge.engager && decayOf(edge.day) > 0) {
+      names.add(edge.author);
+      names.add(edge.engager);
+    }
+  }
+  const accounts = [...names].sort(compareStrings);
+  const n = accounts.length;
+  const indexOf = new Map(accounts.map((account, i) => [account, i]));
+
+  // Pair weights engager → author, summed in a fixed order.
+  interface Pair {
+    engager: number;
+    author: number;
+    engagement: number;
+    follow: number;
+    interactions: number;
+    days: string[];
+  }
+  const pairs = new Map<number, Pair>();
+  const sortedEdges = [...edges].sort(
+    (a, b) => compareStrings(a.engager, b.engager) || compareStrings(a.author, b.author) || compareStrings(a.day, b.day),
+  );
+  for (const edge of sortedEdges) {
+    if (edge.author === edge.engager) continue;
+    const decay = decayOf(edge.day);
+    if (decay === 0) continue;
+    const engager = indexOf.get(edge.engager)!;
+    const author = indexOf.get(edge.author)!;
+    const key = engager * n + author;
+    let pair = pairs.get(key);
+    if (!pair) {
+      pair = { engager, author, engagement: 0, follow: 0, interactions: 0, days: [] };
+      pairs.set(key, pair);
+    }
+    for (const [type, count] of Object.entries(edge.counts)) {
+      if (!count) continue;
+      pair.interactions += count;
+      if (type === 'follow') pair.follow += count * decay;
+      else pair.engagement += model.engagementWeights[type as keyof ScoringModel['engagementWeights']] * count * decay;
+    }
+    pair.days.push(edge.day);
+  }
+  const pairList = [...pairs.values()].sort((a, b) => a.engager - b.engager || a.author - b.author);
+
+  // Engagers that spread reactions over many authors count less per reaction.
+  const authorsEngaged = new Uint32Array(n);
+  for (const pair of pairList) authorsEngaged[pair.engager]!++;
+  const activityDiscount = new Float64Array(n);
+  for (let e = 0; e < n; e++) activityDiscount[e] = Math.min(1, Math.sqrt(model.engagerAuthorsBeforeDiscount / Math.max(1, authorsEngaged[e]!)));
+
+  // Lockstep: engagers with the same set of (author, day) targets, in a large enough group, count as one.
+  const signatures = new Map<number, string[]>();
+  for (const pair of pairList) {
+    const list = signatures.get(pair.engager) ?? [];
+    for (const day of pair.days) list.push(`${pair.author}@${day}`);
+    signatures.set(pair.engager, list);
+  }
+  const groups = new Map<string, number[]>();
+  for (const [engager, targets] of signatures) {
+    if (targets.length < model.lockstepMinTargets) continue;
+    const signature = targets.sort().join('|');
+    const group = groups.get(signature) ?? [];
+    group.push(engager);
+    groups.set(signature, group);
+  }
+  const lockstepFactor = new Float64Array(n).fill(1);
+  for (const group of groups.values()) {
+    if (group.length >= model.lockstepGroupSize) for (const engager of group) lockstepFactor[engager] = 1 / group.length;
+  }
+
+  // Edge strength: capped, diminishing, discounted; reciprocal pairs damped.
+  const strength = new Float64Array(pairList.length);
+  const breadthShare = new Float64Array(pairList.length);
+  for (let k = 0; k < pairList.length; k++) {
+    const pair = pairList[k]!;
+    const reciprocal = pairs.has(pair.author * n + pair.engager) ? model.reciprocalDamping : 1;
+    const discount = activityDiscount[pair.engager]! * lockstepFactor[pair.engager]! * reciprocal;
+    const capped = Math.min(pair.engagement, model.pairWeightCap);
+    strength[k] = (Math.log1p(capped) + model.followWeight * Math.log1p(pair.follow)) * discount;
+    breadthShare[k] = pair.engagement > 0 ? discount : 0;
+  }
+
+  // Authority: weighted PageRank, jumping by a trust prior that rings and farms cannot forge.
+  const prior = new Float64Array(n).fill(model.priorFloor);
+  for (let k = 0; k < pairList.length; k++) {
+    const pair = pairList[k]!;
+    if (!pairs.has(pair.author * n + pair.engager)) prior[pair.author]! += breadthShare[k]!;
+  }
+  let priorTotal = 0;
+  for (let i = 0; i < n; i++) priorTotal += prior[i]!;
+  for (let i = 0; i < n; i++) prior[i]! /= priorTotal;
+  const graph = buildWeightedGraph(
+    n,
+    pairList.map((pair) => pair.engager),
+    pairList.map((pair) => pair.author),
+    strength,
+  );
+  const { rank, iterations } = pageRank(graph, { damping: model.damping, prior, tolerance: model.tolerance, maxIterations: model.maxIterations });
+  const engagerWeight = new Float64Array(n);
+  for (let i = 0; i < n; i++) engagerWeight[i] = model.engagerWeightFloor + Math.min(model.authorityCap, rank[i]! * n);
+
+  // Factors per author.
+  const response = new Float64Array(n);
+  const breadth = new Float64Array(n);
+  for (let k = 0; k < pairList.length; k++) {
+    const pair = pairList[k]!;
+    response[pair.author]! += strength[k]! * engagerWeight[pair.engager]!;
+    breadth[pair.author]! += breadthShare[k]! * Math.min(1, engagerWeight[pair.engager]!);
+  }
+  const postCount = new Float64Array(n);
+  for (const post of [...posts].sort((a, b) => compareStrings(a.author, b.author) || compareStrings(a.day, b.day))) {
+    const author = indexOf.get(post.author);
+    if (author !== undefined) postCount[author]! += post.posts * decayOf(post.day);
+  }
+
+  const { factorWeights } = model;
+  const terms = (i: number) => {
+    const efficiency = response[i]! / (1 + postCount[i]!);
+    return {
+      values: { response: response[i]!, breadth: breadth[i]!, efficiency },
+      parts: {
+        response: factorWeights.response * Math.log1p(response[i]! / model.responseUnit),
+        breadth: factorWeights.breadth * Math.log1p(breadth[i]! / model.responseUnit),
+        efficiency: factorWeights.efficiency * Math.log1p(efficiency / model.responseUnit),
+      },
+    };
+  };
+  const logScore = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (response[i]! <= 0) continue;
+    const { parts } = terms(i);
+    logScore[i] = parts.response + parts.breadth + parts.efficiency;
+  }
+  const calibrate = calibrationFor(logScore);
+
+  const scored: number[] = [];
+  for (let i = 0; i < n; i++) if (logScore[i]! > 0) scored.push(i);
+  const scores = new Float64Array(n);
+  for (const i of scored) scores[i] = roundScore(calibrate(logScore[i]!));
+  scored.sort((a, b) => scores[b]! - scores[a]! || logScore[b]! - logScore[a]! || compareStrings(accounts[a]!, accounts[b]!));
+
+  const engagersOf = new Map<number, number[]>();
+  for (let k = 0; k < pairList.length; k++) {
+    const list = engagersOf.get(pairList[k]!.author) ?? [];
+    list.push(k);
+    engagersOf.set(pairList[k]!.author, list);
+  }
+
+  const ranked = scored.map((i, position): AccountTopicScore => {
+    const { values, parts } = terms(i);
+    const score = scores[i]!;
+    const total = parts.response + parts.breadth + parts.efficiency;
+    const factors: ScoreFactor[] = [
+      { name: 'base', ...FACTORS.base, value: 1, contribution: 1 },
+      ...(['response', 'breadth', 'efficiency'] as const).map((name) => ({
+        name,
+        ...FACTORS[name],
+        value: Math.round(values[name] * 1000) / 1000,
+        contribution: Math.round(((score - 1) * parts[name]) / total * 100) / 100,
+      })),
+    ];
+    // Rounding leftovers go to the largest factor, so the contributions add up to the score exactly.
+    const largest = factors.reduce((best, factor) => (factor.contribution > best.contribution ? factor : best));
+    largest.contribution = Math.round((largest.contribution + score - factors.reduce((sum, factor) => sum + factor.contribution, 0)) * 100) / 100;
+
+    const topEngagers = (engagersOf.get(i) ?? [])
+      .map((k) => ({ k, weight: (strength[k]! * engagerWeight[pairList[k]!.engager]!) / response[i]! }))
+      .sort((a, b) => b.weight - a.weight || a.k - b.k)
+      .slice(0, TOP_ENGAGERS)
+      .map(({ k, weight }) => ({ account: accounts[pairList[k]!.engager]!, interactions: pairList[k]!.interactions, weight: Math.round(weight * 1000) / 1000 }));
+    return { account: accounts[i]!, score, rank: position + 1, factors, topEngagers };
+  });
+  return { ranked, iterations };
+};
