@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Run } from '../api/schemas';
 import { parseAccountKey } from '../interactions/schema';
 import { MAX_BOARD_ENTRIES, type BoardPointer } from '../leaderboards/board';
-import { scoreTopic, type ScoredAccount } from '../scoring/first-score';
-import type { EngagementAggregate, PostAggregate } from '../scoring/engagement';
-import type { BoardEntryInput, StoredAccountScore } from '../store/sway-store';
+import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../scoring/engagement';
+import { scoreTopic, type AccountTopicScore } from '../scoring/topic-scores';
+import type { BoardEntryInput, StoredAccountScore, StoredExplanation } from '../store/sway-store';
 import { OVERALL_TOPIC, boards } from '../store/keys';
 import { HandleSightings } from '../interactions/handles';
 
@@ -12,6 +12,9 @@ export interface RecomputePorts {
   registeredTopics(): Promise<string[]>;
   engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: HandleSightings }>;
   postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: HandleSightings }>;
+  contentAggregates(topic: string): Promise<ContentAggregate[]>;
+  writeExplanations(explanations: StoredExplanation[]): Promise<void>;
+  writeHistory(day: string, points: { network: string; id: string; topic: string; score: number }[]): Promise<void>;
   writeBoardEntries(board: string, version: string, entries: BoardEntryInput[]): Promise<void>;
   flipBoard(board: string, pointer: BoardPointer): Promise<string | null>;
   deleteBoardVersion(board: string, version: string): Promise<void>;
@@ -97,16 +100,17 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
     return account;
   };
 
+  const historyDay = run.startedAt.slice(0, 10);
   const topicSizes: { topic: string; accounts: number }[] = [];
   for (const topic of [OVERALL_TOPIC, ...(await ports.registeredTopics())]) {
     const { edges, handles: edgeHandles } = await ports.engagementAggregates(topic);
+    const { posts, handles: postHandles } = await ports.postAggregates(topic);
     handles.merge(edgeHandles);
-    const scored = scoreTopic(edges, asOf);
+    handles.merge(postHandles);
+    const { ranked: scored } = scoreTopic(edges, posts, asOf);
 
     if (topic === OVERALL_TOPIC) {
       // Everyone seen is an account with a score, even those nobody has responded to yet.
-      const { posts, handles: postHandles } = await ports.postAggregates(topic);
-      handles.merge(postHandles);
       for (const edge of edges) {
         accountFor(edge.author);
         accountFor(edge.engager);
@@ -114,9 +118,12 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
       for (const post of posts) accountFor(post.author);
       for (const { account, score } of scored) accountFor(account).score = score;
     } else {
-      scored.forEach(({ account, score }, index) => accountFor(account).topics.push({ topic, score, rank: index + 1 }));
+      for (const { account, score, rank } of scored) accountFor(account).topics.push({ topic, score, rank });
       if (scored.length > 0) topicSizes.push({ topic, accounts: scored.length });
     }
+    await ports.writeExplanations(explanationsOf(topic, scored, await ports.contentAggregates(topic), handles, run.startedAt));
+    // Each run overwrites the day's point: the history keeps the day's latest score.
+    await ports.writeHistory(historyDay, scored.map(({ account, score }) => ({ ...parseAccountKey(account), topic, score })));
 
     await publish(boards.leaderboard(topic), toEntries(scored, handles));
     for (const [network, networkScored] of byNetwork(scored)) {
@@ -141,23 +148,60 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   return { topics: topicSizes.length, accounts: accounts.size };
 };
 
-/** Ranked accounts grouped by network, keeping each account's overall rank in the topic. */
-const byNetwork = (scored: ScoredAccount[]): Map<string, (ScoredAccount & { rank: number })[]> => {
-  const groups = new Map<string, (ScoredAccount & { rank: number })[]>();
-  scored.forEach((entry, index) => {
+/** Ranked accounts grouped by network, keeping each account's rank in the whole topic. */
+const byNetwork = (scored: AccountTopicScore[]): Map<string, AccountTopicScore[]> => {
+  const groups = new Map<string, AccountTopicScore[]>();
+  for (const entry of scored) {
     const { network } = parseAccountKey(entry.account);
     const group = groups.get(network) ?? [];
-    group.push({ ...entry, rank: index + 1 });
+    group.push(entry);
     groups.set(network, group);
-  });
+  }
   return groups;
 };
 
-const toEntries = (scored: (ScoredAccount & { rank?: number })[], handles: HandleSightings): BoardEntryInput[] =>
-  scored.slice(0, MAX_BOARD_ENTRIES).map((entry, index) => {
+const toEntries = (scored: AccountTopicScore[], handles: HandleSightings): BoardEntryInput[] =>
+  scored.slice(0, MAX_BOARD_ENTRIES).map((entry) => {
     const { network, id } = parseAccountKey(entry.account);
+    return { rank: entry.rank, data: { network, id, handle: handles.handleOf(entry.account), score: entry.score } };
+  });
+
+const TOP_CONTENT = 5;
+
+/** What the explain route answers, per scored account: factors, top engagers, top content. */
+const explanationsOf = (
+  topic: string,
+  scored: AccountTopicScore[],
+  content: ContentAggregate[],
+  handles: HandleSightings,
+  computedAt: string,
+): StoredExplanation[] => {
+  const contentByAuthor = new Map<string, ContentAggregate[]>();
+  for (const item of content) {
+    const list = contentByAuthor.get(item.author) ?? [];
+    list.push(item);
+    contentByAuthor.set(item.author, list);
+  }
+  return scored.map((entry) => {
+    const own = contentByAuthor.get(entry.account) ?? [];
+    const responses = own.reduce((sum, item) => sum + item.responses, 0);
     return {
-      rank: entry.rank ?? index + 1,
-      data: { network, id, handle: handles.handleOf(entry.account), score: entry.score },
+      ...parseAccountKey(entry.account),
+      topic,
+      score: entry.score,
+      rank: entry.rank,
+      factors: entry.factors,
+      topEngagers: entry.topEngagers.map(({ account, interactions, weight }) => ({
+        ...parseAccountKey(account),
+        handle: handles.handleOf(account),
+        interactions,
+        weight,
+      })),
+      topContent: own
+        .sort((a, b) => b.responses - a.responses || (a.contentId < b.contentId ? -1 : 1))
+        .slice(0, TOP_CONTENT)
+        .map((item) => ({ contentId: item.contentId, responses: item.responses, weight: Math.round((item.responses / responses) * 1000) / 1000 })),
+      computedAt,
     };
   });
+};

@@ -15,3 +15,10 @@ export interface PostAggregate {
   day: string;
   posts: number;
 }
+
+/** Responses to one piece of content of an author in one topic. */
+export interface ContentAggregate {
+  author: string;
+  contentId: string;
+  responses: number;
+}

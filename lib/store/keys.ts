@@ -8,6 +8,9 @@
  * | content topics           | CONTENT#{network}#{id}      | CONTENT                         |
  * | engagement aggregate     | EDGE#{topic}#{shard}        | {day}#{author}#{engager}        |
  * | post aggregate           | POST#{topic}#{shard}        | {day}#{author}                  |
+ * | content responses        | CRESP#{topic}#{shard}       | {author}#{contentId}            |
+ * | explanation              | ACC#{network}#{id}          | EXPLAIN#{topic}                 |
+ * | daily score history      | HIST#{network}#{id}         | {topic}#{day}                   |
  * | topic registry           | TOPICREG                    | {topic}                         |
  * | interaction counter      | STATS                       | interactions#{shard}            |
  * | account score            | ACC#{network}#{id}          | SCORE                           |
@@ -43,6 +46,13 @@ export const keys = {
     pk: keys.postPartition(topic, shardOf(author, AGGREGATE_SHARDS)),
     sk: `${day}#${enc(author)}`,
   }),
+  contentResponsesPartition: (topic: string, shard: number) => `CRESP#${topic}#${shard}`,
+  contentResponses: (topic: string, author: string, contentId: string) => ({
+    pk: keys.contentResponsesPartition(topic, shardOf(author, AGGREGATE_SHARDS)),
+    sk: `${enc(author)}#${enc(contentId)}`,
+  }),
+  explanation: (network: string, id: string, topic: string) => ({ pk: `ACC#${network}#${enc(id)}`, sk: `EXPLAIN#${topic}` }),
+  history: (network: string, id: string, topic: string, day: string) => ({ pk: `HIST#${network}#${enc(id)}`, sk: `${topic}#${day}` }),
   topicRegistryPartition: 'TOPICREG',
   topicRegistry: (topic: string) => ({ pk: 'TOPICREG', sk: topic }),
   statsPartition: 'STATS',

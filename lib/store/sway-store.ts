@@ -11,8 +11,8 @@ import {
 import type { EngagementType, Interaction } from '../interactions/schema';
 import { accountKey } from '../interactions/schema';
 import type { BoardPage, BoardPointer } from '../leaderboards/board';
-import type { EngagementAggregate, PostAggregate } from '../scoring/engagement';
-import type { Run } from '../api/schemas';
+import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../scoring/engagement';
+import type { Explanation, History, Run } from '../api/schemas';
 import { batchWriteAll } from './batch-write';
 import { HandleSightings } from '../interactions/handles';
 import { AGGREGATE_SHARDS, OVERALL_TOPIC, keys } from './keys';
@@ -21,6 +21,8 @@ const DAY_SECONDS = 86_400;
 /** Interactions and aggregates are kept a little longer than the 90-day scoring window. */
 export const RETENTION_DAYS = 100;
 const TRANSACTION_CONFLICT_RETRIES = 8;
+/** Daily score history is kept for a little over a year. */
+const HISTORY_RETENTION_DAYS = 400;
 const BATCH_GET_LIMIT = 100;
 
 export interface StoredAccountScore {
@@ -31,6 +33,8 @@ export interface StoredAccountScore {
   topics: { topic: string; score: number; rank: number }[];
   computedAt: string;
 }
+
+export type StoredExplanation = Omit<Explanation, 'handle' | 'topic'> & { topic: string };
 
 export interface BoardEntryInput {
   rank: number;
@@ -181,6 +185,16 @@ export class SwayStore {
             },
           },
         });
+        if (interaction.parentContentId) {
+          items.push({
+            Update: {
+              TableName: this.tableName,
+              Key: keys.contentResponses(topic, target, interaction.parentContentId),
+              UpdateExpression: 'ADD responses :one SET author = :author, contentId = :contentId, expiresAt = :expiresAt',
+              ExpressionAttributeValues: { ':one': 1, ':author': target, ':contentId': interaction.parentContentId, ':expiresAt': expiresAt },
+            },
+          });
+        }
       }
     }
 
@@ -245,6 +259,55 @@ export class SwayStore {
       return { author: String(item.author), day: String(item.day), posts: Number(item.posts) };
     });
     return { posts, handles };
+  }
+
+  async contentAggregates(topic: string): Promise<ContentAggregate[]> {
+    const shards = await Promise.all(
+      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
+        this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.contentResponsesPartition(topic, shard) } }),
+      ),
+    );
+    return shards.flat().map((item) => ({ author: String(item.author), contentId: String(item.contentId), responses: Number(item.responses) }));
+  }
+
+  // --- explanations and history ------------------------------------------------------------
+
+  async writeExplanations(explanations: StoredExplanation[]): Promise<void> {
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      explanations.map((explanation) => ({
+        PutRequest: { Item: { ...keys.explanation(explanation.network, explanation.id, explanation.topic), ...explanation } },
+      })),
+    );
+  }
+
+  async explanation(network: string, id: string, topic: string): Promise<StoredExplanation | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.explanation(network, id, topic) }));
+    if (!Item) return null;
+    const { pk: _pk, sk: _sk, ...explanation } = Item;
+    return explanation as StoredExplanation;
+  }
+
+  async writeHistory(day: string, points: { network: string; id: string; topic: string; score: number }[]): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(day) / 1000) + HISTORY_RETENTION_DAYS * DAY_SECONDS;
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      points.map((point) => ({
+        PutRequest: { Item: { ...keys.history(point.network, point.id, point.topic, day), date: day, score: point.score, expiresAt } },
+      })),
+    );
+  }
+
+  /** One point a day from `fromDay` on, oldest first. */
+  async history(network: string, id: string, topic: string, fromDay: string): Promise<History> {
+    const { pk, sk } = keys.history(network, id, topic, fromDay);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': sk, ':to': keys.history(network, id, topic, '9999-12-31').sk },
+    });
+    return items.map((item) => ({ date: String(item.date), score: Number(item.score) }));
   }
 
   // --- boards (leaderboards and the topic list) --------------------------------------------

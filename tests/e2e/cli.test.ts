@@ -65,6 +65,11 @@ describe('npx sway against npm start', () => {
     const score = await sway('score', 'x:ada', '--json');
     expect(JSON.parse(score.stdout)).toMatchObject({ id: 'ada', score: 100, topics: [{ topic: 'compilers', rank: 1 }] });
 
+    const explained = await sway('score', 'x:ada', '--topic', 'compilers', '--explain');
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(/Response/);
+    expect(explained.stdout).toMatch(/ada-fan-/);
+
     const stats = await sway('stats', '--json');
     expect(JSON.parse(stats.stdout)).toMatchObject({ interactions: 9, pending: 0, deadLetters: 0 });
   });

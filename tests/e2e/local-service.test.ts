@@ -109,6 +109,21 @@ describe('npm start, end to end', () => {
     expect((await fetch(`${service.url}/v1/admin/stats`)).status).toBe(401);
   });
 
+  it('explains a score and gives its history', async () => {
+    const explanation = (await (await fetch(`${service.url}/v1/accounts/x/starphysicist/explain?topic=physics`)).json()) as {
+      score: number;
+      factors: { name: string; contribution: number }[];
+      topEngagers: { id: string }[];
+    };
+    expect(explanation.score).toBe(100);
+    expect(explanation.factors.reduce((sum, factor) => sum + factor.contribution, 0)).toBeCloseTo(100, 9);
+    expect(explanation.topEngagers).toHaveLength(5);
+    expect((await fetch(`${service.url}/v1/accounts/x/star/explain?topic=gardening`)).status).toBe(404);
+    const history = (await (await fetch(`${service.url}/v1/accounts/x/star/history?topic=physics&days=7`)).json()) as { date: string; score: number }[];
+    expect(history).toEqual([{ date: new Date().toISOString().slice(0, 10), score: 100 }]);
+    expect((await fetch(`${service.url}/v1/accounts/x/star/history?days=0`)).status).toBe(400);
+  });
+
   it('keeps its data across a clean restart', async () => {
     const before = await boardIds('/v1/topics/physics/leaderboard');
     const interactionsBefore = (await stats()).interactions;

@@ -49,6 +49,29 @@ describe('recompute against DynamoDB Local', () => {
     expect((await store.accountScore('x', 'star-fan-0'))?.score).toBe(1);
   });
 
+  it('stores an explanation whose contributions add up, with top engagers and top content, and a daily history point', async () => {
+    await applyQueuedInteractions(
+      {
+        receivedAt: new Date().toISOString(),
+        interactions: [
+          interaction({ type: 'post', id: 'explained-post', actor: { id: 'explained' }, contentId: 'c-explained', topics: ['explaining'] }),
+          ...Array.from({ length: 3 }, (_, i) =>
+            interaction({ type: 'reply', actor: { id: `reader-${i}` }, target: { id: 'explained' }, parentContentId: 'c-explained' }),
+          ),
+        ],
+      },
+      store,
+      new Date(),
+    );
+    const run = await runRecompute(newRun(), store);
+    const explanation = await store.explanation('x', 'explained', 'explaining');
+    expect(explanation).toMatchObject({ score: 100, rank: 1, topContent: [{ contentId: 'c-explained', responses: 3, weight: 1 }] });
+    expect(explanation!.topEngagers.map((engager) => engager.id).sort()).toEqual(['reader-0', 'reader-1', 'reader-2']);
+    const total = explanation!.factors.reduce((sum, factor) => sum + factor.contribution, 0);
+    expect(Math.abs(total - explanation!.score)).toBeLessThan(1e-9);
+    expect(await store.history('x', 'explained', 'explaining', run.startedAt.slice(0, 10))).toEqual([{ date: run.startedAt.slice(0, 10), score: 100 }]);
+  });
+
   it('pages with a cursor that stays on its version while a new version is published', async () => {
     await runRecompute(newRun(), store);
     const first = await readBoardPage<{ id: string }>(store, boards.leaderboard(OVERALL_TOPIC), 2, undefined);
