@@ -18,17 +18,11 @@ import { admin, drainAndRecompute, startLocalService, waitFor, type LocalService
 import { freePort } from '../tests/support/free-port';
 import { higgsAvailable, higgsInteractions } from './data/higgs';
 import { syntheticInteractions } from './data/synthetic';
+import type { BenchmarkResult } from './result';
+import { benchPageRankKernel, benchWholeScoring } from './scoring';
 import { startBareServer } from './support/bare-server';
 import { runLoad } from './support/load';
 
-export interface BenchmarkResult {
-  name: string;
-  value: number;
-  unit: string;
-  ceiling?: number;
-  ratio?: number;
-  notes: string;
-}
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
@@ -135,6 +129,9 @@ const main = async () => {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
   const quick = values.quick === true;
   const results: BenchmarkResult[] = [];
+  // Scoring first, in this process, before the service adds to its peak memory.
+  results.push(...(await benchPageRankKernel()));
+  if (!quick) results.push(...(await benchWholeScoring()).results);
   const workDir = mkdtempSync(join(tmpdir(), 'sway-bench-'));
   const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir: workDir, inMemory: true });
   const service = await startLocalService({ dataDir: join(workDir, 'service'), env: { SWAY_DYNAMODB_ENDPOINT: dynamoDb.endpoint } });

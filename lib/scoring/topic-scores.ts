@@ -74,23 +74,24 @@ export const scoreTopic = (
     interactions: number;
     days: string[];
   }
-  const pairs = new Map<number, Pair>();
-  const sortedEdges = [...edges].sort(
-    (a, b) => compareStrings(a.engager, b.engager) || compareStrings(a.author, b.author) || compareStrings(a.day, b.day),
-  );
-  for (const edge of sortedEdges) {
+  const inWindow: { edge: EngagementAggregate; engager: number; author: number; decay: number }[] = [];
+  for (const edge of edges) {
     if (edge.author === edge.engager) continue;
     const decay = decayOf(edge.day);
-    if (decay === 0) continue;
-    const engager = indexOf.get(edge.engager)!;
-    const author = indexOf.get(edge.author)!;
-    const key = engager * n + author;
-    let pair = pairs.get(key);
-    if (!pair) {
+    if (decay > 0) inWindow.push({ edge, engager: indexOf.get(edge.engager)!, author: indexOf.get(edge.author)!, decay });
+  }
+  // Sorted by (engager, author, day): sums run in a fixed order, and each pair's days are adjacent.
+  inWindow.sort((a, b) => a.engager - b.engager || a.author - b.author || compareStrings(a.edge.day, b.edge.day));
+  const pairList: Pair[] = [];
+  for (const { edge, engager, author, decay } of inWindow) {
+    let pair = pairList[pairList.length - 1];
+    if (!pair || pair.engager !== engager || pair.author !== author) {
       pair = { engager, author, engagement: 0, follow: 0, interactions: 0, days: [] };
-      pairs.set(key, pair);
+      pairList.push(pair);
     }
-    for (const [type, count] of Object.entries(edge.counts)) {
+    const { counts } = edge;
+    for (const type in counts) {
+      const count = counts[type as keyof typeof counts];
       if (!count) continue;
       pair.interactions += count;
       if (type === 'follow') pair.follow += count * decay;
@@ -98,7 +99,22 @@ export const scoreTopic = (
     }
     pair.days.push(edge.day);
   }
-  const pairList = [...pairs.values()].sort((a, b) => a.engager - b.engager || a.author - b.author);
+  // Pairs by engager, for finding the reverse pair author → engager by binary search.
+  const pairRowStart = new Uint32Array(n + 1);
+  for (const pair of pairList) pairRowStart[pair.engager + 1]!++;
+  for (let e = 0; e < n; e++) pairRowStart[e + 1]! += pairRowStart[e]!;
+  const hasPair = (engager: number, author: number): boolean => {
+    let low = pairRowStart[engager]!;
+    let high = pairRowStart[engager + 1]!;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const candidate = pairList[middle]!.author;
+      if (candidate === author) return true;
+      if (candidate < author) low = middle + 1;
+      else high = middle;
+    }
+    return false;
+  };
 
   // Engagers that spread reactions over many authors count less per reaction.
   const authorsEngaged = new Uint32Array(n);
@@ -107,8 +123,11 @@ export const scoreTopic = (
   for (let e = 0; e < n; e++) activityDiscount[e] = Math.min(1, Math.sqrt(model.engagerAuthorsBeforeDiscount / Math.max(1, authorsEngaged[e]!)));
 
   // Lockstep: engagers with the same set of (author, day) targets, in a large enough group, count as one.
+  const targetDays = new Uint32Array(n);
+  for (const pair of pairList) targetDays[pair.engager]! += pair.days.length;
   const signatures = new Map<number, string[]>();
   for (const pair of pairList) {
+    if (targetDays[pair.engager]! < model.lockstepMinTargets) continue;
     const list = signatures.get(pair.engager) ?? [];
     for (const day of pair.days) list.push(`${pair.author}@${day}`);
     signatures.set(pair.engager, list);
@@ -131,7 +150,7 @@ export const scoreTopic = (
   const breadthShare = new Float64Array(pairList.length);
   for (let k = 0; k < pairList.length; k++) {
     const pair = pairList[k]!;
-    const reciprocal = pairs.has(pair.author * n + pair.engager) ? model.reciprocalDamping : 1;
+    const reciprocal = hasPair(pair.author, pair.engager) ? model.reciprocalDamping : 1;
     const discount = activityDiscount[pair.engager]! * lockstepFactor[pair.engager]! * reciprocal;
     const capped = Math.min(pair.engagement, model.pairWeightCap);
     strength[k] = (Math.log1p(capped) + model.followWeight * Math.log1p(pair.follow)) * discount;
@@ -142,7 +161,7 @@ export const scoreTopic = (
   const prior = new Float64Array(n).fill(model.priorFloor);
   for (let k = 0; k < pairList.length; k++) {
     const pair = pairList[k]!;
-    if (!pairs.has(pair.author * n + pair.engager)) prior[pair.author]! += breadthShare[k]!;
+    if (!hasPair(pair.author, pair.engager)) prior[pair.author]! += breadthShare[k]!;
   }
   let priorTotal = 0;
   for (let i = 0; i < n; i++) priorTotal += prior[i]!;

@@ -18,36 +18,46 @@ export interface WeightedGraph {
  */
 export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>, targets: ArrayLike<number>, weights: ArrayLike<number>): WeightedGraph => {
   const edgeCount = sources.length;
-  const order = new Uint32Array(edgeCount);
-  for (let i = 0; i < edgeCount; i++) order[i] = i;
-  order.sort((a, b) => sources[a]! - sources[b]! || targets[a]! - targets[b]! || weights[a]! - weights[b]!);
+  // Counting sort by source, then each row by target: linear in the edges, and order-independent.
+  const rowStart = new Uint32Array(nodeCount + 1);
+  for (let i = 0; i < edgeCount; i++) rowStart[sources[i]! + 1]!++;
+  for (let u = 0; u < nodeCount; u++) rowStart[u + 1]! += rowStart[u]!;
+  const fill = rowStart.slice(0, nodeCount);
+  const rowTargets = new Uint32Array(edgeCount);
+  const rowWeights = new Float64Array(edgeCount);
+  for (let i = 0; i < edgeCount; i++) {
+    const at = fill[sources[i]!]!++;
+    rowTargets[at] = targets[i]!;
+    rowWeights[at] = weights[i]!;
+  }
 
   const offsets = new Uint32Array(nodeCount + 1);
   const mergedTargets = new Uint32Array(edgeCount);
   const mergedWeights = new Float64Array(edgeCount);
-  let merged = 0;
-  let previousSource = -1;
-  let previousTarget = -1;
-  for (let k = 0; k < edgeCount; k++) {
-    const i = order[k]!;
-    const source = sources[i]!;
-    const target = targets[i]!;
-    if (source === previousSource && target === previousTarget) {
-      mergedWeights[merged - 1]! += weights[i]!;
-      continue;
-    }
-    offsets[source + 1]!++;
-    mergedTargets[merged] = target;
-    mergedWeights[merged] = weights[i]!;
-    merged++;
-    previousSource = source;
-    previousTarget = target;
-  }
-  for (let u = 0; u < nodeCount; u++) offsets[u + 1]! += offsets[u]!;
-
   const outWeight = new Float64Array(nodeCount);
+  let merged = 0;
+  const order: number[] = [];
   for (let u = 0; u < nodeCount; u++) {
-    for (let j = offsets[u]!; j < offsets[u + 1]!; j++) outWeight[u]! += mergedWeights[j]!;
+    const start = rowStart[u]!;
+    const end = rowStart[u + 1]!;
+    order.length = 0;
+    for (let j = start; j < end; j++) order.push(j);
+    // Sorting by weight too makes the sums of parallel edges independent of input order.
+    order.sort((a, b) => rowTargets[a]! - rowTargets[b]! || rowWeights[a]! - rowWeights[b]!);
+    let previousTarget = -1;
+    for (const j of order) {
+      const target = rowTargets[j]!;
+      if (target === previousTarget) {
+        mergedWeights[merged - 1]! += rowWeights[j]!;
+      } else {
+        mergedTargets[merged] = target;
+        mergedWeights[merged] = rowWeights[j]!;
+        merged++;
+        previousTarget = target;
+      }
+      outWeight[u]! += rowWeights[j]!;
+    }
+    offsets[u + 1] = merged;
   }
   return { nodeCount, offsets, targets: mergedTargets.slice(0, merged), weights: mergedWeights.slice(0, merged), outWeight };
 };

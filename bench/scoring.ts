@@ -1,0 +1,121 @@
+/**
+ * Scoring benchmarks, in one process: the PageRank kernel against graphology-metrics on the Higgs
+ * retweet graph, and the whole scoring of the Higgs activity from aggregates to 1–100 scores.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import Graph from 'graphology';
+import pagerank from 'graphology-metrics/centrality/pagerank';
+import type { Interaction } from '../lib/interactions/schema';
+import { aggregateInMemory } from '../lib/scoring/evaluation/in-memory-aggregates';
+import { scoreTopic } from '../lib/scoring/topic-scores';
+import { buildWeightedGraph, pageRank } from '../lib/scoring/weighted-graph';
+import { higgsAvailable, higgsInteractions } from './data/higgs';
+import { syntheticInteractions } from './data/synthetic';
+import type { BenchmarkResult } from './result';
+
+const RETWEET_GRAPH = resolve(__dirname, '../../shared/data/higgs-twitter/higgs-retweet_network.edgelist.gz');
+const TOLERANCE = 1e-10;
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+const readEdgeList = async (file: string) => {
+  const sources: number[] = [];
+  const targets: number[] = [];
+  const weights: number[] = [];
+  const ids = new Map<string, number>();
+  const idOf = (name: string) => {
+    let id = ids.get(name);
+    if (id === undefined) ids.set(name, (id = ids.size));
+    return id;
+  };
+  for await (const line of createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity })) {
+    const [a, b, w] = line.trim().split(' ');
+    if (!a || !b) continue;
+    sources.push(idOf(a));
+    targets.push(idOf(b));
+    weights.push(Number(w ?? 1));
+  }
+  return { nodeCount: ids.size, sources, targets, weights };
+};
+
+const timed = <T>(run: () => T): { result: T; ms: number } => {
+  const started = performance.now();
+  const result = run();
+  return { result, ms: performance.now() - started };
+};
+
+/** Kernel vs graphology-metrics PageRank, same graph, same tolerance; CSR bytes per edge. */
+export const benchPageRankKernel = async (): Promise<BenchmarkResult[]> => {
+  if (!existsSync(RETWEET_GRAPH)) return [];
+  const { nodeCount, sources, targets, weights } = await readEdgeList(RETWEET_GRAPH);
+  const graph = new Graph({ type: 'directed', multi: false });
+  for (let i = 0; i < nodeCount; i++) graph.addNode(i);
+  sources.forEach((source, k) => graph.mergeEdge(source, targets[k]!, { weight: weights[k] }));
+
+  const theirs = timed(() => pagerank(graph, { alpha: 0.85, tolerance: TOLERANCE, maxIterations: 1000, getEdgeWeight: 'weight' }));
+  const ours = timed(() => {
+    const csr = buildWeightedGraph(nodeCount, sources, targets, weights);
+    return { csr, ...pageRank(csr, { damping: 0.85, tolerance: TOLERANCE, maxIterations: 1000 }) };
+  });
+  let worst = 0;
+  for (let i = 0; i < nodeCount; i++) worst = Math.max(worst, Math.abs(ours.result.rank[i]! - theirs.result[i]!));
+  const { csr } = ours.result;
+  const edges = csr.targets.length;
+  // The graph plus the two rank vectors the iteration swaps.
+  const bytes = csr.offsets.byteLength + csr.targets.byteLength + csr.weights.byteLength + csr.outWeight.byteLength + 2 * 8 * nodeCount;
+  return [
+    {
+      name: 'scoring.pagerank_kernel',
+      value: round(ours.ms),
+      unit: 'ms',
+      ceiling: round(theirs.ms),
+      ratio: round(theirs.ms / ours.ms),
+      notes: `Higgs retweet graph (${nodeCount} nodes, ${edges} edges), tolerance ${TOLERANCE}, ${ours.result.iterations} iterations incl. CSR build; graphology-metrics ${round(theirs.ms)} ms; max |difference| ${worst.toExponential(2)}; ratio = speed-up (goal ≥ 5)`,
+    },
+    {
+      name: 'scoring.pagerank_bytes_per_edge',
+      value: round(bytes / edges, 1),
+      unit: 'bytes/edge',
+      notes: 'CSR offsets, targets, weights, out-weights and both rank vectors, per edge (goal ≤ 100)',
+    },
+  ];
+};
+
+/** The whole scoring of the Higgs activity in one process: aggregates → 1–100 scores for every topic. */
+export const benchWholeScoring = async (): Promise<{ results: BenchmarkResult[]; distribution: { topic: string; accounts: number; median: number; p95: number; top: { account: string; score: number }[] }[] }> => {
+  const interactions: Interaction[] = [];
+  const source = higgsAvailable() ? higgsInteractions() : syntheticInteractions({ count: 500_000 });
+  for await (const interaction of source) interactions.push(interaction);
+  const aggregation = timed(() => aggregateInMemory(interactions));
+  const asOf = new Date(Math.max(...interactions.slice(-1).map((interaction) => Date.parse(interaction.occurredAt))) + 86_400_000);
+  const distribution = [];
+  const scoring = timed(() => {
+    const out = [];
+    for (const [topic, { edges, posts }] of aggregation.result) out.push({ topic, ...scoreTopic(edges, posts, asOf) });
+    return out;
+  });
+  for (const { topic, ranked } of scoring.result) {
+    const scores = ranked.map((entry) => entry.score).sort((a, b) => a - b);
+    distribution.push({
+      topic,
+      accounts: ranked.length,
+      median: scores[Math.floor(scores.length / 2)] ?? 0,
+      p95: scores[Math.floor(scores.length * 0.95)] ?? 0,
+      top: ranked.slice(0, 20).map(({ account, score }) => ({ account, score })),
+    });
+  }
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  return {
+    results: [
+      {
+        name: 'scoring.higgs_whole',
+        value: round(scoring.ms / 1000),
+        unit: 's',
+        notes: `${interactions.length} interactions (${higgsAvailable() ? 'Higgs activity' : 'synthetic'}), ${aggregation.result.size} topics incl. overall, from in-memory aggregates (built in ${round(aggregation.ms / 1000)} s) to 1–100 scores; peak RSS of the process ${round(peakMiB)} MiB (Lambda limit here 1,769 MB); goal < 5 s`,
+      },
+    ],
+    distribution,
+  };
+};
