@@ -46,6 +46,16 @@ const timed = <T>(run: () => T): { result: T; ms: number } => {
   return { result, ms: performance.now() - started };
 };
 
+/** The fastest of a few runs: steady state, after the JIT has compiled the code. */
+const fastestOf = <T>(runs: number, run: () => T): { result: T; ms: number } => {
+  let best = timed(run);
+  for (let i = 1; i < runs; i++) {
+    const next = timed(run);
+    if (next.ms < best.ms) best = next;
+  }
+  return best;
+};
+
 /** Kernel vs graphology-metrics PageRank, same graph, same tolerance; CSR bytes per edge. */
 export const benchPageRankKernel = async (): Promise<BenchmarkResult[]> => {
   if (!existsSync(RETWEET_GRAPH)) return [];
@@ -54,8 +64,8 @@ export const benchPageRankKernel = async (): Promise<BenchmarkResult[]> => {
   for (let i = 0; i < nodeCount; i++) graph.addNode(i);
   sources.forEach((source, k) => graph.mergeEdge(source, targets[k]!, { weight: weights[k] }));
 
-  const theirs = timed(() => pagerank(graph, { alpha: 0.85, tolerance: TOLERANCE, maxIterations: 1000, getEdgeWeight: 'weight' }));
-  const ours = timed(() => {
+  const theirs = fastestOf(3, () => pagerank(graph, { alpha: 0.85, tolerance: TOLERANCE, maxIterations: 1000, getEdgeWeight: 'weight' }));
+  const ours = fastestOf(3, () => {
     const csr = buildWeightedGraph(nodeCount, sources, targets, weights);
     return { csr, ...pageRank(csr, { damping: 0.85, tolerance: TOLERANCE, maxIterations: 1000 }) };
   });
@@ -63,8 +73,8 @@ export const benchPageRankKernel = async (): Promise<BenchmarkResult[]> => {
   for (let i = 0; i < nodeCount; i++) worst = Math.max(worst, Math.abs(ours.result.rank[i]! - theirs.result[i]!));
   const { csr } = ours.result;
   const edges = csr.targets.length;
-  // The graph plus the two rank vectors the iteration swaps.
-  const bytes = csr.offsets.byteLength + csr.targets.byteLength + csr.weights.byteLength + csr.outWeight.byteLength + 2 * 8 * nodeCount;
+  const arrays = [csr.offsets, csr.targets, csr.weights, csr.outWeight, csr.inOffsets, csr.inSources, csr.inWeights];
+  const bytes = arrays.reduce((sum, array) => sum + array.byteLength, 0) + 3 * 8 * nodeCount;
   return [
     {
       name: 'scoring.pagerank_kernel',
@@ -72,13 +82,13 @@ export const benchPageRankKernel = async (): Promise<BenchmarkResult[]> => {
       unit: 'ms',
       ceiling: round(theirs.ms),
       ratio: round(theirs.ms / ours.ms),
-      notes: `Higgs retweet graph (${nodeCount} nodes, ${edges} edges), tolerance ${TOLERANCE}, ${ours.result.iterations} iterations incl. CSR build; graphology-metrics ${round(theirs.ms)} ms; max |difference| ${worst.toExponential(2)}; ratio = speed-up (goal ≥ 5)`,
+      notes: `Higgs retweet graph (${nodeCount} nodes, ${edges} edges), tolerance ${TOLERANCE}, ${ours.result.iterations} iterations incl. CSR build, fastest of 3 runs each; graphology-metrics ${round(theirs.ms)} ms; max |difference| ${worst.toExponential(2)}; ratio = speed-up (goal ≥ 5)`,
     },
     {
       name: 'scoring.pagerank_bytes_per_edge',
       value: round(bytes / edges, 1),
       unit: 'bytes/edge',
-      notes: 'CSR offsets, targets, weights, out-weights and both rank vectors, per edge (goal ≤ 100)',
+      notes: 'CSR by source and by target, out-weights, and the rank, next-rank and share vectors, per edge (goal ≤ 100)',
     },
   ];
 };

@@ -1,7 +1,8 @@
 /**
  * A directed, weighted graph in compressed sparse rows: node ids are 0..n-1, the out-edges of
- * node u are `targets[offsets[u]..offsets[u+1])` with `weights` alongside. Built once per topic
- * and recompute; typed arrays keep it compact (12 bytes per edge) and the kernels cache-friendly.
+ * node u are `targets[offsets[u]..offsets[u+1])` with `weights` alongside, and the same edges are
+ * indexed by target too (`inOffsets`, `inSources`, `inWeights`) so PageRank can pull instead of
+ * scattering writes. Typed arrays keep it compact (24 bytes per edge) and the kernel cache-friendly.
  */
 export interface WeightedGraph {
   nodeCount: number;
@@ -10,6 +11,9 @@ export interface WeightedGraph {
   weights: Float64Array;
   /** Sum of each node's out-edge weights. */
   outWeight: Float64Array;
+  inOffsets: Uint32Array;
+  inSources: Uint32Array;
+  inWeights: Float64Array;
 }
 
 /**
@@ -36,16 +40,25 @@ export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>
   const mergedWeights = new Float64Array(edgeCount);
   const outWeight = new Float64Array(nodeCount);
   let merged = 0;
-  const order: number[] = [];
   for (let u = 0; u < nodeCount; u++) {
     const start = rowStart[u]!;
     const end = rowStart[u + 1]!;
-    order.length = 0;
-    for (let j = start; j < end; j++) order.push(j);
-    // Sorting by weight too makes the sums of parallel edges independent of input order.
-    order.sort((a, b) => rowTargets[a]! - rowTargets[b]! || rowWeights[a]! - rowWeights[b]!);
+    // Rows are short: insertion sort in place, by target then weight, so parallel edges add up
+    // in the same order whatever the input order.
+    for (let j = start + 1; j < end; j++) {
+      const target = rowTargets[j]!;
+      const weight = rowWeights[j]!;
+      let i = j - 1;
+      while (i >= start && (rowTargets[i]! > target || (rowTargets[i] === target && rowWeights[i]! > weight))) {
+        rowTargets[i + 1] = rowTargets[i]!;
+        rowWeights[i + 1] = rowWeights[i]!;
+        i--;
+      }
+      rowTargets[i + 1] = target;
+      rowWeights[i + 1] = weight;
+    }
     let previousTarget = -1;
-    for (const j of order) {
+    for (let j = start; j < end; j++) {
       const target = rowTargets[j]!;
       if (target === previousTarget) {
         mergedWeights[merged - 1]! += rowWeights[j]!;
@@ -59,7 +72,23 @@ export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>
     }
     offsets[u + 1] = merged;
   }
-  return { nodeCount, offsets, targets: mergedTargets.slice(0, merged), weights: mergedWeights.slice(0, merged), outWeight };
+  const finalTargets = mergedTargets.slice(0, merged);
+  const finalWeights = mergedWeights.slice(0, merged);
+  // The in-edge index: counting sort by target; sources stay in ascending order within each row.
+  const inOffsets = new Uint32Array(nodeCount + 1);
+  for (let j = 0; j < merged; j++) inOffsets[finalTargets[j]! + 1]!++;
+  for (let v = 0; v < nodeCount; v++) inOffsets[v + 1]! += inOffsets[v]!;
+  const inFill = inOffsets.slice(0, nodeCount);
+  const inSources = new Uint32Array(merged);
+  const inWeights = new Float64Array(merged);
+  for (let u = 0; u < nodeCount; u++) {
+    for (let j = offsets[u]!, end = offsets[u + 1]!; j < end; j++) {
+      const at = inFill[finalTargets[j]!]!++;
+      inSources[at] = u;
+      inWeights[at] = finalWeights[j]!;
+    }
+  }
+  return { nodeCount, offsets, targets: finalTargets, weights: finalWeights, outWeight, inOffsets, inSources, inWeights };
 };
 
 export interface PageRankOptions {
@@ -85,24 +114,33 @@ export interface PageRankResult {
 export const pageRank = (graph: WeightedGraph, { damping, prior, tolerance, maxIterations }: PageRankOptions): PageRankResult => {
   const n = graph.nodeCount;
   if (n === 0) return { rank: new Float64Array(0), iterations: 0, converged: true };
-  const jump = prior ?? new Float64Array(n).fill(1 / n);
-  const { offsets, targets, weights, outWeight } = graph;
+  const { outWeight, inOffsets, inSources, inWeights } = graph;
+  const passOn = new Float64Array(n);
+  const danglingNodes: number[] = [];
+  for (let u = 0; u < n; u++) {
+    if (outWeight[u] === 0) danglingNodes.push(u);
+    else passOn[u] = damping / outWeight[u]!;
+  }
   let rank = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
+  const share = new Float64Array(n);
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    // What each node passes along per unit of edge weight; nodes without out-edges jump instead.
     let dangling = 0;
-    for (let u = 0; u < n; u++) if (outWeight[u] === 0) dangling += rank[u]!;
+    for (const u of danglingNodes) dangling += rank[u]!;
+    for (let u = 0; u < n; u++) share[u] = rank[u]! * passOn[u]!;
     const spread = damping * dangling + (1 - damping);
-    for (let v = 0; v < n; v++) next[v] = spread * jump[v]!;
-    for (let u = 0; u < n; u++) {
-      const total = outWeight[u]!;
-      if (total === 0) continue;
-      const share = (damping * rank[u]!) / total;
-      for (let j = offsets[u]!, end = offsets[u + 1]!; j < end; j++) next[targets[j]!]! += share * weights[j]!;
-    }
+    const uniformJump = spread / n;
     let change = 0;
-    for (let v = 0; v < n; v++) change += Math.abs(next[v]! - rank[v]!);
-    [rank, next] = [next, rank];
+    for (let v = 0; v < n; v++) {
+      let value = prior ? spread * prior[v]! : uniformJump;
+      for (let j = inOffsets[v]!, end = inOffsets[v + 1]!; j < end; j++) value += share[inSources[j]!]! * inWeights[j]!;
+      change += Math.abs(value - rank[v]!);
+      next[v] = value;
+    }
+    const previous = rank;
+    rank = next;
+    next = previous;
     if (change < n * tolerance) return { rank, iterations: iteration, converged: true };
   }
   return { rank, iterations: maxIterations, converged: false };
