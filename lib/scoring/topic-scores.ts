@@ -38,6 +38,20 @@ const TOP_ENGAGERS = 5;
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The TOP_ENGAGERS pairs with the largest contribution (ties: lower index first), without sorting them all. */
+const topEngagerPairs = (pairIndices: number[], contribution: (k: number) => number): number[] => {
+  const top: { k: number; value: number }[] = [];
+  for (const k of pairIndices) {
+    const value = contribution(k);
+    if (top.length === TOP_ENGAGERS && value <= top[TOP_ENGAGERS - 1]!.value) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1]!.value < value) at--;
+    top.splice(at, 0, { k, value });
+    if (top.length > TOP_ENGAGERS) top.pop();
+  }
+  return top.map(({ k }) => k);
+};
+
 /**
  * Scores one topic from its aggregates (see docs/SCORING.md). Deterministic: the same aggregates
  * give the same scores bit for bit, whatever their order.
@@ -48,8 +62,15 @@ export const scoreTopic = (
   asOf: Date,
   model: ScoringModel = scoringModel,
 ): TopicScores => {
+  const dayNumbers = new Map<string, number>();
+  const dayNumberOf = (day: string): number => {
+    let number = dayNumbers.get(day);
+    if (number === undefined) dayNumbers.set(day, (number = Date.parse(`${day}T00:00:00Z`) / DAY_MS));
+    return number;
+  };
+  const today = asOf.getTime() / DAY_MS;
   const decayOf = (day: string): number => {
-    const age = Math.max(0, (asOf.getTime() - Date.parse(`${day}T00:00:00Z`)) / DAY_MS);
+    const age = Math.max(0, today - dayNumberOf(day));
     return age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays);
   };
 
@@ -61,7 +82,8 @@ export const scoreTopic = (
       names.add(edge.engager);
     }
   }
-  const accounts = [...names].sort(compareStrings);
+  // The default sort compares UTF-16 code units, like compareStrings, and is faster.
+  const accounts = [...names].sort();
   const n = accounts.length;
   const indexOf = new Map(accounts.map((account, i) => [account, i]));
 
@@ -72,18 +94,19 @@ export const scoreTopic = (
     engagement: number;
     follow: number;
     interactions: number;
-    days: string[];
+    /** Distinct days with engagements, for the lockstep signature. */
+    days: number[];
   }
-  const inWindow: { edge: EngagementAggregate; engager: number; author: number; decay: number }[] = [];
+  const inWindow: { edge: EngagementAggregate; engager: number; author: number; day: number; decay: number }[] = [];
   for (const edge of edges) {
     if (edge.author === edge.engager) continue;
     const decay = decayOf(edge.day);
-    if (decay > 0) inWindow.push({ edge, engager: indexOf.get(edge.engager)!, author: indexOf.get(edge.author)!, decay });
+    if (decay > 0) inWindow.push({ edge, engager: indexOf.get(edge.engager)!, author: indexOf.get(edge.author)!, day: dayNumberOf(edge.day), decay });
   }
   // Sorted by (engager, author, day): sums run in a fixed order, and each pair's days are adjacent.
-  inWindow.sort((a, b) => a.engager - b.engager || a.author - b.author || compareStrings(a.edge.day, b.edge.day));
+  inWindow.sort((a, b) => a.engager - b.engager || a.author - b.author || a.day - b.day);
   const pairList: Pair[] = [];
-  for (const { edge, engager, author, decay } of inWindow) {
+  for (const { edge, engager, author, day, decay } of inWindow) {
     let pair = pairList[pairList.length - 1];
     if (!pair || pair.engager !== engager || pair.author !== author) {
       pair = { engager, author, engagement: 0, follow: 0, interactions: 0, days: [] };
@@ -97,7 +120,7 @@ export const scoreTopic = (
       if (type === 'follow') pair.follow += count * decay;
       else pair.engagement += model.engagementWeights[type as keyof ScoringModel['engagementWeights']] * count * decay;
     }
-    pair.days.push(edge.day);
+    pair.days.push(day);
   }
   // Pairs by engager, for finding the reverse pair author → engager by binary search.
   const pairRowStart = new Uint32Array(n + 1);
@@ -240,11 +263,11 @@ export const scoreTopic = (
     const largest = factors.reduce((best, factor) => (factor.contribution > best.contribution ? factor : best));
     largest.contribution = Math.round((largest.contribution + score - factors.reduce((sum, factor) => sum + factor.contribution, 0)) * 100) / 100;
 
-    const topEngagers = (engagersOf.get(i) ?? [])
-      .map((k) => ({ k, weight: (strength[k]! * engagerWeight[pairList[k]!.engager]!) / response[i]! }))
-      .sort((a, b) => b.weight - a.weight || a.k - b.k)
-      .slice(0, TOP_ENGAGERS)
-      .map(({ k, weight }) => ({ account: accounts[pairList[k]!.engager]!, interactions: pairList[k]!.interactions, weight: Math.round(weight * 1000) / 1000 }));
+    const topEngagers = topEngagerPairs(engagersOf.get(i) ?? [], (k) => strength[k]! * engagerWeight[pairList[k]!.engager]!).map((k) => ({
+      account: accounts[pairList[k]!.engager]!,
+      interactions: pairList[k]!.interactions,
+      weight: Math.round(((strength[k]! * engagerWeight[pairList[k]!.engager]!) / response[i]!) * 1000) / 1000,
+    }));
     return { account: accounts[i]!, score, rank: position + 1, factors, topEngagers };
   });
   return { ranked, iterations };
