@@ -74,18 +74,30 @@ export const scoreTopic = (
     return age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays);
   };
 
-  // Accounts get indices in sorted order, so everything below is independent of input order.
-  const names = new Set<string>();
+  // Accounts get indices in sorted order, so everything below is independent of input order:
+  // provisional ids in arrival order first (one hash per key), then renumbered by sorted name.
+  const provisional = new Map<string, number>();
+  const provisionalId = (account: string): number => {
+    let id = provisional.get(account);
+    if (id === undefined) provisional.set(account, (id = provisional.size));
+    return id;
+  };
+  const windowEdges: { edge: EngagementAggregate; engager: number; author: number; day: number; decay: number }[] = [];
   for (const edge of edges) {
-    if (edge.author !== edge.engager && decayOf(edge.day) > 0) {
-      names.add(edge.author);
-      names.add(edge.engager);
-    }
+    if (edge.author === edge.engager) continue;
+    const decay = decayOf(edge.day);
+    if (decay > 0) windowEdges.push({ edge, engager: provisionalId(edge.engager), author: provisionalId(edge.author), day: dayNumberOf(edge.day), decay });
   }
   // The default sort compares UTF-16 code units, like compareStrings, and is faster.
-  const accounts = [...names].sort();
+  const accounts = [...provisional.keys()].sort();
   const n = accounts.length;
   const indexOf = new Map(accounts.map((account, i) => [account, i]));
+  const renumber = new Uint32Array(n);
+  for (const [account, id] of provisional) renumber[id] = indexOf.get(account)!;
+  for (const entry of windowEdges) {
+    entry.engager = renumber[entry.engager]!;
+    entry.author = renumber[entry.author]!;
+  }
 
   // Pair weights engager → author, summed in a fixed order.
   interface Pair {
@@ -97,14 +109,25 @@ export const scoreTopic = (
     /** Distinct days with engagements, for the lockstep signature. */
     days: number[];
   }
-  const inWindow: { edge: EngagementAggregate; engager: number; author: number; day: number; decay: number }[] = [];
-  for (const edge of edges) {
-    if (edge.author === edge.engager) continue;
-    const decay = decayOf(edge.day);
-    if (decay > 0) inWindow.push({ edge, engager: indexOf.get(edge.engager)!, author: indexOf.get(edge.author)!, day: dayNumberOf(edge.day), decay });
+  // Ordered by (engager, author, day): a counting sort by engager, then each short row in place.
+  // Sums then run in a fixed order, and each pair's days are adjacent.
+  const rowStart = new Uint32Array(n + 1);
+  for (const entry of windowEdges) rowStart[entry.engager + 1]!++;
+  for (let e = 0; e < n; e++) rowStart[e + 1]! += rowStart[e]!;
+  const fill = rowStart.slice(0, n);
+  const inWindow: typeof windowEdges = new Array(windowEdges.length);
+  for (const entry of windowEdges) inWindow[fill[entry.engager]!++] = entry;
+  for (let e = 0; e < n; e++) {
+    for (let j = rowStart[e]! + 1; j < rowStart[e + 1]!; j++) {
+      const entry = inWindow[j]!;
+      let i = j - 1;
+      while (i >= rowStart[e]! && (inWindow[i]!.author > entry.author || (inWindow[i]!.author === entry.author && inWindow[i]!.day > entry.day))) {
+        inWindow[i + 1] = inWindow[i]!;
+        i--;
+      }
+      inWindow[i + 1] = entry;
+    }
   }
-  // Sorted by (engager, author, day): sums run in a fixed order, and each pair's days are adjacent.
-  inWindow.sort((a, b) => a.engager - b.engager || a.author - b.author || a.day - b.day);
   const pairList: Pair[] = [];
   for (const { edge, engager, author, day, decay } of inWindow) {
     let pair = pairList[pairList.length - 1];

@@ -17,12 +17,20 @@ export const aggregateInMemory = (interactions: Iterable<Interaction>): Map<stri
   const seen = new Set<string>();
   const edges = new Map<string, Map<string, EngagementAggregate>>();
   const posts = new Map<string, Map<string, PostAggregate>>();
+  // One string instance per account and day, as a store's reader would hand them over.
+  const interned = new Map<string, string>();
+  const intern = (value: string): string => {
+    const known = interned.get(value);
+    if (known !== undefined) return known;
+    interned.set(value, value);
+    return value;
+  };
   for (const interaction of interactions) {
     const id = accountKey(interaction.network, interaction.id);
     if (seen.has(id)) continue;
     seen.add(id);
-    const day = interaction.occurredAt.slice(0, 10);
-    const actor = accountKey(interaction.network, interaction.actor.id);
+    const day = intern(interaction.occurredAt.slice(0, 10));
+    const actor = intern(accountKey(interaction.network, interaction.actor.id));
     for (const topic of [OVERALL_TOPIC, ...topicsOf(interaction)]) {
       if (interaction.type === 'post') {
         const byKey = posts.get(topic) ?? new Map<string, PostAggregate>();
@@ -33,7 +41,7 @@ export const aggregateInMemory = (interactions: Iterable<Interaction>): Map<stri
         byKey.set(key, entry);
         continue;
       }
-      const target = accountKey(interaction.network, interaction.target!.id);
+      const target = intern(accountKey(interaction.network, interaction.target!.id));
       if (target === actor) continue;
       const byKey = edges.get(topic) ?? new Map<string, EngagementAggregate>();
       edges.set(topic, byKey);
