@@ -69,9 +69,14 @@ export const scoreTopic = (
     return number;
   };
   const today = asOf.getTime() / DAY_MS;
+  const decays = new Map<string, number>();
   const decayOf = (day: string): number => {
-    const age = Math.max(0, today - dayNumberOf(day));
-    return age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays);
+    let decay = decays.get(day);
+    if (decay === undefined) {
+      const age = Math.max(0, today - dayNumberOf(day));
+      decays.set(day, (decay = age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays)));
+    }
+    return decay;
   };
 
   // Accounts get indices in sorted order, so everything below is independent of input order:
@@ -82,79 +87,102 @@ export const scoreTopic = (
     if (id === undefined) provisional.set(account, (id = provisional.size));
     return id;
   };
-  const windowEdges: { edge: EngagementAggregate; engager: number; author: number; day: number; decay: number }[] = [];
+  // Each aggregate row in the window, as parallel typed arrays.
+  const rowCount = edges.length;
+  const rowEngager = new Uint32Array(rowCount);
+  const rowAuthor = new Uint32Array(rowCount);
+  const rowDay = new Float64Array(rowCount);
+  const rowEngagement = new Float64Array(rowCount);
+  const rowFollow = new Float64Array(rowCount);
+  const rowInteractions = new Float64Array(rowCount);
+  const weights = model.engagementWeights;
+  let rows = 0;
   for (const edge of edges) {
     if (edge.author === edge.engager) continue;
     const decay = decayOf(edge.day);
-    if (decay > 0) windowEdges.push({ edge, engager: provisionalId(edge.engager), author: provisionalId(edge.author), day: dayNumberOf(edge.day), decay });
+    if (decay === 0) continue;
+    const { reply = 0, quote = 0, share = 0, like = 0, mention = 0, follow = 0 } = edge.counts;
+    rowEngager[rows] = provisionalId(edge.engager);
+    rowAuthor[rows] = provisionalId(edge.author);
+    rowDay[rows] = dayNumberOf(edge.day);
+    rowEngagement[rows] = (weights.reply * reply + weights.quote * quote + weights.share * share + weights.like * like + weights.mention * mention) * decay;
+    rowFollow[rows] = follow * decay;
+    rowInteractions[rows] = reply + quote + share + like + mention + follow;
+    rows++;
   }
   // The default sort compares UTF-16 code units, like compareStrings, and is faster.
   const accounts = [...provisional.keys()].sort();
   const n = accounts.length;
-  const indexOf = new Map(accounts.map((account, i) => [account, i]));
   const renumber = new Uint32Array(n);
-  for (const [account, id] of provisional) renumber[id] = indexOf.get(account)!;
-  for (const entry of windowEdges) {
-    entry.engager = renumber[entry.engager]!;
-    entry.author = renumber[entry.author]!;
+  accounts.forEach((account, i) => (renumber[provisional.get(account)!] = i));
+  for (let r = 0; r < rows; r++) {
+    rowEngager[r] = renumber[rowEngager[r]!]!;
+    rowAuthor[r] = renumber[rowAuthor[r]!]!;
   }
+  const indexOf = (account: string): number | undefined => {
+    const id = provisional.get(account);
+    return id === undefined ? undefined : renumber[id];
+  };
 
-  // Pair weights engager → author, summed in a fixed order.
-  interface Pair {
-    engager: number;
-    author: number;
-    engagement: number;
-    follow: number;
-    interactions: number;
-    /** Distinct days with engagements, for the lockstep signature. */
-    days: number[];
-  }
-  // Ordered by (engager, author, day): a counting sort by engager, then each short row in place.
-  // Sums then run in a fixed order, and each pair's days are adjacent.
-  const rowStart = new Uint32Array(n + 1);
-  for (const entry of windowEdges) rowStart[entry.engager + 1]!++;
-  for (let e = 0; e < n; e++) rowStart[e + 1]! += rowStart[e]!;
-  const fill = rowStart.slice(0, n);
-  const inWindow: typeof windowEdges = new Array(windowEdges.length);
-  for (const entry of windowEdges) inWindow[fill[entry.engager]!++] = entry;
+  // Rows ordered by (engager, author, day): a counting sort by engager, then each short run in
+  // place. Sums then run in a fixed order, and each pair's days are adjacent.
+  const engagerStart = new Uint32Array(n + 1);
+  for (let r = 0; r < rows; r++) engagerStart[rowEngager[r]! + 1]!++;
+  for (let e = 0; e < n; e++) engagerStart[e + 1]! += engagerStart[e]!;
+  const fill = engagerStart.slice(0, n);
+  const order = new Uint32Array(rows);
+  for (let r = 0; r < rows; r++) order[fill[rowEngager[r]!]!++] = r;
   for (let e = 0; e < n; e++) {
-    for (let j = rowStart[e]! + 1; j < rowStart[e + 1]!; j++) {
-      const entry = inWindow[j]!;
+    const first = engagerStart[e]!;
+    for (let j = first + 1; j < engagerStart[e + 1]!; j++) {
+      const r = order[j]!;
       let i = j - 1;
-      while (i >= rowStart[e]! && (inWindow[i]!.author > entry.author || (inWindow[i]!.author === entry.author && inWindow[i]!.day > entry.day))) {
-        inWindow[i + 1] = inWindow[i]!;
+      while (i >= first && (rowAuthor[order[i]!]! > rowAuthor[r]! || (rowAuthor[order[i]!] === rowAuthor[r] && rowDay[order[i]!]! > rowDay[r]!))) {
+        order[i + 1] = order[i]!;
         i--;
       }
-      inWindow[i + 1] = entry;
+      order[i + 1] = r;
     }
   }
-  const pairList: Pair[] = [];
-  for (const { edge, engager, author, day, decay } of inWindow) {
-    let pair = pairList[pairList.length - 1];
-    if (!pair || pair.engager !== engager || pair.author !== author) {
-      pair = { engager, author, engagement: 0, follow: 0, interactions: 0, days: [] };
-      pairList.push(pair);
+
+  // Pairs engager → author: runs of rows with the same engager and author.
+  const pairEngagerList: number[] = [];
+  const pairAuthorList: number[] = [];
+  const pairRowsStart: number[] = [];
+  for (let j = 0; j < rows; j++) {
+    const r = order[j]!;
+    const last = pairEngagerList.length - 1;
+    if (last < 0 || pairEngagerList[last] !== rowEngager[r] || pairAuthorList[last] !== rowAuthor[r]) {
+      pairEngagerList.push(rowEngager[r]!);
+      pairAuthorList.push(rowAuthor[r]!);
+      pairRowsStart.push(j);
     }
-    const { counts } = edge;
-    for (const type in counts) {
-      const count = counts[type as keyof typeof counts];
-      if (!count) continue;
-      pair.interactions += count;
-      if (type === 'follow') pair.follow += count * decay;
-      else pair.engagement += model.engagementWeights[type as keyof ScoringModel['engagementWeights']] * count * decay;
-    }
-    pair.days.push(day);
   }
-  // Pairs by engager, for finding the reverse pair author → engager by binary search.
-  const pairRowStart = new Uint32Array(n + 1);
-  for (const pair of pairList) pairRowStart[pair.engager + 1]!++;
-  for (let e = 0; e < n; e++) pairRowStart[e + 1]! += pairRowStart[e]!;
+  const pairCount = pairEngagerList.length;
+  pairRowsStart.push(rows);
+  const pairEngager = Uint32Array.from(pairEngagerList);
+  const pairAuthor = Uint32Array.from(pairAuthorList);
+  const pairEngagement = new Float64Array(pairCount);
+  const pairFollow = new Float64Array(pairCount);
+  const pairInteractions = new Float64Array(pairCount);
+  for (let k = 0; k < pairCount; k++) {
+    for (let j = pairRowsStart[k]!; j < pairRowsStart[k + 1]!; j++) {
+      const r = order[j]!;
+      pairEngagement[k]! += rowEngagement[r]!;
+      pairFollow[k]! += rowFollow[r]!;
+      pairInteractions[k]! += rowInteractions[r]!;
+    }
+  }
+  // Pairs are ordered by engager, then author: the reverse pair is found by binary search.
+  const pairStart = new Uint32Array(n + 1);
+  for (let k = 0; k < pairCount; k++) pairStart[pairEngager[k]! + 1]!++;
+  for (let e = 0; e < n; e++) pairStart[e + 1]! += pairStart[e]!;
   const hasPair = (engager: number, author: number): boolean => {
-    let low = pairRowStart[engager]!;
-    let high = pairRowStart[engager + 1]!;
+    let low = pairStart[engager]!;
+    let high = pairStart[engager + 1]!;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const candidate = pairList[middle]!.author;
+      const candidate = pairAuthor[middle]!;
       if (candidate === author) return true;
       if (candidate < author) low = middle + 1;
       else high = middle;
@@ -164,19 +192,20 @@ export const scoreTopic = (
 
   // Engagers that spread reactions over many authors count less per reaction.
   const authorsEngaged = new Uint32Array(n);
-  for (const pair of pairList) authorsEngaged[pair.engager]!++;
+  for (let k = 0; k < pairCount; k++) authorsEngaged[pairEngager[k]!]!++;
   const activityDiscount = new Float64Array(n);
   for (let e = 0; e < n; e++) activityDiscount[e] = Math.min(1, Math.sqrt(model.engagerAuthorsBeforeDiscount / Math.max(1, authorsEngaged[e]!)));
 
   // Lockstep: engagers with the same set of (author, day) targets, in a large enough group, count as one.
   const targetDays = new Uint32Array(n);
-  for (const pair of pairList) targetDays[pair.engager]! += pair.days.length;
+  for (let k = 0; k < pairCount; k++) targetDays[pairEngager[k]!]! += pairRowsStart[k + 1]! - pairRowsStart[k]!;
   const signatures = new Map<number, string[]>();
-  for (const pair of pairList) {
-    if (targetDays[pair.engager]! < model.lockstepMinTargets) continue;
-    const list = signatures.get(pair.engager) ?? [];
-    for (const day of pair.days) list.push(`${pair.author}@${day}`);
-    signatures.set(pair.engager, list);
+  for (let k = 0; k < pairCount; k++) {
+    const engager = pairEngager[k]!;
+    if (targetDays[engager]! < model.lockstepMinTargets) continue;
+    const list = signatures.get(engager) ?? [];
+    for (let j = pairRowsStart[k]!; j < pairRowsStart[k + 1]!; j++) list.push(`${pairAuthor[k]}@${rowDay[order[j]!]}`);
+    signatures.set(engager, list);
   }
   const groups = new Map<string, number[]>();
   for (const [engager, targets] of signatures) {
@@ -192,30 +221,28 @@ export const scoreTopic = (
   }
 
   // Edge strength: capped, diminishing, discounted; reciprocal pairs damped.
-  const strength = new Float64Array(pairList.length);
-  const breadthShare = new Float64Array(pairList.length);
-  for (let k = 0; k < pairList.length; k++) {
-    const pair = pairList[k]!;
-    const reciprocal = hasPair(pair.author, pair.engager) ? model.reciprocalDamping : 1;
-    const discount = activityDiscount[pair.engager]! * lockstepFactor[pair.engager]! * reciprocal;
-    const capped = Math.min(pair.engagement, model.pairWeightCap);
-    strength[k] = (Math.log1p(capped) + model.followWeight * Math.log1p(pair.follow)) * discount;
-    breadthShare[k] = pair.engagement > 0 ? discount : 0;
+  const strength = new Float64Array(pairCount);
+  const breadthShare = new Float64Array(pairCount);
+  const reciprocated = new Uint8Array(pairCount);
+  for (let k = 0; k < pairCount; k++) {
+    const engager = pairEngager[k]!;
+    reciprocated[k] = hasPair(pairAuthor[k]!, engager) ? 1 : 0;
+    const discount = activityDiscount[engager]! * lockstepFactor[engager]! * (reciprocated[k] ? model.reciprocalDamping : 1);
+    const capped = Math.min(pairEngagement[k]!, model.pairWeightCap);
+    strength[k] = (Math.log1p(capped) + model.followWeight * Math.log1p(pairFollow[k]!)) * discount;
+    breadthShare[k] = pairEngagement[k]! > 0 ? discount : 0;
   }
 
   // Authority: weighted PageRank, jumping by a trust prior that rings and farms cannot forge.
   const prior = new Float64Array(n).fill(model.priorFloor);
-  for (let k = 0; k < pairList.length; k++) {
-    const pair = pairList[k]!;
-    if (!hasPair(pair.author, pair.engager)) prior[pair.author]! += breadthShare[k]!;
-  }
+  for (let k = 0; k < pairCount; k++) if (!reciprocated[k]) prior[pairAuthor[k]!]! += breadthShare[k]!;
   let priorTotal = 0;
   for (let i = 0; i < n; i++) priorTotal += prior[i]!;
   for (let i = 0; i < n; i++) prior[i]! /= priorTotal;
   const graph = buildWeightedGraph(
     n,
-    pairList.map((pair) => pair.engager),
-    pairList.map((pair) => pair.author),
+    pairEngager,
+    pairAuthor,
     strength,
   );
   const { rank, iterations } = pageRank(graph, { damping: model.damping, prior, tolerance: model.tolerance, maxIterations: model.maxIterations });
@@ -225,14 +252,13 @@ export const scoreTopic = (
   // Factors per author.
   const response = new Float64Array(n);
   const breadth = new Float64Array(n);
-  for (let k = 0; k < pairList.length; k++) {
-    const pair = pairList[k]!;
-    response[pair.author]! += strength[k]! * engagerWeight[pair.engager]!;
-    breadth[pair.author]! += breadthShare[k]! * Math.min(1, engagerWeight[pair.engager]!);
+  for (let k = 0; k < pairCount; k++) {
+    response[pairAuthor[k]!]! += strength[k]! * engagerWeight[pairEngager[k]!]!;
+    breadth[pairAuthor[k]!]! += breadthShare[k]! * Math.min(1, engagerWeight[pairEngager[k]!]!);
   }
   const postCount = new Float64Array(n);
   for (const post of [...posts].sort((a, b) => compareStrings(a.author, b.author) || compareStrings(a.day, b.day))) {
-    const author = indexOf.get(post.author);
+    const author = indexOf(post.author);
     if (author !== undefined) postCount[author]! += post.posts * decayOf(post.day);
   }
 
@@ -251,8 +277,12 @@ export const scoreTopic = (
   const logScore = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (response[i]! <= 0) continue;
-    const { parts } = terms(i);
-    logScore[i] = parts.response + parts.breadth + parts.efficiency;
+    const efficiency = response[i]! / (1 + postCount[i]!);
+    // The same sum as `terms`, without allocating per account.
+    logScore[i] =
+      factorWeights.response * Math.log1p(response[i]! / model.responseUnit) +
+      factorWeights.breadth * Math.log1p(breadth[i]! / model.responseUnit) +
+      factorWeights.efficiency * Math.log1p(efficiency / model.responseUnit);
   }
   const calibrate = calibrationFor(logScore);
 
@@ -263,10 +293,10 @@ export const scoreTopic = (
   scored.sort((a, b) => scores[b]! - scores[a]! || logScore[b]! - logScore[a]! || compareStrings(accounts[a]!, accounts[b]!));
 
   const engagersOf = new Map<number, number[]>();
-  for (let k = 0; k < pairList.length; k++) {
-    const list = engagersOf.get(pairList[k]!.author) ?? [];
+  for (let k = 0; k < pairCount; k++) {
+    const list = engagersOf.get(pairAuthor[k]!) ?? [];
     list.push(k);
-    engagersOf.set(pairList[k]!.author, list);
+    engagersOf.set(pairAuthor[k]!, list);
   }
 
   const ranked = scored.map((i, position): AccountTopicScore => {
@@ -286,10 +316,10 @@ export const scoreTopic = (
     const largest = factors.reduce((best, factor) => (factor.contribution > best.contribution ? factor : best));
     largest.contribution = Math.round((largest.contribution + score - factors.reduce((sum, factor) => sum + factor.contribution, 0)) * 100) / 100;
 
-    const topEngagers = topEngagerPairs(engagersOf.get(i) ?? [], (k) => strength[k]! * engagerWeight[pairList[k]!.engager]!).map((k) => ({
-      account: accounts[pairList[k]!.engager]!,
-      interactions: pairList[k]!.interactions,
-      weight: Math.round(((strength[k]! * engagerWeight[pairList[k]!.engager]!) / response[i]!) * 1000) / 1000,
+    const topEngagers = topEngagerPairs(engagersOf.get(i) ?? [], (k) => strength[k]! * engagerWeight[pairEngager[k]!]!).map((k) => ({
+      account: accounts[pairEngager[k]!]!,
+      interactions: pairInteractions[k]!,
+      weight: Math.round(((strength[k]! * engagerWeight[pairEngager[k]!]!) / response[i]!) * 1000) / 1000,
     }));
     return { account: accounts[i]!, score, rank: position + 1, factors, topEngagers };
   });
