@@ -23,6 +23,7 @@ const applyRecord = async (record: ParsedRecord<SQSRecord, QueuedInteractions>) 
   const summary = await applyQueuedInteractions(record.body, swayStore(), new Date());
   metrics.addMetric('InteractionsApplied', MetricUnit.Count, summary.applied);
   metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, summary.duplicates);
+  metrics.addMetric('InteractionsRetracted', MetricUnit.Count, summary.retracted);
 };
 
 /** Applies queued interactions; a failing message is reported alone and retried, the rest of its batch is kept. */

@@ -3,6 +3,7 @@ import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
 import { FACTORS } from '../lib/scoring/model';
+import { scoredAccount } from '../lib/api/scored-account';
 import { swayStore } from '../lib/runtime/dependencies';
 import { OVERALL_TOPIC } from '../lib/store/keys';
 
@@ -11,8 +12,7 @@ export const handler = httpHandler(
     const { network, idOrHandle } = pathParameters(event, AccountPathSchema);
     const { topic } = queryParameters(event, ExplainQuerySchema);
     const store = swayStore();
-    const account = await store.accountScore(network, idOrHandle);
-    if (!account) throw problems.notFound(`No account ${network}:${idOrHandle} has been scored.`);
+    const account = await scoredAccount(store, network, idOrHandle);
     const stored = await store.explanation(network, account.id, topic ?? OVERALL_TOPIC);
     if (!stored && topic) throw problems.notFound(`${network}:${account.id} has no score in ${topic}.`);
     const body: Explanation = stored

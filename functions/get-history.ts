@@ -1,7 +1,7 @@
 import { AccountPathSchema, HistoryQuerySchema, type History } from '../lib/api/schemas';
 import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
+import { scoredAccount } from '../lib/api/scored-account';
 import { swayStore } from '../lib/runtime/dependencies';
 import { OVERALL_TOPIC } from '../lib/store/keys';
 
@@ -13,8 +13,7 @@ export const handler = httpHandler(
     const { network, idOrHandle } = pathParameters(event, AccountPathSchema);
     const { topic, days } = queryParameters(event, HistoryQuerySchema);
     const store = swayStore();
-    const account = await store.accountScore(network, idOrHandle);
-    if (!account) throw problems.notFound(`No account ${network}:${idOrHandle} has been scored.`);
+    const account = await scoredAccount(store, network, idOrHandle);
     const fromDay = new Date(Date.now() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
     const body: History = await store.history(network, account.id, topic ?? OVERALL_TOPIC, fromDay);
     return json(200, body);

@@ -12,8 +12,9 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { env, queueUrlEnvVar } from '../lib/config';
+import { webhookRoutes } from '../lib/networks/webhook-routes';
 import { httpFunctionNames, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
-import { queues, recomputeSchedule, type QueueName } from '../lib/workers';
+import { jetstreamSchedule, queues, recomputeSchedule, type QueueName, type ScheduleDefinition } from '../lib/workers';
 import { SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
 import { pascalCase } from './naming';
 import type { DeployedQueue, DeployedTable } from './stateful-stack';
@@ -29,13 +30,22 @@ const functionSizing: Record<string, Pick<SwayFunctionProps, 'memorySize' | 'tim
   [queues.interactions.consumer]: { timeout: Duration.seconds(30) },
   // 1769 MB is where Lambda gives a function one full vCPU; ranking the graph is CPU work.
   [queues.recomputeRequests.consumer]: { timeout: Duration.seconds(900), memorySize: 1769 },
+  [jetstreamSchedule.target]: { timeout: Duration.seconds(jetstreamSchedule.timeoutSeconds) },
 };
+
+/** CDK context key (`-c swayJetstreamUrl=…`) naming the Jetstream instance; an empty value turns the Bluesky consumer off. */
+export const jetstreamUrlContextKey = 'swayJetstreamUrl';
+/** One of the public Jetstream instances Bluesky runs. */
+export const defaultJetstreamUrl = 'wss://jetstream2.us-east.bsky.network/subscribe';
 
 /**
  * Handlers of non-GET routes that still only read the tables: ingestion only looks up which
  * interactions were applied before; the queue consumer does the writing.
  */
-const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set(['ingest-interactions']);
+const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set([
+  'ingest-interactions',
+  ...webhookRoutes.filter((route) => route.method === 'POST').map((route) => route.functionName),
+]);
 
 /** Functions that read queue depths (GetQueueAttributes) of every queue and dead-letter queue. */
 const queueStatsReaders: readonly string[] = ['get-stats'];
@@ -56,13 +66,15 @@ const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> =
 
 /**
  * Everything that can be replaced without losing data: the functions, the HTTP API built from the
- * route table, the queue consumers and the recompute schedule.
+ * route table, the queue consumers, the recompute schedule and the Bluesky consumer's schedule.
  */
 export class SwayStatelessStack extends Stack {
   public readonly functions: ReadonlyMap<string, SwayFunction>;
   public readonly api: HttpApi;
   public readonly apiUrl: string;
   public readonly recomputeSchedule: Schedule;
+  /** Absent when the Bluesky consumer is turned off. */
+  public readonly jetstreamSchedule?: Schedule;
 
   constructor(scope: Construct, id: string, props: SwayStatelessStackProps) {
     super(scope, id, props);
@@ -71,20 +83,31 @@ export class SwayStatelessStack extends Stack {
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
 
     const queueConsumerNames = Object.values(queues).map((queue) => queue.consumer);
-    const functionNames = [...new Set([...httpFunctionNames(), ...queueConsumerNames, recomputeSchedule.target])];
+    const scheduleTargets = [recomputeSchedule.target, jetstreamSchedule.target];
+    const functionNames = [...new Set([...httpFunctionNames(), ...queueConsumerNames, ...scheduleTargets])];
     const environment = this.sharedEnvironment(props);
+    const configuredJetstreamUrl: unknown = this.node.tryGetContext(jetstreamUrlContextKey);
+    const jetstreamUrl = typeof configuredJetstreamUrl === 'string' ? configuredJetstreamUrl : defaultJetstreamUrl;
+    const functionEnvironment: Record<string, Record<string, string>> = {
+      [jetstreamSchedule.target]: { ...environment, ...(jetstreamUrl ? { [env.jetstreamUrl]: jetstreamUrl } : {}) },
+    };
     this.functions = new Map(
       functionNames.map((name) => [
         name,
-        new SwayFunction(this, `${pascalCase(name)}Function`, { name, environment, ...functionSizing[name] }),
+        new SwayFunction(this, `${pascalCase(name)}Function`, { name, environment: functionEnvironment[name] ?? environment, ...functionSizing[name] }),
       ]),
     );
 
-    this.grantTableAccess(props.tables, new Set([...queueConsumerNames, recomputeSchedule.target]));
+    this.grantTableAccess(props.tables, new Set([...queueConsumerNames, ...scheduleTargets]));
     this.grantQueueAccess(props.queues);
     this.grantSecretAccess(props.webhookSecrets);
     this.connectQueueConsumers(props.queues);
-    this.recomputeSchedule = this.createRecomputeSchedule();
+    this.recomputeSchedule = this.createSchedule('RecomputeSchedule', recomputeSchedule, `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`);
+    if (jetstreamUrl) {
+      this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`);
+      // A failed run is not retried: the next one, a minute later, resumes from the saved cursor.
+      this.functionNamed(jetstreamSchedule.target).function.configureAsyncInvoke({ retryAttempts: 0 });
+    }
 
     const { api, url } = this.createHttpApi();
     this.api = api;
@@ -171,21 +194,20 @@ export class SwayStatelessStack extends Stack {
     }
   }
 
-  private createRecomputeSchedule(): Schedule {
-    const rate = Duration.minutes(recomputeSchedule.rateMinutes);
-    const target = this.functionNamed(recomputeSchedule.target).function;
+  private createSchedule(id: string, definition: ScheduleDefinition, description: string): Schedule {
+    const rate = Duration.minutes(definition.rateMinutes);
+    const target = this.functionNamed(definition.target).function;
     const targetLogicalId: string = this.resolve((target.node.defaultChild as CfnFunction).logicalId);
     // The finding is on the scheduler's execution role, which LambdaInvoke creates at stack level.
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${targetLogicalId}.Arn>:*]`,
-      reason:
-        'The scheduler role may invoke the recompute function and its versions/aliases (ARN suffix :*), nothing else; LambdaInvoke grants both forms.',
+      reason: `The scheduler role may invoke the ${definition.target} function and its versions/aliases (ARN suffix :*), nothing else; LambdaInvoke grants both forms.`,
     });
-    return new Schedule(this, 'RecomputeSchedule', {
-      description: `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`,
+    return new Schedule(this, id, {
+      description,
       schedule: ScheduleExpression.rate(rate),
       target: new LambdaInvoke(target, {
-        input: ScheduleTargetInput.fromObject(recomputeSchedule.input),
+        input: ScheduleTargetInput.fromObject(definition.input),
         // A trigger older than one period has been superseded by the next one.
         maxEventAge: rate,
         retryAttempts: 3,

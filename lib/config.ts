@@ -13,6 +13,10 @@ export const env = {
   dynamodbEndpoint: 'SWAY_DYNAMODB_ENDPOINT',
   adminToken: 'SWAY_ADMIN_TOKEN',
   apiKeys: 'SWAY_API_KEYS',
+  /** Bluesky Jetstream WebSocket URL; unset = Bluesky consumer off. */
+  jetstreamUrl: 'SWAY_JETSTREAM_URL',
+  /** How long one run of the Bluesky consumer reads (default `jetstreamSchedule.readSeconds`). */
+  jetstreamReadSeconds: 'SWAY_JETSTREAM_READ_SECONDS',
 } as const;
 
 /** `SWAY_QUEUE_URL_INTERACTIONS`, `SWAY_DLQ_URL_RECOMPUTE_REQUESTS`, … */

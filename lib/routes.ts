@@ -4,11 +4,14 @@
  */
 import type { z } from 'zod';
 import { IngestRequestSchema, IngestResultSchema } from './interactions/schema';
+import { webhookRoutes } from './networks/webhook-routes';
 import {
   AccountPathSchema,
   AccountSchema,
   ExplainQuerySchema,
   ExplanationSchema,
+  ForgetPathSchema,
+  ForgetResultSchema,
   HealthSchema,
   HistoryQuerySchema,
   HistorySchema,
@@ -57,6 +60,7 @@ export const routes = [
     request: { body: IngestRequestSchema },
     response: { status: 202, schema: IngestResultSchema },
   },
+  ...webhookRoutes,
   {
     method: 'GET',
     path: '/v1/accounts/{network}/{idOrHandle}',
@@ -116,6 +120,15 @@ export const routes = [
     request: { path: TopicPathSchema, query: LeaderboardQuerySchema },
     response: { status: 200, schema: LeaderboardSchema },
     cacheable: true,
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/accounts/{network}/{id}',
+    functionName: 'forget-account',
+    auth: 'admin',
+    summary: 'Opt-out: the account answers 410 at once, and within one recompute every trace of it is gone',
+    request: { path: ForgetPathSchema },
+    response: { status: 202, schema: ForgetResultSchema },
   },
   {
     method: 'POST',

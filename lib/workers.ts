@@ -1,6 +1,6 @@
 /**
  * Background work, defined once for the CDK stacks and the local runtime: the queues that feed
- * functions, and the recompute schedule.
+ * functions, and the schedules (recompute, Bluesky consumer).
  */
 export interface QueueDefinition {
   /** Logical name; locally the partition of the local queue table, in AWS part of the queue's id. */
@@ -21,7 +21,16 @@ export const queues = {
   interactions: {
     name: 'interactions',
     consumer: 'apply-interactions',
-    producers: ['ingest-interactions'],
+    producers: [
+      'ingest-interactions',
+      'consume-jetstream',
+      'webhook-x',
+      'webhook-meta',
+      'webhook-slack',
+      'webhook-mastodon',
+      'webhook-github',
+      'webhook-discourse',
+    ],
     batchSize: 10,
     maxReceiveCount: 5,
     visibilityTimeoutSeconds: 60,
@@ -40,12 +49,37 @@ export const queues = {
 
 export type QueueName = (typeof queues)[keyof typeof queues]['name'];
 
-export const recomputeSchedule = {
+export interface ScheduleDefinition {
   /** The function the schedule invokes. */
+  target: string;
+  /** In AWS. */
+  rateMinutes: number;
+  localDefaultIntervalSeconds: number;
+  /** How long one invocation may run: the function's timeout in AWS and locally. */
+  timeoutSeconds: number;
+  /** The event the schedule sends, in AWS and locally. */
+  input: { trigger: 'schedule' };
+}
+
+export const recomputeSchedule = {
   target: 'recompute',
-  /** In AWS. Locally SWAY_RECOMPUTE_INTERVAL_S (default 60) sets the interval instead. */
+  /** Locally SWAY_RECOMPUTE_INTERVAL_S (default 60) sets the interval instead. */
   rateMinutes: 5,
   localDefaultIntervalSeconds: 60,
-  /** The event the schedule sends, in AWS and locally. */
+  timeoutSeconds: 900,
   input: { trigger: 'schedule' as const },
-} as const;
+} as const satisfies ScheduleDefinition;
+
+/**
+ * The Bluesky consumer: each invocation reads Jetstream for `readSeconds` (SWAY_JETSTREAM_READ_SECONDS)
+ * and resumes where the previous one stopped. Only where SWAY_JETSTREAM_URL is configured.
+ */
+export const jetstreamSchedule = {
+  target: 'consume-jetstream',
+  rateMinutes: 1,
+  /** Locally a new run starts within seconds of the last one ending: nearly continuous. */
+  localDefaultIntervalSeconds: 5,
+  readSeconds: 50,
+  timeoutSeconds: 60,
+  input: { trigger: 'schedule' as const },
+} as const satisfies ScheduleDefinition & { readSeconds: number };

@@ -11,7 +11,7 @@ import { env, secretEnvVars } from '../../lib/config';
 import { LocalQueue } from '../../lib/queue/local-queue';
 import { createDocumentClient } from '../../lib/store/dynamodb-client';
 import { tables } from '../../lib/store/tables';
-import { queues, recomputeSchedule } from '../../lib/workers';
+import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/workers';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
@@ -23,7 +23,7 @@ const USAGE = `usage: npm start [-- --in-memory]
   --in-memory   keep DynamoDB Local's data in memory instead of under SWAY_DATA_DIR (.sway/)
 
 environment: PORT, SWAY_DYNAMODB_ENDPOINT, SWAY_DYNAMODB_PORT, SWAY_DATA_DIR,
-SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_SECRET_* (see README)`;
+SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_SECRET_*, SWAY_JETSTREAM_URL (see README)`;
 
 const numberFromEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -119,8 +119,14 @@ const main = async (): Promise<void> => {
 
   let scheduler: Scheduler | undefined;
   if (recomputeIntervalSeconds > 0) {
-    scheduler = await startScheduler(recomputeIntervalSeconds);
+    scheduler = await startScheduler(recomputeSchedule, recomputeIntervalSeconds);
     stoppers.push(() => scheduler?.stop() ?? Promise.resolve());
+  }
+
+  const jetstreamUrl = process.env[env.jetstreamUrl];
+  if (jetstreamUrl) {
+    const jetstreamScheduler = await startScheduler(jetstreamSchedule, jetstreamSchedule.localDefaultIntervalSeconds);
+    stoppers.push(() => jetstreamScheduler.stop());
   }
 
   const apiKeys = (process.env[env.apiKeys] ?? '').split(',').map((key) => key.trim()).filter(Boolean);
@@ -139,6 +145,7 @@ const main = async (): Promise<void> => {
   generic secret (SWAY_SECRET_GENERIC): ${genericSecret}
   DynamoDB:                            ${endpoint}${dynamoDbLocal ? (inMemory ? ' (DynamoDB Local, in memory)' : ` (DynamoDB Local, data in ${dataDir})`) : ''}
   recompute:                           ${recomputeIntervalSeconds > 0 ? `every ${recomputeIntervalSeconds} s` : 'on demand only'}
+  Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
 
 Ctrl-C stops everything.`);
 };

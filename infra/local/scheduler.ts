@@ -1,22 +1,31 @@
-import { recomputeSchedule } from '../../lib/workers';
+import type { ScheduleDefinition } from '../../lib/workers';
 import { lambdaContext, loadHandler } from './lambda-context';
 
 export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** What the EventBridge schedule does in AWS: invoke the recompute with the schedule's input, never two at once. */
-export const startScheduler = async (intervalSeconds: number): Promise<Scheduler> => {
-  const handler = await loadHandler<typeof recomputeSchedule.input, unknown>(recomputeSchedule.target);
+/**
+ * What an EventBridge schedule does in AWS: invoke the target with the schedule's input, never two
+ * at once. Stopping ends the running invocation's time, as a Lambda timeout would, so a function
+ * that watches its remaining time (the Bluesky consumer) finishes cleanly and promptly.
+ */
+export const startScheduler = async (schedule: ScheduleDefinition, intervalSeconds: number): Promise<Scheduler> => {
+  const handler = await loadHandler<ScheduleDefinition['input'], unknown>(schedule.target);
   let inFlight: Promise<unknown> | null = null;
+  let stopping = false;
   const timer = setInterval(() => {
     if (inFlight) return;
-    inFlight = handler(recomputeSchedule.input, lambdaContext(recomputeSchedule.target, 900_000))
-      .catch((error: unknown) => console.error('scheduled recompute failed', (error as Error).message))
+    const context = lambdaContext(schedule.target, schedule.timeoutSeconds * 1000);
+    const remainingMs = context.getRemainingTimeInMillis;
+    context.getRemainingTimeInMillis = () => (stopping ? 0 : remainingMs());
+    inFlight = handler(schedule.input, context)
+      .catch((error: unknown) => console.error(`scheduled ${schedule.target} failed`, (error as Error).message))
       .finally(() => (inFlight = null));
   }, intervalSeconds * 1000);
   return {
     stop: async () => {
+      stopping = true;
       clearInterval(timer);
       await inFlight;
     },

@@ -21,6 +21,9 @@ export const AccountPathSchema = z.strictObject({
   idOrHandle: z.string().min(1).max(256),
 });
 
+export const ForgetPathSchema = z.strictObject({ network: NetworkSchema, id: z.string().min(1).max(256) });
+export const ForgetResultSchema = z.object({ network: z.string(), id: z.string(), accepted: z.literal(true) }).meta({ id: 'ForgetResult' });
+
 export const TopicPathSchema = z.strictObject({ topic: TopicSchema });
 export const RunPathSchema = z.strictObject({ runId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a run id') });
 

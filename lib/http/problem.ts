@@ -38,6 +38,7 @@ export class HttpProblem extends Error {
 export const problems = {
   badRequest: (detail: string, errors?: Record<string, unknown>[]) => new HttpProblem(400, 'Bad Request', detail, errors),
   unauthorized: (detail: string) => new HttpProblem(401, 'Unauthorized', detail),
+  forbidden: (detail: string) => new HttpProblem(403, 'Forbidden', detail),
   notFound: (detail: string) => new HttpProblem(404, 'Not Found', detail),
   methodNotAllowed: (detail: string, allow: string[]) =>
     new HttpProblem(405, 'Method Not Allowed', detail, undefined, { allow: allow.join(', ') }),

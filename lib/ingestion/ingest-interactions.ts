@@ -1,6 +1,7 @@
 import type { IngestResult, Interaction } from '../interactions/schema';
 import { accountKey } from '../interactions/schema';
 import type { QueuedInteractions } from '../interactions/queued';
+import type { Retraction } from '../interactions/retraction';
 import { MAX_MESSAGE_BYTES, type MessageQueue } from '../queue/message-queue';
 import { queues } from '../workers';
 
@@ -15,12 +16,14 @@ const MAX_INTERACTIONS_PER_MESSAGE = 100;
 /**
  * Accepts valid interactions: drops those seen before (in this delivery or already applied),
  * queues the rest durably and says how many of each. Applying happens behind the queue.
+ * Retractions (deletes, un-likes) are queued as they are and count as accepted.
  */
 export const ingestInteractions = async (
   interactions: Interaction[],
   ports: IngestPorts,
   receivedAt: Date,
   ignored = 0,
+  retractions: Retraction[] = [],
 ): Promise<IngestResult> => {
   const seen = new Set<string>();
   const fresh: Interaction[] = [];
@@ -32,28 +35,34 @@ export const ingestInteractions = async (
   }
   const applied = await ports.appliedInteractions(fresh);
   const toQueue = fresh.filter((interaction) => !applied.has(accountKey(interaction.network, interaction.id)));
-  await ports.queue.send(queues.interactions.name, toMessages(toQueue, receivedAt.toISOString()));
-  return { accepted: toQueue.length, duplicates: interactions.length - toQueue.length, ignored };
+  await ports.queue.send(queues.interactions.name, toMessages(toQueue, receivedAt.toISOString(), retractions));
+  return { accepted: toQueue.length + retractions.length, duplicates: interactions.length - toQueue.length, ignored };
 };
 
-/** Splits interactions into queue messages below the message size limit. */
-export const toMessages = (interactions: Interaction[], receivedAt: string): string[] => {
+/**
+ * Splits interactions into queue messages below the message size limit; retractions travel in
+ * messages of their own, since the apply step does not depend on their order.
+ */
+export const toMessages = (interactions: Interaction[], receivedAt: string, retractions: Retraction[] = []): string[] => {
   const messages: string[] = [];
-  let current: Interaction[] = [];
-  let currentBytes = 0;
-  const flush = () => {
-    if (current.length === 0) return;
-    const message: QueuedInteractions = { receivedAt, interactions: current };
-    messages.push(JSON.stringify(message));
-    current = [];
-    currentBytes = 0;
+  const pack = <T>(items: T[], message: (slice: T[]) => QueuedInteractions) => {
+    let current: T[] = [];
+    let currentBytes = 0;
+    const flush = () => {
+      if (current.length === 0) return;
+      messages.push(JSON.stringify(message(current)));
+      current = [];
+      currentBytes = 0;
+    };
+    for (const item of items) {
+      const bytes = Buffer.byteLength(JSON.stringify(item)) + 1;
+      if (current.length >= MAX_INTERACTIONS_PER_MESSAGE || currentBytes + bytes > MAX_MESSAGE_BYTES - 100) flush();
+      current.push(item);
+      currentBytes += bytes;
+    }
+    flush();
   };
-  for (const interaction of interactions) {
-    const bytes = Buffer.byteLength(JSON.stringify(interaction)) + 1;
-    if (current.length >= MAX_INTERACTIONS_PER_MESSAGE || currentBytes + bytes > MAX_MESSAGE_BYTES - 100) flush();
-    current.push(interaction);
-    currentBytes += bytes;
-  }
-  flush();
+  pack(interactions, (slice) => ({ receivedAt, interactions: slice }));
+  pack(retractions, (slice) => ({ receivedAt, interactions: [], retractions: slice }));
   return messages;
 };

@@ -15,6 +15,9 @@ export interface RecomputePorts {
   contentAggregates(topic: string): Promise<ContentAggregate[]>;
   writeExplanations(explanations: StoredExplanation[]): Promise<void>;
   writeHistory(day: string, points: { network: string; id: string; topic: string; score: number }[]): Promise<void>;
+  optedOutAccounts(): Promise<{ all: Set<string>; unpurged: Set<string> }>;
+  deleteAggregatesInvolving(topic: string, accounts: Set<string>): Promise<void>;
+  purgeAccount(network: string, id: string, purgedAt: string): Promise<void>;
   writeBoardEntries(board: string, version: string, entries: BoardEntryInput[]): Promise<void>;
   flipBoard(board: string, pointer: BoardPointer): Promise<string | null>;
   deleteBoardVersion(board: string, version: string): Promise<void>;
@@ -101,12 +104,18 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   };
 
   const historyDay = run.startedAt.slice(0, 10);
+  // Consent: opted-out accounts are left out of everything, including their contributions to others.
+  const optedOut = await ports.optedOutAccounts();
+  const present = (...accounts: string[]) => !accounts.some((account) => optedOut.all.has(account));
   const topicSizes: { topic: string; accounts: number }[] = [];
   for (const topic of [OVERALL_TOPIC, ...(await ports.registeredTopics())]) {
-    const { edges, handles: edgeHandles } = await ports.engagementAggregates(topic);
-    const { posts, handles: postHandles } = await ports.postAggregates(topic);
-    handles.merge(edgeHandles);
-    handles.merge(postHandles);
+    const engagement = await ports.engagementAggregates(topic);
+    const posting = await ports.postAggregates(topic);
+    const edges = engagement.edges.filter((edge) => present(edge.author, edge.engager));
+    const posts = posting.posts.filter((post) => present(post.author));
+    if (optedOut.unpurged.size > 0) await ports.deleteAggregatesInvolving(topic, optedOut.unpurged);
+    handles.merge(engagement.handles);
+    handles.merge(posting.handles);
     const { ranked: scored } = scoreTopic(edges, posts, asOf);
 
     if (topic === OVERALL_TOPIC) {
@@ -121,7 +130,8 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
       for (const { account, score, rank } of scored) accountFor(account).topics.push({ topic, score, rank });
       if (scored.length > 0) topicSizes.push({ topic, accounts: scored.length });
     }
-    await ports.writeExplanations(explanationsOf(topic, scored, await ports.contentAggregates(topic), handles, run.startedAt));
+    const content = (await ports.contentAggregates(topic)).filter((item) => present(item.author));
+    await ports.writeExplanations(explanationsOf(topic, scored, content, handles, run.startedAt));
     // Each run overwrites the day's point: the history keeps the day's latest score.
     await ports.writeHistory(historyDay, scored.map(({ account, score }) => ({ ...parseAccountKey(account), topic, score })));
 
@@ -129,6 +139,11 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
     for (const [network, networkScored] of byNetwork(scored)) {
       await publish(boards.leaderboard(topic, network), toEntries(networkScored, handles));
     }
+  }
+
+  for (const account of optedOut.unpurged) {
+    const { network, id } = parseAccountKey(account);
+    await ports.purgeAccount(network, id, run.startedAt);
   }
 
   for (const [key, account] of accounts) {

@@ -6,6 +6,7 @@
  * |--------------------------|-----------------------------|---------------------------------|
  * | interaction (dedup)      | INT#{network}#{id}          | INT                             |
  * | content topics           | CONTENT#{network}#{id}      | CONTENT                         |
+ * | content's interactions   | CONTENT#{network}#{id}      | INTERACTIONS                    |
  * | engagement aggregate     | EDGE#{topic}#{shard}        | {day}#{author}#{engager}        |
  * | post aggregate           | POST#{topic}#{shard}        | {day}#{author}                  |
  * | content responses        | CRESP#{topic}#{shard}       | {author}#{contentId}            |
@@ -17,8 +18,10 @@
  * | handle alias             | HANDLE#{network}#{handle}   | HANDLE                          |
  * | board pointer            | BOARDPTR#{board}            | BOARDPTR                        |
  * | board entry              | BOARD#{board}#{version}     | {rank, zero-padded}             |
+ * | opt-out                  | OPTOUT                      | {network}:{id}                  |
  * | run                      | RUN#{runId}                 | RUN                             |
  * | last run / run lock      | RUNS                        | LAST / LOCK                     |
+ * | Jetstream cursor         | CURSOR                      | jetstream                       |
  */
 import { createHash } from 'node:crypto';
 
@@ -36,6 +39,8 @@ export const shardOf = (value: string, shards: number): number =>
 export const keys = {
   interaction: (network: string, id: string) => ({ pk: `INT#${network}#${enc(id)}`, sk: 'INT' }),
   content: (network: string, contentId: string) => ({ pk: `CONTENT#${network}#${enc(contentId)}`, sk: 'CONTENT' }),
+  /** The ids of the interactions a piece of content brought, and its tombstone once deleted. */
+  contentInteractions: (network: string, contentId: string) => ({ pk: `CONTENT#${network}#${enc(contentId)}`, sk: 'INTERACTIONS' }),
   edgePartition: (topic: string, shard: number) => `EDGE#${topic}#${shard}`,
   edge: (topic: string, day: string, author: string, engager: string) => ({
     pk: keys.edgePartition(topic, shardOf(author, AGGREGATE_SHARDS)),
@@ -68,10 +73,14 @@ export const keys = {
     pk: keys.boardPartition(board, version),
     sk: String(rank).padStart(9, '0'),
   }),
+  optOutPartition: 'OPTOUT',
+  optOut: (network: string, id: string) => ({ pk: 'OPTOUT', sk: `${network}:${id}` }),
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
   lastRun: { pk: 'RUNS', sk: 'LAST' },
   runLock: { pk: 'RUNS', sk: 'LOCK' },
   health: { pk: 'HEALTH', sk: 'HEALTH' },
+  /** Where the Bluesky consumer resumes: the `time_us` of the last event it queued. */
+  jetstreamCursor: { pk: 'CURSOR', sk: 'jetstream' },
 };
 
 /** Leaderboards and the topic list are boards: versioned, ranked lists whose pointer flips when complete. */

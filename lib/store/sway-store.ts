@@ -1,15 +1,17 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { EngagementType, Interaction } from '../interactions/schema';
-import { accountKey } from '../interactions/schema';
+import type { EngagementType, Interaction, InteractionType } from '../interactions/schema';
+import { INTERACTION_TYPES, accountKey } from '../interactions/schema';
 import type { BoardPage, BoardPointer } from '../leaderboards/board';
 import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../scoring/engagement';
 import type { Explanation, History, Run } from '../api/schemas';
@@ -36,6 +38,12 @@ export interface StoredAccountScore {
 
 export type StoredExplanation = Omit<Explanation, 'handle' | 'topic'> & { topic: string };
 
+export interface OptedOutAccount {
+  optedOut: true;
+  network: string;
+  id: string;
+}
+
 export interface BoardEntryInput {
   rank: number;
   data: Record<string, unknown>;
@@ -47,6 +55,53 @@ const expiresAtFor = (occurredAt: string): number =>
 const dayOf = (occurredAt: string): string => new Date(occurredAt).toISOString().slice(0, 10);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const ENGAGEMENT_TYPES = INTERACTION_TYPES.filter((type): type is EngagementType => type !== 'post');
+
+/** What the interaction item records of an applied interaction: enough to take it back out. */
+interface InteractionRecord {
+  type: InteractionType;
+  /** `network:id` keys. */
+  actor: string;
+  target: string | null;
+  topics: string[];
+  occurredAt: string;
+  parentContentId?: string;
+}
+
+const toInteractionRecord = (item: Record<string, unknown>): InteractionRecord => ({
+  type: item.type as InteractionType,
+  actor: String(item.actor),
+  target: typeof item.target === 'string' ? item.target : null,
+  topics: Array.isArray(item.topics) ? (item.topics as string[]) : [],
+  occurredAt: String(item.occurredAt),
+  ...(typeof item.parentContentId === 'string' ? { parentContentId: item.parentContentId } : {}),
+});
+
+/**
+ * The aggregate counters an interaction adds one to: applying adds them, retracting takes the
+ * same ones away, so the two cannot drift apart. Self-interactions count nowhere.
+ */
+const aggregateCounts = (record: InteractionRecord) => {
+  const day = dayOf(record.occurredAt);
+  const counts: { kind: 'post' | 'edge' | 'contentResponses'; key: { pk: string; sk: string }; counter: string }[] = [];
+  for (const topic of [OVERALL_TOPIC, ...record.topics]) {
+    if (record.type === 'post') {
+      counts.push({ kind: 'post', key: keys.post(topic, day, record.actor), counter: 'posts' });
+    } else if (record.target && record.target !== record.actor) {
+      counts.push({ kind: 'edge', key: keys.edge(topic, day, record.target, record.actor), counter: `n_${record.type}` });
+      if (record.parentContentId) {
+        counts.push({ kind: 'contentResponses', key: keys.contentResponses(topic, record.target, record.parentContentId), counter: 'responses' });
+      }
+    }
+  }
+  return counts;
+};
+
+const isConditionalCheckFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Everything Sway keeps in DynamoDB, behind methods named for what the domain needs. */
 export class SwayStore {
@@ -67,11 +122,13 @@ export class SwayStore {
       for (let attempt = 0; requestKeys.length > 0; attempt++) {
         const result = await this.db.send(
           new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'network, interactionId' } },
+            RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'network, interactionId, retractedAt' } },
           }),
         );
         for (const item of result.Responses?.[this.tableName] ?? []) {
-          found.add(accountKey(String(item.network), String(item.interactionId)));
+          // A retracted interaction (or a tombstone) is left to the apply step: a newer like after an
+          // un-like applies, an old redelivery does not.
+          if (item.retractedAt === undefined) found.add(accountKey(String(item.network), String(item.interactionId)));
         }
         requestKeys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         if (requestKeys.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
@@ -106,16 +163,22 @@ export class SwayStore {
 
   /**
    * Records the interaction and adds it to its aggregates in one transaction, conditional on the
-   * interaction not being there yet: applying the same interaction twice changes nothing.
+   * interaction not being there yet: applying the same interaction twice changes nothing. A
+   * tombstone left by an earlier retraction drops the interaction unless it happened after the
+   * retraction (liked again after an un-like); content that was deleted takes no new interactions.
    */
   async applyInteraction(interaction: Interaction, topics: string[], appliedAt: string): Promise<'applied' | 'duplicate'> {
     const expiresAt = expiresAtFor(interaction.occurredAt);
-    const day = dayOf(interaction.occurredAt);
-    const actor = accountKey(interaction.network, interaction.actor.id);
-    const target = interaction.target ? accountKey(interaction.network, interaction.target.id) : null;
+    const record: InteractionRecord = {
+      type: interaction.type,
+      actor: accountKey(interaction.network, interaction.actor.id),
+      target: interaction.target ? accountKey(interaction.network, interaction.target.id) : null,
+      topics,
+      occurredAt: interaction.occurredAt,
+      ...(interaction.parentContentId ? { parentContentId: interaction.parentContentId } : {}),
+    };
     const interactionKey = accountKey(interaction.network, interaction.id);
 
-    type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
     const items: TransactItem[] = [
       {
         Put: {
@@ -124,15 +187,13 @@ export class SwayStore {
             ...keys.interaction(interaction.network, interaction.id),
             network: interaction.network,
             interactionId: interaction.id,
-            type: interaction.type,
-            actor,
-            target,
-            topics,
-            occurredAt: interaction.occurredAt,
+            ...record,
+            ...(interaction.contentId ? { contentId: interaction.contentId } : {}),
             appliedAt,
             expiresAt,
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_exists(retractedAt) AND retractedAt < :occurredAt)',
+          ExpressionAttributeValues: { ':occurredAt': new Date(interaction.occurredAt).toISOString() },
         },
       },
       {
@@ -144,68 +205,208 @@ export class SwayStore {
         },
       },
     ];
-    for (const topic of [OVERALL_TOPIC, ...topics]) {
-      if (interaction.type === 'post') {
-        items.push({
-          Update: {
-            TableName: this.tableName,
-            Key: keys.post(topic, day, actor),
-            UpdateExpression: 'ADD posts :one SET author = :author, #day = :day, expiresAt = :expiresAt' +
-              (interaction.actor.handle ? ', authorHandle = :authorHandle' : ''),
-            ExpressionAttributeNames: { '#day': 'day' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':author': actor,
-              ':day': day,
-              ':expiresAt': expiresAt,
-              ...(interaction.actor.handle ? { ':authorHandle': interaction.actor.handle } : {}),
-            },
-          },
-        });
-      } else if (target && target !== actor) {
-        const handles: Record<string, string> = {};
-        if (interaction.target?.handle) handles[':authorHandle'] = interaction.target.handle;
-        if (interaction.actor.handle) handles[':engagerHandle'] = interaction.actor.handle;
-        items.push({
-          Update: {
-            TableName: this.tableName,
-            Key: keys.edge(topic, day, target, actor),
-            UpdateExpression:
-              'ADD #type :one SET author = :author, engager = :engager, #day = :day, expiresAt = :expiresAt' +
-              (handles[':authorHandle'] ? ', authorHandle = :authorHandle' : '') +
-              (handles[':engagerHandle'] ? ', engagerHandle = :engagerHandle' : ''),
-            ExpressionAttributeNames: { '#type': `n_${interaction.type}`, '#day': 'day' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':author': target,
-              ':engager': actor,
-              ':day': day,
-              ':expiresAt': expiresAt,
-              ...handles,
-            },
-          },
-        });
-        if (interaction.parentContentId) {
-          items.push({
-            Update: {
+    if (interaction.contentId) {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.contentInteractions(interaction.network, interaction.contentId),
+          UpdateExpression: 'ADD interactionIds :id SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(retractedAt)',
+          ExpressionAttributeValues: { ':id': new Set([interaction.id]), ':expiresAt': expiresAt },
+        },
+      });
+    }
+    const day = dayOf(interaction.occurredAt);
+    for (const count of aggregateCounts(record)) {
+      const values: Record<string, unknown> = { ':one': 1, ':expiresAt': expiresAt };
+      const sets = ['expiresAt = :expiresAt'];
+      const set = (attribute: string, value: unknown) => {
+        if (value === undefined) return;
+        sets.push(attribute === 'day' ? '#day = :day' : `${attribute} = :${attribute}`);
+        values[`:${attribute}`] = value;
+      };
+      if (count.kind === 'post') {
+        set('author', record.actor);
+        set('day', day);
+        set('authorHandle', interaction.actor.handle);
+      } else if (count.kind === 'edge') {
+        set('author', record.target);
+        set('engager', record.actor);
+        set('day', day);
+        set('authorHandle', interaction.target?.handle);
+        set('engagerHandle', interaction.actor.handle);
+      } else {
+        set('author', record.target);
+        set('contentId', record.parentContentId);
+      }
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: count.key,
+          UpdateExpression: `ADD #count :one SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: { '#count': count.counter, ...(':day' in values ? { '#day': 'day' } : {}) },
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    return (await this.transact(items)) === 'committed' ? 'applied' : 'duplicate';
+  }
+
+  /**
+   * Undoes one interaction: takes away exactly what applying it added, once, and only if it was
+   * applied and not after `retractedAt` (a like after the un-like stays), unless `includeLater`.
+   * An interaction not seen yet gets a tombstone, so it is dropped when it arrives later.
+   */
+  async retractInteraction(
+    network: string,
+    id: string,
+    retractedAt: string,
+    { includeLater = false } = {},
+  ): Promise<'retracted' | 'tombstoned' | 'unchanged'> {
+    const at = new Date(retractedAt).toISOString();
+    const key = keys.interaction(network, id);
+    for (;;) {
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      if (!Item) {
+        try {
+          await this.db.send(
+            new PutCommand({
               TableName: this.tableName,
-              Key: keys.contentResponses(topic, target, interaction.parentContentId),
-              UpdateExpression: 'ADD responses :one SET author = :author, contentId = :contentId, expiresAt = :expiresAt',
-              ExpressionAttributeValues: { ':one': 1, ':author': target, ':contentId': interaction.parentContentId, ':expiresAt': expiresAt },
-            },
-          });
+              Item: { ...key, network, interactionId: id, retractedAt: at, expiresAt: expiresAtFor(at) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          return 'tombstoned';
+        } catch (error) {
+          if (isConditionalCheckFailure(error)) continue; // applied meanwhile: retract it
+          throw error;
         }
       }
-    }
+      if (typeof Item.type !== 'string') {
+        await this.extendTombstone(key, at);
+        return 'unchanged';
+      }
+      const record = toInteractionRecord(Item);
+      if (typeof Item.retractedAt === 'string') {
+        // Retracted before; a crash may have left emptied aggregates behind.
+        await this.removeEmptyAggregates(record);
+        return 'unchanged';
+      }
+      if (!includeLater && new Date(record.occurredAt).toISOString() > at) return 'unchanged';
 
+      const minusOne = { ':minusOne': -1 };
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET retractedAt = :at',
+            ConditionExpression: 'attribute_not_exists(retractedAt) AND appliedAt = :appliedAt',
+            ExpressionAttributeValues: { ':at': at, ':appliedAt': Item.appliedAt },
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.interactionCounter(accountKey(network, id)),
+            UpdateExpression: 'ADD interactions :minusOne',
+            ExpressionAttributeValues: minusOne,
+          },
+        },
+      ];
+      // Aggregates expire with the interaction; near the end of retention they may be gone already.
+      const aggregatesAlive = Number(Item.expiresAt) * 1000 > Date.now() + DAY_SECONDS * 1000;
+      for (const count of aggregatesAlive ? aggregateCounts(record) : []) {
+        items.push({
+          Update: {
+            TableName: this.tableName,
+            Key: count.key,
+            UpdateExpression: 'ADD #count :minusOne',
+            ExpressionAttributeNames: { '#count': count.counter },
+            ExpressionAttributeValues: minusOne,
+          },
+        });
+      }
+      if ((await this.transact(items)) === 'condition-failed') continue; // changed meanwhile: look again
+      await this.removeEmptyAggregates(record);
+      return 'retracted';
+    }
+  }
+
+  /**
+   * Undoes every interaction a piece of content brought (a deleted post and its mentions) and
+   * marks the content deleted, so interactions from it that arrive later are dropped.
+   */
+  async retractContent(network: string, contentId: string, retractedAt: string): Promise<number> {
+    const at = new Date(retractedAt).toISOString();
+    const { Attributes } = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.contentInteractions(network, contentId),
+        UpdateExpression: 'SET retractedAt = if_not_exists(retractedAt, :at), expiresAt = if_not_exists(expiresAt, :expiresAt)',
+        ExpressionAttributeValues: { ':at': at, ':expiresAt': expiresAtFor(at) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const ids = Attributes?.interactionIds instanceof Set ? [...(Attributes.interactionIds as Set<string>)] : [];
+    let retracted = 0;
+    for (const id of ids.sort()) {
+      if ((await this.retractInteraction(network, id, at, { includeLater: true })) === 'retracted') retracted++;
+    }
+    return retracted;
+  }
+
+  /** A later retraction of something never seen moves its tombstone forward. */
+  private async extendTombstone(key: { pk: string; sk: string }, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET retractedAt = :at, expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(#type) AND retractedAt < :at',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':at': at, ':expiresAt': expiresAtFor(at) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Deletes aggregates a retraction brought to zero, so the scoring sees no engagement that is not
+   * there; conditional, so a concurrent apply that counted on one keeps it.
+   */
+  private async removeEmptyAggregates(record: InteractionRecord): Promise<void> {
+    for (const count of aggregateCounts(record)) {
+      const counters = count.kind === 'edge' ? ENGAGEMENT_TYPES.map((type) => `n_${type}`) : [count.counter];
+      try {
+        await this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: count.key,
+            ConditionExpression: counters.map((_, i) => `(attribute_not_exists(#c${i}) OR #c${i} <= :zero)`).join(' AND ') + ' AND attribute_exists(pk)',
+            ExpressionAttributeNames: Object.fromEntries(counters.map((counter, i) => [`#c${i}`, counter])),
+            ExpressionAttributeValues: { ':zero': 0 },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+      }
+    }
+  }
+
+  /** One transaction, retried on conflicts with other transactions; a failed condition is an answer. */
+  private async transact(items: TransactItem[]): Promise<'committed' | 'condition-failed'> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'applied';
+        return 'committed';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes[0] === 'ConditionalCheckFailed') return 'duplicate';
+        if (codes.includes('ConditionalCheckFailed')) return 'condition-failed';
         const conflict = codes.some((code) => code === 'TransactionConflict');
         if (!conflict || attempt >= TRANSACTION_CONFLICT_RETRIES) throw error;
         await sleep(Math.random() * 10 * 2 ** attempt);
@@ -411,11 +612,12 @@ export class SwayStore {
     );
   }
 
-  /** By id, or else by handle (case-insensitive). */
-  async accountScore(network: string, idOrHandle: string): Promise<StoredAccountScore | null> {
+  /** By id, or else by handle (case-insensitive). An opted-out account answers only that it opted out. */
+  async accountScore(network: string, idOrHandle: string): Promise<StoredAccountScore | OptedOutAccount | null> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.accountScore(network, idOrHandle) }),
     );
+    if (Item?.optedOut === true) return { optedOut: true, network, id: idOrHandle };
     if (Item) return toAccountScore(Item);
     const byHandle = await this.db.send(
       new QueryCommand({
@@ -428,6 +630,107 @@ export class SwayStore {
     );
     const found = byHandle.Items?.[0];
     return found ? toAccountScore(found) : null;
+  }
+
+  // --- consent -----------------------------------------------------------------------------
+
+  /**
+   * Records the opt-out and replaces the account's score with a tombstone at once, so lookups
+   * answer 410 from now on; the next recompute removes every other trace.
+   */
+  async optOut(network: string, id: string, requestedAt: string): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...keys.optOut(network, id), network, id, requestedAt } } },
+          { Put: { TableName: this.tableName, Item: { ...keys.accountScore(network, id), network, id, optedOut: true } } },
+        ],
+      }),
+    );
+  }
+
+  /** Every opted-out account (`network:id`), and those whose traces are not purged yet. */
+  async optedOutAccounts(): Promise<{ all: Set<string>; unpurged: Set<string> }> {
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.optOutPartition } });
+    return {
+      all: new Set(items.map((item) => String(item.sk))),
+      unpurged: new Set(items.filter((item) => item.purgedAt === undefined).map((item) => String(item.sk))),
+    };
+  }
+
+  /** Which of these accounts (`network:id`) opted out. */
+  async optedOutAmong(accounts: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(accounts)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let requestKeys: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_LIMIT).map((sk) => ({ pk: keys.optOutPartition, sk }));
+      for (let attempt = 0; requestKeys.length > 0; attempt++) {
+        const result = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'sk' } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) found.add(String(item.sk));
+        requestKeys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (requestKeys.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
+      }
+    }
+    return found;
+  }
+
+  /** Deletes a topic's aggregates (engagements, posts, content responses) that involve any of `accounts`. */
+  async deleteAggregatesInvolving(topic: string, accounts: Set<string>): Promise<void> {
+    const partitions = Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => [
+      keys.edgePartition(topic, shard),
+      keys.postPartition(topic, shard),
+      keys.contentResponsesPartition(topic, shard),
+    ]).flat();
+    for (const pk of partitions) {
+      const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+      const doomed = items.filter((item) => accounts.has(String(item.author)) || accounts.has(String(item.engager)));
+      await batchWriteAll(this.db, this.tableName, doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
+    }
+  }
+
+  /**
+   * Removes what is left of an opted-out account: its explanations, its history and the records
+   * of its interactions (found by a filtered scan: opt-outs are rare), then marks it purged.
+   */
+  async purgeAccount(network: string, id: string, purgedAt: string): Promise<void> {
+    const account = accountKey(network, id);
+    const own = [
+      ...(await this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :explain)',
+        ExpressionAttributeValues: { ':pk': keys.accountScore(network, id).pk, ':explain': 'EXPLAIN#' },
+      })),
+      ...(await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.history(network, id, '', '').pk } })),
+    ];
+    const interactions: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :int AND (actor = :account OR target = :account)',
+          ExpressionAttributeValues: { ':int': 'INT', ':account': account },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      interactions.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      [...own, ...interactions].map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+    );
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.optOut(network, id),
+        UpdateExpression: 'SET purgedAt = :purgedAt',
+        ExpressionAttributeValues: { ':purgedAt': purgedAt },
+      }),
+    );
   }
 
   // --- runs --------------------------------------------------------------------------------
@@ -492,6 +795,29 @@ export class SwayStore {
       );
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+
+  // --- Bluesky Jetstream cursor ------------------------------------------------------------
+
+  async jetstreamCursor(): Promise<number | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.jetstreamCursor }));
+    return typeof Item?.timeUs === 'number' ? Item.timeUs : null;
+  }
+
+  /** Moves the cursor forward only: a consumer that overlapped with a later one cannot take it back. */
+  async saveJetstreamCursor(timeUs: number, savedAt: string): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.jetstreamCursor, timeUs, savedAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR timeUs < :timeUs',
+          ExpressionAttributeValues: { ':timeUs': timeUs },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
     }
   }
 

@@ -124,6 +124,19 @@ describe('npm start, end to end', () => {
     expect((await fetch(`${service.url}/v1/accounts/x/star/history?days=0`)).status).toBe(400);
   });
 
+  it('forgets an account that opts out', async () => {
+    expect((await fetch(`${service.url}/v1/accounts/x/quiet`, { method: 'DELETE' })).status).toBe(401);
+    const forgotten = await admin(service, '/v1/accounts/x/quiet', { method: 'DELETE' });
+    expect(forgotten.status).toBe(202);
+    expect(await forgotten.json()).toEqual({ network: 'x', id: 'quiet', accepted: true });
+    const gone = await fetch(`${service.url}/v1/accounts/x/quiet`);
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get('content-type')).toBe('application/problem+json');
+    await drainAndRecompute(service);
+    expect(await boardIds('/v1/topics/physics/leaderboard')).toEqual(['star', 'rising']);
+    expect((await fetch(`${service.url}/v1/accounts/x/quiet/explain`)).status).toBe(410);
+  });
+
   it('keeps its data across a clean restart', async () => {
     const before = await boardIds('/v1/topics/physics/leaderboard');
     const interactionsBefore = (await stats()).interactions;

@@ -20,6 +20,7 @@ const reviewedAcknowledgements: RegExp[] = [
   /^AwsSolutions-L1$/, // Node.js 22 pinned
   /^AwsSolutions-IAM5\[Resource::\*\]$/, // X-Ray has no resource-level permissions
   /^AwsSolutions-IAM5\[Resource::<RecomputeFunction[0-9A-F]{8}\.Arn>:\*\]$/, // scheduler may invoke recompute's versions
+  /^AwsSolutions-IAM5\[Resource::<ConsumeJetstreamFunction[0-9A-F]{8}\.Arn>:\*\]$/, // and consume-jetstream's
   /^AwsSolutions-APIG4$/, // public, lookup and signed routes
 ];
 

@@ -1,12 +1,14 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env, queueUrlEnvVar } from '../../lib/config';
 import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/routes';
-import { queues, recomputeSchedule, type QueueName } from '../../lib/workers';
+import { jetstreamSchedule, queues, recomputeSchedule, type QueueName } from '../../lib/workers';
 import { powertoolsEnvironment } from '../../infra/constructs/sway-function';
-import { apiThrottle } from '../../infra/stateless-stack';
+import { buildSwayStacks } from '../../infra/sway-app';
+import { apiThrottle, defaultJetstreamUrl, jetstreamUrlContextKey } from '../../infra/stateless-stack';
 import {
   logicalIdOf,
+  newTestApp,
   resourceById,
   resourcesOfType,
   statementsOfRole,
@@ -22,6 +24,7 @@ const expectedFunctionNames = new Set([
   ...httpFunctionNames(),
   ...queueDefinitions.map((queue) => queue.consumer),
   recomputeSchedule.target,
+  jetstreamSchedule.target,
 ]);
 
 let sway: SwayFixture;
@@ -122,10 +125,11 @@ describe('stateless stack: least privilege', () => {
     }
   });
 
-  it('lets only ingest-interactions send to the interactions queue and only start-recompute to the recompute queue', () => {
+  it('lets only the producers of the interactions queue send to it and only start-recompute to the recompute queue', () => {
     const senders = (queueName: QueueName) =>
       [...expectedFunctionNames].filter((name) => allows(name, 'sqs:SendMessage', logicalIdOf(sway.stateful.queues[queueName].queue)));
-    expect(senders('interactions')).toEqual(['ingest-interactions']);
+    expect(senders('interactions').sort()).toEqual([...queues.interactions.producers].sort());
+    expect(senders('interactions')).toContain('consume-jetstream');
     expect(senders('recompute-requests')).toEqual(['start-recompute']);
     for (const name of expectedFunctionNames) {
       for (const { deadLetterQueue } of Object.values(sway.stateful.queues)) {
@@ -180,7 +184,7 @@ describe('stateless stack: queue consumers', () => {
 
 describe('stateless stack: recompute schedule', () => {
   it('invokes the recompute function at the defined rate with the defined input', () => {
-    sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 2);
     sway.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: `rate(${recomputeSchedule.rateMinutes} minutes)`,
       State: 'ENABLED',
@@ -190,6 +194,59 @@ describe('stateless stack: recompute schedule', () => {
       }),
     });
   });
+});
+
+describe('stateless stack: Bluesky consumer', () => {
+  it('invokes consume-jetstream every minute with the schedule input', () => {
+    sway.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: Match.stringLikeRegexp(`^rate\\(${jetstreamSchedule.rateMinutes} minutes?\\)$`),
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [functionLogicalId(jetstreamSchedule.target), 'Arn'] },
+        Input: JSON.stringify(jetstreamSchedule.input),
+        RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: 60 }),
+      }),
+    });
+  });
+
+  it('gives consume-jetstream the Jetstream URL, a timeout beyond its read time, and no retry of a failed run', () => {
+    const properties = functionResource(jetstreamSchedule.target).Properties!;
+    expect(properties.Environment.Variables[env.jetstreamUrl]).toBe(defaultJetstreamUrl);
+    expect(properties.Timeout).toBe(jetstreamSchedule.timeoutSeconds);
+    expect(jetstreamSchedule.timeoutSeconds).toBeGreaterThan(jetstreamSchedule.readSeconds);
+    sway.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionLogicalId(jetstreamSchedule.target) },
+      MaximumRetryAttempts: 0,
+    });
+    for (const name of expectedFunctionNames) {
+      if (name !== jetstreamSchedule.target) expect(functionResource(name).Properties!.Environment.Variables[env.jetstreamUrl], name).toBeUndefined();
+    }
+  });
+
+  it('lets consume-jetstream read and write the table (its cursor, the applied interactions) and read no secret', () => {
+    const tableId = logicalIdOf(sway.stateful.tables[0]!.table);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']) {
+      expect(allows(jetstreamSchedule.target, action, tableId), action).toBe(true);
+    }
+    expect(allows(jetstreamSchedule.target, 'secretsmanager:GetSecretValue', logicalIdOf(sway.stateful.webhookSecrets))).toBe(false);
+  });
+
+  it(`reads another instance from the ${jetstreamUrlContextKey} context value, and none when it is empty`, () => {
+    const configured = (value: string) => {
+      const app = newTestApp();
+      app.node.setContext(jetstreamUrlContextKey, value);
+      const { stateless } = buildSwayStacks(app);
+      return { stateless, template: Template.fromStack(stateless) };
+    };
+    const west = configured('wss://jetstream1.us-west.bsky.network/subscribe');
+    expect(resourceById(west.template, logicalIdOf(west.stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment.Variables[env.jetstreamUrl]).toBe(
+      'wss://jetstream1.us-west.bsky.network/subscribe',
+    );
+    const off = configured('');
+    off.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    expect(off.stateless.jetstreamSchedule).toBeUndefined();
+    expect(resourceById(off.template, logicalIdOf(off.stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment.Variables).not.toHaveProperty(env.jetstreamUrl);
+  }, synthesisTimeoutMs);
 });
 
 describe('stateless stack: HTTP API', () => {

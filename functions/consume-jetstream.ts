@@ -1,0 +1,53 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { env } from '../lib/config';
+import { ingestInteractions } from '../lib/ingestion/ingest-interactions';
+import { consumeJetstream, type JetstreamRun } from '../lib/networks/bluesky/consume-jetstream';
+import { openJetstream, subscriptionUrl } from '../lib/networks/bluesky/jetstream-socket';
+import { logger, metrics, tracer } from '../lib/observability';
+import { messageQueue, swayStore } from '../lib/runtime/dependencies';
+import { jetstreamSchedule } from '../lib/workers';
+
+/** Kept free at the end of an invocation to queue the last batch and save the cursor. */
+const STOP_MARGIN_MS = 5_000;
+
+const readSeconds = (): number => {
+  const configured = Number(process.env[env.jetstreamReadSeconds]);
+  return Number.isFinite(configured) && configured > 0 ? configured : jetstreamSchedule.readSeconds;
+};
+
+/** Scheduled: reads Bluesky's Jetstream for a bounded time, from where the last run stopped. */
+export const handler = middy(async (_event: unknown, context: Context): Promise<JetstreamRun | { skipped: string }> => {
+  const baseUrl = process.env[env.jetstreamUrl];
+  if (!baseUrl) {
+    logger.info(`${env.jetstreamUrl} is not set: the Bluesky consumer is off`);
+    return { skipped: `${env.jetstreamUrl} is not set` };
+  }
+  const store = swayStore();
+  const queue = messageQueue();
+  const readUntil = Date.now() + readSeconds() * 1000;
+  const run = await consumeJetstream({
+    connect: (cursorUs) => openJetstream(subscriptionUrl(baseUrl, cursorUs)),
+    storedCursor: () => store.jetstreamCursor(),
+    saveCursor: (timeUs) => store.saveJetstreamCursor(timeUs, new Date().toISOString()),
+    ingest: (interactions, retractions) =>
+      ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), 0, retractions),
+    timeLeftMs: () => Math.min(readUntil - Date.now(), context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
+  });
+
+  metrics.addMetric('JetstreamEvents', MetricUnit.Count, run.events);
+  metrics.addMetric('InteractionsAccepted', MetricUnit.Count, run.accepted);
+  metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, run.duplicates);
+  metrics.addMetric('JetstreamIgnored', MetricUnit.Count, run.ignored);
+  metrics.addMetric('JetstreamMalformed', MetricUnit.Count, run.malformed);
+  if (run.cursorUs !== null) metrics.addMetric('JetstreamLagSeconds', MetricUnit.Seconds, Math.max(0, Date.now() / 1000 - run.cursorUs / 1e6));
+  logger.info('Jetstream read', { ...run });
+  return run;
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,0 +1,21 @@
+import { httpHandler } from '../lib/http/handler';
+import { problems } from '../lib/http/problem';
+import { json, queryParameters } from '../lib/http/request';
+import { answerHandshake, receiveWebhook } from '../lib/networks/receive-webhook';
+import { XCrcQuerySchema } from '../lib/networks/x/schema';
+import { crcResponseToken, xWebhook } from '../lib/networks/x/source';
+import { webhookSecret } from '../lib/runtime/secrets';
+import { webhookPorts } from '../lib/runtime/webhook-ports';
+
+/** GET: X's challenge-response check; POST: Account Activity API deliveries. */
+export const handler = httpHandler(
+  async (event) => {
+    if (event.requestContext.http.method !== 'GET') return receiveWebhook(xWebhook, event, webhookPorts());
+    return answerHandshake('x', async () => {
+      const { crc_token: crcToken } = queryParameters(event, XCrcQuerySchema);
+      const secret = await webhookSecret('x');
+      if (!secret) throw problems.notConfigured('The x webhook secret is not configured.');
+      return json(200, { response_token: crcResponseToken(secret, crcToken) });
+    });
+  },
+);

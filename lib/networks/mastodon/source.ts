@@ -1,0 +1,13 @@
+import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { normalizeMastodon } from './normalize';
+import { MastodonWebhookSchema, type MastodonWebhook } from './schema';
+
+/** Mastodon admin webhooks: hex HMAC-SHA256 of the body with the webhook's secret, in X-Hub-Signature. */
+export const mastodonWebhook: WebhookSource<MastodonWebhook> = {
+  name: 'mastodon',
+  secret: 'mastodon',
+  mediaTypes: ['application/json'],
+  verify: hmacOfBody('x-hub-signature', { prefix: 'sha256=', encoding: 'hex' }),
+  parse: (document) => parseWith(MastodonWebhookSchema, document, (data) => data),
+  normalize: (delivery) => normalizeMastodon(delivery),
+};

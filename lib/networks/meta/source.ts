@@ -1,0 +1,28 @@
+import { timingSafeEqual } from 'node:crypto';
+import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { normalizeMeta } from './normalize';
+import { MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
+
+/**
+ * Meta's subscription check: the challenge is echoed only for `hub.mode=subscribe` with the verify
+ * token the operator entered in the App Dashboard.
+ */
+export const isMetaSubscription = (query: MetaVerificationQuery, verifyToken: string): boolean => {
+  const given = Buffer.from(query['hub.verify_token'] ?? '');
+  const expected = Buffer.from(verifyToken);
+  return query['hub.mode'] === 'subscribe' && given.length === expected.length && timingSafeEqual(given, expected);
+};
+
+/**
+ * Meta Graph API webhooks (Pages and Instagram): hex HMAC-SHA256 with the app secret over the
+ * body exactly as sent — Meta escapes non-ASCII characters as \uXXXX and slashes as \/, and the
+ * signature covers those escapes, so the body is never re-serialized before checking.
+ */
+export const metaWebhook: WebhookSource<MetaWebhook> = {
+  name: 'meta',
+  secret: 'meta',
+  mediaTypes: ['application/json'],
+  verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
+  parse: (document) => parseWith(MetaWebhookSchema, document, (data) => data),
+  normalize: (payload) => normalizeMeta(payload),
+};

@@ -1,0 +1,195 @@
+/**
+ * Property tests of every webhook route: random and mutated bodies and headers never get a 5xx,
+ * every refusal is problem+json, and nothing refused (or acknowledged without interactions) is
+ * stored. Seeded, so a failure replays; fast-check prints the counterexample.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiGatewayEvent,
+  fixture,
+  githubFormBody,
+  providerHeaders,
+  webhookPath,
+  WEBHOOK_NETWORKS,
+  type WebhookNetwork,
+} from '../support/webhook-deliveries';
+import { loadWebhookHandlers } from '../support/webhook-handlers';
+
+const SEED = 20_261_125;
+const RUNS = Number(process.env.SWAY_PROPERTY_RUNS ?? 30);
+
+/** Every fixture of a network, with the event header it is sent with. */
+const deliveries: Record<WebhookNetwork, { file: string; event?: string }[]> = {
+  x: ['tweet-reply-extended.json', 'retweet-and-quote.json', 'favorite.json', 'follows.json', 'tweet-delete.json', 'direct-message.json'].map((file) => ({ file })),
+  meta: ['page-feed-batch.json', 'comment-remove.json', 'instagram-comments.json'].map((file) => ({ file })),
+  slack: ['thread-reply.json', 'channel-message.json', 'app-mention.json', 'reaction-added.json', 'reaction-removed.json', 'message-changed.json', 'message-deleted.json', 'channel-join.json', 'url-verification.json'].map((file) => ({ file })),
+  mastodon: ['status-created-reply.json', 'status-updated-reply.json', 'status-created-post.json', 'status-created-reblog.json', 'status-created-direct.json', 'account-created.json'].map((file) => ({ file })),
+  github: [
+    { file: 'star-created.json', event: 'star' },
+    { file: 'star-deleted.json', event: 'star' },
+    { file: 'watch-started.json', event: 'watch' },
+    { file: 'fork.json', event: 'fork' },
+    { file: 'issues-opened.json', event: 'issues' },
+    { file: 'issue-comment-created.json', event: 'issue_comment' },
+    { file: 'issue-comment-deleted.json', event: 'issue_comment' },
+    { file: 'pull-request-opened.json', event: 'pull_request' },
+    { file: 'ping.json', event: 'ping' },
+  ],
+  discourse: [
+    { file: 'post-created-topic.json', event: 'post_created' },
+    { file: 'post-created-reply.json', event: 'post_created' },
+    { file: 'post-edited-reply.json', event: 'post_edited' },
+    { file: 'post-destroyed.json', event: 'post_destroyed' },
+    { file: 'post-liked.json', event: 'post_liked' },
+    { file: 'topic-created.json', event: 'topic_created' },
+    { file: 'ping.json', event: 'ping' },
+  ],
+};
+
+const SIGNATURE_HEADERS = ['x-twitter-webhooks-signature', 'x-hub-signature-256', 'x-hub-signature', 'x-slack-signature', 'x-discourse-event-signature'];
+const REFUSALS = [400, 401, 413, 415, 422];
+
+let webhooks: Awaited<ReturnType<typeof loadWebhookHandlers>>;
+beforeAll(async () => {
+  webhooks = await loadWebhookHandlers();
+});
+
+const send = (network: WebhookNetwork, body: Buffer, headers: Record<string, string>) =>
+  webhooks.invoke(network, apiGatewayEvent({ method: 'POST', path: webhookPath(network), body, headers }));
+
+/** The answer is a refusal as problem+json, and the queue holds what it held before. */
+const expectRefusedAndNothingStored = async (response: Awaited<ReturnType<typeof send>>, allowed: number[]) => {
+  expect(allowed).toContain(response.statusCode ?? 500);
+  expect(response.headers?.['content-type']).toBe('application/problem+json');
+  const problem = JSON.parse(String(response.body)) as { status: number; title: string };
+  expect(problem.status).toBe(response.statusCode);
+  expect(await webhooks.pending()).toBe(0);
+};
+
+const anyBody = fc.oneof(
+  fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
+  fc.string({ maxLength: 512, unit: 'grapheme' }).map((text) => Buffer.from(text)),
+  fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
+);
+
+const anyHeaders = fc.record(
+  {
+    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain', '', 'APPLICATION/JSON'),
+    signatureHeader: fc.constantFrom(...SIGNATURE_HEADERS),
+    signature: fc.oneof(fc.string({ maxLength: 80 }), fc.constant('sha256='), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((hex) => `sha256=${hex}`)),
+    'x-slack-request-timestamp': fc.oneof(fc.constant(String(Math.floor(Date.now() / 1000))), fc.string({ maxLength: 12 })),
+    'x-github-event': fc.constantFrom('star', 'watch', 'fork', 'issues', 'issue_comment', 'pull_request', 'ping', 'x'),
+    'x-discourse-event': fc.constantFrom('post_created', 'post_edited', 'post_destroyed', 'post_liked', 'ping', ''),
+  },
+  { requiredKeys: [] },
+);
+
+/** Replaces, deletes or inserts values at random places in a JSON document. */
+const mutateJson = (document: unknown, edits: { at: number; value: unknown; remove: boolean }[]): unknown => {
+  const copy = structuredClone(document);
+  for (const edit of edits) {
+    const slots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach((child, index) => (slots.push({ parent: node, key: index }), walk(child)));
+      else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) (slots.push({ parent: node as Record<string, unknown>, key }), walk(child));
+    };
+    walk(copy);
+    const slot = slots[edit.at % Math.max(1, slots.length)];
+    if (!slot) continue;
+    if (edit.remove && Array.isArray(slot.parent)) slot.parent.splice(Number(slot.key), 1);
+    else if (edit.remove) delete (slot.parent as Record<string, unknown>)[slot.key as string];
+    else (slot.parent as Record<string, unknown>)[slot.key as string] = edit.value;
+  }
+  return copy;
+};
+
+const edits = fc.array(fc.record({ at: fc.nat(), value: fc.jsonValue({ maxDepth: 2 }), remove: fc.boolean() }), { minLength: 1, maxLength: 4 });
+
+describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) => {
+  const options = { seed: SEED, numRuns: RUNS };
+
+  it('refuses random bodies with random headers: 401 or 415, problem+json, nothing stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyBody, anyHeaders, async (body, { signatureHeader, signature, ...headers }) => {
+        const sent = { ...headers, ...(signatureHeader && signature !== undefined ? { [signatureHeader]: signature } : {}) };
+        await expectRefusedAndNothingStored(await send(network, body, sent), [401, 415]);
+      }),
+      options,
+    );
+  });
+
+  it('refuses a signed delivery whose bytes were changed after signing: 401, nothing stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...deliveries[network]),
+        fc.nat(),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        fc.constantFrom('flip', 'truncate', 'insert'),
+        async ({ file, event }, position, bytes, how) => {
+          const original = fixture(network, file);
+          const headers = providerHeaders(network, original, event ? { event } : {});
+          const at = position % original.length;
+          const changed =
+            how === 'flip'
+              ? Buffer.from(original.map((byte, i) => (i === at ? byte ^ (bytes[0]! || 1) : byte)))
+              : how === 'truncate'
+                ? original.subarray(0, at)
+                : Buffer.concat([original.subarray(0, at), Buffer.from(bytes), original.subarray(at)]);
+          await expectRefusedAndNothingStored(await send(network, changed, headers), [401]);
+        },
+      ),
+      options,
+    );
+  });
+
+  it('refuses a delivery whose signature was tampered with or (Slack) replayed late: 401, nothing stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...deliveries[network]), fc.nat(), fc.integer({ min: 301, max: 86_400 }), async ({ file, event }, position, lateBy) => {
+        const body = fixture(network, file);
+        if (network === 'slack') {
+          const late = providerHeaders(network, body, { now: new Date(Date.now() - lateBy * 1000) });
+          await expectRefusedAndNothingStored(await send(network, body, late), [401]);
+        }
+        const headers = providerHeaders(network, body, event ? { event } : {});
+        const name = SIGNATURE_HEADERS.find((header) => header in headers && header !== 'x-hub-signature') ?? 'x-hub-signature';
+        const signature = headers[name]!;
+        const at = position % signature.length;
+        const tampered = signature.slice(0, at) + (signature[at] === 'a' ? 'b' : 'a') + signature.slice(at + 1);
+        await expectRefusedAndNothingStored(await send(network, body, { ...headers, [name]: tampered }), [401]);
+      }),
+      options,
+    );
+  });
+
+  it('never fails on signed garbage: a 4xx problem storing nothing, or an acknowledgement', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          anyBody.map((body) => ({ body, event: undefined as string | undefined })),
+          fc.tuple(fc.constantFrom(...deliveries[network]), edits).map(([{ file, event }, changes]) => ({
+            body: Buffer.from(JSON.stringify(mutateJson(JSON.parse(fixture(network, file).toString('utf8')), changes))),
+            event,
+          })),
+        ),
+        fc.boolean(),
+        async ({ body, event }, asForm) => {
+          const form = network === 'github' && asForm;
+          const sent = form ? githubFormBody(body) : body;
+          const headers = providerHeaders(network, sent, { ...(event ? { event } : {}), ...(form ? { contentType: 'application/x-www-form-urlencoded' } : {}) });
+          const response = await send(network, sent, headers);
+          const status = response.statusCode ?? 500;
+          expect(status).toBeLessThan(500);
+          if (status >= 400) {
+            await expectRefusedAndNothingStored(response, REFUSALS);
+            return;
+          }
+          const answer = JSON.parse(String(response.body)) as { accepted?: number };
+          if (!answer.accepted) expect(await webhooks.pending()).toBe(0);
+          await webhooks.drain();
+        },
+      ),
+      { ...options, numRuns: RUNS * 3 },
+    );
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Provider deliveries for tests and benchmarks: the fixtures (written from each provider's
+ * documented payloads) and the headers each provider sends, signed the way the provider signs.
+ * The signing here is written from the providers' documentation, independently of lib/networks.
+ */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+export const WEBHOOK_NETWORKS = ['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'] as const;
+export type WebhookNetwork = (typeof WEBHOOK_NETWORKS)[number];
+
+/** Secrets the tests configure, and the environment variables that carry them (CONTRACT §1). */
+export const testSecrets = {
+  x: 'x-consumer-secret-for-tests',
+  meta: 'meta-app-secret-for-tests',
+  metaVerifyToken: 'meta-verify-token-for-tests',
+  slack: 'slack-signing-secret-for-tests',
+  mastodon: 'mastodon-webhook-secret-for-tests',
+  github: 'github-webhook-secret-for-tests',
+  discourse: 'discourse-webhook-secret-for-tests',
+};
+
+export const testSecretEnvironment = (): Record<string, string> => ({
+  SWAY_SECRET_X: testSecrets.x,
+  SWAY_SECRET_META: testSecrets.meta,
+  SWAY_META_VERIFY_TOKEN: testSecrets.metaVerifyToken,
+  SWAY_SECRET_SLACK: testSecrets.slack,
+  SWAY_SECRET_MASTODON: testSecrets.mastodon,
+  SWAY_SECRET_GITHUB: testSecrets.github,
+  SWAY_SECRET_DISCOURSE: testSecrets.discourse,
+});
+
+export const webhookPath = (network: WebhookNetwork) => `/v1/webhooks/${network}`;
+
+/** The exact bytes of a fixture, as the provider would send them. */
+export const fixture = (network: WebhookNetwork, file: string): Buffer =>
+  readFileSync(resolve(__dirname, '../fixtures/networks', network, file));
+
+const hmac = (secret: string, payload: Buffer | string, encoding: 'hex' | 'base64') =>
+  createHmac('sha256', secret).update(payload).digest(encoding);
+
+export interface DeliveryOptions {
+  /** The event name for providers that send it in a header (GitHub, Discourse). */
+  event?: string;
+  /** When the provider sent it (Slack signs its timestamp). */
+  now?: Date;
+  secret?: string;
+  contentType?: string;
+}
+
+/** The headers `network` sends with `body`, signed as that provider signs. */
+export const providerHeaders = (network: WebhookNetwork, body: Buffer, options: DeliveryOptions = {}): Record<string, string> => {
+  const secret = options.secret ?? testSecrets[network];
+  const contentType = { 'content-type': options.contentType ?? 'application/json' };
+  switch (network) {
+    case 'x':
+      return { ...contentType, 'x-twitter-webhooks-signature': `sha256=${hmac(secret, body, 'base64')}` };
+    case 'meta':
+      return { ...contentType, 'x-hub-signature-256': `sha256=${hmac(secret, body, 'hex')}`, 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` };
+    case 'slack': {
+      const timestamp = String(Math.floor((options.now ?? new Date()).getTime() / 1000));
+      const signed = Buffer.concat([Buffer.from(`v0:${timestamp}:`), body]);
+      return { ...contentType, 'x-slack-request-timestamp': timestamp, 'x-slack-signature': `v0=${hmac(secret, signed, 'hex')}` };
+    }
+    case 'mastodon':
+      return { ...contentType, 'x-hub-signature': `sha256=${hmac(secret, body, 'hex')}` };
+    case 'github':
+      return {
+        ...contentType,
+        'x-github-event': options.event ?? 'ping',
+        'x-github-delivery': '6f1e9c20-c6a3-11ef-8a3e-1c5b2f7d9e01',
+        'x-github-hook-id': '512340987',
+        'x-hub-signature-256': `sha256=${hmac(secret, body, 'hex')}`,
+      };
+    case 'discourse':
+      return {
+        ...contentType,
+        'x-discourse-instance': 'https://forum.example.org',
+        'x-discourse-event-id': '90311',
+        'x-discourse-event-type': options.event === 'post_liked' ? 'like' : ((options.event ?? 'ping').split('_')[0] ?? 'ping'),
+        'x-discourse-event': options.event ?? 'ping',
+        'x-discourse-event-signature': `sha256=${hmac(secret, body, 'hex')}`,
+      };
+  }
+};
+
+/** GitHub's default content type: the JSON document in a form field named `payload`. */
+export const githubFormBody = (json: Buffer): Buffer => Buffer.from(`payload=${encodeURIComponent(json.toString('utf8'))}`);
+
+/** An API Gateway HTTP API (v2) event, as the gateway hands a request to a function. */
+export const apiGatewayEvent = ({
+  method,
+  path,
+  headers = {},
+  body,
+  query,
+}: {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  query?: Record<string, string>;
+}): APIGatewayProxyEventV2 => {
+  const text = body?.toString('utf8');
+  const isText = body !== undefined && Buffer.from(text ?? '', 'utf8').equals(body);
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: new URLSearchParams(query ?? {}).toString(),
+    headers,
+    ...(query ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'test',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'test-request',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    ...(body && body.length ? { body: isText ? text : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+  };
+};

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ingestInteractions, toMessages } from '../../lib/ingestion/ingest-interactions';
+import { QueuedInteractionsSchema } from '../../lib/interactions/queued';
+import type { Retraction } from '../../lib/interactions/retraction';
+import { interaction } from '../support/interactions';
+
+const retraction = (id: string): Retraction => ({ kind: 'interaction', network: 'x', id, retractedAt: '2026-11-25T00:00:00Z' });
+
+describe('queuing retractions', () => {
+  it('queues retractions in messages of their own, which the apply step reads', () => {
+    const messages = toMessages([interaction({ type: 'like', id: 'l1' })], '2026-11-25T00:00:00Z', [retraction('u1'), { kind: 'content', network: 'x', contentId: 'c1', retractedAt: '2026-11-25T00:00:00Z' }]);
+    const parsed = messages.map((message) => QueuedInteractionsSchema.parse(JSON.parse(message)));
+    expect(parsed.map((message) => [message.interactions.length, message.retractions?.length ?? 0])).toEqual([
+      [1, 0],
+      [0, 2],
+    ]);
+  });
+
+  it('counts retractions as accepted and queues them even when the delivery has no interaction', async () => {
+    const sent: string[] = [];
+    const result = await ingestInteractions(
+      [],
+      { queue: { send: async (_queue, bodies) => void sent.push(...bodies) }, appliedInteractions: async () => new Set() },
+      new Date('2026-11-25T00:00:00Z'),
+      2,
+      [retraction('u2')],
+    );
+    expect(result).toEqual({ accepted: 1, duplicates: 0, ignored: 2 });
+    expect(sent.map((message) => JSON.parse(message).retractions)).toEqual([[retraction('u2')]]);
+  });
+
+  it('refuses a queued message that carries nothing', () => {
+    expect(QueuedInteractionsSchema.safeParse({ receivedAt: '2026-11-25T00:00:00Z', interactions: [], retractions: [] }).success).toBe(false);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { githubWebhook } from '../../../lib/networks/github/source';
+import { normalizeFixture, parseFails, RECEIVED_AT } from './normalize-fixture';
+
+const normalize = (file: string, event: string) => normalizeFixture(githubWebhook, 'github', file, { event });
+const OWNER = { id: '58123904', handle: 'quillwork' };
+const STAR = 'star:712334455:91822310';
+
+describe('GitHub webhook deliveries', () => {
+  it('reads a star as a like of the repository’s owner, in the repository’s topics', () => {
+    expect(normalize('star-created.json', 'star').interactions).toEqual([
+      {
+        id: STAR,
+        network: 'github',
+        type: 'like',
+        actor: { id: '91822310', handle: 'mei-chen-dev' },
+        target: OWNER,
+        parentContentId: 'repo:712334455',
+        topics: ['parser', 'parser-combinators', 'typescript'],
+        occurredAt: '2026-11-20T12:41:07.000Z',
+      },
+    ]);
+  });
+
+  it('gives the watch event that comes with every star the star’s id, so the star counts once', () => {
+    expect(normalize('watch-started.json', 'watch').interactions.map((interaction) => interaction.id)).toEqual([STAR]);
+  });
+
+  it('reads an unstar as the retraction of the star', () => {
+    expect(normalize('star-deleted.json', 'star').retractions).toEqual([
+      { kind: 'interaction', network: 'github', id: STAR, retractedAt: RECEIVED_AT.toISOString() },
+    ]);
+  });
+
+  it('reads a fork as a share of the repository', () => {
+    expect(normalize('fork.json', 'fork').interactions).toEqual([
+      expect.objectContaining({ id: 'fork:1093442211', type: 'share', actor: { id: '7734102', handle: 'octo-ravi' }, target: OWNER, contentId: 'repo:1093442211', parentContentId: 'repo:712334455' }),
+    ]);
+  });
+
+  it('reads an issue on someone’s repository as a reply to its owner, and a comment as a reply to the issue’s author', () => {
+    expect(normalize('issues-opened.json', 'issues').interactions).toEqual([
+      expect.objectContaining({ id: 'issue:2671234567', type: 'reply', target: OWNER, parentContentId: 'repo:712334455', text: expect.stringContaining('anything but a hang 🙃') }),
+    ]);
+    expect(normalize('issue-comment-created.json', 'issue_comment').interactions).toEqual([
+      {
+        id: 'comment:2491230011',
+        network: 'github',
+        type: 'reply',
+        actor: { id: '30455120', handle: 'lena-quill' },
+        target: { id: '91822310', handle: 'mei-chen-dev' },
+        contentId: 'comment:2491230011',
+        parentContentId: 'issue:2671234567',
+        text: expect.stringContaining('Ça marche maintenant 🎉'),
+        topics: ['parser', 'parser-combinators', 'typescript'],
+        occurredAt: '2026-11-20T14:02:17.000Z',
+      },
+    ]);
+    expect(normalize('pull-request-opened.json', 'pull_request').interactions).toEqual([
+      expect.objectContaining({ id: 'pr:2188776655', type: 'reply', actor: { id: '7734102', handle: 'octo-ravi' }, target: OWNER }),
+    ]);
+  });
+
+  it('reads a deleted comment as the retraction of that comment', () => {
+    expect(normalize('issue-comment-deleted.json', 'issue_comment').retractions).toEqual([
+      { kind: 'content', network: 'github', contentId: 'comment:2491230011', retractedAt: RECEIVED_AT.toISOString() },
+    ]);
+  });
+
+  it('acknowledges the ping, events it does not read and private repositories as ignored', () => {
+    expect(normalize('ping.json', 'ping')).toEqual({ interactions: [], retractions: [], ignored: 1 });
+    expect(normalize('star-created.json', 'check_run')).toEqual({ interactions: [], retractions: [], ignored: 1 });
+    expect(normalize('star-created-private.json', 'star')).toEqual({ interactions: [], retractions: [], ignored: 1 });
+  });
+
+  it('refuses a star without its repository', () => {
+    expect(parseFails(githubWebhook, { action: 'created', sender: { id: 1, login: 'a' } }, { 'x-github-event': 'star' })).toBe(true);
+  });
+});

@@ -1,0 +1,103 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { isMetaSubscription, metaWebhook } from '../../../lib/networks/meta/source';
+import { fixture, testSecrets } from '../../support/webhook-deliveries';
+import { normalizeFixture, parseFails, RECEIVED_AT } from './normalize-fixture';
+
+const PAGE = '104729381926457';
+const POST = '104729381926457_1188235627018851';
+const at = (offsetSeconds: number) => new Date((1795197600 + offsetSeconds) * 1000).toISOString();
+
+describe('Meta Page feed deliveries', () => {
+  const { interactions, retractions, ignored } = normalizeFixture(metaWebhook, 'meta', 'page-feed-batch.json');
+
+  it('reads every change of every batched entry, in order', () => {
+    expect(interactions.map((interaction) => `${interaction.type}:${interaction.id}`)).toEqual([
+      'reply:1188235627018851_1529043114592204',
+      `like:reaction:${POST}:7302558812040113`,
+      'post:104729381926457_1188301174345563',
+      'reply:1188235627018851_1529043114592204',
+      'share:1188412990123344',
+    ]);
+    expect(retractions).toEqual([{ kind: 'interaction', network: 'facebook', id: `reaction:${POST}:7302558812040113`, retractedAt: at(935) }]);
+    // The hidden comment.
+    expect(ignored).toBe(1);
+  });
+
+  it('reads a comment as a reply to the post’s owner, with the text unescaped', () => {
+    expect(interactions[0]).toEqual({
+      id: '1188235627018851_1529043114592204',
+      network: 'facebook',
+      type: 'reply',
+      actor: { id: '6114029385521044', handle: 'Inès Moreau' },
+      target: { id: PAGE },
+      contentId: '1188235627018851_1529043114592204',
+      parentContentId: POST,
+      text: 'Superbe photo du café ☕️ — on y retourne samedi ! #CoffeeLovers',
+      occurredAt: at(121),
+    });
+  });
+
+  it('gives an edited comment the id of the comment, so it counts once', () => {
+    expect(interactions[3]?.id).toBe(interactions[0]?.id);
+    expect(interactions[3]?.text).toContain('#Lyon');
+  });
+
+  it('reads the Page’s own status as a post and a visitor’s share as a share of the Page', () => {
+    expect(interactions[2]).toMatchObject({ type: 'post', actor: { id: PAGE, handle: 'Rue des Cafés' }, text: expect.stringContaining('torréfaction d’hiver') });
+    expect(interactions[2]?.target).toBeUndefined();
+    expect(interactions[4]).toMatchObject({ type: 'share', actor: { id: '9120447315568820' }, target: { id: PAGE }, contentId: '1188412990123344' });
+  });
+
+  it('reads a removed comment as the retraction of that comment', () => {
+    expect(normalizeFixture(metaWebhook, 'meta', 'comment-remove.json').retractions).toEqual([
+      { kind: 'content', network: 'facebook', contentId: '1188235627018851_1529043114592204', retractedAt: at(3690) },
+    ]);
+  });
+
+  it('refuses a feed change it cannot read rather than dropping it silently', () => {
+    const change = { field: 'feed', value: { item: 'comment' } };
+    expect(parseFails(metaWebhook, { object: 'page', entry: [{ id: PAGE, time: 1795197600, changes: [change] }] })).toBe(true);
+    expect(parseFails(metaWebhook, { object: 'page', entry: [{ id: PAGE, time: 1795197600, changes: [{ field: 'ratings', value: 42 }] }] })).toBe(false);
+  });
+});
+
+describe('Meta Instagram deliveries', () => {
+  it('reads comments as replies to the account and acknowledges mentions, which name no author', () => {
+    const { interactions, ignored } = normalizeFixture(metaWebhook, 'meta', 'instagram-comments.json');
+    expect(interactions).toEqual([
+      {
+        id: '17998877665544332',
+        network: 'instagram',
+        type: 'reply',
+        actor: { id: '17841401234567890', handle: 'ana.fotografa' },
+        target: { id: '17841405822304914' },
+        contentId: '17998877665544332',
+        parentContentId: '18035611234567891',
+        text: 'Que luz incrível! 📸✨ #streetphotography',
+        occurredAt: at(300),
+      },
+      expect.objectContaining({ id: '17998877665544399', parentContentId: '17998877665544332', actor: { id: '17841409876543210', handle: 'jules_b' } }),
+    ]);
+    expect(ignored).toBe(1);
+  });
+});
+
+describe('Meta signatures and verification', () => {
+  it('checks the signature over the escaped bytes as sent, not over a re-serialization', () => {
+    const body = fixture('meta', 'page-feed-batch.json');
+    expect(body.toString('utf8')).toContain('In\\u00e8s');
+    const sign = (bytes: Buffer) => `sha256=${createHmac('sha256', testSecrets.meta).update(bytes).digest('hex')}`;
+    const delivery = (signature: string) => ({ body, header: () => signature, receivedAt: RECEIVED_AT });
+    expect(metaWebhook.verify(testSecrets.meta, delivery(sign(body)))).toEqual({ ok: true });
+    const reserialized = Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8'))));
+    expect(metaWebhook.verify(testSecrets.meta, delivery(sign(reserialized))).ok).toBe(false);
+  });
+
+  it('echoes the challenge only for subscribe with the right verify token', () => {
+    expect(isMetaSubscription({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok' }, 'tok')).toBe(true);
+    expect(isMetaSubscription({ 'hub.mode': 'subscribe', 'hub.verify_token': 'tok2' }, 'tok')).toBe(false);
+    expect(isMetaSubscription({ 'hub.mode': 'unsubscribe', 'hub.verify_token': 'tok' }, 'tok')).toBe(false);
+    expect(isMetaSubscription({}, 'tok')).toBe(false);
+  });
+});
