@@ -115,32 +115,40 @@ export const pageRank = (graph: WeightedGraph, { damping, prior, tolerance, maxI
   const n = graph.nodeCount;
   if (n === 0) return { rank: new Float64Array(0), iterations: 0, converged: true };
   const { outWeight, inOffsets, inSources, inWeights } = graph;
+  // What a node passes along per unit of its rank and edge weight; 0 for nodes without out-edges,
+  // whose rank jumps instead (`jumps` marks them with 1).
   const passOn = new Float64Array(n);
-  const danglingNodes: number[] = [];
+  const jumps = new Float64Array(n);
   for (let u = 0; u < n; u++) {
-    if (outWeight[u] === 0) danglingNodes.push(u);
+    if (outWeight[u] === 0) jumps[u] = 1;
     else passOn[u] = damping / outWeight[u]!;
   }
   let rank = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
-  const share = new Float64Array(n);
+  let share = new Float64Array(n);
+  let nextShare = new Float64Array(n);
+  let dangling = 0;
+  for (let u = 0; u < n; u++) {
+    share[u] = rank[u]! * passOn[u]!;
+    dangling += rank[u]! * jumps[u]!;
+  }
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    // What each node passes along per unit of edge weight; nodes without out-edges jump instead.
-    let dangling = 0;
-    for (const u of danglingNodes) dangling += rank[u]!;
-    for (let u = 0; u < n; u++) share[u] = rank[u]! * passOn[u]!;
     const spread = damping * dangling + (1 - damping);
     const uniformJump = spread / n;
     let change = 0;
+    let nextDangling = 0;
+    // One pass pulls each node's rank along its in-edges and prepares the next iteration's shares.
     for (let v = 0; v < n; v++) {
       let value = prior ? spread * prior[v]! : uniformJump;
       for (let j = inOffsets[v]!, end = inOffsets[v + 1]!; j < end; j++) value += share[inSources[j]!]! * inWeights[j]!;
       change += Math.abs(value - rank[v]!);
       next[v] = value;
+      nextShare[v] = value * passOn[v]!;
+      nextDangling += value * jumps[v]!;
     }
-    const previous = rank;
-    rank = next;
-    next = previous;
+    [rank, next] = [next, rank];
+    [share, nextShare] = [nextShare, share];
+    dangling = nextDangling;
     if (change < n * tolerance) return { rank, iterations: iteration, converged: true };
   }
   return { rank, iterations: maxIterations, converged: false };
