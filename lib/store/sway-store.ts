@@ -114,27 +114,15 @@ export class SwayStore {
 
   /** Which of these interactions were applied before, as `network:id` keys. */
   async appliedInteractions(refs: { network: string; id: string }[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let start = 0; start < refs.length; start += BATCH_GET_LIMIT) {
-      let requestKeys: Record<string, unknown>[] = refs
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((ref) => keys.interaction(ref.network, ref.id));
-      for (let attempt = 0; requestKeys.length > 0; attempt++) {
-        const result = await this.db.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'network, interactionId, retractedAt' } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          // A retracted interaction (or a tombstone) is left to the apply step: a newer like after an
-          // un-like applies, an old redelivery does not.
-          if (item.retractedAt === undefined) found.add(accountKey(String(item.network), String(item.interactionId)));
-        }
-        requestKeys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (requestKeys.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
-      }
-    }
-    return found;
+    const items = await this.batchGetAll(
+      refs.map((ref) => keys.interaction(ref.network, ref.id)),
+      'network, interactionId, retractedAt',
+    );
+    // A retracted interaction (or a tombstone) is left to the apply step: a newer like after an
+    // un-like applies, an old redelivery does not.
+    return new Set(
+      items.filter((item) => item.retractedAt === undefined).map((item) => accountKey(String(item.network), String(item.interactionId))),
+    );
   }
 
   // --- aggregation -------------------------------------------------------------------------
@@ -427,11 +415,7 @@ export class SwayStore {
   /** Every engagement aggregate of a topic, read from its shards in parallel. */
   async engagementAggregates(topic: string): Promise<{ edges: EngagementAggregate[]; handles: HandleSightings }> {
     const handles = new HandleSightings();
-    const shards = await Promise.all(
-      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
-        this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.edgePartition(topic, shard) } }),
-      ),
-    );
+    const shards = await this.queryShards((shard) => keys.edgePartition(topic, shard));
     const edges: EngagementAggregate[] = [];
     for (const item of shards.flat()) {
       const counts: EngagementAggregate['counts'] = {};
@@ -450,11 +434,7 @@ export class SwayStore {
 
   async postAggregates(topic: string): Promise<{ posts: PostAggregate[]; handles: HandleSightings }> {
     const handles = new HandleSightings();
-    const shards = await Promise.all(
-      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
-        this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.postPartition(topic, shard) } }),
-      ),
-    );
+    const shards = await this.queryShards((shard) => keys.postPartition(topic, shard));
     const posts = shards.flat().map((item) => {
       handles.saw(String(item.author), item.authorHandle, String(item.day));
       return { author: String(item.author), day: String(item.day), posts: Number(item.posts) };
@@ -463,11 +443,7 @@ export class SwayStore {
   }
 
   async contentAggregates(topic: string): Promise<ContentAggregate[]> {
-    const shards = await Promise.all(
-      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
-        this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.contentResponsesPartition(topic, shard) } }),
-      ),
-    );
+    const shards = await this.queryShards((shard) => keys.contentResponsesPartition(topic, shard));
     return shards.flat().map((item) => ({ author: String(item.author), contentId: String(item.contentId), responses: Number(item.responses) }));
   }
 
@@ -660,35 +636,20 @@ export class SwayStore {
 
   /** Which of these accounts (`network:id`) opted out. */
   async optedOutAmong(accounts: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const unique = [...new Set(accounts)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let requestKeys: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_LIMIT).map((sk) => ({ pk: keys.optOutPartition, sk }));
-      for (let attempt = 0; requestKeys.length > 0; attempt++) {
-        const result = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'sk' } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) found.add(String(item.sk));
-        requestKeys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (requestKeys.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
-      }
-    }
-    return found;
+    const items = await this.batchGetAll([...new Set(accounts)].map((sk) => ({ pk: keys.optOutPartition, sk })), 'sk');
+    return new Set(items.map((item) => String(item.sk)));
   }
+
 
   /** Deletes a topic's aggregates (engagements, posts, content responses) that involve any of `accounts`. */
   async deleteAggregatesInvolving(topic: string, accounts: Set<string>): Promise<void> {
-    const partitions = Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => [
-      keys.edgePartition(topic, shard),
-      keys.postPartition(topic, shard),
-      keys.contentResponsesPartition(topic, shard),
-    ]).flat();
-    for (const pk of partitions) {
-      const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+    for (const partitionOf of [keys.edgePartition, keys.postPartition, keys.contentResponsesPartition]) {
+      const items = (await this.queryShards((shard) => partitionOf(topic, shard))).flat();
       const doomed = items.filter((item) => accounts.has(String(item.author)) || accounts.has(String(item.engager)));
       await batchWriteAll(this.db, this.tableName, doomed.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })));
     }
   }
+
 
   /**
    * Removes what is left of an opted-out account: its explanations, its history and the records
@@ -834,6 +795,32 @@ export class SwayStore {
   /** Throws when the table cannot be reached. */
   async ping(): Promise<void> {
     await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.health }));
+  }
+
+  /** Every item of a topic's sharded partitions, read in parallel. */
+  private async queryShards(partitionOf: (shard: number) => string): Promise<Record<string, unknown>[][]> {
+    return Promise.all(
+      Array.from({ length: AGGREGATE_SHARDS }, (_, shard) =>
+        this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partitionOf(shard) } }),
+      ),
+    );
+  }
+
+  /** BatchGetItem in chunks of 100, retrying unprocessed keys with back-off. */
+  private async batchGetAll(itemKeys: Record<string, unknown>[], projection: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < itemKeys.length; start += BATCH_GET_LIMIT) {
+      let requestKeys = itemKeys.slice(start, start + BATCH_GET_LIMIT);
+      for (let attempt = 0; requestKeys.length > 0; attempt++) {
+        const result = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: projection } } }),
+        );
+        items.push(...(result.Responses?.[this.tableName] ?? []));
+        requestKeys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (requestKeys.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
+      }
+    }
+    return items;
   }
 
   private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
