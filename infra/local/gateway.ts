@@ -1,7 +1,8 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpProblem, problems } from '../../lib/http/problem';
+import { sameSecret } from '../../lib/http/signature';
 import { routeKey, routes, type RouteDefinition } from '../../lib/routes';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 
@@ -100,12 +101,6 @@ const compileRoute = (route: RouteDefinition): CompiledRoute => {
     })
     .join('/');
   return { route, pattern: new RegExp(`^${source}$`), parameterNames };
-};
-
-const sameSecret = (given: string, expected: string): boolean => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 };
 
 /** What API Gateway's authorizers do in AWS: IAM for admin routes (a bearer token here), API keys for lookups. */

@@ -1,5 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** Whether two secrets are equal, in time that does not depend on where they differ. */
+export const sameSecret = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
 export const hmacSha256 = (secret: string, payload: Buffer | string, encoding: 'hex' | 'base64'): string =>
   createHmac('sha256', secret).update(payload).digest(encoding);
 
@@ -14,7 +21,5 @@ export const hasValidSignature = (
   { prefix, encoding }: { prefix: string; encoding: 'hex' | 'base64' },
 ): boolean => {
   if (!header?.startsWith(prefix)) return false;
-  const expected = Buffer.from(hmacSha256(secret, rawBody, encoding), 'utf8');
-  const given = Buffer.from(header.slice(prefix.length), 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(header.slice(prefix.length), hmacSha256(secret, rawBody, encoding));
 };

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../http/signature';
 import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeMeta } from './normalize';
 import { MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
@@ -8,9 +8,7 @@ import { MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from 
  * token the operator entered in the App Dashboard.
  */
 export const isMetaSubscription = (query: MetaVerificationQuery, verifyToken: string): boolean => {
-  const given = Buffer.from(query['hub.verify_token'] ?? '');
-  const expected = Buffer.from(verifyToken);
-  return query['hub.mode'] === 'subscribe' && given.length === expected.length && timingSafeEqual(given, expected);
+  return query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'] ?? '', verifyToken);
 };
 
 /**
