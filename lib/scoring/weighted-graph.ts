@@ -1,14 +1,11 @@
 /**
- * A directed, weighted graph in compressed sparse rows: node ids are 0..n-1, the out-edges of
- * node u are `targets[offsets[u]..offsets[u+1])` with `weights` alongside, and the same edges are
- * indexed by target too (`inOffsets`, `inSources`, `inWeights`) so PageRank can pull instead of
- * scattering writes. Typed arrays keep it compact (24 bytes per edge) and the kernel cache-friendly.
+ * A directed, weighted graph indexed by target (compressed sparse rows): node ids are 0..n-1, the
+ * in-edges of node v come from `inSources[inOffsets[v]..inOffsets[v+1])`, in ascending order, with
+ * `inWeights` alongside. PageRank pulls along in-edges, so that is the only index it needs; typed
+ * arrays keep it compact (12 bytes per edge) and the kernel cache-friendly.
  */
 export interface WeightedGraph {
   nodeCount: number;
-  offsets: Uint32Array;
-  targets: Uint32Array;
-  weights: Float64Array;
   /** Sum of each node's out-edge weights. */
   outWeight: Float64Array;
   inOffsets: Uint32Array;
@@ -16,79 +13,66 @@ export interface WeightedGraph {
   inWeights: Float64Array;
 }
 
+/** Exclusive prefix sums of `counts` (length n + 1), in place, returned for chaining. */
+const prefixSums = (counts: Uint32Array): Uint32Array => {
+  for (let i = 0; i + 1 < counts.length; i++) counts[i + 1]! += counts[i]!;
+  return counts;
+};
+
 /**
  * Builds the graph from parallel arrays of edges; parallel edges are merged by adding their
  * weights, and the result depends only on the set of edges, not on their order.
  */
 export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>, targets: ArrayLike<number>, weights: ArrayLike<number>): WeightedGraph => {
   const edgeCount = sources.length;
-  // Counting sort by source, then each row by target: linear in the edges, and order-independent.
-  const rowStart = new Uint32Array(nodeCount + 1);
-  for (let i = 0; i < edgeCount; i++) rowStart[sources[i]! + 1]!++;
-  for (let u = 0; u < nodeCount; u++) rowStart[u + 1]! += rowStart[u]!;
-  const fill = rowStart.slice(0, nodeCount);
-  const rowTargets = new Uint32Array(edgeCount);
-  const rowWeights = new Float64Array(edgeCount);
-  for (let i = 0; i < edgeCount; i++) {
-    const at = fill[sources[i]!]!++;
-    rowTargets[at] = targets[i]!;
-    rowWeights[at] = weights[i]!;
+  // Two stable counting sorts, by source and then by target, leave each target's in-edges ordered
+  // by source: linear in the edges, and independent of the input order.
+  const bySource = new Uint32Array(nodeCount + 1);
+  for (let i = 0; i < edgeCount; i++) bySource[sources[i]! + 1]!++;
+  const sourceFill = prefixSums(bySource).slice(0, nodeCount);
+  const sourceOrder = new Uint32Array(edgeCount);
+  for (let i = 0; i < edgeCount; i++) sourceOrder[sourceFill[sources[i]!]!++] = i;
+
+  const inOffsets = new Uint32Array(nodeCount + 1);
+  for (let i = 0; i < edgeCount; i++) inOffsets[targets[i]! + 1]!++;
+  const targetFill = prefixSums(inOffsets).slice(0, nodeCount);
+  let inSources = new Uint32Array(edgeCount);
+  let inWeights = new Float64Array(edgeCount);
+  for (let j = 0; j < edgeCount; j++) {
+    const i = sourceOrder[j]!;
+    const at = targetFill[targets[i]!]!++;
+    inSources[at] = sources[i]!;
+    inWeights[at] = weights[i]!;
   }
 
-  const offsets = new Uint32Array(nodeCount + 1);
-  const mergedTargets = new Uint32Array(edgeCount);
-  const mergedWeights = new Float64Array(edgeCount);
-  const outWeight = new Float64Array(nodeCount);
+  // Parallel edges are adjacent now: order each run by weight, so the sum is the same for any input
+  // order, and merge it.
   let merged = 0;
-  for (let u = 0; u < nodeCount; u++) {
-    const start = rowStart[u]!;
-    const end = rowStart[u + 1]!;
-    // Rows are short: insertion sort in place, by target then weight, so parallel edges add up
-    // in the same order whatever the input order.
-    for (let j = start + 1; j < end; j++) {
-      const target = rowTargets[j]!;
-      const weight = rowWeights[j]!;
-      let i = j - 1;
-      while (i >= start && (rowTargets[i]! > target || (rowTargets[i] === target && rowWeights[i]! > weight))) {
-        rowTargets[i + 1] = rowTargets[i]!;
-        rowWeights[i + 1] = rowWeights[i]!;
-        i--;
-      }
-      rowTargets[i + 1] = target;
-      rowWeights[i + 1] = weight;
-    }
-    let previousTarget = -1;
-    for (let j = start; j < end; j++) {
-      const target = rowTargets[j]!;
-      if (target === previousTarget) {
-        mergedWeights[merged - 1]! += rowWeights[j]!;
-      } else {
-        mergedTargets[merged] = target;
-        mergedWeights[merged] = rowWeights[j]!;
-        merged++;
-        previousTarget = target;
-      }
-      outWeight[u]! += rowWeights[j]!;
-    }
-    offsets[u + 1] = merged;
-  }
-  const finalTargets = mergedTargets.slice(0, merged);
-  const finalWeights = mergedWeights.slice(0, merged);
-  // The in-edge index: counting sort by target; sources stay in ascending order within each row.
-  const inOffsets = new Uint32Array(nodeCount + 1);
-  for (let j = 0; j < merged; j++) inOffsets[finalTargets[j]! + 1]!++;
-  for (let v = 0; v < nodeCount; v++) inOffsets[v + 1]! += inOffsets[v]!;
-  const inFill = inOffsets.slice(0, nodeCount);
-  const inSources = new Uint32Array(merged);
-  const inWeights = new Float64Array(merged);
-  for (let u = 0; u < nodeCount; u++) {
-    for (let j = offsets[u]!, end = offsets[u + 1]!; j < end; j++) {
-      const at = inFill[finalTargets[j]!]!++;
-      inSources[at] = u;
-      inWeights[at] = finalWeights[j]!;
+  for (let v = 0; v < nodeCount; v++) {
+    const start = inOffsets[v]!;
+    const end = inOffsets[v + 1]!;
+    inOffsets[v] = merged;
+    for (let j = start; j < end; ) {
+      const source = inSources[j]!;
+      let runEnd = j + 1;
+      while (runEnd < end && inSources[runEnd] === source) runEnd++;
+      if (runEnd - j > 1) inWeights.subarray(j, runEnd).sort();
+      let weight = 0;
+      for (let k = j; k < runEnd; k++) weight += inWeights[k]!;
+      inSources[merged] = source;
+      inWeights[merged] = weight;
+      merged++;
+      j = runEnd;
     }
   }
-  return { nodeCount, offsets, targets: finalTargets, weights: finalWeights, outWeight, inOffsets, inSources, inWeights };
+  inOffsets[nodeCount] = merged;
+  if (merged < edgeCount) {
+    inSources = inSources.slice(0, merged);
+    inWeights = inWeights.slice(0, merged);
+  }
+  const outWeight = new Float64Array(nodeCount);
+  for (let j = 0; j < merged; j++) outWeight[inSources[j]!]! += inWeights[j]!;
+  return { nodeCount, outWeight, inOffsets, inSources, inWeights };
 };
 
 export interface PageRankOptions {
@@ -108,48 +92,104 @@ export interface PageRankResult {
 }
 
 /**
- * Weighted PageRank with a personalised jump (the trust prior): power iteration in a fixed order,
- * so the same graph gives the same ranks bit for bit.
+ * Weighted PageRank with a personalised jump (the trust prior): power iteration from the prior,
+ * in a fixed order, so the same graph gives the same ranks bit for bit.
+ *
+ * A node nobody links to ("static") holds `spread × prior` after every iteration, where `spread`
+ * is the mass that jumps. So its pull on each target is one precomputed coefficient times the
+ * previous spread, and the iterations only visit nodes with in-edges and the edges between them.
+ * In engagement graphs most accounts only engage, so this is most of the work saved.
  */
 export const pageRank = (graph: WeightedGraph, { damping, prior, tolerance, maxIterations }: PageRankOptions): PageRankResult => {
   const n = graph.nodeCount;
   if (n === 0) return { rank: new Float64Array(0), iterations: 0, converged: true };
   const { outWeight, inOffsets, inSources, inWeights } = graph;
+  const jump = prior ?? new Float64Array(n).fill(1 / n);
   // What a node passes along per unit of its rank and edge weight; 0 for nodes without out-edges,
-  // whose rank jumps instead (`jumps` marks them with 1).
+  // whose rank jumps instead.
   const passOn = new Float64Array(n);
-  const jumps = new Float64Array(n);
-  for (let u = 0; u < n; u++) {
-    if (outWeight[u] === 0) jumps[u] = 1;
-    else passOn[u] = damping / outWeight[u]!;
+  for (let u = 0; u < n; u++) if (outWeight[u]! > 0) passOn[u] = damping / outWeight[u]!;
+
+  // Active nodes (with in-edges) get compact indices, so the iteration works on small arrays.
+  const activeIndex = new Int32Array(n).fill(-1);
+  let activeCount = 0;
+  let staticJump = 0;
+  let staticDanglingJump = 0;
+  for (let v = 0; v < n; v++) {
+    if (inOffsets[v + 1]! > inOffsets[v]!) activeIndex[v] = activeCount++;
+    else {
+      staticJump += jump[v]!;
+      if (outWeight[v] === 0) staticDanglingJump += jump[v]!;
+    }
   }
-  let rank = new Float64Array(n).fill(1 / n);
-  let next = new Float64Array(n);
-  let share = new Float64Array(n);
-  let nextShare = new Float64Array(n);
-  let dangling = 0;
-  for (let u = 0; u < n; u++) {
-    share[u] = rank[u]! * passOn[u]!;
-    dangling += rank[u]! * jumps[u]!;
+  const activeNode = new Uint32Array(activeCount);
+  const activeJump = new Float64Array(activeCount);
+  const activePassOn = new Float64Array(activeCount);
+  const activeDangling = new Float64Array(activeCount);
+  // Per active node: the pull of static sources per unit of spread, and its in-edges from active sources.
+  const staticPull = new Float64Array(activeCount);
+  const edgeOffsets = new Uint32Array(activeCount + 1);
+  let activeEdges = 0;
+  for (let v = 0; v < n; v++) {
+    const a = activeIndex[v]!;
+    if (a < 0) continue;
+    activeNode[a] = v;
+    activeJump[a] = jump[v]!;
+    activePassOn[a] = passOn[v]!;
+    activeDangling[a] = outWeight[v] === 0 ? 1 : 0;
+    for (let j = inOffsets[v]!, end = inOffsets[v + 1]!; j < end; j++) {
+      const source = inSources[j]!;
+      if (activeIndex[source]! >= 0) activeEdges++;
+      else staticPull[a]! += jump[source]! * passOn[source]! * inWeights[j]!;
+    }
+    edgeOffsets[a + 1] = activeEdges;
   }
+  const edgeSources = new Uint32Array(activeEdges);
+  const edgeWeights = new Float64Array(activeEdges);
+  for (let a = 0, k = 0; a < activeCount; a++) {
+    const v = activeNode[a]!;
+    for (let j = inOffsets[v]!, end = inOffsets[v + 1]!; j < end; j++) {
+      const source = activeIndex[inSources[j]!]!;
+      if (source < 0) continue;
+      edgeSources[k] = source;
+      edgeWeights[k++] = inWeights[j]!;
+    }
+  }
+
+  // Start from the prior: static nodes hold `staticFactor × prior`.
+  let rank = Float64Array.from(activeJump);
+  let next = new Float64Array(activeCount);
+  let share = new Float64Array(activeCount);
+  let nextShare = new Float64Array(activeCount);
+  let staticFactor = 1;
+  let dangling = staticDanglingJump;
+  for (let a = 0; a < activeCount; a++) {
+    share[a] = rank[a]! * activePassOn[a]!;
+    dangling += rank[a]! * activeDangling[a]!;
+  }
+  const finish = (iterations: number, converged: boolean): PageRankResult => {
+    const full = new Float64Array(n);
+    for (let v = 0; v < n; v++) full[v] = staticFactor * jump[v]!;
+    for (let a = 0; a < activeCount; a++) full[activeNode[a]!] = rank[a]!;
+    return { rank: full, iterations, converged };
+  };
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const spread = damping * dangling + (1 - damping);
-    const uniformJump = spread / n;
-    let change = 0;
-    let nextDangling = 0;
-    // One pass pulls each node's rank along its in-edges and prepares the next iteration's shares.
-    for (let v = 0; v < n; v++) {
-      let value = prior ? spread * prior[v]! : uniformJump;
-      for (let j = inOffsets[v]!, end = inOffsets[v + 1]!; j < end; j++) value += share[inSources[j]!]! * inWeights[j]!;
-      change += Math.abs(value - rank[v]!);
-      next[v] = value;
-      nextShare[v] = value * passOn[v]!;
-      nextDangling += value * jumps[v]!;
+    let change = Math.abs(spread - staticFactor) * staticJump;
+    let nextDangling = spread * staticDanglingJump;
+    for (let a = 0; a < activeCount; a++) {
+      let value = spread * activeJump[a]! + staticFactor * staticPull[a]!;
+      for (let k = edgeOffsets[a]!, end = edgeOffsets[a + 1]!; k < end; k++) value += share[edgeSources[k]!]! * edgeWeights[k]!;
+      change += Math.abs(value - rank[a]!);
+      next[a] = value;
+      nextShare[a] = value * activePassOn[a]!;
+      nextDangling += value * activeDangling[a]!;
     }
     [rank, next] = [next, rank];
     [share, nextShare] = [nextShare, share];
+    staticFactor = spread;
     dangling = nextDangling;
-    if (change < n * tolerance) return { rank, iterations: iteration, converged: true };
+    if (change < n * tolerance) return finish(iteration, true);
   }
-  return { rank, iterations: maxIterations, converged: false };
+  return finish(maxIterations, false);
 };

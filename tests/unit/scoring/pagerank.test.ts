@@ -72,8 +72,9 @@ describe('the PageRank kernel, configured as plain PageRank', () => {
 
   it('merges parallel edges by adding their weights', () => {
     const graph = buildWeightedGraph(3, [0, 0, 1, 0], [1, 1, 2, 2], [1, 2, 5, 1]);
-    expect(Array.from(graph.offsets)).toEqual([0, 2, 3, 3]);
-    expect(Array.from(graph.targets)).toEqual([1, 2, 2]);
-    expect(Array.from(graph.weights)).toEqual([3, 1, 5]);
+    expect(Array.from(graph.inOffsets)).toEqual([0, 0, 1, 3]);
+    expect(Array.from(graph.inSources)).toEqual([0, 0, 1]);
+    expect(Array.from(graph.inWeights)).toEqual([3, 1, 5]);
+    expect(Array.from(graph.outWeight)).toEqual([4, 5, 0]);
   });
 });
