@@ -3,6 +3,7 @@ import type { Run } from '../api/schemas';
 import { parseAccountKey } from '../interactions/schema';
 import { MAX_BOARD_ENTRIES, type BoardPointer } from '../leaderboards/board';
 import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../scoring/engagement';
+import { AccountIndex } from '../scoring/account-index';
 import { scoreTopic, type AccountTopicScore } from '../scoring/topic-scores';
 import type { BoardEntryInput, StoredAccountScore, StoredExplanation } from '../store/sway-store';
 import { OVERALL_TOPIC, boards } from '../store/keys';
@@ -108,6 +109,7 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   const optedOut = await ports.optedOutAccounts();
   const present = (...accounts: string[]) => !accounts.some((account) => optedOut.all.has(account));
   const topicSizes: { topic: string; accounts: number }[] = [];
+  const accountIndex = new AccountIndex();
   for (const topic of [OVERALL_TOPIC, ...(await ports.registeredTopics())]) {
     const engagement = await ports.engagementAggregates(topic);
     const posting = await ports.postAggregates(topic);
@@ -116,7 +118,7 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
     if (optedOut.unpurged.size > 0) await ports.deleteAggregatesInvolving(topic, optedOut.unpurged);
     handles.merge(engagement.handles);
     handles.merge(posting.handles);
-    const { ranked: scored } = scoreTopic(edges, posts, asOf);
+    const { ranked: scored } = scoreTopic(edges, posts, asOf, { accountIndex });
 
     if (topic === OVERALL_TOPIC) {
       // Everyone seen is an account with a score, even those nobody has responded to yet.

@@ -1,3 +1,4 @@
+import { AccountIndex } from './account-index';
 import { calibrationFor, roundScore } from './calibration';
 import type { EngagementAggregate, PostAggregate } from './engagement';
 import { FACTORS, scoringModel, type ScoringModel } from './model';
@@ -38,18 +39,24 @@ const TOP_ENGAGERS = 5;
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The TOP_ENGAGERS pairs with the largest contribution (ties: lower index first), without sorting them all. */
-const topEngagerPairs = (pairIndices: number[], contribution: (k: number) => number): number[] => {
-  const top: { k: number; value: number }[] = [];
-  for (const k of pairIndices) {
+/** The TOP_ENGAGERS pairs of `pairs[from..to)` with the largest contribution (ties: earlier first), without sorting them all. */
+const topEngagerPairs = (pairs: Uint32Array, from: number, to: number, contribution: (k: number) => number): number[] => {
+  const top: number[] = [];
+  const values: number[] = [];
+  for (let j = from; j < to; j++) {
+    const k = pairs[j]!;
     const value = contribution(k);
-    if (top.length === TOP_ENGAGERS && value <= top[TOP_ENGAGERS - 1]!.value) continue;
+    if (top.length === TOP_ENGAGERS && value <= values[TOP_ENGAGERS - 1]!) continue;
     let at = top.length;
-    while (at > 0 && top[at - 1]!.value < value) at--;
-    top.splice(at, 0, { k, value });
-    if (top.length > TOP_ENGAGERS) top.pop();
+    while (at > 0 && values[at - 1]! < value) at--;
+    top.splice(at, 0, k);
+    values.splice(at, 0, value);
+    if (top.length > TOP_ENGAGERS) {
+      top.pop();
+      values.pop();
+    }
   }
-  return top.map(({ k }) => k);
+  return top;
 };
 
 /**
@@ -60,33 +67,21 @@ export const scoreTopic = (
   edges: readonly EngagementAggregate[],
   posts: readonly PostAggregate[],
   asOf: Date,
-  model: ScoringModel = scoringModel,
+  { model = scoringModel, accountIndex = new AccountIndex() }: { model?: ScoringModel; accountIndex?: AccountIndex } = {},
 ): TopicScores => {
-  const dayNumbers = new Map<string, number>();
-  const dayNumberOf = (day: string): number => {
-    let number = dayNumbers.get(day);
-    if (number === undefined) dayNumbers.set(day, (number = Date.parse(`${day}T00:00:00Z`) / DAY_MS));
-    return number;
-  };
   const today = asOf.getTime() / DAY_MS;
-  const decays = new Map<string, number>();
-  const decayOf = (day: string): number => {
-    let decay = decays.get(day);
-    if (decay === undefined) {
-      const age = Math.max(0, today - dayNumberOf(day));
-      decays.set(day, (decay = age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays)));
+  // Day number and decay per distinct day: one lookup per aggregate row.
+  const days = new Map<string, { number: number; decay: number }>();
+  const dayOf = (day: string): { number: number; decay: number } => {
+    let known = days.get(day);
+    if (known === undefined) {
+      const number = Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+      const age = Math.max(0, today - number);
+      days.set(day, (known = { number, decay: age > model.windowDays ? 0 : 2 ** (-age / model.halfLifeDays) }));
     }
-    return decay;
+    return known;
   };
 
-  // Accounts get indices in sorted order, so everything below is independent of input order:
-  // provisional ids in arrival order first (one hash per key), then renumbered by sorted name.
-  const provisional = new Map<string, number>();
-  const provisionalId = (account: string): number => {
-    let id = provisional.get(account);
-    if (id === undefined) provisional.set(account, (id = provisional.size));
-    return id;
-  };
   // Each aggregate row in the window, as parallel typed arrays.
   const rowCount = edges.length;
   const rowEngager = new Uint32Array(rowCount);
@@ -99,29 +94,42 @@ export const scoreTopic = (
   let rows = 0;
   for (const edge of edges) {
     if (edge.author === edge.engager) continue;
-    const decay = decayOf(edge.day);
+    const { number: dayNumber, decay } = dayOf(edge.day);
     if (decay === 0) continue;
     const { reply = 0, quote = 0, share = 0, like = 0, mention = 0, follow = 0 } = edge.counts;
-    rowEngager[rows] = provisionalId(edge.engager);
-    rowAuthor[rows] = provisionalId(edge.author);
-    rowDay[rows] = dayNumberOf(edge.day);
+    rowEngager[rows] = accountIndex.idOf(edge.engager);
+    rowAuthor[rows] = accountIndex.idOf(edge.author);
+    rowDay[rows] = dayNumber;
     rowEngagement[rows] = (weights.reply * reply + weights.quote * quote + weights.share * share + weights.like * like + weights.mention * mention) * decay;
     rowFollow[rows] = follow * decay;
     rowInteractions[rows] = reply + quote + share + like + mention + follow;
     rows++;
   }
-  // The default sort compares UTF-16 code units, like compareStrings, and is faster.
-  const accounts = [...provisional.keys()].sort();
-  const n = accounts.length;
-  const renumber = new Uint32Array(n);
-  accounts.forEach((account, i) => (renumber[provisional.get(account)!] = i));
+  // Accounts get local indices in name order, so everything below is independent of input order:
+  // the positions in name order of every row's accounts, sorted and deduplicated.
+  const { names, positions, scratch: localOf } = accountIndex.inNameOrder();
+  const used = new Uint32Array(2 * rows);
   for (let r = 0; r < rows; r++) {
-    rowEngager[r] = renumber[rowEngager[r]!]!;
-    rowAuthor[r] = renumber[rowAuthor[r]!]!;
+    used[2 * r] = positions[rowEngager[r]!]!;
+    used[2 * r + 1] = positions[rowAuthor[r]!]!;
+  }
+  used.sort();
+  const accounts: string[] = [];
+  for (let j = 0; j < used.length; j++) {
+    if (j > 0 && used[j] === used[j - 1]) continue;
+    localOf[used[j]!] = accounts.length;
+    accounts.push(names[used[j]!]!);
+  }
+  const n = accounts.length;
+  for (let r = 0; r < rows; r++) {
+    rowEngager[r] = localOf[positions[rowEngager[r]!]!]!;
+    rowAuthor[r] = localOf[positions[rowAuthor[r]!]!]!;
   }
   const indexOf = (account: string): number | undefined => {
-    const id = provisional.get(account);
-    return id === undefined ? undefined : renumber[id];
+    const id = accountIndex.find(account);
+    if (id === undefined) return undefined;
+    const local = localOf[positions[id]!]!;
+    return accounts[local] === account ? local : undefined;
   };
 
   // Rows ordered by (engager, author, day): a counting sort by engager, then each short run in
@@ -146,22 +154,22 @@ export const scoreTopic = (
   }
 
   // Pairs engager → author: runs of rows with the same engager and author.
-  const pairEngagerList: number[] = [];
-  const pairAuthorList: number[] = [];
-  const pairRowsStart: number[] = [];
+  const pairEngagerRuns = new Uint32Array(rows);
+  const pairAuthorRuns = new Uint32Array(rows);
+  const pairRowsStart = new Uint32Array(rows + 1);
+  let pairCount = 0;
   for (let j = 0; j < rows; j++) {
     const r = order[j]!;
-    const last = pairEngagerList.length - 1;
-    if (last < 0 || pairEngagerList[last] !== rowEngager[r] || pairAuthorList[last] !== rowAuthor[r]) {
-      pairEngagerList.push(rowEngager[r]!);
-      pairAuthorList.push(rowAuthor[r]!);
-      pairRowsStart.push(j);
+    if (pairCount === 0 || pairEngagerRuns[pairCount - 1] !== rowEngager[r] || pairAuthorRuns[pairCount - 1] !== rowAuthor[r]) {
+      pairEngagerRuns[pairCount] = rowEngager[r]!;
+      pairAuthorRuns[pairCount] = rowAuthor[r]!;
+      pairRowsStart[pairCount] = j;
+      pairCount++;
     }
   }
-  const pairCount = pairEngagerList.length;
-  pairRowsStart.push(rows);
-  const pairEngager = Uint32Array.from(pairEngagerList);
-  const pairAuthor = Uint32Array.from(pairAuthorList);
+  pairRowsStart[pairCount] = rows;
+  const pairEngager = pairEngagerRuns.subarray(0, pairCount);
+  const pairAuthor = pairAuthorRuns.subarray(0, pairCount);
   const pairEngagement = new Float64Array(pairCount);
   const pairFollow = new Float64Array(pairCount);
   const pairInteractions = new Float64Array(pairCount);
@@ -196,28 +204,41 @@ export const scoreTopic = (
   const activityDiscount = new Float64Array(n);
   for (let e = 0; e < n; e++) activityDiscount[e] = Math.min(1, Math.sqrt(model.engagerAuthorsBeforeDiscount / Math.max(1, authorsEngaged[e]!)));
 
-  // Lockstep: engagers with the same set of (author, day) targets, in a large enough group, count as one.
-  const targetDays = new Uint32Array(n);
-  for (let k = 0; k < pairCount; k++) targetDays[pairEngager[k]!]! += pairRowsStart[k + 1]! - pairRowsStart[k]!;
-  const signatures = new Map<number, string[]>();
-  for (let k = 0; k < pairCount; k++) {
-    const engager = pairEngager[k]!;
-    if (targetDays[engager]! < model.lockstepMinTargets) continue;
-    const list = signatures.get(engager) ?? [];
-    for (let j = pairRowsStart[k]!; j < pairRowsStart[k + 1]!; j++) list.push(`${pairAuthor[k]}@${rowDay[order[j]!]}`);
-    signatures.set(engager, list);
-  }
-  const groups = new Map<string, number[]>();
-  for (const [engager, targets] of signatures) {
-    if (targets.length < model.lockstepMinTargets) continue;
-    const signature = targets.sort().join('|');
-    const group = groups.get(signature) ?? [];
-    group.push(engager);
-    groups.set(signature, group);
+  // Lockstep: engagers with the same set of (author, day) targets, in a large enough group, count as
+  // one. An engager's rows are ordered by (author, day), so equal sets are equal runs of rows: group
+  // by a hash of the run, and compare runs to resolve collisions.
+  const sameTargets = (a: number, b: number): boolean => {
+    const length = engagerStart[a + 1]! - engagerStart[a]!;
+    if (engagerStart[b + 1]! - engagerStart[b]! !== length) return false;
+    for (let j = 0; j < length; j++) {
+      const ra = order[engagerStart[a]! + j]!;
+      const rb = order[engagerStart[b]! + j]!;
+      if (rowAuthor[ra] !== rowAuthor[rb] || rowDay[ra] !== rowDay[rb]) return false;
+    }
+    return true;
+  };
+  const groupsByHash = new Map<number, number[][]>();
+  for (let e = 0; e < n; e++) {
+    const first = engagerStart[e]!;
+    const end = engagerStart[e + 1]!;
+    if (end - first < model.lockstepMinTargets) continue;
+    let hash = end - first;
+    for (let j = first; j < end; j++) {
+      const r = order[j]!;
+      hash = Math.imul(hash ^ rowAuthor[r]!, 0x9e3779b1);
+      hash = Math.imul(hash ^ rowDay[r]!, 0x85ebca6b);
+    }
+    const candidates = groupsByHash.get(hash);
+    const group = candidates?.find((members) => sameTargets(members[0]!, e));
+    if (group) group.push(e);
+    else if (candidates) candidates.push([e]);
+    else groupsByHash.set(hash, [[e]]);
   }
   const lockstepFactor = new Float64Array(n).fill(1);
-  for (const group of groups.values()) {
-    if (group.length >= model.lockstepGroupSize) for (const engager of group) lockstepFactor[engager] = 1 / group.length;
+  for (const candidates of groupsByHash.values()) {
+    for (const group of candidates) {
+      if (group.length >= model.lockstepGroupSize) for (const engager of group) lockstepFactor[engager] = 1 / group.length;
+    }
   }
 
   // Edge strength: capped, diminishing, discounted; reciprocal pairs damped.
@@ -259,30 +280,23 @@ export const scoreTopic = (
   const postCount = new Float64Array(n);
   for (const post of [...posts].sort((a, b) => compareStrings(a.author, b.author) || compareStrings(a.day, b.day))) {
     const author = indexOf(post.author);
-    if (author !== undefined) postCount[author]! += post.posts * decayOf(post.day);
+    if (author !== undefined) postCount[author]! += post.posts * dayOf(post.day).decay;
   }
 
   const { factorWeights } = model;
-  const terms = (i: number) => {
-    const efficiency = response[i]! / (1 + postCount[i]!);
-    return {
-      values: { response: response[i]!, breadth: breadth[i]!, efficiency },
-      parts: {
-        response: factorWeights.response * Math.log1p(response[i]! / model.responseUnit),
-        breadth: factorWeights.breadth * Math.log1p(breadth[i]! / model.responseUnit),
-        efficiency: factorWeights.efficiency * Math.log1p(efficiency / model.responseUnit),
-      },
-    };
-  };
+  // Each factor's part of the log-score, kept for the explanation.
+  const efficiency = new Float64Array(n);
+  const responsePart = new Float64Array(n);
+  const breadthPart = new Float64Array(n);
+  const efficiencyPart = new Float64Array(n);
   const logScore = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (response[i]! <= 0) continue;
-    const efficiency = response[i]! / (1 + postCount[i]!);
-    // The same sum as `terms`, without allocating per account.
-    logScore[i] =
-      factorWeights.response * Math.log1p(response[i]! / model.responseUnit) +
-      factorWeights.breadth * Math.log1p(breadth[i]! / model.responseUnit) +
-      factorWeights.efficiency * Math.log1p(efficiency / model.responseUnit);
+    efficiency[i] = response[i]! / (1 + postCount[i]!);
+    responsePart[i] = factorWeights.response * Math.log1p(response[i]! / model.responseUnit);
+    breadthPart[i] = factorWeights.breadth * Math.log1p(breadth[i]! / model.responseUnit);
+    efficiencyPart[i] = factorWeights.efficiency * Math.log1p(efficiency[i]! / model.responseUnit);
+    logScore[i] = responsePart[i]! + breadthPart[i]! + efficiencyPart[i]!;
   }
   const calibrate = calibrationFor(logScore);
 
@@ -290,36 +304,35 @@ export const scoreTopic = (
   for (let i = 0; i < n; i++) if (logScore[i]! > 0) scored.push(i);
   const scores = new Float64Array(n);
   for (const i of scored) scores[i] = roundScore(calibrate(logScore[i]!));
-  scored.sort((a, b) => scores[b]! - scores[a]! || logScore[b]! - logScore[a]! || compareStrings(accounts[a]!, accounts[b]!));
+  // Local indices follow name order, so the last tie-break is by name.
+  scored.sort((a, b) => scores[b]! - scores[a]! || logScore[b]! - logScore[a]! || a - b);
 
-  const engagersOf = new Map<number, number[]>();
-  for (let k = 0; k < pairCount; k++) {
-    const list = engagersOf.get(pairAuthor[k]!) ?? [];
-    list.push(k);
-    engagersOf.set(pairAuthor[k]!, list);
-  }
+  // Each author's pairs, by a counting sort on the author.
+  const engagersStart = new Uint32Array(n + 1);
+  for (let k = 0; k < pairCount; k++) engagersStart[pairAuthor[k]! + 1]!++;
+  for (let a = 0; a < n; a++) engagersStart[a + 1]! += engagersStart[a]!;
+  const engagersFill = engagersStart.slice(0, n);
+  const pairsByAuthor = new Uint32Array(pairCount);
+  for (let k = 0; k < pairCount; k++) pairsByAuthor[engagersFill[pairAuthor[k]!]!++] = k;
 
+  const rounded = (value: number, unit: number) => Math.round(value * unit) / unit;
   const ranked = scored.map((i, position): AccountTopicScore => {
-    const { values, parts } = terms(i);
     const score = scores[i]!;
-    const total = parts.response + parts.breadth + parts.efficiency;
+    const contribution = (part: number) => rounded(((score - 1) * part) / logScore[i]!, 100);
     const factors: ScoreFactor[] = [
       { name: 'base', ...FACTORS.base, value: 1, contribution: 1 },
-      ...(['response', 'breadth', 'efficiency'] as const).map((name) => ({
-        name,
-        ...FACTORS[name],
-        value: Math.round(values[name] * 1000) / 1000,
-        contribution: Math.round(((score - 1) * parts[name]) / total * 100) / 100,
-      })),
+      { name: 'response', ...FACTORS.response, value: rounded(response[i]!, 1000), contribution: contribution(responsePart[i]!) },
+      { name: 'breadth', ...FACTORS.breadth, value: rounded(breadth[i]!, 1000), contribution: contribution(breadthPart[i]!) },
+      { name: 'efficiency', ...FACTORS.efficiency, value: rounded(efficiency[i]!, 1000), contribution: contribution(efficiencyPart[i]!) },
     ];
     // Rounding leftovers go to the largest factor, so the contributions add up to the score exactly.
     const largest = factors.reduce((best, factor) => (factor.contribution > best.contribution ? factor : best));
-    largest.contribution = Math.round((largest.contribution + score - factors.reduce((sum, factor) => sum + factor.contribution, 0)) * 100) / 100;
+    largest.contribution = rounded(largest.contribution + score - factors.reduce((sum, factor) => sum + factor.contribution, 0), 100);
 
-    const topEngagers = topEngagerPairs(engagersOf.get(i) ?? [], (k) => strength[k]! * engagerWeight[pairEngager[k]!]!).map((k) => ({
+    const topEngagers = topEngagerPairs(pairsByAuthor, engagersStart[i]!, engagersStart[i + 1]!, (k) => strength[k]! * engagerWeight[pairEngager[k]!]!).map((k) => ({
       account: accounts[pairEngager[k]!]!,
       interactions: pairInteractions[k]!,
-      weight: Math.round(((strength[k]! * engagerWeight[pairEngager[k]!]!) / response[i]!) * 1000) / 1000,
+      weight: rounded((strength[k]! * engagerWeight[pairEngager[k]!]!) / response[i]!, 1000),
     }));
     return { account: accounts[i]!, score, rank: position + 1, factors, topEngagers };
   });

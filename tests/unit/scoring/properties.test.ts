@@ -68,7 +68,7 @@ describe('scoring on a world with planted truth', () => {
         if (entry.topEngagers.length) expect(entry.topEngagers[0]!.weight).toBeGreaterThan(0);
       }
     }
-  });
+  }, 30_000);
 });
 
 describe('value over volume, relevance, authority, time, determinism', () => {
