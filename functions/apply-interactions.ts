@@ -12,12 +12,17 @@ import { QueuedInteractionsSchema, type QueuedInteractions } from '../lib/intera
 import { logger, metrics, tracer } from '../lib/observability';
 import { swayStore } from '../lib/runtime/dependencies';
 
-const processor = new BatchProcessor(EventType.SQS, {
-  parser,
-  innerSchema: QueuedInteractionsSchema,
-  transformer: 'json',
-  logger,
-});
+/**
+ * A processor per invocation: it keeps the batch's records and outcomes on itself, and the local
+ * runtime runs several invocations at once in one process (Lambda runs one at a time).
+ */
+const batchProcessor = () =>
+  new BatchProcessor(EventType.SQS, {
+    parser,
+    innerSchema: QueuedInteractionsSchema,
+    transformer: 'json',
+    logger,
+  });
 
 const applyRecord = async (record: ParsedRecord<SQSRecord, QueuedInteractions>) => {
   const summary = await applyQueuedInteractions(record.body, swayStore(), new Date());
@@ -28,7 +33,7 @@ const applyRecord = async (record: ParsedRecord<SQSRecord, QueuedInteractions>) 
 
 /** Applies queued interactions; a failing message is reported alone and retried, the rest of its batch is kept. */
 export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, applyRecord, processor, { context }),
+  processPartialResponse(event, applyRecord, batchProcessor(), { context }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
