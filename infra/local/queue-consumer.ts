@@ -26,29 +26,41 @@ export const startQueueConsumer = async (queue: LocalQueue, definition: QueueDef
     if (name === definition.name) wake?.();
   });
 
+  /** Resolves after the poll interval, or at once when a message is sent. */
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (wake === done) wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, IDLE_POLL_MS);
+      wake = done;
+    });
+
+  // Like Lambda's pollers: up to `maxConcurrency` batches in flight, and a new batch received as
+  // soon as one of them is done, rather than waiting for the slowest of a round.
+  const inFlight = new Set<Promise<void>>();
   const loop = (async () => {
     while (running) {
+      if (inFlight.size >= definition.maxConcurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
       let messages: ReceivedMessage[] = [];
       try {
-        messages = await queue.receive(definition.name, definition.batchSize * definition.maxConcurrency, definition.visibilityTimeoutSeconds);
+        messages = await queue.receive(definition.name, definition.batchSize, definition.visibilityTimeoutSeconds);
       } catch (error) {
         if (running) console.error(`local queue ${definition.name}: receive failed`, (error as Error).message);
       }
       if (messages.length === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, IDLE_POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
+        await Promise.race([idle(), ...inFlight]);
         continue;
       }
-      const batches: ReceivedMessage[][] = [];
-      for (let i = 0; i < messages.length; i += definition.batchSize) batches.push(messages.slice(i, i + definition.batchSize));
-      await Promise.all(batches.map((batch) => deliver(queue, definition, handler, batch)));
+      const delivery: Promise<void> = deliver(queue, definition, handler, messages).finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
     }
+    await Promise.all(inFlight);
   })();
 
   return {

@@ -22,6 +22,7 @@
  * | run                      | RUN#{runId}                 | RUN                             |
  * | last run / run lock      | RUNS                        | LAST / LOCK                     |
  * | Jetstream cursor         | CURSOR                      | jetstream                       |
+ * | profile                  | PROFILE#{profileId}         | PROFILE                         |
  */
 import { createHash } from 'node:crypto';
 
@@ -75,6 +76,7 @@ export const keys = {
   }),
   optOutPartition: 'OPTOUT',
   optOut: (network: string, id: string) => ({ pk: 'OPTOUT', sk: `${network}:${id}` }),
+  profile: (profileId: string) => ({ pk: `PROFILE#${enc(profileId)}`, sk: 'PROFILE' }),
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
   lastRun: { pk: 'RUNS', sk: 'LAST' },
   runLock: { pk: 'RUNS', sk: 'LOCK' },

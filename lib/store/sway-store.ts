@@ -10,18 +10,19 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { EngagementType, Interaction, InteractionType } from '../interactions/schema';
+import type { EngagementType, InteractionType } from '../interactions/schema';
 import { INTERACTION_TYPES, accountKey } from '../interactions/schema';
+import type { ContentRef, ContentTopics } from '../aggregation/content-topics';
+import { contentKey } from '../aggregation/content-topics';
+import { aggregateCounts, expiresAtFor, type InteractionRecord, type ItemUpdate, type TransactionPlan } from '../aggregation/write-plan';
 import type { BoardPage, BoardPointer } from '../leaderboards/board';
 import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../scoring/engagement';
 import type { Explanation, History, Run } from '../api/schemas';
 import { batchWriteAll } from './batch-write';
 import { HandleSightings } from '../interactions/handles';
-import { AGGREGATE_SHARDS, OVERALL_TOPIC, keys } from './keys';
+import { AGGREGATE_SHARDS, keys } from './keys';
 
 const DAY_SECONDS = 86_400;
-/** Interactions and aggregates are kept a little longer than the 90-day scoring window. */
-export const RETENTION_DAYS = 100;
 const TRANSACTION_CONFLICT_RETRIES = 8;
 /** Daily score history is kept for a little over a year. */
 const HISTORY_RETENTION_DAYS = 400;
@@ -38,6 +39,13 @@ export interface StoredAccountScore {
 
 export type StoredExplanation = Omit<Explanation, 'handle' | 'topic'> & { topic: string };
 
+export interface StoredProfile {
+  profileId: string;
+  name: string | null;
+  accounts: { network: string; id: string }[];
+  updatedAt: string;
+}
+
 export interface OptedOutAccount {
   optedOut: true;
   network: string;
@@ -49,27 +57,11 @@ export interface BoardEntryInput {
   data: Record<string, unknown>;
 }
 
-const expiresAtFor = (occurredAt: string): number =>
-  Math.floor(Date.parse(occurredAt) / 1000) + RETENTION_DAYS * DAY_SECONDS;
-
-const dayOf = (occurredAt: string): string => new Date(occurredAt).toISOString().slice(0, 10);
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const ENGAGEMENT_TYPES = INTERACTION_TYPES.filter((type): type is EngagementType => type !== 'post');
-
-/** What the interaction item records of an applied interaction: enough to take it back out. */
-interface InteractionRecord {
-  type: InteractionType;
-  /** `network:id` keys. */
-  actor: string;
-  target: string | null;
-  topics: string[];
-  occurredAt: string;
-  parentContentId?: string;
-}
 
 const toInteractionRecord = (item: Record<string, unknown>): InteractionRecord => ({
   type: item.type as InteractionType,
@@ -79,26 +71,6 @@ const toInteractionRecord = (item: Record<string, unknown>): InteractionRecord =
   occurredAt: String(item.occurredAt),
   ...(typeof item.parentContentId === 'string' ? { parentContentId: item.parentContentId } : {}),
 });
-
-/**
- * The aggregate counters an interaction adds one to: applying adds them, retracting takes the
- * same ones away, so the two cannot drift apart. Self-interactions count nowhere.
- */
-const aggregateCounts = (record: InteractionRecord) => {
-  const day = dayOf(record.occurredAt);
-  const counts: { kind: 'post' | 'edge' | 'contentResponses'; key: { pk: string; sk: string }; counter: string }[] = [];
-  for (const topic of [OVERALL_TOPIC, ...record.topics]) {
-    if (record.type === 'post') {
-      counts.push({ kind: 'post', key: keys.post(topic, day, record.actor), counter: 'posts' });
-    } else if (record.target && record.target !== record.actor) {
-      counts.push({ kind: 'edge', key: keys.edge(topic, day, record.target, record.actor), counter: `n_${record.type}` });
-      if (record.parentContentId) {
-        counts.push({ kind: 'contentResponses', key: keys.contentResponses(topic, record.target, record.parentContentId), counter: 'responses' });
-      }
-    }
-  }
-  return counts;
-};
 
 const isConditionalCheckFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -135,109 +107,95 @@ export class SwayStore {
     );
   }
 
-  async rememberContentTopics(network: string, contentId: string, topics: string[], occurredAt: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.content(network, contentId), topics, expiresAt: expiresAtFor(occurredAt) },
-      }),
+  async rememberContentTopics(contents: ContentTopics[]): Promise<void> {
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      contents.map(({ network, contentId, topics, occurredAt }) => ({
+        PutRequest: { Item: { ...keys.content(network, contentId), topics, expiresAt: expiresAtFor(occurredAt) } },
+      })),
     );
   }
 
-  async contentTopics(network: string, contentId: string): Promise<string[]> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.content(network, contentId) }));
-    return Array.isArray(Item?.topics) ? (Item.topics as string[]) : [];
+  async contentTopics(contents: ContentRef[]): Promise<Map<string, string[]>> {
+    const items = await this.batchGetAll(
+      contents.map(({ network, contentId }) => keys.content(network, contentId)),
+      'pk, topics',
+    );
+    const byPk = new Map(items.map((item) => [String(item.pk), item.topics]));
+    const topics = new Map<string, string[]>();
+    for (const { network, contentId } of contents) {
+      const stored = byPk.get(keys.content(network, contentId).pk);
+      if (Array.isArray(stored)) topics.set(contentKey(network, contentId), stored as string[]);
+    }
+    return topics;
   }
 
   /**
-   * Records the interaction and adds it to its aggregates in one transaction, conditional on the
-   * interaction not being there yet: applying the same interaction twice changes nothing. A
-   * tombstone left by an earlier retraction drops the interaction unless it happened after the
-   * retraction (liked again after an un-like); content that was deleted takes no new interactions.
+   * Writes a plan of the aggregation (lib/aggregation/write-plan.ts) in one transaction: each
+   * interaction item conditional on the interaction not being there yet (a tombstone left by an
+   * earlier retraction lets only an interaction that happened after it through), content that
+   * was deleted taking no new interactions. When a condition fails nothing is written, and the
+   * interactions that failed it are named, so the caller can apply the others.
    */
-  async applyInteraction(interaction: Interaction, topics: string[], appliedAt: string): Promise<'applied' | 'duplicate'> {
-    const expiresAt = expiresAtFor(interaction.occurredAt);
-    const record: InteractionRecord = {
-      type: interaction.type,
-      actor: accountKey(interaction.network, interaction.actor.id),
-      target: interaction.target ? accountKey(interaction.network, interaction.target.id) : null,
-      topics,
-      occurredAt: interaction.occurredAt,
-      ...(interaction.parentContentId ? { parentContentId: interaction.parentContentId } : {}),
-    };
-    const interactionKey = accountKey(interaction.network, interaction.id);
-
+  async applyTransaction(plan: TransactionPlan): Promise<{ committed: true } | { committed: false; refused: Set<string> }> {
     const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.interaction(interaction.network, interaction.id),
-            network: interaction.network,
-            interactionId: interaction.id,
-            ...record,
-            ...(interaction.contentId ? { contentId: interaction.contentId } : {}),
-            appliedAt,
-            expiresAt,
+      ...plan.puts.map(
+        (put): TransactItem => ({
+          Put: {
+            TableName: this.tableName,
+            Item: put.item,
+            ConditionExpression: 'attribute_not_exists(pk) OR (attribute_exists(retractedAt) AND retractedAt < :occurredAt)',
+            ExpressionAttributeValues: { ':occurredAt': put.occurredAt },
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_exists(retractedAt) AND retractedAt < :occurredAt)',
-          ExpressionAttributeValues: { ':occurredAt': new Date(interaction.occurredAt).toISOString() },
-        },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.interactionCounter(interactionKey),
-          UpdateExpression: 'ADD interactions :one',
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      },
+        }),
+      ),
+      ...plan.updates.map((update) => this.updateOf(update)),
     ];
-    if (interaction.contentId) {
-      items.push({
+    const outcome = await this.transact(items);
+    if (outcome === 'committed') return { committed: true };
+    const refused = new Set(
+      outcome.failedConditions.flatMap((index) =>
+        index < plan.puts.length ? (plan.puts[index]?.interactionKey ?? []) : (plan.updates[index - plan.puts.length]?.from ?? []),
+      ),
+    );
+    if (refused.size === 0) throw new Error('transaction cancelled by a condition that no interaction of it set');
+    return { committed: false, refused };
+  }
+
+  private updateOf(update: ItemUpdate): TransactItem {
+    if (update.kind === 'contentInteractions') {
+      return {
         Update: {
           TableName: this.tableName,
-          Key: keys.contentInteractions(interaction.network, interaction.contentId),
-          UpdateExpression: 'ADD interactionIds :id SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
+          Key: update.key,
+          UpdateExpression: 'ADD interactionIds :ids SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
           ConditionExpression: 'attribute_not_exists(retractedAt)',
-          ExpressionAttributeValues: { ':id': new Set([interaction.id]), ':expiresAt': expiresAt },
+          ExpressionAttributeValues: { ':ids': new Set(update.ids), ':expiresAt': update.expiresAt },
         },
-      });
-    }
-    const day = dayOf(interaction.occurredAt);
-    for (const count of aggregateCounts(record)) {
-      const values: Record<string, unknown> = { ':one': 1, ':expiresAt': expiresAt };
-      const sets = ['expiresAt = :expiresAt'];
-      const set = (attribute: string, value: unknown) => {
-        if (value === undefined) return;
-        sets.push(attribute === 'day' ? '#day = :day' : `${attribute} = :${attribute}`);
-        values[`:${attribute}`] = value;
       };
-      if (count.kind === 'post') {
-        set('author', record.actor);
-        set('day', day);
-        set('authorHandle', interaction.actor.handle);
-      } else if (count.kind === 'edge') {
-        set('author', record.target);
-        set('engager', record.actor);
-        set('day', day);
-        set('authorHandle', interaction.target?.handle);
-        set('engagerHandle', interaction.actor.handle);
-      } else {
-        set('author', record.target);
-        set('contentId', record.parentContentId);
-      }
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: count.key,
-          UpdateExpression: `ADD #count :one SET ${sets.join(', ')}`,
-          ExpressionAttributeNames: { '#count': count.counter, ...(':day' in values ? { '#day': 'day' } : {}) },
-          ExpressionAttributeValues: values,
-        },
-      });
     }
-    return (await this.transact(items)) === 'committed' ? 'applied' : 'duplicate';
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const adds = Object.entries(update.add).map(([counter, amount], i) => {
+      names[`#a${i}`] = counter;
+      values[`:a${i}`] = amount;
+      return `#a${i} :a${i}`;
+    });
+    const sets = Object.entries(update.set).map(([attribute, value], i) => {
+      names[`#s${i}`] = attribute;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: update.key,
+        UpdateExpression: `ADD ${adds.join(', ')}${sets.length > 0 ? ` SET ${sets.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   /**
@@ -315,7 +273,7 @@ export class SwayStore {
           },
         });
       }
-      if ((await this.transact(items)) === 'condition-failed') continue; // changed meanwhile: look again
+      if ((await this.transact(items)) !== 'committed') continue; // changed meanwhile: look again
       await this.removeEmptyAggregates(record);
       return 'retracted';
     }
@@ -385,8 +343,11 @@ export class SwayStore {
     }
   }
 
-  /** One transaction, retried on conflicts with other transactions; a failed condition is an answer. */
-  private async transact(items: TransactItem[]): Promise<'committed' | 'condition-failed'> {
+  /**
+   * One transaction, retried with back-off on conflicts with other transactions and on
+   * throttling; failed conditions are an answer: the indexes of the items whose condition failed.
+   */
+  private async transact(items: TransactItem[]): Promise<'committed' | { failedConditions: number[] }> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -394,9 +355,10 @@ export class SwayStore {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes.includes('ConditionalCheckFailed')) return 'condition-failed';
-        const conflict = codes.some((code) => code === 'TransactionConflict');
-        if (!conflict || attempt >= TRANSACTION_CONFLICT_RETRIES) throw error;
+        const failedConditions = codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
+        if (failedConditions.length > 0) return { failedConditions };
+        const retryable = codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError');
+        if (!retryable || attempt >= TRANSACTION_CONFLICT_RETRIES) throw error;
         await sleep(Math.random() * 10 * 2 ** attempt);
       }
     }
@@ -608,6 +570,18 @@ export class SwayStore {
     return found ? toAccountScore(found) : null;
   }
 
+  // --- profiles ----------------------------------------------------------------------------
+
+  async putProfile(profile: StoredProfile): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.profile(profile.profileId), ...profile } }));
+  }
+
+  async profile(profileId: string): Promise<StoredProfile | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(profileId) }));
+    if (!Item) return null;
+    return { profileId: Item.profileId as string, name: (Item.name as string | null) ?? null, accounts: Item.accounts as StoredProfile['accounts'], updatedAt: Item.updatedAt as string };
+  }
+
   // --- consent -----------------------------------------------------------------------------
 
   /**
@@ -741,6 +715,12 @@ export class SwayStore {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  /** The run whose lease on the lock has not run out, if any. */
+  async runLockHolder(): Promise<string | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.runLock, ConsistentRead: true }));
+    return Item && Number(Item.leaseUntil) > Date.now() ? String(Item.runId) : null;
   }
 
   async releaseRunLock(runId: string): Promise<void> {
