@@ -4,6 +4,7 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../lib/api/schemas';
 import { envVars } from './credentials';
 import { UsageError } from './errors';
 import type { InputFormat } from './input/read-interactions';
+import { queues, type QueueName } from '../lib/workers';
 
 export const DEFAULT_URL = 'http://localhost:3000';
 export const DEFAULT_BATCH_SIZE = 500;
@@ -28,7 +29,8 @@ export type Command =
   | { name: 'score'; account: AccountRef; topic: string | undefined; explain: boolean }
   | { name: 'leaderboard'; topic: string | undefined; limit: number | undefined; network: string | undefined; cursor: string | undefined }
   | { name: 'forget'; account: AccountRef }
-  | { name: 'stats' };
+  | { name: 'stats' }
+  | { name: 'redrive'; queue: QueueName | undefined };
 
 export type CommandName = Command['name'];
 
@@ -58,6 +60,8 @@ const globalOptions: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'machine-readable output: one JSON document on stdout' },
   help: { type: 'boolean', short: 'h', description: 'print this help' },
 };
+
+const queueNames: readonly QueueName[] = Object.values(queues).map((queue) => queue.name);
 
 const commands: Record<CommandName, CommandSpec> = {
   import: {
@@ -156,6 +160,21 @@ const commands: Record<CommandName, CommandSpec> = {
     build: (positionals) => {
       none(positionals, 'stats');
       return { name: 'stats' };
+    },
+  },
+  redrive: {
+    synopsis: 'redrive [--queue QUEUE]',
+    summary:
+      'Put dead letters back on their queue once what made them fail is fixed: every queue, or the one named. ' +
+      `Locally they are moved at once; in AWS SQS moves them in the background. Uses $${envVars.adminToken}.`,
+    options: { queue: { type: 'string', valueName: 'QUEUE', description: `only this queue: ${queueNames.join(' or ')} (default: every queue)` } },
+    build: (positionals, values) => {
+      none(positionals, 'redrive');
+      const queue = values.queue;
+      if (queue !== undefined && !queueNames.includes(queue as QueueName)) {
+        throw new UsageError(`--queue must be ${queueNames.join(' or ')}, not ${JSON.stringify(queue)}`, 'redrive');
+      }
+      return { name: 'redrive', queue: queue as QueueName | undefined };
     },
   },
 };

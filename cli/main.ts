@@ -4,6 +4,7 @@ import { runForget } from './commands/forget';
 import { runImport } from './commands/import';
 import { runLeaderboard } from './commands/leaderboard';
 import { runRecompute } from './commands/recompute';
+import { runRedrive } from './commands/redrive';
 import { runScore } from './commands/score';
 import { runStats } from './commands/stats';
 import { CommandFailedError, SetupError, UsageError } from './errors';
@@ -31,6 +32,8 @@ const runCommand = (command: Command, context: CommandContext): Promise<number> 
       return runForget(command, context);
     case 'stats':
       return runStats(context);
+    case 'redrive':
+      return runRedrive(command, context);
   }
 };
 

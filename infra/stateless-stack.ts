@@ -38,6 +38,9 @@ export const jetstreamUrlContextKey = 'swayJetstreamUrl';
 /** One of the public Jetstream instances Bluesky runs. */
 export const defaultJetstreamUrl = 'wss://jetstream2.us-east.bsky.network/subscribe';
 
+/** The function behind `POST /v1/admin/redrive`: it moves dead letters with SQS, never touching the table. */
+const deadLetterRedriver = 'redrive-dead-letters';
+
 /**
  * Handlers of non-GET routes that still only read the tables: ingestion only looks up which
  * interactions were applied before; the queue consumer does the writing.
@@ -45,6 +48,7 @@ export const defaultJetstreamUrl = 'wss://jetstream2.us-east.bsky.network/subscr
 const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set([
   'ingest-interactions',
   ...webhookRoutes.filter((route) => route.method === 'POST').map((route) => route.functionName),
+  deadLetterRedriver,
 ]);
 
 /** Functions that read queue depths (GetQueueAttributes) of every queue and dead-letter queue. */
@@ -163,6 +167,12 @@ export class SwayStatelessStack extends Stack {
         queue.grant(reader, 'sqs:GetQueueAttributes');
         deadLetterQueue.grant(reader, 'sqs:GetQueueAttributes');
       }
+    }
+    // A message move task from each dead-letter queue back to its source queue, as SQS requires it.
+    const redriver = this.functionNamed(deadLetterRedriver).function;
+    for (const { queue, deadLetterQueue } of Object.values(deployedQueues)) {
+      deadLetterQueue.grant(redriver, 'sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+      queue.grant(redriver, 'sqs:SendMessage');
     }
   }
 

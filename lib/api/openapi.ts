@@ -64,7 +64,8 @@ export const openApiDocument = (): JsonSchema => {
       },
     };
     if (route.request?.body) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.request.body, 'input') } } };
+      const required = !route.request.body.safeParse(undefined).success;
+      operation.requestBody = { required, content: { 'application/json': { schema: toSchema(route.request.body, 'input') } } };
     }
     if (route.auth === 'admin') operation.security = [{ adminToken: [] }];
     if (route.auth === 'lookup') operation.security = [{}, { apiKey: [] }];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NetworkSchema, TopicSchema } from '../interactions/schema';
+import { queues, type QueueName } from '../workers';
 
 export const DEFAULT_PAGE_LIMIT = 20;
 export const MAX_PAGE_LIMIT = 100;
@@ -95,6 +96,35 @@ export const StatsSchema = z
   .meta({ id: 'Stats' });
 export type Stats = z.infer<typeof StatsSchema>;
 
+const QueueNameSchema = z.enum(Object.values(queues).map((queue) => queue.name) as [QueueName, ...QueueName[]]);
+
+/** The body of `POST /v1/admin/redrive`, optional: without `queue`, every queue's dead letters go back. */
+export const RedriveRequestSchema = z
+  .strictObject({ queue: QueueNameSchema.optional().describe('only this queue (default: every queue)') })
+  .optional()
+  .meta({ id: 'RedriveRequest' });
+
+export const RedriveResultSchema = z
+  .object({
+    queues: z.array(
+      z.discriminatedUnion('status', [
+        z.object({
+          queue: QueueNameSchema,
+          status: z.literal('moved').describe('the dead letters are back on the queue'),
+          messages: z.number().int().nonnegative(),
+        }),
+        z.object({
+          queue: QueueNameSchema,
+          status: z.literal('started').describe('SQS is moving them back in the background'),
+          messages: z.number().int().nonnegative().describe('approximately, when the move started'),
+          taskHandle: z.string(),
+        }),
+      ]),
+    ),
+  })
+  .meta({ id: 'RedriveResult' });
+export type RedriveResult = z.infer<typeof RedriveResultSchema>;
+
 export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 export const ProblemSchema = z
@@ -158,3 +188,30 @@ export type Explanation = z.infer<typeof ExplanationSchema>;
 export const HistoryPointSchema = z.object({ date: z.iso.date(), score: Score });
 export const HistorySchema = z.array(HistoryPointSchema).meta({ id: 'History', description: 'One point a day, oldest first' });
 export type History = z.infer<typeof HistorySchema>;
+
+export const ProfilePathSchema = z.strictObject({
+  profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a profile id is 1-64 characters of A-Z, a-z, 0-9, _, . and -'),
+});
+const ProfileAccountRefSchema = z.strictObject({ network: NetworkSchema, id: z.string().min(1).max(256) });
+export const ProfileRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    accounts: z
+      .array(ProfileAccountRefSchema)
+      .min(1)
+      .max(20)
+      .refine((accounts) => new Set(accounts.map(({ network, id }) => `${network}:${id}`)).size === accounts.length, 'each account may appear once'),
+  })
+  .meta({ id: 'ProfileRequest', description: "One person's accounts on several networks" });
+export type ProfileRequest = z.infer<typeof ProfileRequestSchema>;
+export const ProfileSchema = z
+  .object({
+    profileId: z.string(),
+    name: z.string().nullable(),
+    score: Score.nullable().describe("The best score of the profile's accounts; null until one is scored"),
+    topics: z.array(z.object({ topic: TopicSchema, score: Score, account: z.object({ network: z.string(), id: z.string() }) })),
+    accounts: z.array(z.object({ network: z.string(), id: z.string(), handle: z.string().nullable(), score: Score.nullable() })),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Profile' });
+export type Profile = z.infer<typeof ProfileSchema>;

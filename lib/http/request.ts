@@ -30,6 +30,22 @@ export const pathParameters = <S extends z.ZodType>(event: APIGatewayProxyEventV
 export const queryParameters = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> =>
   parseWith(schema, event.queryStringParameters ?? {}, 'query string');
 
+/** An optional JSON body: none is `undefined`, which `schema` may accept; anything else must be JSON of `schema`. */
+export const optionalJsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
+  const body = rawBody(event);
+  if (body.length === 0) return parseWith(schema, undefined, 'body');
+  if (!/^application\/json\s*(;|$)/i.test(header(event, 'content-type') ?? '')) {
+    throw problems.unsupportedMediaType('A body must be sent as application/json.');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw problems.badRequest('The body is not valid JSON.');
+  }
+  return parseWith(schema, value, 'body');
+};
+
 export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
   statusCode,
   headers: { 'content-type': 'application/json', ...headers },

@@ -9,7 +9,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { batchWriteAll } from '../store/batch-write';
 import type { QueueName } from '../workers';
-import type { MessageQueue, QueueDepth } from './message-queue';
+import type { MessageQueue, QueueDepth, Redrive } from './message-queue';
 
 export interface ReceivedMessage {
   messageId: string;
@@ -75,10 +75,13 @@ export class LocalQueue implements MessageQueue {
           Limit: 100,
         }),
       );
-      for (const item of page.Items ?? []) {
-        if (received.length >= max) break;
-        const claimed = await this.claim(queue, String(item.messageId), now, visibilityTimeoutSeconds);
-        if (claimed) received.push(claimed);
+      // Claimed in parallel, in order; one that another consumer claimed first is skipped.
+      const items = page.Items ?? [];
+      for (let next = 0; next < items.length && received.length < max; ) {
+        const candidates = items.slice(next, next + max - received.length);
+        next += candidates.length;
+        const claims = await Promise.all(candidates.map((item) => this.claim(queue, String(item.messageId), now, visibilityTimeoutSeconds)));
+        for (const claimed of claims) if (claimed) received.push(claimed);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey && received.length < max);
@@ -136,8 +139,7 @@ export class LocalQueue implements MessageQueue {
     }
   }
 
-  /** Moves every dead letter of `queue` back onto it, with a fresh receive count. */
-  async redrive(queue: string): Promise<number> {
+  async redrive(queue: QueueName): Promise<Redrive> {
     let moved = 0;
     for (const message of await this.all(deadLetterPartition(queue))) {
       await this.db.send(
@@ -156,7 +158,7 @@ export class LocalQueue implements MessageQueue {
       moved++;
     }
     if (moved > 0) this.sent.emit('sent', queue);
-    return moved;
+    return { queue, status: 'moved', messages: moved };
   }
 
   async deadLetters(queue: string): Promise<ReceivedMessage[]> {

@@ -6,11 +6,21 @@ export interface QueueDepth {
   deadLetters: number;
 }
 
+/**
+ * Dead letters put back on their queue: `moved` at once (the local queue), or a move `started`
+ * that SQS carries out in the background for about `messages` messages.
+ */
+export type Redrive =
+  | { queue: QueueName; status: 'moved'; messages: number }
+  | { queue: QueueName; status: 'started'; messages: number; taskHandle: string };
+
 /** The queue between ingestion and the functions behind it: SQS in AWS, a DynamoDB-backed queue locally. */
 export interface MessageQueue {
   /** Resolves once every body is durably stored. */
   send(queue: QueueName, bodies: string[]): Promise<void>;
   depth(queue: QueueName): Promise<QueueDepth>;
+  /** Moves the queue's dead letters back onto it, to be received again with a fresh receive count. */
+  redrive(queue: QueueName): Promise<Redrive>;
 }
 
 /** SQS's own limit is 1 MiB per message and per batch; staying well below leaves room for attributes. */

@@ -1,7 +1,7 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar, requireEnv } from '../config';
 import type { QueueName } from '../workers';
-import type { MessageQueue, QueueDepth } from './message-queue';
+import type { MessageQueue, QueueDepth, Redrive } from './message-queue';
 
 const SQS_BATCH_ENTRIES = 10;
 
@@ -37,5 +37,19 @@ export class SqsQueue implements MessageQueue {
       count(requireEnv(queueUrlEnvVar(queue, true)), ['ApproximateNumberOfMessages']),
     ]);
     return { pending, deadLetters };
+  }
+
+  /**
+   * SQS's own redrive: a message move task from the dead-letter queue back to the queue whose
+   * failures it holds (no destination given), carried out by SQS in the background.
+   */
+  async redrive(queue: QueueName): Promise<Redrive> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: requireEnv(queueUrlEnvVar(queue, true)), AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }),
+    );
+    const messages = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+    if (messages === 0) return { queue, status: 'moved', messages: 0 };
+    const { TaskHandle } = await this.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes.QueueArn }));
+    return { queue, status: 'started', messages, taskHandle: TaskHandle ?? '' };
   }
 }

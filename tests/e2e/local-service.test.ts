@@ -124,6 +124,42 @@ describe('npm start, end to end', () => {
     expect((await fetch(`${service.url}/v1/accounts/x/star/history?days=0`)).status).toBe(400);
   });
 
+  it("links one person's accounts into a profile with a combined score", async () => {
+    const profile = { name: 'Star', accounts: [{ network: 'x', id: 'star' }, { network: 'x', id: 'gardener' }, { network: 'mastodon', id: 'star-elsewhere' }] };
+    const put = (body: unknown, init: RequestInit = {}) =>
+      admin(service, '/v1/profiles/star-person', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init });
+    expect((await fetch(`${service.url}/v1/profiles/star-person`, { method: 'PUT', body: JSON.stringify(profile) })).status).toBe(401);
+    expect((await fetch(`${service.url}/v1/profiles/star-person`)).status).toBe(404);
+    const created = await put(profile);
+    expect(created.status).toBe(200);
+    const expected = {
+      profileId: 'star-person',
+      name: 'Star',
+      score: 100,
+      // Both are 100 (the gardener is alone in gardening): ties go by topic name.
+      topics: [
+        { topic: 'gardening', score: 100, account: { network: 'x', id: 'gardener' } },
+        { topic: 'physics', score: 100, account: { network: 'x', id: 'star' } },
+      ],
+      accounts: [
+        { network: 'x', id: 'star', handle: 'StarPhysicist', score: 100 },
+        { network: 'x', id: 'gardener', handle: 'gardener', score: expect.any(Number) },
+        { network: 'mastodon', id: 'star-elsewhere', handle: null, score: null },
+      ],
+    };
+    expect(await created.json()).toMatchObject(expected);
+    expect(await (await fetch(`${service.url}/v1/profiles/star-person`)).json()).toMatchObject(expected);
+
+    for (const bad of [{}, { accounts: [] }, { accounts: [{ network: 'x', id: 'star' }, { network: 'x', id: 'star' }] }, { accounts: [{ network: 'X!', id: 'a' }] }]) {
+      const refused = await put(bad);
+      expect([400, 422]).toContain(refused.status);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await put(profile, { body: 'not json' })).status).toBe(400);
+    expect((await admin(service, '/v1/profiles/not%20an%20id')).status).toBe(400);
+    expect(await (await fetch(`${service.url}/v1/profiles/star-person`)).json()).toMatchObject({ accounts: expected.accounts });
+  });
+
   it('forgets an account that opts out', async () => {
     expect((await fetch(`${service.url}/v1/accounts/x/quiet`, { method: 'DELETE' })).status).toBe(401);
     const forgotten = await admin(service, '/v1/accounts/x/quiet', { method: 'DELETE' });
@@ -135,6 +171,12 @@ describe('npm start, end to end', () => {
     await drainAndRecompute(service);
     expect(await boardIds('/v1/topics/physics/leaderboard')).toEqual(['star', 'rising']);
     expect((await fetch(`${service.url}/v1/accounts/x/quiet/explain`)).status).toBe(410);
+    const linking = await admin(service, '/v1/profiles/quiet-person', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accounts: [{ network: 'x', id: 'quiet' }] }),
+    });
+    expect(linking.status).toBe(422);
   });
 
   it('keeps its data across a clean restart', async () => {

@@ -125,12 +125,13 @@ describe('stateless stack: least privilege', () => {
     }
   });
 
-  it('lets only the producers of the interactions queue send to it and only start-recompute to the recompute queue', () => {
+  it('lets only the producers of the interactions queue send to it, only start-recompute to the recompute queue, and the redrive move dead letters back', () => {
     const senders = (queueName: QueueName) =>
       [...expectedFunctionNames].filter((name) => allows(name, 'sqs:SendMessage', logicalIdOf(sway.stateful.queues[queueName].queue)));
-    expect(senders('interactions').sort()).toEqual([...queues.interactions.producers].sort());
+    // SQS's message move task sends to the source queue on behalf of the function that starts it.
+    expect(senders('interactions').sort()).toEqual([...queues.interactions.producers, 'redrive-dead-letters'].sort());
     expect(senders('interactions')).toContain('consume-jetstream');
-    expect(senders('recompute-requests')).toEqual(['start-recompute']);
+    expect(senders('recompute-requests').sort()).toEqual(['redrive-dead-letters', 'start-recompute']);
     for (const name of expectedFunctionNames) {
       for (const { deadLetterQueue } of Object.values(sway.stateful.queues)) {
         expect(allows(name, 'sqs:SendMessage', logicalIdOf(deadLetterQueue))).toBe(false);

@@ -44,7 +44,7 @@ describe('the local queue on DynamoDB Local', () => {
     expect(await queue.depth('interactions')).toEqual({ pending: 0, deadLetters: 1 });
     expect((await queue.deadLetters('interactions')).map((message) => message.body)).toEqual(['bad']);
 
-    expect(await queue.redrive('interactions')).toBe(1);
+    expect(await queue.redrive('interactions')).toEqual({ queue: 'interactions', status: 'moved', messages: 1 });
     expect(await queue.depth('interactions')).toEqual({ pending: 1, deadLetters: 0 });
     const [redriven] = await queue.receive('interactions', 1, 60);
     expect(redriven?.receiveCount).toBe(1);

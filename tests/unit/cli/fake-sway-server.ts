@@ -62,6 +62,7 @@ export const startFakeSway = async (options: FakeSwayOptions = {}) => {
     recomputeStartedWithPending: undefined as number | undefined,
     runPolls: 0,
     forgotten: [] as string[],
+    redriveBodies: [] as string[],
     requests: [] as { method: string; url: string; headers: IncomingMessage['headers'] }[],
   };
 
@@ -127,6 +128,16 @@ export const startFakeSway = async (options: FakeSwayOptions = {}) => {
       if (method === 'GET' && pathname === '/v1/admin/runs/run-1') {
         state.runPolls++;
         return json(response, 200, run());
+      }
+      if (method === 'POST' && pathname === '/v1/admin/redrive') {
+        const body = (await readBody(request)).toString('utf8');
+        state.redriveBodies.push(body);
+        const only = body ? (JSON.parse(body) as { queue?: string }).queue : undefined;
+        const all = [
+          { queue: 'interactions', status: 'moved', messages: 3 },
+          { queue: 'recompute-requests', status: 'started', messages: 1, taskHandle: 'task-1' },
+        ];
+        return json(response, 202, { queues: all.filter((redrive) => !only || redrive.queue === only) });
       }
       if (method === 'DELETE' && pathname.startsWith('/v1/accounts/')) {
         state.forgotten.push(pathname);

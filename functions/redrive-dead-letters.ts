@@ -1,0 +1,14 @@
+import { RedriveRequestSchema, type RedriveResult } from '../lib/api/schemas';
+import { allQueueNames } from '../lib/config';
+import { httpHandler } from '../lib/http/handler';
+import { json, optionalJsonBody } from '../lib/http/request';
+import { messageQueue } from '../lib/runtime/dependencies';
+
+/** Puts the dead letters of one queue, or of every queue, back on it: `sway redrive`. */
+export const handler = httpHandler(async (event) => {
+  const request = optionalJsonBody(event, RedriveRequestSchema);
+  const queue = messageQueue();
+  const result: RedriveResult = { queues: [] };
+  for (const name of request?.queue ? [request.queue] : allQueueNames()) result.queues.push(await queue.redrive(name));
+  return json(202, result);
+});
