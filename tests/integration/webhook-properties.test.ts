@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   apiGatewayEvent,
   fixture,
+  fixtureDeliveries,
   githubFormBody,
   providerHeaders,
   webhookPath,
@@ -15,37 +16,10 @@ import {
   type WebhookNetwork,
 } from '../support/webhook-deliveries';
 import { loadWebhookHandlers } from '../support/webhook-handlers';
+import { anyBody, edits, mutateJson } from '../support/fuzz-inputs';
 
 const SEED = 20_261_125;
 const RUNS = Number(process.env.SWAY_PROPERTY_RUNS ?? 30);
-
-/** Every fixture of a network, with the event header it is sent with. */
-const deliveries: Record<WebhookNetwork, { file: string; event?: string }[]> = {
-  x: ['tweet-reply-extended.json', 'retweet-and-quote.json', 'favorite.json', 'follows.json', 'tweet-delete.json', 'direct-message.json'].map((file) => ({ file })),
-  meta: ['page-feed-batch.json', 'comment-remove.json', 'instagram-comments.json'].map((file) => ({ file })),
-  slack: ['thread-reply.json', 'channel-message.json', 'app-mention.json', 'reaction-added.json', 'reaction-removed.json', 'message-changed.json', 'message-deleted.json', 'channel-join.json', 'url-verification.json'].map((file) => ({ file })),
-  mastodon: ['status-created-reply.json', 'status-updated-reply.json', 'status-created-post.json', 'status-created-reblog.json', 'status-created-direct.json', 'account-created.json'].map((file) => ({ file })),
-  github: [
-    { file: 'star-created.json', event: 'star' },
-    { file: 'star-deleted.json', event: 'star' },
-    { file: 'watch-started.json', event: 'watch' },
-    { file: 'fork.json', event: 'fork' },
-    { file: 'issues-opened.json', event: 'issues' },
-    { file: 'issue-comment-created.json', event: 'issue_comment' },
-    { file: 'issue-comment-deleted.json', event: 'issue_comment' },
-    { file: 'pull-request-opened.json', event: 'pull_request' },
-    { file: 'ping.json', event: 'ping' },
-  ],
-  discourse: [
-    { file: 'post-created-topic.json', event: 'post_created' },
-    { file: 'post-created-reply.json', event: 'post_created' },
-    { file: 'post-edited-reply.json', event: 'post_edited' },
-    { file: 'post-destroyed.json', event: 'post_destroyed' },
-    { file: 'post-liked.json', event: 'post_liked' },
-    { file: 'topic-created.json', event: 'topic_created' },
-    { file: 'ping.json', event: 'ping' },
-  ],
-};
 
 const SIGNATURE_HEADERS = ['x-twitter-webhooks-signature', 'x-hub-signature-256', 'x-hub-signature', 'x-slack-signature', 'x-discourse-event-signature'];
 const REFUSALS = [400, 401, 413, 415, 422];
@@ -67,12 +41,6 @@ const expectRefusedAndNothingStored = async (response: Awaited<ReturnType<typeof
   expect(await webhooks.pending()).toBe(0);
 };
 
-const anyBody = fc.oneof(
-  fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes)),
-  fc.string({ maxLength: 512, unit: 'grapheme' }).map((text) => Buffer.from(text)),
-  fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
-);
-
 const anyHeaders = fc.record(
   {
     'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain', '', 'APPLICATION/JSON'),
@@ -84,27 +52,6 @@ const anyHeaders = fc.record(
   },
   { requiredKeys: [] },
 );
-
-/** Replaces, deletes or inserts values at random places in a JSON document. */
-const mutateJson = (document: unknown, edits: { at: number; value: unknown; remove: boolean }[]): unknown => {
-  const copy = structuredClone(document);
-  for (const edit of edits) {
-    const slots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
-    const walk = (node: unknown) => {
-      if (Array.isArray(node)) node.forEach((child, index) => (slots.push({ parent: node, key: index }), walk(child)));
-      else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) (slots.push({ parent: node as Record<string, unknown>, key }), walk(child));
-    };
-    walk(copy);
-    const slot = slots[edit.at % Math.max(1, slots.length)];
-    if (!slot) continue;
-    if (edit.remove && Array.isArray(slot.parent)) slot.parent.splice(Number(slot.key), 1);
-    else if (edit.remove) delete (slot.parent as Record<string, unknown>)[slot.key as string];
-    else (slot.parent as Record<string, unknown>)[slot.key as string] = edit.value;
-  }
-  return copy;
-};
-
-const edits = fc.array(fc.record({ at: fc.nat(), value: fc.jsonValue({ maxDepth: 2 }), remove: fc.boolean() }), { minLength: 1, maxLength: 4 });
 
 describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) => {
   const options = { seed: SEED, numRuns: RUNS };
@@ -122,7 +69,7 @@ describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) 
   it('refuses a signed delivery whose bytes were changed after signing: 401, nothing stored', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...deliveries[network]),
+        fc.constantFrom(...fixtureDeliveries[network]),
         fc.nat(),
         fc.uint8Array({ minLength: 1, maxLength: 8 }),
         fc.constantFrom('flip', 'truncate', 'insert'),
@@ -145,7 +92,7 @@ describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) 
 
   it('refuses a delivery whose signature was tampered with or (Slack) replayed late: 401, nothing stored', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...deliveries[network]), fc.nat(), fc.integer({ min: 301, max: 86_400 }), async ({ file, event }, position, lateBy) => {
+      fc.asyncProperty(fc.constantFrom(...fixtureDeliveries[network]), fc.nat(), fc.integer({ min: 301, max: 86_400 }), async ({ file, event }, position, lateBy) => {
         const body = fixture(network, file);
         if (network === 'slack') {
           const late = providerHeaders(network, body, { now: new Date(Date.now() - lateBy * 1000) });
@@ -167,7 +114,7 @@ describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) 
       fc.asyncProperty(
         fc.oneof(
           anyBody.map((body) => ({ body, event: undefined as string | undefined })),
-          fc.tuple(fc.constantFrom(...deliveries[network]), edits).map(([{ file, event }, changes]) => ({
+          fc.tuple(fc.constantFrom(...fixtureDeliveries[network]), edits).map(([{ file, event }, changes]) => ({
             body: Buffer.from(JSON.stringify(mutateJson(JSON.parse(fixture(network, file).toString('utf8')), changes))),
             event,
           })),

@@ -18,13 +18,21 @@ export interface LocalService {
 
 /**
  * Starts `npm start` exactly as a user would, on free ports, in its own process group, and waits
- * until /healthz answers 200.
+ * until /healthz answers 200 — and, with `demo`, `npm start -- --demo` until its world is loaded.
  */
-export const startLocalService = async ({ dataDir, env = {} }: { dataDir: string; env?: Record<string, string> }): Promise<LocalService> => {
+export const startLocalService = async ({
+  dataDir,
+  env = {},
+  demo = false,
+}: {
+  dataDir: string;
+  env?: Record<string, string>;
+  demo?: boolean;
+}): Promise<LocalService> => {
   const port = await freePort();
   const adminToken = 'e2e-admin-token';
   const genericSecret = 'e2e-generic-secret';
-  const child: ChildProcess = spawn('npm', ['start'], {
+  const child: ChildProcess = spawn('npm', demo ? ['start', '--', '--demo'] : ['start'], {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +73,8 @@ export const startLocalService = async ({ dataDir, env = {} }: { dataDir: string
     process.kill(-child.pid!, 'SIGKILL');
   };
 
-  const deadline = Date.now() + 120_000;
+  // Loading the demo world applies thousands of interactions and recomputes 31 days: it takes longer.
+  const deadline = Date.now() + (demo ? 300_000 : 120_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     if (Date.now() > deadline) {
@@ -73,7 +82,7 @@ export const startLocalService = async ({ dataDir, env = {} }: { dataDir: string
       throw new Error(`npm start did not become healthy:\n${output}`);
     }
     try {
-      if ((await fetch(`${url}/healthz`)).status === 200) break;
+      if ((await fetch(`${url}/healthz`)).status === 200 && (!demo || output.includes('Demo ready'))) break;
     } catch {
       // not listening yet
     }
@@ -115,16 +124,16 @@ export const waitFor = async <T>(what: string, probe: () => Promise<T | undefine
 };
 
 /** Waits until the queue has drained, starts a recompute and waits for it to succeed. */
-export const drainAndRecompute = async (service: LocalService) => {
+export const drainAndRecompute = async (service: LocalService, timeoutMs = 60_000) => {
   await waitFor('the queue to drain', async () => {
     const stats = (await (await admin(service, '/v1/admin/stats')).json()) as { pending: number };
     return stats.pending === 0 ? true : undefined;
-  });
+  }, timeoutMs);
   const started = await admin(service, '/v1/admin/recompute', { method: 'POST' });
   if (started.status !== 202) throw new Error(`recompute answered ${started.status}`);
   const { runId } = (await started.json()) as { runId: string };
   return waitFor('the run to finish', async () => {
     const run = (await (await admin(service, `/v1/admin/runs/${runId}`)).json()) as { status: string };
     return run.status === 'running' ? undefined : run;
-  });
+  }, timeoutMs);
 };

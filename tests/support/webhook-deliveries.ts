@@ -38,6 +38,34 @@ export const webhookPath = (network: WebhookNetwork) => `/v1/webhooks/${network}
 export const fixture = (network: WebhookNetwork, file: string): Buffer =>
   readFileSync(resolve(__dirname, '../fixtures/networks', network, file));
 
+/** Every fixture of a network, with the event header it is sent with. */
+export const fixtureDeliveries: Record<WebhookNetwork, { file: string; event?: string }[]> = {
+  x: ['tweet-reply-extended.json', 'retweet-and-quote.json', 'favorite.json', 'follows.json', 'tweet-delete.json', 'direct-message.json'].map((file) => ({ file })),
+  meta: ['page-feed-batch.json', 'comment-remove.json', 'instagram-comments.json'].map((file) => ({ file })),
+  slack: ['thread-reply.json', 'channel-message.json', 'app-mention.json', 'reaction-added.json', 'reaction-removed.json', 'message-changed.json', 'message-deleted.json', 'channel-join.json', 'url-verification.json'].map((file) => ({ file })),
+  mastodon: ['status-created-reply.json', 'status-updated-reply.json', 'status-created-post.json', 'status-created-reblog.json', 'status-created-direct.json', 'account-created.json'].map((file) => ({ file })),
+  github: [
+    { file: 'star-created.json', event: 'star' },
+    { file: 'star-deleted.json', event: 'star' },
+    { file: 'watch-started.json', event: 'watch' },
+    { file: 'fork.json', event: 'fork' },
+    { file: 'issues-opened.json', event: 'issues' },
+    { file: 'issue-comment-created.json', event: 'issue_comment' },
+    { file: 'issue-comment-deleted.json', event: 'issue_comment' },
+    { file: 'pull-request-opened.json', event: 'pull_request' },
+    { file: 'ping.json', event: 'ping' },
+  ],
+  discourse: [
+    { file: 'post-created-topic.json', event: 'post_created' },
+    { file: 'post-created-reply.json', event: 'post_created' },
+    { file: 'post-edited-reply.json', event: 'post_edited' },
+    { file: 'post-destroyed.json', event: 'post_destroyed' },
+    { file: 'post-liked.json', event: 'post_liked' },
+    { file: 'topic-created.json', event: 'topic_created' },
+    { file: 'ping.json', event: 'ping' },
+  ],
+};
+
 const hmac = (secret: string, payload: Buffer | string, encoding: 'hex' | 'base64') =>
   createHmac('sha256', secret).update(payload).digest(encoding);
 
@@ -96,12 +124,14 @@ export const apiGatewayEvent = ({
   headers = {},
   body,
   query,
+  pathParameters,
 }: {
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
   body?: Buffer;
   query?: Record<string, string>;
+  pathParameters?: Record<string, string>;
 }): APIGatewayProxyEventV2 => {
   const text = body?.toString('utf8');
   const isText = body !== undefined && Buffer.from(text ?? '', 'utf8').equals(body);
@@ -112,6 +142,7 @@ export const apiGatewayEvent = ({
     rawQueryString: new URLSearchParams(query ?? {}).toString(),
     headers,
     ...(query ? { queryStringParameters: query } : {}),
+    ...(pathParameters ? { pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'test',

@@ -1,0 +1,106 @@
+/**
+ * Fault injection for DynamoDB, as an AWS SDK middleware: a seeded share of request attempts is
+ * answered with a throttling error or an internal server error instead of reaching DynamoDB.
+ *
+ * The fault is a real HTTP error response handed to the SDK's own deserializer, below the retry
+ * middleware: the SDK turns it into the same exception DynamoDB would cause and retries it as it
+ * would in AWS. Calls chosen as persistent, and calls naming a poisoned key, fail on every attempt,
+ * so some failures outlast the SDK's retries and reach the caller (and the queue's redelivery).
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { seededRandom } from '../../lib/scoring/evaluation/seeded-random';
+
+export interface FaultPlan {
+  seed: number;
+  /** Share of request attempts that fail (0.1 = 10%). */
+  rate: number;
+  /** Share of the faulted calls that then fail on every retry, until the SDK gives up. */
+  persistentShare?: number;
+  /** Every attempt of a call whose request mentions one of these strings fails: items that always fail. */
+  poisoned?: string[];
+}
+
+export interface FaultCounts {
+  /** Request attempts that reached the middleware. */
+  attempts: number;
+  throttled: number;
+  serverErrors: number;
+  /** Calls that failed even after the SDK's retries: the caller saw the error. */
+  callsFailed: number;
+}
+
+export interface FaultInjector {
+  readonly counts: FaultCounts;
+  /** Changes what fails from now on: `null` turns faults off. */
+  plan(plan: FaultPlan | null): void;
+}
+
+const FAULTS = {
+  throttled: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput (injected).' },
+  throttledOnDemand: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Throughput exceeds the current capacity (injected).' },
+  serverError: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error (injected).' },
+} as const;
+
+type Fault = (typeof FAULTS)[keyof typeof FAULTS];
+
+const errorResponse = (fault: Fault) => ({
+  response: {
+    statusCode: fault.status,
+    reason: fault.status === 500 ? 'Internal Server Error' : 'Bad Request',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'injected-fault' },
+    body: new TextEncoder().encode(JSON.stringify({ __type: fault.type, message: fault.message })),
+  },
+  output: {},
+});
+
+/** Installs the fault middleware on `client` (the document client the handlers share). Off until `plan` is given. */
+export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
+  const counts: FaultCounts = { attempts: 0, throttled: 0, serverErrors: 0, callsFailed: 0 };
+  let current: (FaultPlan & { random: () => number }) | null = null;
+  /** Per call (its context is shared by all its attempts): whether every attempt fails, and whether the last did. */
+  const calls = new WeakMap<object, { persistent: boolean; lastFaulted: boolean }>();
+
+  const faultFor = (plan: NonNullable<typeof current>, call: { persistent: boolean }, request: string): Fault | null => {
+    if (call.persistent || plan.poisoned?.some((text) => request.includes(text))) return FAULTS.serverError;
+    if (plan.random() >= plan.rate) return null;
+    call.persistent = plan.random() < (plan.persistentShare ?? 0);
+    if (call.persistent) return FAULTS.serverError;
+    const pick = plan.random();
+    return pick < 0.25 ? FAULTS.throttled : pick < 0.5 ? FAULTS.throttledOnDemand : FAULTS.serverError;
+  };
+
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!current) return next(args);
+      const call = calls.get(context) ?? { persistent: false, lastFaulted: false };
+      calls.set(context, call);
+      counts.attempts++;
+      const fault = faultFor(current, call, JSON.stringify(args.input));
+      call.lastFaulted = fault !== null;
+      if (!fault) return next(args);
+      if (fault.status === 500) counts.serverErrors++;
+      else counts.throttled++;
+      return errorResponse(fault) as Awaited<ReturnType<typeof next>>;
+    },
+    // Below the deserializer (so it reads the fault as DynamoDB's answer) and so below the retry middleware.
+    { step: 'deserialize', priority: 'low', name: 'injectedFaults' },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (calls.get(context)?.lastFaulted) counts.callsFailed++;
+        throw error;
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'injectedFaultsOutcome' },
+  );
+
+  return {
+    counts,
+    plan: (plan) => {
+      current = plan && { ...plan, random: seededRandom(plan.seed) };
+    },
+  };
+};

@@ -1,0 +1,149 @@
+/**
+ * The whole service in the test process, as `npm start` wires it but without HTTP: fresh tables
+ * in the shared DynamoDB Local, the handler modules loaded as Lambda loads them (fresh module
+ * instances, so each service has its own adapters), requests through the local gateway's routing
+ * and authorization, and the local queue with its SQS-like consumers.
+ */
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { vi } from 'vitest';
+import type { GatewayRouter } from '../../infra/local/gateway';
+import type { QueueConsumer } from '../../infra/local/queue-consumer';
+import type { LocalQueue } from '../../lib/queue/local-queue';
+import type { SwayStore } from '../../lib/store/sway-store';
+import { queues, recomputeSchedule } from '../../lib/workers';
+import { injectFaults, type FaultInjector } from './fault-injection';
+import { freePort } from './free-port';
+import { isolatedTables } from './isolated-tables';
+import { testSecretEnvironment } from './webhook-deliveries';
+
+export const IN_PROCESS_ADMIN_TOKEN = 'in-process-admin-token';
+export const IN_PROCESS_GENERIC_SECRET = 'in-process-generic-secret';
+
+export interface InProcessRequest {
+  method: string;
+  /** Path and query. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type InProcessSway = Awaited<ReturnType<typeof startInProcessSway>>;
+
+const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
+  status: result.statusCode ?? 200,
+  headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
+  body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? ''),
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts a service on its own tables. Only one is active at a time: its environment is the
+ * process's, as in Lambda. `faults` is installed on the document client the handlers share
+ * (the local queue has a client of its own: it stands in for SQS, which is not under test).
+ */
+export const startInProcessSway = async () => {
+  const tables = await isolatedTables();
+  Object.assign(process.env, {
+    SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
+    SWAY_TABLE_NAME: tables.mainTable,
+    SWAY_LOCAL_QUEUE_TABLE: tables.queueTable,
+    SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN,
+    SWAY_SECRET_GENERIC: IN_PROCESS_GENERIC_SECRET,
+    AWS_REGION: 'local',
+    ...testSecretEnvironment(),
+  });
+  vi.resetModules();
+  const { swayStore, useMessageQueue } = await import('../../lib/runtime/dependencies');
+  const { documentClient } = await import('../../lib/store/dynamodb-client');
+  const { LocalQueue: FreshLocalQueue } = await import('../../lib/queue/local-queue');
+  const { createRouter, startGateway } = await import('../../infra/local/gateway');
+  const { startQueueConsumer } = await import('../../infra/local/queue-consumer');
+  const { lambdaContext, loadHandler } = await import('../../infra/local/lambda-context');
+
+  const queue: LocalQueue = new FreshLocalQueue(tables.db, tables.queueTable);
+  useMessageQueue(queue);
+  /** What the consumers did with failed deliveries: put back for redelivery, or dead-lettered. */
+  const failedDeliveries = { redelivered: 0, deadLettered: 0 };
+  const fail = queue.fail.bind(queue);
+  queue.fail = async (...args) => {
+    const outcome = await fail(...args);
+    failedDeliveries[outcome === 'retry' ? 'redelivered' : 'deadLettered']++;
+    return outcome;
+  };
+  const faults: FaultInjector = injectFaults(documentClient());
+  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, apiKeys: [] });
+  const recompute = await loadHandler<unknown, unknown>(recomputeSchedule.target);
+  const consumers: QueueConsumer[] = [];
+
+  const request = async ({ method, url, headers = {}, body }: InProcessRequest): Promise<Answer> => {
+    const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    return toAnswer(await router({ method, url, headers, readBody: async () => bytes }));
+  };
+  const admin = (method: string, url: string, body?: string) =>
+    request({ method, url, headers: { authorization: `Bearer ${IN_PROCESS_ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body });
+
+  return {
+    tables,
+    queue,
+    faults,
+    failedDeliveries,
+    store: swayStore() as SwayStore,
+    /** The document client the handlers share. */
+    handlerDb: documentClient(),
+    request,
+    admin,
+    /** `POST /v1/interactions`, signed as a client would sign it. */
+    ingest: (body: string) =>
+      request({
+        method: 'POST',
+        url: '/v1/interactions',
+        headers: { 'content-type': 'application/json', 'x-sway-signature': `sha256=${createHmac('sha256', IN_PROCESS_GENERIC_SECRET).update(body).digest('hex')}` },
+        body,
+      }),
+    /** The same routes over HTTP on a free port, for clients such as `sway`. */
+    listen: async () => {
+      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, apiKeys: [] });
+      const address = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${address.port}`,
+        close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+      };
+    },
+    /** The queue consumers `npm start` runs: SQS-shaped batches, partial failures, back-off, dead letters. */
+    startConsumers: async () => {
+      for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(queue, definition));
+    },
+    stopConsumers: async () => {
+      await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
+    },
+    /** Waits until every queued interaction has been applied or dead-lettered. */
+    drained: async (timeoutMs = 240_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await queue.depth(queues.interactions.name)).pending > 0) {
+        if (Date.now() > deadline) throw new Error('the interactions queue did not drain');
+        await sleep(100);
+      }
+    },
+    /**
+     * The scheduled recompute, as EventBridge invokes it; throws when the run fails. With `asOf`,
+     * the clock stands still at that instant during the run, so two services score as of the same time.
+     */
+    recompute: async (asOf?: Date) => {
+      if (asOf) vi.useFakeTimers({ toFake: ['Date'], now: asOf });
+      try {
+        await recompute(recomputeSchedule.input, lambdaContext(recomputeSchedule.target, recomputeSchedule.timeoutSeconds * 1000));
+      } finally {
+        if (asOf) vi.useRealTimers();
+      }
+    },
+  };
+};
