@@ -46,6 +46,29 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'reliability',
+          include: ['tests/reliability/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/support/dynamodb-local-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          // Each file loads the machine on its own (replays, fuzzing, restarts of npm start).
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          // npm start -- --demo loads its world before the first test.
+          hookTimeout: 330_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpProblem, problems } from '../../lib/http/problem';
 import { sameSecret } from '../../lib/http/signature';
 import { routeKey, routes, type RouteDefinition } from '../../lib/routes';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
+import { webFileResponse } from './static-site';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; functions enforce their own, smaller limits. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -22,24 +23,59 @@ export interface GatewayOptions {
   adminToken: string;
   /** Accepted `x-api-key` values for lookups; empty = lookups open. */
   apiKeys: string[];
+  /** The built web pages (web/build.ts), served for GET paths outside the API that no route matches. */
+  webRoot?: string;
 }
 
+/** One HTTP request as the gateway sees it; the body is read only once a route matched. */
+export interface GatewayRequest {
+  method: string;
+  /** Path and query, as in the request line. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The raw body, or null when it is larger than the API accepts. */
+  readBody: () => Promise<Buffer | null>;
+  httpVersion?: string;
+  sourceIp?: string;
+}
+
+export type GatewayRouter = (request: GatewayRequest) => Promise<APIGatewayProxyStructuredResultV2>;
+
 /**
- * A thin stand-in for API Gateway on one machine: matches the route table, applies the route's
- * authorization, and invokes the same handler module Lambda runs with an HTTP API v2 event.
+ * What API Gateway does with a request: match the route table, apply the route's authorization,
+ * and invoke the route's handler module with an HTTP API v2 event. Tests call it in-process.
  */
-export const startGateway = async (port: number, options: GatewayOptions): Promise<Server> => {
+export const createRouter = async (options: GatewayOptions): Promise<GatewayRouter> => {
   const compiled = (routes as readonly RouteDefinition[]).map(compileRoute);
   const handlers = new Map<string, HttpLambda>();
   for (const functionName of new Set(compiled.map(({ route }) => route.functionName))) {
     handlers.set(functionName, await loadHandler(functionName));
   }
+  return (request) => route(request, compiled, handlers, options);
+};
 
+/** A thin stand-in for API Gateway on one machine: the router behind a Node HTTP server. */
+export const startGateway = async (port: number, options: GatewayOptions): Promise<Server> => {
+  const router = await createRouter(options);
   const server = createServer((request, response) => {
-    handle(request, response, compiled, handlers, options).catch((error: unknown) => {
-      console.error('local gateway error', error);
-      if (!response.headersSent) send(response, problems.internal().toResponse());
-    });
+    const gatewayRequest: GatewayRequest = {
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      headers: request.headers,
+      readBody: () => readBody(request),
+      httpVersion: request.httpVersion,
+      sourceIp: request.socket.remoteAddress,
+    };
+    router(gatewayRequest)
+      .then((result) => {
+        // A route that did not match leaves the body unread.
+        request.resume();
+        send(response, result);
+      })
+      .catch((error: unknown) => {
+        console.error('local gateway error', error);
+        if (!response.headersSent) send(response, problems.internal().toResponse());
+      });
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -49,44 +85,46 @@ export const startGateway = async (port: number, options: GatewayOptions): Promi
   return server;
 };
 
-const handle = async (
-  request: IncomingMessage,
-  response: ServerResponse,
+const route = async (
+  request: GatewayRequest,
   compiled: CompiledRoute[],
   handlers: Map<string, HttpLambda>,
   options: GatewayOptions,
-): Promise<void> => {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const method = (request.method ?? 'GET').toUpperCase();
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const url = new URL(request.url, 'http://localhost');
+  const method = request.method.toUpperCase();
   const matches = compiled
     .map((candidate) => ({ candidate, match: candidate.pattern.exec(url.pathname) }))
     .filter((found) => found.match !== null);
   const matched = matches.find(({ candidate }) => candidate.route.method === method);
   if (!matched) {
-    request.resume();
+    // Outside the API, a path no route matches is the web site's (a page, an asset or its 404 page).
+    if (options.webRoot && (method === 'GET' || method === 'HEAD') && !matches.length && !url.pathname.startsWith('/v1/')) {
+      return webFileResponse(options.webRoot, url.pathname, method);
+    }
     const problem = matches.length
       ? problems.methodNotAllowed(`${method} is not allowed here.`, matches.map(({ candidate }) => candidate.route.method))
       : problems.notFound(`There is no route ${method} ${url.pathname}.`);
-    return send(response, problem.toResponse());
+    return problem.toResponse();
   }
 
-  const body = await readBody(request);
-  if (body === null) return send(response, problems.payloadTooLarge('The body is larger than the API accepts.').toResponse());
+  const body = await request.readBody();
+  if (body === null) return problems.payloadTooLarge('The body is larger than the API accepts.').toResponse();
 
-  const { route, parameterNames } = matched.candidate;
-  const authProblem = authorize(route, request, options);
-  if (authProblem) return send(response, authProblem.toResponse());
+  const { route: matchedRoute, parameterNames } = matched.candidate;
+  const authProblem = authorize(matchedRoute, request.headers, options);
+  if (authProblem) return authProblem.toResponse();
 
   const pathParameters: Record<string, string> = {};
   try {
     parameterNames.forEach((name, i) => (pathParameters[name] = decodeURIComponent(matched.match?.[i + 1] ?? '')));
   } catch {
-    return send(response, problems.badRequest('The path is not validly encoded.').toResponse());
+    return problems.badRequest('The path is not validly encoded.').toResponse();
   }
-  const event = toEvent(request, url, route, pathParameters, body);
-  const handler = handlers.get(route.functionName);
-  if (!handler) throw new Error(`no handler for ${route.functionName}`);
-  send(response, await handler(event, lambdaContext(route.functionName, HANDLER_TIMEOUT_MS)));
+  const event = toEvent(request, url, matchedRoute, pathParameters, body);
+  const handler = handlers.get(matchedRoute.functionName);
+  if (!handler) throw new Error(`no handler for ${matchedRoute.functionName}`);
+  return handler(event, lambdaContext(matchedRoute.functionName, HANDLER_TIMEOUT_MS));
 };
 
 const compileRoute = (route: RouteDefinition): CompiledRoute => {
@@ -104,15 +142,15 @@ const compileRoute = (route: RouteDefinition): CompiledRoute => {
 };
 
 /** What API Gateway's authorizers do in AWS: IAM for admin routes (a bearer token here), API keys for lookups. */
-const authorize = (route: RouteDefinition, request: IncomingMessage, options: GatewayOptions): HttpProblem | null => {
+const authorize = (route: RouteDefinition, headers: IncomingHttpHeaders, options: GatewayOptions): HttpProblem | null => {
   if (route.auth === 'admin') {
-    const token = /^Bearer (.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+    const token = /^Bearer (.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
     if (!token || !sameSecret(token, options.adminToken)) {
       return problems.unauthorized('Admin routes need Authorization: Bearer <SWAY_ADMIN_TOKEN>.');
     }
   }
   if (route.auth === 'lookup' && options.apiKeys.length > 0) {
-    const key = String(request.headers['x-api-key'] ?? '');
+    const key = String(headers['x-api-key'] ?? '');
     if (!options.apiKeys.some((accepted) => sameSecret(key, accepted))) {
       return problems.unauthorized('Lookups need a valid x-api-key.');
     }
@@ -135,7 +173,7 @@ const readBody = async (request: IncomingMessage): Promise<Buffer | null> => {
 };
 
 const toEvent = (
-  request: IncomingMessage,
+  request: GatewayRequest,
   url: URL,
   route: RouteDefinition,
   pathParameters: Record<string, string>,
@@ -169,8 +207,8 @@ const toEvent = (
       http: {
         method: route.method,
         path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        protocol: `HTTP/${request.httpVersion ?? '1.1'}`,
+        sourceIp: request.sourceIp ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),

@@ -17,10 +17,13 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
 import { startScheduler, type Scheduler } from './scheduler';
+import { buildWebAssets } from '../../web/build';
 
-const USAGE = `usage: npm start [-- --in-memory]
+const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
 
   --in-memory   keep DynamoDB Local's data in memory instead of under SWAY_DATA_DIR (.sway/)
+  --demo        fill an in-memory DynamoDB Local with a generated world (six topics, three networks,
+                30 days of history), loaded while it serves; your data under SWAY_DATA_DIR is not touched
 
 environment: PORT, SWAY_DYNAMODB_ENDPOINT, SWAY_DYNAMODB_PORT, SWAY_DATA_DIR,
 SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_SECRET_*, SWAY_JETSTREAM_URL (see README)`;
@@ -52,9 +55,11 @@ const localSecrets = (dataDir: string, inMemory: boolean): { adminToken: string;
 const main = async (): Promise<void> => {
   // Lambda runs Node 22; the SDK's notice about Node 20 only clutters a developer's terminal.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let options: { 'in-memory'?: boolean; help?: boolean };
+  let options: { 'in-memory'?: boolean; demo?: boolean; help?: boolean };
   try {
-    options = parseArgs({ options: { 'in-memory': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
+    options = parseArgs({
+      options: { 'in-memory': { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -63,7 +68,12 @@ const main = async (): Promise<void> => {
     console.log(USAGE);
     return;
   }
-  const inMemory = options['in-memory'] === true;
+  const demo = options.demo === true;
+  if (demo && process.env[env.dynamodbEndpoint]) {
+    console.error(`--demo runs its own in-memory DynamoDB Local; unset ${env.dynamodbEndpoint} so it cannot write into your table`);
+    process.exit(2);
+  }
+  const inMemory = options['in-memory'] === true || demo;
   const port = numberFromEnv('PORT', 3000);
   const dynamoDbPort = numberFromEnv('SWAY_DYNAMODB_PORT', 8000);
   const recomputeIntervalSeconds = numberFromEnv('SWAY_RECOMPUTE_INTERVAL_S', recomputeSchedule.localDefaultIntervalSeconds);
@@ -109,9 +119,14 @@ const main = async (): Promise<void> => {
   await createTables(client, Object.values(tables));
   client.destroy();
 
-  const { useMessageQueue } = await import('../../lib/runtime/dependencies');
+  const { swayStore, useMessageQueue } = await import('../../lib/runtime/dependencies');
   const localQueue = new LocalQueue(createDocumentClient(), tables.localQueue.localName);
   useMessageQueue(localQueue);
+  // A recompute that died with the previous process still holds the run lock until its lease runs
+  // out. Nothing else uses these tables (as for the queue's in-flight messages): free it now, so the
+  // run's request, received again, finishes the job at once.
+  const interruptedRun = await swayStore().runLockHolder();
+  if (interruptedRun) await swayStore().releaseRunLock(interruptedRun);
 
   const consumers: QueueConsumer[] = [];
   for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(localQueue, definition));
@@ -129,8 +144,11 @@ const main = async (): Promise<void> => {
     stoppers.push(() => jetstreamScheduler.stop());
   }
 
+  // Built at every start, so the pages always match the code; beside the data, so two services never share it.
+  const webRoot = join(dataDir, 'web');
+  await buildWebAssets(webRoot);
   const apiKeys = (process.env[env.apiKeys] ?? '').split(',').map((key) => key.trim()).filter(Boolean);
-  const server = await startGateway(port, { adminToken, apiKeys });
+  const server = await startGateway(port, { adminToken, apiKeys, webRoot });
   stoppers.push(
     () =>
       new Promise<void>((resolveClose) => {
@@ -148,6 +166,18 @@ const main = async (): Promise<void> => {
   Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
 
 Ctrl-C stops everything.`);
+
+  if (demo) {
+    const { loadDemo } = await import('./load-demo');
+    console.log('\nLoading the demo world; the pages fill in as it loads…');
+    try {
+      const loaded = await loadDemo(swayStore());
+      console.log(`Demo ready: ${loaded.interactions} interactions of ${loaded.accounts} accounts, scored, with ${loaded.historyDays} days of history.`);
+    } catch (error) {
+      console.error(`The demo world could not be loaded: ${(error as Error).message}`);
+      await stop(1);
+    }
+  }
 };
 
 main().catch((error: unknown) => {
