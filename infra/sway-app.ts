@@ -2,13 +2,15 @@ import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SwayStatefulStack } from './stateful-stack';
 import { SwayStatelessStack } from './stateless-stack';
+import { SwayWebStack } from './web-stack';
 
 export interface SwayStacks {
   stateful: SwayStatefulStack;
   stateless: SwayStatelessStack;
+  web: SwayWebStack;
 }
 
-/** Adds Sway's two stacks to `app`. */
+/** Adds Sway's three stacks to `app`. */
 export function buildSwayStacks(app: App): SwayStacks {
   const stateful = new SwayStatefulStack(app, 'SwayStateful', {
     description: 'Sway state: DynamoDB table, SQS queues with dead-letter queues, webhook secrets',
@@ -19,7 +21,11 @@ export function buildSwayStacks(app: App): SwayStacks {
     queues: stateful.queues,
     webhookSecrets: stateful.webhookSecrets,
   });
-  return { stateful, stateless };
+  const web = new SwayWebStack(app, 'SwayWeb', {
+    description: 'Sway web pages: S3 bucket behind CloudFront, with the HTTP API under the same domain',
+    api: stateless.api,
+  });
+  return { stateful, stateless, web };
 }
 
 /**

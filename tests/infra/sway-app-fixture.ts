@@ -11,6 +11,7 @@ export interface SwayFixture extends SwayStacks {
   app: App;
   statefulTemplate: Template;
   statelessTemplate: Template;
+  webTemplate: Template;
 }
 
 /** Sway's stacks without the cdk-nag checks, so a resource test fails on its own assertion (cdk-nag.test.ts runs the checks). */
@@ -22,6 +23,7 @@ export const synthesizeSway = (): SwayFixture => {
     ...stacks,
     statefulTemplate: Template.fromStack(stacks.stateful),
     statelessTemplate: Template.fromStack(stacks.stateless),
+    webTemplate: Template.fromStack(stacks.web),
   };
 };
 
