@@ -1,4 +1,4 @@
-/** One row of bench/results/latest.json (CONTRACT §6). */
+/** One row of bench/results/latest.json (CONTRACT §6); `goal` and `met` are added by bench/goals.ts. */
 export interface BenchmarkResult {
   name: string;
   value: number;
@@ -6,4 +6,6 @@ export interface BenchmarkResult {
   ceiling?: number;
   ratio?: number;
   notes: string;
+  goal?: string;
+  met?: boolean;
 }

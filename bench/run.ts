@@ -19,9 +19,15 @@ import { freePort } from '../tests/support/free-port';
 import { testSecretEnvironment } from '../tests/support/webhook-deliveries';
 import { higgsAvailable, higgsInteractions } from './data/higgs';
 import { syntheticInteractions } from './data/synthetic';
+import { verdict, withGoal } from './goals';
+import { benchIngestCost } from './ingest-cost';
+import { benchLeaderboardLatency, benchLookupCost, benchLookupThroughput, type Account } from './lookups';
+import { benchRecompute } from './recompute';
 import type { BenchmarkResult } from './result';
 import { benchPageRankKernel, benchWholeScoring } from './scoring';
 import { startBareServer } from './support/bare-server';
+import { startInProcessFunctions } from './support/in-process';
+import { benchWebBundle } from './web-bundle';
 import { benchWebhookLatency } from './webhook-latency';
 import { runLoad } from './support/load';
 
@@ -113,17 +119,46 @@ const ingestThroughput = async (
   };
 };
 
-const recomputeDuration = async (service: LocalService, count: number, source: string): Promise<BenchmarkResult> => {
+/** The service's own recompute through the admin route: it writes the boards and scores the lookups read. */
+const serviceRecompute = async (service: LocalService): Promise<{ seconds: number }> => {
   const started = performance.now();
-  const run = (await drainAndRecompute(service)) as { status: string; accounts: number; topics: number };
-  const seconds = (performance.now() - started) / 1000;
+  const run = (await drainAndRecompute(service)) as { status: string };
   if (run.status !== 'succeeded') throw new Error('recompute failed');
-  return {
-    name: 'recompute.higgs',
-    value: round(seconds),
-    unit: 's',
-    notes: `whole recompute after ${count} interactions (${source}): ${run.accounts} accounts, ${run.topics} topics; no ceiling measured yet`,
-  };
+  return { seconds: (performance.now() - started) / 1000 };
+};
+
+/**
+ * How many interactions each part takes, in data order: the replay through the HTTP path first,
+ * then fresh ones for the in-process cost runs. Sized so `--quick` ends in under 3 minutes and the
+ * full run in about 10–15 on a 2-core machine while ingest runs at ~130 interactions/s.
+ */
+const sizesFor = (quick: boolean) => ({
+  replay: quick ? 5_000 : 50_000,
+  costWarmUp: 100,
+  costBatched: quick ? 1_000 : 10_000,
+  costSingle: quick ? 100 : 1_000,
+  lookupAccounts: quick ? 500 : 2_000,
+});
+
+/** Accounts that engaged with someone else, or that someone else engaged with: every one has a score after a recompute. */
+const scoredAccountsOf = (interactions: Interaction[], count: number): Account[] => {
+  const seen = new Set<string>();
+  for (const interaction of interactions) {
+    if (seen.size >= count) break;
+    if (!interaction.target || interaction.target.id === interaction.actor.id) continue;
+    seen.add(interaction.actor.id).add(interaction.target.id);
+  }
+  return [...seen].slice(0, count).map((id) => ({ network: 'x', id }));
+};
+
+const phases: { phase: string; seconds: number }[] = [];
+/** Runs one part of the bench and records how long it took. */
+const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  const result = await run();
+  phases.push({ phase: name, seconds: round((performance.now() - started) / 1000, 1) });
+  console.log(`[bench] ${name}: ${phases.at(-1)?.seconds} s`);
+  return result;
 };
 
 const main = async () => {
@@ -131,31 +166,48 @@ const main = async () => {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
   const quick = values.quick === true;
   const results: BenchmarkResult[] = [];
+  const sizes = sizesFor(quick);
+  const benchStarted = performance.now();
   // Scoring first, in this process, before the service adds to its peak memory.
-  results.push(...(await benchPageRankKernel()));
-  if (!quick) results.push(...(await benchWholeScoring()).results);
+  results.push(...(await phase('scoring: PageRank kernel', () => benchPageRankKernel({ runs: quick ? 2 : 5 }))));
+  if (!quick) results.push(...(await phase('scoring: whole Higgs', benchWholeScoring)).results);
+  results.push(await phase('web.bundle_gzip', benchWebBundle));
   const workDir = mkdtempSync(join(tmpdir(), 'sway-bench-'));
-  const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir: workDir, inMemory: true });
-  const service = await startLocalService({
-    dataDir: join(workDir, 'service'),
-    env: { SWAY_DYNAMODB_ENDPOINT: dynamoDb.endpoint, ...testSecretEnvironment() },
+  const { dynamoDb, service } = await phase('start DynamoDB Local and npm start', async () => {
+    const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir: workDir, inMemory: true });
+    const service = await startLocalService({
+      dataDir: join(workDir, 'service'),
+      env: { SWAY_DYNAMODB_ENDPOINT: dynamoDb.endpoint, ...testSecretEnvironment() },
+    });
+    return { dynamoDb, service };
   });
   try {
-    const generic = await webhookLatency(service, quick);
+    const generic = await phase('webhook.latency', () => webhookLatency(service, quick));
     results.push(generic);
     // Each network's p99 against the same bare-server ceiling.
-    for (const result of await benchWebhookLatency(service, { quick })) {
+    for (const result of await phase('webhook.latency per network', () => benchWebhookLatency(service, { quick }))) {
       results.push({ ...result, ceiling: generic.ceiling, ratio: round((generic.ceiling ?? 0) / result.value, 3) });
     }
 
-    const limit = quick ? 20_000 : Infinity;
-    const source = higgsAvailable() ? `Higgs Twitter activity${quick ? ', first 20,000' : ''}` : 'synthetic, seeded';
-    const interactions: Interaction[] = [];
-    for await (const interaction of higgsAvailable() ? higgsInteractions({ limit }) : syntheticInteractions({ count: quick ? 20_000 : 200_000 })) {
-      interactions.push(interaction);
-    }
-    results.push(await ingestThroughput(service, dynamoDb.endpoint, interactions, source));
-    results.push(await recomputeDuration(service, interactions.length, source));
+    const total = sizes.replay + sizes.costWarmUp + sizes.costBatched + sizes.costSingle;
+    const data = higgsAvailable() ? 'Higgs Twitter activity' : 'synthetic, seeded';
+    const all: Interaction[] = [];
+    for await (const interaction of higgsAvailable() ? higgsInteractions({ limit: total }) : syntheticInteractions({ count: total })) all.push(interaction);
+    const interactions = all.slice(0, sizes.replay);
+    const source = `${data}, first ${interactions.length.toLocaleString('en')}`;
+    results.push(await phase('ingest.throughput', () => ingestThroughput(service, dynamoDb.endpoint, interactions, source)));
+    const serviceRun = await phase('recompute by the service', () => serviceRecompute(service));
+
+    const accounts = scoredAccountsOf(interactions, sizes.lookupAccounts);
+    results.push(await phase('lookup.throughput', () => benchLookupThroughput(service.url, dynamoDb.endpoint, accounts, quick)));
+    const functions = await startInProcessFunctions({ endpoint: dynamoDb.endpoint, genericSecret: service.genericSecret });
+    results.push(await phase('leaderboard.latency', () => benchLeaderboardLatency(service.url, functions, quick)));
+    results.push(...(await phase('lookup.rcu and cost', () => benchLookupCost(functions, accounts))));
+    results.push(await phase('recompute.higgs', () => benchRecompute(functions, dynamoDb.endpoint, `${interactions.length} interactions (${source})`, serviceRun)));
+    let next = sizes.replay;
+    const take = (count: number) => all.slice(next, (next += count));
+    const sample = { warmUp: take(sizes.costWarmUp), batched: take(sizes.costBatched), single: take(sizes.costSingle), source: `${data}, the ones after the replay` };
+    results.push(...(await phase('ingest cost', () => benchIngestCost(functions, dynamoDb.endpoint, service.genericSecret, sample))));
   } finally {
     await service.stop();
     await dynamoDb.stop();
@@ -165,9 +217,14 @@ const main = async () => {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, quick };
   const resultsDir = resolve(__dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ machine, benchmarks: results }, null, 2)}\n`);
-  console.table(results.map(({ name, value, unit, ceiling, ratio }) => ({ name, value, unit, ceiling: ceiling ?? '—', ratio: ratio ?? '—' })));
-  for (const result of results) console.log(`${result.name}: ${result.notes}`);
+  const benchmarks = results.map(withGoal);
+  const seconds = round((performance.now() - benchStarted) / 1000, 1);
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ machine, benchmarks, phases, seconds }, null, 2)}\n`);
+  for (const result of benchmarks) console.log(`${result.name}: ${result.notes}`);
+  console.table(
+    benchmarks.map((result) => ({ name: result.name, value: result.value, unit: result.unit, ceiling: result.ceiling ?? '—', ratio: result.ratio ?? '—', goal: result.goal ?? '—', met: verdict(result) })),
+  );
+  console.log(`${seconds} s in all`);
   console.log(`\nwritten to ${join('bench', 'results', 'latest.json')}`);
 };
 

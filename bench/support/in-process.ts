@@ -1,0 +1,120 @@
+/**
+ * Sway's functions invoked in the bench process as Lambda invokes them, against the DynamoDB Local
+ * the service uses, so capacity and duration come from the real code paths: a CapacityMeter on the
+ * document client the runtime shares between handlers (`documentClient()`), a recording queue in
+ * place of SQS, and each invocation timed and rounded up to the millisecond as Lambda bills it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { lambdaContext, loadHandler, type LambdaHandler } from '../../infra/local/lambda-context';
+import { env, secretEnvVars } from '../../lib/config';
+import type { MessageQueue, QueueDepth, Redrive } from '../../lib/queue/message-queue';
+import { useMessageQueue } from '../../lib/runtime/dependencies';
+import { documentClient } from '../../lib/store/dynamodb-client';
+import { tables } from '../../lib/store/tables';
+import type { QueueName } from '../../lib/workers';
+import { awsPrices } from './aws-prices';
+import { CapacityMeter, type CapacityTotals } from './consumed-capacity';
+import { meteredRequests, type FunctionUsage } from './cost-model';
+import { localDocumentClient } from './local-dynamodb';
+
+/** SendMessageBatch takes at most 10 entries; SqsQueue sends that many per request. */
+const SQS_SEND_BATCH_ENTRIES = 10;
+const HANDLER_TIMEOUT_MS = 900_000;
+
+/** Stands in for SQS: keeps what is sent and counts the SendMessageBatch requests SQS would bill. */
+export class RecordingQueue implements MessageQueue {
+  private bodies: string[] = [];
+  billedSendRequests = 0;
+
+  async send(_queue: QueueName, bodies: string[]): Promise<void> {
+    for (let start = 0; start < bodies.length; start += SQS_SEND_BATCH_ENTRIES) {
+      const bytes = bodies.slice(start, start + SQS_SEND_BATCH_ENTRIES).reduce((sum, body) => sum + Buffer.byteLength(body), 0);
+      this.billedSendRequests += meteredRequests(bytes, awsPrices.sqs.meteringIncrementBytes);
+    }
+    this.bodies.push(...bodies);
+  }
+
+  async depth(): Promise<QueueDepth> {
+    return { pending: this.bodies.length, deadLetters: 0 };
+  }
+
+  async redrive(queue: QueueName): Promise<Redrive> {
+    return { queue, status: 'moved', messages: 0 };
+  }
+
+  /** Every message sent since the last call. */
+  take(): string[] {
+    const taken = this.bodies;
+    this.bodies = [];
+    return taken;
+  }
+}
+
+/** The event Lambda's SQS event source hands a consumer for one batch of messages. */
+export const sqsEvent = (queueName: string, bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body) => ({
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'bench', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:local:000000000000:${queueName}`,
+    awsRegion: 'local',
+  })),
+});
+
+export type Invocations = Omit<FunctionUsage, 'memoryMb'>;
+
+export interface InProcessFunctions {
+  queue: RecordingQueue;
+  invoke<TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult>;
+  /** Invocations and capacity since the last call, then starts counting afresh. */
+  takeUsage(): Promise<{ capacity: CapacityTotals; byFunction: Map<string, Invocations> }>;
+}
+
+/**
+ * Points this process's runtime at the service's table, as `npm start` does for its own handlers
+ * (call it after the service has started, so none of this reaches the service's environment).
+ */
+export const startInProcessFunctions = async ({ endpoint, genericSecret }: { endpoint: string; genericSecret: string }): Promise<InProcessFunctions> => {
+  Object.assign(process.env, {
+    [env.dynamodbEndpoint]: endpoint,
+    [env.tableName]: tables.main.localName,
+    [secretEnvVars.generic]: genericSecret,
+    AWS_REGION: 'local',
+    POWERTOOLS_SERVICE_NAME: 'sway',
+    POWERTOOLS_METRICS_NAMESPACE: 'Sway',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  });
+  const uncounted = localDocumentClient(endpoint);
+  const meter = new CapacityMeter(async (table, key) => (await uncounted.send(new GetCommand({ TableName: table, Key: key }))).Item);
+  meter.attachTo(documentClient());
+  const queue = new RecordingQueue();
+  const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+  let byFunction = new Map<string, Invocations>();
+
+  useMessageQueue(queue);
+  return {
+    queue,
+    invoke: async <TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult> => {
+      let handler = handlers.get(functionName);
+      if (!handler) handlers.set(functionName, (handler = await loadHandler(functionName)));
+      const started = performance.now();
+      const result = (await handler(event, lambdaContext(functionName, HANDLER_TIMEOUT_MS))) as TResult;
+      const counted = byFunction.get(functionName) ?? { invocations: 0, billedMs: 0 };
+      byFunction.set(functionName, { invocations: counted.invocations + 1, billedMs: counted.billedMs + Math.ceil(performance.now() - started) });
+      return result;
+    },
+    takeUsage: async () => {
+      const taken = { capacity: await meter.reset(), byFunction };
+      byFunction = new Map();
+      return taken;
+    },
+  };
+};
