@@ -63,7 +63,7 @@ const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> =
   public:
     'Public by contract (CONTRACT section 4): the health check and the OpenAPI document are meant to be reachable by anyone.',
   lookup:
-    'Lookups are public reads by contract (CONTRACT section 4); when API keys are configured the handler checks x-api-key, since HTTP APIs have no API keys.',
+    'Lookups are public reads by contract (CONTRACT section 4), throttled at the stage; HTTP APIs have no API keys, and SWAY_API_KEYS is checked only by the local gateway so far (see README).',
   signed:
     'Webhook senders (social networks) cannot sign AWS requests; the handler authenticates every request with an HMAC over the raw body, using a secret from Secrets Manager.',
 };
