@@ -1,5 +1,6 @@
 import { AccountIndex } from './account-index';
 import { calibrationFor, roundScore } from './calibration';
+import { groupByKey } from './counting-sort';
 import type { EngagementAggregate, PostAggregate } from './engagement';
 import { FACTORS, scoringModel, type ScoringModel } from './model';
 import { buildWeightedGraph, pageRank } from './weighted-graph';
@@ -134,12 +135,7 @@ export const scoreTopic = (
 
   // Rows ordered by (engager, author, day): a counting sort by engager, then each short run in
   // place. Sums then run in a fixed order, and each pair's days are adjacent.
-  const engagerStart = new Uint32Array(n + 1);
-  for (let r = 0; r < rows; r++) engagerStart[rowEngager[r]! + 1]!++;
-  for (let e = 0; e < n; e++) engagerStart[e + 1]! += engagerStart[e]!;
-  const fill = engagerStart.slice(0, n);
-  const order = new Uint32Array(rows);
-  for (let r = 0; r < rows; r++) order[fill[rowEngager[r]!]!++] = r;
+  const { start: engagerStart, order } = groupByKey(rows, n, (r) => rowEngager[r]!);
   for (let e = 0; e < n; e++) {
     const first = engagerStart[e]!;
     for (let j = first + 1; j < engagerStart[e + 1]!; j++) {
@@ -308,12 +304,7 @@ export const scoreTopic = (
   scored.sort((a, b) => scores[b]! - scores[a]! || logScore[b]! - logScore[a]! || a - b);
 
   // Each author's pairs, by a counting sort on the author.
-  const engagersStart = new Uint32Array(n + 1);
-  for (let k = 0; k < pairCount; k++) engagersStart[pairAuthor[k]! + 1]!++;
-  for (let a = 0; a < n; a++) engagersStart[a + 1]! += engagersStart[a]!;
-  const engagersFill = engagersStart.slice(0, n);
-  const pairsByAuthor = new Uint32Array(pairCount);
-  for (let k = 0; k < pairCount; k++) pairsByAuthor[engagersFill[pairAuthor[k]!]!++] = k;
+  const { start: engagersStart, order: pairsByAuthor } = groupByKey(pairCount, n, (k) => pairAuthor[k]!);
 
   const rounded = (value: number, unit: number) => Math.round(value * unit) / unit;
   const ranked = scored.map((i, position): AccountTopicScore => {

@@ -1,3 +1,5 @@
+import { groupByKey } from './counting-sort';
+
 /**
  * A directed, weighted graph indexed by target (compressed sparse rows): node ids are 0..n-1, the
  * in-edges of node v come from `inSources[inOffsets[v]..inOffsets[v+1])`, in ascending order, with
@@ -27,11 +29,7 @@ export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>
   const edgeCount = sources.length;
   // Two stable counting sorts, by source and then by target, leave each target's in-edges ordered
   // by source: linear in the edges, and independent of the input order.
-  const bySource = new Uint32Array(nodeCount + 1);
-  for (let i = 0; i < edgeCount; i++) bySource[sources[i]! + 1]!++;
-  const sourceFill = prefixSums(bySource).slice(0, nodeCount);
-  const sourceOrder = new Uint32Array(edgeCount);
-  for (let i = 0; i < edgeCount; i++) sourceOrder[sourceFill[sources[i]!]!++] = i;
+  const { order: sourceOrder } = groupByKey(edgeCount, nodeCount, (i) => sources[i]!);
 
   const inOffsets = new Uint32Array(nodeCount + 1);
   for (let i = 0; i < edgeCount; i++) inOffsets[targets[i]! + 1]!++;
