@@ -13,6 +13,8 @@ export const env = {
   dynamodbEndpoint: 'SWAY_DYNAMODB_ENDPOINT',
   adminToken: 'SWAY_ADMIN_TOKEN',
   apiKeys: 'SWAY_API_KEYS',
+  /** Lookups per second each API key may make locally before 429 (default 50). */
+  apiKeyRate: 'SWAY_API_KEY_RATE',
   /** Bluesky Jetstream WebSocket URL; unset = Bluesky consumer off. */
   jetstreamUrl: 'SWAY_JETSTREAM_URL',
   /** How long one run of the Bluesky consumer reads (default `jetstreamSchedule.readSeconds`). */

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HttpProblem, problems } from '../../lib/http/problem';
 import { sameSecret } from '../../lib/http/signature';
 import { routeKey, routes, type RouteDefinition } from '../../lib/routes';
+import { createApiKeyGuard, type ApiKeyGuard } from './api-keys';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 import { webFileResponse } from './static-site';
 
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   adminToken: string;
   /** Accepted `x-api-key` values for lookups; empty = lookups open. */
   apiKeys: string[];
+  /** Lookups per second each API key may make (default `DEFAULT_API_KEY_RATE`). */
+  apiKeyRate?: number;
   /** The built web pages (web/build.ts), served for GET paths outside the API that no route matches. */
   webRoot?: string;
 }
@@ -51,7 +54,8 @@ export const createRouter = async (options: GatewayOptions): Promise<GatewayRout
   for (const functionName of new Set(compiled.map(({ route }) => route.functionName))) {
     handlers.set(functionName, await loadHandler(functionName));
   }
-  return (request) => route(request, compiled, handlers, options);
+  const apiKeyGuard = createApiKeyGuard(options.apiKeys, options.apiKeyRate);
+  return (request) => route(request, compiled, handlers, options, apiKeyGuard);
 };
 
 /** A thin stand-in for API Gateway on one machine: the router behind a Node HTTP server. */
@@ -90,6 +94,7 @@ const route = async (
   compiled: CompiledRoute[],
   handlers: Map<string, HttpLambda>,
   options: GatewayOptions,
+  apiKeyGuard: ApiKeyGuard,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const url = new URL(request.url, 'http://localhost');
   const method = request.method.toUpperCase();
@@ -112,7 +117,7 @@ const route = async (
   if (body === null) return problems.payloadTooLarge('The body is larger than the API accepts.').toResponse();
 
   const { route: matchedRoute, parameterNames } = matched.candidate;
-  const authProblem = authorize(matchedRoute, request.headers, options);
+  const authProblem = await authorize(matchedRoute, request.headers, options.adminToken, apiKeyGuard);
   if (authProblem) return authProblem.toResponse();
 
   const pathParameters: Record<string, string> = {};
@@ -141,20 +146,20 @@ const compileRoute = (route: RouteDefinition): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}$`), parameterNames };
 };
 
-/** What API Gateway's authorizers do in AWS: IAM for admin routes (a bearer token here), API keys for lookups. */
-const authorize = (route: RouteDefinition, headers: IncomingHttpHeaders, options: GatewayOptions): HttpProblem | null => {
+/** What API Gateway's authorizers do in AWS: IAM for admin routes (a bearer token here), API keys and their rate for lookups. */
+const authorize = async (
+  route: RouteDefinition,
+  headers: IncomingHttpHeaders,
+  adminToken: string,
+  apiKeyGuard: ApiKeyGuard,
+): Promise<HttpProblem | null> => {
   if (route.auth === 'admin') {
     const token = /^Bearer (.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
-    if (!token || !sameSecret(token, options.adminToken)) {
+    if (!token || !sameSecret(token, adminToken)) {
       return problems.unauthorized('Admin routes need Authorization: Bearer <SWAY_ADMIN_TOKEN>.');
     }
   }
-  if (route.auth === 'lookup' && options.apiKeys.length > 0) {
-    const key = String(headers['x-api-key'] ?? '');
-    if (!options.apiKeys.some((accepted) => sameSecret(key, accepted))) {
-      return problems.unauthorized('Lookups need a valid x-api-key.');
-    }
-  }
+  if (route.auth === 'lookup') return apiKeyGuard(headers['x-api-key']?.toString());
   return null;
 };
 

@@ -12,6 +12,7 @@ import { LocalQueue } from '../../lib/queue/local-queue';
 import { createDocumentClient } from '../../lib/store/dynamodb-client';
 import { tables } from '../../lib/store/tables';
 import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/workers';
+import { DEFAULT_API_KEY_RATE } from './api-keys';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
@@ -26,7 +27,7 @@ const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
                 30 days of history), loaded while it serves; your data under SWAY_DATA_DIR is not touched
 
 environment: PORT, SWAY_DYNAMODB_ENDPOINT, SWAY_DYNAMODB_PORT, SWAY_DATA_DIR,
-SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_SECRET_*, SWAY_JETSTREAM_URL (see README)`;
+SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_API_KEY_RATE, SWAY_SECRET_*, SWAY_JETSTREAM_URL (see README)`;
 
 const numberFromEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -77,6 +78,11 @@ const main = async (): Promise<void> => {
   const port = numberFromEnv('PORT', 3000);
   const dynamoDbPort = numberFromEnv('SWAY_DYNAMODB_PORT', 8000);
   const recomputeIntervalSeconds = numberFromEnv('SWAY_RECOMPUTE_INTERVAL_S', recomputeSchedule.localDefaultIntervalSeconds);
+  const apiKeyRate = numberFromEnv(env.apiKeyRate, DEFAULT_API_KEY_RATE);
+  if (apiKeyRate < 1) {
+    console.error(`${env.apiKeyRate} must be at least 1 lookup per second`);
+    process.exit(2);
+  }
   const dataDir = resolve(process.env.SWAY_DATA_DIR || '.sway');
   mkdirSync(dataDir, { recursive: true });
   const { adminToken, genericSecret } = localSecrets(dataDir, inMemory);
@@ -148,7 +154,7 @@ const main = async (): Promise<void> => {
   const webRoot = join(dataDir, 'web');
   await buildWebAssets(webRoot);
   const apiKeys = (process.env[env.apiKeys] ?? '').split(',').map((key) => key.trim()).filter(Boolean);
-  const server = await startGateway(port, { adminToken, apiKeys, webRoot });
+  const server = await startGateway(port, { adminToken, apiKeys, apiKeyRate, webRoot });
   stoppers.push(
     () =>
       new Promise<void>((resolveClose) => {

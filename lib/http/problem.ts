@@ -46,6 +46,8 @@ export const problems = {
   payloadTooLarge: (detail: string) => new HttpProblem(413, 'Payload Too Large', detail),
   unsupportedMediaType: (detail: string) => new HttpProblem(415, 'Unsupported Media Type', detail),
   unprocessable: (detail: string, errors: Record<string, unknown>[]) => new HttpProblem(422, 'Unprocessable Content', detail, errors),
+  tooManyRequests: (detail: string, retryAfterSeconds: number) =>
+    new HttpProblem(429, 'Too Many Requests', detail, undefined, { 'retry-after': String(retryAfterSeconds) }),
   notConfigured: (detail: string) => new HttpProblem(503, 'Not Configured', detail),
   unavailable: (detail: string) => new HttpProblem(503, 'Service Unavailable', detail),
   internal: () => new HttpProblem(500, 'Internal Server Error', 'The request could not be completed; it has been logged.'),

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { vi } from 'vitest';
-import type { GatewayRouter } from '../../infra/local/gateway';
+import type { GatewayOptions, GatewayRouter } from '../../infra/local/gateway';
 import type { QueueConsumer } from '../../infra/local/queue-consumer';
 import type { LocalQueue } from '../../lib/queue/local-queue';
 import type { SwayStore } from '../../lib/store/sway-store';
@@ -46,11 +46,12 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts a service on its own tables. Only one is active at a time: its environment is the
- * process's, as in Lambda. `faults` is installed on the document client the handlers share
- * (the local queue has a client of its own: it stands in for SQS, which is not under test).
+ * Starts a service on its own tables, its gateway with these API keys (none: lookups open). Only
+ * one is active at a time: its environment is the process's, as in Lambda. `faults` is installed
+ * on the document client the handlers share (the local queue has a client of its own: it stands
+ * in for SQS, which is not under test).
  */
-export const startInProcessSway = async () => {
+export const startInProcessSway = async (gateway: Pick<GatewayOptions, 'apiKeys' | 'apiKeyRate'> = { apiKeys: [] }) => {
   const tables = await isolatedTables();
   Object.assign(process.env, {
     SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
@@ -80,7 +81,7 @@ export const startInProcessSway = async () => {
     return outcome;
   };
   const faults: FaultInjector = injectFaults(documentClient());
-  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, apiKeys: [] });
+  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, ...gateway });
   const recompute = await loadHandler<unknown, unknown>(recomputeSchedule.target);
   const consumers: QueueConsumer[] = [];
 
@@ -111,7 +112,7 @@ export const startInProcessSway = async () => {
       }),
     /** The same routes over HTTP on a free port, for clients such as `sway`. */
     listen: async () => {
-      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, apiKeys: [] });
+      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, ...gateway });
       const address = server.address() as AddressInfo;
       return {
         url: `http://127.0.0.1:${address.port}`,

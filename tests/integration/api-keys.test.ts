@@ -1,0 +1,65 @@
+/**
+ * SWAY_API_KEYS through the local gateway and the real handlers (CONTRACT §4): a lookup without a
+ * valid x-api-key is 401, a key over its rate is 429 with Retry-After, and neither touches the
+ * signed, admin or public routes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcessSway, type Answer, type InProcessSway } from '../support/in-process-sway';
+import { interaction } from '../support/interactions';
+
+const RATE = 5;
+let sway: InProcessSway;
+beforeAll(async () => {
+  sway = await startInProcessSway({ apiKeys: ['key-one', 'key-two'], apiKeyRate: RATE });
+});
+
+const lookup = (key?: string) => sway.request({ method: 'GET', url: '/v1/topics', headers: key === undefined ? {} : { 'x-api-key': key } });
+
+const expectProblem = (answer: Answer, status: number) => {
+  expect(answer.status).toBe(status);
+  expect(answer.headers['content-type']).toBe('application/problem+json');
+  expect(JSON.parse(answer.body)).toMatchObject({ status });
+};
+
+describe('lookups behind API keys', () => {
+  it('answers 401 without a key or with a wrong one, and does not count those against any key', async () => {
+    expectProblem(await lookup(), 401);
+    expectProblem(await lookup('key-on'), 401);
+    expectProblem(await lookup('key-one '), 401);
+    expect(JSON.parse((await lookup('wrong')).body).detail).toMatch(/x-api-key/);
+  });
+
+  it('serves a valid key up to its rate, then answers 429 with Retry-After; another key is unaffected', async () => {
+    const answers = [];
+    for (let i = 0; i < RATE + 3; i++) answers.push(await lookup('key-one'));
+    const statuses = answers.map((answer) => answer.status);
+    // A fixed one-second window opened by the first request: the first RATE pass, then 429 until it ends.
+    expect(statuses.slice(0, RATE)).toEqual(Array(RATE).fill(200));
+    const limited = answers.filter((answer) => answer.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const answer of limited) {
+      expectProblem(answer, 429);
+      expect(Number(answer.headers['retry-after'])).toBe(1);
+      expect(answer.body).not.toMatch(/key-one/);
+    }
+    expect((await lookup('key-two')).status).toBe(200);
+  });
+
+  it('lets the key in again once Retry-After has passed', async () => {
+    const limited = await lookup('key-one');
+    const waitSeconds = limited.status === 429 ? Number(limited.headers['retry-after']) : 0;
+    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000 + 50));
+    expect((await lookup('key-one')).status).toBe(200);
+  });
+
+  it('leaves public, admin and signed routes to their own checks', async () => {
+    expect((await sway.request({ method: 'GET', url: '/healthz' })).status).toBe(200);
+    expect((await sway.admin('GET', '/v1/admin/stats')).status).toBe(200);
+    const accepted = await sway.ingest(JSON.stringify({ interactions: [interaction({ type: 'like' })] }));
+    expect(accepted.status).toBe(202);
+  });
+});
+
+afterAll(async () => {
+  await sway?.stopConsumers();
+});
