@@ -110,6 +110,8 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
   const present = (...accounts: string[]) => !accounts.some((account) => optedOut.all.has(account));
   const topicSizes: { topic: string; accounts: number }[] = [];
   const accountIndex = new AccountIndex();
+  // A topic's results are written while the next topic is read and scored; one topic's writes at a time.
+  let topicWrites: Promise<void> = Promise.resolve();
   for (const topic of [OVERALL_TOPIC, ...(await ports.registeredTopics())]) {
     const engagement = await ports.engagementAggregates(topic);
     const posting = await ports.postAggregates(topic);
@@ -133,15 +135,29 @@ const recomputeBoards = async (run: Run, ports: RecomputePorts): Promise<{ topic
       if (scored.length > 0) topicSizes.push({ topic, accounts: scored.length });
     }
     const content = (await ports.contentAggregates(topic)).filter((item) => present(item.author));
-    await ports.writeExplanations(explanationsOf(topic, scored, content, handles, run.startedAt));
+    const explanations = explanationsOf(topic, scored, content, handles, run.startedAt);
     // Each run overwrites the day's point: the history keeps the day's latest score.
-    await ports.writeHistory(historyDay, scored.map(({ account, score }) => ({ ...parseAccountKey(account), topic, score })));
-
-    await publish(boards.leaderboard(topic), toEntries(scored, handles));
-    for (const [network, networkScored] of byNetwork(scored)) {
-      await publish(boards.leaderboard(topic, network), toEntries(networkScored, handles));
-    }
+    const historyPoints = scored.map(({ account, score }) => ({ ...parseAccountKey(account), topic, score }));
+    const topicBoards: [string, BoardEntryInput[]][] = [
+      [boards.leaderboard(topic), toEntries(scored, handles)],
+      ...[...byNetwork(scored)].map(([network, networkScored]): [string, BoardEntryInput[]] => [
+        boards.leaderboard(topic, network),
+        toEntries(networkScored, handles),
+      ]),
+    ];
+    await topicWrites;
+    topicWrites = Promise.all([
+      ports.writeExplanations(explanations),
+      ports.writeHistory(historyDay, historyPoints),
+      (async () => {
+        for (const [board, entries] of topicBoards) await publish(board, entries);
+      })(),
+    ]).then(() => undefined);
+    // Marked handled here so a failure while the next topic is scored is not an unhandled
+    // rejection; it is thrown where it is awaited.
+    topicWrites.catch(() => undefined);
   }
+  await topicWrites;
 
   for (const account of optedOut.unpurged) {
     const { network, id } = parseAccountKey(account);

@@ -9,7 +9,7 @@ export const batchWriteAll = async (
   db: DynamoDBDocumentClient,
   tableName: string,
   requests: WriteRequest[],
-  concurrency = 4,
+  concurrency = 16,
 ): Promise<void> => {
   const chunks: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {

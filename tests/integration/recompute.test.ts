@@ -108,4 +108,24 @@ describe('recompute against DynamoDB Local', () => {
     const after = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
     expect(after.items.map((entry) => entry.id)).toEqual(before.items.map((entry) => entry.id));
   });
+
+  it('fails the run when a topic’s writes fail while the next topic is being scored', async () => {
+    const before = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
+    const failing = Object.create(store) as SwayStore;
+    let explanationWrites = 0;
+    failing.writeExplanations = async (explanations) => {
+      // The first topic's explanations fail after a while; the later topics' would succeed.
+      if (explanationWrites++ === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error('throttled for good');
+      }
+      return store.writeExplanations(explanations);
+    };
+    const run = newRun();
+    await expect(runRecompute(run, failing)).rejects.toThrow('throttled for good');
+    expect((await store.run(run.runId))?.status).toBe('failed');
+    const after = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
+    expect(after.items.map((entry) => entry.id)).toEqual(before.items.map((entry) => entry.id));
+    expect(after.computedAt).toBe(before.computedAt);
+  });
 });
