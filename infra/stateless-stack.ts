@@ -171,7 +171,14 @@ export class SwayStatelessStack extends Stack {
     // A message move task from each dead-letter queue back to its source queue, as SQS requires it.
     const redriver = this.functionNamed(deadLetterRedriver).function;
     for (const { queue, deadLetterQueue } of Object.values(deployedQueues)) {
-      deadLetterQueue.grant(redriver, 'sqs:StartMessageMoveTask', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+      deadLetterQueue.grant(
+        redriver,
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+      );
       queue.grant(redriver, 'sqs:SendMessage');
     }
   }

@@ -1,4 +1,10 @@
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar, requireEnv } from '../config';
 import type { QueueName } from '../workers';
 import type { MessageQueue, QueueDepth, Redrive } from './message-queue';
@@ -41,15 +47,32 @@ export class SqsQueue implements MessageQueue {
 
   /**
    * SQS's own redrive: a message move task from the dead-letter queue back to the queue whose
-   * failures it holds (no destination given), carried out by SQS in the background.
+   * failures it holds (no destination given), carried out by SQS in the background. SQS runs one
+   * task per queue at a time: while one runs, that one is the answer (a second request is not an error).
    */
   async redrive(queue: QueueName): Promise<Redrive> {
     const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: requireEnv(queueUrlEnvVar(queue, true)), AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }),
     );
+    const sourceArn = Attributes.QueueArn;
     const messages = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+    const running = async (): Promise<Redrive | null> => {
+      const { Results = [] } = await this.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }));
+      const task = Results[0];
+      if (task?.Status !== 'RUNNING') return null;
+      return { queue, status: 'started', messages: Number(task.ApproximateNumberOfMessagesToMove ?? messages), taskHandle: task.TaskHandle ?? '' };
+    };
+    const alreadyRunning = await running();
+    if (alreadyRunning) return alreadyRunning;
     if (messages === 0) return { queue, status: 'moved', messages: 0 };
-    const { TaskHandle } = await this.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes.QueueArn }));
-    return { queue, status: 'started', messages, taskHandle: TaskHandle ?? '' };
+    try {
+      const { TaskHandle } = await this.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn }));
+      return { queue, status: 'started', messages, taskHandle: TaskHandle ?? '' };
+    } catch (error) {
+      // Another request started one between the check and the start.
+      const startedMeanwhile = await running();
+      if (startedMeanwhile) return startedMeanwhile;
+      throw error;
+    }
   }
 }

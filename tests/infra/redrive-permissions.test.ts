@@ -1,13 +1,13 @@
 /**
  * `POST /v1/admin/redrive` in AWS starts SQS message move tasks: its function gets exactly what SQS
- * requires for that (on each dead-letter queue: start the task, receive, delete, read attributes;
+ * requires for that (on each dead-letter queue: start and list tasks, receive, delete, read attributes;
  * on each source queue: send), and nothing it does not use.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logicalIdOf, statementsOfRole, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 
 const REDRIVER = 'redrive-dead-letters';
-const ON_DEAD_LETTER_QUEUE = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:StartMessageMoveTask'];
+const ON_DEAD_LETTER_QUEUE = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ListMessageMoveTasks', 'sqs:ReceiveMessage', 'sqs:StartMessageMoveTask'];
 
 let sway: SwayFixture;
 beforeAll(() => {
