@@ -41,7 +41,10 @@ export const queues = {
     consumer: 'recompute',
     producers: ['start-recompute'],
     batchSize: 1,
-    maxReceiveCount: 3,
+    // A request received while another run holds the lock is received again later: in AWS after
+    // the 900 s visibility timeout, locally after back-offs that add up to about 2 minutes over
+    // these receives — as long as a lease, so a run that died holding the lock does not strand it.
+    maxReceiveCount: 10,
     visibilityTimeoutSeconds: 900,
     maxConcurrency: 1,
   },

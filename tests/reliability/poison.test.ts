@@ -81,6 +81,19 @@ describe('poison messages', () => {
     );
   });
 
+  it('dead-letters a message the apply step cannot read instead of losing it, and applies the rest of its batch', async () => {
+    const before = (await stats()).interactions;
+    const unreadable = ['{"interactions": "not a list"}', 'not json at all'];
+    const readable = [message(engagements('author-beside-unreadable', 3, 'like', ['poison'])), message(engagements('author-after-unreadable', 2, 'like', ['poison']))];
+    await sway.queue.send(queues.interactions.name, [readable[0]!, ...unreadable, readable[1]!]);
+
+    const after = await settled(unreadable.length);
+    expect(after.interactions).toBe(before + 5);
+    const deadLetters = await sway.queue.deadLetters(queues.interactions.name);
+    expect(deadLetters.map((letter) => letter.body).sort()).toEqual([...unreadable].sort());
+    expect(deadLetters.map((letter) => letter.receiveCount)).toEqual([5, 5]);
+  });
+
   it('answers a redrive with nothing to move, and refuses a queue it does not know', async () => {
     const all = await sway.admin('POST', '/v1/admin/redrive');
     expect(all.status).toBe(202);
