@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,18 +20,20 @@ export interface DeployedQueue {
 }
 
 export const webhookSecretsName = 'sway/webhook-secrets';
+export const apiKeysSecretName = 'sway/api-keys';
 
 /** The key in the webhook-secrets JSON that CloudFormation fills with a random value at creation. */
 const generatedSecretKey: SecretName = 'generic';
 
 /**
  * Everything that holds data and must outlive a redeploy of the functions: the DynamoDB tables,
- * the SQS queues with their dead-letter queues, and the webhook secrets.
+ * the SQS queues with their dead-letter queues, the webhook secrets and the lookups' API keys.
  */
 export class SwayStatefulStack extends Stack {
   public readonly tables: DeployedTable[];
   public readonly queues: Record<QueueName, DeployedQueue>;
   public readonly webhookSecrets: secretsmanager.Secret;
+  public readonly apiKeys: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -45,6 +47,7 @@ export class SwayStatefulStack extends Stack {
     ) as Record<QueueName, DeployedQueue>;
 
     this.webhookSecrets = this.createWebhookSecrets();
+    this.apiKeys = this.createApiKeys();
   }
 
   private createTable(definition: TableDefinition): dynamodb.Table {
@@ -91,23 +94,41 @@ export class SwayStatefulStack extends Stack {
 
   private createWebhookSecrets(): secretsmanager.Secret {
     const operatorFilledKeys = (Object.keys(secretEnvVars) as SecretName[]).filter((key) => key !== generatedSecretKey);
-    const secret = new secretsmanager.Secret(this, 'WebhookSecrets', {
-      secretName: webhookSecretsName,
-      description:
-        'Sway webhook secrets as JSON. "generic" is generated; the operator fills in the networks\' secrets (empty = network not configured).',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify(Object.fromEntries(operatorFilledKeys.map((key) => [key, '']))),
-        generateStringKey: generatedSecretKey,
-        passwordLength: 64,
-        excludePunctuation: true,
+    return this.operatorRotatedSecret(
+      'WebhookSecrets',
+      {
+        secretName: webhookSecretsName,
+        description:
+          'Sway webhook secrets as JSON. "generic" is generated; the operator fills in the networks\' secrets (empty = network not configured).',
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify(Object.fromEntries(operatorFilledKeys.map((key) => [key, '']))),
+          generateStringKey: generatedSecretKey,
+          passwordLength: 64,
+          excludePunctuation: true,
+        },
       },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The webhook secrets are shared with third-party networks (X, Meta, Slack, GitHub, ...) that cannot be updated by a rotation Lambda; they are rotated by the operator together with each network.',
-    });
+      'The webhook secrets are shared with third-party networks (X, Meta, Slack, GitHub, ...) that cannot be updated by a rotation Lambda; they are rotated by the operator together with each network.',
+    );
+  }
+
+  /** The lookups' API keys, a comma list the operator fills in; empty = lookups open (as SWAY_API_KEYS locally). */
+  private createApiKeys(): secretsmanager.Secret {
+    return this.operatorRotatedSecret(
+      'ApiKeys',
+      {
+        secretName: apiKeysSecretName,
+        description: 'Sway lookup API keys as JSON {"keys": "k1,k2"}; empty = lookups open. Read by the lookup functions, cached 5 minutes.',
+        // Not a secret: the empty list the operator replaces.
+        secretObjectValue: { keys: SecretValue.unsafePlainText('') },
+      },
+      'API keys are handed to API clients, which a rotation Lambda cannot update; the operator rotates a key by adding the new one, moving the client over and removing the old one.',
+    );
+  }
+
+  /** A retained secret whose values the operator sets and rotates by hand (cdk-nag's rotation finding acknowledged with `why`). */
+  private operatorRotatedSecret(id: string, props: secretsmanager.SecretProps, why: string): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, id, { ...props, removalPolicy: RemovalPolicy.RETAIN });
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: why });
     return secret;
   }
 }

@@ -23,6 +23,8 @@ export interface SwayStatelessStackProps extends StackProps {
   tables: DeployedTable[];
   queues: Record<QueueName, DeployedQueue>;
   webhookSecrets: ISecret;
+  /** Read by the lookup functions only. */
+  apiKeys: ISecret;
 }
 
 /** Sizing that differs from the SwayFunction defaults; a queue consumer's timeout must fit its visibility timeout. */
@@ -59,11 +61,16 @@ const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:
 
 export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
 
+/** The functions behind the routes with this authorization (lookup functions check API keys, signed ones signatures). */
+const functionNamesFor = (auth: RouteAuth): string[] => [
+  ...new Set((routes as readonly RouteDefinition[]).filter((route) => route.auth === auth).map((route) => route.functionName)),
+];
+
 const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> = {
   public:
     'Public by contract (CONTRACT section 4): the health check and the OpenAPI document are meant to be reachable by anyone.',
   lookup:
-    'Lookups are public reads by contract (CONTRACT section 4), throttled at the stage; HTTP APIs have no API keys, and SWAY_API_KEYS is checked only by the local gateway so far (see README).',
+    'Lookups are public reads by contract (CONTRACT section 4), throttled at the stage; when the operator sets API keys in the sway/api-keys secret, the lookup functions require a valid x-api-key and limit each key (HTTP APIs have no API keys of their own).',
   signed:
     'Webhook senders (social networks) cannot sign AWS requests; the handler authenticates every request with an HMAC over the raw body, using a secret from Secrets Manager.',
 };
@@ -94,6 +101,7 @@ export class SwayStatelessStack extends Stack {
     const jetstreamUrl = typeof configuredJetstreamUrl === 'string' ? configuredJetstreamUrl : defaultJetstreamUrl;
     const functionEnvironment: Record<string, Record<string, string>> = {
       [jetstreamSchedule.target]: { ...environment, ...(jetstreamUrl ? { [env.jetstreamUrl]: jetstreamUrl } : {}) },
+      ...Object.fromEntries(functionNamesFor('lookup').map((name) => [name, { ...environment, [env.apiKeysSecretArn]: props.apiKeys.secretArn }])),
     };
     this.functions = new Map(
       functionNames.map((name) => [
@@ -104,7 +112,7 @@ export class SwayStatelessStack extends Stack {
 
     this.grantTableAccess(props.tables, new Set([...queueConsumerNames, ...scheduleTargets]));
     this.grantQueueAccess(props.queues);
-    this.grantSecretAccess(props.webhookSecrets);
+    this.grantSecretAccess(props.webhookSecrets, props.apiKeys);
     this.connectQueueConsumers(props.queues);
     this.recomputeSchedule = this.createSchedule('RecomputeSchedule', recomputeSchedule, `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`);
     if (jetstreamUrl) {
@@ -183,12 +191,10 @@ export class SwayStatelessStack extends Stack {
     }
   }
 
-  /** Only the functions that verify webhook signatures may read the webhook secrets. */
-  private grantSecretAccess(webhookSecrets: ISecret): void {
-    const signedRouteFunctionNames = new Set(
-      (routes as readonly RouteDefinition[]).filter((route) => route.auth === 'signed').map((route) => route.functionName),
-    );
-    for (const name of signedRouteFunctionNames) webhookSecrets.grantRead(this.functionNamed(name).function);
+  /** Only the functions that verify webhook signatures may read the webhook secrets; only the lookups the API keys. */
+  private grantSecretAccess(webhookSecrets: ISecret, apiKeys: ISecret): void {
+    for (const name of functionNamesFor('signed')) webhookSecrets.grantRead(this.functionNamed(name).function);
+    for (const name of functionNamesFor('lookup')) apiKeys.grantRead(this.functionNamed(name).function);
   }
 
   private connectQueueConsumers(deployedQueues: Record<QueueName, DeployedQueue>): void {

@@ -13,13 +13,14 @@ export interface SwayStacks {
 /** Adds Sway's three stacks to `app`. */
 export function buildSwayStacks(app: App): SwayStacks {
   const stateful = new SwayStatefulStack(app, 'SwayStateful', {
-    description: 'Sway state: DynamoDB table, SQS queues with dead-letter queues, webhook secrets',
+    description: 'Sway state: DynamoDB table, SQS queues with dead-letter queues, webhook secrets, API keys',
   });
   const stateless = new SwayStatelessStack(app, 'SwayStateless', {
     description: 'Sway functions, HTTP API and recompute schedule',
     tables: stateful.tables,
     queues: stateful.queues,
     webhookSecrets: stateful.webhookSecrets,
+    apiKeys: stateful.apiKeys,
   });
   const web = new SwayWebStack(app, 'SwayWeb', {
     description: 'Sway web pages: S3 bucket behind CloudFront, with the HTTP API under the same domain',

@@ -12,8 +12,11 @@ export const env = {
   secretsArn: 'SWAY_SECRETS_ARN',
   dynamodbEndpoint: 'SWAY_DYNAMODB_ENDPOINT',
   adminToken: 'SWAY_ADMIN_TOKEN',
+  /** Locally: accepted `x-api-key` values for lookups, a comma list; empty = lookups open. */
   apiKeys: 'SWAY_API_KEYS',
-  /** Lookups per second each API key may make locally before 429 (default 50). */
+  /** In AWS: ARN of the `sway/api-keys` secret, JSON `{"keys": "k1,k2"}`; empty keys = lookups open. */
+  apiKeysSecretArn: 'SWAY_API_KEYS_SECRET_ARN',
+  /** Lookups per second each API key may make before 429 (default 50), per process. */
   apiKeyRate: 'SWAY_API_KEY_RATE',
   /** Bluesky Jetstream WebSocket URL; unset = Bluesky consumer off. */
   jetstreamUrl: 'SWAY_JETSTREAM_URL',

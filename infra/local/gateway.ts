@@ -4,7 +4,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HttpProblem, problems } from '../../lib/http/problem';
 import { sameSecret } from '../../lib/http/signature';
 import { routeKey, routes, type RouteDefinition } from '../../lib/routes';
-import { createApiKeyGuard, type ApiKeyGuard } from './api-keys';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 import { webFileResponse } from './static-site';
 
@@ -22,10 +21,6 @@ interface CompiledRoute {
 
 export interface GatewayOptions {
   adminToken: string;
-  /** Accepted `x-api-key` values for lookups; empty = lookups open. */
-  apiKeys: string[];
-  /** Lookups per second each API key may make (default `DEFAULT_API_KEY_RATE`). */
-  apiKeyRate?: number;
   /** The built web pages (web/build.ts), served for GET paths outside the API that no route matches. */
   webRoot?: string;
 }
@@ -54,8 +49,7 @@ export const createRouter = async (options: GatewayOptions): Promise<GatewayRout
   for (const functionName of new Set(compiled.map(({ route }) => route.functionName))) {
     handlers.set(functionName, await loadHandler(functionName));
   }
-  const apiKeyGuard = createApiKeyGuard(options.apiKeys, options.apiKeyRate);
-  return (request) => route(request, compiled, handlers, options, apiKeyGuard);
+  return (request) => route(request, compiled, handlers, options);
 };
 
 /** A thin stand-in for API Gateway on one machine: the router behind a Node HTTP server. */
@@ -94,7 +88,6 @@ const route = async (
   compiled: CompiledRoute[],
   handlers: Map<string, HttpLambda>,
   options: GatewayOptions,
-  apiKeyGuard: ApiKeyGuard,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const url = new URL(request.url, 'http://localhost');
   const method = request.method.toUpperCase();
@@ -117,7 +110,7 @@ const route = async (
   if (body === null) return problems.payloadTooLarge('The body is larger than the API accepts.').toResponse();
 
   const { route: matchedRoute, parameterNames } = matched.candidate;
-  const authProblem = await authorize(matchedRoute, request.headers, options.adminToken, apiKeyGuard);
+  const authProblem = authorize(matchedRoute, request.headers, options.adminToken);
   if (authProblem) return authProblem.toResponse();
 
   const pathParameters: Record<string, string> = {};
@@ -146,21 +139,14 @@ const compileRoute = (route: RouteDefinition): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}$`), parameterNames };
 };
 
-/** What API Gateway's authorizers do in AWS: IAM for admin routes (a bearer token here), API keys and their rate for lookups. */
-const authorize = async (
-  route: RouteDefinition,
-  headers: IncomingHttpHeaders,
-  adminToken: string,
-  apiKeyGuard: ApiKeyGuard,
-): Promise<HttpProblem | null> => {
-  if (route.auth === 'admin') {
-    const token = /^Bearer (.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
-    if (!token || !sameSecret(token, adminToken)) {
-      return problems.unauthorized('Admin routes need Authorization: Bearer <SWAY_ADMIN_TOKEN>.');
-    }
-  }
-  if (route.auth === 'lookup') return apiKeyGuard(headers['x-api-key']?.toString());
-  return null;
+/**
+ * What the IAM authorizer does for admin routes in AWS, with a bearer token here. API keys on
+ * lookups are the handlers' own check (lib/http/api-keys.ts), in AWS as here.
+ */
+const authorize = (route: RouteDefinition, headers: IncomingHttpHeaders, adminToken: string): HttpProblem | null => {
+  if (route.auth !== 'admin') return null;
+  const token = /^Bearer (.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
+  return token && sameSecret(token, adminToken) ? null : problems.unauthorized('Admin routes need Authorization: Bearer <SWAY_ADMIN_TOKEN>.');
 };
 
 const readBody = async (request: IncomingMessage): Promise<Buffer | null> => {

@@ -12,12 +12,12 @@ import { LocalQueue } from '../../lib/queue/local-queue';
 import { createDocumentClient } from '../../lib/store/dynamodb-client';
 import { tables } from '../../lib/store/tables';
 import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/workers';
-import { DEFAULT_API_KEY_RATE } from './api-keys';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
 import { startScheduler, type Scheduler } from './scheduler';
+import { DEFAULT_API_KEY_RATE } from '../../lib/http/api-keys';
 import { buildWebAssets } from '../../web/build';
 
 const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
@@ -78,8 +78,8 @@ const main = async (): Promise<void> => {
   const port = numberFromEnv('PORT', 3000);
   const dynamoDbPort = numberFromEnv('SWAY_DYNAMODB_PORT', 8000);
   const recomputeIntervalSeconds = numberFromEnv('SWAY_RECOMPUTE_INTERVAL_S', recomputeSchedule.localDefaultIntervalSeconds);
-  const apiKeyRate = numberFromEnv(env.apiKeyRate, DEFAULT_API_KEY_RATE);
-  if (apiKeyRate < 1) {
+  // Read by the lookup handlers (SWAY_API_KEYS too); checked here so a bad value stops the start.
+  if (numberFromEnv(env.apiKeyRate, DEFAULT_API_KEY_RATE) < 1) {
     console.error(`${env.apiKeyRate} must be at least 1 lookup per second`);
     process.exit(2);
   }
@@ -153,8 +153,7 @@ const main = async (): Promise<void> => {
   // Built at every start, so the pages always match the code; beside the data, so two services never share it.
   const webRoot = join(dataDir, 'web');
   await buildWebAssets(webRoot);
-  const apiKeys = (process.env[env.apiKeys] ?? '').split(',').map((key) => key.trim()).filter(Boolean);
-  const server = await startGateway(port, { adminToken, apiKeys, apiKeyRate, webRoot });
+  const server = await startGateway(port, { adminToken, webRoot });
   stoppers.push(
     () =>
       new Promise<void>((resolveClose) => {

@@ -13,3 +13,18 @@ export const webhookSecret = async (name: SecretName): Promise<string | undefine
   }
   return process.env[secretEnvVars[name]] || undefined;
 };
+
+/**
+ * The accepted `x-api-key` values for lookups: in AWS the `keys` of the API-keys secret (cached five
+ * minutes), locally SWAY_API_KEYS; both a comma list. None: lookups are open.
+ */
+export const acceptedApiKeys = async (): Promise<string[]> => {
+  const secretArn = process.env[env.apiKeysSecretArn];
+  const list = secretArn
+    ? ((await getSecret<{ keys?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {}).keys
+    : process.env[env.apiKeys];
+  return (list ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+};

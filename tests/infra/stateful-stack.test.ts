@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { secretEnvVars } from '../../lib/config';
 import { tables, type TableDefinition } from '../../lib/store/tables';
 import { queues } from '../../lib/workers';
-import { webhookSecretsName } from '../../infra/stateful-stack';
+import { apiKeysSecretName, webhookSecretsName } from '../../infra/stateful-stack';
 import { logicalIdOf, resourceById, resourcesOfType, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
 
 const tableDefinitions = Object.values(tables) as TableDefinition[];
@@ -132,9 +132,20 @@ describe('stateful stack: queues', () => {
   });
 });
 
-describe('stateful stack: webhook secrets', () => {
-  it('holds one JSON secret with a generated generic secret and an empty slot for every other key', () => {
-    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+describe('stateful stack: webhook secrets and API keys', () => {
+  it('holds two secrets: the webhook secrets and the API keys', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 2);
+  });
+
+  it('starts the API keys empty (lookups open) for the operator to fill in, and keeps them', () => {
+    const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.apiKeys));
+    expect(secret.Properties!.Name).toBe(apiKeysSecretName);
+    expect(apiKeysSecretName).toBe('sway/api-keys');
+    expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ keys: '' });
+    expect(secret.DeletionPolicy).toBe('Retain');
+  });
+
+  it('holds one JSON secret of webhook secrets with a generated generic secret and an empty slot for every other key', () => {
     const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets));
     expect(secret.Properties!.Name).toBe(webhookSecretsName);
     expect(webhookSecretsName).toBe('sway/webhook-secrets');

@@ -154,6 +154,19 @@ describe('stateless stack: least privilege', () => {
     expect(readers).toContain('ingest-interactions');
   });
 
+  it('lets only the functions behind lookup routes read the API keys, and tells them where they are', () => {
+    const secretId = logicalIdOf(sway.stateful.apiKeys);
+    const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
+    const lookupRouteFunctions = [...new Set(routeTable.filter((route) => route.auth === 'lookup').map((route) => route.functionName))];
+    expect(readers.sort()).toEqual(lookupRouteFunctions.sort());
+    expect(readers).toEqual(expect.arrayContaining(['get-account', 'get-leaderboard']));
+    for (const name of expectedFunctionNames) {
+      const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
+      if (lookupRouteFunctions.includes(name)) expect(JSON.stringify(variables[env.apiKeysSecretArn]), name).toContain(`Ref${secretId}`);
+      else expect(variables[env.apiKeysSecretArn], name).toBeUndefined();
+    }
+  });
+
   it('attaches no AWS managed policy to any function role', () => {
     for (const name of expectedFunctionNames) {
       const role = resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).role));

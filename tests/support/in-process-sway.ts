@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { vi } from 'vitest';
-import type { GatewayOptions, GatewayRouter } from '../../infra/local/gateway';
+import type { GatewayRouter } from '../../infra/local/gateway';
 import type { QueueConsumer } from '../../infra/local/queue-consumer';
 import type { LocalQueue } from '../../lib/queue/local-queue';
 import type { SwayStore } from '../../lib/store/sway-store';
@@ -51,13 +51,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * on the document client the handlers share (the local queue has a client of its own: it stands
  * in for SQS, which is not under test).
  */
-export const startInProcessSway = async (gateway: Pick<GatewayOptions, 'apiKeys' | 'apiKeyRate'> = { apiKeys: [] }) => {
+export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate }: { apiKeys?: string[]; apiKeyRate?: number } = {}) => {
   const tables = await isolatedTables();
   Object.assign(process.env, {
     SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
     SWAY_TABLE_NAME: tables.mainTable,
     SWAY_LOCAL_QUEUE_TABLE: tables.queueTable,
     SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN,
+    SWAY_API_KEYS: apiKeys.join(','),
+    SWAY_API_KEY_RATE: apiKeyRate === undefined ? '' : String(apiKeyRate),
     SWAY_SECRET_GENERIC: IN_PROCESS_GENERIC_SECRET,
     AWS_REGION: 'local',
     ...testSecretEnvironment(),
@@ -81,7 +83,7 @@ export const startInProcessSway = async (gateway: Pick<GatewayOptions, 'apiKeys'
     return outcome;
   };
   const faults: FaultInjector = injectFaults(documentClient());
-  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, ...gateway });
+  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN });
   const recompute = await loadHandler<unknown, unknown>(recomputeSchedule.target);
   const consumers: QueueConsumer[] = [];
 
@@ -112,7 +114,7 @@ export const startInProcessSway = async (gateway: Pick<GatewayOptions, 'apiKeys'
       }),
     /** The same routes over HTTP on a free port, for clients such as `sway`. */
     listen: async () => {
-      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, ...gateway });
+      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN });
       const address = server.address() as AddressInfo;
       return {
         url: `http://127.0.0.1:${address.port}`,

@@ -1,0 +1,78 @@
+/**
+ * Where the accepted API keys come from (the secret in AWS, SWAY_API_KEYS locally) and which routes
+ * the check applies to. The 401/429 answers through the real handlers are in
+ * tests/integration/api-keys.test.ts.
+ */
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const getSecret = vi.fn();
+vi.mock('@aws-lambda-powertools/parameters/secrets', () => ({ getSecret }));
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/api-keys-AbCdEf';
+
+beforeEach(() => {
+  vi.resetModules();
+  getSecret.mockReset();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('acceptedApiKeys', () => {
+  it('reads the comma list of the secret in AWS, cached five minutes, trimmed', async () => {
+    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', SECRET_ARN);
+    vi.stubEnv('SWAY_API_KEYS', 'ignored-in-aws');
+    getSecret.mockResolvedValue({ keys: ' k1, k2 ,,' });
+    const { acceptedApiKeys } = await import('../../lib/runtime/secrets');
+    expect(await acceptedApiKeys()).toEqual(['k1', 'k2']);
+    expect(getSecret).toHaveBeenCalledWith(SECRET_ARN, { transform: 'json', maxAge: 300 });
+  });
+
+  it('treats an empty list in the secret as open', async () => {
+    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', SECRET_ARN);
+    getSecret.mockResolvedValue({ keys: '' });
+    const { acceptedApiKeys } = await import('../../lib/runtime/secrets');
+    expect(await acceptedApiKeys()).toEqual([]);
+  });
+
+  it('reads SWAY_API_KEYS locally, without Secrets Manager', async () => {
+    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
+    vi.stubEnv('SWAY_API_KEYS', 'a,b');
+    const { acceptedApiKeys } = await import('../../lib/runtime/secrets');
+    expect(await acceptedApiKeys()).toEqual(['a', 'b']);
+    expect(getSecret).not.toHaveBeenCalled();
+  });
+});
+
+describe('apiKeyAccess', () => {
+  const run = async (routeKey: string, headers: Record<string, string> = {}) => {
+    const { apiKeyAccess } = await import('../../lib/http/api-keys');
+    const event = { routeKey, headers } as unknown as APIGatewayProxyEventV2;
+    return apiKeyAccess().before!({ event, context: {} as Context, response: null, error: null, internal: {} });
+  };
+
+  it('checks only lookup routes, and only when keys are configured', async () => {
+    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
+    vi.stubEnv('SWAY_API_KEYS', 'k1');
+    await expect(run('GET /v1/accounts/{network}/{idOrHandle}')).rejects.toMatchObject({ status: 401 });
+    await expect(run('GET /v1/accounts/{network}/{idOrHandle}', { 'x-api-key': 'k1' })).resolves.toBeUndefined();
+    await expect(run('GET /healthz')).resolves.toBeUndefined();
+    await expect(run('POST /v1/admin/recompute')).resolves.toBeUndefined();
+    await expect(run('POST /v1/interactions')).resolves.toBeUndefined();
+    vi.stubEnv('SWAY_API_KEYS', '');
+    await expect(run('GET /v1/accounts/{network}/{idOrHandle}')).resolves.toBeUndefined();
+  });
+
+  it('holds each key to SWAY_API_KEY_RATE lookups a second, then answers 429 with Retry-After', async () => {
+    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
+    vi.stubEnv('SWAY_API_KEYS', 'k1,k2');
+    vi.stubEnv('SWAY_API_KEY_RATE', '2');
+    const lookup = (key: string) => run('GET /v1/topics', { 'x-api-key': key });
+    await lookup('k1');
+    await lookup('k1');
+    const refused = await lookup('k1').catch((problem: unknown) => problem);
+    expect(refused).toMatchObject({ status: 429, headers: { 'retry-after': '1' } });
+    await expect(lookup('k2')).resolves.toBeUndefined();
+  });
+});
