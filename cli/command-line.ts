@@ -4,7 +4,8 @@ import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../lib/api/schemas';
 import { envVars } from './credentials';
 import { UsageError } from './errors';
 import type { InputFormat } from './input/read-interactions';
-import { queues, type QueueName } from '../lib/workers';
+import { allQueueNames } from '../lib/config';
+import type { QueueName } from '../lib/workers';
 
 export const DEFAULT_URL = 'http://localhost:3000';
 export const DEFAULT_BATCH_SIZE = 500;
@@ -61,7 +62,7 @@ const globalOptions: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'print this help' },
 };
 
-const queueNames: readonly QueueName[] = Object.values(queues).map((queue) => queue.name);
+const queueNames = allQueueNames();
 
 const commands: Record<CommandName, CommandSpec> = {
   import: {

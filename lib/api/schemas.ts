@@ -96,6 +96,7 @@ export const StatsSchema = z
   .meta({ id: 'Stats' });
 export type Stats = z.infer<typeof StatsSchema>;
 
+// Not allQueueNames() from lib/config: the browser pages type-check against this module, and lib/config reads process.env.
 const QueueNameSchema = z.enum(Object.values(queues).map((queue) => queue.name) as [QueueName, ...QueueName[]]);
 
 /** The body of `POST /v1/admin/redrive`, optional: without `queue`, every queue's dead letters go back. */

@@ -1,3 +1,4 @@
+import type { RedriveResult } from '../api/schemas';
 import type { QueueName } from '../workers';
 
 export interface QueueDepth {
@@ -8,11 +9,9 @@ export interface QueueDepth {
 
 /**
  * Dead letters put back on their queue: `moved` at once (the local queue), or a move `started`
- * that SQS carries out in the background for about `messages` messages.
+ * that SQS carries out in the background for about `messages` messages. The API's answer for one queue.
  */
-export type Redrive =
-  | { queue: QueueName; status: 'moved'; messages: number }
-  | { queue: QueueName; status: 'started'; messages: number; taskHandle: string };
+export type Redrive = RedriveResult['queues'][number];
 
 /** The queue between ingestion and the functions behind it: SQS in AWS, a DynamoDB-backed queue locally. */
 export interface MessageQueue {
