@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { NETWORK_PATTERN, TOPIC_PATTERN } from './patterns';
 
-export const NETWORK_PATTERN = /^[a-z0-9-]{1,32}$/;
-export const TOPIC_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export { NETWORK_PATTERN, TOPIC_PATTERN };
 export const MAX_INTERACTIONS_PER_REQUEST = 1000;
 export const MAX_TOPICS_PER_INTERACTION = 20;
 /** Largest body any ingestion route accepts (CONTRACT §3). */

@@ -1,4 +1,4 @@
-import { TOPIC_PATTERN } from '../interactions/schema';
+import { TOPIC_PATTERN } from '../interactions/patterns';
 
 const HASHTAG = /(?:^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_][\p{L}\p{N}_-]*)/gu;
 

@@ -1,4 +1,5 @@
 import type { Leaderboard } from '../../lib/api/schemas';
+import { TOPIC_PATTERN } from '../../lib/interactions/patterns';
 import { getJson, type ApiResult } from './api';
 import { h, mainRegion, show } from './dom';
 import { formatDate, KNOWN_NETWORKS, networkName } from './format';
@@ -7,7 +8,6 @@ import { enableSearchForms } from './search-form';
 import { noScoresYet, showNotFound, showRefused, showUnreachable } from './states';
 
 const PAGE_SIZE = 20;
-const TOPIC = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Where a reader is: the topic, the network filter, the page's cursor and those of the pages before it. */
 interface View {
@@ -82,7 +82,7 @@ const render = async (): Promise<void> => {
   const query = new URLSearchParams(window.location.search);
   const topic = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
   const view: View = { topic, network: query.get('network'), cursor: query.get('cursor'), before: query.getAll('before') };
-  if (!TOPIC.test(topic)) return showNotFound(region, 'Topic', `“${topic}” is not a topic name: topics are words of lower-case letters, digits and dashes.`);
+  if (!TOPIC_PATTERN.test(topic)) return showNotFound(region, 'Topic', `“${topic}” is not a topic name: topics are words of lower-case letters, digits and dashes.`);
 
   const [page, networks] = await Promise.all([boardOf(topic, view.network, PAGE_SIZE, view.cursor), networksIn(topic)]);
   if (page.outcome === 'unreachable') return showUnreachable(region);

@@ -35,6 +35,9 @@ describe('the search box', () => {
     expect(searchTarget('astronomy')).toEqual({ href: '/topics/astronomy' });
     expect(searchTarget('#Urban_Cycling')).toEqual({ href: '/topics/urban-cycling' });
     expect(searchTarget('open source')).toEqual({ href: '/topics/open-source' });
+    expect(searchTarget('Node.js')).toEqual({ href: '/topics/node-js' });
+    expect(searchTarget('Café')).toEqual({ href: '/topics/cafe' });
+    expect(searchTarget('rock&roll')).toEqual({ href: '/topics/rock-roll' });
   });
 
   it('says why it cannot go anywhere', () => {
