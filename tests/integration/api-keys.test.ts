@@ -46,9 +46,10 @@ describe('lookups behind API keys', () => {
   });
 
   it('lets the key in again once Retry-After has passed', async () => {
-    const limited = await lookup('key-one');
-    const waitSeconds = limited.status === 429 ? Number(limited.headers['retry-after']) : 0;
-    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000 + 50));
+    let limited = await lookup('key-one');
+    for (let i = 0; i < RATE && limited.status !== 429; i++) limited = await lookup('key-one');
+    expect(limited.status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, Number(limited.headers['retry-after']) * 1000 + 50));
     expect((await lookup('key-one')).status).toBe(200);
   });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '../../lib/workers';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { interaction } from '../support/interactions';
+import { waitFor } from '../support/wait-for';
 
 let sway: InProcessSway;
 beforeAll(async () => {
@@ -26,15 +27,19 @@ describe('a requested recompute while the lock is held', () => {
     const started = await sway.admin('POST', '/v1/admin/recompute');
     expect(started.status).toBe(202);
     const { runId } = JSON.parse(started.body) as { runId: string };
-    // Several receives of the request meet the held lock (the local back-offs: 0.5 s, 1 s, 2 s, …).
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    // The request meets the held lock on several receives (local back-offs 0.5 s, 1 s, 2 s, …) and
+    // is put back each time; with the old limit of 3 receives it was dead-lettered by now.
+    await waitFor('the request to meet the lock three times', async () => (sway.failedDeliveries.redelivered >= 3 ? true : undefined), 30_000);
     const run = async () => JSON.parse((await sway.admin('GET', `/v1/admin/runs/${runId}`)).body) as { status: string; accounts: number };
     expect((await run()).status).toBe('running');
+    expect(await sway.queue.deadLetters(queues.recomputeRequests.name)).toEqual([]);
     await sway.store.releaseRunLock('another-run');
 
-    const deadline = Date.now() + 60_000;
-    while ((await run()).status === 'running' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await run()).toMatchObject({ status: 'succeeded', accounts: 2 });
+    const finished = await waitFor('the run to finish', async () => {
+      const now = await run();
+      return now.status === 'running' ? undefined : now;
+    });
+    expect(finished).toMatchObject({ status: 'succeeded', accounts: 2 });
     expect(await sway.queue.deadLetters(queues.recomputeRequests.name)).toEqual([]);
   }, 90_000);
 });

@@ -16,6 +16,7 @@ import { queues, recomputeSchedule } from '../../lib/workers';
 import { injectFaults, type FaultInjector } from './fault-injection';
 import { freePort } from './free-port';
 import { isolatedTables } from './isolated-tables';
+import { waitFor } from './wait-for';
 import { testSecretEnvironment } from './webhook-deliveries';
 
 export const IN_PROCESS_ADMIN_TOKEN = 'in-process-admin-token';
@@ -42,8 +43,6 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
   headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
   body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString('utf8') : (result.body ?? ''),
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Starts a service on its own tables, its gateway with these API keys (none: lookups open). Only
@@ -129,13 +128,8 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate 
       await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
     },
     /** Waits until every queued interaction has been applied or dead-lettered. */
-    drained: async (timeoutMs = 240_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while ((await queue.depth(queues.interactions.name)).pending > 0) {
-        if (Date.now() > deadline) throw new Error('the interactions queue did not drain');
-        await sleep(100);
-      }
-    },
+    drained: (timeoutMs = 240_000) =>
+      waitFor('the interactions queue to drain', async () => ((await queue.depth(queues.interactions.name)).pending === 0 ? true : undefined), timeoutMs),
     /**
      * The scheduled recompute, as EventBridge invokes it; throws when the run fails. With `asOf`,
      * the clock stands still at that instant during the run, so two services score as of the same time.

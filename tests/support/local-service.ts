@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from './free-port';
+import { waitFor } from './wait-for';
+
+export { waitFor };
 
 export const repoRoot = resolve(__dirname, '../..');
 
@@ -112,16 +115,6 @@ export const signedPost = (service: LocalService, body: string | Buffer, headers
 
 export const admin = (service: LocalService, path: string, init: RequestInit = {}) =>
   fetch(`${service.url}${path}`, { ...init, headers: { authorization: `Bearer ${service.adminToken}`, ...init.headers } });
-
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
-  }
-};
 
 /** Waits until the queue has drained, starts a recompute and waits for it to succeed. */
 export const drainAndRecompute = async (service: LocalService, timeoutMs = 60_000) => {
