@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webFileResponse } from '../../infra/local/static-site';
-import { buildWebAssets, type WebBuild } from '../../web/build';
+import { buildWebAssets, weighWebBuild, type WebBuild } from '../../web/build';
 import { notFoundPage, webFileFor, webPages } from '../../web/site';
 
 const outDir = mkdtempSync(join(tmpdir(), 'sway-web-build-'));
@@ -18,8 +18,15 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 describe('buildWebAssets', () => {
   it('builds every page webPages names and the 404 page', () => {
     for (const file of [...webPages.map((page) => page.file), notFoundPage]) expect(built.files).toContain(file);
-    expect(built.gzipBytes).toBeGreaterThan(0);
-    expect(built.totalBytes).toBeGreaterThan(built.gzipBytes);
+  });
+
+  it('weighs every script and style it built, and nothing else', async () => {
+    const weight = await weighWebBuild(outDir, built);
+    const assets = built.files.filter((file) => file.startsWith('assets/'));
+    expect(weight.assets.map(({ file }) => file)).toEqual(assets);
+    expect(assets.some((file) => file.endsWith('.css')) && assets.some((file) => file.endsWith('.js'))).toBe(true);
+    for (const { file, gzipBytes } of weight.assets) expect(gzipBytes, file).toBeGreaterThan(0);
+    expect(weight.gzipBytes).toBe(weight.assets.reduce((sum, { gzipBytes }) => sum + gzipBytes, 0));
   });
 
   it('rewrites each page’s asset references to built, content-hashed files the server maps to themselves', () => {
@@ -31,6 +38,7 @@ describe('buildWebAssets', () => {
       }
     }
     for (const page of ['index.html', 'topic.html', 'account.html']) expect(read(page)).toMatch(/<script type="module" src="\/assets\//);
+    for (const page of built.files.filter((file) => file.endsWith('.html'))) expect(read(page), page).toMatch(/<link[^>]+href="\/assets\/site-[A-Z0-9]{8}\.css"/);
   });
 
   it('keeps zod out of the browser: the pages import only types from the API schemas', () => {
