@@ -3,7 +3,6 @@
  * functions/ingest-interactions.ts, the messages it queues handed to functions/apply-interactions.ts
  * in SQS event batches, DynamoDB capacity counted on their client, each invocation timed.
  */
-import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { swayFunctionDefaults } from '../infra/constructs/sway-function';
 import type { Interaction } from '../lib/interactions/schema';
@@ -14,6 +13,7 @@ import { awsPrices } from './support/aws-prices';
 import { costPerMillion, describeCost, meteredRequests, type MeasuredUsage } from './support/cost-model';
 import { sqsEvent, type InProcessFunctions } from './support/in-process';
 import { serviceStore } from './support/local-dynamodb';
+import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
@@ -31,7 +31,7 @@ const measureIngest = async (functions: InProcessFunctions, secret: string, inte
   for (let start = 0; start < interactions.length; start += perDelivery) {
     const body = Buffer.from(JSON.stringify({ interactions: interactions.slice(start, start + perDelivery) }));
     apiRequests += meteredRequests(body.length, awsPrices.apiGateway.meteringIncrementBytes);
-    const headers = { 'content-type': 'application/json', 'x-sway-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(secret, body) };
     const response = await functions.invoke<unknown, APIGatewayProxyStructuredResultV2>('ingest-interactions', apiGatewayEvent({ method: 'POST', path: '/v1/interactions', headers, body }));
     if (response.statusCode !== 202) throw new Error(`ingest: a delivery answered ${response.statusCode}: ${response.body}`);
   }

@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: each benchmark with its ceiling measured in the same run on this
  * machine, printed as a table and written to bench/results/latest.json (CONTRACT §6).
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,7 @@ import { startInProcessFunctions } from './support/in-process';
 import { benchWebBundle } from './web-bundle';
 import { benchWebhookLatency } from './webhook-latency';
 import { runLoad } from './support/load';
+import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
@@ -39,7 +40,7 @@ const signedCall = (service: LocalService, body: Buffer) => ({
   path: '/v1/interactions',
   headers: {
     'content-type': 'application/json',
-    'x-sway-signature': `sha256=${createHmac('sha256', service.genericSecret).update(body).digest('hex')}`,
+    [SIGNATURE_HEADER]: signatureOf(service.genericSecret, body),
   },
   body,
 });

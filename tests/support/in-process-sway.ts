@@ -4,7 +4,6 @@
  * instances, so each service has its own adapters), requests through the local gateway's routing
  * and authorization, and the local queue with its SQS-like consumers.
  */
-import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { vi } from 'vitest';
@@ -18,6 +17,7 @@ import { freePort } from './free-port';
 import { isolatedTables } from './isolated-tables';
 import { waitFor } from './wait-for';
 import { testSecretEnvironment } from './webhook-deliveries';
+import { SIGNATURE_HEADER, signatureOf } from '../../cli/signature';
 
 export const IN_PROCESS_ADMIN_TOKEN = 'in-process-admin-token';
 export const IN_PROCESS_GENERIC_SECRET = 'in-process-generic-secret';
@@ -108,7 +108,7 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate 
       request({
         method: 'POST',
         url: '/v1/interactions',
-        headers: { 'content-type': 'application/json', 'x-sway-signature': `sha256=${createHmac('sha256', IN_PROCESS_GENERIC_SECRET).update(body).digest('hex')}` },
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(IN_PROCESS_GENERIC_SECRET, Buffer.from(body)) },
         body,
       }),
     /** The same routes over HTTP on a free port, for clients such as `sway`. */

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
+import { SIGNATURE_HEADER, signatureOf } from '../../cli/signature';
 
 export { waitFor };
 
@@ -107,7 +107,7 @@ export const signedPost = (service: LocalService, body: string | Buffer, headers
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-sway-signature': `sha256=${createHmac('sha256', service.genericSecret).update(body).digest('hex')}`,
+      [SIGNATURE_HEADER]: signatureOf(service.genericSecret, Buffer.from(body)),
       ...headers,
     },
     body,
