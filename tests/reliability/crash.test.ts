@@ -50,22 +50,33 @@ const reader = {
   unavailable: 0,
   largest: 0,
   incomplete: [] as string[],
-  /** Reads the whole board, page by page; null when the service is down. */
+  /**
+   * Reads the whole board, page by page; null when the service is down (no answer, or a 5xx from a
+   * store dying with it). Any other refusal is recorded as an incomplete read: a page of a version
+   * deleted under the reader would show up as one (the cursor's 400).
+   */
   async readBoard(): Promise<{ rank: number; id: string; score: number }[] | null> {
     const items: { rank: number; id: string; score: number }[] = [];
     let cursor: string | null = null;
-    try {
-      do {
-        const response = await fetch(`${service.url}/v1/topics/${TOPIC}/leaderboard?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
-        if (response.status === 404 && !cursor) return [];
-        if (response.status !== 200) throw new Error(`answered ${response.status}`);
-        const page = (await response.json()) as { items: { rank: number; id: string; score: number }[]; nextCursor: string | null };
-        items.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor);
-    } catch {
-      return null;
-    }
+    do {
+      let response: Response;
+      let body: string;
+      try {
+        response = await fetch(`${service.url}/v1/topics/${TOPIC}/leaderboard?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
+        body = await response.text();
+      } catch {
+        return null;
+      }
+      if (response.status === 404 && !cursor) return [];
+      if (response.status >= 500) return null;
+      if (response.status !== 200) {
+        this.incomplete.push(`a page after ${items.length} entries answered ${response.status}: ${body}`);
+        return null;
+      }
+      const page = JSON.parse(body) as { items: { rank: number; id: string; score: number }[]; nextCursor: string | null };
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
     return items;
   },
   async poll() {
