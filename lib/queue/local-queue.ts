@@ -165,6 +165,11 @@ export class LocalQueue implements MessageQueue {
     return this.all(deadLetterPartition(queue));
   }
 
+  /** Every message of the queue, visible or in flight (dead letters not included). */
+  async messages(queue: string): Promise<ReceivedMessage[]> {
+    return this.all(queue);
+  }
+
   private async claim(queue: string, messageId: string, now: number, visibilityTimeoutSeconds: number): Promise<ReceivedMessage | null> {
     try {
       const { Attributes } = await this.db.send(

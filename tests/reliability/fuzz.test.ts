@@ -9,11 +9,10 @@
  * requests was accepted leaves the tables exactly as they were (GET routes included).
  */
 import { createHmac } from 'node:crypto';
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteDefinition } from '../../lib/routes';
-import { batchWriteAll } from '../../lib/store/batch-write';
 import { queues } from '../../lib/workers';
 import { anyBody, edits, mutateJson } from '../support/fuzz-inputs';
 import { IN_PROCESS_ADMIN_TOKEN, IN_PROCESS_GENERIC_SECRET, startInProcessSway, type Answer, type InProcessRequest, type InProcessSway } from '../support/in-process-sway';
@@ -50,22 +49,7 @@ const tablesNow = async () => [await snapshot(sway.tables.db, sway.tables.mainTa
  */
 const clearInteractionsQueue = async () => {
   const queue = queues.interactions.name;
-  const keys: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await sway.tables.db.send(
-      new QueryCommand({
-        TableName: sway.tables.queueTable,
-        KeyConditionExpression: '#queue = :queue',
-        ExpressionAttributeNames: { '#queue': 'queue' },
-        ExpressionAttributeValues: { ':queue': queue },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    keys.push(...(page.Items ?? []).map((item) => ({ queue, messageId: item.messageId })));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  await batchWriteAll(sway.tables.db, sway.tables.queueTable, keys.map((Key) => ({ DeleteRequest: { Key } })));
+  await sway.queue.deleteMessages(queue, (await sway.queue.messages(queue)).map(({ messageId }) => messageId));
 };
 
 beforeAll(async () => {

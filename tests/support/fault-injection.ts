@@ -60,8 +60,12 @@ export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
   /** Per call (its context is shared by all its attempts): whether every attempt fails, and whether the last did. */
   const calls = new WeakMap<object, { persistent: boolean; lastFaulted: boolean }>();
 
-  const faultFor = (plan: NonNullable<typeof current>, call: { persistent: boolean }, request: string): Fault | null => {
-    if (call.persistent || plan.poisoned?.some((text) => request.includes(text))) return FAULTS.serverError;
+  const faultFor = (plan: NonNullable<typeof current>, call: { persistent: boolean }, input: unknown): Fault | null => {
+    if (call.persistent) return FAULTS.serverError;
+    if (plan.poisoned?.length) {
+      const request = JSON.stringify(input);
+      if (plan.poisoned.some((text) => request.includes(text))) return FAULTS.serverError;
+    }
     if (plan.random() >= plan.rate) return null;
     call.persistent = plan.random() < (plan.persistentShare ?? 0);
     if (call.persistent) return FAULTS.serverError;
@@ -75,7 +79,7 @@ export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
       const call = calls.get(context) ?? { persistent: false, lastFaulted: false };
       calls.set(context, call);
       counts.attempts++;
-      const fault = faultFor(current, call, JSON.stringify(args.input));
+      const fault = faultFor(current, call, args.input);
       call.lastFaulted = fault !== null;
       if (!fault) return next(args);
       if (fault.status === 500) counts.serverErrors++;
