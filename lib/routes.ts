@@ -214,3 +214,23 @@ export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): strin
 
 /** The distinct Lambda functions that serve HTTP routes. */
 export const httpFunctionNames = (): string[] => [...new Set(routes.map((route) => route.functionName))];
+
+/**
+ * The paths that belong to the HTTP API, as CloudFront path patterns (the rest is the web site's):
+ * `/v1/*` for the versioned routes, and each route outside a prefix (`/healthz`, `/openapi.json`)
+ * by its own path.
+ */
+export const apiPathPatterns = (apiRoutes: readonly Pick<RouteDefinition, 'path'>[]): string[] => [
+  ...new Set(
+    apiRoutes.map(({ path: routePath }) => {
+      const [, firstSegment, ...furtherSegments] = routePath.split('/');
+      return furtherSegments.length > 0 ? `/${firstSegment}/*` : routePath;
+    }),
+  ),
+];
+
+const apiPaths = apiPathPatterns(routes);
+
+/** Whether a path is the API's (see `apiPathPatterns`): one no route matches is then the API's 404, not a web page. */
+export const isApiPath = (path: string): boolean =>
+  apiPaths.some((pattern) => (pattern.endsWith('/*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern));

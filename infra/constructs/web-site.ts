@@ -8,22 +8,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { routes, type RouteDefinition } from '../../lib/routes';
+import { apiPathPatterns, routes } from '../../lib/routes';
 import { assetsFolder, notFoundPage, webFileFor, webPages, type WebPage } from '../../web/site';
 import { repositoryRoot } from './sway-function';
-
-/**
- * CloudFront path patterns that go to the HTTP API: `/v1/*` for the versioned routes, and each
- * route outside a prefix (`/healthz`, `/openapi.json`) by its own path.
- */
-export const apiPathPatterns = (apiRoutes: readonly Pick<RouteDefinition, 'path'>[]): string[] => [
-  ...new Set(
-    apiRoutes.map(({ path: routePath }) => {
-      const [, firstSegment, ...furtherSegments] = routePath.split('/');
-      return furtherSegments.length > 0 ? `/${firstSegment}/*` : routePath;
-    }),
-  ),
-];
 
 /**
  * Source of the CloudFront Function (JavaScript runtime 2.0, viewer request) that rewrites a page

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpProblem, problems } from '../../lib/http/problem';
 import { sameSecret } from '../../lib/http/signature';
-import { routeKey, routes, type RouteDefinition } from '../../lib/routes';
+import { isApiPath, routeKey, routes, type RouteDefinition } from '../../lib/routes';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 import { webFileResponse } from './static-site';
 
@@ -97,7 +97,7 @@ const route = async (
   const matched = matches.find(({ candidate }) => candidate.route.method === method);
   if (!matched) {
     // Outside the API, a path no route matches is the web site's (a page, an asset or its 404 page).
-    if (options.webRoot && (method === 'GET' || method === 'HEAD') && !matches.length && !url.pathname.startsWith('/v1/')) {
+    if (options.webRoot && (method === 'GET' || method === 'HEAD') && !matches.length && !isApiPath(url.pathname)) {
       return webFileResponse(options.webRoot, url.pathname, method);
     }
     const problem = matches.length

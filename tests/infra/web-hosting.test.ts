@@ -8,7 +8,7 @@ import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aw
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteDefinition } from '../../lib/routes';
-import { apiPathPatterns } from '../../infra/constructs/web-site';
+import { apiPathPatterns } from '../../lib/routes';
 import { buildSwayStacks } from '../../infra/sway-app';
 import { assetsFolder, notFoundPage, webFileFor, webPages } from '../../web/site';
 import { logicalIdOf, resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture, type TemplateResource } from './sway-app-fixture';
