@@ -27,21 +27,13 @@ const viewHref = ({ network, cursor, before }: Omit<View, 'topic'>): string => {
   return text ? `?${text}` : window.location.pathname;
 };
 
-const boardOf = (topic: string, network: string | null, limit: number, cursor?: string | null): Promise<ApiResult<Leaderboard>> =>
-  getJson<Leaderboard>(`/v1/topics/${encodeURIComponent(topic)}/leaderboard`, { limit, network, cursor });
+const boardPage = ({ topic, network, cursor }: View): Promise<ApiResult<Leaderboard>> =>
+  getJson<Leaderboard>(`/v1/topics/${encodeURIComponent(topic)}/leaderboard`, { limit: PAGE_SIZE, network, cursor });
 
-/** The networks that have accounts in the topic: a first entry in its network board. */
-const networksIn = async (topic: string): Promise<string[]> => {
-  const boards = await Promise.all(KNOWN_NETWORKS.map((network) => boardOf(topic, network, 1)));
-  return KNOWN_NETWORKS.filter((_, i) => {
-    const board = boards[i]!;
-    return board.outcome === 'ok' && board.data.items.length > 0;
-  });
-};
-
-const networkFilter = (view: View, networks: string[]): HTMLElement => {
-  const options = [null, ...networks];
-  if (view.network && !networks.includes(view.network)) options.push(view.network);
+/** Every network Sway knows, not only those with accounts in the topic: finding those would cost a request per network on every page view. */
+const networkFilter = (view: View): HTMLElement => {
+  const options = [null, ...KNOWN_NETWORKS];
+  if (view.network && !KNOWN_NETWORKS.includes(view.network)) options.push(view.network);
   return h(
     'nav',
     { class: 'filters', 'aria-label': 'Filter by network' },
@@ -84,7 +76,7 @@ const render = async (): Promise<void> => {
   const view: View = { topic, network: query.get('network'), cursor: query.get('cursor'), before: query.getAll('before') };
   if (!TOPIC_PATTERN.test(topic)) return showNotFound(region, 'Topic', `“${topic}” is not a topic name: topics are words of lower-case letters, digits and dashes.`);
 
-  const [page, networks] = await Promise.all([boardOf(topic, view.network, PAGE_SIZE, view.cursor), networksIn(topic)]);
+  const page = await boardPage(view);
   if (page.outcome === 'unreachable') return showUnreachable(region);
   if (page.outcome === 'refused') return showRefused(region, page.detail, viewHref({ network: view.network, cursor: null, before: [] }));
   if (page.outcome !== 'ok') return showNotFound(region, 'Topic', `Sway has no topic #${topic}.`);
@@ -113,7 +105,7 @@ const render = async (): Promise<void> => {
       'Ranked by the response their posts earn from others in this topic, weighted by who responds — not by how much they post. ',
       h('a', { href: '/method' }, 'How scores work'),
     ),
-    networkFilter(view, networks),
+    networkFilter(view),
     list,
     board.items.length ? pager(view, board) : null,
     board.computedAt ? h('p', { class: 'computed' }, `Computed ${formatDate(board.computedAt)}.`) : null,
