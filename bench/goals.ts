@@ -26,7 +26,7 @@ const goals: Record<string, Goal> = {
   'web.bundle_gzip': atMost(100, '≤ 100 KB'),
 };
 
-export const goalOf = (name: string): Goal | undefined => goals[name] ?? (name.startsWith('webhook.latency.') ? webhookLatency : undefined);
+const goalOf = (name: string): Goal | undefined => goals[name] ?? (name.startsWith('webhook.latency.') ? webhookLatency : undefined);
 
 /** "yes", "no", or "—" where no goal applies. */
 export const verdict = (result: Pick<BenchmarkResult, 'met'>): string => (result.met === undefined ? '—' : result.met ? 'yes' : 'no');

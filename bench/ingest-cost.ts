@@ -8,14 +8,13 @@ import { swayFunctionDefaults } from '../infra/constructs/sway-function';
 import type { Interaction } from '../lib/interactions/schema';
 import { queues } from '../lib/workers';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costPerMillion, describeCost, meteredRequests, type MeasuredUsage } from './support/cost-model';
 import { sqsEvent, type InProcessFunctions } from './support/in-process';
 import { serviceStore } from './support/local-dynamodb';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 interface IngestMeasurement {
   usage: MeasuredUsage;

@@ -11,7 +11,7 @@ import { swayFunctionDefaults } from '../infra/constructs/sway-function';
 import { keys } from '../lib/store/keys';
 import { tables } from '../lib/store/tables';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costPerMillion, describeCost } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
@@ -24,7 +24,6 @@ export interface Account {
 }
 
 const CONNECTIONS = 50;
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 const accountPath = ({ network, id }: Account) => `/v1/accounts/${network}/${encodeURIComponent(id)}`;
 
 /** Every account in the list, over and over, from `CONNECTIONS` connections for `seconds`. */

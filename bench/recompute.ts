@@ -6,7 +6,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, OVERALL_TOPIC, AGGREGATE_SHARDS } from '../lib/store/keys';
 import { tables } from '../lib/store/tables';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costOf } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
@@ -15,7 +15,6 @@ import { localDocumentClient, serviceStore } from './support/local-dynamodb';
 /** The recompute function's memory in AWS (functionSizing in infra/stateless-stack.ts). */
 const RECOMPUTE_MEMORY_MB = 1769;
 const CEILING_IN_FLIGHT = 16;
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 /** Every page of every aggregate partition a recompute reads, `CEILING_IN_FLIGHT` Query streams at a time. */
 const readAggregatesInParallel = async (endpoint: string, topics: string[]): Promise<{ seconds: number; items: number }> => {

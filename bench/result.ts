@@ -9,3 +9,6 @@ export interface BenchmarkResult {
   goal?: string;
   met?: boolean;
 }
+
+/** A figure rounded for the table: `digits` decimals, as a number. */
+export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));

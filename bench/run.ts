@@ -23,7 +23,7 @@ import { verdict, withGoal } from './goals';
 import { benchIngestCost } from './ingest-cost';
 import { benchLeaderboardLatency, benchLookupCost, benchLookupThroughput, type Account } from './lookups';
 import { benchRecompute } from './recompute';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 import { benchPageRankKernel, benchWholeScoring } from './scoring';
 import { startBareServer } from './support/bare-server';
 import { startInProcessFunctions } from './support/in-process';
@@ -33,7 +33,6 @@ import { runLoad } from './support/load';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 const signedCall = (service: LocalService, body: Buffer) => ({
   method: 'POST',

@@ -15,11 +15,10 @@ import { scoreTopic } from '../lib/scoring/topic-scores';
 import { buildWeightedGraph, pageRank } from '../lib/scoring/weighted-graph';
 import { higgsAvailable, higgsInteractions } from './data/higgs';
 import { syntheticInteractions } from './data/synthetic';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 
 const RETWEET_GRAPH = resolve(__dirname, '../../shared/data/higgs-twitter/higgs-retweet_network.edgelist.gz');
 const TOLERANCE = 1e-10;
-const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
 const readEdgeList = async (file: string) => {
   const sources: number[] = [];

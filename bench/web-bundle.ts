@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWebAssets, weighWebBuild } from '../web/build';
 import { assetsFolder } from '../web/site';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 
-const kilobytes = (bytes: number): number => Number((bytes / 1024).toFixed(1));
+const kilobytes = (bytes: number): number => round(bytes / 1024, 1);
 
 /**
  * Builds the site as `npm start` and CDK do and weighs what a browser downloads besides the HTML.

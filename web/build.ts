@@ -54,7 +54,7 @@ export interface WebBuildWeight {
   gzipBytes: number;
 }
 
-export const defaultWebOutDir = join(webDir, 'dist');
+const defaultWebOutDir = join(webDir, 'dist');
 
 export const buildWebAssets = async (outDir: string): Promise<WebBuild> => {
   const assetsDir = join(outDir, assetsFolder);

@@ -4,10 +4,11 @@
  * document client the runtime shares between handlers (`documentClient()`), a recording queue in
  * place of SQS, and each invocation timed and rounded up to the millisecond as Lambda bills it.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../../infra/local/lambda-context';
+import { toRecord } from '../../infra/local/queue-consumer';
 import { env, secretEnvVars } from '../../lib/config';
 import type { MessageQueue, QueueDepth, Redrive } from '../../lib/queue/message-queue';
 import { useMessageQueue } from '../../lib/runtime/dependencies';
@@ -24,7 +25,7 @@ const SQS_SEND_BATCH_ENTRIES = 10;
 const HANDLER_TIMEOUT_MS = 900_000;
 
 /** Stands in for SQS: keeps what is sent and counts the SendMessageBatch requests SQS would bill. */
-export class RecordingQueue implements MessageQueue {
+class RecordingQueue implements MessageQueue {
   private bodies: string[] = [];
   billedSendRequests = 0;
 
@@ -52,22 +53,12 @@ export class RecordingQueue implements MessageQueue {
   }
 }
 
-/** The event Lambda's SQS event source hands a consumer for one batch of messages. */
+/** The event Lambda's SQS event source hands a consumer for one batch of messages, each received once. */
 export const sqsEvent = (queueName: string, bodies: string[]): SQSEvent => ({
-  Records: bodies.map((body) => ({
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'bench', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: {},
-    md5OfBody: createHash('md5').update(body).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:local:000000000000:${queueName}`,
-    awsRegion: 'local',
-  })),
+  Records: bodies.map((body) => toRecord(queueName, { messageId: randomUUID(), body, receiveCount: 1, sentAt: Date.now() })),
 });
 
-export type Invocations = Omit<FunctionUsage, 'memoryMb'>;
+type Invocations = Omit<FunctionUsage, 'memoryMb'>;
 
 export interface InProcessFunctions {
   queue: RecordingQueue;

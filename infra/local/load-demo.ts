@@ -6,7 +6,7 @@ import { newRun, RunInProgressError, runRecompute, type RecomputePorts } from '.
 
 const DAY_MS = 86_400_000;
 /** Past days of history, so the 30-day trends and the history charts have their points. */
-export const DEMO_HISTORY_DAYS = 30;
+const DEMO_HISTORY_DAYS = 30;
 const APPLY_CHUNK = 100;
 const APPLY_CONCURRENCY = 16;
 

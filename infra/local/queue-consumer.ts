@@ -93,7 +93,8 @@ const deliver = async (queue: LocalQueue, definition: QueueDefinition, handler: 
   }
 };
 
-const toRecord = (queueName: string, message: ReceivedMessage): SQSRecord => ({
+/** A received message as Lambda's SQS event source hands it to a consumer. */
+export const toRecord = (queueName: string, message: ReceivedMessage): SQSRecord => ({
   messageId: message.messageId,
   receiptHandle: message.messageId,
   body: message.body,

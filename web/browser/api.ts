@@ -6,7 +6,7 @@ export type ApiResult<T> =
   | { outcome: 'refused'; status: number; detail: string }
   | { outcome: 'unreachable' };
 
-export const apiPath = (path: string, query: Record<string, string | number | null | undefined> = {}): string => {
+const apiPath = (path: string, query: Record<string, string | number | null | undefined> = {}): string => {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
   const text = search.toString();
