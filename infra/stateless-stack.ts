@@ -1,6 +1,6 @@
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, LogGroupLogDestination, type CfnStage, type HttpRoute, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -12,9 +12,18 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { env, queueUrlEnvVar } from '../lib/config';
+import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
 import { webhookRoutes } from '../lib/networks/webhook-routes';
-import { httpFunctionNames, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
-import { jetstreamSchedule, queues, recomputeSchedule, type QueueName, type ScheduleDefinition } from '../lib/workers';
+import { deliveryRememberingFunctions } from '../lib/networks/webhook-sources';
+import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
+import {
+  jetstreamSchedule,
+  queues,
+  recomputeSchedule,
+  visibilityTimeoutPerConsumerTimeout,
+  type QueueName,
+  type ScheduleDefinition,
+} from '../lib/workers';
 import { SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
 import { pascalCase } from './naming';
 import type { DeployedQueue, DeployedTable } from './stateful-stack';
@@ -27,18 +36,32 @@ export interface SwayStatelessStackProps extends StackProps {
   apiKeys: ISecret;
 }
 
-/** Sizing that differs from the SwayFunction defaults; a queue consumer's timeout must fit its visibility timeout. */
-const functionSizing: Record<string, Pick<SwayFunctionProps, 'memorySize' | 'timeout'>> = {
-  [queues.interactions.consumer]: { timeout: Duration.seconds(30) },
-  // 1769 MB is where Lambda gives a function one full vCPU; ranking the graph is CPU work.
-  [queues.recomputeRequests.consumer]: { timeout: Duration.seconds(900), memorySize: 1769 },
+/** Sizing that differs from the SwayFunction defaults; a queue consumer's timeout comes with its queue (lib/workers.ts). */
+const functionSizing: Record<string, Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'>> = {
+  [queues.interactions.consumer]: { timeout: Duration.seconds(queues.interactions.consumerTimeoutSeconds) },
+  // 1769 MB is where Lambda gives a function one full vCPU; ranking the graph is CPU work. One
+  // instance at most: the schedule and the queue both invoke it, and the run lock is then only the
+  // second guard against overlapping runs.
+  [queues.recomputeRequests.consumer]: {
+    timeout: Duration.seconds(queues.recomputeRequests.consumerTimeoutSeconds),
+    memorySize: 1769,
+    reservedConcurrentExecutions: 1,
+  },
   [jetstreamSchedule.target]: { timeout: Duration.seconds(jetstreamSchedule.timeoutSeconds) },
 };
 
-/** CDK context key (`-c swayJetstreamUrl=…`) naming the Jetstream instance; an empty value turns the Bluesky consumer off. */
+/**
+ * CDK context keys of the Bluesky consumer, which is off unless the operator names a Jetstream
+ * instance: `-c swayJetstreamUrl=wss://… -c swayJetstreamWantedDids=did:plc:a,did:plc:b` (the
+ * accounts to follow; without them, every account of the network).
+ */
 export const jetstreamUrlContextKey = 'swayJetstreamUrl';
-/** One of the public Jetstream instances Bluesky runs. */
-export const defaultJetstreamUrl = 'wss://jetstream2.us-east.bsky.network/subscribe';
+export const jetstreamWantedDidsContextKey = 'swayJetstreamWantedDids';
+/**
+ * Characters the DID list may take of Lambda's 4 KB for all of a function's environment variables
+ * (the rest holds the table, queue and secret names): about 90 `did:plc:` DIDs.
+ */
+export const wantedDidsEnvironmentBudget = 3_000;
 
 /** The function behind `POST /v1/admin/redrive`: it moves dead letters with SQS, never touching the table. */
 const deadLetterRedriver = 'redrive-dead-letters';
@@ -47,11 +70,14 @@ const deadLetterRedriver = 'redrive-dead-letters';
  * Handlers of non-GET routes that still only read the tables: ingestion only looks up which
  * interactions were applied before; the queue consumer does the writing.
  */
-const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set([
-  'ingest-interactions',
-  ...webhookRoutes.filter((route) => route.method === 'POST').map((route) => route.functionName),
-  deadLetterRedriver,
-]);
+const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set(
+  [
+    'ingest-interactions',
+    ...webhookRoutes.filter((route) => route.method === 'POST').map((route) => route.functionName),
+    deadLetterRedriver,
+    // …but a webhook whose network names its deliveries remembers their ids, against replays.
+  ].filter((name) => !deliveryRememberingFunctions().includes(name)),
+);
 
 /** Functions that read queue depths (GetQueueAttributes) of every queue and dead-letter queue. */
 const queueStatsReaders: readonly string[] = ['get-stats'];
@@ -59,7 +85,22 @@ const queueStatsReaders: readonly string[] = ['get-stats'];
 const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
 const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
+/** The stage's default throttle, for any route without one of its own. */
 export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
+
+/**
+ * Each route's own throttle (requests per second, burst), by its authorization: every route has a
+ * bucket of its own, so unsigned floods on a webhook route cannot use up what deliveries to the
+ * other routes and lookups need, nor a lookup flood what webhooks need.
+ */
+export const routeThrottles: Record<RouteAuth, ThrottleSettings> = {
+  // A topic page view alone asks for 20 histories (its rows' trends) at once.
+  lookup: { rateLimit: 200, burstLimit: 400 },
+  // Providers deliver in bursts; `sway import` keeps up to 16 batches in flight.
+  signed: { rateLimit: 100, burstLimit: 200 },
+  admin: { rateLimit: 10, burstLimit: 20 },
+  public: { rateLimit: 20, burstLimit: 40 },
+};
 
 /** The functions behind the routes with this authorization (lookup functions check API keys, signed ones signatures). */
 const functionNamesFor = (auth: RouteAuth): string[] => [
@@ -97,10 +138,9 @@ export class SwayStatelessStack extends Stack {
     const scheduleTargets = [recomputeSchedule.target, jetstreamSchedule.target];
     const functionNames = [...new Set([...httpFunctionNames(), ...queueConsumerNames, ...scheduleTargets])];
     const environment = this.sharedEnvironment(props);
-    const configuredJetstreamUrl: unknown = this.node.tryGetContext(jetstreamUrlContextKey);
-    const jetstreamUrl = typeof configuredJetstreamUrl === 'string' ? configuredJetstreamUrl : defaultJetstreamUrl;
+    const jetstream = this.jetstreamEnvironment();
     const functionEnvironment: Record<string, Record<string, string>> = {
-      [jetstreamSchedule.target]: { ...environment, ...(jetstreamUrl ? { [env.jetstreamUrl]: jetstreamUrl } : {}) },
+      [jetstreamSchedule.target]: { ...environment, ...jetstream },
       ...Object.fromEntries(functionNamesFor('lookup').map((name) => [name, { ...environment, [env.apiKeysSecretArn]: props.apiKeys.secretArn }])),
     };
     this.functions = new Map(
@@ -115,7 +155,9 @@ export class SwayStatelessStack extends Stack {
     this.grantSecretAccess(props.webhookSecrets, props.apiKeys);
     this.connectQueueConsumers(props.queues);
     this.recomputeSchedule = this.createSchedule('RecomputeSchedule', recomputeSchedule, `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`);
-    if (jetstreamUrl) {
+    // A scheduled run that waited for the one instance longer than a period is superseded by the next.
+    this.functionNamed(recomputeSchedule.target).function.configureAsyncInvoke({ maxEventAge: Duration.minutes(recomputeSchedule.rateMinutes) });
+    if (jetstream[env.jetstreamUrl]) {
       this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`);
       // A failed run is not retried: the next one, a minute later, resumes from the saved cursor.
       this.functionNamed(jetstreamSchedule.target).function.configureAsyncInvoke({ retryAttempts: 0 });
@@ -131,6 +173,32 @@ export class SwayStatelessStack extends Stack {
     const swayFunction = this.functions.get(name);
     if (!swayFunction) throw new Error(`no Sway function named ${name}`);
     return swayFunction;
+  }
+
+  /** The Bluesky consumer's settings from the CDK context: none (the consumer is off) unless a Jetstream URL is given. */
+  private jetstreamEnvironment(): Record<string, string> {
+    const url: unknown = this.node.tryGetContext(jetstreamUrlContextKey);
+    const wantedDidsContext: unknown = this.node.tryGetContext(jetstreamWantedDidsContextKey);
+    if (wantedDidsContext !== undefined && typeof wantedDidsContext !== 'string' && !Array.isArray(wantedDidsContext)) {
+      throw new Error(`-c ${jetstreamWantedDidsContextKey} must be a comma list of DIDs`);
+    }
+    if (url === undefined || url === '') return {};
+    if (typeof url !== 'string' || !URL.canParse(url) || !['wss:', 'ws:'].includes(new URL(url).protocol)) {
+      throw new Error(`-c ${jetstreamUrlContextKey} must be a Jetstream WebSocket URL (wss://…), not ${JSON.stringify(url)}`);
+    }
+    let wantedDids: string[];
+    try {
+      wantedDids = parseWantedDids(wantedDidsContext as string | string[] | undefined);
+    } catch (error) {
+      throw new Error(`-c ${jetstreamWantedDidsContextKey}: ${(error as Error).message}`);
+    }
+    const wantedDidsList = wantedDids.join(',');
+    if (wantedDidsList.length > wantedDidsEnvironmentBudget) {
+      throw new Error(
+        `-c ${jetstreamWantedDidsContextKey}: ${wantedDids.length} DIDs take ${wantedDidsList.length} characters, more than the ${wantedDidsEnvironmentBudget} a Lambda environment leaves them`,
+      );
+    }
+    return { [env.jetstreamUrl]: url, ...(wantedDids.length > 0 ? { [env.jetstreamWantedDids]: wantedDidsList } : {}) };
   }
 
   /** Names and ARNs only: secret values are read at run time from Secrets Manager. */
@@ -201,9 +269,9 @@ export class SwayStatelessStack extends Stack {
     for (const { definition, queue } of Object.values(deployedQueues)) {
       const consumer = this.functionNamed(definition.consumer).function;
       const consumerTimeoutSeconds = consumer.timeout?.toSeconds() ?? 3; // 3 s: Lambda's default
-      if (consumerTimeoutSeconds > definition.visibilityTimeoutSeconds) {
+      if (definition.visibilityTimeoutSeconds < visibilityTimeoutPerConsumerTimeout * consumerTimeoutSeconds) {
         throw new Error(
-          `${definition.consumer} times out after ${consumerTimeoutSeconds} s, longer than the ${definition.visibilityTimeoutSeconds} s visibility timeout of the ${definition.name} queue`,
+          `the ${definition.name} queue's visibility timeout (${definition.visibilityTimeoutSeconds} s) is less than ${visibilityTimeoutPerConsumerTimeout} times the ${consumerTimeoutSeconds} s timeout of ${definition.consumer}`,
         );
       }
       consumer.addEventSource(
@@ -276,6 +344,7 @@ export class SwayStatelessStack extends Stack {
         new HttpLambdaIntegration(`${pascalCase(name)}Integration`, this.functionNamed(name).function),
       ]),
     );
+    const routeSettings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> = {};
     for (const route of routes as readonly RouteDefinition[]) {
       const httpRoutes: HttpRoute[] = api.addRoutes({
         path: route.path,
@@ -288,7 +357,12 @@ export class SwayStatelessStack extends Stack {
           Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: unauthenticatedRouteReasons[route.auth] });
         }
       }
+      const { rateLimit, burstLimit } = routeThrottles[route.auth];
+      routeSettings[routeKey(route)] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      // A stage's route settings may only name routes that exist already.
+      stage.node.addDependency(...httpRoutes);
     }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     return { api, url: stage.url };
   }
 }

@@ -20,6 +20,8 @@ export const env = {
   apiKeyRate: 'SWAY_API_KEY_RATE',
   /** Bluesky Jetstream WebSocket URL; unset = Bluesky consumer off. */
   jetstreamUrl: 'SWAY_JETSTREAM_URL',
+  /** The Bluesky accounts to follow, a comma list of DIDs (Jetstream's `wantedDids`); unset = every account. */
+  jetstreamWantedDids: 'SWAY_JETSTREAM_WANTED_DIDS',
   /** How long one run of the Bluesky consumer reads (default `jetstreamSchedule.readSeconds`). */
   jetstreamReadSeconds: 'SWAY_JETSTREAM_READ_SECONDS',
 } as const;

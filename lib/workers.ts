@@ -12,10 +12,23 @@ export interface QueueDefinition {
   batchSize: number;
   /** Deliveries before a message goes to the dead-letter store. */
   maxReceiveCount: number;
+  /** How long the consumer may run on one batch: its function's timeout in AWS and locally. */
+  consumerTimeoutSeconds: number;
+  /** At least `visibilityTimeoutPerConsumerTimeout` times `consumerTimeoutSeconds`. */
   visibilityTimeoutSeconds: number;
   /** How many batches the consumer may process at once. */
   maxConcurrency: number;
 }
+
+/**
+ * AWS's rule for queues that feed Lambda: a visibility timeout of at least six times the function's
+ * timeout, so Lambda can retry a batch it was throttled on before the message shows up again.
+ */
+export const visibilityTimeoutPerConsumerTimeout = 6;
+
+const APPLY_TIMEOUT_SECONDS = 30;
+/** The recompute function's timeout, whether the queue or the schedule invokes it. */
+const RECOMPUTE_TIMEOUT_SECONDS = 900;
 
 export const queues = {
   interactions: {
@@ -30,10 +43,13 @@ export const queues = {
       'webhook-mastodon',
       'webhook-github',
       'webhook-discourse',
+      // What the store refuses on its own goes back on the queue alone (functions/apply-interactions.ts).
+      'apply-interactions',
     ],
     batchSize: 10,
     maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 60,
+    consumerTimeoutSeconds: APPLY_TIMEOUT_SECONDS,
+    visibilityTimeoutSeconds: visibilityTimeoutPerConsumerTimeout * APPLY_TIMEOUT_SECONDS,
     maxConcurrency: 4,
   },
   recomputeRequests: {
@@ -41,11 +57,13 @@ export const queues = {
     consumer: 'recompute',
     producers: ['start-recompute'],
     batchSize: 1,
-    // A request received while another run holds the lock is received again later: in AWS after
-    // the 900 s visibility timeout, locally after back-offs that add up to about 2 minutes over
-    // these receives — as long as a lease, so a run that died holding the lock does not strand it.
+    // A request received while another run holds the lock is received again later: locally after
+    // back-offs that add up to about 2 minutes over these receives — as long as a lease, so a run
+    // that died holding the lock does not strand it. In AWS the function runs one at a time, so
+    // only a dead run's lease can refuse a request, which comes back after the visibility timeout.
     maxReceiveCount: 10,
-    visibilityTimeoutSeconds: 900,
+    consumerTimeoutSeconds: RECOMPUTE_TIMEOUT_SECONDS,
+    visibilityTimeoutSeconds: visibilityTimeoutPerConsumerTimeout * RECOMPUTE_TIMEOUT_SECONDS,
     maxConcurrency: 1,
   },
 } as const satisfies Record<string, QueueDefinition>;
@@ -69,7 +87,7 @@ export const recomputeSchedule = {
   /** Locally SWAY_RECOMPUTE_INTERVAL_S (default 60) sets the interval instead. */
   rateMinutes: 5,
   localDefaultIntervalSeconds: 60,
-  timeoutSeconds: 900,
+  timeoutSeconds: RECOMPUTE_TIMEOUT_SECONDS,
   input: { trigger: 'schedule' as const },
 } as const satisfies ScheduleDefinition;
 

@@ -21,6 +21,9 @@ export const powertoolsEnvironment = {
   POWERTOOLS_METRICS_NAMESPACE: 'Sway',
   POWERTOOLS_LOG_LEVEL: 'INFO',
   POWERTOOLS_TRACE_ENABLED: 'true',
+  // Responses carry scores, handles and explanations (people's data, opted-out accounts' included
+  // until purged): traces keep timings, not bodies.
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   NODE_OPTIONS: '--enable-source-maps',
 } as const;
 
@@ -35,6 +38,8 @@ export interface SwayFunctionProps {
   name: string;
   memorySize?: number;
   timeout?: Duration;
+  /** At most this many instances at once, whatever invokes the function; default: no limit of its own. */
+  reservedConcurrentExecutions?: number;
   /** Added to the Powertools defaults. */
   environment?: Record<string, string>;
 }
@@ -70,6 +75,7 @@ export class SwayFunction extends Construct {
       architecture: swayFunctionDefaults.architecture,
       memorySize: props.memorySize ?? swayFunctionDefaults.memorySize,
       timeout: props.timeout ?? swayFunctionDefaults.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

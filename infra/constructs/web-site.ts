@@ -9,6 +9,7 @@ import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-li
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { apiPathPatterns, routes } from '../../lib/routes';
+import { apiSecurityHeaders, pageSecurityHeaders, strictTransportSecurity, type SecurityHeaders } from '../../web/security-headers';
 import { assetsFolder, notFoundPage, webFileFor, webPages, type WebPage } from '../../web/site';
 import { repositoryRoot } from './sway-function';
 
@@ -41,6 +42,47 @@ function handler(event) {
   return request;
 }
 `;
+
+const enumValue = <T extends string>(values: Record<string, T>, value: string | undefined, header: string): T => {
+  const found = Object.values(values).find((candidate) => candidate === value);
+  if (!found) throw new Error(`CloudFront cannot send ${header}: ${value}`);
+  return found;
+};
+
+/**
+ * A response headers policy sending `headers` (web/security-headers.ts, which the local gateway
+ * sends too) and HSTS, in place of any the origin sends. Headers CloudFront has no security
+ * setting for go out as custom headers, so nothing defined there is left out here.
+ */
+export const securityHeadersPolicyProps = (headers: SecurityHeaders): cloudfront.ResponseHeadersPolicyProps => {
+  const {
+    'content-security-policy': contentSecurityPolicy,
+    'x-content-type-options': contentTypeOptions,
+    'referrer-policy': referrerPolicy,
+    'x-frame-options': frameOption,
+    ...others
+  } = headers;
+  if (contentTypeOptions !== undefined && contentTypeOptions !== 'nosniff') throw new Error(`CloudFront cannot send X-Content-Type-Options: ${contentTypeOptions}`);
+  const customHeaders = Object.entries(others).map(([header, value]) => ({ header, value, override: true }));
+  return {
+    securityHeadersBehavior: {
+      ...(contentSecurityPolicy === undefined ? {} : { contentSecurityPolicy: { contentSecurityPolicy, override: true } }),
+      ...(contentTypeOptions === undefined ? {} : { contentTypeOptions: { override: true } }),
+      ...(referrerPolicy === undefined
+        ? {}
+        : { referrerPolicy: { referrerPolicy: enumValue(cloudfront.HeadersReferrerPolicy, referrerPolicy, 'Referrer-Policy'), override: true } }),
+      ...(frameOption === undefined
+        ? {}
+        : { frameOptions: { frameOption: enumValue(cloudfront.HeadersFrameOption, frameOption, 'X-Frame-Options'), override: true } }),
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.seconds(strictTransportSecurity.maxAgeSeconds),
+        includeSubdomains: strictTransportSecurity.includeSubDomains,
+        override: true,
+      },
+    },
+    ...(customHeaders.length > 0 ? { customHeadersBehavior: { customHeaders } } : {}),
+  };
+};
 
 export interface WebSiteProps {
   /** The HTTP API served under the site's own domain, so the pages need no CORS. */
@@ -87,6 +129,9 @@ export class WebSite extends Construct {
   public readonly logBucket: s3.Bucket;
   public readonly distribution: cloudfront.Distribution;
   public readonly pageRewrite: cloudfront.Function;
+  /** The security headers of the pages (the bucket's behaviour) and of the API's answers (its behaviours). */
+  public readonly pageHeaders: cloudfront.ResponseHeadersPolicy;
+  public readonly apiHeaders: cloudfront.ResponseHeadersPolicy;
   /** The API's execute-api domain, the origin of the API behaviours. */
   public readonly apiDomainName: string;
 
@@ -115,6 +160,15 @@ export class WebSite extends Construct {
       code: cloudfront.FunctionCode.fromInline(pageRewriteFunctionCode(webPages)),
     });
 
+    this.pageHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PageHeaders', {
+      comment: 'Security headers of the Sway web pages (web/security-headers.ts)',
+      ...securityHeadersPolicyProps(pageSecurityHeaders),
+    });
+    this.apiHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {
+      comment: 'Security headers of the Sway API answers (web/security-headers.ts)',
+      ...securityHeadersPolicyProps(apiSecurityHeaders),
+    });
+
     this.apiDomainName = `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: new HttpOrigin(this.apiDomainName, {
@@ -129,7 +183,7 @@ export class WebSite extends Construct {
       // Query strings and headers (signatures, If-None-Match, x-api-key) reach the API; Host does
       // not, since API Gateway routes on its own domain name.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      responseHeadersPolicy: this.apiHeaders,
     };
 
     const rootFile = webFileFor('/');
@@ -143,7 +197,7 @@ export class WebSite extends Construct {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         compress: true,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: this.pageHeaders,
         functionAssociations: [{ function: this.pageRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns(routes).map((pattern) => [pattern, apiBehavior])),

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { HttpProblem, problems } from '../../lib/http/problem';
 import { sameSecret } from '../../lib/http/signature';
 import { isApiPath, routeKey, routes, type RouteDefinition } from '../../lib/routes';
+import { apiSecurityHeaders, type SecurityHeaders } from '../../web/security-headers';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 import { webFileResponse } from './static-site';
 
@@ -41,7 +42,9 @@ export type GatewayRouter = (request: GatewayRequest) => Promise<APIGatewayProxy
 
 /**
  * What API Gateway does with a request: match the route table, apply the route's authorization,
- * and invoke the route's handler module with an HTTP API v2 event. Tests call it in-process.
+ * and invoke the route's handler module with an HTTP API v2 event; and what CloudFront adds in
+ * front of it, the security headers (web pages get theirs from webFileResponse). Tests call it
+ * in-process.
  */
 export const createRouter = async (options: GatewayOptions): Promise<GatewayRouter> => {
   const compiled = (routes as readonly RouteDefinition[]).map(compileRoute);
@@ -50,6 +53,13 @@ export const createRouter = async (options: GatewayOptions): Promise<GatewayRout
     handlers.set(functionName, await loadHandler(functionName));
   }
   return (request) => route(request, compiled, handlers, options);
+};
+
+/** The answer with these headers in place of any of the same name, as CloudFront's policies override the origin's. */
+const withSecurityHeaders = (result: APIGatewayProxyStructuredResultV2, securityHeaders: SecurityHeaders): APIGatewayProxyStructuredResultV2 => {
+  const names = new Set(Object.keys(securityHeaders));
+  const kept = Object.entries(result.headers ?? {}).filter(([name]) => !names.has(name.toLowerCase()));
+  return { ...result, headers: { ...Object.fromEntries(kept), ...securityHeaders } };
 };
 
 /** A thin stand-in for API Gateway on one machine: the router behind a Node HTTP server. */
@@ -72,7 +82,7 @@ export const startGateway = async (port: number, options: GatewayOptions): Promi
       })
       .catch((error: unknown) => {
         console.error('local gateway error', error);
-        if (!response.headersSent) send(response, problems.internal().toResponse());
+        if (!response.headersSent) send(response, withSecurityHeaders(problems.internal().toResponse(), apiSecurityHeaders));
       });
   });
   server.keepAliveTimeout = 30_000;
@@ -91,15 +101,26 @@ const route = async (
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const url = new URL(request.url, 'http://localhost');
   const method = request.method.toUpperCase();
+  // Outside the API, a path no route matches is the web site's (a page, an asset or its 404 page).
+  if (options.webRoot && (method === 'GET' || method === 'HEAD') && !isApiPath(url.pathname) && !compiled.some(({ pattern }) => pattern.test(url.pathname))) {
+    return webFileResponse(options.webRoot, url.pathname, method);
+  }
+  return withSecurityHeaders(await routeToApi(request, url, method, compiled, handlers, options), apiSecurityHeaders);
+};
+
+const routeToApi = async (
+  request: GatewayRequest,
+  url: URL,
+  method: string,
+  compiled: CompiledRoute[],
+  handlers: Map<string, HttpLambda>,
+  options: GatewayOptions,
+): Promise<APIGatewayProxyStructuredResultV2> => {
   const matches = compiled
     .map((candidate) => ({ candidate, match: candidate.pattern.exec(url.pathname) }))
     .filter((found) => found.match !== null);
   const matched = matches.find(({ candidate }) => candidate.route.method === method);
   if (!matched) {
-    // Outside the API, a path no route matches is the web site's (a page, an asset or its 404 page).
-    if (options.webRoot && (method === 'GET' || method === 'HEAD') && !matches.length && !isApiPath(url.pathname)) {
-      return webFileResponse(options.webRoot, url.pathname, method);
-    }
     const problem = matches.length
       ? problems.methodNotAllowed(`${method} is not allowed here.`, matches.map(({ candidate }) => candidate.route.method))
       : problems.notFound(`There is no route ${method} ${url.pathname}.`);

@@ -18,6 +18,7 @@ import { startGateway } from './gateway';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
 import { startScheduler, type Scheduler } from './scheduler';
 import { DEFAULT_API_KEY_RATE } from '../../lib/http/api-keys';
+import { parseWantedDids } from '../../lib/networks/bluesky/jetstream-socket';
 import { buildWebAssets } from '../../web/build';
 
 const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
@@ -27,7 +28,8 @@ const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
                 30 days of history), loaded while it serves; your data under SWAY_DATA_DIR is not touched
 
 environment: PORT, SWAY_DYNAMODB_ENDPOINT, SWAY_DYNAMODB_PORT, SWAY_DATA_DIR,
-SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_API_KEY_RATE, SWAY_SECRET_*, SWAY_JETSTREAM_URL (see README)`;
+SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_API_KEY_RATE, SWAY_SECRET_*, SWAY_JETSTREAM_URL,
+SWAY_JETSTREAM_WANTED_DIDS (see README)`;
 
 const numberFromEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -81,6 +83,14 @@ const main = async (): Promise<void> => {
   // Read by the lookup handlers (SWAY_API_KEYS too); checked here so a bad value stops the start.
   if (numberFromEnv(env.apiKeyRate, DEFAULT_API_KEY_RATE) < 1) {
     console.error(`${env.apiKeyRate} must be at least 1 lookup per second`);
+    process.exit(2);
+  }
+  // Read by the Bluesky consumer at every connection; checked here so a bad list stops the start.
+  let wantedDids: string[];
+  try {
+    wantedDids = parseWantedDids(process.env[env.jetstreamWantedDids]);
+  } catch (error) {
+    console.error(`${env.jetstreamWantedDids}: ${(error as Error).message}`);
     process.exit(2);
   }
   const dataDir = resolve(process.env.SWAY_DATA_DIR || '.sway');
@@ -168,7 +178,7 @@ const main = async (): Promise<void> => {
   generic secret (SWAY_SECRET_GENERIC): ${genericSecret}
   DynamoDB:                            ${endpoint}${dynamoDbLocal ? (inMemory ? ' (DynamoDB Local, in memory)' : ` (DynamoDB Local, data in ${dataDir})`) : ''}
   recompute:                           ${recomputeIntervalSeconds > 0 ? `every ${recomputeIntervalSeconds} s` : 'on demand only'}
-  Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
+  Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}, ${wantedDids.length > 0 ? `following ${wantedDids.length} accounts` : 'every account'}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
 
 Ctrl-C stops everything.`);
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { pageSecurityHeaders } from '../../web/security-headers';
 import { notFoundPage, webFileFor } from '../../web/site';
 
 const contentTypes: Record<string, string> = {
@@ -22,6 +23,7 @@ const readIfExists = async (path: string): Promise<string | undefined> => {
  * The built web pages in `root`, served as S3 behind CloudFront serves them in AWS: a page path
  * gets its HTML shell, an asset its file, anything else the 404 page with status 404. Pages are
  * revalidated on every visit; assets carry a content hash in their names, so they are cached for good.
+ * Every answer carries the pages' security headers, as CloudFront's response headers policy adds them.
  */
 export const webFileResponse = async (root: string, pathname: string, method: 'GET' | 'HEAD'): Promise<APIGatewayProxyStructuredResultV2> => {
   const file = webFileFor(pathname);
@@ -33,7 +35,7 @@ export const webFileResponse = async (root: string, pathname: string, method: 'G
     headers: {
       'content-type': contentTypes[extname(served)] ?? 'application/octet-stream',
       'cache-control': served.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
-      'x-content-type-options': 'nosniff',
+      ...pageSecurityHeaders,
     },
     body: method === 'HEAD' ? '' : body,
   };

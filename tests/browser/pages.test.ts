@@ -1,14 +1,16 @@
 /**
  * The web pages in a real Chromium (Debian's, driven by playwright-core) against `npm start -- --demo`:
  * the walk a newcomer takes, the chart, the explanation, pagination and filters, every friendly
- * state, accessibility (axe-core) and a screenshot of each page at desktop and phone widths.
+ * state, accessibility (axe-core), the Content-Security-Policy (no page of any test may break it)
+ * and a screenshot of each page at desktop and phone widths.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, History } from '../../lib/api/schemas';
+import { pageSecurityHeaders } from '../../web/security-headers';
 import { admin, drainAndRecompute, repoRoot, startLocalService, type LocalService } from '../support/local-service';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +31,8 @@ const userDataDir = mkdtempSync(join(tmpdir(), 'sway-chromium-'));
 
 let service: LocalService;
 let browser: BrowserContext;
+/** What Chromium reported against the Content-Security-Policy: `securitypolicyviolation` events and console messages. */
+const cspViolations: string[] = [];
 
 /** What the uPlot instance behind a chart element holds. */
 type ChartElement = { uplot?: { data: number[][] } };
@@ -48,7 +52,8 @@ const settled = async (page: Page): Promise<Page> => {
 };
 
 const seriousViolations = async (page: Page): Promise<string[]> => {
-  await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol: an inline <script> with axe would be refused by the CSP.
+  await page.evaluate(axeSource);
   const violations = (await page.evaluate('axe.run().then((result) => result.violations)')) as {
     id: string;
     impact: string | null;
@@ -82,6 +87,18 @@ beforeAll(async () => {
   ]);
   // Generous: the machine running the tests may be busy.
   browser.setDefaultTimeout(60_000);
+  await browser.exposeBinding('reportCspViolation', ({ page }, violation: string) => cspViolations.push(`${page.url()}: ${violation}`));
+  await browser.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      reportCspViolation(event.effectiveDirective + ' refused ' + (event.blockedURI || 'inline') + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
+  });
+  browser.on('console', (message) => {
+    if (/Content[ -]Security[ -]Policy|Refused to/i.test(message.text())) cspViolations.push(`${message.page()?.url()}: console ${message.type()}: ${message.text()}`);
+  });
+});
+
+afterEach(() => {
+  expect(cspViolations.splice(0), 'Content-Security-Policy violations').toEqual([]);
 });
 
 afterAll(async () => {
@@ -251,6 +268,58 @@ describe('the web pages in Chromium', () => {
     await empty.screenshot({ path: join(artifacts, 'no-scores-desktop.png'), fullPage: true });
     expect(await seriousViolations(empty)).toEqual([]);
     await empty.close();
+  });
+
+  it('serves every page under the Content-Security-Policy, and each draws its content without breaking it', async () => {
+    const top = (await api<{ items: { network: string; id: string }[] }>('/v1/topics/climate/leaderboard?limit=1')).items[0]!;
+    const account = `/accounts/${top.network}/${encodeURIComponent(top.id)}`;
+    const pages = [
+      { path: '/', script: true },
+      { path: '/topics/climate', script: true },
+      { path: '/topics/climate?network=bluesky', script: true },
+      { path: account, script: true },
+      { path: `${account}?topic=climate`, script: true },
+      { path: '/method', script: false },
+      { path: '/no/such/page', script: false },
+      { path: '/topics/no-such-topic', script: true },
+    ];
+    for (const { path, script } of pages) {
+      const page = await browser.newPage();
+      const assets: string[] = [];
+      page.on('response', (response) => {
+        if (new URL(response.url()).pathname.startsWith('/assets/')) assets.push(new URL(response.url()).pathname);
+      });
+      const response = await page.goto(`${service.url}${path}`);
+      for (const [name, value] of Object.entries(pageSecurityHeaders)) expect(response!.headers()[name], `${path}: ${name}`).toBe(value);
+      await settled(page);
+      expect(assets.some((asset) => asset.endsWith('.css')), path).toBe(true);
+      expect(assets.some((asset) => asset.endsWith('.js')), path).toBe(script);
+      if (path.startsWith(account)) {
+        expect(await page.locator('#history-chart canvas').count(), path).toBeGreaterThan(0);
+        // Each factor's bar is its share of the track, so together they fill one track: sized, not refused.
+        const [track, fills] = await page
+          .locator('.factor-bar')
+          .evaluateAll((bars) => [bars[0]!.getBoundingClientRect().width, bars.reduce((sum, bar) => sum + bar.firstElementChild!.getBoundingClientRect().width, 0)]);
+        expect(fills / track!, path).toBeCloseTo(1, 1);
+      }
+      await page.close();
+      expect(cspViolations, path).toEqual([]);
+    }
+
+    // What breaks the policy is refused and reported.
+    const page = await settled(await open('/method'));
+    await page.evaluate(`{
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true';
+      document.body.append(script);
+      document.body.setAttribute('style', 'color: red');
+    }`);
+    await expect.poll(() => cspViolations.length).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate('window.inlineRan')).toBeUndefined();
+    const reported = cspViolations.splice(0).join('\n');
+    expect(reported).toMatch(/script-src/);
+    expect(reported).toMatch(/style-src/);
+    await page.close();
   });
 
   it('has no serious or critical accessibility violation on any page', async () => {

@@ -6,6 +6,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
+import { jetstreamUrlContextKey, jetstreamWantedDidsContextKey } from '../../infra/stateless-stack';
 import { buildSwayApp, buildSwayStacks, type SwayStacks } from '../../infra/sway-app';
 import { newTestApp, synthesisTimeoutMs } from './sway-app-fixture';
 
@@ -31,10 +32,17 @@ const reviewedAcknowledgements: RegExp[] = [
 ];
 
 const outdirs: string[] = [];
-const newSwayApp = (): { app: App; outdir: string } & SwayStacks => {
+/** The Bluesky consumer switched on, as an operator would: its schedule and settings are checked too. */
+const blueskyOn = {
+  [jetstreamUrlContextKey]: 'wss://jetstream2.us-east.bsky.network/subscribe',
+  [jetstreamWantedDidsContextKey]: 'did:plc:ewvi7nxzyoun6zhxrhs64oiz',
+};
+
+const newSwayApp = (context: Record<string, string> = {}): { app: App; outdir: string } & SwayStacks => {
   const outdir = mkdtempSync(join(tmpdir(), 'sway-cdk-nag-'));
   outdirs.push(outdir);
   const app = newTestApp({ outdir });
+  for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
   return { app, outdir, ...buildSwayApp(app) };
 };
 afterAll(() => {
@@ -50,10 +58,13 @@ const awsSolutionsViolations = (outdir: string): string[] => {
 };
 
 describe('cdk-nag AWS Solutions checks', () => {
-  it(
-    'synthesizes the app with no unacknowledged error or warning',
-    () => {
-      const { app, outdir } = newSwayApp();
+  it.each([
+    { name: 'as deployed by default (Bluesky off)', context: {} },
+    { name: 'with the Bluesky consumer on', context: blueskyOn },
+  ])(
+    'synthesizes the app $name with no unacknowledged error or warning',
+    ({ context }) => {
+      const { app, outdir } = newSwayApp(context);
       expect(() => app.synth()).not.toThrow();
       expect(awsSolutionsViolations(outdir)).toEqual([]);
 
@@ -66,11 +77,15 @@ describe('cdk-nag AWS Solutions checks', () => {
   it(
     'reports no CDK warning or error on any stack',
     () => {
-      const { stateful, stateless, web } = buildSwayStacks(newTestApp());
-      for (const stack of [stateful, stateless, web]) {
-        const annotations = Annotations.fromStack(stack);
-        expect(annotations.findError('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
-        expect(annotations.findWarning('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
+      for (const context of [{}, blueskyOn]) {
+        const app = newTestApp();
+        for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
+        const { stateful, stateless, web } = buildSwayStacks(app);
+        for (const stack of [stateful, stateless, web]) {
+          const annotations = Annotations.fromStack(stack);
+          expect(annotations.findError('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
+          expect(annotations.findWarning('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
+        }
       }
     },
     synthesisTimeoutMs,
@@ -89,7 +104,7 @@ describe('cdk-nag AWS Solutions checks', () => {
   it(
     'acknowledges only reviewed rules, each with a reason',
     () => {
-      const { app } = newSwayApp();
+      const { app } = newSwayApp(blueskyOn);
       const acknowledgements = app.node
         .findAll()
         .flatMap((construct) => construct.node.metadata)

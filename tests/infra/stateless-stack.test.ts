@@ -1,11 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deliveryRememberingFunctions } from '../../lib/networks/webhook-sources';
 import { env, queueUrlEnvVar } from '../../lib/config';
 import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/routes';
-import { jetstreamSchedule, queues, recomputeSchedule, type QueueName } from '../../lib/workers';
+import { jetstreamSchedule, queues, recomputeSchedule, visibilityTimeoutPerConsumerTimeout, type QueueName } from '../../lib/workers';
 import { powertoolsEnvironment } from '../../infra/constructs/sway-function';
 import { buildSwayStacks } from '../../infra/sway-app';
-import { apiThrottle, defaultJetstreamUrl, jetstreamUrlContextKey } from '../../infra/stateless-stack';
+import { apiThrottle, jetstreamUrlContextKey, jetstreamWantedDidsContextKey, routeThrottles } from '../../infra/stateless-stack';
 import {
   logicalIdOf,
   newTestApp,
@@ -75,9 +76,25 @@ describe('stateless stack: functions', () => {
     expect(functionResource(queues.recomputeRequests.consumer).Properties).toMatchObject({ Timeout: 900, MemorySize: 1769 });
   });
 
-  it('gives every queue consumer a timeout no longer than its queue visibility timeout', () => {
+  it("gives every queue a visibility timeout of at least six times its consumer's timeout, as AWS advises for Lambda", () => {
+    expect(visibilityTimeoutPerConsumerTimeout).toBeGreaterThanOrEqual(6);
     for (const definition of queueDefinitions) {
-      expect(functionResource(definition.consumer).Properties!.Timeout).toBeLessThanOrEqual(definition.visibilityTimeoutSeconds);
+      const timeout = functionResource(definition.consumer).Properties!.Timeout as number;
+      expect(timeout).toBe(definition.consumerTimeoutSeconds);
+      const deployedQueue = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.queues[definition.name].queue));
+      expect(deployedQueue.Properties!.VisibilityTimeout, definition.name).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+
+  it('runs one recompute at a time, whether the schedule or the queue invokes it, and drops scheduled runs that waited a period', () => {
+    expect(recomputeSchedule.target).toBe(queues.recomputeRequests.consumer);
+    expect(functionResource(recomputeSchedule.target).Properties!.ReservedConcurrentExecutions).toBe(1);
+    sway.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionLogicalId(recomputeSchedule.target) },
+      MaximumEventAgeInSeconds: recomputeSchedule.rateMinutes * 60,
+    });
+    for (const name of expectedFunctionNames) {
+      if (name !== recomputeSchedule.target) expect(functionResource(name).Properties!.ReservedConcurrentExecutions, name).toBeUndefined();
     }
   });
 
@@ -91,6 +108,8 @@ describe('stateless stack: functions', () => {
       const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
       expect(variables).toMatchObject(powertoolsEnvironment);
       expect(variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
+      // Answers carry people's scores and handles: traces keep timings, never response bodies.
+      expect(variables.POWERTOOLS_TRACER_CAPTURE_RESPONSE).toBe('false');
       for (const variable of expectedNames) expect(variables[variable], `${name}: ${variable}`).toBeDefined();
       for (const { queue, deadLetterQueue, definition } of Object.values(sway.stateful.queues)) {
         expect(JSON.stringify(variables[queueUrlEnvVar(definition.name as QueueName)])).toContain(`Ref${logicalIdOf(queue)}`);
@@ -114,6 +133,15 @@ describe('stateless stack: least privilege', () => {
     for (const name of lookupFunctionNames) {
       expect(allows(name, 'dynamodb:GetItem', tableId), name).toBe(true);
       expect(allows(name, 'dynamodb:Query', tableId), name).toBe(true);
+      for (const action of tableWriteActions) expect(allowedActions(name), name).not.toContain(action);
+    }
+  });
+
+  it('lets only the webhooks whose networks name their deliveries (GitHub, Discourse) write the table, to remember delivery ids', () => {
+    const tableId = logicalIdOf(sway.stateful.tables[0]!.table);
+    expect(deliveryRememberingFunctions().sort()).toEqual(['webhook-discourse', 'webhook-github']);
+    for (const name of deliveryRememberingFunctions()) expect(allows(name, 'dynamodb:PutItem', tableId), name).toBe(true);
+    for (const name of ['webhook-x', 'webhook-meta', 'webhook-slack', 'webhook-mastodon', 'ingest-interactions']) {
       for (const action of tableWriteActions) expect(allowedActions(name), name).not.toContain(action);
     }
   });
@@ -198,7 +226,6 @@ describe('stateless stack: queue consumers', () => {
 
 describe('stateless stack: recompute schedule', () => {
   it('invokes the recompute function at the defined rate with the defined input', () => {
-    sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 2);
     sway.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: `rate(${recomputeSchedule.rateMinutes} minutes)`,
       State: 'ENABLED',
@@ -211,30 +238,75 @@ describe('stateless stack: recompute schedule', () => {
 });
 
 describe('stateless stack: Bluesky consumer', () => {
-  it('invokes consume-jetstream every minute with the schedule input', () => {
-    sway.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+  const westUrl = 'wss://jetstream1.us-west.bsky.network/subscribe';
+  const followed = ['did:plc:ewvi7nxzyoun6zhxrhs64oiz', 'did:web:example.com'];
+  const configured = (context: Record<string, unknown>) => {
+    const app = newTestApp();
+    for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
+    const { stateless } = buildSwayStacks(app);
+    const template = Template.fromStack(stateless);
+    const variables = resourceById(template, logicalIdOf(stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment.Variables as Record<string, string>;
+    return { stateless, template, variables };
+  };
+  let on: ReturnType<typeof configured>;
+  beforeAll(() => {
+    on = configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: followed.join(',') });
+  }, synthesisTimeoutMs);
+
+  it('is off unless the operator names a Jetstream instance: no schedule, and consume-jetstream has no URL to read', () => {
+    sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    expect(sway.stateless.jetstreamSchedule).toBeUndefined();
+    const variables = functionResource(jetstreamSchedule.target).Properties!.Environment.Variables as Record<string, unknown>;
+    expect(variables).not.toHaveProperty(env.jetstreamUrl);
+    expect(variables).not.toHaveProperty(env.jetstreamWantedDids);
+    const off = configured({ [jetstreamUrlContextKey]: '', [jetstreamWantedDidsContextKey]: followed.join(',') });
+    off.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    expect(off.variables).not.toHaveProperty(env.jetstreamUrl);
+  }, synthesisTimeoutMs);
+
+  it(`reads the instance of ${jetstreamUrlContextKey}, following the accounts of ${jetstreamWantedDidsContextKey}, every minute`, () => {
+    on.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    on.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: Match.stringLikeRegexp(`^rate\\(${jetstreamSchedule.rateMinutes} minutes?\\)$`),
       State: 'ENABLED',
       Target: Match.objectLike({
-        Arn: { 'Fn::GetAtt': [functionLogicalId(jetstreamSchedule.target), 'Arn'] },
+        Arn: { 'Fn::GetAtt': [logicalIdOf(on.stateless.functionNamed(jetstreamSchedule.target).function), 'Arn'] },
         Input: JSON.stringify(jetstreamSchedule.input),
         RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: 60 }),
       }),
     });
+    expect(on.variables[env.jetstreamUrl]).toBe(westUrl);
+    expect(on.variables[env.jetstreamWantedDids]).toBe(followed.join(','));
+    for (const name of expectedFunctionNames) {
+      if (name === jetstreamSchedule.target) continue;
+      const variables = resourceById(on.template, logicalIdOf(on.stateless.functionNamed(name).function)).Properties!.Environment.Variables as Record<string, unknown>;
+      expect(variables, name).not.toHaveProperty(env.jetstreamUrl);
+      expect(variables, name).not.toHaveProperty(env.jetstreamWantedDids);
+    }
   });
 
-  it('gives consume-jetstream the Jetstream URL, a timeout beyond its read time, and no retry of a failed run', () => {
-    const properties = functionResource(jetstreamSchedule.target).Properties!;
-    expect(properties.Environment.Variables[env.jetstreamUrl]).toBe(defaultJetstreamUrl);
+  it('takes the accounts as a list in cdk.json too, and reads every account when none is given', () => {
+    expect(configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: followed }).variables[env.jetstreamWantedDids]).toBe(followed.join(','));
+    const everyone = configured({ [jetstreamUrlContextKey]: westUrl });
+    expect(everyone.variables[env.jetstreamUrl]).toBe(westUrl);
+    expect(everyone.variables).not.toHaveProperty(env.jetstreamWantedDids);
+  }, synthesisTimeoutMs);
+
+  it('refuses to synthesize with a URL that is not a WebSocket URL, something that is not a DID, or more DIDs than a Lambda environment holds', () => {
+    expect(() => configured({ [jetstreamUrlContextKey]: 'https://jetstream2.us-east.bsky.network/subscribe' })).toThrow(/must be a Jetstream WebSocket URL/);
+    expect(() => configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: 'did:plc:abc,@alice.bsky.social' })).toThrow(/not DIDs: @alice\.bsky\.social/);
+    const tooMany = Array.from({ length: 100 }, (_, i) => `did:plc:${String(i).padStart(24, 'a')}`).join(',');
+    expect(() => configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: tooMany })).toThrow(/more than the \d+ a Lambda environment leaves them/);
+  }, synthesisTimeoutMs);
+
+  it('gives consume-jetstream a timeout beyond its read time, and no retry of a failed run', () => {
+    const properties = resourceById(on.template, logicalIdOf(on.stateless.functionNamed(jetstreamSchedule.target).function)).Properties!;
     expect(properties.Timeout).toBe(jetstreamSchedule.timeoutSeconds);
     expect(jetstreamSchedule.timeoutSeconds).toBeGreaterThan(jetstreamSchedule.readSeconds);
-    sway.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: functionLogicalId(jetstreamSchedule.target) },
+    on.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(on.stateless.functionNamed(jetstreamSchedule.target).function) },
       MaximumRetryAttempts: 0,
     });
-    for (const name of expectedFunctionNames) {
-      if (name !== jetstreamSchedule.target) expect(functionResource(name).Properties!.Environment.Variables[env.jetstreamUrl], name).toBeUndefined();
-    }
   });
 
   it('lets consume-jetstream read and write the table (its cursor, the applied interactions) and read no secret', () => {
@@ -244,23 +316,6 @@ describe('stateless stack: Bluesky consumer', () => {
     }
     expect(allows(jetstreamSchedule.target, 'secretsmanager:GetSecretValue', logicalIdOf(sway.stateful.webhookSecrets))).toBe(false);
   });
-
-  it(`reads another instance from the ${jetstreamUrlContextKey} context value, and none when it is empty`, () => {
-    const configured = (value: string) => {
-      const app = newTestApp();
-      app.node.setContext(jetstreamUrlContextKey, value);
-      const { stateless } = buildSwayStacks(app);
-      return { stateless, template: Template.fromStack(stateless) };
-    };
-    const west = configured('wss://jetstream1.us-west.bsky.network/subscribe');
-    expect(resourceById(west.template, logicalIdOf(west.stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment.Variables[env.jetstreamUrl]).toBe(
-      'wss://jetstream1.us-west.bsky.network/subscribe',
-    );
-    const off = configured('');
-    off.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
-    expect(off.stateless.jetstreamSchedule).toBeUndefined();
-    expect(resourceById(off.template, logicalIdOf(off.stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment.Variables).not.toHaveProperty(env.jetstreamUrl);
-  }, synthesisTimeoutMs);
 });
 
 describe('stateless stack: HTTP API', () => {
@@ -280,6 +335,22 @@ describe('stateless stack: HTTP API', () => {
       PayloadFormatVersion: '2.0',
       IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(route.functionName), 'Arn'] },
     });
+  });
+
+  it('throttles each route by its authorization, so a flood on one class of routes leaves the others their own', () => {
+    const stage = Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::ApiGatewayV2::Stage'))[0]! as TemplateResource & { DependsOn?: string[] };
+    const routeSettings = stage.Properties!.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(routeSettings).sort()).toEqual(routeTable.map(routeKey).sort());
+    for (const route of routeTable) {
+      expect(routeSettings[routeKey(route)], routeKey(route)).toEqual({
+        ThrottlingRateLimit: routeThrottles[route.auth].rateLimit,
+        ThrottlingBurstLimit: routeThrottles[route.auth].burstLimit,
+      });
+    }
+    expect(routeThrottles.signed).not.toBe(routeThrottles.lookup);
+    // Route settings may only name routes that exist: the stage is created after every route.
+    const routeIds = Object.keys(resourcesOfType(sway.statelessTemplate, 'AWS::ApiGatewayV2::Route'));
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   it('throttles and access-logs the default stage', () => {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteDefinition } from '../../lib/routes';
 import { apiPathPatterns } from '../../lib/routes';
 import { buildSwayStacks } from '../../infra/sway-app';
+import { apiSecurityHeaders, pageSecurityHeaders, strictTransportSecurity } from '../../web/security-headers';
 import { assetsFolder, notFoundPage, webFileFor, webPages } from '../../web/site';
 import { logicalIdOf, resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture, type TemplateResource } from './sway-app-fixture';
 
@@ -30,6 +31,7 @@ interface CacheBehavior {
   AllowedMethods?: string[];
   CachePolicyId?: string;
   OriginRequestPolicyId?: string;
+  ResponseHeadersPolicyId?: unknown;
   ViewerProtocolPolicy: string;
   Compress?: boolean;
   FunctionAssociations?: { EventType: string; FunctionARN: unknown }[];
@@ -154,6 +156,70 @@ describe('web hosting: the distribution', () => {
     sway.webTemplate.hasOutput('SiteUrl', {
       Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalIdOf(sway.web.site.distribution), 'DomainName'] }]] },
     });
+  });
+});
+
+interface ResponseHeadersPolicyConfig {
+  SecurityHeadersConfig?: {
+    ContentSecurityPolicy?: { ContentSecurityPolicy: string; Override: boolean };
+    ContentTypeOptions?: { Override: boolean };
+    FrameOptions?: { FrameOption: string; Override: boolean };
+    ReferrerPolicy?: { ReferrerPolicy: string; Override: boolean };
+    StrictTransportSecurity?: { AccessControlMaxAgeSec: number; IncludeSubdomains?: boolean; Preload?: boolean; Override: boolean };
+    XSSProtection?: unknown;
+  };
+  CustomHeadersConfig?: { Items: { Header: string; Value: string; Override: boolean }[] };
+}
+
+/** The headers a response headers policy makes CloudFront send, as name → value, and whether each replaces the origin's. */
+const headersSentBy = (policyLogicalId: string): { headers: Record<string, string>; overrides: boolean[] } => {
+  const config = (sway.webTemplate.toJSON().Resources[policyLogicalId] as TemplateResource).Properties!.ResponseHeadersPolicyConfig as ResponseHeadersPolicyConfig;
+  const security = config.SecurityHeadersConfig ?? {};
+  expect(security.XSSProtection).toBeUndefined();
+  const hsts = security.StrictTransportSecurity;
+  const headers: Record<string, string> = {
+    ...(security.ContentSecurityPolicy ? { 'content-security-policy': security.ContentSecurityPolicy.ContentSecurityPolicy } : {}),
+    ...(security.ContentTypeOptions ? { 'x-content-type-options': 'nosniff' } : {}),
+    ...(security.FrameOptions ? { 'x-frame-options': security.FrameOptions.FrameOption } : {}),
+    ...(security.ReferrerPolicy ? { 'referrer-policy': security.ReferrerPolicy.ReferrerPolicy } : {}),
+    ...(hsts ? { 'strict-transport-security': `max-age=${hsts.AccessControlMaxAgeSec}${hsts.IncludeSubdomains ? '; includeSubDomains' : ''}${hsts.Preload ? '; preload' : ''}` } : {}),
+    ...Object.fromEntries((config.CustomHeadersConfig?.Items ?? []).map((item) => [item.Header.toLowerCase(), item.Value])),
+  };
+  const overrides = [
+    ...Object.values(security).map((setting) => (setting as { Override: boolean }).Override),
+    ...(config.CustomHeadersConfig?.Items ?? []).map((item) => item.Override),
+  ];
+  return { headers, overrides };
+};
+
+describe('web hosting: security headers', () => {
+  const hsts = `max-age=${strictTransportSecurity.maxAgeSeconds}; includeSubDomains`;
+
+  it("sends the pages' headers of web/security-headers.ts (the local gateway's too) and HSTS with every page, asset and 404 page", () => {
+    const policyId = logicalIdOf(sway.web.site.pageHeaders);
+    expect(distributionConfig().DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    const { headers, overrides } = headersSentBy(policyId);
+    expect(headers).toEqual({ ...pageSecurityHeaders, 'strict-transport-security': hsts });
+    expect(headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(overrides.every(Boolean)).toBe(true);
+  });
+
+  it("sends the API's headers and HSTS with every API answer that goes through the site", () => {
+    const policyId = logicalIdOf(sway.web.site.apiHeaders);
+    for (const behavior of distributionConfig().CacheBehaviors) expect(behavior.ResponseHeadersPolicyId, behavior.PathPattern).toEqual({ Ref: policyId });
+    const { headers, overrides } = headersSentBy(policyId);
+    expect(headers).toEqual({ ...apiSecurityHeaders, 'strict-transport-security': hsts });
+    expect(headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(overrides.every(Boolean)).toBe(true);
+  });
+
+  it('asks browsers for HTTPS for at least a year, and no page of the site may be framed', () => {
+    expect(strictTransportSecurity.maxAgeSeconds).toBeGreaterThanOrEqual(365 * 24 * 3600);
+    for (const headers of [pageSecurityHeaders, apiSecurityHeaders]) {
+      expect(headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 });
 
