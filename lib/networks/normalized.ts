@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HandleClaim } from '../interactions/queued';
 import type { Retraction } from '../interactions/retraction';
 import { MAX_TOPICS_PER_INTERACTION, type Interaction } from '../interactions/schema';
 import { toTopicSlug } from '../topics/extract';
@@ -9,15 +10,21 @@ export interface Normalized {
   retractions: Retraction[];
   /** Provider events in the delivery that carry no interaction: acknowledged, counted, not stored. */
   ignored: number;
+  /** Handles accounts published for themselves. */
+  handles?: HandleClaim[];
 }
 
 export const ignoredEvents = (count = 1): Normalized => ({ interactions: [], retractions: [], ignored: count });
 
-export const combine = (parts: Normalized[]): Normalized => ({
-  interactions: parts.flatMap((part) => part.interactions),
-  retractions: parts.flatMap((part) => part.retractions),
-  ignored: parts.reduce((sum, part) => sum + part.ignored, 0),
-});
+export const combine = (parts: Normalized[]): Normalized => {
+  const handles = parts.flatMap((part) => part.handles ?? []);
+  return {
+    interactions: parts.flatMap((part) => part.interactions),
+    retractions: parts.flatMap((part) => part.retractions),
+    ignored: parts.reduce((sum, part) => sum + part.ignored, 0),
+    ...(handles.length > 0 ? { handles } : {}),
+  };
+};
 
 /**
  * Provider times, but never later than when the delivery arrived: a clock ahead, or a forged
@@ -65,6 +72,23 @@ export const isoTime = (value: Date): string | undefined => {
 };
 
 const fromEpochMilliseconds = (ms: number) => isoTime(new Date(ms));
+
+/**
+ * A provider field Sway reads but can do without: absent, null or malformed, it reads as
+ * undefined — never a reason to refuse a delivery (CONTRACT §3).
+ */
+export const whenUsable = <T extends z.ZodType>(schema: T) =>
+  schema
+    .nullish()
+    .transform((value) => value ?? undefined)
+    .catch(undefined);
+
+/**
+ * An id as a string of at most `maxLength`, or as a JSON number small enough to be exact: some
+ * providers send ids as numbers, and a larger one already lost digits in JSON.parse.
+ */
+export const idStringOrSafeNumber = (maxLength: number) =>
+  z.union([z.string().min(1).max(maxLength), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]);
 
 /** Schemas of the time formats providers send, each turned into an ISO-8601 string. */
 export const times = {

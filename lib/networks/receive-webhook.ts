@@ -12,7 +12,15 @@ import type { WebhookDelivery, WebhookMediaType, WebhookSource } from './webhook
 
 export interface WebhookPorts extends IngestPorts {
   secret(name: SecretName): Promise<string | undefined>;
+  /** Delivery ids of the networks that send them: whether one was taken before, and remembering one. */
+  deliveries: {
+    seen(network: string, deliveryId: string): Promise<boolean>;
+    remember(network: string, deliveryId: string, receivedAt: Date): Promise<void>;
+  };
 }
+
+/** Longest delivery id remembered; a longer one is no id a provider sends, and is not trusted as one. */
+const MAX_DELIVERY_ID_LENGTH = 128;
 
 /** Enough of a zod report to fix a payload by; a random body would otherwise list thousands. */
 const MAX_REPORTED_ISSUES = 20;
@@ -124,7 +132,17 @@ const receive = async <Payload>(
   if (invalid.length > 0) {
     throw problems.unprocessable('The delivery holds values Sway cannot take as interactions; nothing was stored.', invalid.slice(0, MAX_REPORTED_ISSUES));
   }
-  const result = await ingestInteractions(normalized.interactions, ports, receivedAt, normalized.ignored, normalized.retractions);
+  const deliveryId = source.deliveryIdHeader ? delivery.header(source.deliveryIdHeader)?.trim() : undefined;
+  const replayable = deliveryId !== undefined && deliveryId.length > 0 && deliveryId.length <= MAX_DELIVERY_ID_LENGTH;
+  if (replayable && (await ports.deliveries.seen(source.name, deliveryId))) {
+    // A replay of a delivery taken before (or the provider's own redelivery of it): acknowledged,
+    // and nothing queued again. Its interactions were counted when it was first taken.
+    count(source.name, 'WebhookReplays', 1);
+    return json(202, { accepted: 0, duplicates: normalized.interactions.length + normalized.retractions.length, ignored: normalized.ignored });
+  }
+  const result = await ingestInteractions(normalized.interactions, ports, receivedAt, normalized);
+  // Remembered only once queued: a delivery that failed before is taken when the provider sends it again.
+  if (replayable) await ports.deliveries.remember(source.name, deliveryId, receivedAt);
   count(source.name, 'InteractionsAccepted', result.accepted);
   count(source.name, 'InteractionsDuplicate', result.duplicates);
   count(source.name, 'EventsIgnored', result.ignored);

@@ -42,6 +42,12 @@ export interface WebhookSource<Payload> {
   verify(secret: string, delivery: WebhookDelivery): Verification;
   /** The provider's document as a zod parse of the decoded body (the schema may depend on headers). */
   parse(document: unknown, delivery: WebhookDelivery): ParseResult<Payload>;
+  /**
+   * The header in which the provider names each delivery with an id it never gives another one
+   * (GitHub's X-GitHub-Delivery, Discourse's X-Discourse-Event-Id): a delivery whose id was seen
+   * before is a replay, acknowledged and not queued again.
+   */
+  deliveryIdHeader?: string;
   /** A handshake the provider sends as a signed delivery (Slack's url_verification): its answer body. */
   handshake?(payload: Payload): Record<string, unknown> | undefined;
   normalize(payload: Payload, delivery: WebhookDelivery): Normalized;

@@ -7,4 +7,8 @@ export const webhookPorts = (): WebhookPorts => ({
   secret: webhookSecret,
   queue: messageQueue(),
   appliedInteractions: (refs) => swayStore().appliedInteractions(refs),
+  deliveries: {
+    seen: (network, deliveryId) => swayStore().deliverySeen(network, deliveryId),
+    remember: (network, deliveryId, receivedAt) => swayStore().rememberDelivery(network, deliveryId, receivedAt),
+  },
 });

@@ -11,6 +11,7 @@ import {
   fixtureDeliveries,
   githubFormBody,
   providerHeaders,
+  testSecrets,
   webhookPath,
   WEBHOOK_NETWORKS,
   type WebhookNetwork,
@@ -138,5 +139,95 @@ describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) 
       ),
       { ...options, numRuns: RUNS * 3 },
     );
+  });
+});
+
+/**
+ * No handshake signs what a delivery route would accept (CONTRACT §3): whatever a GET handshake
+ * answers for a token — a delivery body smuggled in as the token included — used as any
+ * network's signature of that body, never gets the body accepted.
+ */
+describe('handshakes never sign a delivery', () => {
+  const options = { seed: SEED, numRuns: RUNS * 3 };
+  const handshake = (network: 'x' | 'meta', token: string) =>
+    webhooks.invoke(
+      network,
+      apiGatewayEvent({
+        method: 'GET',
+        path: webhookPath(network),
+        query:
+          network === 'x'
+            ? { crc_token: token }
+            : { 'hub.mode': 'subscribe', 'hub.verify_token': testSecrets.metaVerifyToken, 'hub.challenge': token },
+      }),
+    );
+
+  /** The MAC-like strings an answer offers: the whole answer, and the value of a JSON answer's token. */
+  const offeredSignatures = (body: string): string[] => {
+    try {
+      const parsed = JSON.parse(body) as { response_token?: unknown };
+      if (typeof parsed.response_token === 'string') return [parsed.response_token, parsed.response_token.replace(/^sha256=/, '')];
+    } catch {
+      // a text answer
+    }
+    return [body];
+  };
+
+  /** Every header any network signs with, set to what the handshake offered (as is and with the prefixes networks use). */
+  const asSignatureHeaders = (offered: string): Record<string, string>[] =>
+    SIGNATURE_HEADERS.flatMap((name) =>
+      [offered, `sha256=${offered}`, `v0=${offered}`].map((value) => ({ [name]: value, 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) })),
+    );
+
+  const deliveryBodies = fc.oneof(
+    fc.constantFrom(...WEBHOOK_NETWORKS.flatMap((network) => fixtureDeliveries[network].map(({ file }) => fixture(network, file).toString('utf8')))),
+    // The smallest forms a forger would try: one line, no spaces.
+    fc.constantFrom(...WEBHOOK_NETWORKS.flatMap((network) => fixtureDeliveries[network].map(({ file }) => JSON.stringify(JSON.parse(fixture(network, file).toString('utf8')))))),
+    anyBody.map((body) => body.toString('utf8')),
+  );
+
+  it.each(['x', 'meta'] as const)('%s: a body sent as the handshake token is refused, or its answer signs nothing', async (handshakeNetwork) => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(deliveryBodies, async (body) => {
+        const response = await handshake(handshakeNetwork, body);
+        expect(response.statusCode).toBeLessThan(500);
+        if (response.statusCode !== 200) {
+          expect(response.headers?.['content-type']).toBe('application/problem+json');
+          return;
+        }
+        answered++;
+        for (const offered of offeredSignatures(String(response.body))) {
+          for (const network of WEBHOOK_NETWORKS) {
+            for (const headers of asSignatureHeaders(offered)) {
+              const delivery = await send(network, Buffer.from(body), { 'content-type': 'application/json', 'x-github-event': 'star', 'x-discourse-event': 'post_created', ...headers });
+              expect(delivery.statusCode, `${network} accepted a body signed by the ${handshakeNetwork} handshake`).toBeGreaterThanOrEqual(400);
+            }
+          }
+        }
+        expect(await webhooks.pending()).toBe(0);
+      }),
+      options,
+    );
+    // Random text reaches the signing step too, so the property is checked on real answers.
+    expect(answered).toBeGreaterThan(0);
+  });
+
+  it('X refuses every fixture body and JSON-looking token with 400, and signs short plain tokens', async () => {
+    for (const network of WEBHOOK_NETWORKS) {
+      for (const { file } of fixtureDeliveries[network]) {
+        const body = fixture(network, file).toString('utf8');
+        for (const token of [body, JSON.stringify(JSON.parse(body))]) {
+          const response = await handshake('x', token);
+          expect(response.statusCode, `${network}/${file}`).toBe(400);
+          expect(response.headers?.['content-type']).toBe('application/problem+json');
+        }
+      }
+    }
+    for (const token of ['[1]', '"quoted"', 'two words', 'tab\there', `${'a'.repeat(257)}`]) {
+      expect((await handshake('x', token)).statusCode, token).toBe(400);
+    }
+    expect((await handshake('x', `${'a'.repeat(256)}`)).statusCode).toBe(200);
+    expect((await handshake('x', 'Y2hhbGxlbmdl+/=')).statusCode).toBe(200);
   });
 });

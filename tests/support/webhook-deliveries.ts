@@ -3,7 +3,7 @@
  * documented payloads) and the headers each provider sends, signed the way the provider signs.
  * The signing here is written from the providers' documentation, independently of lib/networks.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -76,7 +76,15 @@ export interface DeliveryOptions {
   now?: Date;
   secret?: string;
   contentType?: string;
+  /** The delivery id GitHub and Discourse send; by default one of the body's, so another body is another delivery. */
+  deliveryId?: string;
 }
+
+/** A GUID-shaped id derived from the body: the same delivery sent twice is a replay, another body is not. */
+const deliveryIdOf = (body: Buffer): string => {
+  const hex = createHash('sha256').update(body).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
 
 /** The headers `network` sends with `body`, signed as that provider signs. */
 export const providerHeaders = (network: WebhookNetwork, body: Buffer, options: DeliveryOptions = {}): Record<string, string> => {
@@ -98,7 +106,7 @@ export const providerHeaders = (network: WebhookNetwork, body: Buffer, options: 
       return {
         ...contentType,
         'x-github-event': options.event ?? 'ping',
-        'x-github-delivery': '6f1e9c20-c6a3-11ef-8a3e-1c5b2f7d9e01',
+        'x-github-delivery': options.deliveryId ?? deliveryIdOf(body),
         'x-github-hook-id': '512340987',
         'x-hub-signature-256': `sha256=${hmac(secret, body, 'hex')}`,
       };
@@ -106,7 +114,7 @@ export const providerHeaders = (network: WebhookNetwork, body: Buffer, options: 
       return {
         ...contentType,
         'x-discourse-instance': 'https://forum.example.org',
-        'x-discourse-event-id': '90311',
+        'x-discourse-event-id': options.deliveryId ?? String(parseInt(deliveryIdOf(body).slice(0, 8), 16)),
         'x-discourse-event-type': options.event === 'post_liked' ? 'like' : ((options.event ?? 'ping').split('_')[0] ?? 'ping'),
         'x-discourse-event': options.event ?? 'ping',
         'x-discourse-event-signature': `sha256=${hmac(secret, body, 'hex')}`,

@@ -21,11 +21,11 @@ const isPublicPost = (post: DiscoursePost) => post.post_type === REGULAR_POST &&
  * A post: a reply to the post it answers (when Discourse names its author), otherwise a post in
  * its category. post_edited yields the same id (`post:<id>`), so an edit counts once.
  */
-const fromPost = (post: DiscoursePost): Interaction => {
+const fromPost = (post: DiscoursePost, author: string): Interaction => {
   const base = {
     id: `post:${post.id}`,
     network: NETWORK,
-    actor: who(post.username),
+    actor: who(author),
     contentId: postContent(post),
     ...optional('text', canonicalText(post.raw)),
     ...optional('topics', topicSlugs([post.category_slug])),
@@ -52,7 +52,7 @@ export const normalizeDiscourse = (delivery: DiscourseDelivery, receivedAt: Date
     case 'post_created':
     case 'post_edited': {
       const { post } = delivery.payload;
-      return isPublicPost(post) ? { interactions: [fromPost(post)], retractions: [], ignored: 0 } : ignoredEvents();
+      return isPublicPost(post) && post.username ? { interactions: [fromPost(post, post.username)], retractions: [], ignored: 0 } : ignoredEvents();
     }
     case 'post_destroyed': {
       const { post } = delivery.payload;
@@ -62,7 +62,7 @@ export const normalizeDiscourse = (delivery: DiscourseDelivery, receivedAt: Date
     }
     case 'post_liked': {
       const { post, user } = delivery.payload.like;
-      if (!isPublicPost(post)) return ignoredEvents();
+      if (!isPublicPost(post) || !post.username) return ignoredEvents();
       const like: Interaction = {
         id: `like:${post.id}:${user.username.toLowerCase()}`,
         network: NETWORK,

@@ -4,26 +4,27 @@
  * Topic, user and other events, and the ping, pass through.
  */
 import { z } from 'zod';
-import { times } from '../normalized';
+import { times, whenUsable } from '../normalized';
 
 const NumericId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const Username = z.string().min(1).max(256);
 
 export const DiscoursePostSchema = z.looseObject({
   id: NumericId,
-  username: Username,
+  /** Null once the author's account is deleted. */
+  username: Username.nullable(),
   created_at: times.dateString,
   /** 1 regular; 2 moderator action, 3 small action, 4 whisper. */
   post_type: z.number().int(),
   post_number: z.number().int().positive(),
   topic_id: NumericId,
-  raw: z.string().nullish(),
-  reply_to_post_number: z.number().int().positive().nullish(),
+  raw: whenUsable(z.string()),
+  reply_to_post_number: whenUsable(z.number().int().positive()),
   /** Only the username: Discourse sends no id for the account replied to. */
-  reply_to_user: z.looseObject({ username: Username }).nullish(),
-  category_slug: z.string().nullish(),
+  reply_to_user: whenUsable(z.looseObject({ username: Username })),
+  category_slug: whenUsable(z.string()),
   topic_archetype: z.string().nullish(),
-  deleted_at: z.string().nullish(),
+  deleted_at: whenUsable(z.string()),
 });
 export type DiscoursePost = z.infer<typeof DiscoursePostSchema>;
 

@@ -10,6 +10,7 @@ export const discourseWebhook: WebhookSource<DiscourseDelivery> = {
   name: 'discourse',
   secret: 'discourse',
   mediaTypes: ['application/json'],
+  deliveryIdHeader: 'x-discourse-event-id',
   verify: hmacOfBody('x-discourse-event-signature', { prefix: 'sha256=', encoding: 'hex' }),
   parse: (document, delivery) => {
     const name = delivery.header('x-discourse-event') ?? '';

@@ -13,21 +13,23 @@ const undo = (retraction: Retraction): Normalized => ({ interactions: [], retrac
 
 /**
  * An issue or pull request opened (or edited: the same id): contributing to someone's repository
- * is a reply to its owner, on one's own repository it is a post.
+ * is a reply to its owner, on one's own repository it is a post. Without its author it is ignored.
  */
 const fromOpened = (kind: 'issue' | 'pr', written: Written, repository: Repository): Normalized => {
+  const author = written.user;
+  if (!author) return ignoredEvents();
   const contentId = `${kind}:${written.id}`;
   const base = {
     id: contentId,
     network: NETWORK,
-    actor: who(written.user),
+    actor: who(author),
     contentId,
     ...optional('text', canonicalText([written.title, written.body].filter(Boolean).join('\n\n'))),
     ...optional('topics', repositoryTopics(repository)),
     occurredAt: written.created_at,
   };
   return one(
-    written.user.id === repository.owner.id
+    author.id === repository.owner.id
       ? { ...base, type: 'post' }
       : { ...base, type: 'reply', target: who(repository.owner), parentContentId: repositoryContent(repository) },
   );
@@ -81,7 +83,8 @@ export const normalizeGitHub = (delivery: GitHubDelivery, receivedAt: Date): Nor
       const { action, comment, issue } = delivery.payload;
       const contentId = `comment:${comment.id}`;
       if (action === 'deleted') return undo({ kind: 'content', network: NETWORK, contentId, retractedAt: now });
-      if (action !== 'created' && action !== 'edited') return ignoredEvents();
+      // A comment whose author, or whose issue's author, is gone replies to no one Sway knows.
+      if ((action !== 'created' && action !== 'edited') || !comment.user || !issue.user) return ignoredEvents();
       return one({
         id: contentId,
         network: NETWORK,

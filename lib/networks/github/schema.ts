@@ -3,7 +3,7 @@
  * issue_comment, issues, pull_request. Other events (ping included) pass through.
  */
 import { z } from 'zod';
-import { times } from '../normalized';
+import { isoTime, times } from '../normalized';
 
 const NumericId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
@@ -19,9 +19,27 @@ const RepositorySchema = z.looseObject({
 });
 export type Repository = z.infer<typeof RepositorySchema>;
 
+/**
+ * A repository's times: ISO dates, except where GitHub's repository schema (shared with push
+ * events) gives Unix seconds.
+ */
+const RepositoryTime = z.union([
+  times.dateString,
+  z
+    .number()
+    .int()
+    .nonnegative()
+    .transform((seconds, ctx) => {
+      const iso = isoTime(new Date(seconds * 1000));
+      if (!iso) ctx.addIssue({ code: 'custom', message: 'not a time' });
+      return iso ?? z.NEVER;
+    }),
+]);
+
 const WrittenSchema = z.looseObject({
   id: NumericId,
-  user: AccountSchema,
+  /** Null in GitHub's schema when the author's account is gone. */
+  user: AccountSchema.nullable(),
   created_at: times.dateString,
   title: z.string().nullish(),
   body: z.string().nullish(),
@@ -32,7 +50,7 @@ export const GitHubEventSchemas = {
   star: z.looseObject({ action: z.string(), starred_at: z.string().nullish(), repository: RepositorySchema, sender: AccountSchema }),
   /** Despite its name, GitHub's watch event is starring. */
   watch: z.looseObject({ action: z.string(), repository: RepositorySchema, sender: AccountSchema }),
-  fork: z.looseObject({ forkee: RepositorySchema.extend({ created_at: times.dateString }), repository: RepositorySchema, sender: AccountSchema }),
+  fork: z.looseObject({ forkee: RepositorySchema.extend({ created_at: RepositoryTime }), repository: RepositorySchema, sender: AccountSchema }),
   issue_comment: z.looseObject({ action: z.string(), issue: WrittenSchema, comment: WrittenSchema, repository: RepositorySchema }),
   issues: z.looseObject({ action: z.string(), issue: WrittenSchema, repository: RepositorySchema }),
   pull_request: z.looseObject({ action: z.string(), pull_request: WrittenSchema, repository: RepositorySchema }),

@@ -11,6 +11,7 @@ export const githubWebhook: WebhookSource<GitHubDelivery> = {
   name: 'github',
   secret: 'github',
   mediaTypes: ['application/json', 'application/x-www-form-urlencoded'],
+  deliveryIdHeader: 'x-github-delivery',
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
   parse: (document, delivery) => {
     const name = delivery.header('x-github-event') ?? '';

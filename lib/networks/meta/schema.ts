@@ -1,13 +1,22 @@
 /**
  * The parts of Meta Graph API webhook deliveries that Sway reads: Page `feed` changes and
- * Instagram `comments` / `mentions`, batched as entries of changes. Other fields pass through.
+ * Instagram `comments` / `live_comments`, batched as entries of changes. Other fields, entries
+ * of `messaging`, and the changes of fields Sway does not read pass through; a field Sway reads
+ * but can do without reads as absent when it is null or malformed, never as a reason to refuse.
  */
 import { z } from 'zod';
-import { isoTime } from '../normalized';
+import { idStringOrSafeNumber, isoTime, whenUsable } from '../normalized';
 
 const Id = z.string().min(1).max(128);
 
-const FromSchema = z.looseObject({ id: Id, name: z.string().nullish(), username: z.string().nullish() });
+/** Meta's ids are strings, except in some feed deliveries (`share_id`, `sender_id`, …) that send them as numbers. */
+const IdStringOrSafeNumber = idStringOrSafeNumber(128);
+
+const FromSchema = z.looseObject({
+  id: whenUsable(IdStringOrSafeNumber),
+  name: whenUsable(z.string()),
+  username: whenUsable(z.string()),
+});
 
 /** Unix seconds, or an ISO date in some deliveries. */
 const MetaTime = z.union([z.number().nonnegative(), z.string()]);
@@ -23,23 +32,27 @@ export const FeedValueSchema = z.looseObject({
   item: z.string(),
   /** add, edited (edit for reactions), remove, hide, unhide, block, unblock, … */
   verb: z.string(),
-  from: FromSchema.optional(),
-  post_id: Id.optional(),
-  comment_id: Id.optional(),
-  parent_id: Id.optional(),
-  share_id: Id.optional(),
-  reaction_type: z.string().optional(),
-  message: z.string().nullish(),
-  created_time: MetaTime.optional(),
+  /** Who did it; `name` only when the app may see it. */
+  from: whenUsable(FromSchema),
+  /** Older deliveries name who did it here instead of in `from`. */
+  sender_id: whenUsable(IdStringOrSafeNumber),
+  sender_name: whenUsable(z.string()),
+  post_id: whenUsable(IdStringOrSafeNumber),
+  comment_id: whenUsable(IdStringOrSafeNumber),
+  parent_id: whenUsable(IdStringOrSafeNumber),
+  share_id: whenUsable(IdStringOrSafeNumber),
+  message: whenUsable(z.string()),
+  created_time: whenUsable(MetaTime),
 });
 export type FeedValue = z.infer<typeof FeedValueSchema>;
 
+/** Deliveries before October 2021 (and the App Dashboard's test) carry only the comment's `id` and `text`. */
 export const InstagramCommentSchema = z.looseObject({
-  id: Id,
-  from: FromSchema,
-  text: z.string().nullish(),
-  media: z.looseObject({ id: Id, media_product_type: z.string().optional() }).optional(),
-  parent_id: Id.optional(),
+  id: whenUsable(Id),
+  from: whenUsable(FromSchema),
+  text: whenUsable(z.string()),
+  media: whenUsable(z.looseObject({ id: whenUsable(Id) })),
+  parent_id: whenUsable(Id),
 });
 export type InstagramComment = z.infer<typeof InstagramCommentSchema>;
 
@@ -60,9 +73,11 @@ export type MetaChange = z.infer<typeof ChangeSchema>;
 export const MetaEntrySchema = z.looseObject({
   /** The Page id, or the Instagram professional account id. */
   id: Id,
-  /** When Meta sent the notification: seconds, or milliseconds in some Instagram deliveries. */
-  time: z.number().nonnegative().refine((time) => metaTime(time) !== undefined, 'not a time'),
-  changes: z.array(ChangeSchema).optional(),
+  /** When Meta sent the notification: seconds, or milliseconds in some Instagram and messaging deliveries. */
+  time: whenUsable(z.number().nonnegative().refine((time) => metaTime(time) !== undefined, 'not a time')),
+  changes: z.array(ChangeSchema).nullish(),
+  /** Messenger and Instagram messaging events: nothing Sway scores, counted as ignored. */
+  messaging: whenUsable(z.array(z.unknown())),
 });
 export type MetaEntry = z.infer<typeof MetaEntrySchema>;
 

@@ -22,5 +22,5 @@ export const metaWebhook: WebhookSource<MetaWebhook> = {
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
   parse: (document) => parseWith(MetaWebhookSchema, document, (data) => data),
-  normalize: (payload) => normalizeMeta(payload),
+  normalize: (payload, { receivedAt }) => normalizeMeta(payload, receivedAt),
 };

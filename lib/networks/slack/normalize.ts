@@ -63,8 +63,9 @@ const fromEvent = (tagged: SlackEvent): Normalized => {
       return fromMessage(event, event.channel);
     }
     case 'app_mention':
-      // The same message as its `message` event, when the app also gets those: same ids, counted once.
-      return fromMessage({ ...tagged.event, subtype: undefined }, tagged.event.channel);
+      // The same message as its `message` event, when the app also gets those: same ids, counted
+      // once. Bots and workflows mention apps too (`subtype: bot_message`, no `user`): ignored.
+      return fromMessage(tagged.event, tagged.event.channel);
     case 'reaction': {
       const { event } = tagged;
       const { item } = event;

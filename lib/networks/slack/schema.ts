@@ -1,10 +1,11 @@
 /**
  * The parts of Slack Events API requests that Sway reads: `url_verification`, and
  * `event_callback` with `message` (its edits and deletions), `app_mention`, `reaction_added` and
- * `reaction_removed`. Other event types and fields pass through.
+ * `reaction_removed`. Other event types and fields pass through; a field Sway reads but can do
+ * without reads as absent when it is null or malformed, never as a reason to refuse.
  */
 import { z } from 'zod';
-import { isoTime } from '../normalized';
+import { isoTime, whenUsable } from '../normalized';
 
 /** Slack's message timestamps: Unix seconds with microseconds, `1355517523.000005`; also the message's id in its channel. */
 export const SlackTs = z
@@ -17,11 +18,12 @@ export const slackTime = (ts: string): string | undefined => isoTime(new Date(Ma
 const Id = z.string().min(1).max(64);
 
 const MessageFields = {
-  user: Id.optional(),
-  text: z.string().nullish(),
+  /** Absent from bot and workflow messages. */
+  user: whenUsable(Id),
+  text: whenUsable(z.string()),
   ts: SlackTs,
   thread_ts: SlackTs.optional(),
-  parent_user_id: Id.optional(),
+  parent_user_id: whenUsable(Id),
   subtype: z.string().optional(),
 };
 export const SlackMessageSchema = z.looseObject(MessageFields);
@@ -32,7 +34,7 @@ const HANDLED_EVENTS = ['message', 'app_mention', 'reaction_added', 'reaction_re
 const MessageEventSchema = z.looseObject({
   type: z.literal('message'),
   channel: Id,
-  channel_type: z.string().optional(),
+  channel_type: whenUsable(z.string()),
   ...MessageFields,
   /** message_changed: the message as it is now. */
   message: SlackMessageSchema.optional(),
@@ -44,15 +46,16 @@ const ReactionEventSchema = z.looseObject({
   type: z.enum(['reaction_added', 'reaction_removed']),
   user: Id,
   reaction: z.string().min(1).max(100),
-  item_user: Id.optional(),
-  item: z.looseObject({ type: z.string(), channel: Id.optional(), ts: SlackTs.optional() }),
+  item_user: whenUsable(Id),
+  /** A message (`channel`, `ts`), or a file or file comment (`file`). */
+  item: z.looseObject({ type: z.string(), channel: whenUsable(Id), ts: whenUsable(SlackTs) }),
   event_ts: SlackTs,
 });
 
 /** The inner event, tagged by what Sway does with it. */
 export const SlackEventSchema = z.union([
   MessageEventSchema.transform((event) => ({ kind: 'message' as const, event })),
-  z.looseObject({ type: z.literal('app_mention'), channel: Id, ...MessageFields, user: Id }).transform((event) => ({ kind: 'app_mention' as const, event })),
+  z.looseObject({ type: z.literal('app_mention'), channel: Id, ...MessageFields }).transform((event) => ({ kind: 'app_mention' as const, event })),
   ReactionEventSchema.transform((event) => ({ kind: 'reaction' as const, event })),
   z.looseObject({ type: z.string().refine((type) => !HANDLED_EVENTS.includes(type)) }).transform(() => ({ kind: 'other' as const })),
 ]);
@@ -63,7 +66,7 @@ export const SlackRequestSchema = z.union([
     .looseObject({ type: z.literal('url_verification'), challenge: z.string().min(1).max(1024) })
     .transform(({ challenge }) => ({ kind: 'url_verification' as const, challenge })),
   z
-    .looseObject({ type: z.literal('event_callback'), team_id: Id, event_id: Id, event_time: z.number(), event: SlackEventSchema })
+    .looseObject({ type: z.literal('event_callback'), event: SlackEventSchema })
     .transform(({ event }) => ({ kind: 'event_callback' as const, event })),
   z
     .looseObject({ type: z.string().refine((type) => type !== 'url_verification' && type !== 'event_callback') })

@@ -77,7 +77,8 @@ const fromTweet = (tweet: Tweet): Normalized => {
 /**
  * An X Account Activity delivery as canonical interactions: tweets, likes (`fav:<tweet>:<user>`),
  * follows (`follow:<source>:<target>`); unfollows retract follows and deleted tweets retract what
- * they brought. Direct messages, blocks, mutes and the like are ignored.
+ * they brought. Direct messages, blocks, mutes, a revoked subscription (`user_event`) and the like
+ * are ignored.
  */
 export const normalizeX = (payload: XWebhook): Normalized => {
   const parts: Normalized[] = [];
@@ -125,7 +126,7 @@ export const normalizeX = (payload: XWebhook): Normalized => {
     parts.push({ interactions: [], retractions: [retraction], ignored: 0 });
   }
   for (const [key, value] of Object.entries(payload)) {
-    if (HANDLED.has(key)) continue;
+    if (HANDLED.has(key) || value === null || value === undefined) continue;
     if (key.endsWith('_events')) parts.push(ignoredEvents(Array.isArray(value) ? value.length : 1));
     else if (key === 'user_event') parts.push(ignoredEvents());
   }

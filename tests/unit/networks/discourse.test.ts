@@ -58,6 +58,14 @@ describe('Discourse webhook deliveries', () => {
     ]);
   });
 
+  it('retracts a destroyed post whose author’s account was deleted (username null)', () => {
+    expect(normalize('post-destroyed-author-deleted.json', 'post_destroyed')).toEqual({
+      interactions: [],
+      retractions: [{ kind: 'content', network: 'discourse', contentId: '8841/4', retractedAt: '2026-11-20T19:02:44.098Z' }],
+      ignored: 0,
+    });
+  });
+
   it('never scores private messages, and acknowledges topic events and the ping as ignored', () => {
     expect(normalize('post-created-private-message.json', 'post_created')).toEqual({ interactions: [], retractions: [], ignored: 1 });
     expect(normalize('topic-created.json', 'topic_created')).toEqual({ interactions: [], retractions: [], ignored: 1 });

@@ -73,6 +73,26 @@ describe('GitHub webhook deliveries', () => {
     expect(normalize('star-created-private.json', 'star')).toEqual({ interactions: [], retractions: [], ignored: 1 });
   });
 
+  it('acknowledges a comment on an issue whose author is null (GitHub’s schema allows it) as ignored', () => {
+    expect(normalize('issue-comment-created-issue-author-null.json', 'issue_comment')).toEqual({ interactions: [], retractions: [], ignored: 1 });
+  });
+
+  it('reads a fork whose created_at is Unix seconds, as GitHub’s repository schema allows', () => {
+    expect(normalize('fork-created-at-unix-seconds.json', 'fork').interactions).toEqual([
+      {
+        id: 'fork:1096012288',
+        network: 'github',
+        type: 'share',
+        actor: { id: '77120034', handle: 'aiko-tanabe' },
+        target: { id: '61230977', handle: 'harbor-labs' },
+        contentId: 'repo:1096012288',
+        parentContentId: 'repo:803311276',
+        topics: ['oceanography', 'sensors'],
+        occurredAt: '2026-11-20T20:40:00.000Z',
+      },
+    ]);
+  });
+
   it('refuses a star without its repository', () => {
     expect(parseFails(githubWebhook, { action: 'created', sender: { id: 1, login: 'a' } }, { 'x-github-event': 'star' })).toBe(true);
   });

@@ -55,6 +55,63 @@ describe('Meta Page feed deliveries', () => {
     ]);
   });
 
+  it('reads shares whose share_id is a number, named by from or (older deliveries) by sender_id', () => {
+    expect(normalizeFixture(metaWebhook, 'meta', 'page-feed-share-numeric-ids.json')).toEqual({
+      interactions: [
+        {
+          id: '1188519203347716',
+          network: 'facebook',
+          type: 'share',
+          actor: { id: '8830125547712093' },
+          target: { id: PAGE },
+          contentId: '1188519203347716',
+          text: 'Our Saturday spot ☕ #CoffeeLovers',
+          occurredAt: '2026-11-20T19:13:10.000Z',
+        },
+        {
+          id: '1188520077654321',
+          network: 'facebook',
+          type: 'share',
+          actor: { id: '5501938810224472', handle: 'Lena Hoffmann' },
+          target: { id: PAGE },
+          contentId: '1188520077654321',
+          text: 'Bester Kaffee in Lyon',
+          occurredAt: '2026-11-20T19:13:15.000Z',
+        },
+      ],
+      retractions: [],
+      // The share the Page hid.
+      ignored: 1,
+    });
+  });
+
+  it('reads changes that name their author by sender_id instead of from', () => {
+    const { interactions, retractions, ignored } = normalizeFixture(metaWebhook, 'meta', 'page-feed-sender-fields.json');
+    const photo = '104729381926457_1188600011122233';
+    expect(interactions).toEqual([
+      expect.objectContaining({ id: photo, type: 'post', actor: { id: PAGE, handle: 'Rue des Cafés' }, text: 'Latte art Friday #CoffeeLovers' }),
+      {
+        id: '1188600011122233_1529200019283746',
+        network: 'facebook',
+        type: 'reply',
+        actor: { id: '7302558812040113', handle: 'Kenji Watanabe' },
+        target: { id: PAGE },
+        contentId: '1188600011122233_1529200019283746',
+        parentContentId: photo,
+        text: 'Beautiful pour!',
+        occurredAt: '2026-11-20T19:29:10.000Z',
+      },
+      { id: `reaction:${photo}:6114029385521044`, network: 'facebook', type: 'like', actor: { id: '6114029385521044' }, target: { id: PAGE }, parentContentId: photo, occurredAt: '2026-11-20T19:29:20.000Z' },
+      expect.objectContaining({ id: '104729381926457_1188600099988877', type: 'post', actor: { id: PAGE, handle: 'Rue des Cafés' } }),
+    ]);
+    expect(retractions).toEqual([
+      { kind: 'interaction', network: 'facebook', id: `reaction:${POST}:7302558812040113`, retractedAt: '2026-11-20T19:29:30.000Z' },
+      { kind: 'content', network: 'facebook', contentId: '104729381926457_1188301174345563', retractedAt: '2026-11-20T19:29:40.000Z' },
+    ]);
+    // A like of the Page by a user_id too large to survive JSON parsing: no one to credit it to.
+    expect(ignored).toBe(1);
+  });
+
   it('refuses a feed change it cannot read rather than dropping it silently', () => {
     const change = { field: 'feed', value: { item: 'comment' } };
     expect(parseFails(metaWebhook, { object: 'page', entry: [{ id: PAGE, time: 1795197600, changes: [change] }] })).toBe(true);
@@ -80,6 +137,28 @@ describe('Meta Instagram deliveries', () => {
       expect.objectContaining({ id: '17998877665544399', parentContentId: '17998877665544332', actor: { id: '17841409876543210', handle: 'jules_b' } }),
     ]);
     expect(ignored).toBe(1);
+  });
+});
+
+describe('Meta Instagram comments without their author', () => {
+  it('acknowledges a comment that names only itself (id and text) and reads the live comment beside it', () => {
+    expect(normalizeFixture(metaWebhook, 'meta', 'instagram-comments-without-author.json')).toEqual({
+      interactions: [
+        {
+          id: '17999911122233377',
+          network: 'instagram',
+          type: 'reply',
+          actor: { id: '17841409876543210', handle: 'jules_b' },
+          target: { id: '17841405822304914' },
+          contentId: '17999911122233377',
+          parentContentId: '18040022233344455',
+          text: 'Hello from Lyon!',
+          occurredAt: '2026-11-20T19:46:40.000Z',
+        },
+      ],
+      retractions: [],
+      ignored: 1,
+    });
   });
 });
 

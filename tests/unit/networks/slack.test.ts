@@ -71,6 +71,10 @@ describe('Slack Events API requests', () => {
     ]);
   });
 
+  it('acknowledges an app mention by a bot or workflow, which has no user, as ignored', () => {
+    expect(normalize('app-mention-from-bot.json')).toEqual({ interactions: [], retractions: [], ignored: 1 });
+  });
+
   it('acknowledges joins and other events as ignored, and answers url_verification', () => {
     expect(normalize('channel-join.json')).toEqual({ interactions: [], retractions: [], ignored: 1 });
     const verification = slackWebhook.parse(JSON.parse(fixture('slack', 'url-verification.json').toString()), {

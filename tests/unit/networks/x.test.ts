@@ -104,6 +104,27 @@ describe('X Account Activity deliveries', () => {
     expect(normalize('direct-message.json')).toEqual({ interactions: [], retractions: [], ignored: 1 });
   });
 
+  it('acknowledges a revoked subscription (user_event, the one kind without for_user_id) as ignored', () => {
+    expect(normalize('user-event-revoke.json')).toEqual({ interactions: [], retractions: [], ignored: 1 });
+  });
+
+  it('reads follows whose users carry only `id`, as Account Activity sends them', () => {
+    expect(normalize('follow-events-account-activity-users.json')).toEqual({
+      interactions: [
+        {
+          id: 'follow:1588300274416521216:1327465039224832001',
+          network: 'x',
+          type: 'follow',
+          actor: { id: '1588300274416521216', handle: 'noor_ahmadi' },
+          target: { id: '1327465039224832001', handle: 'mara_quantum' },
+          occurredAt: '2026-11-20T20:22:00.431Z',
+        },
+      ],
+      retractions: [{ kind: 'interaction', network: 'x', id: 'follow:2750183311:1327465039224832001', retractedAt: '2026-11-20T20:27:00.002Z' }],
+      ignored: 0,
+    });
+  });
+
   it('maps the copies X sends for each subscribed user to the same ids', () => {
     const original = fixture('x', 'favorite.json');
     const forLiker = Buffer.from(original.toString('utf8').replace('"for_user_id": "1327465039224832001"', '"for_user_id": "3011877412"'));
