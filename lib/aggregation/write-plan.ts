@@ -127,6 +127,8 @@ export const planTransaction = (batch: ResolvedInteraction[], appliedAt: string)
     const interactionKey = accountKey(interaction.network, interaction.id);
     const record = recordOf(resolved);
     const expiresAt = expiresAtFor(interaction.occurredAt);
+    // A post has no target: left out, since the byTarget index takes only strings.
+    const { target, ...untargeted } = record;
     puts.push({
       interactionKey,
       occurredAt: new Date(interaction.occurredAt).toISOString(),
@@ -134,7 +136,8 @@ export const planTransaction = (batch: ResolvedInteraction[], appliedAt: string)
         ...keys.interaction(interaction.network, interaction.id),
         network: interaction.network,
         interactionId: interaction.id,
-        ...record,
+        ...untargeted,
+        ...(target === null ? {} : { target }),
         ...(interaction.contentId ? { contentId: interaction.contentId } : {}),
         appliedAt,
         expiresAt,

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { NETWORK_PATTERN, TOPIC_PATTERN } from './patterns';
+import { MAX_TOPICS_PER_INTERACTION, NETWORK_PATTERN, TOPIC_PATTERN } from './patterns';
 
-export { NETWORK_PATTERN, TOPIC_PATTERN };
+export { MAX_TOPICS_PER_INTERACTION, NETWORK_PATTERN, TOPIC_PATTERN };
 export const MAX_INTERACTIONS_PER_REQUEST = 1000;
-export const MAX_TOPICS_PER_INTERACTION = 20;
 /** Largest body any ingestion route accepts (CONTRACT §3). */
 export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
 

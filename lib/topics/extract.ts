@@ -1,4 +1,4 @@
-import { TOPIC_PATTERN } from '../interactions/patterns';
+import { MAX_TOPICS_PER_INTERACTION, TOPIC_PATTERN } from '../interactions/patterns';
 
 const HASHTAG = /(?:^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_][\p{L}\p{N}_-]*)/gu;
 
@@ -25,6 +25,10 @@ export const hashtagTopics = (text: string | undefined): string[] => {
   return topics;
 };
 
-/** Explicit topics and the hashtags in the text, deduplicated, in a stable (sorted) order. */
+/**
+ * An interaction's topics (CONTRACT §2): its explicit topics first, then the hashtags of its text in
+ * the order they appear, each once, and no more than 20 — the rest are dropped, so no interaction,
+ * however many hashtags it holds, weighs more on what it is written to than any other.
+ */
 export const topicsOf = (interaction: { topics?: string[] | undefined; text?: string | undefined }): string[] =>
-  [...new Set([...(interaction.topics ?? []), ...hashtagTopics(interaction.text)])].sort();
+  [...new Set([...(interaction.topics ?? []), ...hashtagTopics(interaction.text)])].slice(0, MAX_TOPICS_PER_INTERACTION);

@@ -25,8 +25,8 @@ describe('applying queued interactions against DynamoDB Local', () => {
     const again = await applyQueuedInteractions(message, store, new Date());
     await Promise.all([1, 2, 3].map(() => applyQueuedInteractions(message, store, new Date())));
 
-    expect(first).toEqual({ applied: 1, duplicates: 0, dropped: 0, retracted: 0 });
-    expect(again).toEqual({ applied: 0, duplicates: 1, dropped: 0, retracted: 0 });
+    expect(first).toEqual({ applied: 1, duplicates: 0, dropped: 0, retracted: 0, isolated: [] });
+    expect(again).toEqual({ applied: 0, duplicates: 1, dropped: 0, retracted: 0, isolated: [] });
     expect(await store.interactionCount()).toBe(before + 1);
     const { edges } = await store.engagementAggregates('once');
     expect(edges).toEqual([{ author: 'x:b1', engager: 'x:a1', day: reply.occurredAt.slice(0, 10), counts: { reply: 1 } }]);

@@ -37,7 +37,7 @@ describe('applying many interactions per transaction against DynamoDB Local', ()
     const before = await store.interactionCount();
     expect(await deliver([batch[3]!, batch[17]!, batch[39]!])).toMatchObject({ applied: 3, duplicates: 0 });
 
-    expect(await deliver(batch)).toEqual({ applied: 37, duplicates: 3, dropped: 0, retracted: 0 });
+    expect(await deliver(batch)).toEqual({ applied: 37, duplicates: 3, dropped: 0, retracted: 0, isolated: [] });
     expect(await store.interactionCount()).toBe(before + 40);
     const counts = await countsTowards('mixed', 'x:star');
     expect(Object.values(counts)).toEqual(Array.from({ length: 10 }, () => ({ like: 4 })));
@@ -47,14 +47,14 @@ describe('applying many interactions per transaction against DynamoDB Local', ()
   it('counts an interaction repeated within one message once, and a renewal after its retraction as the later delivery it is', async () => {
     const reply = interaction({ type: 'reply', id: 'twice', actor: { id: 'fan' }, target: { id: 'twice-author' }, topics: ['twice'], occurredAt: at(20) });
     const before = await store.interactionCount();
-    expect(await deliver([reply, reply, reply])).toEqual({ applied: 1, duplicates: 2, dropped: 0, retracted: 0 });
+    expect(await deliver([reply, reply, reply])).toEqual({ applied: 1, duplicates: 2, dropped: 0, retracted: 0, isolated: [] });
     expect(Object.values(await countsTowards('twice', 'x:twice-author'))).toEqual([{ reply: 1 }]);
 
     // Liked, un-liked, then in one message the old like again and the like given anew.
     const like = (occurredAt: string) =>
       interaction({ type: 'like', id: 'renewed', actor: { id: 'fan' }, target: { id: 'renewed-author' }, topics: ['twice'], occurredAt });
     await store.retractInteraction('x', 'renewed', at(11));
-    expect(await deliver([like(at(10)), like(at(12))])).toEqual({ applied: 1, duplicates: 1, dropped: 0, retracted: 0 });
+    expect(await deliver([like(at(10)), like(at(12))])).toEqual({ applied: 1, duplicates: 1, dropped: 0, retracted: 0, isolated: [] });
     expect(Object.values(await countsTowards('twice', 'x:renewed-author'))).toEqual([{ like: 1 }]);
     expect(await store.interactionCount()).toBe(before + 2);
   });
@@ -66,7 +66,7 @@ describe('applying many interactions per transaction against DynamoDB Local', ()
     const lateMention = interaction({ type: 'mention', id: 'gone:m', actor: { id: 'poster' }, target: { id: 'named' }, contentId: 'gone', topics: ['gone'], occurredAt: at(20) });
     const unrelated = interaction({ type: 'reply', id: 'kept', actor: { id: 'poster' }, target: { id: 'other' }, topics: ['gone'], occurredAt: at(20) });
 
-    expect(await deliver([lateMention, unrelated])).toEqual({ applied: 1, duplicates: 1, dropped: 0, retracted: 0 });
+    expect(await deliver([lateMention, unrelated])).toEqual({ applied: 1, duplicates: 1, dropped: 0, retracted: 0, isolated: [] });
     expect(await countsTowards('gone', 'x:named')).toEqual({});
     expect(Object.values(await countsTowards('gone', 'x:other'))).toEqual([{ reply: 1 }]);
   });
@@ -107,7 +107,7 @@ describe('applying many interactions per transaction against DynamoDB Local', ()
     expect(afterCrash - before).toBeLessThan(90);
 
     const redelivered = await deliver(message);
-    expect(redelivered).toEqual({ applied: 90 - (afterCrash - before), duplicates: afterCrash - before, dropped: 0, retracted: 0 });
+    expect(redelivered).toEqual({ applied: 90 - (afterCrash - before), duplicates: afterCrash - before, dropped: 0, retracted: 0, isolated: [] });
     expect(await store.interactionCount()).toBe(before + 90);
     const counts = await countsTowards('crash', 'x:crash-author');
     expect(Object.keys(counts)).toHaveLength(90);

@@ -59,7 +59,7 @@ describe('retracting interactions against DynamoDB Local', () => {
     const before = await store.interactionCount();
     await deliver([], [{ kind: 'interaction', network: 'x', id: 'follow:a3:b3', retractedAt: at(21) }]);
 
-    expect(await deliver([follow])).toEqual({ applied: 0, duplicates: 1, dropped: 0, retracted: 0 });
+    expect(await deliver([follow])).toEqual({ applied: 0, duplicates: 1, dropped: 0, retracted: 0, isolated: [] });
     expect(await edgesOf('early', 'x:b3')).toEqual([]);
     expect(await store.interactionCount()).toBe(before);
   });
@@ -96,7 +96,7 @@ describe('retracting interactions against DynamoDB Local', () => {
     expect((await store.postAggregates('deleted')).posts.filter((entry) => entry.author === 'x:author5')).toEqual([]);
     expect(await edgesOf('deleted', 'x:m5')).toEqual([]);
     expect(await store.interactionCount()).toBe(before);
-    expect(await deliver([mention, lateMention])).toEqual({ applied: 0, duplicates: 2, dropped: 0, retracted: 0 });
+    expect(await deliver([mention, lateMention])).toEqual({ applied: 0, duplicates: 2, dropped: 0, retracted: 0, isolated: [] });
     expect(await edgesOf('deleted', 'x:n5')).toEqual([]);
   });
 

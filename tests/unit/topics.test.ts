@@ -12,8 +12,17 @@ describe('topics', () => {
     expect(toTopicSlug('x'.repeat(80))).toHaveLength(64);
   });
 
-  it('merges explicit topics and hashtags, sorted and without repeats', () => {
-    expect(topicsOf({ topics: ['physics', 'cern'], text: '#physics #LHC' })).toEqual(['cern', 'lhc', 'physics']);
+  it('merges explicit topics, then hashtags in the order they appear, without repeats', () => {
+    expect(topicsOf({ topics: ['physics', 'cern'], text: '#physics #LHC' })).toEqual(['physics', 'cern', 'lhc']);
+    expect(topicsOf({ text: '#zeta #alpha #Zeta' })).toEqual(['zeta', 'alpha']);
     expect(topicsOf({})).toEqual([]);
+  });
+
+  it('keeps at most 20 topics: the explicit ones first, then the earliest hashtags', () => {
+    const text = Array.from({ length: 300 }, (_, i) => `#tag${i}`).join(' ');
+    const explicit = ['physics', 'cern'];
+    const topics = topicsOf({ topics: explicit, text });
+    expect(topics).toHaveLength(20);
+    expect(topics).toEqual([...explicit, ...Array.from({ length: 18 }, (_, i) => `tag${i}`)]);
   });
 });
