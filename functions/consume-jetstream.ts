@@ -34,8 +34,7 @@ export const handler = middy(async (_event: unknown, context: Context): Promise<
     connect: (cursorUs) => openJetstream(subscriptionUrl(baseUrl, cursorUs)),
     storedCursor: () => store.jetstreamCursor(),
     saveCursor: (timeUs) => store.saveJetstreamCursor(timeUs, new Date().toISOString()),
-    ingest: (interactions, retractions) =>
-      ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), 0, retractions),
+    ingest: (interactions, alongside) => ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), alongside),
     timeLeftMs: () => Math.min(readUntil - Date.now(), context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
   });
 
@@ -48,6 +47,6 @@ export const handler = middy(async (_event: unknown, context: Context): Promise<
   logger.info('Jetstream read', { ...run });
   return run;
 })
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -1,6 +1,6 @@
 import type { IngestResult, Interaction } from '../interactions/schema';
 import { accountKey } from '../interactions/schema';
-import type { QueuedInteractions } from '../interactions/queued';
+import type { HandleClaim, QueuedInteractions } from '../interactions/queued';
 import type { Retraction } from '../interactions/retraction';
 import { MAX_MESSAGE_BYTES, type MessageQueue } from '../queue/message-queue';
 import { queues } from '../workers';
@@ -13,17 +13,25 @@ export interface IngestPorts {
 
 const MAX_INTERACTIONS_PER_MESSAGE = 100;
 
+/** What a delivery brings besides interactions. */
+export interface Alongside {
+  /** Provider events that carry nothing Sway keeps: counted, not queued. */
+  ignored?: number;
+  /** Deletes, un-likes: queued as they are, counted as accepted. */
+  retractions?: Retraction[];
+  /** Handles accounts published for themselves: queued, counted as accepted. */
+  handles?: HandleClaim[];
+}
+
 /**
  * Accepts valid interactions: drops those seen before (in this delivery or already applied),
  * queues the rest durably and says how many of each. Applying happens behind the queue.
- * Retractions (deletes, un-likes) are queued as they are and count as accepted.
  */
 export const ingestInteractions = async (
   interactions: Interaction[],
   ports: IngestPorts,
   receivedAt: Date,
-  ignored = 0,
-  retractions: Retraction[] = [],
+  { ignored = 0, retractions = [], handles = [] }: Alongside = {},
 ): Promise<IngestResult> => {
   const seen = new Set<string>();
   const fresh: Interaction[] = [];
@@ -35,15 +43,19 @@ export const ingestInteractions = async (
   }
   const applied = await ports.appliedInteractions(fresh);
   const toQueue = fresh.filter((interaction) => !applied.has(accountKey(interaction.network, interaction.id)));
-  await ports.queue.send(queues.interactions.name, toMessages(toQueue, receivedAt.toISOString(), retractions));
-  return { accepted: toQueue.length + retractions.length, duplicates: interactions.length - toQueue.length, ignored };
+  await ports.queue.send(queues.interactions.name, toMessages(toQueue, receivedAt.toISOString(), { retractions, handles }));
+  return { accepted: toQueue.length + retractions.length + handles.length, duplicates: interactions.length - toQueue.length, ignored };
 };
 
 /**
- * Splits interactions into queue messages below the message size limit; retractions travel in
- * messages of their own, since the apply step does not depend on their order.
+ * Splits interactions into queue messages below the message size limit; retractions and handle
+ * claims travel in messages of their own, since the apply step does not depend on their order.
  */
-export const toMessages = (interactions: Interaction[], receivedAt: string, retractions: Retraction[] = []): string[] => {
+export const toMessages = (
+  interactions: Interaction[],
+  receivedAt: string,
+  { retractions = [], handles = [] }: Pick<Alongside, 'retractions' | 'handles'> = {},
+): string[] => {
   const messages: string[] = [];
   const pack = <T>(items: T[], message: (slice: T[]) => QueuedInteractions) => {
     let current: T[] = [];
@@ -64,5 +76,6 @@ export const toMessages = (interactions: Interaction[], receivedAt: string, retr
   };
   pack(interactions, (slice) => ({ receivedAt, interactions: slice }));
   pack(retractions, (slice) => ({ receivedAt, interactions: [], retractions: slice }));
+  pack(handles, (slice) => ({ receivedAt, interactions: [], handles: slice }));
   return messages;
 };

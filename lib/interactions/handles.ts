@@ -1,9 +1,12 @@
 /**
  * The handles seen for each account. Handles change; the one seen on the latest day wins, and a
- * tie goes to the greater string, so the result does not depend on the order of arrival.
+ * tie goes to the greater string, so the result does not depend on the order of arrival. A handle
+ * the account claimed for itself wins over every sighting.
  */
 export class HandleSightings {
   private readonly latest = new Map<string, { handle: string; day: string }>();
+
+  constructor(private readonly claimed: ReadonlyMap<string, string> = new Map()) {}
 
   saw(account: string, handle: unknown, day: string): void {
     if (typeof handle !== 'string' || handle === '') return;
@@ -16,6 +19,6 @@ export class HandleSightings {
   }
 
   handleOf(account: string): string | null {
-    return this.latest.get(account)?.handle ?? null;
+    return this.claimed.get(account) ?? this.latest.get(account)?.handle ?? null;
   }
 }

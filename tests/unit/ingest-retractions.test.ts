@@ -8,7 +8,9 @@ const retraction = (id: string): Retraction => ({ kind: 'interaction', network: 
 
 describe('queuing retractions', () => {
   it('queues retractions in messages of their own, which the apply step reads', () => {
-    const messages = toMessages([interaction({ type: 'like', id: 'l1' })], '2026-11-25T00:00:00Z', [retraction('u1'), { kind: 'content', network: 'x', contentId: 'c1', retractedAt: '2026-11-25T00:00:00Z' }]);
+    const messages = toMessages([interaction({ type: 'like', id: 'l1' })], '2026-11-25T00:00:00Z', {
+      retractions: [retraction('u1'), { kind: 'content', network: 'x', contentId: 'c1', retractedAt: '2026-11-25T00:00:00Z' }],
+    });
     const parsed = messages.map((message) => QueuedInteractionsSchema.parse(JSON.parse(message)));
     expect(parsed.map((message) => [message.interactions.length, message.retractions?.length ?? 0])).toEqual([
       [1, 0],
@@ -22,8 +24,7 @@ describe('queuing retractions', () => {
       [],
       { queue: { send: async (_queue, bodies) => void sent.push(...bodies) }, appliedInteractions: async () => new Set() },
       new Date('2026-11-25T00:00:00Z'),
-      2,
-      [retraction('u2')],
+      { ignored: 2, retractions: [retraction('u2')] },
     );
     expect(result).toEqual({ accepted: 1, duplicates: 0, ignored: 2 });
     expect(sent.map((message) => JSON.parse(message).retractions)).toEqual([[retraction('u2')]]);

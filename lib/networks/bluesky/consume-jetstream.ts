@@ -4,6 +4,7 @@
  * durably queued, and every (re)connection starts a few seconds before it: an event may be read
  * twice, never lost, and one read twice maps to the same interaction ids, so it counts once.
  */
+import type { HandleClaim } from '../../interactions/queued';
 import type { Retraction } from '../../interactions/retraction';
 import type { Interaction } from '../../interactions/schema';
 import { normalizeJetstreamEvent, readJetstreamFrame } from './normalize';
@@ -22,7 +23,7 @@ export interface JetstreamConsumerPorts {
   storedCursor(): Promise<number | null>;
   saveCursor(timeUs: number): Promise<void>;
   /** Durably queues the batch (dedupe + enqueue) before it resolves. */
-  ingest(interactions: Interaction[], retractions: Retraction[]): Promise<{ accepted: number; duplicates: number }>;
+  ingest(interactions: Interaction[], alongside: { retractions: Retraction[]; handles: HandleClaim[] }): Promise<{ accepted: number; duplicates: number }>;
   /** Milliseconds left to read; at zero the consumer saves what it has and stops. */
   timeLeftMs(): number;
 }
@@ -66,10 +67,11 @@ interface Batch {
   events: number;
   interactions: Interaction[];
   retractions: Retraction[];
+  handles: HandleClaim[];
   lastTimeUs: number | null;
 }
 
-const newBatch = (): Batch => ({ events: 0, interactions: [], retractions: [], lastTimeUs: null });
+const newBatch = (): Batch => ({ events: 0, interactions: [], retractions: [], handles: [], lastTimeUs: null });
 
 const SLEEP_SLICE_MS = 250;
 
@@ -101,15 +103,16 @@ export const consumeJetstream = async (
       return;
     }
     batch.lastTimeUs = Math.max(batch.lastTimeUs ?? 0, event.time_us);
-    const { interactions, retractions, ignored } = normalizeJetstreamEvent(event);
+    const { interactions, retractions, ignored, handles = [] } = normalizeJetstreamEvent(event);
     run.ignored += ignored;
     batch.interactions.push(...interactions);
     batch.retractions.push(...retractions);
+    batch.handles.push(...handles);
   };
 
   const flush = async () => {
-    if (batch.interactions.length > 0 || batch.retractions.length > 0) {
-      const result = await ports.ingest(batch.interactions, batch.retractions);
+    if (batch.interactions.length > 0 || batch.retractions.length > 0 || batch.handles.length > 0) {
+      const result = await ports.ingest(batch.interactions, { retractions: batch.retractions, handles: batch.handles });
       run.accepted += result.accepted;
       run.duplicates += result.duplicates;
     }

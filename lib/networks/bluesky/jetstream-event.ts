@@ -45,6 +45,18 @@ export const CommitSchema = z.discriminatedUnion('operation', [
 ]);
 export type Commit = z.infer<typeof CommitSchema>;
 
+/**
+ * An `identity` event: the account's handle as its DID document now states it, which only the
+ * account can change. Absent when the handle no longer verifies.
+ */
+export const IdentitySchema = z.object({
+  did: DidSchema,
+  handle: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{0,252}$/i)
+    .optional(),
+});
+
 /** `com.atproto.repo.strongRef`: a record by its AT URI and content hash. */
 const StrongRef = z.object({ uri: z.string(), cid: z.string() });
 

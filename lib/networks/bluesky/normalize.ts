@@ -7,13 +7,14 @@ import type { z } from 'zod';
 import { RetractionSchema, type Retraction } from '../../interactions/retraction';
 import { InteractionSchema, type Interaction } from '../../interactions/schema';
 import { hashtagTopics } from '../../topics/extract';
-import { account, canonicalText, ignoredEvents, optional, topicSlugs, type Normalized } from '../normalized';
+import { canonicalText, ignoredEvents, optional, topicSlugs, type Normalized } from '../normalized';
 import { atUri, parseRecordUri } from './at-uri';
 import {
   BLUESKY_NETWORK,
   collections,
   CommitSchema,
   FollowRecordSchema,
+  IdentitySchema,
   JetstreamEnvelopeSchema,
   PostRecordSchema,
   SubjectRecordSchema,
@@ -39,10 +40,12 @@ export const readJetstreamFrame = (frame: string): JetstreamEvent | null => {
 export const microsToIso = (timeUs: number): string => new Date(Math.floor(timeUs / 1000)).toISOString();
 
 /**
- * What one event means to Sway. Ignored (counted, nothing stored) for identity and account events,
- * updates, other collections, and records that do not follow their lexicon.
+ * What one event means to Sway. An identity event is the account's own handle; account events,
+ * updates, other collections and records that do not follow their lexicon are ignored (counted,
+ * nothing stored).
  */
 export const normalizeJetstreamEvent = (event: JetstreamEvent): Normalized => {
+  if (event.kind === 'identity') return handleOf(event);
   const parsed = event.kind === 'commit' ? CommitSchema.safeParse(event.commit) : undefined;
   if (!parsed?.success) return ignoredEvents();
   const commit = parsed.data;
@@ -52,6 +55,14 @@ export const normalizeJetstreamEvent = (event: JetstreamEvent): Normalized => {
   const interactions = commit.operation === 'create' ? validInteractions(created(event.did, uri, commit.collection, commit.record, seenAt)) : [];
   const retractions = commit.operation === 'delete' ? validRetractions(deleted(uri, commit.collection, seenAt)) : [];
   return interactions.length + retractions.length > 0 ? { interactions, retractions, ignored: 0 } : ignoredEvents();
+};
+
+/** Handles are taken only from the account's own identity events: anyone can write any name beside a DID in a post. */
+const handleOf = (event: JetstreamEvent): Normalized => {
+  const identity = IdentitySchema.safeParse((event as { identity?: unknown }).identity);
+  if (!identity.success || identity.data.did !== event.did || !identity.data.handle) return ignoredEvents();
+  const handle = identity.data.handle.toLowerCase();
+  return { interactions: [], retractions: [], ignored: 0, handles: [{ network: BLUESKY_NETWORK, id: event.did, handle, seenAt: microsToIso(event.time_us) }] };
 };
 
 const created = (did: string, uri: string, collection: string, record: unknown, seenAt: string): Interaction[] => {
@@ -119,8 +130,8 @@ const postInteractions = (uri: string, record: PostRecord, base: Pick<Interactio
     interactions.push({ ...fromPost, ...text, id: `${uri}#quote`, type: 'quote', target: { id: quoted.did }, parentContentId: quoted.uri });
   }
 
-  for (const [did, handle] of mentions(record)) {
-    interactions.push({ ...fromPost, id: `${uri}#mention:${did}`, type: 'mention', target: account(did, handle) });
+  for (const did of mentions(record)) {
+    interactions.push({ ...fromPost, id: `${uri}#mention:${did}`, type: 'mention', target: { id: did } });
   }
   return interactions;
 };
@@ -135,17 +146,14 @@ const quotedPost = (record: PostRecord) => {
 };
 
 /**
- * Mentioned DIDs in facet order, each once, with the handle the text shows at the facet's byte
- * range (`@alice.example.com`) when there is one.
+ * Mentioned DIDs in facet order, each once. The text the facet covers (`@alice.example.com`) is
+ * not taken as the DID's handle: the poster writes it, and could name any DID anything.
  */
-const mentions = (record: PostRecord): Map<string, string | undefined> => {
-  const bytes = Buffer.from(record.text, 'utf8');
-  const found = new Map<string, string | undefined>();
+const mentions = (record: PostRecord): Set<string> => {
+  const found = new Set<string>();
   for (const facet of record.facets ?? []) {
     for (const feature of facet.features) {
-      if (feature.$type !== 'app.bsky.richtext.facet#mention' || !feature.did || found.has(feature.did)) continue;
-      const shown = bytes.subarray(facet.index.byteStart, facet.index.byteEnd).toString('utf8');
-      found.set(feature.did, /^@[a-z0-9][a-z0-9.-]{0,252}$/i.test(shown) ? shown.slice(1) : undefined);
+      if (feature.$type === 'app.bsky.richtext.facet#mention' && feature.did) found.add(feature.did);
     }
   }
   return found;

@@ -41,9 +41,9 @@ const scripted = (connections: (string | 'closed')[][], storedCursor: number | n
     saveCursor: async (timeUs) => {
       log.push(['save', timeUs]);
     },
-    ingest: async (interactions, retractions) => {
-      log.push(['ingest', interactions.length + retractions.length]);
-      return { accepted: interactions.length + retractions.length, duplicates: 0 };
+    ingest: async (interactions, { retractions, handles }) => {
+      log.push(['ingest', interactions.length + retractions.length + handles.length]);
+      return { accepted: interactions.length + retractions.length + handles.length, duplicates: 0 };
     },
     timeLeftMs: () => (timeUp ? 0 : 1_000),
   };
@@ -56,12 +56,12 @@ describe('the Jetstream consumer loop', () => {
     const run = await consumeJetstream(ports, options);
     expect(log).toEqual([
       ['connect', timeOf(0) - 1 - 5_000_000],
-      ['ingest', 3], // post, like, repost; the identity event carries nothing
+      ['ingest', 4], // post, like, repost, and the handle of the identity event
       ['save', timeOf(3)],
       ['ingest', 6], // reply + mention, follow, post + quote, reply
       ['save', timeOf(7)],
     ]);
-    expect(run).toMatchObject({ resumedFromUs: timeOf(0) - 1, cursorUs: timeOf(7), events: 8, accepted: 9, ignored: 1, connections: 1 });
+    expect(run).toMatchObject({ resumedFromUs: timeOf(0) - 1, cursorUs: timeOf(7), events: 8, accepted: 10, ignored: 0, connections: 1 });
   });
 
   it('starts at the live tail when there is no cursor yet', async () => {
@@ -75,9 +75,9 @@ describe('the Jetstream consumer loop', () => {
     const { ports, log } = scripted([frames.slice(0, 8)], timeOf(0) - 1);
     let batches = 0;
     const ingest = ports.ingest;
-    ports.ingest = async (interactions, retractions) => {
+    ports.ingest = async (interactions, alongside) => {
       if (++batches === 2) throw new Error('queue unavailable');
-      return ingest(interactions, retractions);
+      return ingest(interactions, alongside);
     };
     await expect(consumeJetstream(ports, options)).rejects.toThrow('queue unavailable');
     expect(log.filter(([call]) => call === 'save')).toEqual([['save', timeOf(3)]]);

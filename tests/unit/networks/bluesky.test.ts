@@ -33,7 +33,7 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
     });
   });
 
-  it("makes a reply to the parent's author and a mention, with the handle at the facet's byte range", () => {
+  it("makes a reply to the parent's author and a mention, without the handle the poster wrote beside it", () => {
     const reply = uriOf(stream[4]!);
     const { interactions } = normalize(stream[4]!);
     expect(interactions).toEqual([
@@ -43,7 +43,8 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
         network: 'bluesky',
         type: 'mention',
         actor: { id: chen },
-        target: { id: ana, handle: 'ana-lima.bsky.social' },
+        // Anyone can write any name at a mention: only the account's identity events name it.
+        target: { id: ana },
         contentId: reply,
         occurredAt: createdAt(4),
       },
@@ -108,8 +109,23 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
     expect(normalize(stream[14]!).interactions[0]).not.toHaveProperty('topics');
   });
 
-  it('finds nothing in identity and account events, updates, or other collections', () => {
-    for (const index of [1, 8, 13]) expect(normalize(stream[index]!)).toEqual(nothing);
+  it('takes an identity event as the handle the account publishes for itself', () => {
+    const identity = stream[1]!;
+    expect(normalize(identity)).toEqual({
+      interactions: [],
+      retractions: [],
+      ignored: 0,
+      handles: [{ network: 'bluesky', id: identity.did, handle: 'bo.example.org', seenAt: new Date(Math.floor(identity.time_us / 1000)).toISOString() }],
+    });
+    // An identity event for another DID than the event's, or without a handle that verifies, names nothing.
+    const forged = { ...identity, identity: { ...(identity as unknown as { identity: Record<string, unknown> }).identity, did: ana } };
+    expect(normalize(forged)).toEqual(nothing);
+    const unverified = { ...identity, identity: { did: identity.did, seq: 1, time: '2026-11-20T12:00:01.400Z' } };
+    expect(normalize(unverified)).toEqual(nothing);
+  });
+
+  it('finds nothing in account events, updates, or other collections', () => {
+    for (const index of [8, 13]) expect(normalize(stream[index]!)).toEqual(nothing);
     const block = { ...stream[12]!, commit: { ...stream[12]!.commit!, collection: 'app.bsky.graph.block' } };
     expect(normalize(block)).toEqual(nothing);
     expect(normalize({ ...block, commit: { ...block.commit, operation: 'delete', record: undefined } })).toEqual(nothing);
