@@ -60,6 +60,6 @@ export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatch
   }
   return { batchItemFailures };
 })
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

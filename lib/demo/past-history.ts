@@ -22,6 +22,7 @@ export const pastDayViews = (ports: RecomputePorts): ((day: string) => Recompute
     const upToDay = <T extends { day: string }>(items: T[]): T[] => items.filter((item) => item.day <= day);
     return {
       registeredTopics: () => ports.registeredTopics(),
+      handleClaims: () => ports.handleClaims(),
       engagementAggregates: async (topic) => {
         const { edges, handles } = await once(engagement, topic, () => ports.engagementAggregates(topic));
         return { edges: upToDay(edges), handles };
@@ -33,17 +34,21 @@ export const pastDayViews = (ports: RecomputePorts): ((day: string) => Recompute
       // Content aggregates carry no day; they only feed explanations, which a past day does not write.
       contentAggregates: async () => [],
       writeHistory: (historyDay, points) => ports.writeHistory(historyDay, points),
-      optedOutAccounts: async () => ({ all: (await ports.optedOutAccounts()).all, unpurged: new Set<string>() }),
+      optOutState: async () => ({ ...(await ports.optOutState()), unpurged: new Set<string>() }),
       writeExplanations: nothing,
+      deleteExplanations: nothing,
       deleteAggregatesInvolving: nothing,
       purgeAccount: nothing,
       writeBoardEntries: nothing,
-      flipBoard: async () => null,
+      flipBoard: async () => ({ replaced: null, unreferenced: [] }),
       deleteBoardVersion: nothing,
+      deleteBoard: nothing,
       writeAccountScores: nothing,
+      deleteAccountScores: nothing,
       putRun: nothing,
       finishRun: nothing,
       acquireRunLock: async () => true,
+      renewRunLock: async () => true,
       releaseRunLock: nothing,
     };
   };

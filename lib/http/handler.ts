@@ -16,7 +16,7 @@ export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => P
  */
 export const httpHandler = (handler: HttpHandler, { cacheable = false, emitsMetrics = false } = {}) => {
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
-    .use(captureLambdaHandler(tracer))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger))
     .use(apiKeyAccess());
   if (emitsMetrics) wrapped.use(logMetrics(metrics));

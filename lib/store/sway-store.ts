@@ -11,11 +11,15 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { EngagementType, InteractionType } from '../interactions/schema';
-import { INTERACTION_TYPES, accountKey } from '../interactions/schema';
+import { accountDigest } from '../interactions/account-digest';
+import { INTERACTION_TYPES, accountKey, parseAccountKey } from '../interactions/schema';
 import type { ContentRef, ContentTopics } from '../aggregation/content-topics';
+import type { HandleClaim } from '../interactions/queued';
 import { contentKey } from '../aggregation/content-topics';
 import { aggregateCounts, expiresAtFor, type InteractionRecord, type ItemUpdate, type TransactionPlan } from '../aggregation/write-plan';
+import { RefusedWriteError } from '../aggregation/apply-interactions';
 import type { BoardPage, BoardPointer } from '../leaderboards/board';
+import { LeaseLostError, OptOutsChangedError, type FlipGuard, type OptOutState, type StoredBoardPointer } from '../recompute/run-recompute';
 import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../scoring/engagement';
 import type { Explanation, History, Run } from '../api/schemas';
 import { batchWriteAll } from './batch-write';
@@ -27,6 +31,8 @@ const TRANSACTION_CONFLICT_RETRIES = 8;
 /** Daily score history is kept for a little over a year. */
 const HISTORY_RETENTION_DAYS = 400;
 const BATCH_GET_LIMIT = 100;
+/** Conditional writes of account items in flight at once. */
+const ACCOUNT_WRITE_CONCURRENCY = 16;
 
 export interface StoredAccountScore {
   network: string;
@@ -59,6 +65,15 @@ export interface BoardEntryInput {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs `work` on every item, at most `concurrency` at a time. */
+const inParallel = async <T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+};
+
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const ENGAGEMENT_TYPES = INTERACTION_TYPES.filter((type): type is EngagementType => type !== 'post');
@@ -74,6 +89,33 @@ const toInteractionRecord = (item: Record<string, unknown>): InteractionRecord =
 
 const isConditionalCheckFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Cancellation reasons that say an item itself is beyond DynamoDB's limits, not that the moment was bad. */
+const REFUSED_ITEM_CODES = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
+
+/**
+ * DynamoDB refusing a write for what it holds (a key or item too large, a set past 400 KB): the
+ * same write would be refused again, so it is a RefusedWriteError, which the apply step isolates.
+ */
+const asRefusedWrite = (error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'ValidationException' || error.name === 'ItemCollectionSizeLimitExceededException') {
+    return new RefusedWriteError(`DynamoDB refused the write: ${error.message}`, { cause: error });
+  }
+  if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? []).some((reason) => REFUSED_ITEM_CODES.has(reason.Code ?? ''))) {
+    return new RefusedWriteError('DynamoDB refused an item of the transaction', { cause: error });
+  }
+  return error;
+};
+
+/** Runs a write, turning DynamoDB's refusals of what it holds into RefusedWriteError. */
+const refusable = async <T>(write: () => Promise<T>): Promise<T> => {
+  try {
+    return await write();
+  } catch (error) {
+    throw asRefusedWrite(error);
+  }
+};
 
 /** Everything Sway keeps in DynamoDB, behind methods named for what the domain needs. */
 export class SwayStore {
@@ -97,6 +139,19 @@ export class SwayStore {
     );
   }
 
+  /** Whether a webhook delivery with this id was taken before. */
+  async deliverySeen(network: string, deliveryId: string): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.delivery(network, deliveryId), ProjectionExpression: 'pk' }));
+    return Item !== undefined;
+  }
+
+  /** Remembers a delivery id as long as the interactions it brought are kept. */
+  async rememberDelivery(network: string, deliveryId: string, receivedAt: Date): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.delivery(network, deliveryId), expiresAt: expiresAtFor(receivedAt.toISOString()) } }),
+    );
+  }
+
   // --- aggregation -------------------------------------------------------------------------
 
   async registerTopics(topics: string[]): Promise<void> {
@@ -105,6 +160,29 @@ export class SwayStore {
       this.tableName,
       [...new Set(topics)].map((topic) => ({ PutRequest: { Item: { ...keys.topicRegistry(topic), topic } } })),
     );
+  }
+
+  async recordHandleClaims(claims: HandleClaim[]): Promise<void> {
+    await inParallel(claims, ACCOUNT_WRITE_CONCURRENCY, async ({ network, id, handle, seenAt }) => {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.handleClaim(network, id), account: accountKey(network, id), handle, seenAt, expiresAt: expiresAtFor(seenAt) },
+            ConditionExpression: 'attribute_not_exists(pk) OR seenAt < :seenAt',
+            ExpressionAttributeValues: { ':seenAt': seenAt },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+      }
+    });
+  }
+
+  /** Every account's self-published handle, by `network:id`. */
+  async handleClaims(): Promise<Map<string, string>> {
+    const shards = await this.queryShards(keys.handleClaimPartition);
+    return new Map(shards.flat().map((item) => [String(item.account), String(item.handle)]));
   }
 
   async rememberContentTopics(contents: ContentTopics[]): Promise<void> {
@@ -152,7 +230,7 @@ export class SwayStore {
       ),
       ...plan.updates.map((update) => this.updateOf(update)),
     ];
-    const outcome = await this.transact(items);
+    const outcome = await refusable(() => this.transact(items));
     if (outcome === 'committed') return { committed: true };
     const refused = new Set(
       outcome.failedConditions.flatMap((index) =>
@@ -209,6 +287,10 @@ export class SwayStore {
     retractedAt: string,
     { includeLater = false } = {},
   ): Promise<'retracted' | 'tombstoned' | 'unchanged'> {
+    return refusable(() => this.retractOnce(network, id, retractedAt, includeLater));
+  }
+
+  private async retractOnce(network: string, id: string, retractedAt: string, includeLater: boolean): Promise<'retracted' | 'tombstoned' | 'unchanged'> {
     const at = new Date(retractedAt).toISOString();
     const key = keys.interaction(network, id);
     for (;;) {
@@ -285,7 +367,7 @@ export class SwayStore {
    */
   async retractContent(network: string, contentId: string, retractedAt: string): Promise<number> {
     const at = new Date(retractedAt).toISOString();
-    const { Attributes } = await this.db.send(
+    const { Attributes } = await refusable(() => this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.contentInteractions(network, contentId),
@@ -293,7 +375,7 @@ export class SwayStore {
         ExpressionAttributeValues: { ':at': at, ':expiresAt': expiresAtFor(at) },
         ReturnValues: 'ALL_NEW',
       }),
-    );
+    ));
     const ids = Attributes?.interactionIds instanceof Set ? [...(Attributes.interactionIds as Set<string>)] : [];
     let retracted = 0;
     for (const id of ids.sort()) {
@@ -421,6 +503,14 @@ export class SwayStore {
     );
   }
 
+  async deleteExplanations(explanations: { network: string; id: string; topic: string }[]): Promise<void> {
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      explanations.map(({ network, id, topic }) => ({ DeleteRequest: { Key: keys.explanation(network, id, topic) } })),
+    );
+  }
+
   async explanation(network: string, id: string, topic: string): Promise<StoredExplanation | null> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.explanation(network, id, topic) }));
     if (!Item) return null;
@@ -462,27 +552,65 @@ export class SwayStore {
   }
 
   /**
-   * Makes `pointer.version` the board readers see. The version it replaces stays readable for open
-   * cursors until the next flip; returns the version that no pointer references any more.
+   * Makes `pointer.version` the board readers see — in one transaction with checks that the run
+   * still holds its lease and that no account opted out since the run read the opt-outs
+   * (LeaseLostError, OptOutsChangedError otherwise, and nothing changed). The replaced version
+   * stays readable for open cursors until the next flip, unless `keepReplaced` is false.
    */
-  async flipBoard(board: string, pointer: BoardPointer): Promise<string | null> {
-    const current = await this.boardPointer(board);
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          ...keys.boardPointer(board),
-          board,
-          ...pointer,
-          ...(current ? { previousVersion: current.version, previousComputedAt: current.computedAt } : {}),
+  async flipBoard(
+    board: string,
+    pointer: BoardPointer & { networks?: string[] },
+    guard: FlipGuard,
+    { keepReplaced }: { keepReplaced: boolean },
+  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: string[] }> {
+    for (;;) {
+      const current = await this.boardPointer(board);
+      const outcome = await this.transact([
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: keys.runLock,
+            ConditionExpression: 'runId = :runId AND leaseUntil >= :now',
+            ExpressionAttributeValues: { ':runId': guard.runId, ':now': Date.now() },
+          },
         },
-      }),
-    );
-    return current?.previousVersion ?? null;
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: keys.optOutEpoch,
+            ConditionExpression: guard.optOutEpoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
+            ExpressionAttributeValues: { ':epoch': guard.optOutEpoch },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...keys.boardPointer(board),
+              board,
+              ...pointer,
+              ...(current && keepReplaced ? { previousVersion: current.version, previousComputedAt: current.computedAt } : {}),
+            },
+            // Another writer flipped it between the read and now: read again.
+            ConditionExpression: current ? 'version = :current' : 'attribute_not_exists(pk)',
+            ...(current ? { ExpressionAttributeValues: { ':current': current.version } } : {}),
+          },
+        },
+      ]);
+      if (outcome !== 'committed') {
+        if (outcome.failedConditions.includes(0)) throw new LeaseLostError();
+        if (outcome.failedConditions.includes(1)) throw new OptOutsChangedError();
+        continue;
+      }
+      const unreferenced = [current?.previousVersion, keepReplaced ? undefined : current?.version].filter(
+        (version): version is string => version !== undefined && version !== pointer.version,
+      );
+      return { replaced: current, unreferenced };
+    }
   }
 
-  async boardPointer(board: string): Promise<(BoardPointer & { previousVersion?: string; previousComputedAt?: string }) | null> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.boardPointer(board) }));
+  async boardPointer(board: string): Promise<StoredBoardPointer | null> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.boardPointer(board), ConsistentRead: true }));
     if (!Item) return null;
     return {
       version: String(Item.version),
@@ -490,7 +618,15 @@ export class SwayStore {
       computedAt: String(Item.computedAt),
       ...(typeof Item.previousVersion === 'string' ? { previousVersion: Item.previousVersion } : {}),
       ...(typeof Item.previousComputedAt === 'string' ? { previousComputedAt: Item.previousComputedAt } : {}),
+      ...(Array.isArray(Item.networks) ? { networks: Item.networks as string[] } : {}),
     };
+  }
+
+  async deleteBoard(board: string): Promise<void> {
+    const pointer = await this.boardPointer(board);
+    if (!pointer) return;
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.boardPointer(board) }));
+    for (const version of [pointer.version, pointer.previousVersion]) if (version) await this.deleteBoardVersion(board, version);
   }
 
   async deleteBoardVersion(board: string, version: string): Promise<void> {
@@ -533,21 +669,39 @@ export class SwayStore {
 
   // --- accounts ----------------------------------------------------------------------------
 
+  /** Each account's item, unless the account opted out: a conditional put per account, so an opt-out is never overwritten. */
   async writeAccountScores(accounts: StoredAccountScore[], runId: string): Promise<void> {
-    await batchWriteAll(
-      this.db,
-      this.tableName,
-      accounts.map((account) => ({
-        PutRequest: {
-          Item: {
-            ...keys.accountScore(account.network, account.id),
-            ...account,
-            runId,
-            ...(account.handle ? { handleKey: `${account.network}#${account.handle.toLowerCase()}` } : {}),
-          },
-        },
-      })),
-    );
+    await inParallel(accounts, ACCOUNT_WRITE_CONCURRENCY, async (account) => {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.accountScore(account.network, account.id),
+              ...account,
+              runId,
+              ...(account.handle ? { handleKey: `${account.network}#${account.handle.toLowerCase()}` } : {}),
+            },
+            ConditionExpression: 'attribute_not_exists(optedOut)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+      }
+    });
+  }
+
+  /** Deletes the items of these accounts, but never an opt-out. */
+  async deleteAccountScores(accounts: { network: string; id: string }[]): Promise<void> {
+    await inParallel(accounts, ACCOUNT_WRITE_CONCURRENCY, async ({ network, id }) => {
+      try {
+        await this.db.send(
+          new DeleteCommand({ TableName: this.tableName, Key: keys.accountScore(network, id), ConditionExpression: 'attribute_not_exists(optedOut)' }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+      }
+    });
   }
 
   /** By id, or else by handle (case-insensitive). An opted-out account answers only that it opted out. */
@@ -585,35 +739,60 @@ export class SwayStore {
   // --- consent -----------------------------------------------------------------------------
 
   /**
-   * Records the opt-out and replaces the account's score with a tombstone at once, so lookups
-   * answer 410 from now on; the next recompute removes every other trace.
+   * Records the opt-out, at once and in one transaction: the account's item becomes the opt-out
+   * record (lookups answer 410, later interactions are dropped, no run writes over it), an entry
+   * tells the next run to purge the account, and the opt-out epoch moves on, so a run that is
+   * publishing now sees it before its next flip.
    */
   async optOut(network: string, id: string, requestedAt: string): Promise<void> {
+    const account = accountKey(network, id);
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...keys.optOut(network, id), network, id, requestedAt } } },
-          { Put: { TableName: this.tableName, Item: { ...keys.accountScore(network, id), network, id, optedOut: true } } },
+          { Put: { TableName: this.tableName, Item: { ...keys.accountScore(network, id), network, id, optedOut: true, requestedAt } } },
+          { Put: { TableName: this.tableName, Item: { ...keys.optOut(accountDigest(account)), account, requestedAt } } },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.optOutEpoch,
+              UpdateExpression: 'ADD epoch :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
         ],
       }),
     );
   }
 
-  /** Every opted-out account (`network:id`), and those whose traces are not purged yet. */
-  async optedOutAccounts(): Promise<{ all: Set<string>; unpurged: Set<string> }> {
-    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.optOutPartition } });
+  /**
+   * Every opt-out as of its epoch: the epoch is read first, so the list holds at least every
+   * opt-out the epoch counts. Purged accounts are known by their digest only.
+   */
+  async optOutState(): Promise<OptOutState> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.optOutEpoch, ConsistentRead: true }));
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.optOutPartition },
+      ConsistentRead: true,
+    });
     return {
+      epoch: Number(Item?.epoch ?? 0),
       all: new Set(items.map((item) => String(item.sk))),
-      unpurged: new Set(items.filter((item) => item.purgedAt === undefined).map((item) => String(item.sk))),
+      unpurged: new Set(items.filter((item) => typeof item.account === 'string').map((item) => String(item.account))),
     };
   }
 
   /** Which of these accounts (`network:id`) opted out. */
   async optedOutAmong(accounts: string[]): Promise<Set<string>> {
-    const items = await this.batchGetAll([...new Set(accounts)].map((sk) => ({ pk: keys.optOutPartition, sk })), 'sk');
-    return new Set(items.map((item) => String(item.sk)));
+    const items = await this.batchGetAll(
+      [...new Set(accounts)].map((account) => {
+        const { network, id } = parseAccountKey(account);
+        return keys.accountScore(network, id);
+      }),
+      'network, id, optedOut',
+    );
+    return new Set(items.filter((item) => item.optedOut === true).map((item) => accountKey(String(item.network), String(item.id))));
   }
-
 
   /** Deletes a topic's aggregates (engagements, posts, content responses) that involve any of `accounts`. */
   async deleteAggregatesInvolving(topic: string, accounts: Set<string>): Promise<void> {
@@ -626,8 +805,10 @@ export class SwayStore {
 
 
   /**
-   * Removes what is left of an opted-out account: its explanations, its history and the records
-   * of its interactions (found by a filtered scan: opt-outs are rare), then marks it purged.
+   * Removes what is left of an opted-out account — its explanations, its history, its handle
+   * claim, the records of its interactions (found by the byActor and byTarget indexes) and their
+   * ids in the lists of what a piece of content brought — then forgets who the opt-out entry was for. The opt-out
+   * record at the account's own key stays: it is what keeps the account out.
    */
   async purgeAccount(network: string, id: string, purgedAt: string): Promise<void> {
     const account = accountKey(network, id);
@@ -638,31 +819,48 @@ export class SwayStore {
       })),
       ...(await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.history(network, id, '', '').pk } })),
     ];
-    const interactions: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
+    const interactionKeys = new Map<string, { pk: unknown; sk: unknown }>();
+    for (const [indexName, attribute] of [['byActor', 'actor'], ['byTarget', 'target']] as const) {
+      const found = await this.queryAll({
+        IndexName: indexName,
+        KeyConditionExpression: '#account = :account',
+        ExpressionAttributeNames: { '#account': attribute },
+        ExpressionAttributeValues: { ':account': account },
+      });
+      for (const item of found) interactionKeys.set(String(item.pk), { pk: item.pk, sk: item.sk });
+    }
+    const interactions = await this.batchGetAll([...interactionKeys.values()] as Record<string, unknown>[], 'pk, sk, network, interactionId, contentId');
+    const idsByContent = new Map<string, { network: string; contentId: string; ids: string[] }>();
+    for (const item of interactions) {
+      if (typeof item.contentId !== 'string') continue;
+      const content = keys.contentInteractions(String(item.network), item.contentId).pk;
+      const entry = idsByContent.get(content) ?? { network: String(item.network), contentId: item.contentId, ids: [] };
+      entry.ids.push(String(item.interactionId));
+      idsByContent.set(content, entry);
+    }
+    for (const { network: contentNetwork, contentId, ids } of idsByContent.values()) {
+      await this.db.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          FilterExpression: 'sk = :int AND (actor = :account OR target = :account)',
-          ExpressionAttributeValues: { ':int': 'INT', ':account': account },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: startKey,
+          Key: keys.contentInteractions(contentNetwork, contentId),
+          UpdateExpression: 'DELETE interactionIds :ids',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':ids': new Set(ids) },
         }),
-      );
-      interactions.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+      ).catch((error: unknown) => {
+        if (!isConditionalCheckFailure(error)) throw error;
+      });
+    }
     await batchWriteAll(
       this.db,
       this.tableName,
-      [...own, ...interactions].map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+      [...own, ...interactions, keys.handleClaim(network, id)].map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
     );
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.optOut(network, id),
-        UpdateExpression: 'SET purgedAt = :purgedAt',
+        Key: keys.optOut(accountDigest(account)),
+        UpdateExpression: 'SET purgedAt = :purgedAt REMOVE account',
         ExpressionAttributeValues: { ':purgedAt': purgedAt },
       }),
     );
@@ -713,6 +911,25 @@ export class SwayStore {
       return true;
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Extends the run's lease, if the run still holds the lock; false once another run took it. */
+  async renewRunLock(runId: string, leaseMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.runLock,
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'runId = :runId',
+          ExpressionAttributeValues: { ':until': Date.now() + leaseMs, ':runId': runId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   }

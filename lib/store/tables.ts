@@ -12,8 +12,8 @@ export interface TableDefinition {
   sortKey: string;
   /** Epoch-seconds attribute that DynamoDB's TTL deletes after. */
   timeToLiveAttribute?: string;
-  /** Global secondary indexes with string keys, projecting all attributes. */
-  globalSecondaryIndexes?: readonly { indexName: string; partitionKey: string; sortKey?: string }[];
+  /** Global secondary indexes with string keys, projecting all attributes or only the keys. */
+  globalSecondaryIndexes?: readonly { indexName: string; partitionKey: string; sortKey?: string; projection: 'ALL' | 'KEYS_ONLY' }[];
   /** Only the local runtime uses it (in AWS, SQS plays its part). */
   localOnly?: boolean;
 }
@@ -27,8 +27,13 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
-    /** Account lookups by handle: `handleKey` = `{network}#{lower-case handle}` on account score items. */
-    globalSecondaryIndexes: [{ indexName: 'byHandle', partitionKey: 'handleKey' }],
+    globalSecondaryIndexes: [
+      /** Account lookups by handle: `handleKey` = `{network}#{lower-case handle}` on account score items. */
+      { indexName: 'byHandle', partitionKey: 'handleKey', projection: 'ALL' },
+      /** An account's interaction items (`actor`, `target`: `network:id`), found when it opts out. */
+      { indexName: 'byActor', partitionKey: 'actor', projection: 'KEYS_ONLY' },
+      { indexName: 'byTarget', partitionKey: 'target', projection: 'KEYS_ONLY' },
+    ],
   },
   /** The local stand-in for SQS: durable messages with visibility and a dead-letter partition. */
   localQueue: {

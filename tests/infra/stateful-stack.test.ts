@@ -84,7 +84,7 @@ describe('stateful stack: tables', () => {
       GlobalSecondaryIndexes: tables.main.globalSecondaryIndexes.map((index) => ({
         IndexName: index.indexName,
         KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       })),
     });
   });

@@ -45,21 +45,26 @@ const recordingPorts = () => {
   const record = (method: string) => async () => void writes.push({ method });
   const ports: RecomputePorts = {
     registeredTopics: async () => [...DEMO_TOPICS],
+    handleClaims: async () => new Map(),
     engagementAggregates: async (topic) => ({ edges: aggregates.get(topic)?.edges ?? [], handles }),
     postAggregates: async (topic) => ({ posts: aggregates.get(topic)?.posts ?? [], handles }),
     contentAggregates: async () => [],
     writeHistory: async (day, points) => void writes.push({ method: 'writeHistory', day, points }),
-    optedOutAccounts: async () => ({ all: new Set(), unpurged: new Set() }),
+    optOutState: async () => ({ epoch: 0, all: new Set(), unpurged: new Set() }),
     writeExplanations: record('writeExplanations'),
+    deleteExplanations: record('deleteExplanations'),
     deleteAggregatesInvolving: record('deleteAggregatesInvolving'),
     purgeAccount: record('purgeAccount'),
     writeBoardEntries: record('writeBoardEntries'),
-    flipBoard: async () => (writes.push({ method: 'flipBoard' }), null),
+    flipBoard: async () => (writes.push({ method: 'flipBoard' }), { replaced: null, unreferenced: [] }),
     deleteBoardVersion: record('deleteBoardVersion'),
+    deleteBoard: record('deleteBoard'),
     writeAccountScores: record('writeAccountScores'),
+    deleteAccountScores: record('deleteAccountScores'),
     putRun: record('putRun'),
     finishRun: record('finishRun'),
     acquireRunLock: async () => (writes.push({ method: 'acquireRunLock' }), true),
+    renewRunLock: async () => true,
     releaseRunLock: record('releaseRunLock'),
   };
   return { ports, aggregates, writes };
