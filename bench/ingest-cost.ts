@@ -1,8 +1,11 @@
 /**
  * What ingesting costs, from the real code paths run in this process: signed deliveries through
  * functions/ingest-interactions.ts, the messages it queues handed to functions/apply-interactions.ts
- * in SQS event batches, DynamoDB capacity counted on their client, each invocation timed.
+ * in SQS event batches, DynamoDB capacity counted on their client, each invocation timed, the log
+ * objects the apply step writes counted and sized (one S3 PUT each in AWS, read once by the
+ * recompute with one GET, and kept as long as the bucket's lifecycle keeps the log).
  */
+import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { swayFunctionDefaults } from '../infra/constructs/sway-function';
 import type { Interaction } from '../lib/interactions/schema';
@@ -12,7 +15,9 @@ import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costPerMillion, describeCost, meteredRequests, type MeasuredUsage } from './support/cost-model';
 import { sqsEvent, type InProcessFunctions } from './support/in-process';
-import { serviceStore } from './support/local-dynamodb';
+import { serviceStores } from './support/local-dynamodb';
+import { folderSize } from './support/recompute-harness';
+import { objectStoreLayout } from '../lib/log/layout';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 
@@ -20,10 +25,26 @@ interface IngestMeasurement {
   usage: MeasuredUsage;
   msPerDelivery: number;
   msPerApplyBatch: number;
+  /** Log objects the apply step wrote, and their bytes. */
+  logObjects: number;
+  logBytes: number;
+  messages: number;
 }
 
+/** Days a log object is billed for: the bucket's lifecycle expires the log after this many. */
+const LOG_KEPT_DAYS = objectStoreLayout.log.expireAfterDays;
+const DAYS_PER_MONTH = 365.25 / 12;
+
 /** Delivers `interactions` in signed deliveries of `perDelivery`, then applies what was queued, 10 messages per event. */
-const measureIngest = async (functions: InProcessFunctions, secret: string, interactions: Interaction[], perDelivery: number): Promise<IngestMeasurement> => {
+const measureIngest = async (
+  functions: InProcessFunctions,
+  secret: string,
+  interactions: Interaction[],
+  perDelivery: number,
+  logDir: string,
+  stateBytesPerInteraction: number,
+): Promise<IngestMeasurement> => {
+  const logBefore = folderSize(join(logDir, 'log'));
   await functions.takeUsage();
   functions.queue.billedSendRequests = 0;
   let apiRequests = 0;
@@ -45,6 +66,9 @@ const measureIngest = async (functions: InProcessFunctions, secret: string, inte
     if (response.batchItemFailures.length > 0) throw new Error(`apply: ${response.batchItemFailures.length} messages failed`);
   }
   const { capacity, byFunction } = await functions.takeUsage();
+  const logAfter = folderSize(join(logDir, 'log'));
+  const logObjects = logAfter.files - logBefore.files;
+  const logBytes = logAfter.bytes - logBefore.bytes;
   const memoryMb = swayFunctionDefaults.memorySize;
   const ingest = byFunction.get('ingest-interactions') ?? { invocations: 0, billedMs: 0 };
   const apply = byFunction.get('apply-interactions') ?? { invocations: 0, billedMs: 0 };
@@ -59,29 +83,41 @@ const measureIngest = async (functions: InProcessFunctions, secret: string, inte
       readUnits: capacity.readUnits,
       writeUnits: capacity.writeUnits,
       sqsRequests,
+      // One PUT per log object (one per queue message); the recompute reads each once (one GET).
+      s3PutRequests: logObjects,
+      s3GetRequests: logObjects,
+      // The log objects and the recompute's state for them, kept as long as the log.
+      s3GbMonths: ((logBytes + stateBytesPerInteraction * interactions.length) / 1e9) * (LOG_KEPT_DAYS / DAYS_PER_MONTH),
     },
     msPerDelivery: ingest.billedMs / Math.max(1, ingest.invocations),
     msPerApplyBatch: apply.billedMs / Math.max(1, apply.invocations),
+    logObjects,
+    logBytes,
+    messages: messages.length,
   };
 };
 
 /**
  * WCU per applied interaction and dollars per million interactions, for deliveries of 100 and of
  * one. `batched` and `single` must be interactions not applied before; `warmUp` loads the handlers.
+ * `logDir` is the in-process functions' object store folder; `state` the bytes of recompute state
+ * per interaction counted in the window, measured by the recompute bench (0 if it did not run).
  */
 export const benchIngestCost = async (
   functions: InProcessFunctions,
   endpoint: string,
   secret: string,
   sample: { warmUp: Interaction[]; batched: Interaction[]; single: Interaction[]; source: string },
+  logDir: string,
+  state: { bytesPerInteraction: number; source: string },
 ): Promise<BenchmarkResult[]> => {
-  await measureIngest(functions, secret, sample.warmUp, 100);
-  const batched = await measureIngest(functions, secret, sample.batched, 100);
-  const single = await measureIngest(functions, secret, sample.single, 1);
+  await measureIngest(functions, secret, sample.warmUp, 100, logDir, state.bytesPerInteraction);
+  const batched = await measureIngest(functions, secret, sample.batched, 100, logDir, state.bytesPerInteraction);
+  const single = await measureIngest(functions, secret, sample.single, 1, logDir, state.bytesPerInteraction);
 
-  const store = serviceStore(endpoint);
+  const { ingest } = serviceStores(endpoint);
   const expected = [...sample.batched, ...sample.single];
-  const applied = await store.appliedInteractions(expected);
+  const applied = await ingest.appliedInteractions(expected);
   if (applied.size !== expected.length) throw new Error(`ingest cost: ${expected.length - applied.size} of ${expected.length} interactions were not applied`);
 
   const costBatched = costPerMillion(batched.usage, awsPrices);
@@ -90,20 +126,22 @@ export const benchIngestCost = async (
   const context = (measurement: IngestMeasurement, perDelivery: number) =>
     `${measurement.usage.units} interactions (${sample.source}) in deliveries of ${perDelivery}, through functions/ingest-interactions.ts and functions/apply-interactions.ts in the bench process ` +
     `(SQS events of ${queues.interactions.batchSize} messages): ${measurement.usage.writeUnits} WCU, ${measurement.usage.readUnits} RCU, ${measurement.usage.apiRequests} API requests, ${measurement.usage.sqsRequests} SQS requests (send, receive, delete), ` +
-    `${round(measurement.msPerDelivery, 1)} ms per delivery and ${round(measurement.msPerApplyBatch)} ms per apply batch billed (measured against DynamoDB Local, Lambda ${memoryMb} MB arm64)`;
-  const prices = `${awsPrices.region} on-demand prices of ${awsPrices.checked}`;
+    `${measurement.messages} queue messages → ${measurement.logObjects} log objects (${measurement.logObjects} S3 PUTs, and one GET each when the recompute reads them) of ${round(measurement.logBytes / measurement.usage.units, 1)} B per interaction, ` +
+    `stored ${LOG_KEPT_DAYS} days (the log's lifecycle) with ${round(state.bytesPerInteraction, 1)} B per interaction of recompute state (${state.source}); ` +
+    `${round(measurement.msPerDelivery, 1)} ms per delivery and ${round(measurement.msPerApplyBatch)} ms per apply batch billed (measured against DynamoDB Local and a log folder, Lambda ${memoryMb} MB)`;
+  const prices = `${awsPrices.region} on-demand prices of ${awsPrices.checked} (S3 of ${awsPrices.checkedLogAndEngines})`;
   return [
     {
       name: 'ingest.wcu_per_interaction',
       value: round(batched.usage.writeUnits / batched.usage.units, 3),
       unit: 'WCU/interaction',
-      notes: `${round(batched.usage.readUnits / batched.usage.units, 3)} RCU/interaction; ${context(batched, 100)}; transactional writes counted at 2 WCU per KB as DynamoDB bills them`,
+      notes: `${round(batched.usage.readUnits / batched.usage.units, 3)} RCU/interaction; ${context(batched, 100)}; the only DynamoDB write per interaction is its dedupe key (IngestStore.rememberApplied)`,
     },
     {
       name: 'cost.per_million_interactions',
       value: round(costBatched.total, 3),
       unit: '$/million interactions',
-      notes: `deliveries of 100: ${describeCost(costBatched)}; ${context(batched, 100)}; ${prices}; excludes the recompute (per run, see recompute.higgs), storage, logs and the event source's empty polls`,
+      notes: `deliveries of 100: ${describeCost(costBatched)}; ${context(batched, 100)}; ${prices}; excludes the recompute's runs (per run, see recompute.higgs), CloudWatch logs and the event source's empty polls`,
     },
     {
       name: 'cost.per_million_interactions_single',

@@ -5,10 +5,11 @@
  */
 import { Agent } from 'node:http';
 import autocannon from 'autocannon';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { swayFunctionDefaults } from '../infra/constructs/sway-function';
-import { keys } from '../lib/store/keys';
+import { boards, keys } from '../lib/store/keys';
+import { BOARD_CHUNK_ENTRIES } from '../lib/store/boards-store';
 import { tables } from '../lib/store/tables';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
 import { round, type BenchmarkResult } from './result';
@@ -82,11 +83,45 @@ export const benchLookupThroughput = async (url: string, endpoint: string, accou
 };
 
 /**
- * p99 of topic leaderboard pages, half first pages and half pages behind a cursor, 50 concurrent
- * over HTTP; and, in the notes, the same pages one at a time through the handler in this process:
- * the latency one Lambda instance would add, without the local gateway's queue.
+ * The ceiling of a leaderboard page: what it reads, without Sway around it — one GetItem of the
+ * board's pointer and one Query of a chunk of its entries, from this process, `CONNECTIONS` at a
+ * time, first chunks and later ones alternately, `total` of them. Latency of each pair in ms.
  */
-export const benchLeaderboardLatency = async (url: string, functions: InProcessFunctions, quick: boolean): Promise<BenchmarkResult> => {
+const boardReadLatency = async (endpoint: string, topic: string, total: number) => {
+  const db = localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: CONNECTIONS }) } });
+  const board = boards.leaderboard(topic);
+  const { Item: pointer } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
+  if (!pointer) throw new Error(`leaderboard.latency ceiling: no board ${board}`);
+  const chunks = Math.max(1, Math.ceil(Number(pointer.count) / BOARD_CHUNK_ENTRIES));
+  const latencies: number[] = [];
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (issued < total) {
+        const i = issued++;
+        const t0 = performance.now();
+        const { Item } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
+        const chunk = keys.boardChunk(board, String(Item!.version), i % 2 === 0 ? 0 : (i >> 1) % chunks);
+        const page = await db.send(new QueryCommand({ TableName: tables.main.localName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': chunk.pk, ':sk': chunk.sk } }));
+        if (!page.Items?.length) throw new Error(`leaderboard.latency ceiling: no chunk ${chunk.sk} of ${board}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  db.destroy();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds };
+};
+
+/**
+ * p99 of topic leaderboard pages, half first pages and half pages behind a cursor, 50 concurrent
+ * over HTTP, against the ceiling of the same reads straight from DynamoDB Local at the same
+ * concurrency; and, in the notes, the same pages one at a time through the handler in this
+ * process: the latency one Lambda instance would add, without the local gateway's queue.
+ */
+export const benchLeaderboardLatency = async (url: string, endpoint: string, functions: InProcessFunctions, quick: boolean): Promise<BenchmarkResult> => {
   const topics = (await (await fetch(`${url}/v1/topics`)).json()) as { items: { topic: string; accounts: number }[] };
   const biggest = topics.items[0];
   if (!biggest) throw new Error('leaderboard.latency: no topic has a leaderboard');
@@ -106,6 +141,8 @@ export const benchLeaderboardLatency = async (url: string, functions: InProcessF
   await runLoad(url, CONNECTIONS, 200, (i) => ({ method: 'GET', path: pathOf(i) }));
   const load = await runLoad(url, CONNECTIONS, total, (i) => ({ method: 'GET', path: pathOf(i) }));
   if (load.statuses[200] !== total) throw new Error(`leaderboard.latency: statuses ${JSON.stringify(load.statuses)}`);
+  await boardReadLatency(endpoint, biggest.topic, 200);
+  const ceiling = await boardReadLatency(endpoint, biggest.topic, total);
 
   const handlerPage = async (i: number) => {
     const cursor = cursorOf(i);
@@ -124,8 +161,11 @@ export const benchLeaderboardLatency = async (url: string, functions: InProcessF
     name: 'leaderboard.latency',
     value: round(load.p99),
     unit: 'ms',
+    ceiling: round(ceiling.p99),
+    ratio: round(ceiling.p99 / load.p99, 3),
     notes:
       `p50 ${round(load.p50)} ms; ${total} pages of ${biggest.topic} (${biggest.accounts} accounts, default page size): first pages and ${cursors.length} cursor pages alternately, ${CONNECTIONS} concurrent, ${round(load.perSecond)} pages/s; ` +
+      `ceiling: one GetItem of the board pointer and one Query of a chunk of 100 entries, ${total} pairs from the bench process, ${CONNECTIONS} concurrent: p50 ${round(ceiling.p50)} ms, p99 ${round(ceiling.p99)} ms, ${round(ceiling.perSecond)} pairs/s; ` +
       `${oneAtATime.length} of the same pages one at a time through functions/get-leaderboard.ts in the bench process: p50 ${round(percentile(oneAtATime, 50))} ms, p99 ${round(percentile(oneAtATime, 99))} ms`,
   };
 };

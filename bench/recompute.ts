@@ -1,86 +1,208 @@
 /**
- * The whole recompute, from stored aggregates to written leaderboards: seconds, RCU and WCU of one
- * run of the recompute handler in this process, against reading the same aggregates with parallel
- * Query.
+ * The recompute on the Higgs replay, in this process, with the units the local orchestrator runs
+ * (lib/recompute/local-orchestrator.ts), each in a fresh object store folder holding a copy of the
+ * service's log and in a DynamoDB Local table of its own, so each run starts from nothing:
+ *
+ * - a warm-up run (not measured: loads the code and DuckDB's extensions);
+ * - the ceiling: a full run with the run's result writes to DynamoDB stubbed out (aggregation and
+ *   scoring, nothing written);
+ * - `recompute.higgs`: the same full run with its writes, capacity counted on the runtime's client;
+ * - `recompute.incremental` and `recompute.incremental_writes`: 1,000 new Higgs interactions
+ *   appended to that log by the apply step's own code, then the incremental run that takes them in.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { keys, OVERALL_TOPIC, AGGREGATE_SHARDS } from '../lib/store/keys';
-import { tables } from '../lib/store/tables';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Run } from '../lib/api/schemas';
+import type { Interaction } from '../lib/interactions/schema';
+import { applyToLog } from '../lib/log/apply-to-log';
+import { writeLogObject } from '../lib/log/log-writer';
+import { FolderObjectStore, type ObjectStore } from '../lib/log/object-store';
+import { runRecomputeLocally, unitsOver, type RecomputeUnits } from '../lib/recompute/local-orchestrator';
+import { storesOver, type Stores } from '../lib/runtime/dependencies';
+import { documentClient } from '../lib/store/dynamodb-client';
 import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costOf } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
-import { localDocumentClient, serviceStore } from './support/local-dynamodb';
+import { folderSize, folderWithLogOf, freshTable, storesWithoutResultWrites, type UnwrittenItems } from './support/recompute-harness';
 
-/** The recompute function's memory in AWS (functionSizing in infra/stateless-stack.ts). */
-const RECOMPUTE_MEMORY_MB = 1769;
-const CEILING_IN_FLIGHT = 16;
+/** The units' memory in AWS (functionSizing in infra/stateless-stack.ts). */
+const MEMORY_MB = { prepare: 3008, topic: 1769, finish: 3008 } as const;
+const NEW_PER_MESSAGE = 100;
 
-/** Every page of every aggregate partition a recompute reads, `CEILING_IN_FLIGHT` Query streams at a time. */
-const readAggregatesInParallel = async (endpoint: string, topics: string[]): Promise<{ seconds: number; items: number }> => {
-  const db = localDocumentClient(endpoint);
-  const partitions = topics.flatMap((topic) =>
-    Array.from({ length: AGGREGATE_SHARDS }, (_, shard) => [keys.edgePartition(topic, shard), keys.postPartition(topic, shard), keys.contentResponsesPartition(topic, shard)]).flat(),
-  );
-  let next = 0;
-  let items = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CEILING_IN_FLIGHT }, async () => {
-      for (let partition = partitions[next++]; partition !== undefined; partition = partitions[next++]) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await db.send(
-            new QueryCommand({ TableName: tables.main.localName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ExclusiveStartKey: startKey }),
-          );
-          items += page.Items?.length ?? 0;
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+interface UnitTimes {
+  prepare: number;
+  topic: number[];
+  finish: number;
+}
+
+/** The units, each call timed (milliseconds, rounded up as Lambda bills). */
+const timedUnits = (units: RecomputeUnits, times: UnitTimes): RecomputeUnits => {
+  const timed =
+    <A, R>(call: (input: A) => Promise<R>, record: (ms: number) => void) =>
+    async (input: A): Promise<R> => {
+      const started = performance.now();
+      try {
+        return await call(input);
+      } finally {
+        record(Math.ceil(performance.now() - started));
       }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  db.destroy();
-  return { seconds, items };
+    };
+  return {
+    prepare: timed(units.prepare, (ms) => (times.prepare += ms)),
+    topic: timed(units.topic, (ms) => times.topic.push(ms)),
+    finish: timed(units.finish, (ms) => (times.finish += ms)),
+    failed: units.failed,
+  };
 };
 
-/**
- * `serviceRun` is the run the service made through `POST /v1/admin/recompute` before (the one the
- * lookups read); the measured run is the next one, over the same aggregates.
- */
-export const benchRecompute = async (
-  functions: InProcessFunctions,
-  endpoint: string,
-  replay: string,
-  serviceRun: { seconds: number },
-): Promise<BenchmarkResult> => {
-  const store = serviceStore(endpoint);
-  const topics = [OVERALL_TOPIC, ...(await store.registeredTopics())];
-  await readAggregatesInParallel(endpoint, topics.slice(0, 1)); // warms DynamoDB Local up for both
-  await functions.takeUsage();
-  await functions.invoke('recompute', { trigger: 'schedule' });
-  const { capacity, byFunction } = await functions.takeUsage();
-  // The handler's own time, without loading its module.
-  const { billedMs = 0 } = byFunction.get('recompute') ?? {};
-  const seconds = billedMs / 1000;
-  const run = await store.lastRun();
-  if (run?.trigger !== 'schedule' || run.status !== 'succeeded') throw new Error(`recompute.higgs: the measured run did not succeed (${JSON.stringify(run)})`);
+interface MeasuredRun {
+  run: Run;
+  seconds: number;
+  times: UnitTimes;
+}
 
-  const ceiling = await readAggregatesInParallel(endpoint, topics);
-  const dollarsPerRun = costOf(
-    { apiRequests: 0, functions: [{ invocations: 1, billedMs, memoryMb: RECOMPUTE_MEMORY_MB }], readUnits: capacity.readUnits, writeUnits: capacity.writeUnits, sqsRequests: 0 },
+const recompute = async (stores: Stores, objects: ObjectStore, full?: boolean): Promise<MeasuredRun> => {
+  const times: UnitTimes = { prepare: 0, topic: [], finish: 0 };
+  const started = performance.now();
+  const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'api', ...(full ? { full } : {}) }, timedUnits(unitsOver({ objects, ...stores }), times), objects);
+  const seconds = (performance.now() - started) / 1000;
+  if (!run || run.status !== 'succeeded') throw new Error(`recompute: the run did not succeed (${JSON.stringify(run)})`);
+  return { run, seconds, times };
+};
+
+/** What a run costs in AWS: Lambda for each unit at its memory, Step Functions transitions, DynamoDB capacity. */
+const dollarsOf = (measured: MeasuredRun, capacity: { readUnits: number; writeUnits: number }) => {
+  const topics = measured.times.topic;
+  return costOf(
+    {
+      apiRequests: 0,
+      functions: [
+        { invocations: 1, billedMs: measured.times.prepare, memoryMb: MEMORY_MB.prepare },
+        { invocations: topics.length, billedMs: topics.reduce((sum, ms) => sum + ms, 0), memoryMb: MEMORY_MB.topic },
+        { invocations: 1, billedMs: measured.times.finish, memoryMb: MEMORY_MB.finish },
+      ],
+      readUnits: capacity.readUnits,
+      writeUnits: capacity.writeUnits,
+      sqsRequests: 0,
+    },
     awsPrices,
   ).total;
+};
+
+const unitsText = (measured: MeasuredRun) =>
+  `prepare ${round(measured.times.prepare / 1000)} s, ${measured.times.topic.length} topic units ${round(measured.times.topic.reduce((sum, ms) => sum + ms, 0) / 1000)} s (2 at a time; largest ${round(Math.max(0, ...measured.times.topic) / 1000)} s), finish ${round(measured.times.finish / 1000)} s`;
+
+const unwrittenText = (unwritten: UnwrittenItems) =>
+  Object.entries(unwritten)
+    .filter(([, items]) => items > 0)
+    .map(([kind, items]) => `${items.toLocaleString('en')} ${kind}`)
+    .join(', ');
+
+/** Appends interactions to a log as the apply step does: one object per queue message of 100. */
+const appendToLog = async (stores: Stores, objects: ObjectStore, interactions: Interaction[]): Promise<void> => {
+  const receivedAt = new Date();
+  for (let start = 0; start < interactions.length; start += NEW_PER_MESSAGE) {
+    const message = { receivedAt: receivedAt.toISOString(), interactions: interactions.slice(start, start + NEW_PER_MESSAGE) };
+    await applyToLog(
+      message,
+      {
+        optedOutAmong: (accounts) => stores.consent.optedOutAmong(accounts),
+        writeLogObject: (key, rows) => writeLogObject(objects, key, rows),
+        rememberApplied: (refs, at) => stores.ingest.rememberApplied(refs, at),
+        forgetApplied: (refs) => stores.ingest.forgetApplied(refs),
+      },
+      receivedAt,
+    );
+  }
+};
+
+export interface RecomputeBenchResult {
+  results: BenchmarkResult[];
+  /** Bytes of the recompute's state per interaction counted in the window (for the storage cost of ingesting). */
+  stateBytesPerInteraction: number;
+}
+
+/**
+ * `serviceRoot` is the service's object store folder (its log has the replay); `serviceRun` the
+ * service's own run over it, through `POST /v1/admin/recompute`; `more` 1,000 interactions not in it.
+ */
+export const benchRecompute = async ({
+  functions,
+  endpoint,
+  serviceRoot,
+  workDir,
+  replay,
+  more,
+  serviceRun,
+}: {
+  functions: InProcessFunctions;
+  endpoint: string;
+  serviceRoot: string;
+  workDir: string;
+  replay: string;
+  more: Interaction[];
+  serviceRun: { seconds: number };
+}): Promise<RecomputeBenchResult> => {
+  // The runtime's client: the capacity meter counts what goes through it.
+  const db = documentClient();
+  const folder = (name: string) => new FolderObjectStore(folderWithLogOf(serviceRoot, join(workDir, `recompute-${name}`)));
+
+  // Warm-up, then the ceiling: nothing written.
+  await recompute(storesWithoutResultWrites(await freshTable(endpoint, db, 'warm-up')).stores, folder('warm-up'));
+  const stubbed = storesWithoutResultWrites(await freshTable(endpoint, db, 'ceiling'));
+  const ceiling = await recompute(stubbed.stores, folder('ceiling'));
+
+  // The full run with its writes, then 1,000 more interactions and the incremental run.
+  const stores = storesOver(await freshTable(endpoint, db, 'recompute'));
+  const objects = folder('full');
+  await functions.takeUsage();
+  const full = await recompute(stores, objects);
+  const fullCapacity = (await functions.takeUsage()).capacity;
+  await appendToLog(stores, objects, more);
+  await functions.takeUsage();
+  const incremental = await recompute(stores, objects);
+  const incrementalCapacity = (await functions.takeUsage()).capacity;
+  if (incremental.run.mode !== 'incremental') throw new Error(`recompute.incremental: the run after the full one was ${incremental.run.mode} (a new UTC day began between them?)`);
+
+  const state = folderSize(join(workDir, 'recompute-full', 'state'));
+  const stateBytesPerInteraction = state.bytes / Math.max(1, incremental.run.interactions ?? 0);
+  const fullDollars = dollarsOf(full, fullCapacity);
+  const incrementalDollars = dollarsOf(incremental, incrementalCapacity);
+  const capacityText = (capacity: { readUnits: number; writeUnits: number }) =>
+    `${capacity.writeUnits.toLocaleString('en')} WCU, ${capacity.readUnits.toLocaleString('en')} RCU (ReturnConsumedCapacity)`;
+  const lambdaText = `Lambda at ${MEMORY_MB.prepare} MB (prepare, finish) and ${MEMORY_MB.topic} MB (topics), Step Functions transitions not included`;
   return {
-    name: 'recompute.higgs',
-    value: round(seconds),
-    unit: 's',
-    ceiling: round(ceiling.seconds, 3),
-    ratio: round(ceiling.seconds / seconds, 3),
-    notes:
-      `one run of functions/recompute.ts in the bench process after ${replay}: ${run.accounts} accounts, ${run.topics} topics, ` +
-      `${capacity.readUnits} RCU and ${capacity.writeUnits} WCU (ReturnConsumedCapacity; the run before left no stale board version, so a steady-state run also deletes one, ≈ 1 WCU per board entry written) ≈ $${dollarsPerRun.toFixed(4)} a run with Lambda at ${RECOMPUTE_MEMORY_MB} MB; ` +
-      `the service's own run before it, through POST /v1/admin/recompute: ${round(serviceRun.seconds)} s; ` +
-      `ceiling: the ${ceiling.items} aggregate items of ${topics.length} topics read by parallel Query, ${CEILING_IN_FLIGHT} partitions in flight`,
+    stateBytesPerInteraction,
+    results: [
+      {
+        name: 'recompute.higgs',
+        value: round(full.seconds),
+        unit: 's',
+        ceiling: round(ceiling.seconds, 3),
+        ratio: round(ceiling.seconds / full.seconds, 3),
+        notes:
+          `a full run, from nothing, of the units the local orchestrator runs (in the bench process) over the log of ${replay}: ${full.run.accounts.toLocaleString('en')} accounts, ${full.run.topics} topics, ${(full.run.interactions ?? 0).toLocaleString('en')} interactions in the window; ` +
+          `${unitsText(full)}; ${capacityText(fullCapacity)} ≈ $${fullDollars.toFixed(4)} a run with ${lambdaText}; ` +
+          `ceiling: the same run with the run's result writes stubbed out (${unitsText(ceiling)}; it would have written ${unwrittenText(stubbed.unwritten)}); ` +
+          `the service's own run over the same log, through POST /v1/admin/recompute: ${round(serviceRun.seconds)} s`,
+      },
+      {
+        name: 'recompute.incremental',
+        value: round(incremental.seconds, 3),
+        unit: 's',
+        ceiling: round(full.seconds),
+        ratio: round(full.seconds / incremental.seconds, 2),
+        notes:
+          `the run after ${more.length.toLocaleString('en')} new Higgs interactions (the ones after the replay) were appended to the log of recompute.higgs's full run, as ${Math.ceil(more.length / NEW_PER_MESSAGE)} queue messages of ${NEW_PER_MESSAGE} through lib/log/apply-to-log.ts: ` +
+          `${unitsText(incremental)}; ${capacityText(incrementalCapacity)} ≈ $${incrementalDollars.toFixed(4)} a run; ratio = the full run's ${round(full.seconds)} s ÷ this run's`,
+      },
+      {
+        name: 'recompute.incremental_writes',
+        value: round(incrementalCapacity.writeUnits / fullCapacity.writeUnits, 4),
+        unit: "of a full run's WCU",
+        notes: `${incrementalCapacity.writeUnits.toLocaleString('en')} WCU in the incremental run of recompute.incremental against ${fullCapacity.writeUnits.toLocaleString('en')} WCU in the full run of recompute.higgs`,
+      },
+    ],
   };
 };

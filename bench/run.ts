@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --quick]`: each benchmark with its ceiling measured in the same run on this
- * machine, printed as a table and written to bench/results/latest.json (CONTRACT §6).
+ * `npm run bench [-- --quick] [-- --only <name>]`: each benchmark with its ceiling measured in the
+ * same run on this machine, printed as a table and written to bench/results/latest.json (CONTRACT
+ * §6); with `--only`, only the rows of that name or prefix (`--only scale.10m`, `--only recompute`),
+ * written to bench/results/only-<name>.json.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { verdict, withGoal } from './goals';
 import { benchIngestCost } from './ingest-cost';
 import { benchLeaderboardLatency, benchLookupCost, benchLookupThroughput, type Account } from './lookups';
 import { benchRecompute } from './recompute';
+import { benchScale } from './scale';
 import { round, type BenchmarkResult } from './result';
 import { benchPageRankKernel, benchWholeScoring } from './scoring';
 import { startBareServer } from './support/bare-server';
@@ -77,7 +80,17 @@ const webhookLatency = async (service: LocalService, quick: boolean): Promise<Be
   };
 };
 
-/** Interactions/s from signed batches of 100 until applied, against DynamoDB Local's BatchWriteItem items/s. */
+const waitForDrain = (service: LocalService) =>
+  waitFor(
+    'the queue to drain',
+    async () => ((await (await admin(service, '/v1/admin/stats')).json()) as { pending: number }).pending === 0 || undefined,
+    3_600_000,
+  );
+
+/**
+ * Interactions/s from signed batches of 100 until durable in the log (the queue drained: every
+ * message applied, its Parquet object written), against DynamoDB Local's BatchWriteItem items/s.
+ */
 const ingestThroughput = async (
   service: LocalService,
   endpoint: string,
@@ -91,11 +104,8 @@ const ingestThroughput = async (
   const started = performance.now();
   const load = await runLoad(service.url, concurrency, bodies.length, (i) => signedCall(service, bodies[i]!));
   if (load.statuses[202] !== bodies.length) throw new Error(`ingest.throughput: unexpected statuses ${JSON.stringify(load.statuses)}`);
-  await waitFor(
-    'the queue to drain',
-    async () => ((await (await admin(service, '/v1/admin/stats')).json()) as { pending: number }).pending === 0 || undefined,
-    3_600_000,
-  );
+  const accepted = performance.now();
+  await waitForDrain(service);
   const value = interactions.length / ((performance.now() - started) / 1000);
 
   // Ceiling: the same number of items written with BatchWriteItem at the same concurrency.
@@ -115,7 +125,9 @@ const ingestThroughput = async (
     unit: 'interactions/s',
     ceiling: round(ceiling),
     ratio: round(value / ceiling, 3),
-    notes: `${interactions.length} interactions (${source}) in signed batches of 100, ${concurrency} concurrent, timed until pending = 0; ceiling: BatchWriteItem of as many items, ${concurrency} concurrent`,
+    notes:
+      `${interactions.length} interactions (${source}) in signed batches of 100, ${concurrency} concurrent, through npm start: timed from the first request to the queue drained (pending = 0: every message applied, its Parquet object in the log); ` +
+      `all 202 after ${round((accepted - started) / 1000, 1)} s (${round(interactions.length / ((accepted - started) / 1000))} interactions/s accepted); ceiling: BatchWriteItem of as many items, ${concurrency} concurrent`,
   };
 };
 
@@ -129,14 +141,15 @@ const serviceRecompute = async (service: LocalService): Promise<{ seconds: numbe
 
 /**
  * How many interactions each part takes, in data order: the replay through the HTTP path first,
- * then fresh ones for the in-process cost runs. Sized so `--quick` ends in under 3 minutes and the
- * full run in about 10–15 on a 2-core machine while ingest runs at ~130 interactions/s.
+ * then fresh ones for the in-process cost runs and the incremental recompute. Sized so `--quick`
+ * ends in under 3 minutes on a 2-core machine.
  */
 const sizesFor = (quick: boolean) => ({
   replay: quick ? 5_000 : 50_000,
   costWarmUp: 100,
   costBatched: quick ? 1_000 : 10_000,
   costSingle: quick ? 100 : 1_000,
+  incremental: 1_000,
   lookupAccounts: quick ? 500 : 2_000,
 });
 
@@ -161,71 +174,129 @@ const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
   return result;
 };
 
+/** The rows each part of the bench reports, for `--only`. */
+const ROWS = {
+  kernel: ['scoring.pagerank_kernel', 'scoring.pagerank_bytes_per_edge'],
+  wholeScoring: ['scoring.higgs_whole', 'scoring.bytes_per_aggregated_edge'],
+  bundle: ['web.bundle_gzip'],
+  webhook: ['webhook.latency', ...['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'].map((network) => `webhook.latency.${network}`)],
+  ingest: ['ingest.throughput'],
+  lookups: ['lookup.throughput'],
+  leaderboard: ['leaderboard.latency'],
+  lookupCost: ['lookup.rcu', 'cost.per_million_lookups'],
+  recompute: ['recompute.higgs', 'recompute.incremental', 'recompute.incremental_writes'],
+  ingestCost: ['ingest.wcu_per_interaction', 'cost.per_million_interactions', 'cost.per_million_interactions_single'],
+  scale: ['scale.10m', 'scale.10m_peak_rss', 'scale.10m_incremental'],
+} as const;
+
 const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
   const quick = values.quick === true;
+  const only = values.only;
+  /** A row is selected by its name, or by a prefix of it ending before a `.` or `_` (`--only scale.10m`, `--only recompute`). */
+  const selected = (name: string) => !only || name === only || name.startsWith(`${only}.`) || name.startsWith(`${only}_`);
+  const wants = (rows: readonly string[]) => rows.some(selected);
+  if (only && !Object.values(ROWS).some(wants)) throw new Error(`--only ${only}: no benchmark has that name (${Object.values(ROWS).flat().join(', ')})`);
   const results: BenchmarkResult[] = [];
   const sizes = sizesFor(quick);
   const benchStarted = performance.now();
   // Scoring first, in this process, before the service adds to its peak memory.
-  results.push(...(await phase('scoring: PageRank kernel', () => benchPageRankKernel({ runs: quick ? 2 : 5 }))));
-  if (!quick) results.push(...(await phase('scoring: whole Higgs', benchWholeScoring)).results);
-  results.push(await phase('web.bundle_gzip', benchWebBundle));
-  const workDir = mkdtempSync(join(tmpdir(), 'sway-bench-'));
-  const { dynamoDb, service } = await phase('start DynamoDB Local and npm start', async () => {
-    const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir: workDir, inMemory: true });
-    const service = await startLocalService({
-      dataDir: join(workDir, 'service'),
-      env: { SWAY_DYNAMODB_ENDPOINT: dynamoDb.endpoint, ...testSecretEnvironment() },
+  if (wants(ROWS.kernel)) results.push(...(await phase('scoring: PageRank kernel', () => benchPageRankKernel({ runs: quick ? 2 : 5 }))));
+  if (!quick && wants(ROWS.wholeScoring)) results.push(...(await phase('scoring: whole Higgs', benchWholeScoring)).results);
+  if (wants(ROWS.bundle)) results.push(await phase('web.bundle_gzip', benchWebBundle));
+
+  const serviceRows = [ROWS.webhook, ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.lookupCost, ROWS.recompute, ROWS.ingestCost];
+  if (serviceRows.some(wants)) {
+    const workDir = mkdtempSync(join(tmpdir(), 'sway-bench-'));
+    const serviceDir = join(workDir, 'service');
+    const { dynamoDb, service } = await phase('start DynamoDB Local and npm start', async () => {
+      const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir: workDir, inMemory: true });
+      const service = await startLocalService({
+        dataDir: serviceDir,
+        env: { SWAY_DYNAMODB_ENDPOINT: dynamoDb.endpoint, ...testSecretEnvironment() },
+      });
+      return { dynamoDb, service };
     });
-    return { dynamoDb, service };
-  });
-  try {
-    const generic = await phase('webhook.latency', () => webhookLatency(service, quick));
-    results.push(generic);
-    // Each network's p99 against the same bare-server ceiling.
-    for (const result of await phase('webhook.latency per network', () => benchWebhookLatency(service, { quick }))) {
-      results.push({ ...result, ceiling: generic.ceiling, ratio: round((generic.ceiling ?? 0) / result.value, 3) });
+    try {
+      const total = sizes.replay + sizes.costWarmUp + sizes.costBatched + sizes.costSingle + sizes.incremental;
+      const data = higgsAvailable() ? 'Higgs Twitter activity' : 'synthetic, seeded';
+      const all: Interaction[] = [];
+      for await (const interaction of higgsAvailable() ? higgsInteractions({ limit: total }) : syntheticInteractions({ count: total })) all.push(interaction);
+      const interactions = all.slice(0, sizes.replay);
+      const source = `${data}, first ${interactions.length.toLocaleString('en')}`;
+      let next = sizes.replay;
+      const take = (count: number) => all.slice(next, (next += count));
+      const sample = { warmUp: take(sizes.costWarmUp), batched: take(sizes.costBatched), single: take(sizes.costSingle), source: `${data}, the ones after the replay` };
+      const more = take(sizes.incremental);
+
+      // The replay feeds the service's log, whose recompute the lookups read and the in-process recompute copies.
+      const needsReplay = [ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.lookupCost, ROWS.recompute].some(wants);
+      let serviceRun = { seconds: 0 };
+      if (needsReplay) {
+        const throughput = await phase('ingest.throughput', () => ingestThroughput(service, dynamoDb.endpoint, interactions, source));
+        if (wants(ROWS.ingest)) results.push(throughput);
+        serviceRun = await phase('recompute by the service', () => serviceRecompute(service));
+      }
+      const accounts = scoredAccountsOf(interactions, sizes.lookupAccounts);
+      if (wants(ROWS.lookups)) results.push(await phase('lookup.throughput', () => benchLookupThroughput(service.url, dynamoDb.endpoint, accounts, quick)));
+      const inProcessLog = join(workDir, 'in-process-log');
+      const functions = await startInProcessFunctions({ endpoint: dynamoDb.endpoint, genericSecret: service.genericSecret, logDir: inProcessLog });
+      if (wants(ROWS.leaderboard)) results.push(await phase('leaderboard.latency', () => benchLeaderboardLatency(service.url, dynamoDb.endpoint, functions, quick)));
+      if (wants(ROWS.lookupCost)) results.push(...(await phase('lookup.rcu and cost', () => benchLookupCost(functions, accounts))));
+      let state = { bytesPerInteraction: 0, source: 'not measured: the recompute bench did not run' };
+      if (wants(ROWS.recompute) || wants(ROWS.ingestCost)) {
+        const recompute = await phase('recompute.higgs and incremental', () =>
+          benchRecompute({
+            functions,
+            endpoint: dynamoDb.endpoint,
+            serviceRoot: join(serviceDir, 'log'),
+            workDir,
+            replay: `${interactions.length.toLocaleString('en')} interactions (${source})`,
+            more,
+            serviceRun,
+          }),
+        );
+        results.push(...recompute.results.filter((result) => selected(result.name)));
+        state = { bytesPerInteraction: recompute.stateBytesPerInteraction, source: "the state folder of recompute.incremental's run, per interaction in its window" };
+      }
+      // Webhooks after the replay: their deliveries are not in the log the recompute copies.
+      if (wants(ROWS.webhook)) {
+        const generic = await phase('webhook.latency', () => webhookLatency(service, quick));
+        if (selected(generic.name)) results.push(generic);
+        // Each network's p99 against the same bare-server ceiling.
+        for (const result of await phase('webhook.latency per network', () => benchWebhookLatency(service, { quick }))) {
+          if (selected(result.name)) results.push({ ...result, ceiling: generic.ceiling, ratio: round((generic.ceiling ?? 0) / result.value, 3) });
+        }
+        // The service applies what the webhooks queued before the in-process cost runs share the machine with it.
+        await waitForDrain(service);
+      }
+      if (wants(ROWS.ingestCost)) {
+        const rows = await phase('ingest cost', () => benchIngestCost(functions, dynamoDb.endpoint, service.genericSecret, sample, inProcessLog, state));
+        results.push(...rows.filter((result) => selected(result.name)));
+      }
+    } finally {
+      await service.stop();
+      await dynamoDb.stop();
+      rmSync(workDir, { recursive: true, force: true });
     }
-
-    const total = sizes.replay + sizes.costWarmUp + sizes.costBatched + sizes.costSingle;
-    const data = higgsAvailable() ? 'Higgs Twitter activity' : 'synthetic, seeded';
-    const all: Interaction[] = [];
-    for await (const interaction of higgsAvailable() ? higgsInteractions({ limit: total }) : syntheticInteractions({ count: total })) all.push(interaction);
-    const interactions = all.slice(0, sizes.replay);
-    const source = `${data}, first ${interactions.length.toLocaleString('en')}`;
-    results.push(await phase('ingest.throughput', () => ingestThroughput(service, dynamoDb.endpoint, interactions, source)));
-    const serviceRun = await phase('recompute by the service', () => serviceRecompute(service));
-
-    const accounts = scoredAccountsOf(interactions, sizes.lookupAccounts);
-    results.push(await phase('lookup.throughput', () => benchLookupThroughput(service.url, dynamoDb.endpoint, accounts, quick)));
-    const functions = await startInProcessFunctions({ endpoint: dynamoDb.endpoint, genericSecret: service.genericSecret });
-    results.push(await phase('leaderboard.latency', () => benchLeaderboardLatency(service.url, functions, quick)));
-    results.push(...(await phase('lookup.rcu and cost', () => benchLookupCost(functions, accounts))));
-    results.push(await phase('recompute.higgs', () => benchRecompute(functions, dynamoDb.endpoint, `${interactions.length} interactions (${source})`, serviceRun)));
-    let next = sizes.replay;
-    const take = (count: number) => all.slice(next, (next += count));
-    const sample = { warmUp: take(sizes.costWarmUp), batched: take(sizes.costBatched), single: take(sizes.costSingle), source: `${data}, the ones after the replay` };
-    results.push(...(await phase('ingest cost', () => benchIngestCost(functions, dynamoDb.endpoint, service.genericSecret, sample))));
-  } finally {
-    await service.stop();
-    await dynamoDb.stop();
-    rmSync(workDir, { recursive: true, force: true });
   }
+  // The ten-million world last, with the machine to itself (it starts a DynamoDB Local of its own).
+  if (!quick && wants(ROWS.scale)) results.push(...(await phase('scale.10m', () => benchScale())));
 
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, quick };
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, quick, ...(only ? { only } : {}) };
   const resultsDir = resolve(__dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const benchmarks = results.map(withGoal);
   const seconds = round((performance.now() - benchStarted) / 1000, 1);
-  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ machine, benchmarks, phases, seconds }, null, 2)}\n`);
+  const file = only ? `only-${only}.json` : 'latest.json';
+  writeFileSync(join(resultsDir, file), `${JSON.stringify({ machine, benchmarks, phases, seconds }, null, 2)}\n`);
   for (const result of benchmarks) console.log(`${result.name}: ${result.notes}`);
   console.table(
     benchmarks.map((result) => ({ name: result.name, value: result.value, unit: result.unit, ceiling: result.ceiling ?? '—', ratio: result.ratio ?? '—', goal: result.goal ?? '—', met: verdict(result) })),
   );
   console.log(`${seconds} s in all`);
-  console.log(`\nwritten to ${join('bench', 'results', 'latest.json')}`);
+  console.log(`\nwritten to ${join('bench', 'results', file)}`);
 };
 
 main().catch((error: unknown) => {

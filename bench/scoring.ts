@@ -1,7 +1,9 @@
 /**
  * Scoring benchmarks, in one process: the PageRank kernel against graphology-metrics on the Higgs
- * retweet graph, and the whole scoring of the Higgs activity from aggregates to 1–100 scores.
+ * retweet graph, the whole scoring of the Higgs activity from aggregates to 1–100 scores, and (in a
+ * child process of its own) the memory scoring takes per aggregated edge of a large synthetic topic.
  */
+import { fork } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,9 +11,10 @@ import { createGunzip } from 'node:zlib';
 import Graph from 'graphology';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import type { Interaction } from '../lib/interactions/schema';
+import { topicAggregatesOf, type TopicAggregates } from '../lib/scoring/engagement';
 import { aggregateInMemory } from '../lib/scoring/evaluation/in-memory-aggregates';
-import { AccountIndex } from '../lib/scoring/account-index';
-import { scoreTopic } from '../lib/scoring/topic-scores';
+import { syntheticTopic } from '../lib/scoring/evaluation/synthetic-topic';
+import { scoreTopic, scoreTopicRanking } from '../lib/scoring/topic-scores';
 import { buildWeightedGraph, pageRank } from '../lib/scoring/weighted-graph';
 import { higgsAvailable, higgsInteractions } from './data/higgs';
 import { syntheticInteractions } from './data/synthetic';
@@ -111,15 +114,18 @@ export const benchWholeScoring = async (): Promise<{ results: BenchmarkResult[];
   const aggregation = timed(() => aggregateInMemory(interactions));
   const asOf = new Date(Math.max(...interactions.slice(-1).map((interaction) => Date.parse(interaction.occurredAt))) + 86_400_000);
   const interactionCount = interactions.length;
-  // A recompute holds aggregates, never the raw interactions: let them go before timing.
+  // A recompute reads each topic's aggregates as columns, never the raw interactions nor objects
+  // per row: let those go before timing.
   interactions.length = 0;
+  const columns = timed(() => new Map([...aggregation.result].map(([topic, { edges, posts }]) => [topic, topicAggregatesOf(edges, posts)] as const)));
+  const edgeRows = [...columns.result.values()].reduce((sum, topic) => sum + topic.edges.length, 0);
+  aggregation.result.clear();
   const distribution = [];
-  // A recompute scores every topic with one account index; the first run in a process also pays
-  // for compiling the code and collecting the replay's garbage, so it is reported apart.
+  // The first run in a process also pays for compiling the code and collecting the replay's
+  // garbage, so it is reported apart.
   const scoreAll = () => {
     const out = [];
-    const accountIndex = new AccountIndex();
-    for (const [topic, { edges, posts }] of aggregation.result) out.push({ topic, ...scoreTopic(edges, posts, asOf, { accountIndex }) });
+    for (const [topic, input] of columns.result) out.push({ topic, ...scoreTopic(input, asOf) });
     return out;
   };
   const runs = [timed(scoreAll), timed(scoreAll), timed(scoreAll)];
@@ -136,15 +142,112 @@ export const benchWholeScoring = async (): Promise<{ results: BenchmarkResult[];
     });
   }
   const peakMiB = process.resourceUsage().maxRSS / 1024;
+  const memory = await benchScoringMemory();
   return {
     results: [
       {
         name: 'scoring.higgs_whole',
         value: round(scoring.ms / 1000),
         unit: 's',
-        notes: `${interactionCount} interactions (${higgsAvailable() ? 'Higgs activity' : 'synthetic'}), ${aggregation.result.size} topics incl. overall, from in-memory aggregates (built in ${round(aggregation.ms / 1000)} s) to 1–100 scores, fastest of 3 runs in one process (the first, cold: ${round(first.ms / 1000)} s); peak RSS of the process ${round(peakMiB)} MiB (Lambda limit here 1,769 MB); goal < 5 s`,
+        notes: `${interactionCount} interactions (${higgsAvailable() ? 'Higgs activity' : 'synthetic'}), ${columns.result.size} topics incl. overall (${edgeRows} aggregated edges), from columnar aggregates (built in memory in ${round(aggregation.ms / 1000)} s, turned into columns in ${round(columns.ms / 1000)} s) to 1–100 scores, fastest of 3 runs in one process (the first, cold: ${round(first.ms / 1000)} s); peak RSS of the process ${round(peakMiB)} MiB (Lambda limit here 1,769 MB); goal < 5 s`,
       },
+      ...memory,
     ],
     distribution,
   };
+};
+
+const MEMORY_CHILD = 'SWAY_BENCH_SCORING_MEMORY_EDGES';
+
+interface MemoryMeasurement {
+  edges: number;
+  accounts: number;
+  scored: number;
+  /** RSS of the runtime before the input existed, with the input, and the process's peak after scoring. */
+  runtimeRss: number;
+  inputRss: number;
+  peakRssBeforeScoring: number;
+  peakRss: number;
+  /** Bytes of the input's columns (the dictionary's strings not included). */
+  columnBytes: number;
+  /** Heap and external memory the result holds once scoring is done (the input not included). */
+  retained: number;
+  ms: number;
+}
+
+const columnBytesOf = ({ edges, posts }: TopicAggregates): number =>
+  [edges.author, edges.engager, edges.day, edges.reply, edges.quote, edges.share, edges.like, edges.mention, edges.follow, posts.author, posts.day, posts.count].reduce((sum, column) => sum + column.byteLength, 0);
+
+/**
+ * How the child scores: `entries` as `scoreTopic` does, an object per scored account with its
+ * explanation; `ranking` as `scoreTopicRanking` does, columns and explanations on demand.
+ */
+type MemoryMode = 'entries' | 'ranking';
+
+/** In the child: builds the synthetic topic, then scores it, measuring the process around it. */
+const measureScoringMemory = (edges: number, mode: MemoryMode): MemoryMeasurement => {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const heapAndExternal = () => {
+    const usage = process.memoryUsage();
+    return usage.heapUsed + usage.external;
+  };
+  gc();
+  const runtimeRss = process.memoryUsage().rss;
+  const input = syntheticTopic({ edges });
+  gc();
+  const inputRss = process.memoryUsage().rss;
+  const peakRssBeforeScoring = process.resourceUsage().maxRSS * 1024;
+  const beforeScoring = heapAndExternal();
+  const started = performance.now();
+  const asOf = new Date('2026-11-25T12:00:00Z');
+  const result = mode === 'entries' ? scoreTopic(input, asOf) : scoreTopicRanking(input, asOf);
+  const ms = performance.now() - started;
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  gc();
+  const retained = heapAndExternal() - beforeScoring;
+  const scored = 'ranked' in result ? result.ranked.length : result.count;
+  return { edges, accounts: input.accounts.length, scored, runtimeRss, inputRss, peakRssBeforeScoring, peakRss, columnBytes: columnBytesOf(input), retained, ms };
+};
+
+if (process.env[MEMORY_CHILD] && process.send) {
+  const [edges, mode] = process.env[MEMORY_CHILD].split(':');
+  process.send(measureScoringMemory(Number(edges), mode as MemoryMode));
+}
+
+const measureInChild = (edges: number, mode: MemoryMode) =>
+  new Promise<MemoryMeasurement>((resolvePromise, reject) => {
+    const child = fork(__filename, [], { env: { ...process.env, [MEMORY_CHILD]: `${edges}:${mode}` }, execArgv: [...process.execArgv, '--expose-gc'], stdio: 'inherit' });
+    child.once('message', (message) => {
+      resolvePromise(message as MemoryMeasurement);
+      child.kill();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => code && reject(new Error(`scoring memory child exited with ${code}`)));
+  });
+
+/**
+ * Memory of scoreTopic per aggregated edge, with columnar input: a seeded synthetic topic with
+ * heavy-tailed popularity is scored in a fresh process, and the growth of its resident memory
+ * (heap, external and native) from the input's to the peak is divided by the edges.
+ */
+export const benchScoringMemory = async ({ edges = 2_000_000 }: { edges?: number } = {}): Promise<BenchmarkResult[]> => {
+  const ranking = await measureInChild(edges, 'ranking');
+  const entries = await measureInChild(edges, 'entries');
+  const MiB = 1024 * 1024;
+  const perEdge = (bytes: number) => round(bytes / edges, 1);
+  const growth = (measured: MemoryMeasurement) => measured.peakRss - measured.inputRss;
+  return [
+    {
+      name: 'scoring.bytes_per_aggregated_edge',
+      value: perEdge(growth(ranking)),
+      unit: 'bytes/edge',
+      notes:
+        `scoreTopicRanking (columnar input and result, explanations on demand) on a seeded synthetic topic of ${edges.toLocaleString('en')} aggregated edges, ` +
+        `${ranking.accounts.toLocaleString('en')} accounts, ${ranking.scored.toLocaleString('en')} scored, heavy-tailed popularity, in a fresh process: ` +
+        `peak RSS growth while scoring ${round(growth(ranking) / MiB)} MiB (${round(ranking.ms / 1000)} s), per edge; the result keeps ${perEdge(ranking.retained)} of them. ` +
+        `scoreTopic (an entry object with its explanation per scored account): ${perEdge(growth(entries))} bytes/edge (${round(entries.ms / 1000)} s), the result keeps ${perEdge(entries.retained)}. ` +
+        `The input itself: ${perEdge(ranking.inputRss - ranking.runtimeRss)} bytes/edge (columns ${perEdge(ranking.columnBytes)}, the rest account names); the runtime before it ${round(ranking.runtimeRss / MiB)} MiB; ` +
+        `peak before scoring above the input's RSS: ${round((ranking.peakRssBeforeScoring - ranking.inputRss) / MiB)} MiB`,
+    },
+  ];
 };

@@ -7,11 +7,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { applyQueuedInteractions, isWhollyIsolated, RefusedWriteError } from '../lib/aggregation/apply-interactions';
 import { QueuedInteractionsSchema, type QueuedInteractions } from '../lib/interactions/queued';
+import { applyToLog } from '../lib/log/apply-to-log';
+import { writeLogObject } from '../lib/log/log-writer';
 import { logger, metrics, tracer } from '../lib/observability';
-import { messageQueue, swayStore } from '../lib/runtime/dependencies';
-import { queues } from '../lib/workers';
+import { objectStore, stores } from '../lib/runtime/dependencies';
 
 /**
  * A processor per invocation: it keeps the batch's records and outcomes on itself, and the local
@@ -25,26 +25,25 @@ const batchProcessor = () =>
     logger,
   });
 
-/**
- * Applies one message. What the store refuses on its own goes back on the queue as messages of
- * its own, so it is retried and dead-lettered alone while the rest of its message counts.
- */
 const applyRecord = async (record: ParsedRecord<SQSRecord, QueuedInteractions>) => {
-  const summary = await applyQueuedInteractions(record.body, swayStore(), new Date());
-  metrics.addMetric('InteractionsApplied', MetricUnit.Count, summary.applied);
-  metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, summary.duplicates);
-  metrics.addMetric('InteractionsRetracted', MetricUnit.Count, summary.retracted);
-  if (summary.isolated.length === 0) return;
-  if (isWhollyIsolated(record.body, summary)) throw new RefusedWriteError('the store refused this message');
-  await messageQueue().send(queues.interactions.name, summary.isolated.map((part) => JSON.stringify(part)));
-  metrics.addMetric('InteractionsIsolated', MetricUnit.Count, summary.isolated.length);
-  logger.warn('parts of a message the store refused were queued on their own', { messageId: record.messageId, parts: summary.isolated.length });
+  const { consent, ingest } = stores();
+  const summary = await applyToLog(
+    record.body,
+    {
+      optedOutAmong: (accounts) => consent.optedOutAmong(accounts),
+      writeLogObject: (key, rows) => writeLogObject(objectStore(), key, rows),
+      rememberApplied: (refs, at) => ingest.rememberApplied(refs, at),
+      forgetApplied: (refs) => ingest.forgetApplied(refs),
+    },
+    new Date(),
+  );
+  metrics.addMetric('InteractionsLogged', MetricUnit.Count, summary.logged);
+  metrics.addMetric('InteractionsDropped', MetricUnit.Count, summary.dropped);
+  metrics.addMetric('RetractionsLogged', MetricUnit.Count, summary.retractions);
 };
 
-/** Applies queued interactions; a failing message is reported alone and retried, the rest of its batch is kept. */
-export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, applyRecord, batchProcessor(), { context }),
-)
+/** Appends queued interactions to the log; a failing message is reported alone and retried, the rest of its batch is kept. */
+export const handler = middy(async (event: SQSEvent, context: Context) => processPartialResponse(event, applyRecord, batchProcessor(), { context }))
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

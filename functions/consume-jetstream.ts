@@ -9,7 +9,7 @@ import { ingestInteractions } from '../lib/ingestion/ingest-interactions';
 import { consumeJetstream, type JetstreamRun } from '../lib/networks/bluesky/consume-jetstream';
 import { openJetstream, subscriptionUrl } from '../lib/networks/bluesky/jetstream-socket';
 import { logger, metrics, tracer } from '../lib/observability';
-import { messageQueue, swayStore } from '../lib/runtime/dependencies';
+import { messageQueue, stores } from '../lib/runtime/dependencies';
 import { jetstreamSchedule } from '../lib/workers';
 
 /** Kept free at the end of an invocation to queue the last batch and save the cursor. */
@@ -27,7 +27,7 @@ export const handler = middy(async (_event: unknown, context: Context): Promise<
     logger.info(`${env.jetstreamUrl} is not set: the Bluesky consumer is off`);
     return { skipped: `${env.jetstreamUrl} is not set` };
   }
-  const store = swayStore();
+  const { ingest: store } = stores();
   const queue = messageQueue();
   const readUntil = Date.now() + readSeconds() * 1000;
   const run = await consumeJetstream({

@@ -1,15 +1,14 @@
-import { AccountPathSchema, type Account } from '../lib/api/schemas';
+import { AccountPathSchema } from '../lib/api/schemas';
+import { accountView, storedAccount } from '../lib/api/scored-account';
 import { httpHandler } from '../lib/http/handler';
 import { json, pathParameters } from '../lib/http/request';
-import { scoredAccount } from '../lib/api/scored-account';
-import { swayStore } from '../lib/runtime/dependencies';
+import { stores } from '../lib/runtime/dependencies';
 
 export const handler = httpHandler(
   async (event) => {
     const { network, idOrHandle } = pathParameters(event, AccountPathSchema);
-    const account = await scoredAccount(swayStore(), network, idOrHandle);
-    const body: Account = account;
-    return json(200, body);
+    const { accounts, boards } = stores();
+    return json(200, await accountView(boards, await storedAccount(accounts, network, idOrHandle)));
   },
   { cacheable: true },
 );

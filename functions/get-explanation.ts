@@ -1,22 +1,25 @@
 import { AccountPathSchema, ExplainQuerySchema, type Explanation } from '../lib/api/schemas';
+import { rankCountsOf, storedAccount } from '../lib/api/scored-account';
 import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
 import { FACTORS } from '../lib/scoring/model';
-import { scoredAccount } from '../lib/api/scored-account';
-import { swayStore } from '../lib/runtime/dependencies';
+import { stores } from '../lib/runtime/dependencies';
+import { rankOf } from '../lib/store/boards-store';
 import { OVERALL_TOPIC } from '../lib/store/keys';
 
 export const handler = httpHandler(
   async (event) => {
     const { network, idOrHandle } = pathParameters(event, AccountPathSchema);
     const { topic } = queryParameters(event, ExplainQuerySchema);
-    const store = swayStore();
-    const account = await scoredAccount(store, network, idOrHandle);
-    const stored = await store.explanation(network, account.id, topic ?? OVERALL_TOPIC);
+    const { accounts, boards } = stores();
+    const account = await storedAccount(accounts, network, idOrHandle);
+    const topicKey = topic ?? OVERALL_TOPIC;
+    const stored = await accounts.explanation(network, account.id, topicKey);
     if (!stored && topic) throw problems.notFound(`${network}:${account.id} has no score in ${topic}.`);
+    const rank = stored ? rankOf((await rankCountsOf(boards, [topicKey], stored.computedAt)).get(topicKey) ?? [], stored.score) : null;
     const body: Explanation = stored
-      ? { ...stored, handle: account.handle, topic: topic ?? null }
+      ? { ...stored, handle: account.handle, topic: topic ?? null, rank }
       : {
           // Seen, but nobody has responded to this account yet: the base point is all there is.
           network,

@@ -1,22 +1,23 @@
-import { AccountPathSchema, HistoryQuerySchema, type History } from '../lib/api/schemas';
+import { AccountPathSchema, HistoryQuerySchema } from '../lib/api/schemas';
+import { storedAccount } from '../lib/api/scored-account';
 import { httpHandler } from '../lib/http/handler';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { scoredAccount } from '../lib/api/scored-account';
-import { swayStore } from '../lib/runtime/dependencies';
+import { stores } from '../lib/runtime/dependencies';
 import { OVERALL_TOPIC } from '../lib/store/keys';
 
 const DAY_MS = 86_400_000;
 
-/** One point a day: the latest score of each day on which a recompute scored the account. */
+/** One point a day: the score the account had that day (a run stores a point when the score changes). */
 export const handler = httpHandler(
   async (event) => {
     const { network, idOrHandle } = pathParameters(event, AccountPathSchema);
     const { topic, days } = queryParameters(event, HistoryQuerySchema);
-    const store = swayStore();
-    const account = await scoredAccount(store, network, idOrHandle);
-    const fromDay = new Date(Date.now() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
-    const body: History = await store.history(network, account.id, topic ?? OVERALL_TOPIC, fromDay);
-    return json(200, body);
+    const { accounts } = stores();
+    const account = await storedAccount(accounts, network, idOrHandle);
+    const now = Date.now();
+    const toDay = new Date(now).toISOString().slice(0, 10);
+    const fromDay = new Date(now - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+    return json(200, await accounts.history(network, account.id, topic ?? OVERALL_TOPIC, fromDay, toDay));
   },
   { cacheable: true },
 );

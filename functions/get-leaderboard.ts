@@ -1,16 +1,17 @@
 import { LeaderboardQuerySchema, TopicPathSchema, type Leaderboard, type LeaderboardEntry } from '../lib/api/schemas';
 import { httpHandler } from '../lib/http/handler';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { readBoardPage } from '../lib/leaderboards/read-board';
-import { swayStore } from '../lib/runtime/dependencies';
-import { OVERALL_TOPIC, boards } from '../lib/store/keys';
+import { leaderboardOf, readBoardPage } from '../lib/leaderboards/read-board';
+import { stores } from '../lib/runtime/dependencies';
+import { OVERALL_TOPIC } from '../lib/store/keys';
 
 /** Serves the overall leaderboard and every topic's. */
 export const handler = httpHandler(
   async (event) => {
     const topic = event.pathParameters?.topic === undefined ? OVERALL_TOPIC : pathParameters(event, TopicPathSchema).topic;
     const { limit, cursor, network } = queryParameters(event, LeaderboardQuerySchema);
-    const page = await readBoardPage<Omit<LeaderboardEntry, 'rank'>>(swayStore(), boards.leaderboard(topic, network), limit, cursor);
+    const reader = stores().boards;
+    const page = await readBoardPage<LeaderboardEntry>(reader, await leaderboardOf(reader, topic, network), limit, cursor);
     const body: Leaderboard = {
       items: page.items.map(({ rank, network, id, handle, score }) => ({ rank, network, id, handle, score })),
       nextCursor: page.nextCursor,

@@ -2,12 +2,12 @@ import { ProfilePathSchema } from '../lib/api/schemas';
 import { httpHandler } from '../lib/http/handler';
 import { json, pathParameters } from '../lib/http/request';
 import { profileView } from '../lib/profiles/profile-view';
-import { swayStore } from '../lib/runtime/dependencies';
+import { stores } from '../lib/runtime/dependencies';
 
 export const handler = httpHandler(
   async (event) => {
     const { profileId } = pathParameters(event, ProfilePathSchema);
-    return json(200, await profileView(swayStore(), profileId));
+    return json(200, await profileView(stores(), profileId));
   },
   { cacheable: true },
 );

@@ -1,12 +1,22 @@
-import { RunPathSchema } from '../lib/api/schemas';
+import { RunPathSchema, type Run } from '../lib/api/schemas';
+import { env } from '../lib/config';
 import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json, pathParameters } from '../lib/http/request';
-import { swayStore } from '../lib/runtime/dependencies';
+import { executionStatus } from '../lib/recompute/execution-status';
+import { stores } from '../lib/runtime/dependencies';
 
+/**
+ * A run as recorded; in AWS, while the record says `running`, its status comes from its
+ * execution, so a run whose execution died is never reported running.
+ */
 export const handler = httpHandler(async (event) => {
   const { runId } = pathParameters(event, RunPathSchema);
-  const run = await swayStore().run(runId);
+  const run = await stores().runs.run(runId);
   if (!run) throw problems.notFound(`There is no run ${runId}.`);
-  return json(200, run);
+  const stateMachineArn = process.env[env.stateMachineArn];
+  if (run.status !== 'running' || !stateMachineArn) return json(200, run);
+  const status = await executionStatus(stateMachineArn, runId);
+  const body: Run = status === 'failed' ? { ...run, status: 'failed', error: run.error ?? 'the run’s execution failed' } : run;
+  return json(200, body);
 });

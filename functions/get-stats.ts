@@ -1,15 +1,15 @@
 import type { Stats } from '../lib/api/schemas';
 import { httpHandler } from '../lib/http/handler';
 import { json } from '../lib/http/request';
-import { messageQueue, swayStore } from '../lib/runtime/dependencies';
+import { interactionsNow } from '../lib/recompute/interactions-now';
+import { messageQueue, objectStore, stores } from '../lib/runtime/dependencies';
 import { queues } from '../lib/workers';
 
 export const handler = httpHandler(async () => {
-  const store = swayStore();
-  const [interactions, depth, lastRun] = await Promise.all([
-    store.interactionCount(),
+  const [depth, lastRun, interactions] = await Promise.all([
     messageQueue().depth(queues.interactions.name),
-    store.lastRun(),
+    stores().runs.lastRun(),
+    interactionsNow(objectStore(), new Date()),
   ]);
   const body: Stats = {
     interactions,

@@ -2,11 +2,11 @@ import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json } from '../lib/http/request';
 import { logger } from '../lib/observability';
-import { swayStore } from '../lib/runtime/dependencies';
+import { stores } from '../lib/runtime/dependencies';
 
 export const handler = httpHandler(async () => {
   try {
-    await swayStore().ping();
+    await stores().ingest.ping();
   } catch (error) {
     logger.warn('health check cannot reach the table', error as Error);
     throw problems.unavailable('The service cannot reach its table.');

@@ -7,7 +7,7 @@ import { problems } from '../lib/http/problem';
 import { header, json, rawBody } from '../lib/http/request';
 import { hasValidSignature } from '../lib/http/signature';
 import { metrics } from '../lib/observability';
-import { messageQueue, swayStore } from '../lib/runtime/dependencies';
+import { messageQueue, stores } from '../lib/runtime/dependencies';
 import { webhookSecret } from '../lib/runtime/secrets';
 
 export const handler = httpHandler(async (event) => {
@@ -27,7 +27,7 @@ export const handler = httpHandler(async (event) => {
   if (!parsed.ok) {
     throw parsed.problem === 'not-json' ? problems.badRequest(parsed.detail) : problems.unprocessable(parsed.detail, parsed.errors);
   }
-  const store = swayStore();
+  const { ingest: store } = stores();
   const result = await ingestInteractions(
     parsed.interactions,
     { queue: messageQueue(), appliedInteractions: (refs) => store.appliedInteractions(refs) },

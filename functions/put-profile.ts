@@ -4,20 +4,19 @@ import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json, optionalJsonBody, pathParameters } from '../lib/http/request';
 import { profileView } from '../lib/profiles/profile-view';
-import { swayStore } from '../lib/runtime/dependencies';
+import { stores } from '../lib/runtime/dependencies';
 
 /** Creates or replaces a profile (PUT is idempotent); an account that opted out cannot be linked. */
 export const handler = httpHandler(async (event) => {
   const { profileId } = pathParameters(event, ProfilePathSchema);
   const request = optionalJsonBody(event, ProfileRequestSchema);
-  const store = swayStore();
-  const optedOut = await store.optedOutAmong(request.accounts.map(({ network, id }) => accountKey(network, id)));
+  const optedOut = await stores().consent.optedOutAmong(request.accounts.map(({ network, id }) => accountKey(network, id)));
   if (optedOut.size > 0) {
     throw problems.unprocessable(
       'Some accounts opted out of Sway and cannot be linked.',
       [...optedOut].map((account) => ({ account, detail: 'opted out' })),
     );
   }
-  await store.putProfile({ profileId, name: request.name ?? null, accounts: request.accounts, updatedAt: new Date().toISOString() });
-  return json(200, await profileView(store, profileId));
+  await stores().profiles.putProfile({ profileId, name: request.name ?? null, accounts: request.accounts, updatedAt: new Date().toISOString() });
+  return json(200, await profileView(stores(), profileId));
 });

@@ -1,14 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Run } from '../lib/api/schemas';
-import { newRun, RunInProgressError, runRecompute } from '../lib/recompute/run-recompute';
+import { runRecomputeLocally, unitsOver } from '../lib/recompute/local-orchestrator';
+import { RunInProgressError } from '../lib/recompute/run-guard';
 import { logger, metrics, tracer } from '../lib/observability';
-import { swayStore } from '../lib/runtime/dependencies';
+import { objectStore, stores } from '../lib/runtime/dependencies';
 
 const RecomputeRequestSchema = z.object({ runId: z.string().min(1) });
 const ScheduleInputSchema = z.object({ trigger: z.literal('schedule') });
@@ -21,27 +21,19 @@ const parseJson = (text: string): unknown => {
   }
 };
 
-const recorded = (run: Run): void => {
-  metrics.addMetric('RecomputeSeconds', MetricUnit.Seconds, (Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 1000);
-  metrics.addMetric('ScoredAccounts', MetricUnit.Count, run.accounts);
-};
+const localUnits = () => unitsOver({ objects: objectStore(), ...stores() });
 
 /**
- * Two triggers: the schedule (a run of its own, skipped while another run holds the lock) and the
+ * The recompute on one machine (in AWS the Step Functions state machine runs the same units). Two
+ * triggers: the schedule (a run of its own, skipped while another run holds the lock) and the
  * recompute-requests queue fed by `POST /v1/admin/recompute` (retried until the lock is free).
  */
 export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatchResponse | void> => {
-  const store = swayStore();
   if (ScheduleInputSchema.safeParse(event).success) {
-    try {
-      recorded(await runRecompute(newRun('schedule'), store));
-    } catch (error) {
-      if (error instanceof RunInProgressError) logger.info('scheduled recompute skipped: another run is in progress');
-      else throw error;
-    }
+    const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, localUnits(), objectStore());
+    if (!run) logger.info('scheduled recompute skipped: another run is in progress');
     return;
   }
-
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of (event as SQSEvent).Records ?? []) {
     const request = RecomputeRequestSchema.safeParse(parseJson(record.body));
@@ -49,10 +41,10 @@ export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatch
       logger.warn('ignoring malformed recompute request', { messageId: record.messageId });
       continue;
     }
-    const requested = await store.run(request.data.runId);
+    const requested = await stores().runs.run(request.data.runId);
     if (!requested || requested.status !== 'running') continue;
     try {
-      recorded(await runRecompute({ ...requested, startedAt: new Date().toISOString() }, store));
+      await runRecomputeLocally({ runId: requested.runId, trigger: 'api' }, localUnits(), objectStore());
     } catch (error) {
       logger.warn('recompute did not complete', { runId: requested.runId, error: (error as Error).name });
       if (error instanceof RunInProgressError) batchItemFailures.push({ itemIdentifier: record.messageId });

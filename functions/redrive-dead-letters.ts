@@ -1,6 +1,6 @@
 import { RedriveRequestSchema, type RedriveResult } from '../lib/api/schemas';
-import { allQueueNames } from '../lib/config';
 import { httpHandler } from '../lib/http/handler';
+import { problems } from '../lib/http/problem';
 import { json, optionalJsonBody } from '../lib/http/request';
 import { messageQueue } from '../lib/runtime/dependencies';
 
@@ -9,6 +9,8 @@ export const handler = httpHandler(async (event) => {
   const request = optionalJsonBody(event, RedriveRequestSchema);
   const queue = messageQueue();
   const result: RedriveResult = { queues: [] };
-  for (const name of request?.queue ? [request.queue] : allQueueNames()) result.queues.push(await queue.redrive(name));
+  const names = queue.queueNames();
+  if (request?.queue && !names.includes(request.queue)) throw problems.badRequest(`There is no queue ${request.queue} here.`);
+  for (const name of request?.queue ? [request.queue] : names) result.queues.push(await queue.redrive(name));
   return json(202, result);
 });

@@ -1,13 +1,21 @@
+import { env } from '../lib/config';
 import { httpHandler } from '../lib/http/handler';
 import { json } from '../lib/http/request';
-import { newRun } from '../lib/recompute/run-recompute';
-import { messageQueue, swayStore } from '../lib/runtime/dependencies';
+import { startExecution } from '../lib/recompute/execution-status';
+import { newRun } from '../lib/recompute/run-record';
+import { messageQueue, stores } from '../lib/runtime/dependencies';
 import { queues } from '../lib/workers';
 
-/** Records the run and queues it; the recompute function picks it up as soon as no other run holds the lock. */
+/**
+ * Records the run and starts it: in AWS an execution of the recompute state machine named by the
+ * run id; on one machine a request on the local queue, which the local orchestrator takes as soon
+ * as no other run holds the lock.
+ */
 export const handler = httpHandler(async () => {
   const run = newRun('api');
-  await swayStore().putRun(run);
-  await messageQueue().send(queues.recomputeRequests.name, [JSON.stringify({ runId: run.runId })]);
+  await stores().runs.putRun(run);
+  const stateMachineArn = process.env[env.stateMachineArn];
+  if (stateMachineArn) await startExecution(stateMachineArn, run.runId, { trigger: 'api' });
+  else await messageQueue().send(queues.recomputeRequests.name, [JSON.stringify({ runId: run.runId })]);
   return json(202, { runId: run.runId }, { location: `/v1/admin/runs/${run.runId}` });
 });

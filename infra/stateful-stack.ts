@@ -1,11 +1,13 @@
 import { Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { secretEnvVars, type SecretName } from '../lib/config';
 import { tables, type TableDefinition } from '../lib/store/tables';
-import { queues, type QueueDefinition, type QueueName } from '../lib/workers';
+import { awsQueues, type AwsQueueName, type QueueDefinition } from '../lib/workers';
+import { ObjectStore } from './constructs/object-store';
 import { pascalCase } from './naming';
 
 export interface DeployedTable {
@@ -27,11 +29,16 @@ const generatedSecretKey: SecretName = 'generic';
 
 /**
  * Everything that holds data and must outlive a redeploy of the functions: the DynamoDB tables,
- * the SQS queues with their dead-letter queues, the webhook secrets and the lookups' API keys.
+ * the object store (interaction log and recompute state), the SQS queues AWS has with their
+ * dead-letter queues, the webhook secrets and the lookups' API keys.
  */
 export class SwayStatefulStack extends Stack {
   public readonly tables: DeployedTable[];
-  public readonly queues: Record<QueueName, DeployedQueue>;
+  /** The interaction log and the recompute's state and hand-overs (lib/log/layout.ts). */
+  public readonly objectStore: s3.Bucket;
+  public readonly objectStoreConstruct: ObjectStore;
+  /** Only the queues that are not local-only (lib/workers.ts). */
+  public readonly queues: Record<AwsQueueName, DeployedQueue>;
   public readonly webhookSecrets: secretsmanager.Secret;
   public readonly apiKeys: secretsmanager.Secret;
 
@@ -42,9 +49,13 @@ export class SwayStatefulStack extends Stack {
       .filter((definition) => !definition.localOnly)
       .map((definition) => ({ definition, table: this.createTable(definition) }));
 
-    this.queues = Object.fromEntries(
-      Object.values(queues).map((definition) => [definition.name, this.createQueue(definition)]),
-    ) as Record<QueueName, DeployedQueue>;
+    this.objectStoreConstruct = new ObjectStore(this, 'ObjectStore');
+    this.objectStore = this.objectStoreConstruct.bucket;
+
+    this.queues = Object.fromEntries(awsQueues().map((definition) => [definition.name, this.createQueue(definition)])) as Record<
+      AwsQueueName,
+      DeployedQueue
+    >;
 
     this.webhookSecrets = this.createWebhookSecrets();
     this.apiKeys = this.createApiKeys();

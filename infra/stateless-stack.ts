@@ -1,4 +1,5 @@
-import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type CfnStage, type HttpRoute, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -7,48 +8,125 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { env, queueUrlEnvVar } from '../lib/config';
+import { objectStoreEnv, objectStoreLayout } from '../lib/log/layout';
 import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
 import { webhookRoutes } from '../lib/networks/webhook-routes';
 import { deliveryRememberingFunctions } from '../lib/networks/webhook-sources';
+import { recomputeUnits } from '../lib/recompute/units';
 import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
 import {
+  awsQueues,
   jetstreamSchedule,
+  localOnlyFunctions,
   queues,
   recomputeSchedule,
   visibilityTimeoutPerConsumerTimeout,
-  type QueueName,
+  type AwsQueueName,
   type ScheduleDefinition,
 } from '../lib/workers';
-import { SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
+import { installedDuckdbBinding } from './constructs/duckdb-binding';
+import { RecomputeStateMachine } from './constructs/recompute-state-machine';
+import { repositoryRoot, SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
+import { acknowledgeWildcardResource, nagName } from './nag';
 import { pascalCase } from './naming';
 import type { DeployedQueue, DeployedTable } from './stateful-stack';
 
 export interface SwayStatelessStackProps extends StackProps {
   tables: DeployedTable[];
-  queues: Record<QueueName, DeployedQueue>;
+  /** The interaction log and the recompute's state (lib/log/layout.ts). */
+  objectStore: IBucket;
+  queues: Record<AwsQueueName, DeployedQueue>;
   webhookSecrets: ISecret;
   /** Read by the lookup functions only. */
   apiKeys: ISecret;
 }
 
-/** Sizing that differs from the SwayFunction defaults; a queue consumer's timeout comes with its queue (lib/workers.ts). */
-const functionSizing: Record<string, Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'>> = {
-  [queues.interactions.consumer]: { timeout: Duration.seconds(queues.interactions.consumerTimeoutSeconds) },
-  // 1769 MB is where Lambda gives a function one full vCPU; ranking the graph is CPU work. One
-  // instance at most: the schedule and the queue both invoke it, and the run lock is then only the
-  // second guard against overlapping runs.
-  [queues.recomputeRequests.consumer]: {
-    timeout: Duration.seconds(queues.recomputeRequests.consumerTimeoutSeconds),
-    memorySize: 1769,
-    reservedConcurrentExecutions: 1,
-  },
+export type FunctionSizing = Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions' | 'ephemeralStorageSize'>;
+
+/** Lambda's largest /tmp: DuckDB spills there what does not fit in memory. */
+const duckdbScratch = Size.gibibytes(10);
+/** The admin stats, which count what the log received since the last run. */
+const statsFunction = 'get-stats';
+
+/** Lambda's longest timeout. */
+const longestTimeout = Duration.minutes(15);
+
+/**
+ * Sizing that differs from the SwayFunction defaults, named once here; a queue consumer's timeout
+ * comes with its queue (lib/workers.ts).
+ */
+export const functionSizing: Record<string, FunctionSizing> = {
+  // DuckDB writes each applied message's Parquet file in memory: 1,024 MB, stated here on purpose.
+  [queues.interactions.consumer]: { timeout: Duration.seconds(queues.interactions.consumerTimeoutSeconds), memorySize: 1024 },
+  // 1769 MB is where Lambda gives a function one full vCPU; ranking a topic's graph is CPU work.
+  [recomputeUnits.topic]: { memorySize: 1769, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
+  // Prepare reads the log since the last run (and rewrites log objects for opt-outs); finish writes
+  // every changed account. 3,008 MB is the most every account allows a function.
+  [recomputeUnits.prepare]: { memorySize: 3008, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
+  [recomputeUnits.finish]: { memorySize: 3008, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
+  // Marks the run failed, then lists the state and deletes what the run wrote but never committed.
+  [recomputeUnits.failed]: { timeout: Duration.minutes(1) },
   [jetstreamSchedule.target]: { timeout: Duration.seconds(jetstreamSchedule.timeoutSeconds) },
+  // Resolves the log received since the last run against the index (lib/recompute/interactions-now.ts):
+  // DuckDB's memory and a warm /tmp of state files; API Gateway waits at most 29 s.
+  [statsFunction]: { memorySize: 2048, ephemeralStorageSize: duckdbScratch, timeout: Duration.seconds(28) },
 };
+
+/**
+ * The functions whose code loads DuckDB (`@duckdb/node-api`): its native binding is copied into
+ * their bundles, and they run on the binding's architecture (every other function on arm64).
+ */
+export const duckdbFunctionNames: readonly string[] = [queues.interactions.consumer, recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish, statsFunction];
+
+/** What a function may do in the object store, by key prefix (lib/log/layout.ts). */
+export interface ObjectStoreAccess {
+  read?: readonly string[];
+  write?: readonly string[];
+  delete?: readonly string[];
+  /**
+   * ListBucket on the bucket. Not narrowed by prefix: S3 answers a GET of a missing key with 404
+   * only to a caller that may list the bucket (403 otherwise), and the recompute reads state that
+   * may not exist yet. Keys name days, digests, topics and runs, never an account.
+   */
+  list?: boolean;
+}
+
+/**
+ * Everything the recompute keeps between runs (lib/recompute/run-state.ts): the manifest, the
+ * index (`state/index/`), the topics (`state/topics/`) and the other state files beside them.
+ */
+export const statePrefix = 'state/';
+const everyArea = [objectStoreLayout.log.prefix, statePrefix, objectStoreLayout.runs.prefix];
+/** Every function that touches the object store, and what it may do there; no other function may. */
+export const objectStoreAccess: Record<string, ObjectStoreAccess> = {
+  // Appends one Parquet object per applied message to the log; never reads it back.
+  [queues.interactions.consumer]: { write: [objectStoreLayout.log.prefix] },
+  // Reads the state and the run's hand-overs; writes its topic's state and its results.
+  [recomputeUnits.topic]: {
+    read: [statePrefix, objectStoreLayout.runs.prefix],
+    write: [objectStoreLayout.topics.prefix, objectStoreLayout.runs.prefix],
+    list: true,
+  },
+  // Prepare reads the log, writes the run's plan and new state, and purges opt-outs from the log
+  // (rewriting log objects); finish commits, purges and deletes what is no longer used, earlier
+  // runs' hand-overs included: both everywhere in the layout.
+  [recomputeUnits.prepare]: { read: everyArea, write: everyArea, delete: everyArea, list: true },
+  [recomputeUnits.finish]: { read: everyArea, write: everyArea, delete: everyArea, list: true },
+  // Reads the failed run's plan and deletes the state files it wrote but never committed.
+  [recomputeUnits.failed]: { read: [objectStoreLayout.runs.prefix], delete: [statePrefix], list: true },
+  // Counts the interactions the log received since the last run: reads the log and the state.
+  [statsFunction]: { read: [objectStoreLayout.log.prefix, statePrefix], list: true },
+};
+
+/** The functions that start runs (executions of the recompute state machine) and read their status. */
+const runStarter = 'start-recompute';
+const runReader = 'get-run';
 
 /**
  * CDK context keys of the Bluesky consumer, which is off unless the operator names a Jetstream
@@ -117,13 +195,29 @@ const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> =
 };
 
 /**
+ * The functions deployed to AWS: every HTTP function, the consumers of the AWS queues, the
+ * Bluesky consumer and the recompute's units, never a local-only function (lib/workers.ts).
+ */
+export const awsFunctionNames = (): string[] =>
+  [
+    ...new Set([
+      ...httpFunctionNames(),
+      ...awsQueues().map((queue) => queue.consumer),
+      jetstreamSchedule.target,
+      ...Object.values(recomputeUnits),
+    ]),
+  ].filter((name) => !localOnlyFunctions.has(name));
+
+/**
  * Everything that can be replaced without losing data: the functions, the HTTP API built from the
- * route table, the queue consumers, the recompute schedule and the Bluesky consumer's schedule.
+ * route table, the queue consumers, the recompute state machine with its schedule and failure
+ * rule, and the Bluesky consumer's schedule.
  */
 export class SwayStatelessStack extends Stack {
   public readonly functions: ReadonlyMap<string, SwayFunction>;
   public readonly api: HttpApi;
   public readonly apiUrl: string;
+  public readonly recompute: RecomputeStateMachine;
   public readonly recomputeSchedule: Schedule;
   /** Absent when the Bluesky consumer is turned off. */
   public readonly jetstreamSchedule?: Schedule;
@@ -134,29 +228,45 @@ export class SwayStatelessStack extends Stack {
     // secret that deployed functions still use.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
 
-    const queueConsumerNames = Object.values(queues).map((queue) => queue.consumer);
-    const scheduleTargets = [recomputeSchedule.target, jetstreamSchedule.target];
-    const functionNames = [...new Set([...httpFunctionNames(), ...queueConsumerNames, ...scheduleTargets])];
+    const backgroundFunctionNames = [...awsQueues().map((queue) => queue.consumer), jetstreamSchedule.target, ...Object.values(recomputeUnits)];
+    const duckdb = installedDuckdbBinding(path.join(repositoryRoot, 'node_modules'));
     const environment = this.sharedEnvironment(props);
     const jetstream = this.jetstreamEnvironment();
-    const functionEnvironment: Record<string, Record<string, string>> = {
-      [jetstreamSchedule.target]: { ...environment, ...jetstream },
-      ...Object.fromEntries(functionNamesFor('lookup').map((name) => [name, { ...environment, [env.apiKeysSecretArn]: props.apiKeys.secretArn }])),
-    };
+    const functionEnvironment = (name: string): Record<string, string> => ({
+      ...environment,
+      ...(name === jetstreamSchedule.target ? jetstream : {}),
+      ...(functionNamesFor('lookup').includes(name) ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn } : {}),
+      ...(objectStoreAccess[name] ? { [objectStoreEnv.bucket]: props.objectStore.bucketName } : {}),
+    });
     this.functions = new Map(
-      functionNames.map((name) => [
+      awsFunctionNames().map((name) => [
         name,
-        new SwayFunction(this, `${pascalCase(name)}Function`, { name, environment: functionEnvironment[name] ?? environment, ...functionSizing[name] }),
+        new SwayFunction(this, `${pascalCase(name)}Function`, {
+          name,
+          environment: functionEnvironment(name),
+          ...functionSizing[name],
+          ...(duckdbFunctionNames.includes(name) ? { duckdb } : {}),
+        }),
       ]),
     );
 
-    this.grantTableAccess(props.tables, new Set([...queueConsumerNames, ...scheduleTargets]));
+    this.grantTableAccess(props.tables, new Set(backgroundFunctionNames));
     this.grantQueueAccess(props.queues);
     this.grantSecretAccess(props.webhookSecrets, props.apiKeys);
+    this.grantObjectStoreAccess(props.objectStore);
     this.connectQueueConsumers(props.queues);
-    this.recomputeSchedule = this.createSchedule('RecomputeSchedule', recomputeSchedule, `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`);
-    // A scheduled run that waited for the one instance longer than a period is superseded by the next.
-    this.functionNamed(recomputeSchedule.target).function.configureAsyncInvoke({ maxEventAge: Duration.minutes(recomputeSchedule.rateMinutes) });
+
+    this.recompute = new RecomputeStateMachine(this, 'Recompute', {
+      bucket: props.objectStore,
+      functions: {
+        prepare: this.functionNamed(recomputeUnits.prepare).function,
+        topic: this.functionNamed(recomputeUnits.topic).function,
+        finish: this.functionNamed(recomputeUnits.finish).function,
+        failed: this.functionNamed(recomputeUnits.failed).function,
+      },
+    });
+    this.connectRunFunctions(this.recompute);
+    this.recomputeSchedule = this.createRecomputeSchedule(this.recompute);
     if (jetstream[env.jetstreamUrl]) {
       this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`);
       // A failed run is not retried: the next one, a minute later, resumes from the saved cursor.
@@ -205,9 +315,9 @@ export class SwayStatelessStack extends Stack {
   private sharedEnvironment(props: SwayStatelessStackProps): Record<string, string> {
     const environment: Record<string, string> = { [env.secretsArn]: props.webhookSecrets.secretArn };
     for (const { definition, table } of props.tables) environment[definition.envVar] = table.tableName;
-    for (const { definition, queue, deadLetterQueue } of Object.values(props.queues)) {
-      environment[queueUrlEnvVar(definition.name as QueueName)] = queue.queueUrl;
-      environment[queueUrlEnvVar(definition.name as QueueName, true)] = deadLetterQueue.queueUrl;
+    for (const { definition, queue, deadLetterQueue } of Object.values<DeployedQueue>(props.queues)) {
+      environment[queueUrlEnvVar(definition.name as AwsQueueName)] = queue.queueUrl;
+      environment[queueUrlEnvVar(definition.name as AwsQueueName, true)] = deadLetterQueue.queueUrl;
     }
     return environment;
   }
@@ -233,20 +343,20 @@ export class SwayStatelessStack extends Stack {
     }
   }
 
-  private grantQueueAccess(deployedQueues: Record<QueueName, DeployedQueue>): void {
-    for (const { definition, queue } of Object.values(deployedQueues)) {
+  private grantQueueAccess(deployedQueues: Record<AwsQueueName, DeployedQueue>): void {
+    for (const { definition, queue } of Object.values<DeployedQueue>(deployedQueues)) {
       for (const producerName of definition.producers) queue.grantSendMessages(this.functionNamed(producerName).function);
     }
     for (const readerName of queueStatsReaders) {
       const reader = this.functionNamed(readerName).function;
-      for (const { queue, deadLetterQueue } of Object.values(deployedQueues)) {
+      for (const { queue, deadLetterQueue } of Object.values<DeployedQueue>(deployedQueues)) {
         queue.grant(reader, 'sqs:GetQueueAttributes');
         deadLetterQueue.grant(reader, 'sqs:GetQueueAttributes');
       }
     }
     // A message move task from each dead-letter queue back to its source queue, as SQS requires it.
     const redriver = this.functionNamed(deadLetterRedriver).function;
-    for (const { queue, deadLetterQueue } of Object.values(deployedQueues)) {
+    for (const { queue, deadLetterQueue } of Object.values<DeployedQueue>(deployedQueues)) {
       deadLetterQueue.grant(
         redriver,
         'sqs:StartMessageMoveTask',
@@ -265,8 +375,64 @@ export class SwayStatelessStack extends Stack {
     for (const name of functionNamesFor('lookup')) apiKeys.grantRead(this.functionNamed(name).function);
   }
 
-  private connectQueueConsumers(deployedQueues: Record<QueueName, DeployedQueue>): void {
-    for (const { definition, queue } of Object.values(deployedQueues)) {
+  /** Each function of `objectStoreAccess` gets what it lists there, on its prefixes only. */
+  private grantObjectStoreAccess(bucket: IBucket): void {
+    const objectsUnder = (prefixes: readonly string[]): string[] => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
+    const bucketArn = nagName(this, bucket.bucketArn, bucket);
+    for (const [name, access] of Object.entries(objectStoreAccess)) {
+      const swayFunction = this.functionNamed(name);
+      const role = swayFunction.function;
+      const statements: [string, readonly string[] | undefined][] = [
+        ['s3:GetObject', access.read],
+        ['s3:PutObject', access.write],
+        ['s3:DeleteObject', access.delete],
+      ];
+      for (const [action, prefixes] of statements) {
+        if (prefixes?.length) role.addToRolePolicy(new PolicyStatement({ actions: [action], resources: objectsUnder(prefixes) }));
+      }
+      if (access.list) role.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      for (const prefix of new Set([...(access.read ?? []), ...(access.write ?? []), ...(access.delete ?? [])])) {
+        const actions = statements.filter(([, prefixes]) => prefixes?.includes(prefix)).map(([action]) => action);
+        acknowledgeWildcardResource(
+          swayFunction.role,
+          `${bucketArn}/${prefix}*`,
+          `S3 grants objects by key prefix: ${name} may ${actions.join(', ')} only the objects under ${prefix} of the object store (lib/log/layout.ts); the wildcard is their keys, nothing beyond the prefix.`,
+        );
+      }
+    }
+  }
+
+  /** start-recompute starts executions (runs) of the state machine; get-run reads their status. */
+  private connectRunFunctions(recompute: RecomputeStateMachine): void {
+    const { stateMachine } = recompute;
+    for (const name of [runStarter, runReader]) this.functionNamed(name).function.addEnvironment(env.stateMachineArn, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.functionNamed(runStarter).function);
+    const reader = this.functionNamed(runReader);
+    stateMachine.grantExecution(reader.function, 'states:DescribeExecution');
+    acknowledgeWildcardResource(
+      reader.role,
+      nagName(this, recompute.executionArns),
+      `${runReader} reads the status of a run from its execution (DescribeExecution), named by the run id: the wildcard is the execution name, and only executions of the recompute state machine.`,
+    );
+  }
+
+  /** Every `rateMinutes`, an execution of the recompute state machine with the schedule's input. */
+  private createRecomputeSchedule(recompute: RecomputeStateMachine): Schedule {
+    const rate = Duration.minutes(recomputeSchedule.rateMinutes);
+    return new Schedule(this, 'RecomputeSchedule', {
+      description: `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`,
+      schedule: ScheduleExpression.rate(rate),
+      target: new StepFunctionsStartExecution(recompute.stateMachine, {
+        input: ScheduleTargetInput.fromObject(recomputeSchedule.input),
+        // A trigger older than one period has been superseded by the next one.
+        maxEventAge: rate,
+        retryAttempts: 3,
+      }),
+    });
+  }
+
+  private connectQueueConsumers(deployedQueues: Record<AwsQueueName, DeployedQueue>): void {
+    for (const { definition, queue } of Object.values<DeployedQueue>(deployedQueues)) {
       const consumer = this.functionNamed(definition.consumer).function;
       const consumerTimeoutSeconds = consumer.timeout?.toSeconds() ?? 3; // 3 s: Lambda's default
       if (definition.visibilityTimeoutSeconds < visibilityTimeoutPerConsumerTimeout * consumerTimeoutSeconds) {

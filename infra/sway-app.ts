@@ -13,11 +13,12 @@ export interface SwayStacks {
 /** Adds Sway's three stacks to `app`. */
 export function buildSwayStacks(app: App): SwayStacks {
   const stateful = new SwayStatefulStack(app, 'SwayStateful', {
-    description: 'Sway state: DynamoDB table, SQS queues with dead-letter queues, webhook secrets, API keys',
+    description: 'Sway state: DynamoDB table, object store (interaction log, recompute state), SQS queue with its dead-letter queue, webhook secrets, API keys',
   });
   const stateless = new SwayStatelessStack(app, 'SwayStateless', {
-    description: 'Sway functions, HTTP API and recompute schedule',
+    description: 'Sway functions, HTTP API, recompute state machine and schedules',
     tables: stateful.tables,
+    objectStore: stateful.objectStore,
     queues: stateful.queues,
     webhookSecrets: stateful.webhookSecrets,
     apiKeys: stateful.apiKeys,

@@ -24,6 +24,8 @@ export const env = {
   jetstreamWantedDids: 'SWAY_JETSTREAM_WANTED_DIDS',
   /** How long one run of the Bluesky consumer reads (default `jetstreamSchedule.readSeconds`). */
   jetstreamReadSeconds: 'SWAY_JETSTREAM_READ_SECONDS',
+  /** In AWS: ARN of the recompute's Step Functions state machine, whose executions are the runs (their names the run ids). */
+  stateMachineArn: 'SWAY_STATE_MACHINE_ARN',
 } as const;
 
 /** `SWAY_QUEUE_URL_INTERACTIONS`, `SWAY_DLQ_URL_RECOMPUTE_REQUESTS`, … */

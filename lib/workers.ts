@@ -1,6 +1,7 @@
 /**
  * Background work, defined once for the CDK stacks and the local runtime: the queues that feed
- * functions, and the schedules (recompute, Bluesky consumer).
+ * functions, and the schedules (recompute, Bluesky consumer). In AWS a recompute run is a Step
+ * Functions execution (lib/recompute/units.ts); what only the local runtime has is marked here.
  */
 export interface QueueDefinition {
   /** Logical name; locally the partition of the local queue table, in AWS part of the queue's id. */
@@ -18,6 +19,8 @@ export interface QueueDefinition {
   visibilityTimeoutSeconds: number;
   /** How many batches the consumer may process at once. */
   maxConcurrency: number;
+  /** Only on one machine: AWS has no such queue (nor its dead-letter queue). */
+  localOnly?: boolean;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface QueueDefinition {
 export const visibilityTimeoutPerConsumerTimeout = 6;
 
 const APPLY_TIMEOUT_SECONDS = 30;
-/** The recompute function's timeout, whether the queue or the schedule invokes it. */
+/** The local recompute's time, whether the queue or the schedule starts it. */
 const RECOMPUTE_TIMEOUT_SECONDS = 900;
 
 export const queues = {
@@ -43,8 +46,6 @@ export const queues = {
       'webhook-mastodon',
       'webhook-github',
       'webhook-discourse',
-      // What the store refuses on its own goes back on the queue alone (functions/apply-interactions.ts).
-      'apply-interactions',
     ],
     batchSize: 10,
     maxReceiveCount: 5,
@@ -52,26 +53,36 @@ export const queues = {
     visibilityTimeoutSeconds: visibilityTimeoutPerConsumerTimeout * APPLY_TIMEOUT_SECONDS,
     maxConcurrency: 4,
   },
+  /**
+   * Feeds the local orchestrator. In AWS `POST /v1/admin/recompute` starts an execution of the
+   * recompute state machine instead, which waits for a running one by retrying its prepare.
+   */
   recomputeRequests: {
     name: 'recompute-requests',
     consumer: 'recompute',
     producers: ['start-recompute'],
     batchSize: 1,
-    // A request received while another run holds the lock is received again later: locally after
+    // A request received while another run holds the lock is received again later, after
     // back-offs that add up to about 2 minutes over these receives — as long as a lease, so a run
-    // that died holding the lock does not strand it. In AWS the function runs one at a time, so
-    // only a dead run's lease can refuse a request, which comes back after the visibility timeout.
+    // that died holding the lock does not strand it.
     maxReceiveCount: 10,
     consumerTimeoutSeconds: RECOMPUTE_TIMEOUT_SECONDS,
     visibilityTimeoutSeconds: visibilityTimeoutPerConsumerTimeout * RECOMPUTE_TIMEOUT_SECONDS,
     maxConcurrency: 1,
+    localOnly: true,
   },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = (typeof queues)[keyof typeof queues]['name'];
 
+/** The queues AWS has (each with its dead-letter queue): every queue not marked `localOnly`. */
+export type AwsQueueName = Exclude<(typeof queues)[keyof typeof queues], { localOnly: true }>['name'];
+
+/** The queue definitions that are deployed to AWS. */
+export const awsQueues = (): QueueDefinition[] => (Object.values(queues) as readonly QueueDefinition[]).filter((queue) => !queue.localOnly);
+
 export interface ScheduleDefinition {
-  /** The function the schedule invokes. */
+  /** The function the schedule invokes (for the recompute: on one machine only, see `recomputeSchedule`). */
   target: string;
   /** In AWS. */
   rateMinutes: number;
@@ -82,6 +93,10 @@ export interface ScheduleDefinition {
   input: { trigger: 'schedule' };
 }
 
+/**
+ * Locally the timer runs the `recompute` function (the local orchestrator); in AWS the schedule
+ * starts an execution of the recompute state machine with the same input, every `rateMinutes`.
+ */
 export const recomputeSchedule = {
   target: 'recompute',
   /** Locally SWAY_RECOMPUTE_INTERVAL_S (default 60) sets the interval instead. */
@@ -104,3 +119,13 @@ export const jetstreamSchedule = {
   timeoutSeconds: 60,
   input: { trigger: 'schedule' as const },
 } as const satisfies ScheduleDefinition & { readSeconds: number };
+
+/**
+ * Files in functions/ that only the local runtime runs, never deployed: the consumers of local-only
+ * queues and the local recompute, which AWS replaces by the recompute state machine's units
+ * (`recomputeUnits` in lib/recompute/units.ts).
+ */
+export const localOnlyFunctions: ReadonlySet<string> = new Set([
+  ...(Object.values(queues) as readonly QueueDefinition[]).filter((queue) => queue.localOnly).map((queue) => queue.consumer),
+  recomputeSchedule.target,
+]);

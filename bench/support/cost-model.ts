@@ -1,6 +1,7 @@
 /**
  * Dollars per million units of work (interactions ingested, lookups served) from measured usage:
- * requests, Lambda invocations and billed milliseconds, DynamoDB capacity units.
+ * requests, Lambda invocations and billed milliseconds, DynamoDB capacity units, S3 requests and
+ * storage.
  */
 import type { AwsPrices } from './aws-prices';
 
@@ -21,6 +22,12 @@ export interface MeasuredUsage {
   writeUnits: number;
   /** SQS requests, counted in 64 KB chunks. */
   sqsRequests: number;
+  /** S3 PUT (and LIST) requests. */
+  s3PutRequests?: number;
+  /** S3 GET requests. */
+  s3GetRequests?: number;
+  /** S3 Standard storage, in GB-months. */
+  s3GbMonths?: number;
 }
 
 export interface Cost {
@@ -31,6 +38,8 @@ export interface Cost {
   dynamodbReads: number;
   dynamodbWrites: number;
   sqs: number;
+  s3Requests: number;
+  s3Storage: number;
 }
 
 /** Dollars of the usage itself. */
@@ -45,6 +54,8 @@ export const costOf = (usage: Omit<MeasuredUsage, 'units'>, prices: AwsPrices): 
     dynamodbReads: (usage.readUnits / million) * prices.dynamodb.perMillionReadRequestUnits,
     dynamodbWrites: (usage.writeUnits / million) * prices.dynamodb.perMillionWriteRequestUnits,
     sqs: (usage.sqsRequests / million) * prices.sqs.perMillionRequests,
+    s3Requests: ((usage.s3PutRequests ?? 0) / 1000) * prices.s3.perThousandPutRequests + ((usage.s3GetRequests ?? 0) / 1000) * prices.s3.perThousandGetRequests,
+    s3Storage: (usage.s3GbMonths ?? 0) * prices.s3.perGbMonth,
   };
   return { total: Object.values(parts).reduce((sum, part) => sum + part, 0), ...parts };
 };
@@ -62,5 +73,6 @@ export const meteredRequests = (payloadBytes: number, incrementBytes: number): n
 /** "$1.23 (API $0.40, Lambda …)": the total and where it goes, for a benchmark's notes. */
 export const describeCost = (cost: Cost): string => {
   const dollars = (value: number) => `$${value.toFixed(value < 0.01 ? 4 : 3)}`;
-  return `API Gateway ${dollars(cost.apiGateway)}, Lambda requests ${dollars(cost.lambdaRequests)}, Lambda GB-s ${dollars(cost.lambdaCompute)}, DynamoDB reads ${dollars(cost.dynamodbReads)}, DynamoDB writes ${dollars(cost.dynamodbWrites)}, SQS ${dollars(cost.sqs)}`;
+  const s3 = cost.s3Requests > 0 || cost.s3Storage > 0 ? `, S3 requests ${dollars(cost.s3Requests)}, S3 storage ${dollars(cost.s3Storage)}` : '';
+  return `API Gateway ${dollars(cost.apiGateway)}, Lambda requests ${dollars(cost.lambdaRequests)}, Lambda GB-s ${dollars(cost.lambdaCompute)}, DynamoDB reads ${dollars(cost.dynamodbReads)}, DynamoDB writes ${dollars(cost.dynamodbWrites)}, SQS ${dollars(cost.sqs)}${s3}`;
 };

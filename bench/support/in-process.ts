@@ -2,7 +2,8 @@
  * Sway's functions invoked in the bench process as Lambda invokes them, against the DynamoDB Local
  * the service uses, so capacity and duration come from the real code paths: a CapacityMeter on the
  * document client the runtime shares between handlers (`documentClient()`), a recording queue in
- * place of SQS, and each invocation timed and rounded up to the millisecond as Lambda bills it.
+ * place of SQS, a log folder of their own in place of S3 (`logDir`), and each invocation timed and
+ * rounded up to the millisecond as Lambda bills it.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,11 +15,12 @@ import type { MessageQueue, QueueDepth, Redrive } from '../../lib/queue/message-
 import { useMessageQueue } from '../../lib/runtime/dependencies';
 import { documentClient } from '../../lib/store/dynamodb-client';
 import { tables } from '../../lib/store/tables';
-import type { QueueName } from '../../lib/workers';
+import { objectStoreEnv } from '../../lib/log/layout';
+import { queues, type QueueName } from '../../lib/workers';
 import { awsPrices } from './aws-prices';
 import { CapacityMeter, type CapacityTotals } from './consumed-capacity';
 import { meteredRequests, type FunctionUsage } from './cost-model';
-import { localDocumentClient } from './local-dynamodb';
+import { benchPowertoolsEnv, localDocumentClient } from './local-dynamodb';
 
 /** SendMessageBatch takes at most 10 entries; SqsQueue sends that many per request. */
 const SQS_SEND_BATCH_ENTRIES = 10;
@@ -39,6 +41,10 @@ class RecordingQueue implements MessageQueue {
 
   async depth(): Promise<QueueDepth> {
     return { pending: this.bodies.length, deadLetters: 0 };
+  }
+
+  queueNames(): QueueName[] {
+    return [queues.interactions.name];
   }
 
   async redrive(queue: QueueName): Promise<Redrive> {
@@ -71,17 +77,13 @@ export interface InProcessFunctions {
  * Points this process's runtime at the service's table, as `npm start` does for its own handlers
  * (call it after the service has started, so none of this reaches the service's environment).
  */
-export const startInProcessFunctions = async ({ endpoint, genericSecret }: { endpoint: string; genericSecret: string }): Promise<InProcessFunctions> => {
+export const startInProcessFunctions = async ({ endpoint, genericSecret, logDir }: { endpoint: string; genericSecret: string; logDir: string }): Promise<InProcessFunctions> => {
   Object.assign(process.env, {
     [env.dynamodbEndpoint]: endpoint,
+    [objectStoreEnv.directory]: logDir,
     [env.tableName]: tables.main.localName,
     [secretEnvVars.generic]: genericSecret,
-    AWS_REGION: 'local',
-    POWERTOOLS_SERVICE_NAME: 'sway',
-    POWERTOOLS_METRICS_NAMESPACE: 'Sway',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...benchPowertoolsEnv,
   });
   const uncounted = localDocumentClient(endpoint);
   const meter = new CapacityMeter(async (table, key) => (await uncounted.send(new GetCommand({ TableName: table, Key: key }))).Item);

@@ -1,12 +1,23 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { storesOver, type Stores } from '../../lib/runtime/dependencies';
 import { createDocumentClient } from '../../lib/store/dynamodb-client';
-import { SwayStore } from '../../lib/store/sway-store';
+import { Table } from '../../lib/store/table';
 import { tables } from '../../lib/store/tables';
 
 /** A document client of its own on the bench's DynamoDB Local: nothing it does is counted or shared with the handlers. */
 export const localDocumentClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBDocumentClient =>
   createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...overrides });
 
-/** The service's store, read through such a client (for checks outside what is measured). */
-export const serviceStore = (endpoint: string): SwayStore => new SwayStore(localDocumentClient(endpoint), tables.main.localName);
+/** The service's stores, read through such a client (for checks outside what is measured). */
+export const serviceStores = (endpoint: string, tableName: string = tables.main.localName): Stores => storesOver(new Table(localDocumentClient(endpoint), tableName));
+
+/** The Lambda environment the handlers and units expect, quiet, in the bench's processes. */
+export const benchPowertoolsEnv = {
+  AWS_REGION: 'local',
+  POWERTOOLS_SERVICE_NAME: 'sway',
+  POWERTOOLS_METRICS_NAMESPACE: 'Sway',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+} as const;

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations, type Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { duckdbBundlingCommands, duckdbExternalModules, type DuckdbBinding } from './duckdb-binding';
 
 export const repositoryRoot = path.resolve(__dirname, '..', '..');
 
@@ -40,9 +41,23 @@ export interface SwayFunctionProps {
   timeout?: Duration;
   /** At most this many instances at once, whatever invokes the function; default: no limit of its own. */
   reservedConcurrentExecutions?: number;
+  /** /tmp; default Lambda's 512 MB. */
+  ephemeralStorageSize?: Size;
+  /**
+   * The function uses DuckDB: this native binding is copied into its bundle (not bundled by
+   * esbuild) and the function runs on the binding's architecture instead of arm64.
+   */
+  duckdb?: DuckdbBinding;
   /** Added to the Powertools defaults. */
   environment?: Record<string, string>;
 }
+
+/** Copies the DuckDB binding's packages into the bundle, after esbuild (which left them out). */
+const duckdbCommandHooks = (binding: DuckdbBinding): ICommandHooks => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => duckdbBundlingCommands(inputDir, outputDir, binding),
+});
 
 /** A Lambda function for one file in functions/, bundled locally with esbuild, with Sway's defaults. */
 export class SwayFunction extends Construct {
@@ -72,17 +87,19 @@ export class SwayFunction extends Construct {
       depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
       description: `Sway ${props.name} (functions/${props.name}.ts)`,
       runtime: swayFunctionDefaults.runtime,
-      architecture: swayFunctionDefaults.architecture,
+      architecture: props.duckdb?.architecture ?? swayFunctionDefaults.architecture,
       memorySize: props.memorySize ?? swayFunctionDefaults.memorySize,
       timeout: props.timeout ?? swayFunctionDefaults.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ephemeralStorageSize: props.ephemeralStorageSize,
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...powertoolsEnvironment, ...props.environment },
       bundling: {
         forceDockerBundling: false,
-        externalModules: [],
+        externalModules: props.duckdb ? [...duckdbExternalModules] : [],
+        ...(props.duckdb ? { commandHooks: duckdbCommandHooks(props.duckdb) } : {}),
         minify: true,
         sourceMap: true,
         sourcesContent: false,

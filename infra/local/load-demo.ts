@@ -1,14 +1,14 @@
-import type { ApplyPorts } from '../../lib/aggregation/apply-interactions';
-import { applyQueuedInteractions } from '../../lib/aggregation/apply-interactions';
 import { demoWorld } from '../../lib/demo/demo-world';
-import { pastDayViews } from '../../lib/demo/past-history';
-import { newRun, RunInProgressError, runRecompute, type RecomputePorts } from '../../lib/recompute/run-recompute';
+import { pastHistoryPoints } from '../../lib/demo/past-history';
+import { applyToLog, type ApplyPorts } from '../../lib/log/apply-to-log';
+import type { Run } from '../../lib/api/schemas';
+import type { AccountsStore } from '../../lib/store/accounts-store';
 
 const DAY_MS = 86_400_000;
 /** Past days of history, so the 30-day trends and the history charts have their points. */
 const DEMO_HISTORY_DAYS = 30;
 const APPLY_CHUNK = 100;
-const APPLY_CONCURRENCY = 16;
+const APPLY_CONCURRENCY = 8;
 
 export interface DemoSummary {
   interactions: number;
@@ -16,39 +16,31 @@ export interface DemoSummary {
   historyDays: number;
 }
 
+export interface DemoPorts {
+  apply: ApplyPorts;
+  /** A whole recompute run, as the schedule would start it; resolves once it succeeded. */
+  recompute(): Promise<Run>;
+  accounts: Pick<AccountsStore, 'writeHistory'>;
+}
+
 /**
- * Fills the store with the demo world: applies its interactions the way the queue consumer does,
- * runs a recompute for today, then one for each of the past days over a view of the store as it
- * stood that day, which writes only that day's history.
+ * Fills the service with the demo world: applies its interactions the way the queue consumer does
+ * (into the interaction log), runs a recompute for today, and writes the history of the past days
+ * as each day's scoring of the interactions up to it gives it.
  */
-export const loadDemo = async (store: ApplyPorts & RecomputePorts, now: Date = new Date()): Promise<DemoSummary> => {
+export const loadDemo = async (ports: DemoPorts, now: Date = new Date()): Promise<DemoSummary> => {
   const world = demoWorld({ asOf: now });
   const chunks: (typeof world.interactions)[] = [];
-  for (let start = 0; start < world.interactions.length; start += APPLY_CHUNK) {
-    chunks.push(world.interactions.slice(start, start + APPLY_CHUNK));
-  }
+  for (let start = 0; start < world.interactions.length; start += APPLY_CHUNK) chunks.push(world.interactions.slice(start, start + APPLY_CHUNK));
   const receivedAt = now.toISOString();
   const applyNext = async (): Promise<void> => {
-    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
-      await applyQueuedInteractions({ receivedAt, interactions: chunk }, store, now);
-    }
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) await applyToLog({ receivedAt, interactions: chunk }, ports.apply, now);
   };
   await Promise.all(Array.from({ length: APPLY_CONCURRENCY }, applyNext));
-
-  // A scheduled recompute may hold the lock; today's run waits for it rather than fail the demo.
-  for (;;) {
-    try {
-      await runRecompute(newRun('api'), store);
-      break;
-    } catch (error) {
-      if (!(error instanceof RunInProgressError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  }
-  const asOfDay = pastDayViews(store);
+  await ports.recompute();
   for (let daysAgo = DEMO_HISTORY_DAYS; daysAgo >= 1; daysAgo--) {
     const day = new Date(now.getTime() - daysAgo * DAY_MS).toISOString().slice(0, 10);
-    await runRecompute({ ...newRun('schedule'), startedAt: `${day}T23:59:59.999Z` }, asOfDay(day));
+    await ports.accounts.writeHistory(day, pastHistoryPoints(world.interactions, day));
   }
   return { interactions: world.interactions.length, accounts: world.accounts.length, historyDays: DEMO_HISTORY_DAYS + 1 };
 };

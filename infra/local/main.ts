@@ -2,12 +2,14 @@
  * `npm start`: the whole service on one machine — DynamoDB Local, the HTTP routes, the queue
  * consumers and the recompute schedule — running the same handler modules as Lambda.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env, secretEnvVars } from '../../lib/config';
+import { objectStoreEnv } from '../../lib/log/layout';
 import { LocalQueue } from '../../lib/queue/local-queue';
 import { createDocumentClient } from '../../lib/store/dynamodb-client';
 import { tables } from '../../lib/store/tables';
@@ -116,8 +118,15 @@ const main = async (): Promise<void> => {
     endpoint = dynamoDbLocal.endpoint;
   }
 
+  // The interaction log and the recompute's state: beside DynamoDB Local's data, or in a temporary
+  // folder that goes with the process when nothing is to be kept.
+  const logDir = inMemory ? mkdtempSync(join(tmpdir(), 'sway-log-')) : join(dataDir, 'log');
+  mkdirSync(logDir, { recursive: true });
+  if (inMemory) stoppers.push(async () => rmSync(logDir, { recursive: true, force: true }));
+
   // The handlers read their configuration from the environment, as they do in Lambda.
   Object.assign(process.env, {
+    [objectStoreEnv.directory]: logDir,
     [env.dynamodbEndpoint]: endpoint,
     [env.tableName]: tables.main.localName,
     [env.localQueueTable]: tables.localQueue.localName,
@@ -135,14 +144,15 @@ const main = async (): Promise<void> => {
   await createTables(client, Object.values(tables));
   client.destroy();
 
-  const { swayStore, useMessageQueue } = await import('../../lib/runtime/dependencies');
+  const { objectStore, stores, useMessageQueue } = await import('../../lib/runtime/dependencies');
   const localQueue = new LocalQueue(createDocumentClient(), tables.localQueue.localName);
   useMessageQueue(localQueue);
   // A recompute that died with the previous process still holds the run lock until its lease runs
   // out. Nothing else uses these tables (as for the queue's in-flight messages): free it now, so the
   // run's request, received again, finishes the job at once.
-  const interruptedRun = await swayStore().runLockHolder();
-  if (interruptedRun) await swayStore().releaseRunLock(interruptedRun);
+  const { runs } = stores();
+  const interruptedRun = await runs.runLockHolder();
+  if (interruptedRun) await runs.releaseRunLock(interruptedRun);
 
   const consumers: QueueConsumer[] = [];
   for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(localQueue, definition));
@@ -177,6 +187,7 @@ const main = async (): Promise<void> => {
   admin token (SWAY_ADMIN_TOKEN):      ${adminToken}
   generic secret (SWAY_SECRET_GENERIC): ${genericSecret}
   DynamoDB:                            ${endpoint}${dynamoDbLocal ? (inMemory ? ' (DynamoDB Local, in memory)' : ` (DynamoDB Local, data in ${dataDir})`) : ''}
+  interaction log:                     ${logDir}${inMemory ? ' (removed when Sway stops)' : ''}
   recompute:                           ${recomputeIntervalSeconds > 0 ? `every ${recomputeIntervalSeconds} s` : 'on demand only'}
   Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}, ${wantedDids.length > 0 ? `following ${wantedDids.length} accounts` : 'every account'}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
 
@@ -186,7 +197,27 @@ Ctrl-C stops everything.`);
     const { loadDemo } = await import('./load-demo');
     console.log('\nLoading the demo world; the pages fill in as it loads…');
     try {
-      const loaded = await loadDemo(swayStore());
+      const { runRecomputeLocally, unitsOver } = await import('../../lib/recompute/local-orchestrator');
+      const { writeLogObject } = await import('../../lib/log/log-writer');
+      const { consent, ingest, accounts } = stores();
+      const objects = objectStore();
+      const loaded = await loadDemo({
+        apply: {
+          optedOutAmong: (keys) => consent.optedOutAmong(keys),
+          writeLogObject: (key, rows) => writeLogObject(objects, key, rows),
+          rememberApplied: (refs, at) => ingest.rememberApplied(refs, at),
+          forgetApplied: (refs) => ingest.forgetApplied(refs),
+        },
+        // A scheduled recompute may hold the lock; the demo's run waits for it rather than fail.
+        recompute: async () => {
+          for (;;) {
+            const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, unitsOver({ objects, ...stores() }), objects);
+            if (run) return run;
+            await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
+          }
+        },
+        accounts,
+      });
       console.log(`Demo ready: ${loaded.interactions} interactions of ${loaded.accounts} accounts, scored, with ${loaded.historyDays} days of history.`);
     } catch (error) {
       console.error(`The demo world could not be loaded: ${(error as Error).message}`);

@@ -77,6 +77,10 @@ export const RunSchema = z
     finishedAt: z.iso.datetime().nullable(),
     topics: z.number().int().nonnegative(),
     accounts: z.number().int().nonnegative(),
+    /** `full`: every topic scored afresh (the daily pass, and any run that purges an opt-out); `incremental`: what changed. */
+    mode: z.enum(['full', 'incremental']).optional(),
+    /** Interactions that count in the scoring window as of this run. */
+    interactions: z.number().int().nonnegative().optional(),
     error: z.string().optional(),
   })
   .meta({ id: 'Run' });

@@ -5,12 +5,5 @@ export interface BoardPointer {
   computedAt: string;
 }
 
-export interface BoardPage<T> {
-  entries: (T & { rank: number })[];
-  /** Rank of the last entry when more follow, else null. */
-  lastRank: number | null;
-  pointer: BoardPointer;
-}
-
-/** Boards keep their top entries only; an account's own rank is in its score item whatever its place. */
+/** Boards keep their top entries only; an account's rank in a topic comes from the topic's rank index, whatever its place. */
 export const MAX_BOARD_ENTRIES = 1000;

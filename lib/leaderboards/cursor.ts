@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 /**
- * A page cursor pins the board version it was read from, so paging through a board never mixes two
- * recomputes. Opaque to clients: base64url of a small JSON object.
+ * A page cursor pins the board version it was read from and the position of the next entry, so
+ * paging through a board never mixes two recomputes. Opaque to clients: base64url of a small JSON object.
  */
-const CursorSchema = z.strictObject({ v: z.string().min(1).max(64), r: z.number().int().nonnegative() });
+const CursorSchema = z.strictObject({ v: z.string().min(1).max(64), p: z.number().int().nonnegative() });
 export type BoardCursor = z.infer<typeof CursorSchema>;
 
 export const encodeCursor = (cursor: BoardCursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');

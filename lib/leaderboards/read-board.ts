@@ -1,10 +1,22 @@
 import { problems } from '../http/problem';
-import type { BoardPage } from './board';
+import type { BoardPage } from '../store/boards-store';
+import { boards } from '../store/keys';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export interface BoardReader {
-  boardPage<T>(board: string, limit: number, after?: { version: string; rank: number }): Promise<BoardPage<T> | null>;
+  boardPage<T>(board: string, limit: number, after?: { version: string; position: number }): Promise<BoardPage<T> | null>;
+  boardPointer(board: string): Promise<{ networks?: string[] } | null>;
 }
+
+/**
+ * The board of a topic, or of a topic on one network. A topic whose accounts are all on one network
+ * keeps no board of its own for it (its run writes one board, not two): the topic's board is it.
+ */
+export const leaderboardOf = async (reader: Pick<BoardReader, 'boardPointer'>, topic: string, network?: string): Promise<string> => {
+  if (network === undefined) return boards.leaderboard(topic);
+  const networks = (await reader.boardPointer(boards.leaderboard(topic)))?.networks ?? [];
+  return networks.length === 1 && networks[0] === network ? boards.leaderboard(topic) : boards.leaderboard(topic, network);
+};
 
 /**
  * One page of a board for the API: `items`, the cursor of the next page, and when the board was
@@ -16,17 +28,17 @@ export const readBoardPage = async <T>(
   board: string,
   limit: number,
   cursor: string | undefined,
-): Promise<{ items: (T & { rank: number })[]; nextCursor: string | null; computedAt: string | null }> => {
+): Promise<{ items: T[]; nextCursor: string | null; computedAt: string | null }> => {
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
   if (after === null) throw problems.badRequest('The cursor is not one this API gave out.');
-  const page = await reader.boardPage<T>(board, limit, after && { version: after.v, rank: after.r });
+  const page = await reader.boardPage<T>(board, limit, after && { version: after.v, position: after.p });
   if (!page) {
     if (after) throw problems.badRequest('The cursor has expired: the board was recomputed twice since. Start again from the first page.');
     return { items: [], nextCursor: null, computedAt: null };
   }
   return {
     items: page.entries,
-    nextCursor: page.lastRank === null ? null : encodeCursor({ v: page.pointer.version, r: page.lastRank }),
-    computedAt: page.pointer.computedAt,
+    nextCursor: page.nextPosition === null ? null : encodeCursor({ v: page.version, p: page.nextPosition }),
+    computedAt: page.computedAt,
   };
 };

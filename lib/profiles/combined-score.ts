@@ -1,4 +1,4 @@
-import type { StoredAccountScore } from '../store/sway-store';
+import type { StoredAccount } from '../store/accounts-store';
 
 export interface CombinedScore {
   score: number;
@@ -10,11 +10,11 @@ export interface CombinedScore {
  * Not a sum: a second account is not more influence, and adding accounts must not raise a score
  * (the same reason posting more earns nothing by itself).
  */
-export const combinedScore = (accounts: readonly StoredAccountScore[], maxTopics = 20): CombinedScore | null => {
+export const combinedScore = (accounts: readonly Pick<StoredAccount, 'network' | 'id' | 'score' | 'topicScores'>[], maxTopics = 20): CombinedScore | null => {
   if (accounts.length === 0) return null;
   const best = new Map<string, CombinedScore['topics'][number]>();
   for (const account of accounts) {
-    for (const { topic, score } of account.topics) {
+    for (const [topic, score] of account.topicScores) {
       const known = best.get(topic);
       if (!known || score > known.score) best.set(topic, { topic, score, account: { network: account.network, id: account.id } });
     }

@@ -1,21 +1,23 @@
 import type { Profile } from '../api/schemas';
 import { problems } from '../http/problem';
-import type { StoredAccountScore, StoredProfile, SwayStore } from '../store/sway-store';
+import type { Stores } from '../runtime/dependencies';
+import type { StoredAccount } from '../store/accounts-store';
+import type { StoredProfile } from '../store/profiles-store';
 import { combinedScore } from './combined-score';
 
 /**
  * The profile as lookups show it: each linked account with its current score (null until scored),
  * accounts that opted out left out entirely, and the combined score of those scored.
  */
-export const profileView = async (store: Pick<SwayStore, 'profile' | 'accountScore'>, profileId: string): Promise<Profile> => {
-  const profile = await store.profile(profileId);
+export const profileView = async ({ profiles, accounts }: Pick<Stores, 'profiles' | 'accounts'>, profileId: string): Promise<Profile> => {
+  const profile = await profiles.profile(profileId);
   if (!profile) throw problems.notFound(`No profile ${profileId}.`);
-  return viewOf(profile, await Promise.all(profile.accounts.map(({ network, id }) => store.accountScore(network, id))));
+  return viewOf(profile, await Promise.all(profile.accounts.map(({ network, id }) => accounts.account(network, id))));
 };
 
-const viewOf = (profile: StoredProfile, lookups: Awaited<ReturnType<SwayStore['accountScore']>>[]): Profile => {
+const viewOf = (profile: StoredProfile, lookups: Awaited<ReturnType<Stores['accounts']['account']>>[]): Profile => {
   const accounts: Profile['accounts'] = [];
-  const scored: StoredAccountScore[] = [];
+  const scored: StoredAccount[] = [];
   profile.accounts.forEach(({ network, id }, i) => {
     const found = lookups[i];
     if (found && 'optedOut' in found) return;

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { batchWriteAll } from '../store/batch-write';
-import type { QueueName } from '../workers';
+import { queues, type QueueName } from '../workers';
 import type { MessageQueue, QueueDepth, Redrive } from './message-queue';
 
 export interface ReceivedMessage {
@@ -36,6 +36,10 @@ export class LocalQueue implements MessageQueue {
   /** Called after each send, so a consumer in the same process wakes up at once. */
   onSend(listener: (queue: QueueName) => void): void {
     this.sent.on('sent', listener);
+  }
+
+  queueNames(): QueueName[] {
+    return Object.values(queues).map((queue) => queue.name);
   }
 
   async send(queue: QueueName, bodies: string[]): Promise<void> {

@@ -20,6 +20,8 @@ export interface MessageQueue {
   depth(queue: QueueName): Promise<QueueDepth>;
   /** Moves the queue's dead letters back onto it, to be received again with a fresh receive count. */
   redrive(queue: QueueName): Promise<Redrive>;
+  /** The queues there are: in AWS not those that exist only on one machine. */
+  queueNames(): QueueName[];
 }
 
 /** SQS's own limit is 1 MiB per message and per batch; staying well below leaves room for attributes. */

@@ -6,13 +6,17 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar, requireEnv } from '../config';
-import type { QueueName } from '../workers';
+import { awsQueues, type QueueName } from '../workers';
 import type { MessageQueue, QueueDepth, Redrive } from './message-queue';
 
 const SQS_BATCH_ENTRIES = 10;
 
 export class SqsQueue implements MessageQueue {
   constructor(private readonly sqs: SQSClient = new SQSClient({})) {}
+
+  queueNames(): QueueName[] {
+    return awsQueues().map((queue) => queue.name as QueueName);
+  }
 
   async send(queue: QueueName, bodies: string[]): Promise<void> {
     const queueUrl = requireEnv(queueUrlEnvVar(queue));

@@ -1,14 +1,17 @@
 import type { WebhookPorts } from '../networks/receive-webhook';
-import { messageQueue, swayStore } from './dependencies';
+import { messageQueue, stores } from './dependencies';
 import { webhookSecret } from './secrets';
 
 /** What a webhook function needs: its secret, the queue, and the dedupe lookup. */
-export const webhookPorts = (): WebhookPorts => ({
-  secret: webhookSecret,
-  queue: messageQueue(),
-  appliedInteractions: (refs) => swayStore().appliedInteractions(refs),
-  deliveries: {
-    seen: (network, deliveryId) => swayStore().deliverySeen(network, deliveryId),
-    remember: (network, deliveryId, receivedAt) => swayStore().rememberDelivery(network, deliveryId, receivedAt),
-  },
-});
+export const webhookPorts = (): WebhookPorts => {
+  const { ingest } = stores();
+  return {
+    secret: webhookSecret,
+    queue: messageQueue(),
+    appliedInteractions: (refs) => ingest.appliedInteractions(refs),
+    deliveries: {
+      seen: (network, deliveryId) => ingest.deliverySeen(network, deliveryId),
+      remember: (network, deliveryId, receivedAt) => ingest.rememberDelivery(network, deliveryId, receivedAt),
+    },
+  };
+};

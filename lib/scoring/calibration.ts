@@ -10,9 +10,14 @@ export const CALIBRATION_ANCHORS = [
 ] as const;
 export const MIN_POPULATION = 20;
 
+/**
+ * A calibration as plain numbers, so that it can be stored and applied later (incremental runs):
+ * the anchors' log-scores, ascending from 0 to the top, and the scores they map to (1 … 100).
+ * No anchors: nothing was scored, and every log-score maps to 1.
+ */
 export interface Calibration {
-  /** Log-score → 1–100, not rounded. */
-  (logScore: number): number;
+  logScores: number[];
+  scores: number[];
 }
 
 const quantileOf = (sorted: Float64Array, q: number): number => {
@@ -25,27 +30,35 @@ const quantileOf = (sorted: Float64Array, q: number): number => {
 export const calibrationFor = (logScores: ArrayLike<number>): Calibration => {
   const sorted = Float64Array.from(logScores).filter((value) => value > 0).sort();
   const top = sorted.length ? sorted[sorted.length - 1]! : 0;
-  if (top <= 0) return () => 1;
-  const points: [number, number][] = [[0, 1]];
+  if (top <= 0) return { logScores: [], scores: [] };
+  const calibration: Calibration = { logScores: [0], scores: [1] };
   if (sorted.length >= MIN_POPULATION) {
     for (const anchor of CALIBRATION_ANCHORS) {
       const at = quantileOf(sorted, anchor.quantile);
-      if (at > points[points.length - 1]![0] && at < top) points.push([at, anchor.score]);
-    }
-  }
-  points.push([top, 100]);
-  return (logScore) => {
-    if (logScore <= 0) return 1;
-    if (logScore >= top) return 100;
-    for (let i = 1; i < points.length; i++) {
-      const [x1, y1] = points[i]!;
-      if (logScore <= x1) {
-        const [x0, y0] = points[i - 1]!;
-        return y0 + ((logScore - x0) / (x1 - x0)) * (y1 - y0);
+      if (at > calibration.logScores[calibration.logScores.length - 1]! && at < top) {
+        calibration.logScores.push(at);
+        calibration.scores.push(anchor.score);
       }
     }
-    return 100;
-  };
+  }
+  calibration.logScores.push(top);
+  calibration.scores.push(100);
+  return calibration;
+};
+
+/** Log-score → 1–100, not rounded; a log-score above the calibration's top maps to 100. */
+export const calibratedScore = ({ logScores, scores }: Calibration, logScore: number): number => {
+  if (logScores.length === 0 || logScore <= 0) return 1;
+  if (logScore >= logScores[logScores.length - 1]!) return 100;
+  for (let i = 1; i < logScores.length; i++) {
+    const x1 = logScores[i]!;
+    if (logScore <= x1) {
+      const x0 = logScores[i - 1]!;
+      const y0 = scores[i - 1]!;
+      return y0 + ((logScore - x0) / (x1 - x0)) * (scores[i]! - y0);
+    }
+  }
+  return 100;
 };
 
 export const roundScore = (score: number): number => Math.min(100, Math.max(1, Math.round(score * 10) / 10));

@@ -28,8 +28,11 @@ const prefixSums = (counts: Uint32Array): Uint32Array => {
 export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>, targets: ArrayLike<number>, weights: ArrayLike<number>): WeightedGraph => {
   const edgeCount = sources.length;
   // Two stable counting sorts, by source and then by target, leave each target's in-edges ordered
-  // by source: linear in the edges, and independent of the input order.
-  const { order: sourceOrder } = groupByKey(edgeCount, nodeCount, (i) => sources[i]!);
+  // by source: linear in the edges, and independent of the input order. Edges already ordered by
+  // source (as scoring passes them) skip the first.
+  let bySource = true;
+  for (let i = 1; i < edgeCount && bySource; i++) bySource = sources[i - 1]! <= sources[i]!;
+  const sourceOrder = bySource ? undefined : groupByKey(edgeCount, nodeCount, (i) => sources[i]!).order;
 
   const inOffsets = new Uint32Array(nodeCount + 1);
   for (let i = 0; i < edgeCount; i++) inOffsets[targets[i]! + 1]!++;
@@ -37,7 +40,7 @@ export const buildWeightedGraph = (nodeCount: number, sources: ArrayLike<number>
   let inSources = new Uint32Array(edgeCount);
   let inWeights = new Float64Array(edgeCount);
   for (let j = 0; j < edgeCount; j++) {
-    const i = sourceOrder[j]!;
+    const i = sourceOrder ? sourceOrder[j]! : j;
     const at = targetFill[targets[i]!]!++;
     inSources[at] = sources[i]!;
     inWeights[at] = weights[i]!;
@@ -87,6 +90,11 @@ export interface PageRankResult {
   rank: Float64Array;
   iterations: number;
   converged: boolean;
+  /**
+   * The mass that jumped in the last iteration: a node nobody links to has rank `spread × prior`,
+   * so this also prices a node the graph does not hold yet.
+   */
+  spread: number;
 }
 
 /**
@@ -100,7 +108,7 @@ export interface PageRankResult {
  */
 export const pageRank = (graph: WeightedGraph, { damping, prior, tolerance, maxIterations }: PageRankOptions): PageRankResult => {
   const n = graph.nodeCount;
-  if (n === 0) return { rank: new Float64Array(0), iterations: 0, converged: true };
+  if (n === 0) return { rank: new Float64Array(0), iterations: 0, converged: true, spread: 1 };
   const { outWeight, inOffsets, inSources, inWeights } = graph;
   const jump = prior ?? new Float64Array(n).fill(1 / n);
   // What a node passes along per unit of its rank and edge weight; 0 for nodes without out-edges,
@@ -169,7 +177,7 @@ export const pageRank = (graph: WeightedGraph, { damping, prior, tolerance, maxI
     const full = new Float64Array(n);
     for (let v = 0; v < n; v++) full[v] = staticFactor * jump[v]!;
     for (let a = 0; a < activeCount; a++) full[activeNode[a]!] = rank[a]!;
-    return { rank: full, iterations, converged };
+    return { rank: full, iterations, converged, spread: staticFactor };
   };
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const spread = damping * dangling + (1 - damping);

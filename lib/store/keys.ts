@@ -1,36 +1,27 @@
 /**
- * Key layout of the single main table. Every key part that comes from outside is URI-encoded so
- * that `#` separators cannot be forged by an id.
+ * Key layout of the single DynamoDB table: what lookups read and what ingestion needs to know at
+ * once. Interactions themselves live in the interaction log (lib/log), not here. Every key part
+ * that comes from outside is URI-encoded so that `#` separators cannot be forged by an id.
  *
- * | item                     | pk                          | sk                              |
- * |--------------------------|-----------------------------|---------------------------------|
- * | interaction (dedup)      | INT#{network}#{id}          | INT                             |
- * | webhook delivery id      | DELIVERY#{network}#{id}     | DELIVERY                        |
- * | handle an account claims | HANDLES#{shard}             | {network}#{id}                  |
- * | content topics           | CONTENT#{network}#{id}      | CONTENT                         |
- * | content's interactions   | CONTENT#{network}#{id}      | INTERACTIONS                    |
- * | engagement aggregate     | EDGE#{topic}#{shard}        | {day}#{author}#{engager}        |
- * | post aggregate           | POST#{topic}#{shard}        | {day}#{author}                  |
- * | content responses        | CRESP#{topic}#{shard}       | {author}#{contentId}            |
- * | explanation              | ACC#{network}#{id}          | EXPLAIN#{topic}                 |
- * | daily score history      | HIST#{network}#{id}         | {topic}#{day}                   |
- * | topic registry           | TOPICREG                    | {topic}                         |
- * | interaction counter      | STATS                       | interactions#{shard}            |
- * | account score            | ACC#{network}#{id}          | SCORE                           |
- * | board pointer            | BOARDPTR#{board}            | BOARDPTR                        |
- * | board entry              | BOARD#{board}#{version}     | {rank, zero-padded}             |
- * | opt-out (to purge)       | OPTOUT                      | {digest of network:id}          |
- * | opt-out epoch            | RUNS                        | OPTOUTS                         |
- * | run                      | RUN#{runId}                 | RUN                             |
- * | last run / run lock      | RUNS                        | LAST / LOCK                     |
- * | Jetstream cursor         | CURSOR                      | jetstream                       |
- * | profile                  | PROFILE#{profileId}         | PROFILE                         |
+ * | item                         | pk                          | sk                  |
+ * |------------------------------|-----------------------------|---------------------|
+ * | interaction applied (dedupe) | INT#{network}#{id}          | INT                 |
+ * | webhook delivery id          | DELIVERY#{network}#{id}     | DELIVERY            |
+ * | account (or its opt-out)     | ACC#{network}#{id}          | SCORE               |
+ * | explanation                  | ACC#{network}#{id}          | EXPLAIN#{topic}     |
+ * | daily score history          | HIST#{network}#{id}         | {topic}#{day}       |
+ * | rank index of a topic        | RANK#{topic}                | RANK                |
+ * | board pointer                | BOARDPTR#{board}            | BOARDPTR            |
+ * | board chunk (100 entries)    | BOARD#{board}#{version}     | {chunk, padded}     |
+ * | opt-out to purge             | OPTOUT                      | {digest of account} |
+ * | opt-out epoch                | RUNS                        | OPTOUTS             |
+ * | run                          | RUN#{runId}                 | RUN                 |
+ * | last run / run lock          | RUNS                        | LAST / LOCK         |
+ * | Jetstream cursor             | CURSOR                      | jetstream           |
+ * | profile                      | PROFILE#{profileId}         | PROFILE             |
  */
 import { createHash } from 'node:crypto';
 
-/** Aggregates of one topic are spread over this many partitions so a recompute reads them in parallel. */
-export const AGGREGATE_SHARDS = 8;
-export const COUNTER_SHARDS = 8;
 /** The pseudo-topic that holds every interaction: the overall score. */
 export const OVERALL_TOPIC = '*';
 
@@ -49,52 +40,20 @@ export const enc = (value: string): string => {
   return encoded.length <= MAX_ENCODED_KEY_PART ? encoded : `%~${createHash('sha256').update(value).digest('base64url')}`;
 };
 
-export const shardOf = (value: string, shards: number): number =>
-  createHash('sha1').update(value).digest().readUInt32BE(0) % shards;
+const BOARD_CHUNK_DIGITS = 6;
 
 export const keys = {
   interaction: (network: string, id: string) => ({ pk: `INT#${network}#${enc(id)}`, sk: 'INT' }),
-  handleClaimPartition: (shard: number) => `HANDLES#${shard}`,
-  /** The handle an account published for itself, the latest seen. */
-  handleClaim: (network: string, id: string) => ({
-    pk: keys.handleClaimPartition(shardOf(`${network}:${id}`, AGGREGATE_SHARDS)),
-    sk: `${network}#${enc(id)}`,
-  }),
-  /** A webhook delivery taken, by the id its network gave it: a second one with that id is a replay. */
   delivery: (network: string, deliveryId: string) => ({ pk: `DELIVERY#${network}#${enc(deliveryId)}`, sk: 'DELIVERY' }),
-  content: (network: string, contentId: string) => ({ pk: `CONTENT#${network}#${enc(contentId)}`, sk: 'CONTENT' }),
-  /** The ids of the interactions a piece of content brought, and its tombstone once deleted. */
-  contentInteractions: (network: string, contentId: string) => ({ pk: `CONTENT#${network}#${enc(contentId)}`, sk: 'INTERACTIONS' }),
-  edgePartition: (topic: string, shard: number) => `EDGE#${topic}#${shard}`,
-  edge: (topic: string, day: string, author: string, engager: string) => ({
-    pk: keys.edgePartition(topic, shardOf(author, AGGREGATE_SHARDS)),
-    sk: `${day}#${enc(author)}#${enc(engager)}`,
-  }),
-  postPartition: (topic: string, shard: number) => `POST#${topic}#${shard}`,
-  post: (topic: string, day: string, author: string) => ({
-    pk: keys.postPartition(topic, shardOf(author, AGGREGATE_SHARDS)),
-    sk: `${day}#${enc(author)}`,
-  }),
-  contentResponsesPartition: (topic: string, shard: number) => `CRESP#${topic}#${shard}`,
-  contentResponses: (topic: string, author: string, contentId: string) => ({
-    pk: keys.contentResponsesPartition(topic, shardOf(author, AGGREGATE_SHARDS)),
-    sk: `${enc(author)}#${enc(contentId)}`,
-  }),
+  accountScore: (network: string, id: string) => ({ pk: `ACC#${network}#${enc(id)}`, sk: 'SCORE' }),
   explanation: (network: string, id: string, topic: string) => ({ pk: `ACC#${network}#${enc(id)}`, sk: `EXPLAIN#${topic}` }),
   history: (network: string, id: string, topic: string, day: string) => ({ pk: `HIST#${network}#${enc(id)}`, sk: `${topic}#${day}` }),
-  topicRegistryPartition: 'TOPICREG',
-  topicRegistry: (topic: string) => ({ pk: 'TOPICREG', sk: topic }),
-  statsPartition: 'STATS',
-  interactionCounter: (interactionKey: string) => ({
-    pk: 'STATS',
-    sk: `interactions#${shardOf(interactionKey, COUNTER_SHARDS)}`,
-  }),
-  accountScore: (network: string, id: string) => ({ pk: `ACC#${network}#${enc(id)}`, sk: 'SCORE' }),
+  rankIndex: (topic: string) => ({ pk: `RANK#${topic}`, sk: 'RANK' }),
   boardPointer: (board: string) => ({ pk: `BOARDPTR#${board}`, sk: 'BOARDPTR' }),
   boardPartition: (board: string, version: string) => `BOARD#${board}#${version}`,
-  boardEntry: (board: string, version: string, rank: number) => ({
+  boardChunk: (board: string, version: string, chunk: number) => ({
     pk: keys.boardPartition(board, version),
-    sk: String(rank).padStart(9, '0'),
+    sk: String(chunk).padStart(BOARD_CHUNK_DIGITS, '0'),
   }),
   optOutPartition: 'OPTOUT',
   /** Keyed by a digest: once the account is purged, the entry keeps no trace of who it was. */

@@ -19,7 +19,7 @@ export interface TableDefinition {
 }
 
 export const tables = {
-  /** Single-table design: interactions, aggregates, scores, leaderboards, runs. See lib/store/keys.ts. */
+  /** Single-table design: what lookups read (scores, boards), dedupe keys, runs. See lib/store/keys.ts. */
   main: {
     id: 'SwayTable',
     envVar: 'SWAY_TABLE_NAME',
@@ -30,9 +30,6 @@ export const tables = {
     globalSecondaryIndexes: [
       /** Account lookups by handle: `handleKey` = `{network}#{lower-case handle}` on account score items. */
       { indexName: 'byHandle', partitionKey: 'handleKey', projection: 'ALL' },
-      /** An account's interaction items (`actor`, `target`: `network:id`), found when it opts out. */
-      { indexName: 'byActor', partitionKey: 'actor', projection: 'KEYS_ONLY' },
-      { indexName: 'byTarget', partitionKey: 'target', projection: 'KEYS_ONLY' },
     ],
   },
   /** The local stand-in for SQS: durable messages with visibility and a dead-letter partition. */

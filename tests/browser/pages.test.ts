@@ -1,5 +1,5 @@
 /**
- * The web pages in a real Chromium (Debian's, driven by playwright-core) against `npm start -- --demo`:
+ * The web pages in a real Chromium (SWAY_CHROMIUM, else Debian's; driven by playwright-core) against `npm start -- --demo`:
  * the walk a newcomer takes, the chart, the explanation, pagination and filters, every friendly
  * state, accessibility (axe-core), the Content-Security-Policy (no page of any test may break it)
  * and a screenshot of each page at desktop and phone widths.
@@ -13,7 +13,8 @@ import type { Account, History } from '../../lib/api/schemas';
 import { pageSecurityHeaders } from '../../web/security-headers';
 import { admin, drainAndRecompute, repoRoot, startLocalService, type LocalService } from '../support/local-service';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** The Chromium to drive: SWAY_CHROMIUM, else Debian's. */
+const CHROMIUM = process.env.SWAY_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

@@ -19,9 +19,14 @@ const reviewedAcknowledgements: RegExp[] = [
   /^AwsSolutions-SQS3$/, // dead-letter queues have no DLQ of their own
   /^AwsSolutions-SMG4$/, // webhook secrets are shared with third parties, rotated by the operator
   /^AwsSolutions-L1$/, // Node.js 22 pinned; aws-cdk-lib's BucketDeployment handler
-  /^AwsSolutions-IAM5\[Resource::\*\]$/, // X-Ray has no resource-level permissions; nor have CloudFront invalidations
-  /^AwsSolutions-IAM5\[Resource::<RecomputeFunction[0-9A-F]{8}\.Arn>:\*\]$/, // scheduler may invoke recompute's versions
-  /^AwsSolutions-IAM5\[Resource::<ConsumeJetstreamFunction[0-9A-F]{8}\.Arn>:\*\]$/, // and consume-jetstream's
+  /^AwsSolutions-IAM5\[Resource::\*\]$/, // X-Ray and log delivery have no resource-level permissions; nor have CloudFront invalidations
+  /^AwsSolutions-IAM5\[Resource::<ConsumeJetstreamFunction[0-9A-F]{8}\.Arn>:\*\]$/, // scheduler may invoke consume-jetstream's versions
+  // the recompute state machine may invoke its four units' versions
+  /^AwsSolutions-IAM5\[Resource::<Recompute(Prepare|Topic|Finish|Failed)Function[0-9A-F]{8}\.Arn>:\*\]$/,
+  // objects under one prefix of the object store (lib/log/layout.ts): the functions' grants, the map's items and results
+  /^AwsSolutions-IAM5\[Resource::SwayStateful:ExportsOutputFnGetAttObjectStoreBucket[0-9A-F]{8}Arn[0-9A-F]{8}\/(log|state|state\/topics|runs|runs\/map-results)\/\*\]$/,
+  // executions of the recompute state machine (get-run; the Distributed Map's child executions and their redrive)
+  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"RecomputeStateMachine[0-9A-F]{8}"\}\]\}\]\}(\/topics)?:\*\]$/,
   /^AwsSolutions-APIG4$/, // public, lookup and signed routes
   /^AwsSolutions-CFR[124]$/, // web distribution: no geo restriction, no WAF, default certificate
   // aws-cdk-lib's BucketDeployment handler: basic execution role, sync from the asset archive into the site bucket

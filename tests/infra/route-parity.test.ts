@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, routes } from '../../lib/routes';
+import { localOnlyFunctions } from '../../lib/workers';
 import { resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 
 let sway: SwayFixture;
@@ -21,6 +22,13 @@ describe('route parity between lib/routes.ts and the HTTP API', () => {
     const inTable = new Set(routes.map(routeKey));
     const extra = templateRouteKeys().filter((key) => !inTable.has(key));
     expect(extra).toEqual([]);
+  });
+
+  it('deploys the function behind every route, none of them local-only (start-recompute starts an execution instead of queueing)', () => {
+    for (const route of routes) {
+      expect(localOnlyFunctions.has(route.functionName), route.functionName).toBe(false);
+      expect(sway.stateless.functions.has(route.functionName), route.functionName).toBe(true);
+    }
   });
 
   it('has each route exactly once', () => {

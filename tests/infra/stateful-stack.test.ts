@@ -2,8 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { secretEnvVars } from '../../lib/config';
 import { tables, type TableDefinition } from '../../lib/store/tables';
-import { queues } from '../../lib/workers';
-import { apiKeysSecretName, webhookSecretsName } from '../../infra/stateful-stack';
+import { objectStoreLayout } from '../../lib/log/layout';
+import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../../lib/workers';
+import { incompleteUploadDays, objectStoreAccessLogDays } from '../../infra/constructs/object-store';
+import { apiKeysSecretName, webhookSecretsName, type DeployedQueue } from '../../infra/stateful-stack';
 import { logicalIdOf, resourceById, resourcesOfType, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
 
 const tableDefinitions = Object.values(tables) as TableDefinition[];
@@ -91,12 +93,20 @@ describe('stateful stack: tables', () => {
 });
 
 describe('stateful stack: queues', () => {
-  it('creates a queue and a dead-letter queue per queue definition', () => {
-    sway.statefulTemplate.resourceCountIs('AWS::SQS::Queue', 2 * Object.keys(queues).length);
+  it('creates a queue and a dead-letter queue per queue definition that is not local-only: only the interactions queue', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::SQS::Queue', 2 * awsQueues().length);
+    expect(awsQueues().map((queue) => queue.name)).toEqual([queues.interactions.name]);
+    expect(Object.keys(sway.stateful.queues)).toEqual([queues.interactions.name]);
   });
 
-  it.each(Object.values(queues))('queue $name redrives to its own DLQ after maxReceiveCount deliveries', (definition) => {
-    const deployed = sway.stateful.queues[definition.name];
+  it('has no recompute-requests queue in AWS: the recompute is a state machine there, the queue feeds only the local orchestrator', () => {
+    expect((queues.recomputeRequests as QueueDefinition).localOnly).toBe(true);
+    expect(Object.keys(sway.stateful.queues)).not.toContain(queues.recomputeRequests.name);
+    expect(sway.stateful.node.findAll().map((construct) => construct.node.id)).not.toContain('RecomputeRequestsQueue');
+  });
+
+  it.each(awsQueues())('queue $name redrives to its own DLQ after maxReceiveCount deliveries', (definition) => {
+    const deployed = sway.stateful.queues[definition.name as AwsQueueName];
     const queue = resourceById(sway.statefulTemplate, logicalIdOf(deployed.queue));
     const deadLetterQueueId = logicalIdOf(deployed.deadLetterQueue);
     expect(queue.Properties).toMatchObject({
@@ -113,7 +123,7 @@ describe('stateful stack: queues', () => {
   });
 
   it('denies every queue and DLQ any request that is not over TLS', () => {
-    for (const { queue, deadLetterQueue } of Object.values(sway.stateful.queues)) {
+    for (const { queue, deadLetterQueue } of Object.values<DeployedQueue>(sway.stateful.queues)) {
       for (const logicalId of [logicalIdOf(queue), logicalIdOf(deadLetterQueue)]) {
         sway.statefulTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: logicalId }],
@@ -156,5 +166,69 @@ describe('stateful stack: webhook secrets and API keys', () => {
     expect(Object.keys({ ...template, [generator.GenerateStringKey]: 'generated' }).sort()).toEqual(Object.keys(secretEnvVars).sort());
     expect(Object.values(template).every((value) => value === '')).toBe(true);
     expect(secret.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('stateful stack: object store', () => {
+  const bucket = () => resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.objectStore));
+  const accessLogBucketId = () => logicalIdOf(sway.stateful.objectStoreConstruct.accessLogBucket);
+
+  it('holds two buckets: the object store and the bucket of its access logs', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::S3::Bucket', 2);
+  });
+
+  it.each([
+    ['the object store', () => logicalIdOf(sway.stateful.objectStore)],
+    ['its access-log bucket', () => logicalIdOf(sway.stateful.objectStoreConstruct.accessLogBucket)],
+  ])('%s: public access blocked, S3-managed encryption, TLS only, retained', (_name, logicalId) => {
+    const resource = resourceById(sway.statefulTemplate, logicalId());
+    expect(resource.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    sway.statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalId() },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('is not versioned: an opt-out rewrites log objects, and nothing of the old ones may remain', () => {
+    const versioning = bucket().Properties!.VersioningConfiguration;
+    expect(versioning === undefined || versioning.Status === 'Suspended').toBe(true);
+  });
+
+  it('sends its server access logs to its own log bucket, which keeps them 90 days', () => {
+    expect(bucket().Properties!.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: accessLogBucketId() }, LogFilePrefix: 'object-store/' });
+    const logBucket = resourceById(sway.statefulTemplate, accessLogBucketId());
+    expect(logBucket.Properties!.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ ExpirationInDays: objectStoreAccessLogDays, Status: 'Enabled' }),
+    ]);
+  });
+
+  it('expires each area of lib/log/layout.ts after its expireAfterDays, and the topics\' state never', () => {
+    const rules = bucket().Properties!.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: number; Status: string }[];
+    const expiring = Object.values(objectStoreLayout).filter((area): area is Extract<typeof area, { expireAfterDays: number }> => 'expireAfterDays' in area);
+    expect(expiring.map((area) => area.prefix).sort()).toEqual(['log/', 'runs/', 'state/content/', 'state/handles/', 'state/index/', 'state/processed/']);
+    for (const area of expiring) {
+      expect(rules, area.prefix).toContainEqual(expect.objectContaining({ Prefix: area.prefix, ExpirationInDays: area.expireAfterDays, Status: 'Enabled' }));
+    }
+    expect(objectStoreLayout.runs.expireAfterDays).toBe(7);
+    // Every rule that expires objects names one of those prefixes: none reaches state/topics/.
+    const expiringRules = rules.filter((rule) => rule.ExpirationInDays !== undefined);
+    expect(expiringRules).toHaveLength(expiring.length);
+    for (const rule of expiringRules) expect(objectStoreLayout.topics.prefix.startsWith(rule.Prefix ?? '')).toBe(false);
+  });
+
+  it('removes the parts of multipart uploads that never completed', () => {
+    const rules = bucket().Properties!.LifecycleConfiguration.Rules as Record<string, unknown>[];
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: incompleteUploadDays }, Status: 'Enabled' }),
+    );
   });
 });

@@ -1,12 +1,34 @@
+import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRememberingFunctions } from '../../lib/networks/webhook-sources';
 import { env, queueUrlEnvVar } from '../../lib/config';
+import { objectStoreEnv, objectStoreLayout } from '../../lib/log/layout';
+import { recomputeUnits } from '../../lib/recompute/units';
 import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/routes';
-import { jetstreamSchedule, queues, recomputeSchedule, visibilityTimeoutPerConsumerTimeout, type QueueName } from '../../lib/workers';
-import { powertoolsEnvironment } from '../../infra/constructs/sway-function';
+import {
+  awsQueues,
+  jetstreamSchedule,
+  localOnlyFunctions,
+  queues,
+  recomputeSchedule,
+  visibilityTimeoutPerConsumerTimeout,
+  type AwsQueueName,
+  type QueueName,
+} from '../../lib/workers';
+import { installedDuckdbBinding } from '../../infra/constructs/duckdb-binding';
+import { powertoolsEnvironment, repositoryRoot } from '../../infra/constructs/sway-function';
+import type { DeployedQueue } from '../../infra/stateful-stack';
 import { buildSwayStacks } from '../../infra/sway-app';
-import { apiThrottle, jetstreamUrlContextKey, jetstreamWantedDidsContextKey, routeThrottles } from '../../infra/stateless-stack';
+import {
+  apiThrottle,
+  duckdbFunctionNames,
+  jetstreamUrlContextKey,
+  jetstreamWantedDidsContextKey,
+  objectStoreAccess,
+  routeThrottles,
+  statePrefix,
+} from '../../infra/stateless-stack';
 import {
   logicalIdOf,
   newTestApp,
@@ -20,13 +42,14 @@ import {
 } from './sway-app-fixture';
 
 const routeTable = routes as readonly RouteDefinition[];
-const queueDefinitions = Object.values(queues);
-const expectedFunctionNames = new Set([
-  ...httpFunctionNames(),
-  ...queueDefinitions.map((queue) => queue.consumer),
-  recomputeSchedule.target,
-  jetstreamSchedule.target,
-]);
+/** The queues AWS has: the interactions queue (recompute-requests is local-only). */
+const queueDefinitions = awsQueues();
+const expectedFunctionNames = new Set(
+  [...httpFunctionNames(), ...queueDefinitions.map((queue) => queue.consumer), jetstreamSchedule.target, ...Object.values(recomputeUnits)].filter(
+    (name) => !localOnlyFunctions.has(name),
+  ),
+);
+const deployedQueues = (): DeployedQueue[] => Object.values<DeployedQueue>(sway.stateful.queues);
 
 let sway: SwayFixture;
 beforeAll(() => {
@@ -45,7 +68,21 @@ const allows = (name: string, action: string, resourceLogicalId: string): boolea
   );
 
 describe('stateless stack: functions', () => {
-  it('creates one function per distinct HTTP function name plus the queue consumers and the schedule target', () => {
+  it('deploys no local-only function: the local recompute, which the state machine replaces in AWS', () => {
+    expect([...localOnlyFunctions]).toEqual(['recompute']);
+    expect(localOnlyFunctions.has(queues.recomputeRequests.consumer)).toBe(true);
+    expect(localOnlyFunctions.has(recomputeSchedule.target)).toBe(true);
+    for (const name of localOnlyFunctions) {
+      expect(sway.stateless.functions.has(name), name).toBe(false);
+      expect(() => sway.stateless.functionNamed(name)).toThrow(/no Sway function/);
+    }
+    for (const fn of Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties!.Description).not.toContain('functions/recompute.ts');
+    }
+  });
+
+  it('creates one function per distinct HTTP function name plus the queue consumer, the Bluesky consumer and the four recompute units', () => {
+    for (const unit of Object.values(recomputeUnits)) expect(expectedFunctionNames.has(unit), unit).toBe(true);
     sway.statelessTemplate.resourceCountIs('AWS::Lambda::Function', expectedFunctionNames.size);
     expect(new Set(sway.stateless.functions.keys())).toEqual(expectedFunctionNames);
     for (const name of expectedFunctionNames) {
@@ -53,14 +90,13 @@ describe('stateless stack: functions', () => {
     }
   });
 
-  it('runs every function on Node.js 22 or later, on arm64, with active tracing and its own log group', () => {
+  it('runs every function on Node.js 22 or later, with active tracing and its own log group', () => {
     const functions = Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
       const runtime = fn.Properties!.Runtime as string;
       expect(runtime).toMatch(/^nodejs\d+\.x$/);
       expect(Number(/^nodejs(\d+)\.x$/.exec(runtime)![1])).toBeGreaterThanOrEqual(22);
-      expect(fn.Properties!.Architectures).toEqual(['arm64']);
       expect(fn.Properties!.Handler).toBe('index.handler');
       expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Properties!.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
@@ -68,12 +104,33 @@ describe('stateless stack: functions', () => {
     sway.statelessTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('uses 1024 MB and 10 s unless a function needs more', () => {
-    for (const name of httpFunctionNames().filter((name) => !queueDefinitions.some((queue) => queue.consumer === name))) {
-      expect(functionResource(name).Properties).toMatchObject({ MemorySize: 1024, Timeout: 10 });
+  it("runs the DuckDB functions on the installed binding's architecture and every other function on arm64", () => {
+    const binding = installedDuckdbBinding(path.join(repositoryRoot, 'node_modules'));
+    // Writing the log (apply), every unit that reads it, and the stats that count it; recompute-failed only deletes objects.
+    expect(duckdbFunctionNames.slice().sort()).toEqual([queues.interactions.consumer, recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish, 'get-stats'].sort());
+    for (const name of expectedFunctionNames) {
+      const expected = duckdbFunctionNames.includes(name) ? binding.architecture.name : 'arm64';
+      expect(functionResource(name).Properties!.Architectures, name).toEqual([expected]);
     }
-    expect(functionResource(queues.interactions.consumer).Properties).toMatchObject({ Timeout: 30 });
-    expect(functionResource(queues.recomputeRequests.consumer).Properties).toMatchObject({ Timeout: 900, MemorySize: 1769 });
+    // This machine's npm installed the linux-x64 binding: those deploy on x86_64.
+    if (binding.packageName === '@duckdb/node-bindings-linux-x64') expect(functionResource(recomputeUnits.topic).Properties!.Architectures).toEqual(['x86_64']);
+    expect(functionResource('get-run').Properties!.Architectures).toEqual(['arm64']);
+  });
+
+  it('uses 1024 MB and 10 s unless a function needs more; the recompute units get what DuckDB needs', () => {
+    const sized = new Set<string>([queues.interactions.consumer, jetstreamSchedule.target, 'get-stats', ...Object.values(recomputeUnits)]);
+    for (const name of [...expectedFunctionNames].filter((name) => !sized.has(name))) {
+      expect(functionResource(name).Properties, name).toMatchObject({ MemorySize: 1024, Timeout: 10 });
+      expect(functionResource(name).Properties!.EphemeralStorage, name).toBeUndefined();
+    }
+    expect(functionResource(queues.interactions.consumer).Properties).toMatchObject({ Timeout: 30, MemorySize: 1024 });
+    expect(functionResource(recomputeUnits.topic).Properties).toMatchObject({ MemorySize: 1769, EphemeralStorage: { Size: 10240 }, Timeout: 900 });
+    for (const name of [recomputeUnits.prepare, recomputeUnits.finish]) {
+      expect(functionResource(name).Properties, name).toMatchObject({ MemorySize: 3008, EphemeralStorage: { Size: 10240 }, Timeout: 900 });
+    }
+    expect(functionResource(recomputeUnits.failed).Properties).toMatchObject({ MemorySize: 1024, Timeout: 60 });
+    // Inside API Gateway's 29 s.
+    expect(functionResource('get-stats').Properties).toMatchObject({ MemorySize: 2048, EphemeralStorage: { Size: 10240 }, Timeout: 28 });
   });
 
   it("gives every queue a visibility timeout of at least six times its consumer's timeout, as AWS advises for Lambda", () => {
@@ -81,21 +138,14 @@ describe('stateless stack: functions', () => {
     for (const definition of queueDefinitions) {
       const timeout = functionResource(definition.consumer).Properties!.Timeout as number;
       expect(timeout).toBe(definition.consumerTimeoutSeconds);
-      const deployedQueue = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.queues[definition.name].queue));
+      const deployedQueue = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.queues[definition.name as AwsQueueName].queue));
       expect(deployedQueue.Properties!.VisibilityTimeout, definition.name).toBeGreaterThanOrEqual(6 * timeout);
     }
   });
 
-  it('runs one recompute at a time, whether the schedule or the queue invokes it, and drops scheduled runs that waited a period', () => {
-    expect(recomputeSchedule.target).toBe(queues.recomputeRequests.consumer);
-    expect(functionResource(recomputeSchedule.target).Properties!.ReservedConcurrentExecutions).toBe(1);
-    sway.statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: functionLogicalId(recomputeSchedule.target) },
-      MaximumEventAgeInSeconds: recomputeSchedule.rateMinutes * 60,
-    });
-    for (const name of expectedFunctionNames) {
-      if (name !== recomputeSchedule.target) expect(functionResource(name).Properties!.ReservedConcurrentExecutions, name).toBeUndefined();
-    }
+  it('reserves no concurrency: overlapping runs are executions that prepare skips or makes wait, not Lambda instances', () => {
+    for (const name of expectedFunctionNames) expect(functionResource(name).Properties!.ReservedConcurrentExecutions, name).toBeUndefined();
+    sway.statelessTemplate.resourcePropertiesCountIs('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: Match.anyValue() }, 0);
   });
 
   it('sets the Powertools variables and the names of the table, queues, DLQs and secret in every function', () => {
@@ -104,6 +154,7 @@ describe('stateless stack: functions', () => {
       env.secretsArn,
       ...queueDefinitions.flatMap((queue) => [queueUrlEnvVar(queue.name as QueueName), queueUrlEnvVar(queue.name as QueueName, true)]),
     ];
+    const localOnlyQueueVariables = [queueUrlEnvVar(queues.recomputeRequests.name), queueUrlEnvVar(queues.recomputeRequests.name, true)];
     for (const name of expectedFunctionNames) {
       const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
       expect(variables).toMatchObject(powertoolsEnvironment);
@@ -111,12 +162,34 @@ describe('stateless stack: functions', () => {
       // Answers carry people's scores and handles: traces keep timings, never response bodies.
       expect(variables.POWERTOOLS_TRACER_CAPTURE_RESPONSE).toBe('false');
       for (const variable of expectedNames) expect(variables[variable], `${name}: ${variable}`).toBeDefined();
-      for (const { queue, deadLetterQueue, definition } of Object.values(sway.stateful.queues)) {
+      for (const variable of localOnlyQueueVariables) expect(variables[variable], `${name}: ${variable}`).toBeUndefined();
+      for (const { queue, deadLetterQueue, definition } of deployedQueues()) {
         expect(JSON.stringify(variables[queueUrlEnvVar(definition.name as QueueName)])).toContain(`Ref${logicalIdOf(queue)}`);
         expect(JSON.stringify(variables[queueUrlEnvVar(definition.name as QueueName, true)])).toContain(`Ref${logicalIdOf(deadLetterQueue)}`);
       }
       expect(JSON.stringify(variables[env.tableName])).toContain(`Ref${logicalIdOf(sway.stateful.tables[0]!.table)}`);
       expect(JSON.stringify(variables[env.secretsArn])).toContain(`Ref${logicalIdOf(sway.stateful.webhookSecrets)}`);
+    }
+  });
+
+  it(`tells exactly the functions that use the object store its name (${objectStoreEnv.bucket})`, () => {
+    const bucketId = logicalIdOf(sway.stateful.objectStore);
+    const users = Object.keys(objectStoreAccess).sort();
+    expect(users).toEqual([queues.interactions.consumer, 'get-stats', ...Object.values(recomputeUnits)].sort());
+    for (const name of expectedFunctionNames) {
+      const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
+      if (users.includes(name)) expect(JSON.stringify(variables[objectStoreEnv.bucket]), name).toContain(`Ref${bucketId}`);
+      else expect(variables[objectStoreEnv.bucket], name).toBeUndefined();
+    }
+  });
+
+  it(`tells start-recompute and get-run the state machine's ARN (${env.stateMachineArn}), and no other function`, () => {
+    const stateMachineId = logicalIdOf(sway.stateless.recompute.stateMachine);
+    expect(env.stateMachineArn).toBe('SWAY_STATE_MACHINE_ARN');
+    for (const name of expectedFunctionNames) {
+      const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
+      if (name === 'start-recompute' || name === 'get-run') expect(variables[env.stateMachineArn], name).toEqual({ Ref: stateMachineId });
+      else expect(variables[env.stateMachineArn], name).toBeUndefined();
     }
   });
 });
@@ -146,29 +219,32 @@ describe('stateless stack: least privilege', () => {
     }
   });
 
-  it('lets the queue consumers and start-recompute write the table', () => {
+  it('lets the queue consumer, the recompute units and start-recompute write the table', () => {
     const tableId = logicalIdOf(sway.stateful.tables[0]!.table);
-    for (const name of [...queueDefinitions.map((queue) => queue.consumer), 'start-recompute']) {
+    for (const name of [...queueDefinitions.map((queue) => queue.consumer), ...Object.values(recomputeUnits), 'start-recompute']) {
       for (const action of tableWriteActions) expect(allows(name, action, tableId), `${name} ${action}`).toBe(true);
     }
   });
 
-  it('lets only the producers of the interactions queue send to it, only start-recompute to the recompute queue, and the redrive move dead letters back', () => {
-    const senders = (queueName: QueueName) =>
+  it('lets only the producers of the interactions queue send to it, and the redrive move dead letters back', () => {
+    const senders = (queueName: AwsQueueName) =>
       [...expectedFunctionNames].filter((name) => allows(name, 'sqs:SendMessage', logicalIdOf(sway.stateful.queues[queueName].queue)));
     // SQS's message move task sends to the source queue on behalf of the function that starts it.
     expect(senders('interactions').sort()).toEqual([...queues.interactions.producers, 'redrive-dead-letters'].sort());
     expect(senders('interactions')).toContain('consume-jetstream');
-    expect(senders('recompute-requests').sort()).toEqual(['redrive-dead-letters', 'start-recompute']);
+    // start-recompute starts executions instead: it sends to no queue.
+    for (const name of ['start-recompute', ...Object.values(recomputeUnits)]) {
+      expect(allowedActions(name).filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+    }
     for (const name of expectedFunctionNames) {
-      for (const { deadLetterQueue } of Object.values(sway.stateful.queues)) {
+      for (const { deadLetterQueue } of deployedQueues()) {
         expect(allows(name, 'sqs:SendMessage', logicalIdOf(deadLetterQueue))).toBe(false);
       }
     }
   });
 
   it('lets get-stats read the attributes of every queue and DLQ', () => {
-    for (const { queue, deadLetterQueue } of Object.values(sway.stateful.queues)) {
+    for (const { queue, deadLetterQueue } of deployedQueues()) {
       expect(allows('get-stats', 'sqs:GetQueueAttributes', logicalIdOf(queue))).toBe(true);
       expect(allows('get-stats', 'sqs:GetQueueAttributes', logicalIdOf(deadLetterQueue))).toBe(true);
     }
@@ -195,6 +271,82 @@ describe('stateless stack: least privilege', () => {
     }
   });
 
+  /** The S3 actions each function's role allows on the object store, as `action prefix` ('' for the bucket itself). */
+  const objectStoreGrants = (name: string): string[] => {
+    const bucketId = logicalIdOf(sway.stateful.objectStore);
+    return roleStatements(name)
+      .flatMap((statement) =>
+        statement.Action.filter((action) => action.startsWith('s3:')).flatMap((action) =>
+          statement.Resource.map((resource) => {
+            const rendered = JSON.stringify(resource);
+            expect(rendered, `${name} ${action}`).toContain(bucketId);
+            const suffix = /"\/([^"]*)\*"\]\]\}$/.exec(rendered)?.[1];
+            return `${action} ${suffix ?? ''}`;
+          }),
+        ),
+      )
+      .sort();
+  };
+  const grantsFor = (action: string, prefixes: readonly string[]): string[] => prefixes.map((prefix) => `${action} ${prefix}`);
+
+  it('lets apply-interactions only put objects under log/', () => {
+    expect(objectStoreGrants(queues.interactions.consumer)).toEqual([`s3:PutObject ${objectStoreLayout.log.prefix}`]);
+  });
+
+  it('lets recompute-topic read state/ and runs/, write state/topics/ and runs/, and list the bucket', () => {
+    const { topics, runs } = objectStoreLayout;
+    expect(statePrefix).toBe('state/');
+    for (const area of [objectStoreLayout.index, objectStoreLayout.topics]) expect(area.prefix.startsWith(statePrefix)).toBe(true);
+    expect(objectStoreGrants(recomputeUnits.topic)).toEqual(
+      [...grantsFor('s3:GetObject', [statePrefix, runs.prefix]), ...grantsFor('s3:PutObject', [topics.prefix, runs.prefix]), 's3:ListBucket '].sort(),
+    );
+  });
+
+  it('lets recompute-prepare and recompute-finish read, write, delete (opt-out purges rewrite the log) and list everywhere in the layout', () => {
+    const areas = [objectStoreLayout.log.prefix, statePrefix, objectStoreLayout.runs.prefix];
+    for (const name of [recomputeUnits.prepare, recomputeUnits.finish]) {
+      expect(objectStoreGrants(name), name).toEqual(
+        [...grantsFor('s3:GetObject', areas), ...grantsFor('s3:PutObject', areas), ...grantsFor('s3:DeleteObject', areas), 's3:ListBucket '].sort(),
+      );
+    }
+  });
+
+  it("lets recompute-failed read the failed run's plan under runs/ and delete the state it never committed, and list the bucket", () => {
+    expect(objectStoreGrants(recomputeUnits.failed)).toEqual(
+      [...grantsFor('s3:GetObject', [objectStoreLayout.runs.prefix]), ...grantsFor('s3:DeleteObject', [statePrefix]), 's3:ListBucket '].sort(),
+    );
+    expect(allowedActions(recomputeUnits.failed).filter((action) => !/^(dynamodb|logs|xray|s3):/.test(action))).toEqual([]);
+  });
+
+  it('lets get-stats read the log and the state, and list the bucket, to count what arrived since the last run', () => {
+    expect(objectStoreGrants('get-stats')).toEqual([...grantsFor('s3:GetObject', [objectStoreLayout.log.prefix, statePrefix]), 's3:ListBucket '].sort());
+  });
+
+  it('gives no other function any S3 permission', () => {
+    for (const name of [...expectedFunctionNames].filter((name) => !(name in objectStoreAccess))) {
+      expect(allowedActions(name).filter((action) => action.startsWith('s3:')), name).toEqual([]);
+    }
+  });
+
+  it('lets start-recompute start executions of the state machine, and get-run describe its executions, and no function more', () => {
+    const stateMachineId = logicalIdOf(sway.stateless.recompute.stateMachine);
+    const statesStatements = (name: string) =>
+      roleStatements(name)
+        .filter((statement) => statement.Action.some((action) => action.startsWith('states:')))
+        .map((statement) => ({ actions: statement.Action, resources: statement.Resource }));
+    expect(statesStatements('start-recompute')).toEqual([{ actions: ['states:StartExecution'], resources: [{ Ref: stateMachineId }] }]);
+    const [describe] = statesStatements('get-run');
+    expect(statesStatements('get-run')).toHaveLength(1);
+    expect(describe!.actions).toEqual(['states:DescribeExecution']);
+    // arn:…:execution:<the state machine's name>:*
+    const rendered = JSON.stringify(describe!.resources);
+    expect(rendered).toContain(':execution:');
+    expect(rendered).toContain(`{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stateMachineId}"}]}]},":*"`);
+    for (const name of [...expectedFunctionNames].filter((name) => name !== 'start-recompute' && name !== 'get-run')) {
+      expect(statesStatements(name), name).toEqual([]);
+    }
+  });
+
   it('attaches no AWS managed policy to any function role', () => {
     for (const name of expectedFunctionNames) {
       const role = resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).role));
@@ -215,25 +367,40 @@ describe('stateless stack: queue consumers', () => {
       ScalingConfig: { MaximumConcurrency: Math.max(2, definition.maxConcurrency) },
     });
     expect(JSON.stringify(mappings[0]!.Properties!.EventSourceArn)).toContain(
-      `GetAtt${logicalIdOf(sway.stateful.queues[definition.name].queue)}Arn`,
+      `GetAtt${logicalIdOf(sway.stateful.queues[definition.name as AwsQueueName].queue)}Arn`,
     );
   });
 
   it('has no other event source mappings', () => {
     sway.statelessTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', queueDefinitions.length);
+    expect(queueDefinitions).toHaveLength(1);
   });
 });
 
 describe('stateless stack: recompute schedule', () => {
-  it('invokes the recompute function at the defined rate with the defined input', () => {
+  it('starts an execution of the recompute state machine at the defined rate with the defined input', () => {
+    const stateMachineId = logicalIdOf(sway.stateless.recompute.stateMachine);
     sway.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: `rate(${recomputeSchedule.rateMinutes} minutes)`,
       State: 'ENABLED',
       Target: Match.objectLike({
-        Arn: { 'Fn::GetAtt': [functionLogicalId(recomputeSchedule.target), 'Arn'] },
-        Input: JSON.stringify(recomputeSchedule.input),
+        Arn: { Ref: stateMachineId },
+        Input: JSON.stringify({ trigger: 'schedule' }),
+        // A trigger older than one period has been superseded by the next one.
+        RetryPolicy: Match.objectLike({ MaximumEventAgeInSeconds: recomputeSchedule.rateMinutes * 60 }),
       }),
     });
+    expect(recomputeSchedule.input).toEqual({ trigger: 'schedule' });
+  });
+
+  it("lets the schedule's role start executions of the state machine and nothing else", () => {
+    const schedule = Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::Scheduler::Schedule')).find(
+      (resource) => JSON.stringify(resource.Properties!.Target.Arn) === JSON.stringify({ Ref: logicalIdOf(sway.stateless.recompute.stateMachine) }),
+    )!;
+    const roleId = (schedule.Properties!.Target.RoleArn['Fn::GetAtt'] as string[])[0]!;
+    expect(statementsOfRole(sway.statelessTemplate, roleId)).toEqual([
+      { Action: ['states:StartExecution'], Resource: [{ Ref: logicalIdOf(sway.stateless.recompute.stateMachine) }] },
+    ]);
   });
 });
 

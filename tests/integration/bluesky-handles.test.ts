@@ -40,7 +40,7 @@ const identity = (did: string, handle: string) => ({ did, time_us: timeUs(), kin
 
 const read = async (events: object[]) => {
   const normalized = combine(events.map((event) => normalizeJetstreamEvent(readJetstreamFrame(JSON.stringify(event))!)));
-  await ingestInteractions(normalized.interactions, { queue: sway.queue, appliedInteractions: (refs) => sway.store.appliedInteractions(refs) }, new Date(), normalized);
+  await ingestInteractions(normalized.interactions, { queue: sway.queue, appliedInteractions: (refs) => sway.stores.ingest.appliedInteractions(refs) }, new Date(), normalized);
   await sway.drained();
   await sway.recompute();
 };

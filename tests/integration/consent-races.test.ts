@@ -3,19 +3,21 @@
  * scoring or writing is never undone, and one recompute after it nothing in any table names the
  * account — not its own items, not others' explanations, not a board version old cursors reach.
  */
+import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../lib/interactions/schema';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { engagements, interaction } from '../support/interactions';
-import { pausingAt } from '../support/pausing-ports';
+import { pausing } from '../support/pausing-ports';
+import { sqlString, withDuckDb } from '../../lib/log/duckdb';
 
 let sway: InProcessSway;
-// The run as the service's own modules hold it: the store's errors are its classes.
-let recompute: typeof import('../../lib/recompute/run-recompute');
+// The run as the service's own modules hold it: the stores' errors are its classes.
+let orchestrator: typeof import('../../lib/recompute/local-orchestrator');
 beforeAll(async () => {
   sway = await startInProcessSway();
-  recompute = await import('../../lib/recompute/run-recompute');
+  orchestrator = await import('../../lib/recompute/local-orchestrator');
   await sway.startConsumers();
 });
 afterAll(async () => {
@@ -33,6 +35,10 @@ const ingest = async (interactions: Interaction[]) => {
 };
 const boardIds = async (url: string) => ((await get(url)).body?.items as { id: string }[]).map((entry) => entry.id);
 
+/** A whole run over the service's stores, with some of them swapped for pausing ones. */
+const runWith = (swapped: Partial<InProcessSway['stores']>) =>
+  orchestrator.runRecomputeLocally({ runId: randomUUID(), trigger: 'api' }, orchestrator.unitsOver({ ...sway.stores, ...swapped, objects: sway.objects }), sway.objects);
+
 /** A world in which each account that will leave is scored, engaged with, and someone's only engager. */
 const worldAround = (leaver: string, handle: string, loner: string, topic: string): Interaction[] => [
   ...engagements(leaver, 5, 'reply', [topic], handle),
@@ -46,13 +52,15 @@ describe('an opt-out during a recompute', () => {
     await ingest(worldAround('racer', 'RacerHandle', 'racer-loner', 'racing'));
     await sway.recompute();
     expect((await get('/v1/accounts/x/racer')).status).toBe(200);
+    await ingest(engagements('racer-peer', 2, 'like', ['racing']));
 
-    const { ports, paused, resume } = pausingAt(sway.store, 'postAggregates', 'racing');
-    const running = recompute.runRecompute(recompute.newRun('api'), ports);
+    // The run's topic workers have read the opt-outs when the opt-out lands.
+    const { proxy, paused, resume } = pausing(sway.stores.consent, 'optOutEpoch', { call: 1, when: 'after', onward: true });
+    const running = runWith({ consent: proxy });
     await paused;
     await forget('x', 'racer');
     resume();
-    expect((await running).status).toBe('succeeded');
+    expect((await running)?.status).toBe('succeeded');
 
     expect((await get('/v1/accounts/x/racer')).status).toBe(410);
     expect((await get('/v1/accounts/x/RacerHandle')).status).toBe(404);
@@ -69,19 +77,20 @@ describe('an opt-out during a recompute', () => {
   it('is never undone by the run that was writing account items when it landed', async () => {
     await ingest(worldAround('writer', 'WriterHandle', 'writer-loner', 'writing'));
     await sway.recompute();
-    const { ports, paused, resume } = pausingAt(sway.store, 'writeAccountScores');
-    const running = recompute.runRecompute(recompute.newRun('api'), ports);
+    await ingest(engagements('writer', 2, 'like', ['writing'], 'WriterHandle'));
+    const { proxy, paused, resume } = pausing(sway.stores.accounts, 'applyAccountChanges');
+    const running = runWith({ accounts: proxy });
     await paused;
     await forget('x', 'writer');
     resume();
-    expect((await running).status).toBe('succeeded');
+    expect((await running)?.status).toBe('succeeded');
     expect((await get('/v1/accounts/x/writer')).status).toBe(410);
     expect((await get('/v1/accounts/x/WriterHandle')).status).toBe(404);
   });
 });
 
 describe('one recompute after an opt-out', () => {
-  it('leaves the account in no item of any table but its opt-out record', async () => {
+  it('leaves the account in no item of any table but its opt-out record, and nowhere in the log', async () => {
     const mastodonAlone = [
       ...engagements('solo', 3, 'reply', ['leaving']).map((item) => ({ ...item, network: 'mastodon' })),
       interaction({ type: 'post', network: 'mastodon', id: 'solo-post', actor: { id: 'solo', handle: 'SoloHandle' }, contentId: 'solo-c', topics: ['leaving'] }),
@@ -104,6 +113,7 @@ describe('one recompute after an opt-out', () => {
     await forget('mastodon', 'solo');
     await sway.recompute();
 
+    const names = /leaver(?![-a-z])|solo(?![-a-z])|leaverhandle|solohandle/;
     // Nothing names them but the opt-out records: their items at their own keys, which answer 410.
     const traces: string[] = [];
     for (const table of [sway.tables.mainTable, sway.tables.queueTable]) {
@@ -111,17 +121,27 @@ describe('one recompute after an opt-out', () => {
       do {
         const page = await sway.tables.db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
         for (const item of page.Items ?? []) {
-          const text = JSON.stringify(item).toLowerCase();
           const isOptOutRecord = item.optedOut === true && (item.id === 'leaver' || item.id === 'solo') && item.sk === 'SCORE';
-          if (!isOptOutRecord && /leaver(?![-a-z])|solo(?![-a-z])|leaverhandle|solohandle/.test(text)) traces.push(`${table}: ${JSON.stringify(item).slice(0, 200)}`);
+          if (!isOptOutRecord && names.test(JSON.stringify(item).toLowerCase())) traces.push(`${table}: ${JSON.stringify(item).slice(0, 200)}`);
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     }
     expect(traces).toEqual([]);
+    // Nor does any object of the log or the state: its key, its raw bytes, and for Parquet every row.
+    const objectTraces: string[] = [];
+    for (const key of await sway.objects.list('')) {
+      const bytes = await sway.objects.get(key);
+      const [file] = await sway.objects.localPaths([key]);
+      const rows = key.endsWith('.parquet')
+        ? await withDuckDb(async (db) => JSON.stringify((await db.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(file!)})`)).getRowObjectsJson()))
+        : '';
+      const text = `${key} ${Buffer.from(bytes ?? []).toString('latin1')} ${rows}`.toLowerCase();
+      if (names.test(text)) objectTraces.push(key);
+    }
+    expect(objectTraces).toEqual([]);
 
     expect((await get('/v1/accounts/x/leaver')).status).toBe(410);
-    expect((await get('/v1/accounts/x/loner')).status).toBe(404);
     expect((await get('/v1/accounts/x/loner/explain?topic=leaving')).status).toBe(404);
     expect(await boardIds('/v1/topics/leaving/leaderboard?network=mastodon')).toEqual([]);
     expect((await sway.request({ method: 'GET', url: `/v1/topics/leaving/leaderboard?limit=1&cursor=${firstPage.nextCursor}` })).status).toBe(400);

@@ -1,62 +1,82 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * Opt-out (CONTRACT §4): the account answers 410 at once; one recompute later every trace of it is
+ * gone — its interactions in the log, its scores, history, explanations, board entries and its
+ * contributions to others' scores — and interactions involving it later are dropped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../lib/interactions/schema';
-import { applyQueuedInteractions } from '../../lib/aggregation/apply-interactions';
-import { readBoardPage } from '../../lib/leaderboards/read-board';
-import { newRun, runRecompute } from '../../lib/recompute/run-recompute';
-import { boards, OVERALL_TOPIC } from '../../lib/store/keys';
-import { SwayStore } from '../../lib/store/sway-store';
+import { withDuckDb, sqlFiles } from '../../lib/log/duckdb';
+import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { engagements, interaction } from '../support/interactions';
-import { isolatedTables } from '../support/isolated-tables';
 
-const freshStore = async () => {
-  const { db, mainTable } = await isolatedTables();
-  return new SwayStore(db, mainTable);
+const others = [...engagements('star', 6), ...engagements('rising', 3)];
+const leaversOwn = [
+  ...engagements('leaver', 4),
+  interaction({ type: 'reply', id: 'leaver-to-star', actor: { id: 'leaver' }, target: { id: 'star' }, topics: ['physics'] }),
+  interaction({ type: 'like', id: 'leaver-to-rising', actor: { id: 'leaver' }, target: { id: 'rising' }, topics: ['physics'] }),
+];
+
+let withLeaver: InProcessSway;
+beforeAll(async () => {
+  withLeaver = await startInProcessSway();
+  await withLeaver.startConsumers();
+});
+afterAll(async () => {
+  await withLeaver.stopConsumers();
+});
+
+const ingest = async (sway: InProcessSway, interactions: Interaction[]) => {
+  expect((await sway.ingest(JSON.stringify({ interactions }))).status).toBe(202);
+  await sway.drained();
 };
-const apply = (store: SwayStore, interactions: Interaction[]) =>
-  applyQueuedInteractions({ receivedAt: new Date().toISOString(), interactions }, store, new Date());
-const boardIds = async (store: SwayStore, board: string) =>
-  (await readBoardPage<{ id: string }>(store, board, 100, undefined)).items.map((entry) => entry.id);
+const body = async (sway: InProcessSway, url: string) => {
+  const answer = await sway.request({ method: 'GET', url });
+  return { status: answer.status, body: answer.status === 200 ? (JSON.parse(answer.body) as Record<string, unknown>) : null };
+};
+const boardIds = async (sway: InProcessSway, url: string) => ((await body(sway, url)).body?.items as { id: string }[]).map((entry) => entry.id);
 
-describe('opt-out against DynamoDB Local', () => {
+/** Every row of the interaction log that names the account. */
+const logRowsNaming = async (sway: InProcessSway, account: string) => {
+  const files = await sway.objects.localPaths(await sway.objects.list('log/'));
+  return withDuckDb(async (db) =>
+    Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlFiles(files)}, union_by_name = true) WHERE actor = '${account}' OR target = '${account}'`)).getRows()[0]![0]),
+  );
+};
+
+describe('opt-out', () => {
   it('leaves no trace of the account within one recompute, and drops its later interactions', async () => {
-    const others = [...engagements('star', 6), ...engagements('rising', 3)];
-    const leaversOwn = [
-      ...engagements('leaver', 4),
-      interaction({ type: 'reply', id: 'leaver-to-star', actor: { id: 'leaver' }, target: { id: 'star' }, topics: ['physics'] }),
-      interaction({ type: 'like', id: 'leaver-to-rising', actor: { id: 'leaver' }, target: { id: 'rising' }, topics: ['physics'] }),
-    ];
-    const store = await freshStore();
-    await apply(store, [...others, ...leaversOwn]);
-    await runRecompute(newRun('api'), store);
-    expect(await boardIds(store, boards.leaderboard('physics'))).toContain('leaver');
+    await ingest(withLeaver, [...others, ...leaversOwn]);
+    await withLeaver.recompute();
+    expect(await boardIds(withLeaver, '/v1/topics/physics/leaderboard')).toContain('leaver');
+    expect(await logRowsNaming(withLeaver, 'x:leaver')).toBeGreaterThan(0);
 
-    await store.optOut('x', 'leaver', new Date().toISOString());
-    expect(await store.accountScore('x', 'leaver')).toEqual({ optedOut: true, network: 'x', id: 'leaver' });
-    const late = await apply(store, [interaction({ type: 'reply', actor: { id: 'leaver' }, target: { id: 'star' }, topics: ['physics'] })]);
-    expect(late).toMatchObject({ applied: 0, dropped: 1 });
+    expect((await withLeaver.admin('DELETE', '/v1/accounts/x/leaver')).status).toBe(202);
+    expect((await body(withLeaver, '/v1/accounts/x/leaver')).status).toBe(410);
+    await ingest(withLeaver, [interaction({ type: 'reply', actor: { id: 'leaver' }, target: { id: 'star' }, topics: ['physics'] })]);
 
-    const run = await runRecompute(newRun('api'), store);
-    for (const board of [boards.leaderboard('physics'), boards.leaderboard(OVERALL_TOPIC), boards.leaderboard('physics', 'x')]) {
-      expect(await boardIds(store, board)).not.toContain('leaver');
+    const asOf = new Date();
+    await withLeaver.recompute(asOf);
+    for (const url of ['/v1/topics/physics/leaderboard', '/v1/leaderboard', '/v1/topics/physics/leaderboard?network=x']) {
+      expect(await boardIds(withLeaver, url)).not.toContain('leaver');
     }
-    expect(await store.accountScore('x', 'leaver')).toMatchObject({ optedOut: true });
-    expect(await store.explanation('x', 'leaver', 'physics')).toBeNull();
-    expect(await store.history('x', 'leaver', 'physics', '2000-01-01')).toEqual([]);
-    expect(await store.appliedInteractions(leaversOwn.map(({ network, id }) => ({ network, id })))).toEqual(new Set());
-    const starExplained = await store.explanation('x', 'star', 'physics');
-    expect(starExplained!.topEngagers.map((engager) => engager.id)).not.toContain('leaver');
-    for (const topic of ['physics', OVERALL_TOPIC]) {
-      const { edges } = await store.engagementAggregates(topic);
-      expect(edges.filter((edge) => edge.author === 'x:leaver' || edge.engager === 'x:leaver')).toEqual([]);
-    }
+    expect((await body(withLeaver, '/v1/accounts/x/leaver')).status).toBe(410);
+    expect(await logRowsNaming(withLeaver, 'x:leaver')).toBe(0);
+    expect(await withLeaver.stores.ingest.appliedInteractions(leaversOwn.map(({ network, id }) => ({ network, id })))).toEqual(new Set());
+    const star = (await body(withLeaver, '/v1/accounts/x/star/explain?topic=physics')).body as { topEngagers: { id: string }[] };
+    expect(star.topEngagers.map((engager) => engager.id)).not.toContain('leaver');
 
     // Its contributions to others are gone: the same scores as in a world where it never existed.
-    const never = await freshStore();
-    await apply(never, others);
-    const reference = await runRecompute({ ...newRun('api'), startedAt: run.startedAt }, never);
-    expect(reference.status).toBe('succeeded');
-    for (const id of ['star', 'rising']) {
-      expect((await store.accountScore('x', id)) as object).toMatchObject({ score: ((await never.accountScore('x', id)) as { score: number }).score });
+    const never = await startInProcessSway();
+    await never.startConsumers();
+    try {
+      await ingest(never, others);
+      await never.recompute(asOf);
+      for (const id of ['star', 'rising']) {
+        const expected = (await body(never, `/v1/accounts/x/${id}`)).body as { score: number; topics: unknown[] };
+        expect((await body(withLeaver, `/v1/accounts/x/${id}`)).body).toMatchObject({ score: expected.score, topics: expected.topics });
+      }
+    } finally {
+      await never.stopConsumers();
     }
-  });
+  }, 120_000);
 });

@@ -3,7 +3,8 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env } from '../../lib/config';
 import { LocalQueue } from '../../lib/queue/local-queue';
-import { SwayStore } from '../../lib/store/sway-store';
+import { IngestStore } from '../../lib/store/ingest-store';
+import { Table } from '../../lib/store/table';
 import { jetstreamSchedule } from '../../lib/workers';
 import { recordedStream } from '../support/bluesky-fixtures';
 import { isolatedTables } from '../support/isolated-tables';
@@ -11,13 +12,13 @@ import { startJetstreamReplay, type JetstreamReplay } from '../support/jetstream
 
 const stream = recordedStream();
 let server: JetstreamReplay;
-let store: SwayStore;
+let store: IngestStore;
 let queue: LocalQueue;
 let handler: (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
 beforeAll(async () => {
   const { db, endpoint, mainTable, queueTable } = await isolatedTables();
-  store = new SwayStore(db, mainTable);
+  store = new IngestStore(new Table(db, mainTable));
   queue = new LocalQueue(db, queueTable);
   server = await startJetstreamReplay(stream);
   Object.assign(process.env, {

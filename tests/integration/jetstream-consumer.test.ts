@@ -4,14 +4,13 @@
  * and the real apply step, against DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyQueuedInteractions } from '../../lib/aggregation/apply-interactions';
 import { ingestInteractions } from '../../lib/ingestion/ingest-interactions';
 import { QueuedInteractionsSchema } from '../../lib/interactions/queued';
 import { consumeJetstream, defaultConsumerOptions, type JetstreamConsumerPorts } from '../../lib/networks/bluesky/consume-jetstream';
 import { openJetstream, subscriptionUrl } from '../../lib/networks/bluesky/jetstream-socket';
 import { LocalQueue } from '../../lib/queue/local-queue';
 import { OVERALL_TOPIC } from '../../lib/store/keys';
-import { SwayStore } from '../../lib/store/sway-store';
+import { logHarness } from '../support/log-harness';
 import { malformedFrames, people, recordedStream } from '../support/bluesky-fixtures';
 import { isolatedTables } from '../support/isolated-tables';
 import { startJetstreamReplay, type JetstreamReplay } from '../support/jetstream-replay';
@@ -21,13 +20,15 @@ const timeOf = (index: number) => stream[index]!.time_us;
 const lastTimeUs = timeOf(stream.length - 1);
 const REWIND_US = defaultConsumerOptions.rewindSeconds * 1_000_000;
 
-let store: SwayStore;
+let log: ReturnType<typeof logHarness>;
+let store: ReturnType<typeof logHarness>['ingest'];
 let queue: LocalQueue;
 let server: JetstreamReplay;
 
 beforeEach(async () => {
   const { db, mainTable, queueTable } = await isolatedTables();
-  store = new SwayStore(db, mainTable);
+  log = logHarness(db, mainTable);
+  store = log.ingest;
   queue = new LocalQueue(db, queueTable);
 });
 
@@ -57,21 +58,19 @@ const applyQueued = async () => {
   for (;;) {
     const messages = await queue.receive('interactions', 50, 60);
     if (messages.length === 0) return;
-    for (const message of messages) await applyQueuedInteractions(QueuedInteractionsSchema.parse(JSON.parse(message.body)), store, new Date());
+    for (const message of messages) await log.apply(QueuedInteractionsSchema.parse(JSON.parse(message.body)));
     await queue.deleteMessages('interactions', messages.map((message) => message.messageId));
   }
 };
 
 const nameOf = new Map(Object.entries(people).map(([name, did]) => [`bluesky:${did}`, name]));
 
-/** Overall engagement counts as `author <- engager: {type: n}`, leaving out counts taken back to zero. */
+/** Overall engagement counts as `author <- engager: {type: n}`, read from the log. */
 const engagements = async () => {
-  const { edges } = await store.engagementAggregates(OVERALL_TOPIC);
   const summary: Record<string, Record<string, number>> = {};
-  for (const edge of edges) {
+  for (const edge of (await log.window(OVERALL_TOPIC)).filter((row) => row.kind === 'edge')) {
     for (const [type, count] of Object.entries(edge.counts)) {
-      if (!count) continue;
-      const key = `${nameOf.get(edge.author)} <- ${nameOf.get(edge.engager)}`;
+      const key = `${nameOf.get(edge.author)} <- ${nameOf.get(edge.engager!)}`;
       summary[key] = { ...summary[key], [type]: (summary[key]?.[type] ?? 0) + count };
     }
   }
@@ -79,11 +78,16 @@ const engagements = async () => {
 };
 
 const postCounts = async () => {
-  const { posts } = await store.postAggregates(OVERALL_TOPIC);
   const counts: Record<string, number> = {};
-  for (const post of posts) if (post.posts > 0) counts[nameOf.get(post.author)!] = (counts[nameOf.get(post.author)!] ?? 0) + post.posts;
+  for (const post of (await log.window(OVERALL_TOPIC)).filter((row) => row.kind === 'post')) {
+    counts[nameOf.get(post.author)!] = (counts[nameOf.get(post.author)!] ?? 0) + post.counts.posts!;
+  }
   return counts;
 };
+
+/** How many interactions count, read from the log: one per (author, engager, day, type) engagement and post. */
+const countedInteractions = async () =>
+  (await log.window(OVERALL_TOPIC)).filter((row) => row.kind !== 'content').reduce((sum, row) => sum + Object.values(row.counts).reduce((a, b) => a + b, 0), 0);
 
 /**
  * The recorded stream, applied once: bo's like of ana's post was taken back (un-like), and eli's
@@ -117,8 +121,8 @@ describe('the Bluesky consumer against DynamoDB Local and a local Jetstream', ()
     expect(await engagements()).toEqual(expectedEngagements);
     expect(await postCounts()).toEqual(expectedPosts);
     // Reactions without topics of their own take those of the post they engage with.
-    const photography = (await store.engagementAggregates('photography')).edges;
-    expect(photography.map((edge) => `${nameOf.get(edge.author)} <- ${nameOf.get(edge.engager)}`).sort()).toEqual(['ana <- chen', 'eli <- bo']);
+    const photography = (await log.window('photography')).filter((row) => row.kind === 'edge');
+    expect(photography.map((edge) => `${nameOf.get(edge.author)} <- ${nameOf.get(edge.engager!)}`).sort()).toEqual(['ana <- chen', 'eli <- bo']);
   });
 
   it('starts at the live tail when no cursor is stored', async () => {
@@ -197,7 +201,7 @@ describe('the Bluesky consumer against DynamoDB Local and a local Jetstream', ()
     await store.saveJetstreamCursor(timeOf(0) - 1, new Date().toISOString());
     await consumeJetstream(portsFor(untilSaved(lastTimeUs)));
     await applyQueued();
-    const interactionsBefore = await store.interactionCount();
+    const interactionsBefore = await countedInteractions();
 
     const running = consumeJetstream(portsFor(() => false, 2_000));
     await server.waitForSubscriptions(2);
@@ -208,7 +212,7 @@ describe('the Bluesky consumer against DynamoDB Local and a local Jetstream', ()
     expect(again.events).toBeGreaterThanOrEqual(16);
     expect(again.duplicates).toBeGreaterThanOrEqual(10);
     expect(again.cursorUs).toBe(lastTimeUs);
-    expect(await store.interactionCount()).toBe(interactionsBefore);
+    expect(await countedInteractions()).toBe(interactionsBefore);
     expect(await engagements()).toEqual(expectedEngagements);
     expect(await postCounts()).toEqual(expectedPosts);
   });

@@ -1,13 +1,11 @@
 /**
  * No interaction, however shaped, takes the rest of its delivery down (issue 11, finding 2): an
- * acknowledged interaction is applied whatever arrives beside it, and a topic exists only once an
- * applied interaction carries it.
+ * acknowledged interaction is applied whatever arrives beside it, at every limit the contract
+ * allows, and a topic exists only once an applied interaction earns someone a score in it.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Interaction } from '../../lib/interactions/schema';
-import { keys } from '../../lib/store/keys';
-import { queues } from '../../lib/workers';
+import { sqlFiles, sqlString, withDuckDb } from '../../lib/log/duckdb';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { interaction } from '../support/interactions';
 import { waitFor } from '../support/wait-for';
@@ -38,61 +36,72 @@ const settled = (deadLetters: number) =>
     return now.pending === 0 && now.deadLetters === deadLetters ? now : undefined;
   }, 120_000);
 
+/** The interaction log's rows of this interaction id: its topics as the log holds them. */
+const loggedTopics = async (id: string) => {
+  const files = await sway.objects.localPaths(await sway.objects.list('log/'));
+  return withDuckDb(async (db) => {
+    const rows = (await db.runAndReadAll(`SELECT topics FROM read_parquet(${sqlFiles(files)}, union_by_name = true) WHERE id = ${sqlString(id)}`)).getRowObjectsJson();
+    return rows.map((row) => (row.topics as string[]).slice().sort());
+  });
+};
+
+const account = async (network: string, id: string) => {
+  const answer = await sway.request({ method: 'GET', url: `/v1/accounts/${network}/${encodeURIComponent(id)}` });
+  return { status: answer.status, body: answer.status === 200 ? (JSON.parse(answer.body) as { handle: string | null; topics: { topic: string; rank: number }[] }) : null };
+};
+
 describe('one interaction beside others', () => {
   it('a post with 300 hashtags keeps 20 topics and its sibling reply is applied', async () => {
     const hashtags = Array.from({ length: 300 }, (_, i) => `#crowd${i}`).join(' ');
     const post = interaction({ type: 'post', id: 'hashtag-flood', actor: { id: 'flooder' }, text: `look ${hashtags}`, contentId: 'flood-post', topics: ['explicit'] });
     const reply = interaction({ type: 'reply', id: 'ordinary-reply', actor: { id: 'replier' }, target: { id: 'author' }, topics: ['physics'] });
     expect((await ingest([post, reply])).accepted).toBe(2);
-    const after = await settled(0);
-    expect(after.interactions).toBe(2);
+    await settled(0);
 
-    const topics = await sway.store.registeredTopics();
-    // The post's explicit topic, its first 19 hashtags, and the reply's topic: nothing else.
-    expect(topics.sort()).toEqual(['explicit', 'physics', ...Array.from({ length: 19 }, (_, i) => `crowd${i}`)].sort());
+    // The post's explicit topic and its first 19 hashtags: nothing else.
+    expect(await loggedTopics('hashtag-flood')).toEqual([['explicit', ...Array.from({ length: 19 }, (_, i) => `crowd${i}`)].sort()]);
+    expect(await loggedTopics('ordinary-reply')).toEqual([['physics']]);
     await sway.recompute();
-    const author = await sway.request({ method: 'GET', url: '/v1/accounts/x/author' });
-    expect(author.status).toBe(200);
-    expect(JSON.parse(author.body).topics.map((topic: { topic: string }) => topic.topic)).toEqual(['physics']);
+    expect((await stats()).interactions).toBe(2);
+    expect((await account('x', 'author')).body?.topics.map((topic) => topic.topic)).toEqual(['physics']);
+    // A topic exists once an applied interaction earns someone a score in it: the post's hashtags earned nobody anything.
+    const topics = JSON.parse((await sway.request({ method: 'GET', url: '/v1/topics' })).body) as { items: { topic: string }[] };
+    expect(topics.items.map((item) => item.topic)).toEqual(['physics']);
   });
 
-  it('what the store cannot hold is dead-lettered alone, and everything beside it is applied', async () => {
+  it('interactions at every limit the contract allows are applied and scored beside ordinary ones', async () => {
     const before = await stats();
-    // DynamoDB holds at most 400 KB in one item. The list of what one piece of content brought is
-    // nearly full here (as after some 800 interactions with long ids): the interactions that would
-    // push it past the limit cannot be applied, and every other one of their messages must be.
-    const filler = new Set(Array.from({ length: 800 }, (_, i) => `${String(i).padStart(6, '0')}-${'x'.repeat(494)}`));
-    await sway.tables.db.send(
-      new UpdateCommand({ TableName: sway.tables.mainTable, Key: keys.contentInteractions('x', 'one-thread'), UpdateExpression: 'ADD interactionIds :ids', ExpressionAttributeValues: { ':ids': filler } }),
+    // Three-byte characters at the longest ids, handles and content ids, 20 topics and 20,000 characters of text.
+    const wide = (prefix: string, length: number) => `${prefix}-${'中'.repeat(length - prefix.length - 1)}`;
+    const topics = Array.from({ length: 20 }, (_, i) => `limit-${i}`);
+    const authors = Array.from({ length: 120 }, (_, i) => ({ id: wide(`a${i}`, 256), handle: wide(`h${i}`, 256) }));
+    const atTheLimits = authors.map((author, i) =>
+      interaction({
+        type: 'reply',
+        id: wide(`r${i}`, 512),
+        actor: { id: wide(`f${i}`, 256), handle: wide(`fh${i}`, 256) },
+        target: author,
+        contentId: wide(`c${i}`, 512),
+        parentContentId: wide(`p${i}`, 512),
+        topics,
+        ...(i < 10 ? { text: '字'.repeat(20_000) } : {}),
+      }),
     );
-    const longId = (i: number) => `crowd-${String(i).padStart(3, '0')}-${'y'.repeat(490)}`;
-    const crowd = Array.from({ length: 30 }, (_, i) =>
-      interaction({ type: 'reply', id: longId(i), actor: { id: `crowd-${i}` }, target: { id: 'crowded' }, contentId: 'one-thread', topics: ['crowd', `crowd-${i}`] }),
-    );
-    const bystanders = Array.from({ length: 30 }, (_, i) => interaction({ type: 'like', id: `bystander-${i}`, actor: { id: `fan-${i}` }, target: { id: 'bystander' }, topics: ['calm'] }));
-    // Interleaved, so bystanders share messages (and transactions) with the interactions that cannot be stored.
-    const delivery = crowd.flatMap((reply, i) => [bystanders[i]!, reply]);
-    expect((await ingest(delivery)).accepted).toBe(60);
+    const ordinary = interaction({ type: 'like', id: 'ordinary-like', actor: { id: 'plain-fan' }, target: { id: 'plain' }, topics: ['calm'] });
+    for (let first = 0; first < atTheLimits.length; first += 20) expect((await ingest(atTheLimits.slice(first, first + 20))).accepted).toBe(Math.min(20, atTheLimits.length - first));
+    expect((await ingest([ordinary])).accepted).toBe(1);
+    await settled(before.deadLetters);
 
-    const deadLetters = await waitFor('the crowd to overflow', async () => {
-      const now = await stats();
-      return now.pending === 0 && now.deadLetters > before.deadLetters ? now.deadLetters - before.deadLetters : undefined;
-    }, 120_000);
-    const after = await stats();
-    // Every bystander, and every crowd reply the store could hold, applied; the rest dead-lettered one by one.
-    expect(after.interactions - before.interactions + deadLetters).toBe(60);
-    const letters = await sway.queue.deadLetters(queues.interactions.name);
-    const lettered = letters.slice(-deadLetters).map((letter) => JSON.parse(letter.body) as { interactions: Interaction[] });
-    for (const letter of lettered) {
-      expect(letter.interactions).toHaveLength(1);
-      expect(letter.interactions[0]!.contentId).toBe('one-thread');
-    }
-    // A topic exists only once an applied interaction carries it: none of the dead-lettered ones' own topics.
-    const registered = new Set(await sway.store.registeredTopics());
-    expect(registered.has('calm')).toBe(true);
-    for (const letter of lettered) expect(registered.has(letter.interactions[0]!.topics![1]!)).toBe(false);
     await sway.recompute();
-    const bystander = JSON.parse((await sway.request({ method: 'GET', url: '/v1/accounts/x/bystander' })).body) as { topics: { topic: string }[] };
-    expect(bystander.topics.map((topic) => topic.topic)).toEqual(['calm']);
+    expect((await stats()).interactions - before.interactions).toBe(121);
+    expect((await account('x', 'plain')).body?.topics).toEqual([{ topic: 'calm', score: 100, rank: 1 }]);
+    const widest = await account('x', authors[7]!.id);
+    expect(widest.body).toMatchObject({ handle: authors[7]!.handle });
+    expect(widest.body!.topics.map((topic) => topic.topic).sort()).toEqual([...topics].sort());
+    // A board page of 100 of the widest entries.
+    const board = JSON.parse((await sway.request({ method: 'GET', url: '/v1/topics/limit-3/leaderboard?limit=100' })).body) as { items: { id: string }[]; nextCursor: string };
+    expect(board.items).toHaveLength(100);
+    const rest = JSON.parse((await sway.request({ method: 'GET', url: `/v1/topics/limit-3/leaderboard?limit=100&cursor=${board.nextCursor}` })).body) as { items: { id: string }[] };
+    expect(new Set([...board.items, ...rest.items].map((entry) => entry.id))).toEqual(new Set(authors.map((author) => author.id)));
   }, 180_000);
 });

@@ -22,7 +22,7 @@ describe('a requested recompute while the lock is held', () => {
   it('runs once the holder lets go, instead of going to the dead letters', async () => {
     expect((await sway.ingest(JSON.stringify({ interactions: [interaction({ type: 'like', topics: ['physics'] })] }))).status).toBe(202);
     await sway.drained();
-    expect(await sway.store.acquireRunLock('another-run', 60_000)).toBe(true);
+    expect(await sway.stores.runs.acquireRunLock('another-run', 60_000)).toBe(true);
 
     const started = await sway.admin('POST', '/v1/admin/recompute');
     expect(started.status).toBe(202);
@@ -33,7 +33,7 @@ describe('a requested recompute while the lock is held', () => {
     const run = async () => JSON.parse((await sway.admin('GET', `/v1/admin/runs/${runId}`)).body) as { status: string; accounts: number };
     expect((await run()).status).toBe('running');
     expect(await sway.queue.deadLetters(queues.recomputeRequests.name)).toEqual([]);
-    await sway.store.releaseRunLock('another-run');
+    await sway.stores.runs.releaseRunLock('another-run');
 
     const finished = await waitFor('the run to finish', async () => {
       const now = await run();

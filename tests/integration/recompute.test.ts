@@ -1,131 +1,147 @@
+/**
+ * A whole local run over DynamoDB Local and a folder log: boards, account items, explanations and
+ * history as readers see them; a cursor that keeps its version; one run at a time; a topic whose
+ * writes fail keeps its previous board while the others publish, and the next run catches up.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyQueuedInteractions } from '../../lib/aggregation/apply-interactions';
+import { accountView } from '../../lib/api/scored-account';
+import type { Interaction } from '../../lib/interactions/schema';
 import { readBoardPage } from '../../lib/leaderboards/read-board';
-import { newRun as newApiRun, RunInProgressError, runRecompute } from '../../lib/recompute/run-recompute';
+import { RunInProgressError } from '../../lib/recompute/run-guard';
+import type { StoredAccount } from '../../lib/store/accounts-store';
 import { boards, OVERALL_TOPIC } from '../../lib/store/keys';
-import { SwayStore } from '../../lib/store/sway-store';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
+import { logHarness } from '../support/log-harness';
 
-let store: SwayStore;
+let sway: ReturnType<typeof logHarness>;
 
-const newRun = () => newApiRun('api');
+const apply = (interactions: Interaction[]) => sway.apply({ receivedAt: new Date().toISOString(), interactions });
+const page = <T>(board: string, limit = 100, cursor?: string) => readBoardPage<T>(sway.stores.boards, board, limit, cursor);
+const account = async (id: string, network = 'x') => {
+  const found = await sway.stores.accounts.account(network, id);
+  return found && !('optedOut' in found) ? accountView(sway.stores.boards, found as StoredAccount) : null;
+};
 
 beforeAll(async () => {
   const { db, mainTable } = await isolatedTables();
-  store = new SwayStore(db, mainTable);
-  const world = [
+  sway = logHarness(db, mainTable);
+  await apply([
     ...engagements('star', 12),
     ...engagements('rising', 6),
     ...engagements('quiet', 2),
     ...engagements('gardener', 4, 'share', ['gardening']),
     interaction({ type: 'reply', network: 'mastodon', actor: { id: 'm-fan' }, target: { id: 'm-star' }, topics: ['physics'] }),
-  ];
-  await applyQueuedInteractions({ receivedAt: new Date().toISOString(), interactions: world }, store, new Date());
+  ]);
 });
 
-describe('recompute against DynamoDB Local', () => {
-  it('writes topic leaderboards in score order, per network too, and the topic list', async () => {
-    const run = await runRecompute(newRun(), store);
-    expect(run).toMatchObject({ status: 'succeeded', topics: 2 });
-    expect(run.accounts).toBeGreaterThan(20);
+describe('a recompute against DynamoDB Local and the log', () => {
+  it('writes topic leaderboards in score order, per network too, the topic list and the account items', async () => {
+    const run = await sway.recompute();
+    expect(run).toMatchObject({ status: 'succeeded', topics: 2, mode: 'full' });
+    expect(run!.accounts).toBeGreaterThan(20);
 
-    const physics = await readBoardPage<{ id: string; network: string; score: number }>(store, boards.leaderboard('physics'), 100, undefined);
-    expect(physics.items.slice(0, 3).map((entry) => entry.id)).toEqual(['star', 'rising', 'quiet']);
+    const physics = await page<{ id: string; score: number; rank: number }>(boards.leaderboard('physics'));
+    expect(physics.items.map((entry) => entry.id)).toEqual(['star', 'rising', 'quiet', 'm-star']);
     expect(physics.items[0]?.score).toBe(100);
     expect(physics.items.map((entry) => entry.rank)).toEqual([1, 2, 3, 4]);
 
-    const mastodonOnly = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics', 'mastodon'), 100, undefined);
+    const mastodonOnly = await page<{ id: string; rank: number }>(boards.leaderboard('physics', 'mastodon'));
     expect(mastodonOnly.items.map((entry) => [entry.id, entry.rank])).toEqual([['m-star', 4]]);
 
-    const topics = await readBoardPage<{ topic: string; accounts: number }>(store, boards.topics, 100, undefined);
+    const topics = await page<{ topic: string; accounts: number }>(boards.topics);
     expect(topics.items.map(({ topic, accounts }) => ({ topic, accounts }))).toEqual([
       { topic: 'physics', accounts: 4 },
       { topic: 'gardening', accounts: 1 },
     ]);
 
-    const star = await store.accountScore('x', 'STAR');
-    expect(star).toMatchObject({ id: 'star', score: 100, topics: [{ topic: 'physics', score: 100, rank: 1 }] });
-    expect(await store.accountScore('x', 'star-fan-0')).toMatchObject({ score: 1 });
+    expect(await account('STAR')).toMatchObject({ id: 'star', score: 100, topics: [{ topic: 'physics', score: 100, rank: 1 }] });
+    expect(await account('star-fan-0')).toMatchObject({ score: 1, topics: [] });
   });
 
   it('stores an explanation whose contributions add up, with top engagers and top content, and a daily history point', async () => {
-    await applyQueuedInteractions(
-      {
-        receivedAt: new Date().toISOString(),
-        interactions: [
-          interaction({ type: 'post', id: 'explained-post', actor: { id: 'explained' }, contentId: 'c-explained', topics: ['explaining'] }),
-          ...Array.from({ length: 3 }, (_, i) =>
-            interaction({ type: 'reply', actor: { id: `reader-${i}` }, target: { id: 'explained' }, parentContentId: 'c-explained' }),
-          ),
-        ],
-      },
-      store,
-      new Date(),
-    );
-    const run = await runRecompute(newRun(), store);
-    const explanation = await store.explanation('x', 'explained', 'explaining');
-    expect(explanation).toMatchObject({ score: 100, rank: 1, topContent: [{ contentId: 'c-explained', responses: 3, weight: 1 }] });
+    await apply([
+      interaction({ type: 'post', id: 'explained-post', actor: { id: 'explained' }, contentId: 'c-explained', topics: ['explaining'] }),
+      ...Array.from({ length: 3 }, (_, i) => interaction({ type: 'reply', actor: { id: `reader-${i}` }, target: { id: 'explained' }, parentContentId: 'c-explained' })),
+    ]);
+    const run = await sway.recompute();
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    const explanation = await sway.stores.accounts.explanation('x', 'explained', 'explaining');
+    expect(explanation).toMatchObject({ score: 100, topContent: [{ contentId: 'c-explained', responses: 3, weight: 1 }] });
     expect(explanation!.topEngagers.map((engager) => engager.id).sort()).toEqual(['reader-0', 'reader-1', 'reader-2']);
     const total = explanation!.factors.reduce((sum, factor) => sum + factor.contribution, 0);
     expect(Math.abs(total - explanation!.score)).toBeLessThan(1e-9);
-    expect(await store.history('x', 'explained', 'explaining', run.startedAt.slice(0, 10))).toEqual([{ date: run.startedAt.slice(0, 10), score: 100 }]);
+    const day = run!.startedAt.slice(0, 10);
+    expect(await sway.stores.accounts.history('x', 'explained', 'explaining', day, day)).toEqual([{ date: day, score: 100 }]);
+  });
+
+  it('writes nothing for a topic nobody engaged in since the last run', async () => {
+    const before = await sway.stores.boards.boardPointer(boards.leaderboard('physics'));
+    const run = await sway.recompute();
+    expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    expect(await sway.stores.boards.boardPointer(boards.leaderboard('physics'))).toEqual(before);
   });
 
   it('pages with a cursor that stays on its version while a new version is published', async () => {
-    await runRecompute(newRun(), store);
-    const first = await readBoardPage<{ id: string }>(store, boards.leaderboard(OVERALL_TOPIC), 2, undefined);
+    const first = await page<{ id: string }>(boards.leaderboard(OVERALL_TOPIC), 2);
     expect(first.items).toHaveLength(2);
     expect(first.nextCursor).not.toBeNull();
 
-    await runRecompute(newRun(), store);
-    const second = await readBoardPage<{ id: string }>(store, boards.leaderboard(OVERALL_TOPIC), 2, first.nextCursor!);
+    // A new interaction changes the board; the cursor still reads the version it came from.
+    await apply(engagements('newcomer', 3));
+    await sway.recompute();
+    expect((await page<{ id: string }>(boards.leaderboard(OVERALL_TOPIC))).items.map((entry) => entry.id)).toContain('newcomer');
+    const second = await page<{ id: string; rank: number }>(boards.leaderboard(OVERALL_TOPIC), 2, first.nextCursor!);
     expect(second.items.map((entry) => entry.rank)).toEqual([3, 4]);
+    expect(second.items.map((entry) => entry.id)).not.toContain('newcomer');
     expect(second.computedAt).toBe(first.computedAt);
 
-    await runRecompute(newRun(), store);
-    await expect(readBoardPage(store, boards.leaderboard(OVERALL_TOPIC), 2, first.nextCursor!)).rejects.toThrow(/expired/);
-    await expect(readBoardPage(store, boards.leaderboard(OVERALL_TOPIC), 2, 'not-a-cursor')).rejects.toThrow(/cursor/);
+    await apply(engagements('latecomer', 4));
+    await sway.recompute();
+    await expect(page(boards.leaderboard(OVERALL_TOPIC), 2, first.nextCursor!)).rejects.toThrow(/expired/);
+    await expect(page(boards.leaderboard(OVERALL_TOPIC), 2, 'not-a-cursor')).rejects.toThrow(/cursor/);
   });
 
-  it('never runs two recomputes at once', async () => {
-    const holder = newRun();
-    expect(await store.acquireRunLock(holder.runId, 60_000)).toBe(true);
-    await expect(runRecompute(newRun(), store)).rejects.toBeInstanceOf(RunInProgressError);
-    await store.releaseRunLock(holder.runId);
-    await expect(runRecompute(newRun(), store)).resolves.toMatchObject({ status: 'succeeded' });
+  it('never runs two recomputes at once: a requested run waits, a scheduled one is skipped', async () => {
+    expect(await sway.stores.runs.acquireRunLock('holder', 60_000)).toBe(true);
+    await expect(sway.recompute()).rejects.toBeInstanceOf(RunInProgressError);
+    await sway.stores.runs.releaseRunLock('holder');
+    await expect(sway.recompute()).resolves.toMatchObject({ status: 'succeeded' });
   });
 
-  it('keeps serving the previous boards when a run fails half way', async () => {
-    const before = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
-    const failing = Object.create(store) as SwayStore;
-    failing.writeAccountScores = async () => {
+  it('keeps a topic whose writes fail on its previous board while the others publish, and the next run catches up', async () => {
+    const physicsBefore = await page<{ id: string; score: number }>(boards.leaderboard('physics'));
+    await apply([...engagements('quiet', 9, 'reply', ['physics']), ...engagements('gardener-two', 5, 'share', ['gardening'])]);
+    const failing = Object.create(sway.stores.accounts) as typeof sway.stores.accounts;
+    failing.writeExplanations = async (explanations) => {
+      if (explanations.some((explanation) => explanation.topic === 'physics')) throw new Error('throttled for good');
+      return sway.stores.accounts.writeExplanations(explanations);
+    };
+    const failed = await sway.recompute({ accounts: failing });
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/1 topics failed: physics/) });
+    expect(await page(boards.leaderboard('physics'))).toEqual(physicsBefore);
+    expect((await page<{ id: string }>(boards.leaderboard('gardening'))).items.map((entry) => entry.id)).toContain('gardener-two');
+
+    // The failed topic's new interactions wait for the next run, which publishes them.
+    const next = await sway.recompute();
+    expect(next).toMatchObject({ status: 'succeeded' });
+    const physicsAfter = await page<{ id: string }>(boards.leaderboard('physics'));
+    expect(physicsAfter.items.map((entry) => entry.id).indexOf('quiet')).toBeLessThan(physicsBefore.items.map((entry) => entry.id).indexOf('quiet'));
+  });
+
+  it('marks a run whose finish fails failed, commits none of its state, and the next run redoes it', async () => {
+    await apply(engagements('unfinished', 5, 'reply', ['finishing']));
+    const failing = Object.create(sway.stores.accounts) as typeof sway.stores.accounts;
+    failing.applyAccountChanges = async () => {
       throw new Error('disk full');
     };
-    const run = newRun();
-    await expect(runRecompute(run, failing)).rejects.toThrow('disk full');
-    expect((await store.run(run.runId))?.status).toBe('failed');
-    const after = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
-    expect(after.items.map((entry) => entry.id)).toEqual(before.items.map((entry) => entry.id));
-  });
+    await expect(sway.recompute({ accounts: failing }, { runId: 'finish-fails' })).rejects.toThrow('disk full');
+    expect(await sway.stores.runs.run('finish-fails')).toMatchObject({ status: 'failed' });
+    expect(await sway.stores.runs.runLockHolder()).toBeNull();
+    expect(await account('unfinished')).toBeNull();
 
-  it('fails the run when a topic’s writes fail while the next topic is being scored', async () => {
-    const before = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
-    const failing = Object.create(store) as SwayStore;
-    let explanationWrites = 0;
-    failing.writeExplanations = async (explanations) => {
-      // The first topic's explanations fail after a while; the later topics' would succeed.
-      if (explanationWrites++ === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        throw new Error('throttled for good');
-      }
-      return store.writeExplanations(explanations);
-    };
-    const run = newRun();
-    await expect(runRecompute(run, failing)).rejects.toThrow('throttled for good');
-    expect((await store.run(run.runId))?.status).toBe('failed');
-    const after = await readBoardPage<{ id: string }>(store, boards.leaderboard('physics'), 100, undefined);
-    expect(after.items.map((entry) => entry.id)).toEqual(before.items.map((entry) => entry.id));
-    expect(after.computedAt).toBe(before.computedAt);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded' });
+    expect(await account('unfinished')).toMatchObject({ topics: [{ topic: 'finishing', rank: 1 }] });
+    expect((await page<{ topic: string }>(boards.topics)).items.map((entry) => entry.topic)).toContain('finishing');
   });
 });

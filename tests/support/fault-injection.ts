@@ -8,6 +8,7 @@
  * so some failures outlast the SDK's retries and reach the caller (and the queue's redelivery).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ObjectStore } from '../../lib/log/object-store';
 import { seededRandom } from '../../lib/scoring/evaluation/seeded-random';
 
 export interface FaultPlan {
@@ -18,6 +19,11 @@ export interface FaultPlan {
   persistentShare?: number;
   /** Every attempt of a call whose request mentions one of these strings fails: items that always fail. */
   poisoned?: string[];
+  /**
+   * Calls that fail past the SDK's retries once each: the first call of a command whose name starts
+   * with `command` and whose request mentions `text` fails on every attempt; later calls go through.
+   */
+  failOnce?: { command: string; text: string }[];
 }
 
 export interface FaultCounts {
@@ -27,6 +33,8 @@ export interface FaultCounts {
   serverErrors: number;
   /** Calls that failed even after the SDK's retries: the caller saw the error. */
   callsFailed: number;
+  /** Of those, the calls `failOnce` chose. */
+  failedOnce: number;
 }
 
 export interface FaultInjector {
@@ -55,13 +63,20 @@ const errorResponse = (fault: Fault) => ({
 
 /** Installs the fault middleware on `client` (the document client the handlers share). Off until `plan` is given. */
 export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
-  const counts: FaultCounts = { attempts: 0, throttled: 0, serverErrors: 0, callsFailed: 0 };
-  let current: (FaultPlan & { random: () => number }) | null = null;
+  const counts: FaultCounts = { attempts: 0, throttled: 0, serverErrors: 0, callsFailed: 0, failedOnce: 0 };
+  let current: (FaultPlan & { random: () => number; pendingOnce: { command: string; text: string }[] }) | null = null;
   /** Per call (its context is shared by all its attempts): whether every attempt fails, and whether the last did. */
-  const calls = new WeakMap<object, { persistent: boolean; lastFaulted: boolean }>();
+  const calls = new WeakMap<object, { persistent: boolean; lastFaulted: boolean; chosenOnce?: boolean }>();
 
-  const faultFor = (plan: NonNullable<typeof current>, call: { persistent: boolean }, input: unknown): Fault | null => {
+  const faultFor = (plan: NonNullable<typeof current>, call: { persistent: boolean; chosenOnce?: boolean }, input: unknown, command: string): Fault | null => {
     if (call.persistent) return FAULTS.serverError;
+    if (call.chosenOnce === undefined) {
+      const request = plan.pendingOnce.length > 0 ? JSON.stringify(input) : '';
+      const chosen = plan.pendingOnce.findIndex((target) => command.startsWith(target.command) && request.includes(target.text));
+      call.chosenOnce = chosen >= 0;
+      if (call.chosenOnce) plan.pendingOnce.splice(chosen, 1);
+    }
+    if (call.chosenOnce) return FAULTS.serverError;
     if (plan.poisoned?.length) {
       const request = JSON.stringify(input);
       if (plan.poisoned.some((text) => request.includes(text))) return FAULTS.serverError;
@@ -79,7 +94,7 @@ export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
       const call = calls.get(context) ?? { persistent: false, lastFaulted: false };
       calls.set(context, call);
       counts.attempts++;
-      const fault = faultFor(current, call, args.input);
+      const fault = faultFor(current, call, args.input, context.commandName ?? '');
       call.lastFaulted = fault !== null;
       if (!fault) return next(args);
       if (fault.status === 500) counts.serverErrors++;
@@ -94,7 +109,9 @@ export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
       try {
         return await next(args);
       } catch (error) {
-        if (calls.get(context)?.lastFaulted) counts.callsFailed++;
+        const call = calls.get(context);
+        if (call?.lastFaulted) counts.callsFailed++;
+        if (call?.lastFaulted && call.chosenOnce) counts.failedOnce++;
         throw error;
       }
     },
@@ -104,7 +121,42 @@ export const injectFaults = (client: DynamoDBDocumentClient): FaultInjector => {
   return {
     counts,
     plan: (plan) => {
-      current = plan && { ...plan, random: seededRandom(plan.seed) };
+      current = plan && { ...plan, random: seededRandom(plan.seed), pendingOnce: [...(plan.failOnce ?? [])] };
+    },
+  };
+};
+
+export interface ObjectStoreFaults {
+  /** The keys of the writes that failed, in order. */
+  readonly failed: string[];
+  /** Which writes fail from now on (`write` counts every put since the plan): `null` turns faults off. */
+  plan(fails: ((key: string, write: number) => boolean) | null): void;
+}
+
+/**
+ * Makes chosen writes of `objects` (the object store the handlers share) fail as S3 does when it
+ * keeps failing past the SDK's retries: `put` and `putFile` throw a 500-shaped error and write nothing.
+ */
+export const injectObjectStoreFaults = (objects: ObjectStore): ObjectStoreFaults => {
+  const failed: string[] = [];
+  let fails: ((key: string, write: number) => boolean) | null = null;
+  let writes = 0;
+  const guarded =
+    <A extends unknown[]>(write: (key: string, ...rest: A) => Promise<void>) =>
+    async (key: string, ...rest: A): Promise<void> => {
+      if (fails?.(key, ++writes)) {
+        failed.push(key);
+        throw Object.assign(new Error('We encountered an internal error. Please try again. (injected)'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+      }
+      return write(key, ...rest);
+    };
+  objects.put = guarded(objects.put.bind(objects));
+  objects.putFile = guarded(objects.putFile.bind(objects));
+  return {
+    failed,
+    plan: (rule) => {
+      fails = rule;
+      writes = 0;
     },
   };
 };

@@ -4,13 +4,15 @@
  * instances, so each service has its own adapters), requests through the local gateway's routing
  * and authorization, and the local queue with its SQS-like consumers.
  */
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { vi } from 'vitest';
 import type { GatewayRouter } from '../../infra/local/gateway';
 import type { QueueConsumer } from '../../infra/local/queue-consumer';
 import type { LocalQueue } from '../../lib/queue/local-queue';
-import type { SwayStore } from '../../lib/store/sway-store';
 import { queues, recomputeSchedule } from '../../lib/workers';
 import { injectFaults, type FaultInjector } from './fault-injection';
 import { freePort } from './free-port';
@@ -52,7 +54,9 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
  */
 export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate }: { apiKeys?: string[]; apiKeyRate?: number } = {}) => {
   const tables = await isolatedTables();
+  const logDir = mkdtempSync(join(tmpdir(), 'sway-log-'));
   Object.assign(process.env, {
+    SWAY_LOG_DIR: logDir,
     SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
     SWAY_TABLE_NAME: tables.mainTable,
     SWAY_LOCAL_QUEUE_TABLE: tables.queueTable,
@@ -64,7 +68,7 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate 
     ...testSecretEnvironment(),
   });
   vi.resetModules();
-  const { swayStore, useMessageQueue } = await import('../../lib/runtime/dependencies');
+  const { objectStore, stores, useMessageQueue } = await import('../../lib/runtime/dependencies');
   const { documentClient } = await import('../../lib/store/dynamodb-client');
   const { LocalQueue: FreshLocalQueue } = await import('../../lib/queue/local-queue');
   const { createRouter, startGateway } = await import('../../infra/local/gateway');
@@ -98,7 +102,9 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate 
     queue,
     faults,
     failedDeliveries,
-    store: swayStore() as SwayStore,
+    stores: stores(),
+    objects: objectStore(),
+    logDir,
     /** The document client the handlers share. */
     handlerDb: documentClient(),
     request,

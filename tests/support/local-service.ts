@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
@@ -18,6 +19,32 @@ export interface LocalService {
   /** SIGKILL to the whole process group, DynamoDB Local included: a crash. */
   kill(): Promise<void>;
 }
+
+/**
+ * Whether a process of the group is still running. On Linux, members that are dead but not yet
+ * reaped (zombies, whose parent died with the group) do not count: they hold no port and no file.
+ */
+const groupAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  if (process.platform !== 'linux') return true;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so read after the last ")".
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') return true;
+  }
+  return false;
+};
 
 /**
  * Starts `npm start` exactly as a user would, on free ports, in its own process group, and waits
@@ -65,13 +92,9 @@ export const startLocalService = async ({
     }
     await exited;
     // The group may outlive its leader for a moment (DynamoDB Local shutting down).
-    for (let i = 0; i < 100; i++) {
-      try {
-        process.kill(-child.pid!, 0);
-      } catch {
-        return;
-      }
-      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    for (let i = 0; i < 500; i++) {
+      if (!groupAlive(child.pid!)) return;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 20));
     }
     process.kill(-child.pid!, 'SIGKILL');
   };

@@ -1,16 +1,19 @@
 /**
  * Everything a service holds about a replay, read the way its users and its recompute read it:
- * the applied interactions and counts, every aggregate of every topic, every leaderboard page
- * (overall, per topic, per network), the topic list, every account and the explanations of each
- * topic's leaders. Run ids and timestamps are left out, so two services can be compared.
+ * the committed state of the recompute (the resolved state of every interaction id, the content
+ * state, every topic's window of daily aggregates), which interactions are marked applied, stats,
+ * every leaderboard page (overall, per topic, per network), the topic list, every account, the
+ * explanations of each topic's leaders. Run ids, versions, log object names and timestamps are left
+ * out, so two services can be compared. And the interaction log itself, object by object.
  */
+import { sqlFiles, withDuckDb } from '../../lib/log/duckdb';
+import type { ObjectStore } from '../../lib/log/object-store';
+import { MANIFEST_KEY } from '../../lib/recompute/run-state';
 import type { InProcessSway } from './in-process-sway';
 import type { Replay } from './replay';
 
 const PAGE = 100;
 const EXPLAINED_PER_TOPIC = 10;
-
-const byJson = <T>(items: T[]): T[] => items.map((item) => JSON.stringify(item)).sort().map((text) => JSON.parse(text) as T);
 
 const withoutTimestamps = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(withoutTimestamps);
@@ -24,10 +27,83 @@ const withoutTimestamps = (value: unknown): unknown => {
   return value;
 };
 
-const withoutZeroCounts = <T extends { counts: Record<string, number | undefined> }>(edge: T): T => ({
-  ...edge,
-  counts: Object.fromEntries(Object.entries(edge.counts).filter(([, count]) => count !== 0)),
-});
+/** DuckDB's JSON rows, sorted, as plain values. */
+const rowsOf = async (sql: string): Promise<Record<string, unknown>[]> =>
+  withDuckDb(async (db) => (await db.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]);
+
+interface Manifest {
+  index: string[];
+  content: string[];
+  topics: Record<string, { head: { window: string; scoredAccounts: number } | null; pending: string[] }>;
+}
+
+const manifestOf = async (objects: ObjectStore): Promise<Manifest | null> => {
+  const bytes = await objects.get(MANIFEST_KEY);
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest) : null;
+};
+
+/**
+ * The committed state of the recompute: each interaction id's latest resolved state, each piece of
+ * content's, and each topic's window — without what names a run or a log object (which copy of an
+ * interaction counts is decided by object name among equal times: the same interaction either way).
+ */
+export const committedState = async (objects: ObjectStore) => {
+  const manifest = await manifestOf(objects);
+  if (!manifest) return null;
+  const latest = async (keys: string[], partition: string, drop: string) => {
+    const files = await objects.localPaths(keys);
+    if (files.length === 0) return [];
+    return rowsOf(`SELECT * EXCLUDE (${drop}) FROM (
+        SELECT *, row_number() OVER (PARTITION BY ${partition} ORDER BY version DESC) AS rn FROM read_parquet(${sqlFiles(files)}, union_by_name = true)
+      ) WHERE rn = 1 ORDER BY ${partition}`);
+  };
+  const windows: Record<string, unknown> = {};
+  for (const [key, topic] of Object.entries(manifest.topics).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const [file] = topic.head ? await objects.localPaths([topic.head.window]) : [];
+    windows[key] = {
+      pending: topic.pending.length,
+      scoredAccounts: topic.head?.scoredAccounts ?? null,
+      rows: file ? await rowsOf(`SELECT * FROM read_parquet(${sqlFiles([file])}) ORDER BY ALL`) : null,
+    };
+  }
+  return {
+    index: await latest(manifest.index, 'k', 'rn, obj, "row", version'),
+    content: await latest(manifest.content, 'network, content_id', 'rn, topics_source, version'),
+    windows,
+  };
+};
+
+export interface LogRowRef {
+  /** The log object (one per applied queue message). */
+  object: string;
+  kind: string;
+  network: string;
+  id: string | null;
+}
+
+/** Every row of the interaction log, with the object it is in. */
+export const logRows = async (objects: ObjectStore): Promise<LogRowRef[]> => {
+  const keys = await objects.list('log/');
+  const files = await objects.localPaths(keys);
+  if (files.length === 0) return [];
+  const objectOf = new Map(files.map((file, i) => [file, keys[i]!]));
+  const rows = await rowsOf(`SELECT filename, kind, network, id FROM read_parquet(${sqlFiles(files)}, filename = true) ORDER BY ALL`);
+  return rows.map((row) => ({ object: objectOf.get(String(row.filename)) ?? String(row.filename), kind: String(row.kind), network: String(row.network), id: row.id === null ? null : String(row.id) }));
+};
+
+/** How many log rows each interaction (`network:id`) has, and in how many objects. */
+export const copiesInLog = (rows: readonly LogRowRef[], kind = 'interaction'): Map<string, { rows: number; objects: Set<string> }> => {
+  const copies = new Map<string, { rows: number; objects: Set<string> }>();
+  for (const row of rows) {
+    if (row.kind !== kind || row.id === null) continue;
+    const key = `${row.network}:${row.id}`;
+    const entry = copies.get(key) ?? { rows: 0, objects: new Set<string>() };
+    entry.rows++;
+    entry.objects.add(row.object);
+    copies.set(key, entry);
+  }
+  return copies;
+};
 
 export const observedState = async (sway: InProcessSway, world: Replay) => {
   const get = async (url: string): Promise<unknown> => {
@@ -52,18 +128,9 @@ export const observedState = async (sway: InProcessSway, world: Replay) => {
   });
 
   const stats = withoutTimestamps(JSON.parse((await sway.admin('GET', '/v1/admin/stats')).body));
-  const applied = [...(await sway.store.appliedInteractions(world.interactions.map(({ network, id }) => ({ network, id }))))].sort();
-  const topics = await sway.store.registeredTopics();
-  const aggregates: Record<string, unknown> = {};
-  for (const topic of ['*', ...topics]) {
-    aggregates[topic] = {
-      // A retraction after its interaction leaves a zero count where one before it left none: the same engagement.
-      engagements: byJson((await sway.store.engagementAggregates(topic)).edges.map(withoutZeroCounts)),
-      posts: byJson((await sway.store.postAggregates(topic)).posts),
-      content: byJson(await sway.store.contentAggregates(topic)),
-    };
-  }
+  const applied = [...(await sway.stores.ingest.appliedInteractions(world.interactions.map(({ network, id }) => ({ network, id }))))].sort();
   const topicList = await allPages('/v1/topics');
+  const topics = (topicList as { topic: string }[]).map((entry) => entry.topic).sort();
   const leaderboards: Record<string, unknown> = { '*': await boardsOf('/v1/leaderboard') };
   const explanations: Record<string, unknown> = {};
   for (const topic of topics) {
@@ -76,5 +143,6 @@ export const observedState = async (sway: InProcessSway, world: Replay) => {
   const accounts = Object.fromEntries(
     await Promise.all(world.accounts.map(async ({ network, id }) => [`${network}:${id}`, await get(`/v1/accounts/${network}/${id}`)])),
   );
-  return { stats, applied, topics, aggregates, topicList, leaderboards, explanations, accounts };
+  const state = await committedState(sway.objects);
+  return { stats, applied, state, topics, topicList, leaderboards, explanations, accounts };
 };

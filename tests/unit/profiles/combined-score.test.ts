@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { combinedScore } from '../../../lib/profiles/combined-score';
-import type { StoredAccountScore } from '../../../lib/store/sway-store';
+import type { StoredAccount } from '../../../lib/store/accounts-store';
 
-const account = (network: string, id: string, score: number, topics: [string, number][]): StoredAccountScore => ({
+const account = (network: string, id: string, score: number, topics: [string, number][]): StoredAccount => ({
   network,
   id,
   handle: null,
   score,
-  topics: topics.map(([topic, topicScore], i) => ({ topic, score: topicScore, rank: i + 1 })),
+  topicScores: new Map(topics),
   computedAt: '2026-11-25T00:00:00.000Z',
 });
 

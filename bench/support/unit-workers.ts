@@ -1,0 +1,327 @@
+/**
+ * Recompute units in worker processes of their own, as Lambda runs them each in a function of its
+ * own: prepare in one, the topics in as many as the local orchestrator runs at once (each worker
+ * takes topic after topic, as a warm Lambda instance does), finish in one. Each worker reports,
+ * after every unit, its process's peak resident memory so far (what Lambda's memory limit applies
+ * to: JavaScript heap, DuckDB and everything native), the unit's duration and the DynamoDB capacity
+ * the unit consumed. The orchestration is the local orchestrator's (lib/recompute/local-orchestrator.ts):
+ * prepare, topics with bounded concurrency and two retries each, finish; a failure marks the run failed.
+ *
+ * The worker side runs when this module is forked with SWAY_BENCH_UNIT_WORKER set.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Run } from '../../lib/api/schemas';
+import type { CapacityTotals } from './consumed-capacity';
+import { round } from '../result';
+import { benchPowertoolsEnv } from './local-dynamodb';
+import { noUnwrittenItems, type UnwrittenItems } from './recompute-harness';
+
+const WORKER_ENV = 'SWAY_BENCH_UNIT_WORKER';
+
+export interface WorkerConfig {
+  endpoint: string;
+  tableName: string;
+  /** The object store folder (SWAY_LOG_DIR). */
+  root: string;
+  /** Stub out the run's result writes to DynamoDB (the aggregation + scoring ceiling). */
+  withoutResultWrites: boolean;
+  /** DuckDB's memory limit in the worker: what lib/log/duckdb.ts gives it in a Lambda function of the unit's size. */
+  duckdbMemory: string;
+}
+
+type UnitName = 'prepare' | 'topic' | 'finish' | 'failed';
+
+interface Reply {
+  id: string;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+  ms: number;
+  /** Peak resident set size of the worker process so far, in bytes. */
+  peakRss: number;
+  capacity: CapacityTotals;
+  unwritten: UnwrittenItems | null;
+  /** With SWAY_BENCH_PROFILE set: milliseconds spent in DuckDB statements during the unit, by statement. */
+  statements?: Record<string, { ms: number; count: number }>;
+}
+
+/** Set to have workers time every DuckDB statement (printed per unit kind at the end of a run). */
+const PROFILE_ENV = 'SWAY_BENCH_PROFILE';
+
+/** Times each DuckDB statement, keyed by its first words with literals elided. */
+const profileStatements = async (statements: Map<string, { ms: number; count: number }>) => {
+  const { DuckDBConnection } = await import('@duckdb/node-api');
+  const prototype = DuckDBConnection.prototype as unknown as Record<string, (sql: string, ...rest: unknown[]) => Promise<unknown>>;
+  for (const method of ['run', 'runAndReadAll', 'stream']) {
+    const original = prototype[method]!;
+    let depth = 0;
+    prototype[method] = async function (this: unknown, sql: string, ...rest: unknown[]) {
+      const started = performance.now();
+      depth++;
+      try {
+        return await original.call(this, sql, ...rest);
+      } finally {
+        depth--;
+        // runAndReadAll may call run: count the outer call only.
+        if (depth === 0) {
+          const key = sql.replace(/\s+/g, ' ').replace(/'[^']*'/g, "'…'").trim().slice(0, 110);
+          const entry = statements.get(key) ?? { ms: 0, count: 0 };
+          entry.ms += performance.now() - started;
+          entry.count++;
+          statements.set(key, entry);
+        }
+      }
+    };
+  }
+};
+
+/** The worker: loads the units once, then runs what it is sent. */
+const serve = async () => {
+  const config = JSON.parse(process.env[WORKER_ENV]!) as WorkerConfig;
+  process.env.SWAY_DUCKDB_MEMORY = config.duckdbMemory;
+  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { FolderObjectStore } = await import('../../lib/log/object-store');
+  const { unitsOver } = await import('../../lib/recompute/local-orchestrator');
+  const { Table } = await import('../../lib/store/table');
+  const { CapacityMeter } = await import('./consumed-capacity');
+  const { localDocumentClient } = await import('./local-dynamodb');
+  const { storesOver } = await import('../../lib/runtime/dependencies');
+  const { storesWithoutResultWrites } = await import('./recompute-harness');
+  const { duckDb } = await import('../../lib/log/duckdb');
+
+  const db = localDocumentClient(config.endpoint);
+  const uncounted = localDocumentClient(config.endpoint);
+  const meter = new CapacityMeter(async (table, key) => (await uncounted.send(new GetCommand({ TableName: table, Key: key }))).Item);
+  meter.attachTo(db);
+  const table = new Table(db, config.tableName);
+  const stubbed = config.withoutResultWrites ? storesWithoutResultWrites(table) : null;
+  const stores = stubbed?.stores ?? storesOver(table);
+  const units = unitsOver({ objects: new FolderObjectStore(config.root), ...stores });
+  (await duckDb()).closeSync(); // opens the engine now, not in the first unit measured
+  const statements = new Map<string, { ms: number; count: number }>();
+  if (process.env[PROFILE_ENV]) await profileStatements(statements);
+
+  process.on('message', (message: { id: string; unit: UnitName; input: never }) => {
+    void (async () => {
+      const started = performance.now();
+      let reply: Omit<Reply, 'ms' | 'peakRss' | 'capacity' | 'unwritten'>;
+      try {
+        reply = { id: message.id, ok: true, result: await units[message.unit](message.input) };
+      } catch (error) {
+        reply = { id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      }
+      const ms = performance.now() - started;
+      const profile = statements.size > 0 ? Object.fromEntries(statements) : undefined;
+      statements.clear();
+      process.send!({
+        ...reply,
+        ms,
+        peakRss: process.resourceUsage().maxRSS * 1024,
+        capacity: await meter.reset(),
+        unwritten: stubbed ? { ...stubbed.unwritten } : null,
+        ...(profile ? { statements: profile } : {}),
+      } satisfies Reply);
+    })();
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send!({ ready: true });
+};
+
+if (process.env[WORKER_ENV] && process.send) {
+  serve().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+export class UnitWorker {
+  private readonly pending = new Map<string, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
+  private exited: Error | null = null;
+  /** The largest peak RSS the worker reported, and the unit that reached it. */
+  peak = { bytes: 0, unit: '' };
+  /** What its stubbed-out stores did not write, so far. */
+  unwritten: UnwrittenItems | null = null;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.on('message', (message: Reply) => {
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      waiting.resolve(message);
+    });
+    child.once('exit', (code, signal) => {
+      this.exited = new Error(`unit worker ${name} exited (${code ?? signal})`);
+      for (const waiting of this.pending.values()) waiting.reject(this.exited);
+      this.pending.clear();
+    });
+  }
+
+  /** Forks a worker and waits until it has loaded the units. */
+  static async start(name: string, config: WorkerConfig): Promise<UnitWorker> {
+    const child = fork(__filename, [], {
+      env: {
+        ...process.env,
+        [WORKER_ENV]: JSON.stringify(config),
+        ...benchPowertoolsEnv,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`unit worker ${name} exited while starting (${code})`)));
+    });
+    return new UnitWorker(name, child);
+  }
+
+  async call(unit: UnitName, input: unknown, label: string = unit): Promise<Reply> {
+    if (this.exited) throw this.exited;
+    const id = randomUUID();
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ id, unit, input });
+    });
+    if (reply.peakRss > this.peak.bytes) this.peak = { bytes: reply.peakRss, unit: label };
+    this.unwritten = reply.unwritten;
+    return reply;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.disconnect();
+    await exited;
+  }
+}
+
+export interface UnitWorkers {
+  prepare: UnitWorker;
+  topics: UnitWorker[];
+  finish: UnitWorker;
+}
+
+/** Workers for a run: prepare and finish get their Lambda functions' DuckDB share (3,008 MB), topics theirs (1,769 MB). */
+export const startUnitWorkers = async (config: Omit<WorkerConfig, 'duckdbMemory'>, topicWorkers: number): Promise<UnitWorkers> => {
+  const big = { ...config, duckdbMemory: `${Math.floor(3008 * 0.5)}MB` };
+  const topic = { ...config, duckdbMemory: `${Math.floor(1769 * 0.5)}MB` };
+  const [prepare, finish, ...topics] = await Promise.all([
+    UnitWorker.start('prepare', big),
+    UnitWorker.start('finish', big),
+    ...Array.from({ length: topicWorkers }, (_, i) => UnitWorker.start(`topic-${i + 1}`, topic)),
+  ]);
+  return { prepare: prepare!, finish: finish!, topics };
+};
+
+export const stopUnitWorkers = async (workers: UnitWorkers): Promise<void> => {
+  await Promise.all([workers.prepare, workers.finish, ...workers.topics].map((worker) => worker.stop()));
+};
+
+export interface TopicTiming {
+  topic: string;
+  ms: number;
+  worker: string;
+}
+
+export interface WorkerRun {
+  run: Run;
+  seconds: number;
+  prepareSeconds: number;
+  topicsSeconds: number;
+  finishSeconds: number;
+  topics: TopicTiming[];
+  failedTopics: string[];
+  capacity: { readUnits: number; writeUnits: number };
+  unwritten: UnwrittenItems | null;
+}
+
+const TOPIC_RETRIES = 2;
+const TaskListSchema = z.array(z.object({ runId: z.string(), asOf: z.string(), mode: z.enum(['full', 'incremental']), topic: z.string() }));
+const PrepareSchema = z.object({ runId: z.string(), asOf: z.string(), mode: z.enum(['full', 'incremental']), topicsKey: z.string(), topicCount: z.number(), skipped: z.boolean() });
+
+/** One run across the workers, timed from prepare's start to finish's end. */
+export const runInWorkers = async (
+  workers: UnitWorkers,
+  input: { runId: string; trigger: 'api' | 'schedule'; full?: boolean },
+  readTasks: (key: string) => Promise<unknown>,
+): Promise<WorkerRun> => {
+  const capacity = { readUnits: 0, writeUnits: 0 };
+  const profile = new Map<string, Map<string, { ms: number; count: number }>>();
+  const counted = (reply: Reply, unit: string) => {
+    capacity.readUnits += reply.capacity.readUnits;
+    capacity.writeUnits += reply.capacity.writeUnits;
+    const byStatement = profile.get(unit) ?? new Map<string, { ms: number; count: number }>();
+    for (const [statement, { ms, count }] of Object.entries(reply.statements ?? {})) {
+      const entry = byStatement.get(statement) ?? { ms: 0, count: 0 };
+      byStatement.set(statement, { ms: entry.ms + ms, count: entry.count + count });
+    }
+    profile.set(unit, byStatement);
+    return reply;
+  };
+  const fail = async (error: string) => {
+    await workers.finish.call('failed', { runId: input.runId, error: 'Error' });
+    throw new Error(error);
+  };
+  const started = performance.now();
+  const prepared = counted(await workers.prepare.call('prepare', input), 'prepare');
+  if (!prepared.ok) return fail(`prepare failed: ${prepared.error}`);
+  const plan = PrepareSchema.parse(prepared.result);
+  if (plan.skipped) throw new Error('the run was skipped: another run holds the lock');
+  const afterPrepare = performance.now();
+  const tasks = TaskListSchema.parse(await readTasks(plan.topicsKey));
+  const topics: TopicTiming[] = [];
+  const failedTopics: string[] = [];
+  let next = 0;
+  await Promise.all(
+    workers.topics.map(async (worker) => {
+      for (let task = tasks[next++]; task !== undefined; task = tasks[next++]) {
+        for (let attempt = 0; ; attempt++) {
+          const reply = counted(await worker.call('topic', task, `topic ${task.topic}`), task.topic === '*' ? 'topic *' : 'other topics');
+          if (reply.ok) {
+            topics.push({ topic: task.topic, ms: reply.ms, worker: worker.name });
+            break;
+          }
+          console.warn(`[bench] topic ${task.topic} failed (attempt ${attempt}): ${reply.error}`);
+          if (attempt >= TOPIC_RETRIES) {
+            failedTopics.push(task.topic);
+            break;
+          }
+        }
+      }
+    }),
+  );
+  const afterTopics = performance.now();
+  const finished = counted(await workers.finish.call('finish', { runId: plan.runId, asOf: plan.asOf, mode: plan.mode }), 'finish');
+  if (!finished.ok) return fail(`finish failed: ${finished.error}`);
+  const ended = performance.now();
+  for (const [unit, byStatement] of profile) {
+    if (byStatement.size === 0) continue;
+    const top = [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+    const total = [...byStatement.values()].reduce((sum, entry) => sum + entry.ms, 0);
+    console.log(`[bench] DuckDB statements in ${unit}: ${round(total / 1000, 1)} s in all; the longest:\n${top.map(([statement, { ms, count }]) => `  ${round(ms / 1000, 2)} s ×${count}  ${statement}`).join('\n')}`);
+  }
+  // Each worker's stubbed stores count from its start: workers serve one run.
+  const all = [workers.prepare, ...workers.topics, workers.finish];
+  const unwritten = all.some((worker) => worker.unwritten)
+    ? all.reduce((sum, worker) => {
+        for (const [kind, items] of Object.entries(worker.unwritten ?? {})) sum[kind as keyof UnwrittenItems] += items;
+        return sum;
+      }, noUnwrittenItems())
+    : null;
+  return {
+    run: finished.result as Run,
+    seconds: (ended - started) / 1000,
+    prepareSeconds: (afterPrepare - started) / 1000,
+    topicsSeconds: (afterTopics - afterPrepare) / 1000,
+    finishSeconds: (ended - afterTopics) / 1000,
+    topics: topics.sort((a, b) => b.ms - a.ms),
+    failedTopics,
+    capacity,
+    unwritten,
+  };
+};

@@ -1,0 +1,14 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '../lib/observability';
+import { runFailedUnit } from '../lib/recompute/failed-unit';
+import { unitHandler } from '../lib/recompute/unit-handler';
+import { FailedInputSchema } from '../lib/recompute/units';
+import { objectStore, stores } from '../lib/runtime/dependencies';
+
+/** A run that failed, timed out or was aborted: marked failed, its lock released, what it never committed deleted. */
+export const handler = unitHandler(async (event) => {
+  const input = FailedInputSchema.parse(event);
+  logger.error('recompute run failed', { runId: input.runId, error: input.error });
+  metrics.addMetric('RecomputeFailed', MetricUnit.Count, 1);
+  return runFailedUnit(input, { objects: objectStore(), ...stores() });
+});

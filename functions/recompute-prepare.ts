@@ -1,0 +1,13 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '../lib/observability';
+import { runPrepareUnit } from '../lib/recompute/prepare-unit';
+import { unitHandler } from '../lib/recompute/unit-handler';
+import { PrepareInputSchema } from '../lib/recompute/units';
+import { objectStore, stores } from '../lib/runtime/dependencies';
+
+/** The first unit of a run: its lock, the log read since the last run, the topics to score. */
+export const handler = unitHandler(async (event) => {
+  const output = await runPrepareUnit(PrepareInputSchema.parse(event), { objects: objectStore(), ...stores() });
+  metrics.addMetric('RecomputeTopics', MetricUnit.Count, output.topicCount);
+  return output;
+});

@@ -1,0 +1,50 @@
+/**
+ * One embedded DuckDB per process, in memory, spilling to a scratch folder past its memory limit:
+ * the engine that writes the log's Parquet files and aggregates them out of core.
+ */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/** SWAY_DUCKDB_MEMORY (`1GB`, `512MB`, …) overrides the share of the function's memory DuckDB may hold. */
+const MEMORY_ENV = 'SWAY_DUCKDB_MEMORY';
+/** In Lambda, DuckDB holds at most this share of the function's memory; the rest is Node's. */
+const LAMBDA_MEMORY_SHARE = 0.5;
+
+const memoryLimit = (): string => {
+  const configured = process.env[MEMORY_ENV];
+  if (configured) return configured;
+  const lambdaMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  return Number.isFinite(lambdaMb) && lambdaMb > 0 ? `${Math.floor(lambdaMb * LAMBDA_MEMORY_SHARE)}MB` : '1GB';
+};
+
+let instance: Promise<DuckDBInstance> | undefined;
+
+const open = async (): Promise<DuckDBInstance> => {
+  const spill = join(tmpdir(), 'sway-duckdb');
+  mkdirSync(spill, { recursive: true });
+  return DuckDBInstance.create(':memory:', { memory_limit: memoryLimit(), temp_directory: spill, preserve_insertion_order: 'false' });
+};
+
+/** A new connection to the process's DuckDB; close it with `closeSync` when done. */
+export const duckDb = async (): Promise<DuckDBConnection> => {
+  instance ??= open();
+  return (await instance).connect();
+};
+
+/** A string as a SQL literal. */
+export const sqlString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** A list of files as a SQL list literal for read_parquet. */
+export const sqlFiles = (files: readonly string[]): string => `[${files.map(sqlString).join(', ')}]`;
+
+/** Runs `work` with a connection, closing it after. */
+export const withDuckDb = async <T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> => {
+  const db = await duckDb();
+  try {
+    return await work(db);
+  } finally {
+    db.closeSync();
+  }
+};

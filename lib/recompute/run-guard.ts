@@ -1,0 +1,82 @@
+/**
+ * What keeps a run honest while it publishes: its lease on the run lock, renewed on a timer, and
+ * the opt-out epoch it last read. Every board flip checks both in the same write.
+ */
+
+/** What a run's board flip requires: that the run still holds its lease, and that nobody opted out since it read the opt-outs. */
+export interface FlipGuard {
+  runId: string;
+  optOutEpoch: number;
+}
+
+export class RunInProgressError extends Error {
+  constructor() {
+    super('another recompute holds the lock');
+    this.name = 'RunInProgressError';
+  }
+}
+
+/** The run no longer holds the lock (its lease ran out and another run took it): it must stop writing. */
+export class LeaseLostError extends Error {
+  constructor() {
+    super('the run lost its lease on the recompute lock');
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** Someone opted out since the run read the opt-outs: what it was about to publish may name them. */
+export class OptOutsChangedError extends Error {
+  constructor() {
+    super('an account opted out during the run');
+    this.name = 'OptOutsChangedError';
+  }
+}
+
+/** Long enough to ride out a slow write; short enough that a crashed run frees the way soon. */
+export const RUN_LEASE_MS = 120_000;
+
+export interface LeasePorts {
+  renewRunLock(runId: string, leaseMs: number): Promise<boolean>;
+}
+
+export interface Lease {
+  /** Renews the lease now; throws LeaseLostError when another run holds the lock. Called before each write that commits. */
+  confirm(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Holds the run's lease while a unit works: renewed three times a lease on a timer and whenever
+ * the unit confirms it, and lost for good the first time a renewal finds another run holding it.
+ */
+export const holdLease = (ports: LeasePorts, runId: string, leaseMs: number = RUN_LEASE_MS): Lease => {
+  let lost = false;
+  let renewal: Promise<void> = Promise.resolve();
+  const renew = (failure: 'tolerate' | 'throw') => {
+    renewal = renewal.then(async () => {
+      if (lost) return;
+      try {
+        if (!(await ports.renewRunLock(runId, leaseMs))) lost = true;
+      } catch (error) {
+        // A failed timed renewal is tried again at the next tick; the lease covers two more.
+        if (failure === 'throw') throw error;
+      }
+    });
+    return renewal;
+  };
+  const timer = setInterval(() => void renew('tolerate'), Math.max(10, Math.floor(leaseMs / 3)));
+  timer.unref?.();
+  return {
+    confirm: async () => {
+      const confirmed = renew('throw');
+      // The chain goes on past a confirmation that failed.
+      renewal = confirmed.catch(() => undefined);
+      await confirmed;
+      if (lost) throw new LeaseLostError();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await renewal;
+    },
+  };
+};

@@ -1,0 +1,430 @@
+/**
+ * One topic of a run (a Distributed Map item in AWS): its window brought up to date with the run's
+ * deltas, scored — afresh in a full pass, or only the authors whose engagement changed, against
+ * the topic's last full pass, in an incremental run — and what changed published: explanations,
+ * history points, the boards and the rank index. What it wrote for the run's finish and the next
+ * run goes to the object store; a retry of the same run finds it and redoes only the publishing.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parseAccountKey } from '../interactions/schema';
+import { MAX_BOARD_ENTRIES } from '../leaderboards/board';
+import { sqlFiles, sqlString, withDuckDb } from '../log/duckdb';
+import type { ObjectStore } from '../log/object-store';
+import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
+import { appendStrings, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
+import { readHandles } from '../aggregation/handles';
+import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../scoring/topic-scores';
+import type { AuthorScore } from '../scoring/author-scores';
+import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../scoring/topic-model';
+import type { AccountsStore, StoredExplanation } from '../store/accounts-store';
+import type { BoardsStore, RankCounts } from '../store/boards-store';
+import type { ConsentStore } from '../store/consent-store';
+import { boards } from '../store/keys';
+import { holdLease, OptOutsChangedError, type FlipGuard, type LeasePorts } from './run-guard';
+import { readJson, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
+import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
+import { z } from 'zod';
+import { publishBoard } from './publish-board';
+
+export interface TopicUnitPorts {
+  objects: ObjectStore;
+  consent: Pick<ConsentStore, 'optOutState' | 'optOutEpoch'>;
+  runs: LeasePorts;
+  boards: BoardsStore;
+  accounts: Pick<AccountsStore, 'writeExplanations' | 'deleteExplanations' | 'writeHistory'>;
+}
+
+export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.custom<TopicHead>() });
+
+const TOP_CONTENT = 5;
+
+/** The explanations a head's scores come with, beside them. */
+const explanationsKeyOf = (head: Pick<TopicHead, 'window' | 'version'>): string => head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`);
+
+const plans = new Map<string, Promise<RunPlan>>();
+/** A run's plan, read once per process (for the run at hand: one run at a time). */
+export const loadPlan = (objects: ObjectStore, runId: string): Promise<RunPlan> => {
+  let plan = plans.get(runId);
+  if (!plan) {
+    plans.clear();
+    plan = readJson(objects, `runs/${runId}/plan.json`, RunPlanSchema).then((found) => {
+      if (!found) throw new Error(`run ${runId} has no plan`);
+      return found;
+    });
+    plans.set(runId, plan);
+    plan.catch(() => plans.delete(runId));
+  }
+  return plan;
+};
+
+let knownOptOuts: { epoch: number; digests: ReadonlySet<string> } | undefined;
+
+/** The opt-outs as of their epoch; the list is read again only when the epoch moved (a warm function runs many topics). */
+const currentOptOuts = async (consent: TopicUnitPorts['consent']): Promise<{ epoch: number; digests: ReadonlySet<string> }> => {
+  const epoch = await consent.optOutEpoch();
+  if (knownOptOuts?.epoch !== epoch) {
+    const state = await consent.optOutState();
+    knownOptOuts = { epoch: state.epoch, digests: state.digests };
+  }
+  return knownOptOuts;
+};
+
+export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult> => {
+  const plan = await loadPlan(ports.objects, task.runId);
+  const key = topicKeyOf(task.topic);
+  const lease = holdLease(ports.runs, task.runId);
+  const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
+  try {
+    return await withDuckDb(async (db) => {
+      // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
+      const optOuts = await currentOptOuts(ports.consent);
+      const earlier = await readJson(ports.objects, topicOutputKey(task.runId, key), TopicOutputSchema);
+      // What an attempt of this topic under this plan found. A run received again after its process
+      // died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
+      const done = earlier?.head.version === plan.version ? earlier : null;
+      // An earlier attempt of this run may have published part of what it found: this one writes everything again.
+      const retry = earlier !== null || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${task.runId.slice(0, 12)}.`));
+      const head = done?.head ?? (await updateWindowAndScore(db, task, plan, key, work, ports, optOuts));
+      await lease.confirm();
+      const result = await publishTopic(db, task, plan, key, head, work, ports, { runId: task.runId, optOutEpoch: optOuts.epoch }, retry);
+      // An opt-out that landed while this topic wrote what it found: its writes may name the account. Another attempt leaves it out.
+      if ((await ports.consent.optOutEpoch()) !== optOuts.epoch) throw new OptOutsChangedError();
+      await writeJson(ports.objects, topicOutputKey(task.runId, key), { result, head });
+      return result;
+    });
+  } finally {
+    await lease.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+};
+
+/** Merges the deltas into the window and scores the topic; writes the new window, scores and model under the run's version. */
+const updateWindowAndScore = async (
+  db: DuckDBConnection,
+  task: TopicTask,
+  plan: RunPlan,
+  key: string,
+  work: string,
+  ports: TopicUnitPorts,
+  { digests: optedOut, epoch: optOutEpoch }: { digests: ReadonlySet<string>; epoch: number },
+): Promise<TopicHead> => {
+  const { objects } = ports;
+  const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
+  const previous = state.head;
+  const deltaKeys = [...state.pending, ...(plan.deltas[key] ?? [])];
+  const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
+  const deltaFiles = await objects.localPaths(deltaKeys);
+  const window = join(work, 'window.parquet');
+  await mergeTopicWindow(db, {
+    previous: previousWindow ?? null,
+    deltas: deltaFiles,
+    firstDay: plan.firstDay,
+    withoutDigests: [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex')),
+    output: window,
+  });
+  const asOf = new Date(task.asOf);
+  const prefix = `state/topics/${key}/`;
+  const scoresFile = join(work, 'scores.parquet');
+  let model: string | null = previous?.model ?? null;
+  // An opt-out since prepare: an incremental pass would keep the account's last scores, a full one leaves it out.
+  const full = task.mode === 'full' || !previous?.model || optOutEpoch !== plan.optOutEpoch;
+  let scored: ScoredAuthors;
+  let rescoredAuthors: string[] = [];
+  if (full) {
+    const aggregates = await readTopicAggregates(db, window);
+    const result = scoreTopicRanking(aggregates, asOf);
+    scored = rankedAuthors(result);
+    model = `${prefix}model-${plan.version}.json`;
+    await objects.put(model, JSON.stringify(topicModelToJSON(result.model)));
+    await writeScores(db, scoresFile, scored, key === '_all' ? aggregates.accounts : []);
+  } else {
+    // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
+    const touched = await touchedAuthors(db, deltaFiles);
+    rescoredAuthors = touched;
+    const aggregates = await readTopicAggregates(db, window, touched);
+    const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
+    const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
+    scored = listedAuthors(rescored.scores);
+    const [previousScores] = await objects.localPaths([previous!.scores]);
+    await writeIncrementalScores(db, scoresFile, previousScores!, scored, touched, key === '_all' ? aggregates.accounts : []);
+  }
+  const explanations = join(work, 'explanations.parquet');
+  const [previousExplanations] = !full && previous ? await objects.localPaths([explanationsKeyOf(previous)]) : [];
+  await writeExplanationDrafts(db, explanations, scored, window, key, previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null);
+  const scoresKey = `${prefix}scores-${plan.version}.parquet`;
+  const windowKey = `${prefix}window-${plan.version}.parquet`;
+  const explanationsKey = explanationsKeyOf({ window: windowKey, version: plan.version });
+  await objects.putFile(windowKey, window);
+  await objects.putFile(scoresKey, scoresFile);
+  await objects.putFile(explanationsKey, explanations);
+  const count = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(scoresFile)}) WHERE scored`)).getRows()[0]![0]);
+  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model, scoredAccounts: count };
+};
+
+/** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
+const touchedAuthors = async (db: DuckDBConnection, deltaFiles: readonly string[]): Promise<string[]> => {
+  if (deltaFiles.length === 0) return [];
+  const deltas = `read_parquet(${sqlFiles(deltaFiles)}, union_by_name = true)`;
+  const rows = (await db.runAndReadAll(`SELECT author FROM ${deltas} UNION SELECT engager FROM ${deltas} WHERE engager IS NOT NULL ORDER BY 1`)).getRows();
+  return rows.map(([author]) => String(author));
+};
+
+/**
+ * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
+ * when it is written, so a topic of millions of edges never holds them all.
+ */
+interface ScoredAuthors {
+  count: number;
+  account(position: number): string;
+  score(position: number): number;
+  logScore(position: number): number;
+  entry(position: number): AuthorScore;
+}
+
+const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
+  count: ranking.count,
+  account: ranking.account,
+  score: (position) => ranking.score[position]!,
+  logScore: (position) => ranking.logScore[position]!,
+  entry: ranking.entry,
+});
+
+const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
+  count: list.length,
+  account: (position) => list[position]!.account,
+  score: (position) => list[position]!.score,
+  logScore: (position) => list[position]!.logScore,
+  entry: (position) => list[position]!,
+});
+
+const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));
+
+const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN)`;
+
+/** The scores of a pass; the overall pseudo-topic also lists every account seen, unscored ones at 1. */
+const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
+  await appendScores(db, scored, seen);
+  await db.run(`COPY (SELECT * FROM new_scores ORDER BY account) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE new_scores`);
+};
+
+/** The previous scores with the rescored authors' replaced: an author that earns no response any more leaves the scores. */
+const writeIncrementalScores = async (
+  db: DuckDBConnection,
+  file: string,
+  previous: string,
+  scored: ScoredAuthors,
+  touched: readonly string[],
+  seen: readonly string[],
+): Promise<void> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
+  await appendScores(db, scored, seen);
+  await db.run(`CREATE OR REPLACE TEMP TABLE touched (account VARCHAR)`);
+  await appendStrings(db, 'touched', touched);
+  await db.run(`COPY (
+      SELECT * FROM (
+        SELECT * FROM read_parquet(${sqlString(previous)}) p
+        WHERE p.account NOT IN (SELECT account FROM new_scores) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
+        UNION ALL SELECT * FROM new_scores
+      ) ORDER BY account
+    ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE new_scores`);
+  await db.run(`DROP TABLE touched`);
+};
+
+const appendScores = async (db: DuckDBConnection, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
+  const appender = await db.createAppender('new_scores');
+  const scoredAccounts = new Set<string>();
+  for (let position = 0; position < scored.count; position++) {
+    scoredAccounts.add(scored.account(position));
+    appender.appendVarchar(scored.account(position));
+    appender.appendDouble(scored.score(position));
+    appender.appendDouble(scored.logScore(position));
+    appender.appendBoolean(true);
+    appender.endRow();
+  }
+  for (const account of seen) {
+    if (scoredAccounts.has(account)) continue;
+    appender.appendVarchar(account);
+    appender.appendDouble(1);
+    appender.appendDouble(0);
+    appender.appendBoolean(false);
+    appender.endRow();
+  }
+  appender.closeSync();
+};
+
+/**
+ * The explanation of each scored account as it would be written, with a fingerprint to tell which
+ * changed; an incremental run keeps the previous ones of the accounts it did not rescore.
+ */
+const writeExplanationDrafts = async (
+  db: DuckDBConnection,
+  file: string,
+  scored: ScoredAuthors,
+  window: string,
+  key: string,
+  previous: { file: string; replaced: readonly string[] } | null,
+): Promise<void> => {
+  const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
+  await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR, fingerprint VARCHAR)`);
+  const appender = await db.createAppender('drafts');
+  for (let position = 0; position < scored.count; position++) {
+    const entry = scored.entry(position);
+    const own = topContent.get(entry.account) ?? [];
+    const responses = own.reduce((sum, item) => sum + item.responses, 0);
+    const body = JSON.stringify({
+      topic: topicOfKey(key),
+      score: entry.score,
+      factors: entry.factors,
+      topEngagers: entry.topEngagers,
+      topContent: own.map((item) => ({ ...item, weight: Math.round((item.responses / responses) * 1000) / 1000 })),
+    });
+    appender.appendVarchar(entry.account);
+    appender.appendVarchar(body);
+    appender.appendVarchar(createHash('sha1').update(body).digest('base64url'));
+    appender.endRow();
+  }
+  appender.closeSync();
+  await db.run(`CREATE OR REPLACE TEMP TABLE replaced (account VARCHAR)`);
+  await appendStrings(db, 'replaced', previous?.replaced ?? []);
+  const kept = previous
+    ? `UNION ALL SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
+    : '';
+  await db.run(`COPY (SELECT * FROM (SELECT * FROM drafts ${kept}) ORDER BY account) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE drafts`);
+  await db.run(`DROP TABLE replaced`);
+};
+
+/** One account's change in one topic, for the run's finish: its new score, or null when it has none any more. */
+export interface AccountTopicChange {
+  account: string;
+  score: number | null;
+}
+
+/**
+ * Publishes what changed between the topic's last head and this one: explanations of accounts
+ * whose explanation changed (deleted where they are no longer scored), today's history point where
+ * the score changed, the boards and the rank index when they changed; and the account changes for
+ * the run's finish.
+ */
+const publishTopic = async (
+  db: DuckDBConnection,
+  task: TopicTask,
+  plan: RunPlan,
+  key: string,
+  head: TopicHead,
+  work: string,
+  ports: TopicUnitPorts,
+  guard: FlipGuard,
+  rewriteAll: boolean,
+): Promise<TopicResult> => {
+  const { objects } = ports;
+  const topic = topicOfKey(key);
+  const previous = plan.manifest.topics[key]?.head ?? null;
+  const [newScores, newExplanations] = await objects.localPaths([head.scores, explanationsKeyOf(head)]);
+  const [oldScores, oldExplanations] = previous ? await objects.localPaths([previous.scores, explanationsKeyOf(previous)]) : [];
+  // A retry writes everything again: an earlier attempt may have written other values.
+  const orAll = rewriteAll ? 'OR true' : '';
+  const scores = (file: string | undefined) => (file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`);
+  const drafts = (file: string | undefined) => (file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::VARCHAR AS fingerprint WHERE false)`);
+
+  // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists unscored accounts at 1).
+  await db.run(`CREATE OR REPLACE TEMP TABLE score_changes AS
+    SELECT coalesce(n.account, o.account) AS account, n.score AS score, coalesce(n.scored, false) AS scored, n.account IS NOT NULL AS present
+    FROM ${scores(newScores)} n FULL OUTER JOIN ${scores(oldScores)} o USING (account)
+    WHERE n.account IS NULL OR o.account IS NULL OR n.score <> o.score OR n.scored <> o.scored ${orAll}`);
+  const changesFile = join(work, 'changes.parquet');
+  await db.run(`COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`);
+  await objects.putFile(topicChangesKey(task.runId, key), changesFile);
+
+  const day = task.asOf.slice(0, 10);
+  const history = (await db.runAndReadAll(`SELECT account, score FROM score_changes WHERE scored ORDER BY account`)).getRows();
+  await ports.accounts.writeHistory(day, history.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })));
+
+  const explanationRows = (
+    await db.runAndReadAll(`SELECT coalesce(n.account, o.account) AS account, n.body FROM ${drafts(newExplanations)} n FULL OUTER JOIN ${drafts(oldExplanations)} o USING (account)
+      WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll} ORDER BY 1`)
+  ).getRows();
+  const written = explanationRows.filter(([, body]) => body !== null).map(([account, body]) => ({ account: String(account), ...(JSON.parse(String(body)) as ExplanationBody) }));
+  const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
+  const board = (
+    await db.runAndReadAll(`SELECT account, score FROM ${scores(newScores)} WHERE scored ORDER BY score DESC, log_score DESC, account`)
+  ).getRows() as [string, number][];
+  const rankCounts: RankCounts = [];
+  for (const [, score] of board) {
+    const tenths = Math.round(Number(score) * 10);
+    const last = rankCounts.at(-1);
+    if (last && last[0] === tenths) last[1]++;
+    else rankCounts.push([tenths, 1]);
+  }
+  const rankOfIndex = competitionRanks(board.map(([, score]) => Number(score)));
+  const networks = new Map<string, number[]>();
+  board.forEach(([account], index) => {
+    const network = parseAccountKey(account).network;
+    const list = networks.get(network) ?? [];
+    if (list.length < MAX_BOARD_ENTRIES) list.push(index);
+    networks.set(network, list);
+  });
+  const onBoards = [...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])])];
+  const handles = await readHandles(db, handleFiles, [...onBoards, ...written.map((entry) => entry.account), ...written.flatMap((entry) => entry.topEngagers.map((engager) => engager.account))]);
+  const entryOf = (index: number) => {
+    const [account, score] = board[index]!;
+    return { rank: rankOfIndex[index]!, ...parseAccountKey(account), handle: handles.get(account) ?? null, score: Number(score) };
+  };
+
+  await ports.accounts.writeExplanations(
+    written.map((entry): StoredExplanation => ({
+      ...parseAccountKey(entry.account),
+      topic,
+      score: entry.score,
+      factors: entry.factors,
+      topEngagers: entry.topEngagers.map(({ account, interactions, weight }) => ({ ...parseAccountKey(account), handle: handles.get(account) ?? null, interactions, weight })),
+      topContent: entry.topContent,
+      computedAt: task.asOf,
+    })),
+  );
+  await ports.accounts.deleteExplanations(explanationRows.filter(([, body]) => body === null).map(([account]) => ({ ...parseAccountKey(String(account)), topic })));
+
+  const keepReplaced = plan.purging.length === 0;
+  const pointer = { version: plan.version, computedAt: task.asOf };
+  const networkNames = [...networks.keys()].sort();
+  const main = await publishBoard(ports.boards, boards.leaderboard(topic), Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)), { ...pointer, networks: networkNames }, guard, { keepReplaced });
+  const unreferenced: [string, string][] = main.unreferenced.map((version) => [boards.leaderboard(topic), version]);
+  // A topic on one network needs no board of its own for it: the topic's board is that board (leaderboardOf).
+  const ownBoards = networkNames.length > 1 ? networkNames : [];
+  for (const network of ownBoards) {
+    const published = await publishBoard(ports.boards, boards.leaderboard(topic, network), networks.get(network)!.map(entryOf), pointer, guard, { keepReplaced });
+    unreferenced.push(...published.unreferenced.map((version): [string, string] => [boards.leaderboard(topic, network), version]));
+  }
+  // A network nobody of the topic is on any more keeps no board of its own.
+  if (main.replacedNetworks.length > 1) {
+    for (const network of main.replacedNetworks.filter((name) => !ownBoards.includes(name))) await ports.boards.deleteBoard(boards.leaderboard(topic, network));
+  }
+  for (const [name, version] of unreferenced) await ports.boards.deleteBoardVersion(name, version);
+  if (board.length > 0) await ports.boards.writeRankCounts(topic, rankCounts, task.asOf);
+  else await ports.boards.deleteRankCounts(topic);
+
+  const changed = Number((await db.runAndReadAll(`SELECT count(*) FROM score_changes`)).getRows()[0]![0]);
+  await db.run(`DROP TABLE score_changes`);
+  return { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed };
+};
+
+interface ExplanationBody {
+  score: number;
+  factors: StoredExplanation['factors'];
+  topEngagers: { account: string; interactions: number; weight: number }[];
+  topContent: StoredExplanation['topContent'];
+}
+
+/** Ranks of scores in board order: equal scores share the rank of the first of them (1, 2, 2, 4). */
+const competitionRanks = (scores: readonly number[]): number[] => {
+  const ranks: number[] = [];
+  scores.forEach((score, index) => ranks.push(index > 0 && Math.round(scores[index - 1]! * 10) === Math.round(score * 10) ? ranks[index - 1]! : index + 1));
+  return ranks;
+};

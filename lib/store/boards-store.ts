@@ -1,0 +1,184 @@
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { BoardPointer } from '../leaderboards/board';
+import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../recompute/run-guard';
+import { keys } from './keys';
+import type { Table } from './table';
+
+/** Entries per stored chunk: a page of up to 100 reads one chunk or two. */
+export const BOARD_CHUNK_ENTRIES = 100;
+
+/** A board pointer as stored: the version readers see, the one before it for open cursors, and a topic board's per-network boards. */
+export interface StoredBoardPointer extends BoardPointer {
+  previousVersion?: string;
+  previousCount?: number;
+  previousComputedAt?: string;
+  networks?: string[];
+}
+
+export interface BoardPage<T> {
+  entries: T[];
+  /** Position of the first entry after this page, or null at the end. */
+  nextPosition: number | null;
+  version: string;
+  computedAt: string;
+}
+
+/** A topic's scores as counts per score (in tenths), best first: an account's rank is 1 + the count of better scores. */
+export type RankCounts = [scoreTenths: number, accounts: number][];
+
+const toPointer = (item: Record<string, unknown>): StoredBoardPointer => ({
+  version: String(item.version),
+  count: Number(item.count),
+  computedAt: String(item.computedAt),
+  ...(typeof item.previousVersion === 'string' ? { previousVersion: item.previousVersion } : {}),
+  ...(typeof item.previousCount === 'number' ? { previousCount: item.previousCount } : {}),
+  ...(typeof item.previousComputedAt === 'string' ? { previousComputedAt: item.previousComputedAt } : {}),
+  ...(Array.isArray(item.networks) ? { networks: item.networks as string[] } : {}),
+});
+
+/**
+ * Leaderboards and the topic list as versioned boards stored in chunks of 100 entries: a new
+ * version is written whole, then its pointer flips; readers see a whole board, old or new. And each
+ * topic's rank index, from which an account's rank is read rather than copied into its item.
+ */
+export class BoardsStore {
+  constructor(private readonly table: Table) {}
+
+  async writeBoard(board: string, version: string, entries: readonly Record<string, unknown>[]): Promise<void> {
+    const chunks: Record<string, unknown>[] = [];
+    for (let start = 0; start < entries.length; start += BOARD_CHUNK_ENTRIES) {
+      chunks.push({ ...keys.boardChunk(board, version, start / BOARD_CHUNK_ENTRIES), entries: entries.slice(start, start + BOARD_CHUNK_ENTRIES) });
+    }
+    await this.table.putAll(chunks);
+  }
+
+  async boardPointer(board: string): Promise<StoredBoardPointer | null> {
+    const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.boardPointer(board), ConsistentRead: true }));
+    return Item ? toPointer(Item) : null;
+  }
+
+  /**
+   * Makes `pointer.version` the board readers see — in one transaction with checks that the run
+   * still holds its lease and that no account opted out since the run read the opt-outs
+   * (LeaseLostError, OptOutsChangedError otherwise, and nothing changed). The replaced version
+   * stays readable for open cursors until the next flip, unless `keepReplaced` is false. Returns
+   * the pointer it replaced and the versions no pointer references any more.
+   */
+  async flipBoard(
+    board: string,
+    pointer: BoardPointer & { networks?: string[] },
+    guard: FlipGuard,
+    { keepReplaced }: { keepReplaced: boolean },
+  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: string[] }> {
+    for (;;) {
+      const current = await this.boardPointer(board);
+      const outcome = await this.table.transact([
+        {
+          ConditionCheck: {
+            TableName: this.table.name,
+            Key: keys.runLock,
+            ConditionExpression: 'runId = :runId AND leaseUntil >= :now',
+            ExpressionAttributeValues: { ':runId': guard.runId, ':now': Date.now() },
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.table.name,
+            Key: keys.optOutEpoch,
+            ConditionExpression: guard.optOutEpoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
+            ExpressionAttributeValues: { ':epoch': guard.optOutEpoch },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table.name,
+            Item: {
+              ...keys.boardPointer(board),
+              board,
+              ...pointer,
+              ...(current && keepReplaced && current.version !== pointer.version
+                ? { previousVersion: current.version, previousCount: current.count, previousComputedAt: current.computedAt }
+                : {}),
+            },
+            // Another writer flipped it between the read and now: read again.
+            ConditionExpression: current ? 'version = :current' : 'attribute_not_exists(pk)',
+            ...(current ? { ExpressionAttributeValues: { ':current': current.version } } : {}),
+          },
+        },
+      ]);
+      if (outcome !== 'committed') {
+        if (outcome.failedConditions.includes(0)) throw new LeaseLostError();
+        if (outcome.failedConditions.includes(1)) throw new OptOutsChangedError();
+        continue;
+      }
+      const unreferenced = [current?.previousVersion, keepReplaced ? undefined : current?.version].filter(
+        (version): version is string => version !== undefined && version !== pointer.version,
+      );
+      return { replaced: current, unreferenced };
+    }
+  }
+
+  async deleteBoardVersion(board: string, version: string): Promise<void> {
+    const chunks = await this.table.partition(keys.boardPartition(board, version));
+    await this.table.deleteAll(chunks.map((chunk) => ({ pk: String(chunk.pk), sk: String(chunk.sk) })));
+  }
+
+  /** A board and every version of it, as if it had never been computed. */
+  async deleteBoard(board: string): Promise<void> {
+    const pointer = await this.boardPointer(board);
+    if (!pointer) return;
+    await this.table.db.send(new DeleteCommand({ TableName: this.table.name, Key: keys.boardPointer(board) }));
+    for (const version of [pointer.version, pointer.previousVersion]) if (version) await this.deleteBoardVersion(board, version);
+  }
+
+  /**
+   * Up to `limit` entries from `position` of the current version, or of the version a cursor
+   * pinned. Null when the board was never computed, or the pinned version is gone.
+   */
+  async boardPage<T>(board: string, limit: number, after?: { version: string; position: number }): Promise<BoardPage<T> | null> {
+    const pointer = await this.boardPointer(board);
+    if (!pointer) return null;
+    const version = after?.version ?? pointer.version;
+    const current = version === pointer.version;
+    if (!current && version !== pointer.previousVersion) return null;
+    const count = current ? pointer.count : (pointer.previousCount ?? 0);
+    const start = after?.position ?? 0;
+    const end = Math.min(count, start + limit);
+    const chunkKeys = [];
+    for (let chunk = Math.floor(start / BOARD_CHUNK_ENTRIES); chunk * BOARD_CHUNK_ENTRIES < end; chunk++) chunkKeys.push(keys.boardChunk(board, version, chunk));
+    const chunks = (await this.table.batchGetAll(chunkKeys)).sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+    const first = Math.floor(start / BOARD_CHUNK_ENTRIES) * BOARD_CHUNK_ENTRIES;
+    const entries = chunks.flatMap((chunk) => chunk.entries as T[]).slice(start - first, end - first);
+    return {
+      entries,
+      nextPosition: end < count ? end : null,
+      version,
+      computedAt: current ? pointer.computedAt : (pointer.previousComputedAt ?? pointer.computedAt),
+    };
+  }
+
+  async writeRankCounts(topic: string, counts: RankCounts, computedAt: string): Promise<void> {
+    await this.table.db.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.rankIndex(topic), counts, computedAt } }));
+  }
+
+  /** Each topic's rank index and the run time it is of. */
+  async rankCounts(topics: readonly string[]): Promise<Map<string, { counts: RankCounts; computedAt: string }>> {
+    const items = await this.table.batchGetAll(topics.map((topic) => keys.rankIndex(topic)));
+    return new Map(items.map((item) => [String(item.pk).slice('RANK#'.length), { counts: item.counts as RankCounts, computedAt: String(item.computedAt) }]));
+  }
+
+  async deleteRankCounts(topic: string): Promise<void> {
+    await this.table.db.send(new DeleteCommand({ TableName: this.table.name, Key: keys.rankIndex(topic) }));
+  }
+}
+
+/** An account's rank with this score: 1 + how many accounts of the topic score higher. */
+export const rankOf = (counts: RankCounts, score: number): number => {
+  const tenths = Math.round(score * 10);
+  let better = 0;
+  for (const [scoreTenths, accounts] of counts) {
+    if (scoreTenths <= tenths) break;
+    better += accounts;
+  }
+  return better + 1;
+};

@@ -1,0 +1,99 @@
+/**
+ * The apply step, the log's reading and the recompute's units over one table and a folder log, for
+ * tests that work below the HTTP routes: messages applied into the log (and DynamoDB dedupe keys);
+ * the whole log read from scratch by the real resolution into topic windows; a whole local run,
+ * with some stores swapped for ones that pause or fail.
+ */
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolveLog, topicOfKey } from '../../lib/aggregation/resolve';
+import { mergeTopicWindow } from '../../lib/aggregation/topic-window';
+import type { QueuedInteractions } from '../../lib/interactions/queued';
+import { applyToLog } from '../../lib/log/apply-to-log';
+import { withDuckDb } from '../../lib/log/duckdb';
+import { writeLogObject } from '../../lib/log/log-writer';
+import { FolderObjectStore } from '../../lib/log/object-store';
+import { runRecomputeLocally, unitsOver } from '../../lib/recompute/local-orchestrator';
+import { newRun } from '../../lib/recompute/run-record';
+import { storesOver, type Stores } from '../../lib/runtime/dependencies';
+import { Table } from '../../lib/store/table';
+
+export interface WindowRow {
+  kind: 'edge' | 'post' | 'content';
+  day: string;
+  author: string;
+  engager: string | null;
+  contentId: string | null;
+  counts: Record<string, number>;
+}
+
+/**
+ * Every topic's window rows (by topic, `*` for overall) from these log files, read from scratch by
+ * the resolution and window merge every run uses; `workDir` takes the files they write.
+ */
+export const windowsOfLog = async (files: readonly string[], workDir: string, firstDay = '2000-01-01'): Promise<Map<string, WindowRow[]>> => {
+  const windows = new Map<string, WindowRow[]>();
+  if (files.length === 0) return windows;
+  mkdirSync(workDir, { recursive: true });
+  await withDuckDb(async (duck) => {
+    const out = { index: join(workDir, 'index.parquet'), content: join(workDir, 'content.parquet'), handles: join(workDir, 'handles.parquet'), deltas: join(workDir, 'deltas') };
+    const { topics } = await resolveLog(duck, files, { index: [], content: [] }, out, 'harness');
+    for (const key of topics) {
+      const folder = join(out.deltas, `tk=${key}`);
+      const window = join(workDir, `window-${key}.parquet`);
+      await mergeTopicWindow(duck, { previous: null, deltas: readdirSync(folder).map((file) => join(folder, file)), firstDay, withoutDigests: [], output: window });
+      const rows = (await duck.runAndReadAll(`SELECT * FROM read_parquet('${window}') ORDER BY kind, author, engager, day, content_id`)).getRowObjectsJson();
+      windows.set(
+        topicOfKey(key),
+        rows.map((row) => ({
+          kind: row.kind as WindowRow['kind'],
+          day: String(row.day),
+          author: String(row.author),
+          engager: row.engager === null ? null : String(row.engager),
+          contentId: row.content_id === null ? null : String(row.content_id),
+          counts: Object.fromEntries(
+            Object.entries(row)
+              .filter(([name, value]) => (name.startsWith('n_') || name === 'posts' || name === 'responses') && Number(value) !== 0)
+              .map(([name, value]) => [name.replace(/^n_/, ''), Number(value)]),
+          ),
+        })),
+      );
+    }
+  });
+  return windows;
+};
+
+export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
+  const root = mkdtempSync(join(tmpdir(), 'sway-log-harness-'));
+  const objects = new FolderObjectStore(join(root, 'objects'));
+  const stores = storesOver(new Table(db, tableName));
+  const { ingest, consent } = stores;
+  let reads = 0;
+  return {
+    objects,
+    stores,
+    ingest,
+    consent,
+    /** A whole run as `npm start` runs it, requested through the API unless said otherwise; swapped stores replace the real ones. */
+    recompute: (swapped: Partial<Stores> = {}, { runId = newRun('api').runId, full, asOf }: { runId?: string; full?: boolean; asOf?: Date } = {}) =>
+      runRecomputeLocally({ runId, trigger: 'api', ...(full ? { full } : {}) }, unitsOver({ ...stores, ...swapped, objects, ...(asOf ? { now: () => asOf } : {}) }), objects),
+    apply: (message: QueuedInteractions, appliedAt = new Date()) =>
+      applyToLog(
+        message,
+        {
+          optedOutAmong: (accounts) => consent.optedOutAmong(accounts),
+          writeLogObject: (key, rows) => writeLogObject(objects, key, rows),
+          rememberApplied: (refs, at) => ingest.rememberApplied(refs, at),
+          forgetApplied: (refs) => ingest.forgetApplied(refs),
+        },
+        appliedAt,
+      ),
+    /** A topic's window rows from the whole log, read afresh. */
+    window: async (topic: string, firstDay = '2000-01-01'): Promise<WindowRow[]> => {
+      const files = await objects.localPaths(await objects.list('log/'));
+      return (await windowsOfLog(files, join(root, `read-${reads++}`), firstDay)).get(topic) ?? [];
+    },
+  };
+};
