@@ -40,5 +40,6 @@ export const verdict = (result: Pick<BenchmarkResult, 'met'>): string => (result
 /** The result with its goal and verdict, for the table and latest.json (rows without a goal are reported as they are). */
 export const withGoal = (result: BenchmarkResult): BenchmarkResult => {
   const goal = goalOf(result.name);
-  return goal ? { ...result, goal: goal.text, met: goal.met(result) } : result;
+  if (!goal) return result;
+  return { ...result, goal: goal.text, met: result.failed === undefined && goal.met(result) };
 };

@@ -8,6 +8,8 @@ export interface BenchmarkResult {
   notes: string;
   goal?: string;
   met?: boolean;
+  /** Why the benchmark could not measure its figure (then `value` is 0 and the goal is not met). */
+  failed?: string;
 }
 
 /** A figure rounded for the table: `digits` decimals, as a number. */

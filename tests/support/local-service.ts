@@ -16,7 +16,7 @@ export interface LocalService {
   output: () => string;
   /** SIGTERM, as Ctrl-C would: a clean stop. */
   stop(): Promise<void>;
-  /** SIGKILL to the whole process group, DynamoDB Local included: a crash. */
+  /** SIGKILL to the whole process group (and the DynamoDB Local npm start started, if it started one): a crash. */
   kill(): Promise<void>;
 }
 
