@@ -95,18 +95,22 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
     // Two incremental runs with writes: the first also publishes, for the first time, the boards of
     // the topics it touches (the full run wrote none); the second is a steady-state run.
     const incremental: { run: WorkerRun; peaks: ReturnType<typeof peaksOf> }[] = [];
+    // A failed incremental run is its row's result; the full run's rows stand on their own.
+    let incrementalFailure: string | undefined;
     for (const batch of [0, 1]) {
       await addToLog(objects, shape, batch);
       workers = await startUnitWorkers({ ...config, withoutResultWrites: false }, TOPIC_WORKERS);
       const run = await runInWorkers(workers, { runId: randomUUID(), trigger: 'api' }, readTasks);
-      if (run.run.status !== 'succeeded') throw new Error(`scale.10m_incremental: the run ended ${run.run.status}: ${run.run.error ?? ''}`);
-      if (run.run.mode !== 'incremental') throw new Error(`scale.10m_incremental: the run after the full pass was ${run.run.mode} (a new UTC day began between them?)`);
-      incremental.push({ run, peaks: peaksOf(workers) });
+      const peaks = peaksOf(workers);
       await stopUnitWorkers(workers);
       workers = undefined;
+      if (run.run.status !== 'succeeded') incrementalFailure = `incremental run ${batch + 1} ended ${run.run.status}: ${run.run.error ?? ''} (${describeRun(run)}; peaks ${peaks.text})`;
+      else if (run.run.mode !== 'incremental') incrementalFailure = `the run after the full pass was ${run.run.mode} (a new UTC day began between them?)`;
+      if (incrementalFailure) break;
+      incremental.push({ run, peaks });
       console.log(`[bench] scale: incremental run ${batch + 1} ${round(run.seconds, 1)} s; ${describeRun(run)}; ${run.capacity.writeUnits} WCU`);
     }
-    const measured = incremental.reduce((worst, run) => (run.run.seconds > worst.run.seconds ? run : worst));
+    const measured = incremental.reduce<(typeof incremental)[number] | undefined>((worst, run) => (!worst || run.run.seconds > worst.run.seconds ? run : worst), undefined);
 
     const worldText =
       `a seeded synthetic world of ${world.interactions.toLocaleString('en')} interactions over the last ${world.days + 1} days by ${world.accounts.toLocaleString('en')} accounts in ${world.topics.toLocaleString('en')} topics of Zipf sizes ` +
@@ -130,9 +134,11 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
         name: 'scale.10m_peak_rss',
         value: round(fullPeaks.largest.peak.bytes / GiB, 2),
         unit: 'GiB',
-        notes: `largest peak resident memory of any worker process in the full run of scale.10m: ${fullPeaks.text}; the incremental run's: ${measured.peaks.text}`,
+        notes: `largest peak resident memory of any worker process in the full run of scale.10m: ${fullPeaks.text}${measured ? `; the incremental run's: ${measured.peaks.text}` : ''}`,
       },
-      {
+      incrementalFailure || !measured
+        ? { name: 'scale.10m_incremental', value: 0, unit: 's', notes: `FAILED: ${incrementalFailure}`, failed: incrementalFailure ?? 'no incremental run' }
+        : {
         name: 'scale.10m_incremental',
         value: round(measured.run.seconds, 1),
         unit: 's',

@@ -25,7 +25,7 @@ export interface RecomputeUnits {
 }
 
 /** The units over these adapters, called in-process; `now` is the run's clock (tests hold it still). */
-export const unitsOver = (ports: Stores & { objects: ObjectStore; now?: () => Date }): RecomputeUnits => ({
+export const unitsOver = (ports: Stores & { objects: ObjectStore; now?: () => Date; resolutionBatchBytes?: number }): RecomputeUnits => ({
   prepare: (input) => runPrepareUnit(input, ports),
   topic: (task) => runTopicUnit(task, ports),
   finish: (input) => runFinishUnit(input, ports),

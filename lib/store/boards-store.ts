@@ -135,7 +135,7 @@ export class BoardsStore {
    * Up to `limit` entries from `position` of the current version, or of the version a cursor
    * pinned. Null when the board was never computed, or the pinned version is gone.
    */
-  async boardPage<T>(board: string, limit: number, after?: { version: string; position: number }): Promise<BoardPage<T> | null> {
+  async boardPage<T>(board: string, limit: number, after?: { version: string; position: number }, attempt = 1): Promise<BoardPage<T> | null> {
     const pointer = await this.boardPointer(board);
     if (!pointer) return null;
     const version = after?.version ?? pointer.version;
@@ -147,6 +147,12 @@ export class BoardsStore {
     const chunkKeys = [];
     for (let chunk = Math.floor(start / BOARD_CHUNK_ENTRIES); chunk * BOARD_CHUNK_ENTRIES < end; chunk++) chunkKeys.push(keys.boardChunk(board, version, chunk));
     const chunks = (await this.table.batchGetAll(chunkKeys)).sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+    if (chunks.length < chunkKeys.length) {
+      // Runs flipped the board past this version while it was read: read it again as it is now.
+      if (!samePointer(pointer, await this.boardPointer(board)) && attempt < MAX_PAGE_ATTEMPTS) return this.boardPage(board, limit, after, attempt + 1);
+      // A version its pointer names, with entries missing: never served as a shorter board.
+      throw new Error(`board ${board}, version ${version}: ${chunkKeys.length - chunks.length} of its chunks are missing`);
+    }
     const first = Math.floor(start / BOARD_CHUNK_ENTRIES) * BOARD_CHUNK_ENTRIES;
     const entries = chunks.flatMap((chunk) => chunk.entries as T[]).slice(start - first, end - first);
     return {
@@ -171,6 +177,9 @@ export class BoardsStore {
     await this.table.db.send(new DeleteCommand({ TableName: this.table.name, Key: keys.rankIndex(topic) }));
   }
 }
+
+const MAX_PAGE_ATTEMPTS = 3;
+const samePointer = (a: StoredBoardPointer, b: StoredBoardPointer | null): boolean => b !== null && a.version === b.version && a.previousVersion === b.previousVersion;
 
 /** An account's rank with this score: 1 + how many accounts of the topic score higher. */
 export const rankOf = (counts: RankCounts, score: number): number => {

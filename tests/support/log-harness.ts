@@ -77,8 +77,15 @@ export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
     ingest,
     consent,
     /** A whole run as `npm start` runs it, requested through the API unless said otherwise; swapped stores replace the real ones. */
-    recompute: (swapped: Partial<Stores> = {}, { runId = newRun('api').runId, full, asOf }: { runId?: string; full?: boolean; asOf?: Date } = {}) =>
-      runRecomputeLocally({ runId, trigger: 'api', ...(full ? { full } : {}) }, unitsOver({ ...stores, ...swapped, objects, ...(asOf ? { now: () => asOf } : {}) }), objects),
+    recompute: (
+      swapped: Partial<Stores> = {},
+      { runId = newRun('api').runId, full, asOf, resolutionBatchBytes }: { runId?: string; full?: boolean; asOf?: Date; resolutionBatchBytes?: number } = {},
+    ) =>
+      runRecomputeLocally(
+        { runId, trigger: 'api', ...(full ? { full } : {}) },
+        unitsOver({ ...stores, ...swapped, objects, ...(asOf ? { now: () => asOf } : {}), ...(resolutionBatchBytes ? { resolutionBatchBytes } : {}) }),
+        objects,
+      ),
     apply: (message: QueuedInteractions, appliedAt = new Date()) =>
       applyToLog(
         message,
