@@ -2,7 +2,7 @@
  * One embedded DuckDB per process, in memory, spilling to a scratch folder past its memory limit:
  * the engine that writes the log's Parquet files and aggregates them out of core.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -22,8 +22,10 @@ const memoryLimit = (): string => {
 let instance: Promise<DuckDBInstance> | undefined;
 
 const open = async (): Promise<DuckDBInstance> => {
-  const spill = join(tmpdir(), 'sway-duckdb');
-  mkdirSync(spill, { recursive: true });
+  // A folder of the process's own: DuckDB's spill files of two processes (npm start and a bench's
+  // workers, parallel test files) in one folder overwrite each other's.
+  const spill = mkdtempSync(join(tmpdir(), 'sway-duckdb-'));
+  process.once('exit', () => rmSync(spill, { recursive: true, force: true }));
   return DuckDBInstance.create(':memory:', { memory_limit: memoryLimit(), temp_directory: spill, preserve_insertion_order: 'false' });
 };
 

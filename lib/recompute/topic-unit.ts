@@ -347,10 +347,17 @@ const publishTopic = async (
   const history = (await db.runAndReadAll(`SELECT account, score FROM score_changes WHERE scored ORDER BY account`)).getRows();
   await ports.accounts.writeHistory(day, history.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })));
 
+  // Which explanations changed, from the fingerprints alone; then the bodies of those. Joined with
+  // their bodies, a million accounts' explanations would have to fit in DuckDB's memory at once.
+  await db.run(`CREATE OR REPLACE TEMP TABLE explanation_changes AS
+    SELECT coalesce(n.account, o.account) AS account, n.account IS NOT NULL AS present
+    FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
+    WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
   const explanationRows = (
-    await db.runAndReadAll(`SELECT coalesce(n.account, o.account) AS account, n.body FROM ${drafts(newExplanations)} n FULL OUTER JOIN ${drafts(oldExplanations)} o USING (account)
-      WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll} ORDER BY 1`)
+    await db.runAndReadAll(`SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)
+      UNION ALL SELECT account, NULL FROM explanation_changes WHERE NOT present ORDER BY 1`)
   ).getRows();
+  await db.run(`DROP TABLE explanation_changes`);
   const written = explanationRows.filter(([, body]) => body !== null).map(([account, body]) => ({ account: String(account), ...(JSON.parse(String(body)) as ExplanationBody) }));
   const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
   const board = (
