@@ -28,7 +28,6 @@ export const TopicStateSchema = z.object({
   /** Delta files not yet merged into the window: a topic whose worker failed keeps them for the next run. */
   pending: z.array(z.string()),
 });
-export type TopicState = z.infer<typeof TopicStateSchema>;
 
 export const ManifestSchema = z.object({
   version: z.string().nullable(),

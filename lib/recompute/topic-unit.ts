@@ -301,12 +301,6 @@ const writeExplanationDrafts = async (
   await db.run(`DROP TABLE replaced`);
 };
 
-/** One account's change in one topic, for the run's finish: its new score, or null when it has none any more. */
-export interface AccountTopicChange {
-  account: string;
-  score: number | null;
-}
-
 /**
  * Publishes what changed between the topic's last head and this one: explanations of accounts
  * whose explanation changed (deleted where they are no longer scored), today's history point where

@@ -27,7 +27,6 @@ export const PrepareInputSchema = z.object({
 export type PrepareInput = z.infer<typeof PrepareInputSchema>;
 
 export const RunModeSchema = z.enum(['full', 'incremental']);
-export type RunMode = z.infer<typeof RunModeSchema>;
 
 /**
  * What prepare hands on. The topics to score are a JSON array of TopicTask in the object store at
