@@ -131,10 +131,13 @@ const ingestThroughput = async (
   };
 };
 
+const SERVICE_RUN_TIMEOUT_MS = 600_000;
+
 /** The service's own recompute through the admin route: it writes the boards and scores the lookups read. */
 const serviceRecompute = async (service: LocalService): Promise<{ seconds: number }> => {
   const started = performance.now();
-  const run = (await drainAndRecompute(service)) as { status: string };
+  // A full run with its writes takes about a minute here; the tests' default wait is for small worlds.
+  const run = (await drainAndRecompute(service, SERVICE_RUN_TIMEOUT_MS)) as { status: string };
   if (run.status !== 'succeeded') throw new Error('recompute failed');
   return { seconds: (performance.now() - started) / 1000 };
 };

@@ -22,6 +22,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface CapacityTotals {
   readUnits: number;
   writeUnits: number;
+  /** Write units by the kind of item written (keys.ts): account, explanation, history, board chunk, … */
+  writeUnitsByKind: Record<string, number>;
   calls: number;
   refusedWrites: number;
   refusedTransactions: number;
@@ -73,17 +75,34 @@ export const capacityOf = (commandName: string, input: Item, output: Item): { re
 };
 
 /** One action of a transaction: sized now (a Put's item) or later from the stored item. */
-export type TransactionAction = { kind: 'read' | 'write'; bytes: number } | { kind: 'read' | 'write'; table: string; key: Item };
+export type TransactionAction = { kind: 'read' | 'write'; itemKind: string; bytes: number } | { kind: 'read' | 'write'; table: string; key: Item };
 
 export const transactionActions = (input: Item): TransactionAction[] =>
   ((input.TransactItems ?? []) as Record<string, { TableName: string; Key?: Item; Item?: Item }>[]).flatMap((action) =>
     Object.entries(action).map(([type, { TableName, Key, Item }]): TransactionAction => {
       const kind = type === 'Get' || type === 'ConditionCheck' ? 'read' : 'write';
-      return Item ? { kind, bytes: itemSize(Item) } : { kind, table: TableName, key: Key ?? {} };
+      return Item ? { kind, itemKind: itemKind(Item), bytes: itemSize(Item) } : { kind, table: TableName, key: Key ?? {} };
     }),
   );
 
-const emptyTotals = (): CapacityTotals => ({ readUnits: 0, writeUnits: 0, calls: 0, refusedWrites: 0, refusedTransactions: 0 });
+const emptyTotals = (): CapacityTotals => ({ readUnits: 0, writeUnits: 0, writeUnitsByKind: {}, calls: 0, refusedWrites: 0, refusedTransactions: 0 });
+
+/** The kind of item a key names, from its partition key's prefix (lib/store/keys.ts); an explanation apart from its account. */
+export const itemKind = (key: Item): string => {
+  const prefix = String(key.pk ?? '').split('#')[0]!;
+  return prefix === 'ACC' && String(key.sk ?? '').startsWith('EXPLAIN#') ? 'EXPLAIN' : prefix;
+};
+
+/** Write units a command's items took, by kind: a batch's units shared by its items' sizes (a delete counted as one unit). */
+export const writeUnitsByKind = (commandName: string, input: Item, units: number): [string, number][] => {
+  if (commandName !== 'BatchWriteItemCommand') return [[itemKind((input.Item ?? input.Key ?? {}) as Item), units]];
+  const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>).flat();
+  const estimates = requests.map((request): [string, number] =>
+    request.PutRequest ? [itemKind(request.PutRequest.Item), Math.max(1, Math.ceil(itemSize(request.PutRequest.Item) / KB))] : [itemKind(request.DeleteRequest?.Key ?? {}), 1],
+  );
+  const estimated = estimates.reduce((sum, [, estimate]) => sum + estimate, 0);
+  return estimates.map(([kind, estimate]) => [kind, (units * estimate) / Math.max(1, estimated)]);
+};
 
 /** Sums the capacity of every DynamoDB call made through the clients it is attached to. */
 export class CapacityMeter {
@@ -97,18 +116,18 @@ export class CapacityMeter {
       (next, context) => async (args) => {
         const commandName = context.commandName ?? '';
         if (!READ_COMMANDS.has(commandName) && !WRITE_COMMANDS.has(commandName)) return next(args);
-        const input = { ...(args.input as Item), ReturnConsumedCapacity: 'TOTAL' };
+        const input: Item = { ...(args.input as Item), ReturnConsumedCapacity: 'TOTAL' };
         this.totals.calls++;
         try {
           const result = await next({ ...args, input });
           if (TRANSACTIONS.has(commandName)) this.chargeTransaction(input);
-          else this.charge(capacityOf(commandName, input, result.output as Item));
+          else this.charge(commandName, input, capacityOf(commandName, input, result.output as Item));
           return result;
         } catch (error) {
           const name = error instanceof Error ? error.name : '';
           if (name === 'ConditionalCheckFailedException') {
             this.totals.refusedWrites++;
-            this.totals.writeUnits += 1;
+            this.addWrite(this.totals, itemKind((input.Item ?? input.Key ?? {}) as Item), 1);
           } else if (name === 'TransactionCanceledException') {
             this.totals.refusedTransactions++;
           }
@@ -126,26 +145,31 @@ export class CapacityMeter {
     this.totals = emptyTotals();
     this.unsized = [];
     for (let start = 0; start < unsized.length; start += 50) {
-      const sizes = await Promise.all(unsized.slice(start, start + 50).map(async ({ kind, table, key }) => ({ kind, bytes: itemSize((await this.readItem(table, key)) ?? {}) })));
-      for (const { kind, bytes } of sizes) this.chargeAction(counted, kind, bytes);
+      const sizes = await Promise.all(unsized.slice(start, start + 50).map(async ({ kind, table, key }) => ({ kind, key, bytes: itemSize((await this.readItem(table, key)) ?? {}) })));
+      for (const { kind, key, bytes } of sizes) this.chargeAction(counted, kind, itemKind(key), bytes);
     }
     return counted;
   }
 
-  private charge({ read, write }: { read: number; write: number }): void {
+  private charge(commandName: string, input: Item, { read, write }: { read: number; write: number }): void {
     this.totals.readUnits += read;
-    this.totals.writeUnits += write;
+    if (write > 0) for (const [kind, units] of writeUnitsByKind(commandName, input, write)) this.addWrite(this.totals, kind, units);
+  }
+
+  private addWrite(totals: CapacityTotals, kind: string, units: number): void {
+    totals.writeUnits += units;
+    totals.writeUnitsByKind[kind] = (totals.writeUnitsByKind[kind] ?? 0) + units;
   }
 
   private chargeTransaction(input: Item): void {
     for (const action of transactionActions(input)) {
-      if ('bytes' in action) this.chargeAction(this.totals, action.kind, action.bytes);
+      if ('bytes' in action) this.chargeAction(this.totals, action.kind, action.itemKind, action.bytes);
       else this.unsized.push(action);
     }
   }
 
-  private chargeAction(totals: CapacityTotals, kind: 'read' | 'write', bytes: number): void {
+  private chargeAction(totals: CapacityTotals, kind: 'read' | 'write', writtenKind: string, bytes: number): void {
     if (kind === 'read') totals.readUnits += transactionalUnits('read', bytes);
-    else totals.writeUnits += transactionalUnits('write', bytes);
+    else this.addWrite(totals, writtenKind, transactionalUnits('write', bytes));
   }
 }

@@ -236,7 +236,7 @@ export interface WorkerRun {
   finishSeconds: number;
   topics: TopicTiming[];
   failedTopics: string[];
-  capacity: { readUnits: number; writeUnits: number };
+  capacity: { readUnits: number; writeUnits: number; writeUnitsByKind: Record<string, number> };
   unwritten: UnwrittenItems | null;
 }
 
@@ -250,11 +250,12 @@ export const runInWorkers = async (
   input: { runId: string; trigger: 'api' | 'schedule'; full?: boolean },
   readTasks: (key: string) => Promise<unknown>,
 ): Promise<WorkerRun> => {
-  const capacity = { readUnits: 0, writeUnits: 0 };
+  const capacity = { readUnits: 0, writeUnits: 0, writeUnitsByKind: {} as Record<string, number> };
   const profile = new Map<string, Map<string, { ms: number; count: number }>>();
   const counted = (reply: Reply, unit: string) => {
     capacity.readUnits += reply.capacity.readUnits;
     capacity.writeUnits += reply.capacity.writeUnits;
+    for (const [kind, units] of Object.entries(reply.capacity.writeUnitsByKind)) capacity.writeUnitsByKind[kind] = (capacity.writeUnitsByKind[kind] ?? 0) + units;
     const byStatement = profile.get(unit) ?? new Map<string, { ms: number; count: number }>();
     for (const [statement, { ms, count }] of Object.entries(reply.statements ?? {})) {
       const entry = byStatement.get(statement) ?? { ms: 0, count: 0 };

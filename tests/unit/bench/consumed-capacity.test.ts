@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capacityOf, itemSize, transactionActions, transactionalUnits } from '../../../bench/support/consumed-capacity';
+import { capacityOf, itemKind, itemSize, transactionActions, transactionalUnits, writeUnitsByKind } from '../../../bench/support/consumed-capacity';
 
 describe('capacity units as DynamoDB bills them, from what DynamoDB Local reports', () => {
   it('takes reads and writes as reported', () => {
@@ -26,9 +26,27 @@ describe('capacity units as DynamoDB bills them, from what DynamoDB Local report
       ],
     });
     expect(actions).toEqual([
-      { kind: 'write', bytes: 2 + 1 + 4 + 2000 },
+      { kind: 'write', itemKind: 'p', bytes: 2 + 1 + 4 + 2000 },
       { kind: 'write', table: 't', key: { pk: 'u', sk: 's' } },
       { kind: 'read', table: 't', key: { pk: 'c', sk: 's' } },
+    ]);
+  });
+
+  it('splits write units by the kind of item: a batch by its items\' sizes, an explanation apart from its account', () => {
+    expect(itemKind({ pk: 'ACC#x#1', sk: 'SCORE' })).toBe('ACC');
+    expect(itemKind({ pk: 'ACC#x#1', sk: 'EXPLAIN#*' })).toBe('EXPLAIN');
+    expect(writeUnitsByKind('UpdateItemCommand', { Key: { pk: 'HIST#x#1', sk: '*#2026-12-03' } }, 1)).toEqual([['HIST', 1]]);
+    const batch = {
+      RequestItems: {
+        t: [
+          { PutRequest: { Item: { pk: 'BOARD#lb#v1', sk: '000000', entries: 'x'.repeat(2500) } } },
+          { DeleteRequest: { Key: { pk: 'BOARD#lb#v0', sk: '000000' } } },
+        ],
+      },
+    };
+    expect(writeUnitsByKind('BatchWriteItemCommand', batch, 8)).toEqual([
+      ['BOARD', 6],
+      ['BOARD', 2],
     ]);
   });
 
