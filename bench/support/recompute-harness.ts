@@ -12,7 +12,7 @@ import { createTables } from '../../infra/local/create-tables';
 import type { BoardPointer } from '../../lib/leaderboards/board';
 import { storesOver, type Stores } from '../../lib/runtime/dependencies';
 import { AccountsStore, type AccountChange, type StoredExplanation } from '../../lib/store/accounts-store';
-import { BoardsStore, type RankCounts, type StoredBoardPointer } from '../../lib/store/boards-store';
+import { BoardsStore, type RankCounts, type StoredBoardPointer, type BoardChunkRef } from '../../lib/store/boards-store';
 import { Table } from '../../lib/store/table';
 import { tables } from '../../lib/store/tables';
 import type { FlipGuard } from '../../lib/recompute/run-guard';
@@ -73,15 +73,15 @@ class UnwrittenBoards extends BoardsStore {
   ) {
     super(table);
   }
-  override async writeBoard(_board: string, _version: string, entries: readonly Record<string, unknown>[]): Promise<void> {
-    this.counted.boardChunks += Math.ceil(entries.length / BOARD_CHUNK_ENTRIES);
+  override async writeBoard(_board: string, _version: string, entries: readonly Record<string, unknown>[], reused: ReadonlySet<number> = new Set()): Promise<void> {
+    this.counted.boardChunks += Math.ceil(entries.length / BOARD_CHUNK_ENTRIES) - reused.size;
   }
-  override async flipBoard(_board: string, _pointer: BoardPointer, _guard: FlipGuard): Promise<{ replaced: StoredBoardPointer | null; unreferenced: string[] }> {
+  override async flipBoard(_board: string, _pointer: BoardPointer, _guard: FlipGuard): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] }> {
     this.counted.boardFlips++;
     return { replaced: null, unreferenced: [] };
   }
-  override async deleteBoardVersion(): Promise<void> {
-    this.counted.boardDeletes++;
+  override async deleteChunks(_board: string, chunks: readonly BoardChunkRef[]): Promise<void> {
+    this.counted.boardDeletes += chunks.length;
   }
   override async deleteBoard(): Promise<void> {
     this.counted.boardDeletes++;

@@ -1,33 +1,54 @@
-import type { BoardsStore } from '../store/boards-store';
+import { BOARD_CHUNK_ENTRIES, chunkRefs, type BoardChunkRef, type BoardsStore } from '../store/boards-store';
 import type { FlipGuard } from './run-guard';
 
 export interface PublishedBoard {
   changed: boolean;
-  /** Versions no pointer references any more: the caller deletes them once the run is done with them. */
-  unreferenced: string[];
+  /** Chunks no pointer references any more: the caller deletes them once the run is done with them. */
+  unreferenced: BoardChunkRef[];
   replacedNetworks: string[];
 }
 
+type Entry = Record<string, unknown>;
+/** Entries as text to compare: DynamoDB gives a map's attributes back in an order of its own. */
+const canonical = (entries: readonly Entry[]) => JSON.stringify(entries.map((entry) => Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1)))));
+const chunkOf = (entries: readonly Entry[], chunk: number) => canonical(entries.slice(chunk * BOARD_CHUNK_ENTRIES, (chunk + 1) * BOARD_CHUNK_ENTRIES));
+
 /**
  * Publishes a board's entries as a new version, unless the board already shows exactly these
- * entries: then nothing is written, so an unchanged board costs a run one read.
+ * entries: then nothing is written, so an unchanged board costs a run one read. A chunk of the new
+ * version that holds the same entries as the current version's is not written again but referenced
+ * where it is, so a change near the bottom of a board rewrites the chunks from there on only.
  */
 export const publishBoard = async (
   boards: BoardsStore,
   board: string,
-  entries: readonly Record<string, unknown>[],
+  entries: readonly Entry[],
   pointer: { version: string; computedAt: string; networks?: string[] },
   guard: FlipGuard,
   { keepReplaced }: { keepReplaced: boolean },
 ): Promise<PublishedBoard> => {
-  const current = await boards.boardPointer(board);
-  if (current && current.count === entries.length && sameNetworks(current.networks, pointer.networks)) {
-    const page = await boards.boardPage<Record<string, unknown>>(board, Math.max(1, entries.length));
-    if (page && JSON.stringify(page.entries) === JSON.stringify(entries)) return { changed: false, unreferenced: [], replacedNetworks: current.networks ?? [] };
+  for (;;) {
+    const current = await boards.boardPointer(board);
+    const shown = current && current.count > 0 ? ((await boards.boardPage<Entry>(board, current.count))?.entries ?? []) : [];
+    if (current && current.count === entries.length && sameNetworks(current.networks, pointer.networks) && canonical(shown) === canonical(entries)) {
+      return { changed: false, unreferenced: [], replacedNetworks: current.networks ?? [] };
+    }
+    const storedAt = current ? chunkRefs(current) : [];
+    const chunks = Array.from({ length: Math.ceil(entries.length / BOARD_CHUNK_ENTRIES) }, (_, chunk) =>
+      current && current.version !== pointer.version && chunk < storedAt.length && chunkOf(shown, chunk) === chunkOf(entries, chunk) ? storedAt[chunk]!.version : pointer.version,
+    );
+    const reused = new Set(chunks.flatMap((version, chunk) => (version === pointer.version ? [] : [chunk])));
+    await boards.writeBoard(board, pointer.version, entries, reused);
+    const flipped = await boards.flipBoard(
+      board,
+      { ...pointer, count: entries.length, ...(reused.size > 0 ? { chunks } : {}) },
+      guard,
+      { keepReplaced, basedOn: current?.version ?? null },
+    );
+    // The board moved on between the read and the flip: publish against what it is now.
+    if (!flipped) continue;
+    return { changed: true, unreferenced: flipped.unreferenced, replacedNetworks: flipped.replaced?.networks ?? [] };
   }
-  await boards.writeBoard(board, pointer.version, entries);
-  const { replaced, unreferenced } = await boards.flipBoard(board, { ...pointer, count: entries.length }, guard, { keepReplaced });
-  return { changed: true, unreferenced, replacedNetworks: replaced?.networks ?? [] };
 };
 
 const sameNetworks = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);

@@ -21,7 +21,7 @@ import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../scoring
 import type { AuthorScore } from '../scoring/author-scores';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../scoring/topic-model';
 import type { AccountsStore, StoredExplanation } from '../store/accounts-store';
-import type { BoardsStore, RankCounts } from '../store/boards-store';
+import type { BoardChunkRef, BoardsStore, RankCounts } from '../store/boards-store';
 import type { ConsentStore } from '../store/consent-store';
 import { boards } from '../store/keys';
 import { holdLease, OptOutsChangedError, type FlipGuard, type LeasePorts } from './run-guard';
@@ -396,18 +396,18 @@ const publishTopic = async (
   const pointer = { version: plan.version, computedAt: task.asOf };
   const networkNames = [...networks.keys()].sort();
   const main = await publishBoard(ports.boards, boards.leaderboard(topic), Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)), { ...pointer, networks: networkNames }, guard, { keepReplaced });
-  const unreferenced: [string, string][] = main.unreferenced.map((version) => [boards.leaderboard(topic), version]);
+  const unreferenced: [string, BoardChunkRef[]][] = [[boards.leaderboard(topic), main.unreferenced]];
   // A topic on one network needs no board of its own for it: the topic's board is that board (leaderboardOf).
   const ownBoards = networkNames.length > 1 ? networkNames : [];
   for (const network of ownBoards) {
     const published = await publishBoard(ports.boards, boards.leaderboard(topic, network), networks.get(network)!.map(entryOf), pointer, guard, { keepReplaced });
-    unreferenced.push(...published.unreferenced.map((version): [string, string] => [boards.leaderboard(topic, network), version]));
+    unreferenced.push([boards.leaderboard(topic, network), published.unreferenced]);
   }
   // A network nobody of the topic is on any more keeps no board of its own.
   if (main.replacedNetworks.length > 1) {
     for (const network of main.replacedNetworks.filter((name) => !ownBoards.includes(name))) await ports.boards.deleteBoard(boards.leaderboard(topic, network));
   }
-  for (const [name, version] of unreferenced) await ports.boards.deleteBoardVersion(name, version);
+  for (const [name, chunks] of unreferenced) await ports.boards.deleteChunks(name, chunks);
   if (board.length > 0) await ports.boards.writeRankCounts(topic, rankCounts, task.asOf);
   else await ports.boards.deleteRankCounts(topic);
 

@@ -7,13 +7,32 @@ import type { Table } from './table';
 /** Entries per stored chunk: a page of up to 100 reads one chunk or two. */
 export const BOARD_CHUNK_ENTRIES = 100;
 
-/** A board pointer as stored: the version readers see, the one before it for open cursors, and a topic board's per-network boards. */
+/**
+ * A board pointer as stored: the version readers see, the one before it for open cursors, and a
+ * topic board's per-network boards. A version reuses the chunks of the version before it that hold
+ * the same entries: `chunks` names the version each chunk is stored under (absent: all under
+ * `version`).
+ */
 export interface StoredBoardPointer extends BoardPointer {
+  chunks?: string[];
   previousVersion?: string;
   previousCount?: number;
   previousComputedAt?: string;
+  previousChunks?: string[];
   networks?: string[];
 }
+
+/** One stored chunk: the version it was written under and its place in the board. */
+export interface BoardChunkRef {
+  version: string;
+  chunk: number;
+}
+
+/** The chunks a version of a board reads: chunk `i` of `count` entries, from the version that stored it. */
+export const chunkRefs = ({ version, count, chunks }: { version: string; count: number; chunks?: readonly string[] | undefined }): BoardChunkRef[] =>
+  Array.from({ length: Math.ceil(count / BOARD_CHUNK_ENTRIES) }, (_, chunk) => ({ version: chunks?.[chunk] ?? version, chunk }));
+
+const refKey = ({ version, chunk }: BoardChunkRef) => `${version}#${chunk}`;
 
 export interface BoardPage<T> {
   entries: T[];
@@ -33,21 +52,26 @@ const toPointer = (item: Record<string, unknown>): StoredBoardPointer => ({
   ...(typeof item.previousVersion === 'string' ? { previousVersion: item.previousVersion } : {}),
   ...(typeof item.previousCount === 'number' ? { previousCount: item.previousCount } : {}),
   ...(typeof item.previousComputedAt === 'string' ? { previousComputedAt: item.previousComputedAt } : {}),
+  ...(Array.isArray(item.chunks) ? { chunks: item.chunks as string[] } : {}),
+  ...(Array.isArray(item.previousChunks) ? { previousChunks: item.previousChunks as string[] } : {}),
   ...(Array.isArray(item.networks) ? { networks: item.networks as string[] } : {}),
 });
 
 /**
  * Leaderboards and the topic list as versioned boards stored in chunks of 100 entries: a new
- * version is written whole, then its pointer flips; readers see a whole board, old or new. And each
- * topic's rank index, from which an account's rank is read rather than copied into its item.
+ * version is written (each chunk that differs from the version before), then its pointer flips;
+ * readers see a whole board, old or new. And each topic's rank index, from which an account's rank
+ * is read rather than copied into its item.
  */
 export class BoardsStore {
   constructor(private readonly table: Table) {}
 
-  async writeBoard(board: string, version: string, entries: readonly Record<string, unknown>[]): Promise<void> {
+  /** Stores the chunks of `entries` under `version`, except those in `reused` (stored under an earlier version). */
+  async writeBoard(board: string, version: string, entries: readonly Record<string, unknown>[], reused: ReadonlySet<number> = new Set()): Promise<void> {
     const chunks: Record<string, unknown>[] = [];
     for (let start = 0; start < entries.length; start += BOARD_CHUNK_ENTRIES) {
-      chunks.push({ ...keys.boardChunk(board, version, start / BOARD_CHUNK_ENTRIES), entries: entries.slice(start, start + BOARD_CHUNK_ENTRIES) });
+      const chunk = start / BOARD_CHUNK_ENTRIES;
+      if (!reused.has(chunk)) chunks.push({ ...keys.boardChunk(board, version, chunk), entries: entries.slice(start, start + BOARD_CHUNK_ENTRIES) });
     }
     await this.table.putAll(chunks);
   }
@@ -62,16 +86,19 @@ export class BoardsStore {
    * still holds its lease and that no account opted out since the run read the opt-outs
    * (LeaseLostError, OptOutsChangedError otherwise, and nothing changed). The replaced version
    * stays readable for open cursors until the next flip, unless `keepReplaced` is false. Returns
-   * the pointer it replaced and the versions no pointer references any more.
+   * the pointer it replaced and the chunks no pointer references any more; or null, and nothing
+   * changed, when the board is no longer at `basedOn`, the version whose chunks `pointer` reuses.
    */
   async flipBoard(
     board: string,
-    pointer: BoardPointer & { networks?: string[] },
+    pointer: BoardPointer & { chunks?: string[]; networks?: string[] },
     guard: FlipGuard,
-    { keepReplaced }: { keepReplaced: boolean },
-  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: string[] }> {
+    { keepReplaced, basedOn }: { keepReplaced: boolean; basedOn?: string | null },
+  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] } | null> {
     for (;;) {
       const current = await this.boardPointer(board);
+      if (basedOn !== undefined && (current?.version ?? null) !== basedOn) return null;
+      const replacing = current && keepReplaced && current.version !== pointer.version;
       const outcome = await this.table.transact([
         {
           ConditionCheck: {
@@ -96,8 +123,13 @@ export class BoardsStore {
               ...keys.boardPointer(board),
               board,
               ...pointer,
-              ...(current && keepReplaced && current.version !== pointer.version
-                ? { previousVersion: current.version, previousCount: current.count, previousComputedAt: current.computedAt }
+              ...(replacing
+                ? {
+                    previousVersion: current.version,
+                    previousCount: current.count,
+                    previousComputedAt: current.computedAt,
+                    ...(current.chunks ? { previousChunks: current.chunks } : {}),
+                  }
                 : {}),
             },
             // Another writer flipped it between the read and now: read again.
@@ -111,16 +143,16 @@ export class BoardsStore {
         if (outcome.failedConditions.includes(1)) throw new OptOutsChangedError();
         continue;
       }
-      const unreferenced = [current?.previousVersion, keepReplaced ? undefined : current?.version].filter(
-        (version): version is string => version !== undefined && version !== pointer.version,
-      );
+      const live = [...chunkRefs(pointer), ...(replacing ? chunkRefs(current) : [])];
+      const dropped = current ? [...previousRefs(current), ...(replacing ? [] : chunkRefs(current))] : [];
+      const liveKeys = new Set(live.map(refKey));
+      const unreferenced = [...new Map(dropped.filter((ref) => !liveKeys.has(refKey(ref))).map((ref) => [refKey(ref), ref])).values()];
       return { replaced: current, unreferenced };
     }
   }
 
-  async deleteBoardVersion(board: string, version: string): Promise<void> {
-    const chunks = await this.table.partition(keys.boardPartition(board, version));
-    await this.table.deleteAll(chunks.map((chunk) => ({ pk: String(chunk.pk), sk: String(chunk.sk) })));
+  async deleteChunks(board: string, refs: readonly BoardChunkRef[]): Promise<void> {
+    await this.table.deleteAll(refs.map(({ version, chunk }) => keys.boardChunk(board, version, chunk)));
   }
 
   /** A board and every version of it, as if it had never been computed. */
@@ -128,7 +160,11 @@ export class BoardsStore {
     const pointer = await this.boardPointer(board);
     if (!pointer) return;
     await this.table.db.send(new DeleteCommand({ TableName: this.table.name, Key: keys.boardPointer(board) }));
-    for (const version of [pointer.version, pointer.previousVersion]) if (version) await this.deleteBoardVersion(board, version);
+    const versions = new Set([pointer.version, ...(pointer.previousVersion ? [pointer.previousVersion] : []), ...[...chunkRefs(pointer), ...previousRefs(pointer)].map((ref) => ref.version)]);
+    for (const version of versions) {
+      const chunks = await this.table.partition(keys.boardPartition(board, version));
+      await this.table.deleteAll(chunks.map((chunk) => ({ pk: String(chunk.pk), sk: String(chunk.sk) })));
+    }
   }
 
   /**
@@ -144,8 +180,8 @@ export class BoardsStore {
     const count = current ? pointer.count : (pointer.previousCount ?? 0);
     const start = after?.position ?? 0;
     const end = Math.min(count, start + limit);
-    const chunkKeys = [];
-    for (let chunk = Math.floor(start / BOARD_CHUNK_ENTRIES); chunk * BOARD_CHUNK_ENTRIES < end; chunk++) chunkKeys.push(keys.boardChunk(board, version, chunk));
+    const refs = (current ? chunkRefs(pointer) : previousRefs(pointer)).slice(Math.floor(start / BOARD_CHUNK_ENTRIES), Math.ceil(end / BOARD_CHUNK_ENTRIES));
+    const chunkKeys = refs.map((ref) => keys.boardChunk(board, ref.version, ref.chunk));
     const chunks = (await this.table.batchGetAll(chunkKeys)).sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
     if (chunks.length < chunkKeys.length) {
       // Runs flipped the board past this version while it was read: read it again as it is now.
@@ -179,6 +215,8 @@ export class BoardsStore {
 }
 
 const MAX_PAGE_ATTEMPTS = 3;
+const previousRefs = (pointer: StoredBoardPointer): BoardChunkRef[] =>
+  pointer.previousVersion ? chunkRefs({ version: pointer.previousVersion, count: pointer.previousCount ?? 0, chunks: pointer.previousChunks }) : [];
 const samePointer = (a: StoredBoardPointer, b: StoredBoardPointer | null): boolean => b !== null && a.version === b.version && a.previousVersion === b.previousVersion;
 
 /** An account's rank with this score: 1 + how many accounts of the topic score higher. */

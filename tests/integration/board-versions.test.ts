@@ -1,0 +1,112 @@
+/**
+ * Board versions share the chunks that did not change: a new version writes only the chunks whose
+ * entries differ from the version readers see, its pointer names where each chunk is stored, and a
+ * chunk is deleted once neither the current nor the previous version reads it. Readers of either
+ * version (an open cursor pins the previous one) still see every entry of it.
+ */
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { publishBoard } from '../../lib/recompute/publish-board';
+import { BoardsStore } from '../../lib/store/boards-store';
+import { keys } from '../../lib/store/keys';
+import { Table } from '../../lib/store/table';
+import { isolatedTables } from '../support/isolated-tables';
+
+const BOARD = 'lb:astronomy:*';
+const guard = { runId: 'run-1', optOutEpoch: 0 };
+type Entry = { rank: number; id: string; score: number };
+
+let store: BoardsStore;
+let storedChunks: () => Promise<string[]>;
+
+beforeEach(async () => {
+  const { db, mainTable } = await isolatedTables();
+  store = new BoardsStore(new Table(db, mainTable));
+  await db.send(new PutCommand({ TableName: mainTable, Item: { ...keys.runLock, runId: guard.runId, leaseUntil: Date.now() + 3_600_000 } }));
+  storedChunks = async () => {
+    const { Items = [] } = await db.send(new ScanCommand({ TableName: mainTable, FilterExpression: 'begins_with(pk, :board)', ExpressionAttributeValues: { ':board': `BOARD#${BOARD}#` } }));
+    return Items.map((item) => `${String(item.pk).slice(`BOARD#${BOARD}#`.length)}#${Number(item.sk)}`).sort();
+  };
+});
+
+const entries = (count: number, changed: Record<number, number> = {}): Entry[] =>
+  Array.from({ length: count }, (_, index) => ({ rank: index + 1, id: `account-${index}`, score: changed[index] ?? 100 - index / 10 }));
+
+const publish = async (version: string, board: Entry[], keepReplaced = true) => {
+  const published = await publishBoard(store, BOARD, board, { version, computedAt: `2026-12-03T00:00:0${version.slice(1)}Z` }, guard, { keepReplaced });
+  await store.deleteChunks(BOARD, published.unreferenced);
+  return published;
+};
+
+const wholeBoard = async (version?: string) => {
+  const pointer = await store.boardPointer(BOARD);
+  const count = version && version !== pointer!.version ? pointer!.previousCount! : pointer!.count;
+  const page = await store.boardPage<Entry>(BOARD, Math.max(1, count), version ? { version, position: 0 } : undefined);
+  return page!.entries;
+};
+
+describe('board versions', () => {
+  it('write only the chunks that changed, and read whole', async () => {
+    const first = entries(350);
+    await publish('v1', first);
+    expect(await storedChunks()).toEqual(['v1#0', 'v1#1', 'v1#2', 'v1#3']);
+
+    // One score in the third chunk moves: only that chunk is written again.
+    const second = entries(350, { 250: 60 });
+    expect(await publish('v2', second)).toMatchObject({ changed: true, unreferenced: [] });
+    expect(await storedChunks()).toEqual(['v1#0', 'v1#1', 'v1#2', 'v1#3', 'v2#2']);
+    expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v1', 'v2', 'v1']);
+    expect(await wholeBoard()).toEqual(second);
+    // A cursor opened on the version before reads it as it was.
+    expect(await wholeBoard('v1')).toEqual(first);
+    const page = await store.boardPage<Entry>(BOARD, 100, { version: 'v2', position: 190 });
+    expect(page!.entries.map((entry) => entry.score)).toEqual(second.slice(190, 290).map((entry) => entry.score));
+  });
+
+  it('delete a chunk once neither the current nor the previous version reads it', async () => {
+    await publish('v1', entries(350));
+    await publish('v2', entries(350, { 250: 60 }));
+    const third = entries(350, { 5: 99.9, 250: 60 });
+    await publish('v3', third);
+    // v1's third chunk was read by v1 only; its first is still v2's, and v2 is the previous version now.
+    expect(await storedChunks()).toEqual(['v1#0', 'v1#1', 'v1#3', 'v2#2', 'v3#0']);
+
+    const fourth = entries(350, { 5: 99.9, 250: 60, 320: 1 });
+    const published = await publish('v4', fourth);
+    expect(published.unreferenced).toEqual([{ version: 'v1', chunk: 0 }]);
+    expect(await storedChunks()).toEqual(['v1#1', 'v1#3', 'v2#2', 'v3#0', 'v4#3']);
+    expect(await wholeBoard()).toEqual(fourth);
+    expect(await wholeBoard('v3')).toEqual(third);
+  });
+
+  it('write nothing for an unchanged board, and whole chunks again when a board grows or shrinks past them', async () => {
+    await publish('v1', entries(250));
+    expect(await publish('v2', entries(250))).toMatchObject({ changed: false, unreferenced: [] });
+    expect((await store.boardPointer(BOARD))!.version).toBe('v1');
+
+    // A longer board: the full chunks stay, the partial last one and the new one are written.
+    const longer = entries(320);
+    await publish('v3', longer);
+    expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v1', 'v3', 'v3']);
+    expect(await wholeBoard()).toEqual(longer);
+
+    const shorter = entries(120);
+    await publish('v4', shorter);
+    expect((await store.boardPointer(BOARD))).toMatchObject({ count: 120, chunks: ['v1', 'v4'] });
+    expect(await wholeBoard()).toEqual(shorter);
+  });
+
+  it('keep nothing of the replaced versions when told not to (a purge), and nothing at all once the board is deleted', async () => {
+    await publish('v1', entries(350));
+    await publish('v2', entries(350, { 250: 60 }));
+    await publish('v3', entries(349), false);
+    // v3 reuses the first two chunks; whatever else v1 and v2 stored is gone, and no previous version stays readable.
+    expect(await storedChunks()).toEqual(['v1#0', 'v1#1', 'v3#2', 'v3#3']);
+    expect(await store.boardPointer(BOARD)).not.toHaveProperty('previousVersion');
+    expect(await store.boardPage(BOARD, 10, { version: 'v2', position: 0 })).toBeNull();
+
+    await store.deleteBoard(BOARD);
+    expect(await storedChunks()).toEqual([]);
+    expect(await store.boardPointer(BOARD)).toBeNull();
+  });
+});
