@@ -147,13 +147,15 @@ const writeAccounts = async (db: DuckDBConnection, plan: RunPlan, manifest: Mani
       else change.droppedTopics = [...(change.droppedTopics ?? []), topic];
     }
   }
-  // Handles: of the accounts changed, and of those whose best handle the run's sightings changed.
+  // Handles: of the accounts changed, and of those whose best handle the run's sightings changed
+  // (an account seen again under the handle it had is not written again).
   const handleFiles = await objects.localPaths(manifest.handles);
   const newSightings = await objects.localPaths(plan.added.handles.filter((key) => key.includes('/run-')));
   const sighted =
     newSightings.length > 0 ? (await db.runAndReadAll(`SELECT DISTINCT account FROM read_parquet(${sqlFiles(newSightings)})`)).getRows().map(([account]) => String(account)) : [];
   const handles = await readHandles(db, handleFiles, [...changes.keys(), ...sighted]);
-  for (const account of sighted) changeOf(account);
+  const before = sighted.length > 0 ? await readHandles(db, await objects.localPaths(plan.manifest.handles), sighted) : new Map<string, string>();
+  for (const account of sighted) if (before.get(account) !== handles.get(account)) changeOf(account);
   for (const [account, change] of changes) change.handle = handles.get(account) ?? null;
   await ports.accounts.applyAccountChanges([...changes.values()]);
   const overall = heads.get('_all') ?? plan.manifest.topics._all?.head;
@@ -173,7 +175,7 @@ const publishTopicList = async (plan: RunPlan, manifest: Manifest, ports: Finish
     const { epoch } = await ports.consent.optOutState();
     try {
       const published = await publishBoard(ports.boards, boards.topics, entries, { version: plan.version, computedAt: plan.asOf }, { runId: plan.runId, optOutEpoch: epoch }, { keepReplaced: true });
-      for (const version of published.unreferenced) await ports.boards.deleteBoardVersion(boards.topics, version);
+      await ports.boards.deleteChunks(boards.topics, published.unreferenced);
       return;
     } catch (error) {
       if (!(error instanceof OptOutsChangedError)) throw error;

@@ -82,6 +82,17 @@ describe('a recompute against DynamoDB Local and the log', () => {
     expect(await sway.stores.boards.boardPointer(boards.leaderboard('physics'))).toEqual(before);
   });
 
+  it('rewrites an account item for a new handle, and not for the same handle seen again', async () => {
+    await apply([interaction({ type: 'reply', actor: { id: 'star-fan-1', handle: 'fan-one' }, target: { id: 'quiet' } })]);
+    const named = await sway.recompute();
+    expect(await sway.stores.accounts.account('x', 'star-fan-1')).toMatchObject({ handle: 'fan-one', computedAt: named!.startedAt });
+
+    await apply([interaction({ type: 'reply', actor: { id: 'star-fan-1', handle: 'fan-one' }, target: { id: 'rising' } })]);
+    const again = await sway.recompute();
+    expect(await sway.stores.accounts.account('x', 'rising')).toMatchObject({ computedAt: again!.startedAt });
+    expect(await sway.stores.accounts.account('x', 'star-fan-1')).toMatchObject({ handle: 'fan-one', computedAt: named!.startedAt });
+  });
+
   it('pages with a cursor that stays on its version while a new version is published', async () => {
     const first = await page<{ id: string }>(boards.leaderboard(OVERALL_TOPIC), 2);
     expect(first.items).toHaveLength(2);
