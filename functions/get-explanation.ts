@@ -3,7 +3,7 @@ import { rankCountsOf, storedAccount } from '../lib/api/scored-account';
 import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { FACTORS } from '../lib/scoring/model';
+import { describedFactor } from '../lib/scoring/model';
 import { stores } from '../lib/runtime/dependencies';
 import { rankOf } from '../lib/store/boards-store';
 import { OVERALL_TOPIC } from '../lib/store/keys';
@@ -19,7 +19,7 @@ export const handler = httpHandler(
     if (!stored && topic) throw problems.notFound(`${network}:${account.id} has no score in ${topic}.`);
     const rank = stored ? rankOf((await rankCountsOf(boards, [topicKey], stored.computedAt)).get(topicKey) ?? [], stored.score) : null;
     const body: Explanation = stored
-      ? { ...stored, handle: account.handle, topic: topic ?? null, rank }
+      ? { ...stored, handle: account.handle, topic: topic ?? null, rank, factors: stored.factors.map(describedFactor) }
       : {
           // Seen, but nobody has responded to this account yet: the base point is all there is.
           network,
@@ -28,7 +28,7 @@ export const handler = httpHandler(
           topic: null,
           score: account.score,
           rank: null,
-          factors: [{ name: 'base', ...FACTORS.base, value: 1, contribution: account.score }],
+          factors: [describedFactor({ name: 'base', value: 1, contribution: account.score })],
           topEngagers: [],
           topContent: [],
           computedAt: account.computedAt,

@@ -9,10 +9,9 @@ import { groupByKey } from './counting-sort';
 import { FACTORS, type ScoringModel } from './model';
 import type { TopicPairs } from './topic-pairs';
 
+/** A factor as measured; its label and description (FACTORS) are added where it is shown. */
 export interface ScoreFactor {
   name: keyof typeof FACTORS;
-  label: string;
-  description: string;
   value: number;
   contribution: number;
 }
@@ -145,13 +144,7 @@ export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>):
 
 const rounded = (value: number, unit: number) => Math.round(value * unit) / unit;
 
-const factor = (name: keyof typeof FACTORS, value: number, contribution: number): ScoreFactor => ({
-  name,
-  label: FACTORS[name].label,
-  description: FACTORS[name].description,
-  value,
-  contribution,
-});
+const factor = (name: keyof typeof FACTORS, value: number, contribution: number): ScoreFactor => ({ name, value, contribution });
 
 /** The score of the author at position `j` of `authorLogScores(phase, authors)` (with a positive log-score), and what explains it. */
 export const explainedScore = (phase: AuthorPhase, logScores: AuthorLogScores, j: number, author: number, calibration: Calibration): AuthorScore => {

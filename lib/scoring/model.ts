@@ -48,3 +48,12 @@ export const FACTORS = {
   breadth: { label: 'Breadth', description: 'How many distinct engagers responded, discounting rings, lockstep groups and accounts that react to everything.' },
   efficiency: { label: 'Response per post', description: 'Response divided by the number of posts: posting more without more response lowers it.' },
 } as const;
+
+/**
+ * A factor as readers see it: its label and description from FACTORS. They are not stored with each
+ * explanation (about half a kilobyte an item, a write unit for most of them).
+ */
+export const describedFactor = ({ name, value, contribution }: { name: string; value: number; contribution: number }) => {
+  const known = (FACTORS as Record<string, { label: string; description: string }>)[name];
+  return { name, label: known?.label ?? name, description: known?.description ?? '', value, contribution };
+};

@@ -42,7 +42,11 @@ export interface AccountChange {
   runId: string;
 }
 
-export type StoredExplanation = Omit<Explanation, 'handle' | 'topic' | 'rank'> & { topic: string };
+/** An explanation as stored: its factors as measured, without the label and description every explanation shares. */
+export type StoredExplanation = Omit<Explanation, 'handle' | 'topic' | 'rank' | 'factors'> & {
+  topic: string;
+  factors: { name: string; value: number; contribution: number }[];
+};
 
 const toAccount = (item: Record<string, unknown>): StoredAccount => ({
   network: String(item.network),

@@ -112,15 +112,20 @@ describe('npm start, end to end', () => {
   it('explains a score and gives its history', async () => {
     const explanation = (await (await fetch(`${service.url}/v1/accounts/x/starphysicist/explain?topic=physics`)).json()) as {
       score: number;
-      factors: { name: string; contribution: number }[];
+      factors: { name: string; label: string; description: string; contribution: number }[];
       topEngagers: { id: string }[];
+      computedAt: string;
     };
     expect(explanation.score).toBe(100);
     expect(explanation.factors.reduce((sum, factor) => sum + factor.contribution, 0)).toBeCloseTo(100, 9);
+    // Stored without them, every factor is shown with its label and what it measures.
+    expect(explanation.factors.find((factor) => factor.name === 'breadth')).toMatchObject({ label: 'Breadth', description: expect.stringContaining('distinct engagers') });
+    for (const factor of explanation.factors) expect(factor.description.length, factor.name).toBeGreaterThan(10);
     expect(explanation.topEngagers).toHaveLength(5);
     expect((await fetch(`${service.url}/v1/accounts/x/star/explain?topic=gardening`)).status).toBe(404);
     const history = (await (await fetch(`${service.url}/v1/accounts/x/star/history?topic=physics&days=7`)).json()) as { date: string; score: number }[];
-    expect(history).toEqual([{ date: new Date().toISOString().slice(0, 10), score: 100 }]);
+    // The day of the run that computed the score, not the test's clock (a run just before midnight).
+    expect(history).toEqual([{ date: explanation.computedAt.slice(0, 10), score: 100 }]);
     expect((await fetch(`${service.url}/v1/accounts/x/star/history?days=0`)).status).toBe(400);
   });
 
