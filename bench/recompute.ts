@@ -71,6 +71,13 @@ const recompute = async (stores: Stores, objects: ObjectStore, full?: boolean): 
   return { run, seconds, times };
 };
 
+/** Write units by kind of item (lib/store/keys.ts), largest first. */
+const byKindText = (byKind: Record<string, number>): string =>
+  Object.entries(byKind)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, units]) => `${kind} ${Math.round(units).toLocaleString('en')}`)
+    .join(', ');
+
 /** What a run costs in AWS: Lambda for each unit at its memory, Step Functions transitions, DynamoDB capacity. */
 const dollarsOf = (measured: MeasuredRun, capacity: { readUnits: number; writeUnits: number }) => {
   const topics = measured.times.topic;
@@ -201,7 +208,7 @@ export const benchRecompute = async ({
         name: 'recompute.incremental_writes',
         value: round(incrementalCapacity.writeUnits / fullCapacity.writeUnits, 4),
         unit: "of a full run's WCU",
-        notes: `${incrementalCapacity.writeUnits.toLocaleString('en')} WCU in the incremental run of recompute.incremental against ${fullCapacity.writeUnits.toLocaleString('en')} WCU in the full run of recompute.higgs`,
+        notes: `${incrementalCapacity.writeUnits.toLocaleString('en')} WCU in the incremental run of recompute.incremental (${byKindText(incrementalCapacity.writeUnitsByKind)}) against ${fullCapacity.writeUnits.toLocaleString('en')} WCU in the full run of recompute.higgs (${byKindText(fullCapacity.writeUnitsByKind)})`,
       },
     ],
   };
