@@ -35,6 +35,39 @@ describe('parseIngestRequest', () => {
     expect(parsed.errors[1]?.reason).toMatch(/occurredAt/);
   });
 
+  it('takes from 1 to 1000 interactions in one request', () => {
+    for (const count of [1, 1000]) {
+      const parsed = parseIngestRequest(body({ interactions: Array.from({ length: count }, (_, i) => interaction({ type: 'like', id: `like-${i}` })) }));
+      expect(parsed.ok && parsed.interactions.length).toBe(count);
+    }
+  });
+
+  it('tells the client which field of which item is wrong and why', () => {
+    const parsed = parseIngestRequest(
+      body({
+        interactions: [
+          { ...interaction({ type: 'like' }), actor: { id: 'a'.repeat(257) } },
+          { ...interaction({ type: 'like' }), target: undefined },
+          { ...interaction({ type: 'like' }), network: 'X Corp', occurredAt: '2026-11-25T10:00:00' },
+          { ...interaction({ type: 'like' }), extra: 1 },
+          { ...interaction({ type: 'like' }), text: 't'.repeat(20_001) },
+        ],
+      }),
+    );
+    expect(!parsed.ok && parsed.problem === 'invalid' && parsed.errors.map(({ index, reason }) => ({ index, reason }))).toEqual([
+      { index: 0, reason: 'actor.id: Too big: expected string to have <=256 characters' },
+      { index: 1, reason: 'target: a like needs a target' },
+      { index: 2, reason: 'network: network must be 1-32 characters of a-z, 0-9 and -; occurredAt: occurredAt must be an ISO-8601 timestamp' },
+      { index: 3, reason: 'Unrecognized key: "extra"' },
+      { index: 4, reason: 'text: Too big: expected string to have <=20000 characters' },
+    ]);
+  });
+
+  it('refuses a request with keys beside interactions', () => {
+    const parsed = parseIngestRequest(body({ interactions: [interaction({ type: 'like' })], source: 'import' }));
+    expect(!parsed.ok && parsed.problem === 'invalid' && parsed.errors).toEqual([{ path: '', reason: 'Unrecognized key: "source"' }]);
+  });
+
   it('rejects a request that is not an ingest request at all', () => {
     for (const value of [[], { interactions: [] }, { items: [] }, { interactions: Array.from({ length: 1001 }, () => interaction({ type: 'like' })) }]) {
       const parsed = parseIngestRequest(body(value));

@@ -30,6 +30,16 @@ describe('queuing retractions', () => {
     expect(sent.map((message) => JSON.parse(message).retractions)).toEqual([[retraction('u2')]]);
   });
 
+  it('takes a queued message that carries only handle claims, or retractions and handle claims', () => {
+    const claim = { network: 'bluesky', id: 'did:plc:alice', handle: 'alice.bsky.social', seenAt: '2026-11-25T00:00:00Z' };
+    for (const message of [
+      { receivedAt: '2026-11-25T00:00:00Z', interactions: [], handles: [claim] },
+      { receivedAt: '2026-11-25T00:00:00Z', interactions: [], retractions: [retraction('u3')], handles: [claim] },
+    ]) {
+      expect(QueuedInteractionsSchema.parse(message)).toEqual(message);
+    }
+  });
+
   it('refuses a queued message that carries nothing', () => {
     expect(QueuedInteractionsSchema.safeParse({ receivedAt: '2026-11-25T00:00:00Z', interactions: [], retractions: [] }).success).toBe(false);
   });

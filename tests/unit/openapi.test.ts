@@ -32,6 +32,30 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
+  it('answers an ingestion with the IngestResult counts', () => {
+    const accepted = (document.paths['/v1/interactions']?.post as { responses?: Record<string, unknown> } | undefined)?.responses?.['202'];
+    expect(JSON.stringify(accepted)).toContain('#/components/schemas/IngestResult');
+    expect(document.components.schemas.IngestResult).toMatchObject({
+      type: 'object',
+      properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' }, ignored: { type: 'integer' } },
+      required: ['accepted', 'duplicates', 'ignored'],
+    });
+  });
+
+  it('documents the canonical interaction and its fields as CONTRACT §2 does', () => {
+    type Described = { description?: string; properties?: Record<string, Described>; items?: Described };
+    const schema = document.components.schemas.Interaction as Described;
+    const fields = schema.properties ?? {};
+    expect(schema.description).toMatch(/canonical interaction.*CONTRACT §2/);
+    expect(fields.id?.description).toMatch(/idempotency key/);
+    expect(fields.network?.description).toBe('x | facebook | instagram | slack | mastodon | github | discourse | bluesky | any [a-z0-9-]{1,32}');
+    for (const account of [fields.actor, fields.target]) {
+      expect(account?.properties?.id?.description).toMatch(/id/i);
+      expect(account?.properties?.handle?.description).toMatch(/handle/i);
+    }
+    expect(fields.topics?.items?.description).toMatch(/topic slug/i);
+  });
+
   it('leaves no reference dangling', () => {
     const references = [...JSON.stringify(document).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
     for (const reference of references) expect(document.components.schemas).toHaveProperty(reference!);

@@ -166,6 +166,48 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
     expect(interaction!.topics).toContain('tag-00');
   });
 
+  it('reads records from commit events only', () => {
+    const account = stream[8]!;
+    // An event of another kind names no record, even if it carries something shaped like a commit.
+    expect(normalize({ ...account, commit: stream[0]!.commit })).toEqual(nothing);
+  });
+
+  it('finds nothing in a follow whose subject is not a DID', () => {
+    const follow = stream[5]!;
+    expect(normalize({ ...follow, commit: { ...follow.commit!, record: { ...follow.commit!.record, subject: 'ana-lima.bsky.social' } } })).toEqual(nothing);
+  });
+
+  it('makes a post, and no quote, of a post that embeds a record that is not a post', () => {
+    const quote = stream[6]!;
+    const embedding = (uri: string) =>
+      normalize({ ...quote, commit: { ...quote.commit!, record: { ...quote.commit!.record, embed: { $type: 'app.bsky.embed.record', record: { uri, cid: quote.commit!.record!.embed.record.record.cid } } } } })
+        .interactions.map((interaction) => interaction.type);
+    // A feed generator (or a list) embedded in a post.
+    expect(embedding(`at://${ana}/app.bsky.feed.generator/golden-hour`)).toEqual(['post']);
+    // A record named by handle: no account Sway can credit.
+    expect(embedding('at://ana-lima.bsky.social/app.bsky.feed.post/3n2qjxwmx5e25')).toEqual(['post']);
+  });
+
+  it('takes mentions from mention facets only and topics from tag facets only, whatever other features carry', () => {
+    const post = stream[0]!;
+    const record = post.commit!.record!;
+    // Features of other lexicons (custom emoji, labels of other apps) may carry a did or a tag of their own.
+    const others = [
+      { index: { byteStart: 0, byteEnd: 7 }, features: [{ $type: 'blue.moji.richtext.facet', did: dara, name: ':sunrise:' }] },
+      { index: { byteStart: 8, byteEnd: 13 }, features: [{ $type: 'com.example.richtext.facet#label', tag: 'sponsored' }] },
+    ];
+    const { interactions } = normalize({ ...post, commit: { ...post.commit!, record: { ...record, facets: [...record.facets, ...others] } } });
+    expect(interactions).toEqual([expect.objectContaining({ id: anaPost, type: 'post', topics: ['photography', 'porto'] })]);
+  });
+
+  it('keeps only what an interaction can hold: nothing from a record whose AT URI is too long for an id', () => {
+    // Record keys run to 512 characters; an interaction id, or a contentId, to 512 in all.
+    const like = stream[2]!;
+    const longKey = { ...like, commit: { ...like.commit!, rkey: 'k'.repeat(500) } };
+    expect(normalize(longKey)).toEqual(nothing);
+    expect(normalize({ ...longKey, commit: { ...longKey.commit, operation: 'delete', record: undefined } })).toEqual(nothing);
+  });
+
   it('reads malformed frames as nothing, without throwing', () => {
     const frames = malformedFrames();
     const events = frames.map(readJetstreamFrame);
@@ -178,5 +220,8 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
     expect(parseRecordUri('at://ana-lima.bsky.social/app.bsky.feed.post/3lbq')).toBeNull();
     expect(parseRecordUri(`at://${ana}`)).toBeNull();
     expect(parseRecordUri('https://bsky.app/profile/ana')).toBeNull();
+    // The whole of it: not a link that carries an AT URI, nor an AT URI with more after the record key.
+    expect(parseRecordUri(`https://bsky.app/search?q=${anaPost}`)).toBeNull();
+    expect(parseRecordUri(`${anaPost}/likes`)).toBeNull();
   });
 });

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { githubWebhook } from '../../../lib/networks/github/source';
+import { fixture } from '../../support/webhook-deliveries';
 import { normalizeFixture, parseFails, RECEIVED_AT } from './normalize-fixture';
 
 const normalize = (file: string, event: string) => normalizeFixture(githubWebhook, 'github', file, { event });
+/** A fixture as GitHub could as well have sent it: the same payload with some of its fields changed. */
+const variant = (file: string, event: string, change: (payload: Record<string, any>) => void) => {
+  const payload = JSON.parse(fixture('github', file).toString('utf8'));
+  change(payload);
+  return normalizeFixture(githubWebhook, 'github', file, { event, body: Buffer.from(JSON.stringify(payload)) });
+};
+const ISSUE_TITLE = 'many() loops forever on an empty-matching parser';
+const nothing = { interactions: [], retractions: [], ignored: 1 };
 const OWNER = { id: '58123904', handle: 'quillwork' };
 const STAR = 'star:712334455:91822310';
 
@@ -59,6 +68,68 @@ describe('GitHub webhook deliveries', () => {
     expect(normalize('pull-request-opened.json', 'pull_request').interactions).toEqual([
       expect.objectContaining({ id: 'pr:2188776655', type: 'reply', actor: { id: '7734102', handle: 'octo-ravi' }, target: OWNER }),
     ]);
+  });
+
+  it('reads an issue on one’s own repository as a post, its text the title and the body', () => {
+    const own = variant('issues-opened.json', 'issues', (payload) => {
+      payload.repository.owner = payload.issue.user;
+      payload.repository.full_name = 'mei-chen-dev/tinyparse';
+    });
+    expect(own.interactions).toEqual([
+      {
+        id: 'issue:2671234567',
+        network: 'github',
+        type: 'post',
+        actor: { id: '91822310', handle: 'mei-chen-dev' },
+        contentId: 'issue:2671234567',
+        text: `${ISSUE_TITLE}\n\nRepro:\n\n\`\`\`ts\nmany(optional(char('x'))).parse('')\n\`\`\`\n\nnever returns. Expected: \`[]\` or an error — anything but a hang 🙃`,
+        topics: ['parser', 'parser-combinators', 'typescript'],
+        occurredAt: '2026-11-20T13:20:31.000Z',
+      },
+    ]);
+    // Without a body, the title alone.
+    expect(variant('issues-opened.json', 'issues', (payload) => (payload.issue.body = null)).interactions[0]?.text).toBe(ISSUE_TITLE);
+  });
+
+  it('reads an edited issue or pull request as the one opened, and a deleted issue as the retraction of the issue', () => {
+    const edited = (file: string, event: string) => variant(file, event, (payload) => (payload.action = 'edited'));
+    expect(edited('issues-opened.json', 'issues')).toEqual(normalize('issues-opened.json', 'issues'));
+    expect(edited('pull-request-opened.json', 'pull_request')).toEqual(normalize('pull-request-opened.json', 'pull_request'));
+    expect(variant('issues-opened.json', 'issues', (payload) => (payload.action = 'deleted'))).toEqual({
+      interactions: [],
+      retractions: [{ kind: 'content', network: 'github', contentId: 'issue:2671234567', retractedAt: RECEIVED_AT.toISOString() }],
+      ignored: 0,
+    });
+  });
+
+  it('acknowledges other issue and pull request actions, and issues or pull requests whose author is gone, as ignored', () => {
+    expect(variant('issues-opened.json', 'issues', (payload) => (payload.action = 'closed'))).toEqual(nothing);
+    expect(variant('pull-request-opened.json', 'pull_request', (payload) => (payload.action = 'closed'))).toEqual(nothing);
+    expect(variant('issues-opened.json', 'issues', (payload) => (payload.issue.user = null))).toEqual(nothing);
+    expect(variant('pull-request-opened.json', 'pull_request', (payload) => (payload.pull_request.user = null))).toEqual(nothing);
+  });
+
+  it('reads an edited comment as the reply it was, and acknowledges a comment whose author is gone, or another action, as ignored', () => {
+    expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.action = 'edited'))).toEqual(normalize('issue-comment-created.json', 'issue_comment'));
+    expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.comment.user = null))).toEqual(nothing);
+    expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.action = 'pinned'))).toEqual(nothing);
+  });
+
+  it('dates a star by its starred_at, and a star without one, or the watch event, when it arrived', () => {
+    const occurredAt = (normalized: { interactions: { occurredAt: string }[] }) => normalized.interactions.map((interaction) => interaction.occurredAt);
+    expect(occurredAt(variant('star-created.json', 'star', (payload) => (payload.starred_at = null)))).toEqual([RECEIVED_AT.toISOString()]);
+    // GitHub’s watch event has no starred_at: a field of that name in its payload is not read.
+    expect(occurredAt(variant('watch-started.json', 'watch', (payload) => (payload.starred_at = '2026-11-20T12:41:07Z')))).toEqual([RECEIVED_AT.toISOString()]);
+  });
+
+  it('retracts a star only on unstar: a watch event with any action but started is ignored', () => {
+    expect(variant('watch-started.json', 'watch', (payload) => (payload.action = 'deleted'))).toEqual(nothing);
+  });
+
+  it('reads a repository that lists no topics as no topics', () => {
+    const [like] = variant('star-created.json', 'star', (payload) => delete payload.repository.topics).interactions;
+    expect(like).toMatchObject({ id: STAR, type: 'like' });
+    expect(like).not.toHaveProperty('topics');
   });
 
   it('reads a deleted comment as the retraction of that comment', () => {

@@ -5,6 +5,13 @@ import { fixture } from '../../support/webhook-deliveries';
 import { normalizeFixture } from './normalize-fixture';
 
 const normalize = (file: string) => normalizeFixture(slackWebhook, 'slack', file);
+/** A fixture as Slack could as well have sent it: the same request with some of its fields changed. */
+const variant = (file: string, change: (request: Record<string, any>) => void) => {
+  const request = JSON.parse(fixture('slack', file).toString('utf8'));
+  change(request);
+  return normalizeFixture(slackWebhook, 'slack', file, { body: Buffer.from(JSON.stringify(request)) });
+};
+const nothing = { interactions: [], retractions: [], ignored: 1 };
 const T = 1795201200;
 const parent = `C052RGY7F6F:${T}.001200`;
 const reply = `C052RGY7F6F:${T + 95}.004500`;
@@ -69,6 +76,51 @@ describe('Slack Events API requests', () => {
     expect(normalize('message-deleted.json').retractions).toEqual([
       { kind: 'content', network: 'slack', contentId: reply, retractedAt: '2026-11-20T19:15:00.000Z' },
     ]);
+  });
+
+  it('reads a thread’s parent, and a message in no thread, as posts, whatever parent_user_id they carry', () => {
+    const typeOf = (change: (event: Record<string, any>) => void) =>
+      variant('channel-message.json', (request) => change(request.event)).interactions.map((interaction) => interaction.type);
+    // The parent of a thread: its thread_ts is its own ts.
+    expect(typeOf((event) => Object.assign(event, { thread_ts: event.ts, parent_user_id: event.user, reply_count: 1 }))).toEqual(['post']);
+    expect(typeOf((event) => (event.parent_user_id = 'U01CAROL99'))).toEqual(['post']);
+  });
+
+  it('never scores direct or group direct messages', () => {
+    for (const channelType of ['im', 'mpim']) {
+      expect(variant('channel-message.json', (request) => (request.event.channel_type = channelType))).toEqual(nothing);
+    }
+  });
+
+  it('acknowledges a deletion that does not say which message is gone as ignored', () => {
+    expect(variant('message-deleted.json', (request) => delete request.event.deleted_ts)).toEqual(nothing);
+  });
+
+  it('reads only a reaction to a message someone wrote as a like: reactions to files and the like are ignored', () => {
+    const reaction = (item: Record<string, unknown>, itemUser?: string) =>
+      variant('reaction-added.json', (request) => {
+        request.event.item = item;
+        if (itemUser) request.event.item_user = itemUser;
+        else delete request.event.item_user;
+      });
+    expect(reaction({ type: 'file', file: 'F07QX1K2ZPD' }, 'U02ALICE01')).toEqual(nothing);
+    expect(reaction({ type: 'file_comment', file_comment: 'Fc07QX1K3ABC', file: 'F07QX1K2ZPD' }, 'U02ALICE01')).toEqual(nothing);
+    // Whatever else the item names.
+    expect(reaction({ type: 'file', file: 'F07QX1K2ZPD', channel: 'C052RGY7F6F', ts: '1795201200.001200' }, 'U02ALICE01')).toEqual(nothing);
+    // A message whose author Slack does not name (no item_user), or an item that does not say where it is.
+    expect(reaction({ type: 'message', channel: 'C052RGY7F6F', ts: '1795201200.001200' })).toEqual(nothing);
+    expect(reaction({ type: 'message', ts: '1795201200.001200' }, 'U02ALICE01')).toEqual(nothing);
+    expect(reaction({ type: 'message', channel: 'C052RGY7F6F' }, 'U02ALICE01')).toEqual(nothing);
+  });
+
+  it('acknowledges events it does not read, and requests other than event callbacks, as ignored', () => {
+    const joined = variant('channel-join.json', (request) => {
+      request.event = { type: 'member_joined_channel', user: 'U05EVE0004', channel: 'C052RGY7F6F', channel_type: 'C', team: 'T04KQ7ZJ2B1', inviter: 'U02ALICE01', event_ts: '1795201230.000800' };
+    });
+    expect(joined).toEqual(nothing);
+    // Slack tells the app it is rate limited on the same URL.
+    const rateLimited = { token: 'XXYYZZtokenDeprecated', type: 'app_rate_limited', team_id: 'T04KQ7ZJ2B1', minute_rate_limited: 1795201200, api_app_id: 'A06B3LQX9MN' };
+    expect(normalizeFixture(slackWebhook, 'slack', 'channel-join.json', { body: Buffer.from(JSON.stringify(rateLimited)) })).toEqual(nothing);
   });
 
   it('acknowledges an app mention by a bot or workflow, which has no user, as ignored', () => {
