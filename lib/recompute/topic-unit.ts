@@ -213,7 +213,10 @@ const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAut
   await db.run(`DROP TABLE new_scores`);
 };
 
-/** The previous scores with the rescored authors' replaced: an author that earns no response any more leaves the scores. */
+/**
+ * The previous scores with the rescored authors' replaced: an author that earns no response any
+ * more leaves the scores (in the overall pseudo-topic it stays, at 1); everyone else keeps theirs.
+ */
 const writeIncrementalScores = async (
   db: DuckDBConnection,
   file: string,
@@ -226,12 +229,16 @@ const writeIncrementalScores = async (
   await appendScores(db, scored, seen);
   await db.run(`CREATE OR REPLACE TEMP TABLE touched (account VARCHAR)`);
   await appendStrings(db, 'touched', touched);
+  // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
+  // engaged with or was engaged by a touched author, not because anything of its own changed.
   await db.run(`COPY (
-      SELECT * FROM (
+      WITH rescored AS (SELECT * FROM new_scores WHERE scored),
+      kept AS (
         SELECT * FROM read_parquet(${sqlString(previous)}) p
-        WHERE p.account NOT IN (SELECT account FROM new_scores) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
-        UNION ALL SELECT * FROM new_scores
-      ) ORDER BY account
+        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
+      ),
+      first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
+      SELECT * FROM (SELECT * FROM rescored UNION ALL SELECT * FROM kept UNION ALL SELECT * FROM first_seen) ORDER BY account
     ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE new_scores`);
   await db.run(`DROP TABLE touched`);
@@ -296,7 +303,8 @@ const writeExplanationDrafts = async (
   const kept = previous
     ? `UNION ALL SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
     : '';
-  await db.run(`COPY (SELECT * FROM (SELECT * FROM drafts ${kept}) ORDER BY account) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
+  await db.run(`COPY (SELECT * FROM drafts ${kept}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE drafts`);
   await db.run(`DROP TABLE replaced`);
 };

@@ -91,6 +91,8 @@ describe('a recompute against DynamoDB Local and the log', () => {
     const again = await sway.recompute();
     expect(await sway.stores.accounts.account('x', 'rising')).toMatchObject({ computedAt: again!.startedAt });
     expect(await sway.stores.accounts.account('x', 'star-fan-1')).toMatchObject({ handle: 'fan-one', computedAt: named!.startedAt });
+    // The fan's earlier reply to star is read to rescore the fan; star, not rescored, keeps its scores.
+    expect(await account('star')).toMatchObject({ score: 100, topics: [{ topic: 'physics', score: 100, rank: 1 }] });
   });
 
   it('pages with a cursor that stays on its version while a new version is published', async () => {
