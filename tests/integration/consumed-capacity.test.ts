@@ -22,7 +22,7 @@ describe('counting consumed capacity on a document client against DynamoDB Local
     await meter.reset();
     await db.send(new PutCommand({ TableName: table, Item: { pk: 'cap-a', sk: 'x', v: 1 } }));
     await db.send(new PutCommand({ TableName: table, Item: { pk: 'cap-b', sk: 'x', v: 'y'.repeat(1500) } }));
-    expect(await meter.reset()).toMatchObject({ writeUnits: 1 + 2, readUnits: 0, calls: 2 });
+    expect(await meter.reset()).toMatchObject({ writeUnits: 1 + 2, writeUnitsByKind: { 'cap-a': 1, 'cap-b': 2 }, readUnits: 0, calls: 2 });
 
     const { Item } = await db.send(new GetCommand({ TableName: table, Key: { pk: 'cap-a', sk: 'x' } }));
     expect(Item?.v).toBe(1);
@@ -49,6 +49,6 @@ describe('counting consumed capacity on a document client against DynamoDB Local
     await expect(
       db.send(new PutCommand({ TableName: table, Item: { pk: 'cap-a', sk: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' })),
     ).rejects.toThrow();
-    expect(await meter.reset()).toEqual({ readUnits: 0.5 * 3 + 0.5, writeUnits: 1, calls: 3, refusedWrites: 1, refusedTransactions: 0 });
+    expect(await meter.reset()).toEqual({ readUnits: 0.5 * 3 + 0.5, writeUnits: 1, writeUnitsByKind: { 'cap-a': 1 }, calls: 3, refusedWrites: 1, refusedTransactions: 0 });
   });
 });
