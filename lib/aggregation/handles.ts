@@ -19,3 +19,12 @@ export const readHandles = async (db: DuckDBConnection, handleFiles: readonly st
   await db.run(`DROP TABLE handle_wanted`);
   return new Map(rows.map(([account, handle]) => [String(account), String(handle)]));
 };
+
+/** The accounts the handle files `added` name whose best handle they change: read from `committed` alone, then with them. */
+export const renamedAccounts = async (db: DuckDBConnection, committed: readonly string[], added: readonly string[]): Promise<string[]> => {
+  if (added.length === 0) return [];
+  const sighted = (await db.runAndReadAll(`SELECT DISTINCT account FROM read_parquet(${sqlFiles(added)})`)).getRows().map(([account]) => String(account));
+  const before = await readHandles(db, committed, sighted);
+  const after = await readHandles(db, [...committed, ...added], sighted);
+  return sighted.filter((account) => before.get(account) !== after.get(account));
+};

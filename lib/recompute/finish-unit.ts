@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Run } from '../api/schemas';
-import { readHandles } from '../aggregation/handles';
+import { readHandles, renamedAccounts } from '../aggregation/handles';
 import { topicKeyOf } from '../aggregation/resolve';
 import { parseAccountKey } from '../interactions/schema';
 import { sqlFiles, sqlString, withDuckDb } from '../log/duckdb';
@@ -149,13 +149,9 @@ const writeAccounts = async (db: DuckDBConnection, plan: RunPlan, manifest: Mani
   }
   // Handles: of the accounts changed, and of those whose best handle the run's sightings changed
   // (an account seen again under the handle it had is not written again).
-  const handleFiles = await objects.localPaths(manifest.handles);
   const newSightings = await objects.localPaths(plan.added.handles.filter((key) => key.includes('/run-')));
-  const sighted =
-    newSightings.length > 0 ? (await db.runAndReadAll(`SELECT DISTINCT account FROM read_parquet(${sqlFiles(newSightings)})`)).getRows().map(([account]) => String(account)) : [];
-  const handles = await readHandles(db, handleFiles, [...changes.keys(), ...sighted]);
-  const before = sighted.length > 0 ? await readHandles(db, await objects.localPaths(plan.manifest.handles), sighted) : new Map<string, string>();
-  for (const account of sighted) if (before.get(account) !== handles.get(account)) changeOf(account);
+  for (const account of await renamedAccounts(db, await objects.localPaths(plan.manifest.handles), newSightings)) changeOf(account);
+  const handles = await readHandles(db, await objects.localPaths(manifest.handles), [...changes.keys()]);
   for (const [account, change] of changes) change.handle = handles.get(account) ?? null;
   await ports.accounts.applyAccountChanges([...changes.values()]);
   const overall = heads.get('_all') ?? plan.manifest.topics._all?.head;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Run } from '../api/schemas';
-import { readHandles } from '../aggregation/handles';
+import { renamedAccounts } from '../aggregation/handles';
 import { resolveLog, topicKeyOf, topicOfKey } from '../aggregation/resolve';
 import { parseAccountKey } from '../interactions/schema';
 import { RETENTION_DAYS } from '../aggregation/retention';
@@ -195,12 +195,7 @@ const topicsOfRenamedAccounts = async (
   accounts: PrepareUnitPorts['accounts'],
 ): Promise<string[]> => {
   const newFiles = await objects.localPaths(added.filter((key) => key.includes('/run-')));
-  if (newFiles.length === 0) return [];
-  const sighted = (await db.runAndReadAll(`SELECT DISTINCT account FROM read_parquet(${sqlFiles(newFiles)})`)).getRows().map(([account]) => String(account));
-  const oldFiles = await objects.localPaths(committed);
-  const before = await readHandles(db, oldFiles, sighted);
-  const after = await readHandles(db, [...oldFiles, ...newFiles], sighted);
-  const renamed = sighted.filter((account) => before.get(account) !== after.get(account));
+  const renamed = await renamedAccounts(db, await objects.localPaths(committed), newFiles);
   if (renamed.length === 0) return [];
   const items = await accounts.accounts(renamed.map(parseAccountKey));
   return [...new Set(['_all', ...items.flatMap((item) => [...item.topicScores.keys()].map(topicKeyOf))])];
