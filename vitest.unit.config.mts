@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
-    exclude: ['tests/unit/scoring/drift.test.ts'],
+    exclude: ['tests/unit/scoring/drift.test.ts', 'tests/unit/scoring/properties.test.ts', 'tests/unit/scoring/incremental.test.ts', 'tests/unit/scoring/columnar-invariance.test.ts'],
     environment: 'node',
     // Instrumented code runs several times slower than the code itself.
     testTimeout: 60_000,
