@@ -16,6 +16,7 @@ import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
 import { RANDOM_TOPIC_AS_OF, randomTopic } from './random-topic';
 
 const DAY_MS = 86_400_000;
+const TODAY = Math.floor(RANDOM_TOPIC_AS_OF.getTime() / DAY_MS);
 
 interface Pair {
   engager: number;
@@ -285,8 +286,6 @@ const withDistantFuture = (input: TopicAggregates): TopicAggregates => {
   return { ...input, edges: { ...input.edges, day }, posts: { ...input.posts, day: postDay } };
 };
 
-const TODAY = Math.floor(RANDOM_TOPIC_AS_OF.getTime() / DAY_MS);
-
 interface NamedRow {
   author: string;
   engager: string;
@@ -352,7 +351,7 @@ const withLockstep = (input: TopicAggregates, seed: number, { size, targets: tar
   return withRows(input, rows);
 };
 
-const SEEDS = Array.from({ length: 10 }, (_, i) => i + 1);
+const SEEDS = Array.from({ length: 8 }, (_, i) => i + 1);
 
 describe('the scorer agrees with a plain reading of the formulas', () => {
   it.each(SEEDS)('random topic %i: ranking, scores, factors, top engagers, PageRank iterations and the frozen model', (seed) => {
@@ -372,7 +371,7 @@ describe('the scorer agrees with a plain reading of the formulas', () => {
     expect(actual.model.scoredCount).toBe(expected.ranked.length);
   });
 
-  it.each(SEEDS.slice(0, 6))('random topic %i under other constants', (seed) => {
+  it.each(SEEDS.slice(0, 4))('random topic %i under other constants', (seed) => {
     const input = randomTopic(seed + 100);
     const actual = scoreTopic(input, RANDOM_TOPIC_AS_OF, { constants: otherConstants });
     const expected = referencePass(input, RANDOM_TOPIC_AS_OF, otherConstants);
@@ -467,7 +466,7 @@ describe('incremental rescoring agrees with the formulas under the frozen terms 
     return { input: withRows(input, rows), authors: [...new Set(rows.flatMap((row) => [row.author, row.engager]))].sort() };
   };
 
-  it.each(SEEDS.slice(0, 6))('random topic %i: the touched authors, from the rows touching them', (seed) => {
+  it.each(SEEDS.slice(0, 4))('random topic %i: the touched authors, from the rows touching them', (seed) => {
     const before = randomTopic(seed + 300);
     const pass = scoreTopic(before, RANDOM_TOPIC_AS_OF);
     const { input: after, authors } = withNewRows(before, seed);
