@@ -26,6 +26,7 @@ import { benchIngestCost } from './ingest-cost';
 import { benchLeaderboardLatency, benchLookupCost, benchLookupThroughput, type Account } from './lookups';
 import { benchRecompute } from './recompute';
 import { benchScale } from './scale';
+import { benchValidity, validityDataAvailable } from './validity';
 import { round, type BenchmarkResult } from './result';
 import { benchPageRankKernel, benchWholeScoring } from './scoring';
 import { startBareServer } from './support/bare-server';
@@ -181,6 +182,7 @@ const phase = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
 const ROWS = {
   kernel: ['scoring.pagerank_kernel', 'scoring.pagerank_bytes_per_edge'],
   wholeScoring: ['scoring.higgs_whole', 'scoring.bytes_per_aggregated_edge'],
+  validity: ['scoring.validity', 'scoring.validity_bitcoin_otc'],
   bundle: ['web.bundle_gzip'],
   webhook: ['webhook.latency', ...['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'].map((network) => `webhook.latency.${network}`)],
   ingest: ['ingest.throughput'],
@@ -210,6 +212,10 @@ const main = async () => {
   // Scoring first, in this process, before the service adds to its peak memory.
   if (wants(ROWS.kernel)) results.push(...(await phase('scoring: PageRank kernel', () => benchPageRankKernel({ runs: quick ? 2 : 5 }))));
   if (!quick && wants(ROWS.wholeScoring)) results.push(...(await phase('scoring: whole Higgs', benchWholeScoring)).results);
+  if (wants(ROWS.validity)) {
+    if (validityDataAvailable()) results.push(...(await phase('scoring.validity', async () => benchValidity())));
+    else results.push(...ROWS.validity.filter(selected).map((name) => ({ name, value: 0, unit: '', notes: 'FAILED: the data sets of ../shared/data are missing', failed: 'data missing' })));
+  }
   if (wants(ROWS.bundle)) results.push(await phase('web.bundle_gzip', benchWebBundle));
 
   const serviceRows = [ROWS.webhook, ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.lookupCost, ROWS.recompute, ROWS.ingestCost];
