@@ -1,5 +1,5 @@
 /**
- * `npm run bench:validity`: do Sway's scores agree with a real community's own judgement?
+ * `npx tsx bench/validity.ts` (and the `scoring.validity` rows of `npm run bench`): do Sway's scores agree with a real community's own judgement?
  *
  * 1. Quantum Computing Stack Exchange (../shared/data/quantumcomputing-stackexchange, its README
  *    says how to cite it), as a new user would send it: questions as posts in their tags, answers
@@ -25,7 +25,7 @@ import { scoringModel, type ScoringModel } from '../lib/scoring/model';
 import { scoreTopic } from '../lib/scoring/topic-scores';
 import { OVERALL_TOPIC } from '../lib/store/keys';
 import { toTopicSlug } from '../lib/topics/extract';
-import type { BenchmarkResult } from './result';
+import { round, type BenchmarkResult } from './result';
 
 const DATA = resolve(__dirname, '../../shared/data');
 const STACK_EXCHANGE = resolve(DATA, 'quantumcomputing-stackexchange');
@@ -237,8 +237,6 @@ const scorersOf = (interactions: readonly Interaction[], asOf: Date): Record<str
   };
 };
 
-const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
-
 const topTen = (scores: Map<string, number>): string[] =>
   [...scores].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 10).map(([name]) => name);
 
@@ -266,7 +264,7 @@ const stackExchangeTable = (site: StackExchangeSite, interactions: readonly Inte
       const truth = new Set(topTen(site.answerVotes.get(tag) ?? new Map()));
       return topTen(scorer(tag)).filter((name) => truth.has(name)).length;
     });
-    console.log(`| ${name} | ${round(rho)} | ${overlaps.map((overlap) => `${overlap} of 10`).join(' | ')} |`);
+    console.log(`| ${name} | ${round(rho, 3)} | ${overlaps.map((overlap) => `${overlap} of 10`).join(' | ')} |`);
     figures[name] = { rho, overlaps };
   }
   return figures;
@@ -340,16 +338,16 @@ export const benchValidity = (): BenchmarkResult[] => {
   const bitcoin = bitcoinOtc();
   const describe = (figures: Record<string, Figures>) =>
     Object.entries(figures)
-      .map(([name, { rho, overlaps }]) => `${name} ${round(rho)} (top-10 overlaps ${overlaps.join('/')})`)
+      .map(([name, { rho, overlaps }]) => `${name} ${round(rho, 3)} (top-10 overlaps ${overlaps.join('/')})`)
       .join(', ');
   const best = Math.max(...BASELINES.map((name) => withVotes[name]!.rho));
   return [
     {
       name: 'scoring.validity',
-      value: round(withVotes.sway!.rho),
+      value: round(withVotes.sway!.rho, 3),
       unit: 'Spearman',
-      ceiling: round(best),
-      ratio: round(withVotes.sway!.rho / best),
+      ceiling: round(best, 3),
+      ratio: round(withVotes.sway!.rho / best, 3),
       notes:
         `Spearman(overall score, reputation) over the accounts that posted or commented on quantumcomputing.stackexchange (2018 extract, scored as of its last day; bench/validity.ts); ceiling: the best naive baseline of the same run. ` +
         `With votes: ${describe(withVotes)}. Answer and comment graphs alone: ${describe(graphsOnly)}`,
