@@ -7,11 +7,13 @@
  *    anonymous voters the dump records, accepted answers as shares from the asker. Every
  *    interaction is validated by the ingest schema, aggregated by the log's rules
  *    (aggregateInMemory, held to the DuckDB aggregation by tests/integration/in-memory-aggregation.test.ts)
- *    and scored by the service's scorer as of the extract's last day. Printed: Spearman(score,
- *    reputation) over the accounts that posted or commented, and the top-10 overlap with the top
- *    answerers (by answer up-votes) of the three largest tags — for Sway and three naive baselines
- *    of the same run; then the same from the answer and comment graphs alone (reputation is built
- *    from votes).
+ *    and scored by the service's scorer — as of the extract's last day, and with the extract's 174
+ *    days mapped in order onto the scoring window (reputation is earned over a site's whole life,
+ *    and never decays). Printed: Spearman(score, reputation) over the accounts that posted or
+ *    commented, and the top-10 overlap with the top answerers (by answer up-votes) of the three
+ *    largest tags — for Sway and three naive baselines of the same run, with the site's own
+ *    reputation rules applied to the dump's votes as a reference; then the same from the answer
+ *    and comment graphs alone (reputation is built from votes).
  * 2. Bitcoin OTC (../shared/data/bitcoin-otc): positive ratings as engagements, their six years
  *    mapped in order onto the scoring window; accounts whose received ratings are net negative (the
  *    community's fraud signal) should rank below the median of rated accounts.
@@ -79,6 +81,19 @@ export const spearman = (xs: readonly number[], ys: readonly number[]): number =
   return covariance / Math.sqrt(vx * vy);
 };
 
+/** `[first, last]` (epoch ms) in order onto the scoring window ending at `asOf`: the first a window ago, the last at `asOf`. */
+const ontoWindow = (first: number, last: number, asOf: Date) => {
+  const windowMs = (scoringModel.windowDays - 1) * DAY_MS;
+  return (time: number) => new Date(asOf.getTime() - windowMs + ((time - first) / Math.max(1, last - first)) * windowMs).toISOString();
+};
+
+/** The interactions with their times mapped in order onto the scoring window ending at `asOf`. */
+const mappedOntoWindow = (interactions: readonly Interaction[], asOf: Date): Interaction[] => {
+  const times = interactions.map((interaction) => Date.parse(interaction.occurredAt));
+  const when = ontoWindow(Math.min(...times), Math.max(...times), asOf);
+  return interactions.map((interaction, i) => ({ ...interaction, occurredAt: when(times[i]!) }));
+};
+
 interface StackExchangeSite {
   interactions: Interaction[];
   /** Interactions that are votes (up-votes and accepts). */
@@ -90,12 +105,18 @@ interface StackExchangeSite {
   answerVotes: Map<string, Map<string, number>>;
   /** Questions per tag. */
   questions: Map<string, number>;
+  /**
+   * Reputation as the site's rules compute it from the dump's votes (+10 an up-vote on an answer,
+   * +5 on a question, +15 an accepted answer, +2 accepting one, −2 a down-vote): how far any
+   * scorer of these interactions can agree, the rest being the association bonus, edits and bounties.
+   */
+  reputationRules: Map<string, number>;
   asOf: Date;
 }
 
 const account = (userId: string) => `${NETWORK}:u${userId}`;
 
-const readStackExchange = (): StackExchangeSite => {
+export const readStackExchange = (): StackExchangeSite => {
   const posts = new Map(rowsOf('Posts.xml').map((post) => [post.Id!, post]));
   const tagsOf = (post: Row | undefined): string[] => {
     const question = post?.PostTypeId === '2' ? posts.get(post.ParentId ?? '') : post;
@@ -153,9 +174,13 @@ const readStackExchange = (): StackExchangeSite => {
       occurredAt: instant(comment.CreationDate!),
     });
   }
+  const reputationRules = new Map<string, number>();
+  const earn = (userId: string, points: number) => reputationRules.set(account(userId), (reputationRules.get(account(userId)) ?? 1) + points);
   for (const vote of rowsOf('Votes.xml')) {
     const post = posts.get(vote.PostId ?? '');
     if (!post?.OwnerUserId) continue;
+    if (vote.VoteTypeId === '2') earn(post.OwnerUserId, post.PostTypeId === '2' ? 10 : 5);
+    if (vote.VoteTypeId === '3') earn(post.OwnerUserId, -2);
     const base = { network: NETWORK, target: { id: `u${post.OwnerUserId}` }, topics: tagsOf(post), parentContentId: contentOf(post), occurredAt: instant(vote.CreationDate!) };
     if (vote.VoteTypeId === '2') {
       // The voter is anonymous in the dump: one account per vote, whom nobody engages.
@@ -173,11 +198,13 @@ const readStackExchange = (): StackExchangeSite => {
       if (!asker) continue;
       add({ ...base, id: `vote-${vote.Id}`, type: 'share', actor: { id: `u${asker}` } });
       votes.add(`vote-${vote.Id}`);
+      earn(post.OwnerUserId, 15);
+      if (asker !== post.OwnerUserId) earn(asker, 2);
     }
   }
   const reputation = new Map(rowsOf('Users.xml').map((user) => [account(user.Id!), Number(user.Reputation)]));
   // The day after the newest interaction: votes carry dates only.
-  return { interactions, votes, reputation, writers, answerVotes, questions, asOf: new Date(Math.ceil(newest / DAY_MS) * DAY_MS) };
+  return { interactions, votes, reputation, writers, answerVotes, questions, reputationRules, asOf: new Date(Math.ceil(newest / DAY_MS) * DAY_MS) };
 };
 
 /** A score per account in one topic, by Sway and by each baseline, from the same interactions. */
@@ -246,7 +273,7 @@ interface Figures {
 }
 
 /** Prints the table and returns each scorer's figures. */
-const stackExchangeTable = (site: StackExchangeSite, interactions: readonly Interaction[], title: string): Record<string, Figures> => {
+const stackExchangeTable = (site: StackExchangeSite, interactions: readonly Interaction[], title: string, { withReference = false } = {}): Record<string, Figures> => {
   const figures: Record<string, Figures> = {};
   const scorers = scorersOf(interactions, site.asOf);
   const writers = [...site.writers].filter((writer) => site.reputation.has(writer)).sort();
@@ -267,12 +294,19 @@ const stackExchangeTable = (site: StackExchangeSite, interactions: readonly Inte
     console.log(`| ${name} | ${round(rho, 3)} | ${overlaps.map((overlap) => `${overlap} of 10`).join(' | ')} |`);
     figures[name] = { rho, overlaps };
   }
+  if (withReference) {
+    const rho = spearman(
+      writers.map((writer) => site.reputationRules.get(writer) ?? 1),
+      writers.map((writer) => site.reputation.get(writer)!),
+    );
+    console.log(`| reference: the site's reputation rules on the dump's votes | ${round(rho, 3)} | ${largestTags.map(() => '—').join(' | ')} |`);
+    figures[REFERENCE] = { rho, overlaps: [] };
+  }
   return figures;
 };
 
-/** Bitcoin OTC: where the accounts the community distrusts rank among everyone rated. */
-const bitcoinOtc = (): Record<string, number> => {
-  const shares: Record<string, number> = {};
+/** Bitcoin OTC's positive ratings as engagements, and each rated account's net received rating. */
+export const readBitcoinOtc = () => {
   const ratings = readFileSync(BITCOIN_OTC, 'utf8')
     .trim()
     .split('\n')
@@ -280,9 +314,8 @@ const bitcoinOtc = (): Record<string, number> => {
   const first = Math.min(...ratings.map(([, , , time]) => time));
   const last = Math.max(...ratings.map(([, , , time]) => time));
   const asOf = new Date('2026-11-25T00:00:00Z');
-  const windowMs = (scoringModel.windowDays - 1) * DAY_MS;
   // Six years in order onto the window: the oldest rating a window ago, the newest today.
-  const when = (time: number) => new Date(asOf.getTime() - windowMs + ((time - first) / (last - first)) * windowMs).toISOString();
+  const when = ontoWindow(first, last, asOf);
   const interactions: Interaction[] = ratings
     .filter(([, , rating]) => rating > 0)
     .map(([source, target, rating, time], i) =>
@@ -298,10 +331,17 @@ const bitcoinOtc = (): Record<string, number> => {
     );
   const net = new Map<string, number>();
   for (const [, target, rating] of ratings) net.set(`${NETWORK}:n${target}`, (net.get(`${NETWORK}:n${target}`) ?? 0) + rating);
+  return { ratings: ratings.length, interactions, net, asOf };
+};
+
+/** Bitcoin OTC: where the accounts the community distrusts rank among everyone rated. */
+const bitcoinOtc = (): Record<string, number> => {
+  const shares: Record<string, number> = {};
+  const { ratings, interactions, net, asOf } = readBitcoinOtc();
   const scorers = scorersOf(interactions, asOf);
   const rated = [...net.keys()];
   const distrusted = rated.filter((name) => net.get(name)! < 0);
-  console.log(`\nBitcoin OTC: ${ratings.length.toLocaleString('en')} ratings (${interactions.length.toLocaleString('en')} positive, as engagements), ${rated.length.toLocaleString('en')} rated accounts, ${distrusted.length} with net negative ratings`);
+  console.log(`\nBitcoin OTC: ${ratings.toLocaleString('en')} ratings (${interactions.length.toLocaleString('en')} positive, as engagements), ${rated.length.toLocaleString('en')} rated accounts, ${distrusted.length} with net negative ratings`);
   console.log('| scorer | distrusted accounts below the median of rated accounts | their median percentile |');
   console.log('|---|---:|---:|');
   // Bitcoin OTC has no posts: the post-count baseline says nothing there.
@@ -321,6 +361,7 @@ const bitcoinOtc = (): Record<string, number> => {
 export const validityDataAvailable = (): boolean => existsSync(STACK_EXCHANGE) && existsSync(BITCOIN_OTC);
 
 const BASELINES = ['distinct engagers', 'weighted in-degree', 'post count'];
+const REFERENCE = 'reputation rules';
 
 /**
  * `scoring.validity`: Spearman(score, reputation) on quantumcomputing, with the best naive
@@ -329,16 +370,18 @@ const BASELINES = ['distinct engagers', 'weighted in-degree', 'post count'];
  */
 export const benchValidity = (): BenchmarkResult[] => {
   const site = readStackExchange();
-  const withVotes = stackExchangeTable(site, site.interactions, 'Quantum Computing Stack Exchange, with votes');
+  const asDated = stackExchangeTable(site, site.interactions, 'Quantum Computing Stack Exchange, with votes, as of the extract\'s last day', { withReference: true });
+  const mapped = mappedOntoWindow(site.interactions, site.asOf);
+  const withVotes = stackExchangeTable(site, mapped, 'Quantum Computing Stack Exchange, with votes, its 174 days mapped onto the window');
   const graphsOnly = stackExchangeTable(
     site,
-    site.interactions.filter((interaction) => !site.votes.has(interaction.id)),
-    'Quantum Computing Stack Exchange, the answer and comment graphs alone (no votes)',
+    mapped.filter((interaction) => !site.votes.has(interaction.id)),
+    'Quantum Computing Stack Exchange, the answer and comment graphs alone (no votes), mapped onto the window',
   );
   const bitcoin = bitcoinOtc();
   const describe = (figures: Record<string, Figures>) =>
     Object.entries(figures)
-      .map(([name, { rho, overlaps }]) => `${name} ${round(rho, 3)} (top-10 overlaps ${overlaps.join('/')})`)
+      .map(([name, { rho, overlaps }]) => `${name} ${round(rho, 3)}${overlaps.length ? ` (top-10 overlaps ${overlaps.join('/')})` : ''}`)
       .join(', ');
   const best = Math.max(...BASELINES.map((name) => withVotes[name]!.rho));
   return [
@@ -349,8 +392,8 @@ export const benchValidity = (): BenchmarkResult[] => {
       ceiling: round(best, 3),
       ratio: round(withVotes.sway!.rho / best, 3),
       notes:
-        `Spearman(overall score, reputation) over the accounts that posted or commented on quantumcomputing.stackexchange (2018 extract, scored as of its last day; bench/validity.ts); ceiling: the best naive baseline of the same run. ` +
-        `With votes: ${describe(withVotes)}. Answer and comment graphs alone: ${describe(graphsOnly)}`,
+        `Spearman(overall score, reputation) over the accounts that posted or commented on quantumcomputing.stackexchange (2018 extract, its 174 days mapped onto the window; bench/validity.ts); ceiling: the best naive baseline of the same run. ` +
+        `With votes: ${describe(withVotes)}. As of the extract's last day: ${describe(asDated)}. Answer and comment graphs alone: ${describe(graphsOnly)}`,
     },
     {
       name: 'scoring.validity_bitcoin_otc',

@@ -46,7 +46,6 @@ export interface AuthorPhase {
   /** Names of the local accounts. */
   accounts: readonly string[];
   pairs: TopicPairs;
-  reciprocated: Uint8Array;
   strength: Float64Array;
   /** Author a's pairs are `pairsByAuthor[authorStart[a]..authorStart[a+1])`, by ascending engager. */
   authorStart: Uint32Array;
@@ -57,15 +56,11 @@ export interface AuthorPhase {
 
 const TOP_ENGAGERS = 5;
 
-/** An engager's discount on one pair: its own, damped when the pair is returned. */
-export const pairDiscount = (engagerDiscount: number, reciprocated: number, constants: ScoringModel): number =>
-  engagerDiscount * (reciprocated ? constants.reciprocalDamping : 1);
-
-/** Edge strength `s(e→a) = (ln(1 + min(w, cap)) + follow weight · ln(1 + follows)) · δ(e→a)`, per pair. */
-export const pairStrengths = (pairs: TopicPairs, reciprocated: Uint8Array, engagerDiscount: Float64Array, constants: ScoringModel): Float64Array => {
+/** Edge strength `s(e→a) = (ln(1 + min(w, cap)) + follow weight · ln(1 + follows)) · δ(e)`, per pair. */
+export const pairStrengths = (pairs: TopicPairs, engagerDiscount: Float64Array, constants: ScoringModel): Float64Array => {
   const strength = new Float64Array(pairs.count);
   for (let k = 0; k < pairs.count; k++) {
-    const discount = pairDiscount(engagerDiscount[pairs.engager[k]!]!, reciprocated[k]!, constants);
+    const discount = engagerDiscount[pairs.engager[k]!]!;
     const capped = Math.min(pairs.engagement[k]!, constants.pairWeightCap);
     strength[k] = (Math.log1p(capped) + constants.followWeight * Math.log1p(pairs.follow[k]!)) * discount;
   }
@@ -73,21 +68,20 @@ export const pairStrengths = (pairs: TopicPairs, reciprocated: Uint8Array, engag
 };
 
 /** The weight of a pair in its author's breadth: its discount, if it carries any engagement (not only follows). */
-export const breadthShare = (pairs: TopicPairs, k: number, reciprocated: Uint8Array, engagerDiscount: Float64Array, constants: ScoringModel): number =>
-  pairs.engagement[k]! > 0 ? pairDiscount(engagerDiscount[pairs.engager[k]!]!, reciprocated[k]!, constants) : 0;
+export const breadthShare = (pairs: TopicPairs, k: number, engagerDiscount: Float64Array): number =>
+  pairs.engagement[k]! > 0 ? engagerDiscount[pairs.engager[k]!]! : 0;
 
 export const authorPhase = (
   constants: ScoringModel,
   accounts: readonly string[],
   pairs: TopicPairs,
-  reciprocated: Uint8Array,
   strength: Float64Array,
   engagers: EngagerTerms,
   postCount: Float64Array,
 ): AuthorPhase => {
   // Pairs are ordered by engager, so a stable counting sort by author keeps each author's engagers in order.
   const { start: authorStart, order: pairsByAuthor } = groupByKey(pairs.count, pairs.accountCount, (k) => pairs.author[k]!);
-  return { constants, accounts, pairs, reciprocated, strength, authorStart, pairsByAuthor, engagers, postCount };
+  return { constants, accounts, pairs, strength, authorStart, pairsByAuthor, engagers, postCount };
 };
 
 /** Factors and log-score of a list of authors (local accounts), each at the same position. */
@@ -103,7 +97,7 @@ export interface AuthorLogScores {
 }
 
 export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>): AuthorLogScores => {
-  const { constants, pairs, reciprocated, strength, engagers, postCount } = phase;
+  const { constants, pairs, strength, engagers, postCount } = phase;
   const { factorWeights, responseUnit } = constants;
   const count = authors.length;
   const out: AuthorLogScores = {
@@ -127,7 +121,7 @@ export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>):
     if (j < 0) continue;
     const weight = engagerWeight[pairEngager[k]!]!;
     responses[j]! += strength[k]! * weight;
-    breadths[j]! += breadthShare(pairs, k, reciprocated, engagers.discount, constants) * Math.min(1, weight);
+    breadths[j]! += breadthShare(pairs, k, engagers.discount) * Math.min(1, weight);
   }
   for (let j = 0; j < count; j++) {
     const author = authors[j]!;

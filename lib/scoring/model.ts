@@ -12,20 +12,24 @@ export const scoringModel = {
   followWeight: 0.5,
   /** Decayed weight from one engager to one author counts up to this much: the tenth like adds nothing. */
   pairWeightCap: 3,
-  /** An engager spreading reactions over more authors than this counts less per reaction: √(this / authors). */
+  /**
+   * An engager nobody in the topic responds to, spreading reactions over more authors than this,
+   * counts less per reaction: √(this / authors). One that others respond to is measured by its authority instead.
+   */
   engagerAuthorsBeforeDiscount: 10,
-  /** Weight kept by an engagement that is returned (a → b and b → a): reciprocal rings are damped. */
-  reciprocalDamping: 0.3,
   /** Engagers with identical sets of (author, day) of at least this size, in groups of at least lockstepGroupSize, act in lockstep. */
   lockstepMinTargets: 4,
   lockstepGroupSize: 5,
+  /** Engagers nobody responds to that engaged only one author, on at least this many days, in cohorts of at least farmCohortSize on the same author, count as one. */
+  farmEngagerMinDays: 2,
+  farmCohortSize: 5,
   /** PageRank: probability of following an edge, tolerance (L1 change per node) and iteration cap. */
   damping: 0.85,
   tolerance: 1e-10,
   maxIterations: 100,
   /** Trust prior: each account's jump weight is this plus the breadth of its non-reciprocal engagers. */
   priorFloor: 0.05,
-  /** An engager's weight: this floor plus its authority (PageRank × accounts: 1 on average), capped. */
+  /** An engager's weight, once others respond to it: this floor plus its authority (PageRank × accounts: 1 on average), capped. */
   engagerWeightFloor: 0.01,
   authorityCap: 25,
   /**

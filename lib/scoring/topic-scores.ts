@@ -6,6 +6,7 @@
 import { authorLogScores, authorPhase, breadthShare, explainedScore, pairStrengths, type AuthorScore } from './author-scores';
 import { calibratedScore, calibrationFor, roundScore } from './calibration';
 import { indexOfAccount, type TopicAggregates } from './engagement';
+import { farmCohortFactors } from './farm-cohorts';
 import { lockstepFactors } from './lockstep';
 import { scoringModel, type ScoringModel } from './model';
 import type { TopicModel } from './topic-model';
@@ -50,16 +51,31 @@ export interface TopicRanking {
 export const compareAuthorScores = (a: AuthorScore, b: AuthorScore): number =>
   b.score - a.score || b.logScore - a.logScore || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
 
-/** An engager that responded to `authors` distinct authors counts `min(1, √(threshold / authors))` per reaction. */
+/** An engager nobody responds to that responded to `authors` distinct authors counts `min(1, √(threshold / authors))` per reaction. */
 const activityDiscount = (authors: number, constants: ScoringModel): number => Math.min(1, Math.sqrt(constants.engagerAuthorsBeforeDiscount / Math.max(1, authors)));
 
-/** The pairs, and each engager's discount: activity (how many authors it spreads over) × lockstep. The rows are let go here. */
-const pairsAndEngagerDiscounts = (input: TopicAggregates, decayOf: DayDecay, constants: ScoringModel): { pairs: TopicPairs; discount: Float64Array } => {
+/** Per account, 1 if anyone in the topic responded to it (a pair with engagement, not only follows, names it as the author). */
+const respondedAccounts = (pairs: TopicPairs): Uint8Array => {
+  const responded = new Uint8Array(pairs.accountCount);
+  for (let k = 0; k < pairs.count; k++) if (pairs.engagement[k]! > 0) responded[pairs.author[k]!] = 1;
+  return responded;
+};
+
+/**
+ * The pairs, which accounts others respond to, and each engager's discount: lockstep × farm
+ * cohort × (for engagers nobody responds to) activity. The rows are let go here.
+ */
+const pairsAndEngagerDiscounts = (input: TopicAggregates, decayOf: DayDecay, constants: ScoringModel): { pairs: TopicPairs; responded: Uint8Array; discount: Float64Array } => {
   const { pairs, rows } = buildTopicPairs(input, decayOf, constants);
+  const responded = respondedAccounts(pairs);
   const lockstep = lockstepFactors(input, pairs.accountCount, rows, constants);
+  const farm = farmCohortFactors(input, pairs, rows, responded, constants);
   const discount = new Float64Array(pairs.accountCount);
-  for (let e = 0; e < pairs.accountCount; e++) discount[e] = activityDiscount(pairs.engagerStart[e + 1]! - pairs.engagerStart[e]!, constants) * lockstep[e]!;
-  return { pairs, discount };
+  for (let e = 0; e < pairs.accountCount; e++) {
+    const activity = responded[e] ? 1 : activityDiscount(pairs.engagerStart[e + 1]! - pairs.engagerStart[e]!, constants);
+    discount[e] = activity * lockstep[e]! * farm[e]!;
+  }
+  return { pairs, responded, discount };
 };
 
 /**
@@ -76,19 +92,20 @@ export const scoreTopic = (input: TopicAggregates, asOf: Date, options: { consta
 /** `scoreTopic`, with the entries built only when asked for. */
 export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constants = scoringModel }: { constants?: ScoringModel } = {}): TopicRanking => {
   const decayOf = dayDecay(asOf, constants);
-  const { pairs, discount } = pairsAndEngagerDiscounts(input, decayOf, constants);
+  const { pairs, responded, discount } = pairsAndEngagerDiscounts(input, decayOf, constants);
   const n = pairs.accountCount;
   const accounts = Array.from(pairs.inputAccount, (i) => input.accounts[i]!);
   const reciprocated = reciprocatedPairs(pairs);
-  const strength = pairStrengths(pairs, reciprocated, discount, constants);
+  const strength = pairStrengths(pairs, discount, constants);
 
   // Authority: weighted PageRank, jumping by a trust prior that rings and farms cannot forge.
   const prior = new Float64Array(n).fill(constants.priorFloor);
-  for (let k = 0; k < pairs.count; k++) if (!reciprocated[k]) prior[pairs.author[k]!]! += breadthShare(pairs, k, reciprocated, discount, constants);
+  for (let k = 0; k < pairs.count; k++) if (!reciprocated[k]) prior[pairs.author[k]!]! += breadthShare(pairs, k, discount);
   let priorTotal = 0;
   for (let i = 0; i < n; i++) priorTotal += prior[i]!;
   for (let i = 0; i < n; i++) prior[i]! /= priorTotal;
-  const graph = buildWeightedGraph(n, pairs.engager, pairs.author, strength);
+  // Authority flows only along engagement that is not returned: what two accounts give each other earns neither of them standing.
+  const graph = buildWeightedGraph(n, pairs.engager, pairs.author, Float64Array.from(strength, (value, k) => (reciprocated[k] ? 0 : value)));
   const { rank, iterations, spread } = pageRank(graph, { damping: constants.damping, prior, tolerance: constants.tolerance, maxIterations: constants.maxIterations });
   const engagerWeight = (authority: number) => constants.engagerWeightFloor + Math.min(constants.authorityCap, authority);
   const weight = new Float64Array(n);
@@ -99,7 +116,7 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
     discount: activityDiscount(1, constants),
   };
 
-  const phase = authorPhase(constants, accounts, pairs, reciprocated, strength, { weight, discount }, decayedPostCounts(input, pairs, decayOf));
+  const phase = authorPhase(constants, accounts, pairs, strength, { weight, discount }, decayedPostCounts(input, pairs, decayOf));
   const everyone = new Uint32Array(n);
   for (let i = 0; i < n; i++) everyone[i] = i;
   const logScores = authorLogScores(phase, everyone);
@@ -164,9 +181,8 @@ export const rescoreAuthors = (model: TopicModel, input: TopicAggregates, author
       discount[i] = model.discount[m]!;
     }
   }
-  const reciprocated = reciprocatedPairs(pairs);
-  const strength = pairStrengths(pairs, reciprocated, discount, constants);
-  const phase = authorPhase(constants, accounts, pairs, reciprocated, strength, { weight, discount }, decayedPostCounts(input, pairs, decayOf));
+  const strength = pairStrengths(pairs, discount, constants);
+  const phase = authorPhase(constants, accounts, pairs, strength, { weight, discount }, decayedPostCounts(input, pairs, decayOf));
 
   const wanted = [...new Set(authors)].sort();
   const present = wanted.map((author) => indexOfAccount(accounts, author)).filter((i) => i >= 0);

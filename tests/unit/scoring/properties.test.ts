@@ -88,6 +88,19 @@ describe('scoring on a world with planted truth', () => {
     for (const member of ring) expect(member.score).toBeLessThan(middle);
   });
 
+  it('keeps a farm out of the top 20 whether its bots like once or come back, and counts dedicated bots as one', () => {
+    // 40 accounts nobody responds to around each of two accounts: one-off likes, or bots that came back on 10 days.
+    const oneOff = Array.from({ length: 40 }, (_, i) => engage('like', `one-off-${i}`, 'astronomy-user-300', 'astronomy', 1 + (i % 20)));
+    const dedicated = Array.from({ length: 40 }, (_, i) => Array.from({ length: 10 }, (_, d) => engage('like', `bot-${i}`, 'astronomy-user-301', 'astronomy', 1 + d))).flat();
+    const scoreMap = (result: TopicScores) => new Map(result.ranked.map((entry) => [entry.account, entry]));
+    const before = scoreMap(scoresOf(world.interactions, 'astronomy'));
+    const after = scoreMap(scoresOf([...world.interactions, ...oneOff, ...dedicated], 'astronomy'));
+    for (const farmed of ['x:astronomy-user-300', 'x:astronomy-user-301']) expect(after.get(farmed)!.rank).toBeGreaterThan(20);
+    // The dedicated cohort is one engager: its breadth grows by one at most.
+    const breadth = (entry: TopicScores['ranked'][number] | undefined) => entry?.factors.find((factor) => factor.name === 'breadth')?.value ?? 0;
+    expect(breadth(after.get('x:astronomy-user-301'))).toBeLessThanOrEqual(breadth(before.get('x:astronomy-user-301')) + 1);
+  });
+
   it('calibrates to a stable, population-relative 1–100: median about 20, top 5% from 50, 100 only at the top', () => {
     const { ranked } = scoresOf(world.interactions, 'cooking');
     const scores = ranked.map((entry) => entry.score);
@@ -132,9 +145,11 @@ describe('scoring on a world with planted truth', () => {
         });
         expect(entry.topEngagers.length).toBeGreaterThan(0);
         expect(entry.topEngagers.length).toBeLessThanOrEqual(5);
+        expect(entry.topEngagers[0]!.weight).toBeGreaterThan(0);
         entry.topEngagers.forEach((engager, e) => {
           expect(engager.interactions).toBe(interactionsOf.get(`${topic}|${entry.account}|${engager.account}`));
-          expect(engager.weight).toBeGreaterThan(0);
+          // A share is rounded to thousandths: a bot's next to a regular's can round to 0.
+          expect(engager.weight).toBeGreaterThanOrEqual(0);
           if (e > 0) expect(engager.weight).toBeLessThanOrEqual(entry.topEngagers[e - 1]!.weight);
         });
         expect(entry.topEngagers.reduce((sum, engager) => sum + engager.weight, 0)).toBeLessThanOrEqual(1.0025);

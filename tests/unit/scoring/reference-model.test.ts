@@ -72,7 +72,7 @@ const windowOf = (input: TopicAggregates, asOf: Date, constants: ScoringModel) =
       interactions += reply! + quote! + share! + like! + mention! + follows!;
     }
     const reciprocated = pairs.has(`${pair.author}>${pair.engager}`);
-    return { engager: pair.engager, author: pair.author, engagement, follow, interactions, reciprocated };
+    return { engager: pair.engager, author: pair.author, engagement, follow, interactions, reciprocated, days: pair.days.size };
   });
   const accounts = [...new Set(measured.flatMap((pair) => [pair.engager, pair.author]))].sort((a, b) => a - b);
   const posts = new Map<number, number>();
@@ -81,14 +81,11 @@ const windowOf = (input: TopicAggregates, asOf: Date, constants: ScoringModel) =
     const author = input.posts.author[r]!;
     if (known.has(author)) posts.set(author, (posts.get(author) ?? 0) + input.posts.count[r]! * decay(input.posts.day[r]!));
   }
-  /** An engager's discount on one pair, and the pair's strength and breadth share under given engager discounts. */
-  const pairTerms = (pair: (typeof measured)[number], engagerDiscount: number) => {
-    const discount = engagerDiscount * (pair.reciprocated ? constants.reciprocalDamping : 1);
-    return {
-      strength: (Math.log1p(Math.min(pair.engagement, pairWeightCap)) + followWeight * Math.log1p(pair.follow)) * discount,
-      breadth: pair.engagement > 0 ? discount : 0,
-    };
-  };
+  /** A pair's strength and breadth share under its engager's discount. */
+  const pairTerms = (pair: (typeof measured)[number], discount: number) => ({
+    strength: (Math.log1p(Math.min(pair.engagement, pairWeightCap)) + followWeight * Math.log1p(pair.follow)) * discount,
+    breadth: pair.engagement > 0 ? discount : 0,
+  });
   return { pairs: measured, accounts, targets, posts, pairTerms };
 };
 
@@ -185,8 +182,21 @@ const referencePass = (input: TopicAggregates, asOf: Date, constants: ScoringMod
     groups.set(key, [...(groups.get(key) ?? []), engager]);
   }
   for (const members of groups.values()) if (members.length >= constants.lockstepGroupSize) for (const member of members) lockstep.set(member, 1 / members.length);
+  // Accounts someone responds to (not only follows); the others are the only ones discounted for activity.
+  const responded = new Set(pairs.filter((pair) => pair.engagement > 0).map((pair) => pair.author));
+  // Farm cohorts: unknowns whose only pair, with engagement on enough days, is with the same author, enough of them.
+  const cohorts = new Map<number, number[]>();
+  for (const account of accounts) {
+    const own = pairs.filter((pair) => pair.engager === account);
+    if (responded.has(account) || own.length !== 1 || !(own[0]!.engagement > 0) || own[0]!.days < constants.farmEngagerMinDays) continue;
+    cohorts.set(own[0]!.author, [...(cohorts.get(own[0]!.author) ?? []), account]);
+  }
+  const farm = new Map<number, number>();
+  for (const members of cohorts.values()) if (members.length >= constants.farmCohortSize) for (const member of members) farm.set(member, 1 / members.length);
   const activity = (authors: number) => Math.min(1, Math.sqrt(constants.engagerAuthorsBeforeDiscount / Math.max(1, authors)));
-  const discount = accounts.map((account) => activity(pairs.filter((pair) => pair.engager === account).length) * (lockstep.get(account) ?? 1));
+  const discount = accounts.map(
+    (account) => (responded.has(account) ? 1 : activity(pairs.filter((pair) => pair.engager === account).length)) * (lockstep.get(account) ?? 1) * (farm.get(account) ?? 1),
+  );
 
   const terms = pairs.map((pair) => window.pairTerms(pair, discount[at.get(pair.engager)!]!));
   const prior = new Array<number>(n).fill(constants.priorFloor);
@@ -196,8 +206,10 @@ const referencePass = (input: TopicAggregates, asOf: Date, constants: ScoringMod
   const priorTotal = prior.reduce((sum, value) => sum + value, 0);
   for (let i = 0; i < n; i++) prior[i]! /= priorTotal;
 
+  // Authority flows along engagement that is not returned.
+  const authority = pairs.map((pair, k) => (pair.reciprocated ? 0 : terms[k]!.strength));
   const out = new Array<number>(n).fill(0);
-  pairs.forEach((pair, k) => (out[at.get(pair.engager)!]! += terms[k]!.strength));
+  pairs.forEach((pair, k) => (out[at.get(pair.engager)!]! += authority[k]!));
   let rank = [...prior];
   let spread = 1;
   let iterations = 0;
@@ -208,7 +220,7 @@ const referencePass = (input: TopicAggregates, asOf: Date, constants: ScoringMod
     const next = prior.map((value) => spread * value);
     pairs.forEach((pair, k) => {
       const u = at.get(pair.engager)!;
-      if (out[u]! > 0) next[at.get(pair.author)!]! += (constants.damping * rank[u]! * terms[k]!.strength) / out[u]!;
+      if (out[u]! > 0) next[at.get(pair.author)!]! += (constants.damping * rank[u]! * authority[k]!) / out[u]!;
     });
     const change = next.reduce((sum, value, v) => sum + Math.abs(value - rank[v]!), 0);
     rank = next;
@@ -268,9 +280,10 @@ const otherConstants = {
   followWeight: 0.8,
   pairWeightCap: 1.5,
   engagerAuthorsBeforeDiscount: 3,
-  reciprocalDamping: 0.55,
   lockstepMinTargets: 2,
   lockstepGroupSize: 3,
+  farmEngagerMinDays: 3,
+  farmCohortSize: 3,
   damping: 0.7,
   priorFloor: 0.2,
   engagerWeightFloor: 0.3,
@@ -351,6 +364,38 @@ const withLockstep = (input: TopicAggregates, seed: number, { size, targets: tar
   return withRows(input, rows);
 };
 
+/**
+ * A farm cohort of new accounts around one author of the topic, named so that other candidates
+ * sort between the members: `size` accounts that engage only that author, each on `minDays`
+ * distinct days (one of them over two rows of the same day as well), and near-misses — a cohort
+ * one short around a second author, an account that also engages another author, one that someone
+ * responds to, one that came back on too few days, and passers-by who engaged the first author once.
+ */
+const withFarm = (input: TopicAggregates, seed: number, { size, minDays, cohortSize }: { size: number; minDays: number; cohortSize: number }): TopicAggregates => {
+  const random = seededRandom(seed);
+  const [farmed, other, third] = [0, 1, 2].map((i) => input.accounts[(Math.floor(random() * input.accounts.length) + i * 11) % input.accounts.length]!);
+  const like = [0, 0, 0, 1, 0, 0];
+  const rows: NamedRow[] = [];
+  // Each account on days of its own, so that no two form a lockstep group.
+  let offset = 0;
+  const visits = (engager: string, author: string, days: number) => {
+    offset++;
+    for (let d = 0; d < days; d++) rows.push({ author, engager, day: TODAY - offset - d * 3, counts: like });
+  };
+  visits(`x:f0-${seed}`, farmed!, minDays);
+  rows.push({ author: farmed!, engager: `x:f0-${seed}`, day: TODAY - offset, counts: [1, 0, 0, 0, 0, 0] });
+  for (let m = 1; m < size; m++) visits(`x:f${m}-bot`, farmed!, minDays);
+  for (let m = 0; m < cohortSize - 1; m++) visits(`x:f${m}-short`, other!, minDays);
+  visits('x:f0-two-authors', farmed!, minDays);
+  visits('x:f0-two-authors', third!, 1);
+  visits('x:f0-answered', farmed!, minDays);
+  rows.push({ author: 'x:f0-answered', engager: third!, day: TODAY - 2, counts: [1, 0, 0, 0, 0, 0] });
+  visits('x:f0-few-days', farmed!, minDays - 1);
+  rows.push({ author: farmed!, engager: 'x:f0-few-days', day: TODAY - offset, counts: like });
+  for (let m = 0; m < size; m++) visits(`x:f${m}-passer-by`, farmed!, 1);
+  return withRows(input, rows);
+};
+
 const SEEDS = Array.from({ length: 8 }, (_, i) => i + 1);
 
 describe('the scorer agrees with a plain reading of the formulas', () => {
@@ -404,6 +449,32 @@ describe('the scorer agrees with a plain reading of the formulas', () => {
     expect(discount('x:m1-group')).toBe(discount(`x:m0-${seed}`));
     // Nobody else is in a group: a set one member short, near-copies, enough rows but too few targets.
     for (const loner of ['x:m0-short', 'x:m0-other-day', 'x:m0-other-author', 'x:m0-few', 'x:m1-few']) expect(discount(loner)).toBeGreaterThan(discount('x:m1-group'));
+  });
+
+  it.each([
+    [1, scoringModel, 5],
+    [2, scoringModel, 9],
+    [3, otherConstants, 3],
+    [4, otherConstants, 4],
+  ] as const)('random topic %i with a farm cohort', (seed, constants, size) => {
+    const input = withFarm(randomTopic(seed + 500), seed, { size, minDays: constants.farmEngagerMinDays, cohortSize: constants.farmCohortSize });
+    const actual = scoreTopic(input, RANDOM_TOPIC_AS_OF, { constants });
+    const expected = referencePass(input, RANDOM_TOPIC_AS_OF, constants);
+    expectSameScores(actual.ranked, expected.ranked);
+    expectClose(actual.model.discount, expected.model.discount);
+    expectClose(actual.model.weight, expected.model.weight);
+    const terms = (account: string) => {
+      const i = actual.model.accounts.indexOf(account);
+      return { weight: actual.model.weight[i]!, discount: actual.model.discount[i]! };
+    };
+    // The cohort counts as one.
+    expect(terms(`x:f0-${seed}`).discount).toBe(1 / size);
+    expect(terms('x:f1-bot')).toEqual(terms(`x:f0-${seed}`));
+    // Nobody else is in a cohort.
+    for (const loner of ['x:f0-short', 'x:f0-answered', 'x:f0-few-days', 'x:f0-passer-by', 'x:f1-passer-by']) expect(terms(loner).discount).toBe(1);
+    expect(terms('x:f0-two-authors').discount).toBe(Math.min(1, Math.sqrt(constants.engagerAuthorsBeforeDiscount / 2)));
+    // Someone responds to the answered one: it has more authority than the cohort's members.
+    expect(terms('x:f0-answered').weight).toBeGreaterThan(terms('x:f1-bot').weight);
   });
 
   it('ranks equal scores and log-scores by name', () => {
