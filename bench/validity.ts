@@ -179,10 +179,10 @@ export const readStackExchange = (): StackExchangeSite => {
   for (const vote of rowsOf('Votes.xml')) {
     const post = posts.get(vote.PostId ?? '');
     if (!post?.OwnerUserId) continue;
-    if (vote.VoteTypeId === '2') earn(post.OwnerUserId, post.PostTypeId === '2' ? 10 : 5);
     if (vote.VoteTypeId === '3') earn(post.OwnerUserId, -2);
     const base = { network: NETWORK, target: { id: `u${post.OwnerUserId}` }, topics: tagsOf(post), parentContentId: contentOf(post), occurredAt: instant(vote.CreationDate!) };
     if (vote.VoteTypeId === '2') {
+      earn(post.OwnerUserId, post.PostTypeId === '2' ? 10 : 5);
       // The voter is anonymous in the dump: one account per vote, whom nobody engages.
       add({ ...base, id: `vote-${vote.Id}`, type: 'like', actor: { id: `voter-${vote.Id}` } });
       votes.add(`vote-${vote.Id}`);

@@ -62,10 +62,10 @@ const respondedAccounts = (pairs: TopicPairs): Uint8Array => {
 };
 
 /**
- * The pairs, which accounts others respond to, and each engager's discount: lockstep × farm
- * cohort × (for engagers nobody responds to) activity. The rows are let go here.
+ * The pairs, and each engager's discount: lockstep × farm cohort × (for engagers nobody responds
+ * to) activity. The rows are let go here.
  */
-const pairsAndEngagerDiscounts = (input: TopicAggregates, decayOf: DayDecay, constants: ScoringModel): { pairs: TopicPairs; responded: Uint8Array; discount: Float64Array } => {
+const pairsAndEngagerDiscounts = (input: TopicAggregates, decayOf: DayDecay, constants: ScoringModel): { pairs: TopicPairs; discount: Float64Array } => {
   const { pairs, rows } = buildTopicPairs(input, decayOf, constants);
   const responded = respondedAccounts(pairs);
   const lockstep = lockstepFactors(input, pairs.accountCount, rows, constants);
@@ -75,7 +75,7 @@ const pairsAndEngagerDiscounts = (input: TopicAggregates, decayOf: DayDecay, con
     const activity = responded[e] ? 1 : activityDiscount(pairs.engagerStart[e + 1]! - pairs.engagerStart[e]!, constants);
     discount[e] = activity * lockstep[e]! * farm[e]!;
   }
-  return { pairs, responded, discount };
+  return { pairs, discount };
 };
 
 /**
@@ -92,7 +92,7 @@ export const scoreTopic = (input: TopicAggregates, asOf: Date, options: { consta
 /** `scoreTopic`, with the entries built only when asked for. */
 export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constants = scoringModel }: { constants?: ScoringModel } = {}): TopicRanking => {
   const decayOf = dayDecay(asOf, constants);
-  const { pairs, responded, discount } = pairsAndEngagerDiscounts(input, decayOf, constants);
+  const { pairs, discount } = pairsAndEngagerDiscounts(input, decayOf, constants);
   const n = pairs.accountCount;
   const accounts = Array.from(pairs.inputAccount, (i) => input.accounts[i]!);
   const reciprocated = reciprocatedPairs(pairs);
