@@ -9,25 +9,39 @@ import { aggregateInMemory } from '../lib/scoring/evaluation/in-memory-aggregate
 import { incrementalDrift, newInteractions } from '../lib/scoring/evaluation/incremental-drift';
 import { plantedWorld } from '../lib/scoring/evaluation/planted-world';
 import { seededRandom } from '../lib/scoring/evaluation/seeded-random';
+import { plantedWorldChecks } from './planted-world-checks';
 import { topicAggregatesOf } from '../lib/scoring/engagement';
 import { scoreTopic } from '../lib/scoring/topic-scores';
 
-const world = plantedWorld();
-const aggregates = aggregateInMemory(world.interactions);
-for (const topic of world.topics) {
-  const { edges, posts } = aggregates.get(topic)!;
-  const { ranked } = scoreTopic(topicAggregatesOf(edges, posts), world.asOf);
-  const influencers = new Set(world.influencers.get(topic));
-  const gamers = new Set(world.gamers.get(topic));
-  const scores = ranked.map((entry) => entry.score).sort((a, b) => a - b);
-  const bestGamer = ranked.find((entry) => gamers.has(entry.account));
-  const ring = ranked.filter((entry) => entry.account.includes('-ring-'));
+for (const checks of plantedWorldChecks()) {
+  const { topic, scored, precisionAt10, bestGamer, ring, farmed, oneOffFarmed, median, p95 } = checks;
   console.log(
-    `${topic}: ${ranked.length} scored; precision@10 ${ranked.slice(0, 10).filter((entry) => influencers.has(entry.account)).length / 10}; ` +
-      `best gamer ${bestGamer?.account} #${bestGamer?.rank} (${bestGamer?.score}); ring ranks #${ring[0]?.rank}–#${ring.at(-1)?.rank}, score ${ring[0]?.score}; ` +
-      `median ${scores[Math.floor(scores.length / 2)]}, p95 ${scores[Math.floor(scores.length * 0.95)]}`,
+    `${topic}: ${scored} scored; precision@10 ${precisionAt10}; best gamer ${bestGamer?.account} #${bestGamer?.rank} (${bestGamer?.score}); ` +
+      `ring ranks #${ring[0]?.rank}–#${ring.at(-1)?.rank}, score ${ring[0]?.score}; like farm #${farmed?.rank} (${farmed?.score}); ` +
+      `40 one-off likes #${oneOffFarmed?.rank} (${oneOffFarmed?.score}); median ${median}, p95 ${p95}`,
   );
 }
+
+// The ring pushed from outside: one like to a member, from an influencer or from an ordinary user (docs/SCORING.md, "Incremental runs").
+const world = plantedWorld();
+const aggregates = aggregateInMemory(world.interactions);
+const ringAfter = (extra: Interaction[]) => {
+  const { edges, posts } = (extra.length ? aggregateInMemory([...world.interactions, ...extra]) : aggregates).get('jazz')!;
+  const ring = scoreTopic(topicAggregatesOf(edges, posts), world.asOf).ranked.filter((entry) => entry.account.includes('-ring-'));
+  return ring.map((entry) => `${entry.account.replace('x:jazz-', '')} ${entry.score} (#${entry.rank})`).join(', ');
+};
+const likeOfRing2 = (actor: string): Interaction => ({
+  id: `ring-push-${actor}`,
+  network: 'x',
+  type: 'like',
+  actor: { id: actor },
+  target: { id: 'jazz-ring-2' },
+  topics: ['jazz'],
+  occurredAt: new Date(world.asOf.getTime() - 86_400_000).toISOString(),
+});
+console.log(`jazz ring as it is: ${ringAfter([])}`);
+console.log(`jazz ring after one like from jazz-star-1 to jazz-ring-2: ${ringAfter([likeOfRing2('jazz-star-1')])}`);
+console.log(`jazz ring after one like from jazz-user-5 to jazz-ring-2: ${ringAfter([likeOfRing2('jazz-user-5')])}`);
 
 const large = plantedWorld({ seed: 11, usersPerTopic: 10_000, engagementsPerUser: 20, topics: ['astronomy'] });
 const scoresOf = (interactions: Interaction[]) => {

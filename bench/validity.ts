@@ -17,6 +17,10 @@
  * 2. Bitcoin OTC (../shared/data/bitcoin-otc): positive ratings as engagements, their six years
  *    mapped in order onto the scoring window; accounts whose received ratings are net negative (the
  *    community's fraud signal) should rank below the median of rated accounts.
+ *
+ * `npx tsx bench/validity.ts --ablations` prints instead what drove the gap: the model with one
+ * thing changed at a time, on both data sets and the planted world, and who rates Bitcoin OTC's
+ * distrusted accounts (docs/SCORING.md, "What drove the gap").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +31,7 @@ import { scoringModel, type ScoringModel } from '../lib/scoring/model';
 import { scoreTopic } from '../lib/scoring/topic-scores';
 import { OVERALL_TOPIC } from '../lib/store/keys';
 import { toTopicSlug } from '../lib/topics/extract';
+import { plantedWorldChecks } from './planted-world-checks';
 import { round, type BenchmarkResult } from './result';
 
 const DATA = resolve(__dirname, '../../shared/data');
@@ -272,25 +277,39 @@ interface Figures {
   overlaps: number[];
 }
 
+/** The accounts that posted or commented and have a reputation, in name order. */
+const writersOf = (site: StackExchangeSite): string[] => [...site.writers].filter((writer) => site.reputation.has(writer)).sort();
+
+/** The site's three largest tags, by questions. */
+const largestTagsOf = (site: StackExchangeSite): string[] =>
+  [...site.questions].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 3).map(([tag]) => tag);
+
+/** Spearman(overall score, reputation) over the writers, and the top-10 overlap with the top answerers of each largest tag. */
+const stackExchangeFigures = (site: StackExchangeSite, scorer: Scorer): Figures => {
+  const writers = writersOf(site);
+  const overall = scorer(OVERALL_TOPIC);
+  const rho = spearman(
+    writers.map((writer) => overall.get(writer) ?? 0),
+    writers.map((writer) => site.reputation.get(writer)!),
+  );
+  const overlaps = largestTagsOf(site).map((tag) => {
+    const truth = new Set(topTen(site.answerVotes.get(tag) ?? new Map()));
+    return topTen(scorer(tag)).filter((name) => truth.has(name)).length;
+  });
+  return { rho, overlaps };
+};
+
 /** Prints the table and returns each scorer's figures. */
 const stackExchangeTable = (site: StackExchangeSite, interactions: readonly Interaction[], title: string, { withReference = false } = {}): Record<string, Figures> => {
   const figures: Record<string, Figures> = {};
   const scorers = scorersOf(interactions, site.asOf);
-  const writers = [...site.writers].filter((writer) => site.reputation.has(writer)).sort();
-  const largestTags = [...site.questions].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 3).map(([tag]) => tag);
+  const writers = writersOf(site);
+  const largestTags = largestTagsOf(site);
   console.log(`\n${title}: ${interactions.length.toLocaleString('en')} interactions, scored as of ${site.asOf.toISOString().slice(0, 10)}; ${writers.length} accounts that posted or commented`);
   console.log(`| scorer | Spearman(score, reputation) | ${largestTags.map((tag) => `top-10 overlap, ${tag}`).join(' | ')} |`);
   console.log(`|---|---:|${largestTags.map(() => '---:').join('|')}|`);
   for (const [name, scorer] of Object.entries(scorers)) {
-    const overall = scorer(OVERALL_TOPIC);
-    const rho = spearman(
-      writers.map((writer) => overall.get(writer) ?? 0),
-      writers.map((writer) => site.reputation.get(writer)!),
-    );
-    const overlaps = largestTags.map((tag) => {
-      const truth = new Set(topTen(site.answerVotes.get(tag) ?? new Map()));
-      return topTen(scorer(tag)).filter((name) => truth.has(name)).length;
-    });
+    const { rho, overlaps } = stackExchangeFigures(site, scorer);
     console.log(`| ${name} | ${round(rho, 3)} | ${overlaps.map((overlap) => `${overlap} of 10`).join(' | ')} |`);
     figures[name] = { rho, overlaps };
   }
@@ -334,6 +353,15 @@ export const readBitcoinOtc = () => {
   return { ratings: ratings.length, interactions, net, asOf };
 };
 
+/** How many distrusted accounts score below the median of the rated ones, and their median percentile. */
+const distrustedBelowMedian = (scores: Map<string, number>, rated: readonly string[], distrusted: readonly string[]) => {
+  const values = rated.map((name) => scores.get(name) ?? 0).sort((a, b) => a - b);
+  const median = values[Math.floor(values.length / 2)]!;
+  const percentile = (value: number) => values.filter((other) => other < value).length / values.length;
+  const percentiles = distrusted.map((name) => percentile(scores.get(name) ?? 0)).sort((a, b) => a - b);
+  return { below: distrusted.filter((name) => (scores.get(name) ?? 0) < median).length, medianPercentile: percentiles[Math.floor(percentiles.length / 2)]! };
+};
+
 /** Bitcoin OTC: where the accounts the community distrusts rank among everyone rated. */
 const bitcoinOtc = (): Record<string, number> => {
   const shares: Record<string, number> = {};
@@ -346,13 +374,8 @@ const bitcoinOtc = (): Record<string, number> => {
   console.log('|---|---:|---:|');
   // Bitcoin OTC has no posts: the post-count baseline says nothing there.
   for (const [name, scorer] of Object.entries(scorers).filter(([name]) => name !== 'post count')) {
-    const scores = scorer(OVERALL_TOPIC);
-    const values = rated.map((name) => scores.get(name) ?? 0).sort((a, b) => a - b);
-    const median = values[Math.floor(values.length / 2)]!;
-    const percentile = (value: number) => values.filter((other) => other < value).length / values.length;
-    const below = distrusted.filter((name) => (scores.get(name) ?? 0) < median).length;
-    const percentiles = distrusted.map((name) => percentile(scores.get(name) ?? 0)).sort((a, b) => a - b);
-    console.log(`| ${name} | ${below} of ${distrusted.length} (${round((below / distrusted.length) * 100, 1)} %) | ${round(percentiles[Math.floor(percentiles.length / 2)]! * 100, 1)} |`);
+    const { below, medianPercentile } = distrustedBelowMedian(scorer(OVERALL_TOPIC), rated, distrusted);
+    console.log(`| ${name} | ${below} of ${distrusted.length} (${round((below / distrusted.length) * 100, 1)} %) | ${round(medianPercentile * 100, 1)} |`);
     shares[name] = below / distrusted.length;
   }
   return shares;
@@ -406,10 +429,71 @@ export const benchValidity = (): BenchmarkResult[] => {
   ];
 };
 
+/** The model with one thing changed at a time (docs/SCORING.md, "What drove the gap"). */
+const ABLATIONS: Record<string, Partial<Record<keyof ScoringModel, unknown>>> = {
+  'the model': {},
+  'no window, no decay': { windowDays: timeless.windowDays, halfLifeDays: timeless.halfLifeDays },
+  'every engager weighs at least 1 (engagerWeightFloor 1, not 0.01)': { engagerWeightFloor: 1 },
+  'no activity discount': { engagerAuthorsBeforeDiscount: Infinity },
+  'breadth alone in the log-score': { factorWeights: { response: 0, breadth: 1, efficiency: 0 } },
+  'authority capped at 5, not 25': { authorityCap: 5 },
+};
+
+/** `npx tsx bench/validity.ts --ablations`: each ablation on both data sets and the planted world, then what tells Bitcoin OTC's distrusted accounts apart. */
+const ablations = () => {
+  const site = readStackExchange();
+  const mapped = aggregateInMemory(mappedOntoWindow(site.interactions, site.asOf));
+  const bitcoin = readBitcoinOtc();
+  const bitcoinAggregates = aggregateInMemory(bitcoin.interactions);
+  const rated = [...bitcoin.net.keys()];
+  const distrusted = rated.filter((name) => bitcoin.net.get(name)! < 0);
+  const sway = (aggregates: ReturnType<typeof aggregateInMemory>, asOf: Date, constants: ScoringModel): Scorer => (topic) => {
+    const rows = aggregates.get(topic);
+    return rows ? new Map(scoreTopic(topicAggregatesOf(rows.edges, rows.posts), asOf, { constants }).ranked.map((entry) => [entry.account, entry.score])) : new Map();
+  };
+  const range = (ranks: (number | undefined)[]) => `#${Math.min(...ranks.map((rank) => rank ?? Infinity))}–#${Math.max(...ranks.map((rank) => rank ?? Infinity))}`;
+  console.log('| change | Stack Exchange, mapped: Spearman (top-10 overlaps) | Bitcoin OTC below the median | planted world: mean precision@10, best gamer, ring, like farm, 40 one-off likes |');
+  console.log('|---|---:|---:|---|');
+  for (const [name, change] of Object.entries(ABLATIONS)) {
+    const constants = { ...scoringModel, ...change } as ScoringModel;
+    const { rho, overlaps } = stackExchangeFigures(site, sway(mapped, site.asOf, constants));
+    const { below } = distrustedBelowMedian(sway(bitcoinAggregates, bitcoin.asOf, constants)(OVERALL_TOPIC), rated, distrusted);
+    const planted = plantedWorldChecks(constants);
+    const precision = planted.reduce((sum, topic) => sum + topic.precisionAt10, 0) / planted.length;
+    console.log(
+      `| ${name} | ${round(rho, 3)} (${overlaps.join('/')}) | ${round((below / distrusted.length) * 100, 1)} % | ${precision}, ${range(planted.map((topic) => topic.bestGamer?.rank))}, ` +
+        `${range(planted.flatMap((topic) => topic.ring.map((member) => member.rank)))}, ${range(planted.map((topic) => topic.farmed?.rank))}, ${range(planted.map((topic) => topic.oneOffFarmed?.rank))} |`,
+    );
+  }
+
+  // Who rates the accounts with 2 or more positive raters: distrusted ones against the others.
+  const raters = new Map<string, Set<string>>();
+  const rates = new Map<string, Set<string>>();
+  for (const rating of bitcoin.interactions) {
+    const [from, to] = [`${NETWORK}:${rating.actor.id}`, `${NETWORK}:${rating.target!.id}`];
+    raters.set(to, (raters.get(to) ?? new Set()).add(from));
+    rates.set(from, (rates.get(from) ?? new Set()).add(to));
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  for (const [label, group] of [
+    ['distrusted', distrusted],
+    ['the others', rated.filter((name) => bitcoin.net.get(name)! >= 0)],
+  ] as const) {
+    const accounts = group.filter((name) => (raters.get(name)?.size ?? 0) >= 2);
+    const pairs = accounts.flatMap((name) => [...raters.get(name)!].map((rater) => [name, rater] as const));
+    const returned = pairs.filter(([name, rater]) => rates.get(name)?.has(rater)).length;
+    console.log(
+      `Bitcoin OTC, ${label} with 2+ positive raters: ${accounts.length} accounts; ${round((returned / pairs.length) * 100, 1)} % of their positive ratings returned; ` +
+        `their raters' median count of positive raters of their own: ${median(pairs.map(([, rater]) => raters.get(rater)?.size ?? 0))}`,
+    );
+  }
+};
+
 if (require.main === module) {
   if (!validityDataAvailable()) {
     console.error(`bench/validity.ts needs the data sets in ${DATA} (they are not part of this repository)`);
     process.exit(1);
   }
-  benchValidity();
+  if (process.argv.includes('--ablations')) ablations();
+  else benchValidity();
 }
