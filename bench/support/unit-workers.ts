@@ -54,9 +54,10 @@ const PROFILE_ENV = 'SWAY_BENCH_PROFILE';
 const profileStatements = async (statements: Map<string, { ms: number; count: number }>) => {
   const { DuckDBConnection } = await import('@duckdb/node-api');
   const prototype = DuckDBConnection.prototype as unknown as Record<string, (sql: string, ...rest: unknown[]) => Promise<unknown>>;
+  // Shared by the three methods: runAndReadAll calls run, and only the outer call counts.
+  let depth = 0;
   for (const method of ['run', 'runAndReadAll', 'stream']) {
     const original = prototype[method]!;
-    let depth = 0;
     prototype[method] = async function (this: unknown, sql: string, ...rest: unknown[]) {
       const started = performance.now();
       depth++;
@@ -64,7 +65,6 @@ const profileStatements = async (statements: Map<string, { ms: number; count: nu
         return await original.call(this, sql, ...rest);
       } finally {
         depth--;
-        // runAndReadAll may call run: count the outer call only.
         if (depth === 0) {
           const key = sql.replace(/\s+/g, ' ').replace(/'[^']*'/g, "'…'").trim().slice(0, 110);
           const entry = statements.get(key) ?? { ms: 0, count: 0 };
