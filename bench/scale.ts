@@ -127,7 +127,7 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
         value: round(full.seconds, 1),
         unit: 's',
         notes:
-          `a full run over ${worldText}; units in worker processes (prepare, ${TOPIC_WORKERS} topic workers, finish; DuckDB limited to half each unit's Lambda memory), timed from prepare's start to finish's end, ` +
+          `a full run over ${worldText}; units in worker processes (prepare, ${TOPIC_WORKERS} topic workers, finish; DuckDB sized as in each unit's Lambda function: half its memory, a thread per vCPU), timed from prepare's start to finish's end, ` +
           `the run's result writes to DynamoDB stubbed out (aggregated and scored)${unwritten}: ${describeRun(full)}; state written ${round(state.bytes / MiB)} MiB in ${state.files} files`,
       },
       {

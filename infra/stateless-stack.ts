@@ -18,7 +18,7 @@ import { objectStoreEnv, objectStoreLayout } from '../lib/log/layout';
 import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
 import { webhookRoutes } from '../lib/networks/webhook-routes';
 import { deliveryRememberingFunctions } from '../lib/networks/webhook-sources';
-import { recomputeUnits } from '../lib/recompute/units';
+import { RECOMPUTE_MEMORY_MB, recomputeUnits } from '../lib/recompute/units';
 import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
 import {
   awsQueues,
@@ -64,12 +64,9 @@ const longestTimeout = Duration.minutes(15);
 export const functionSizing: Record<string, FunctionSizing> = {
   // DuckDB writes each applied message's Parquet file in memory: 1,024 MB, stated here on purpose.
   [queues.interactions.consumer]: { timeout: Duration.seconds(queues.interactions.consumerTimeoutSeconds), memorySize: 1024 },
-  // 1769 MB is where Lambda gives a function one full vCPU; ranking a topic's graph is CPU work.
-  [recomputeUnits.topic]: { memorySize: 1769, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
-  // Prepare reads the log since the last run (and rewrites log objects for opt-outs); finish writes
-  // every changed account. 3,008 MB is the most every account allows a function.
-  [recomputeUnits.prepare]: { memorySize: 3008, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
-  [recomputeUnits.finish]: { memorySize: 3008, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
+  [recomputeUnits.topic]: { memorySize: RECOMPUTE_MEMORY_MB.topic, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
+  [recomputeUnits.prepare]: { memorySize: RECOMPUTE_MEMORY_MB.prepare, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
+  [recomputeUnits.finish]: { memorySize: RECOMPUTE_MEMORY_MB.finish, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
   // Marks the run failed, then lists the state and deletes what the run wrote but never committed.
   [recomputeUnits.failed]: { timeout: Duration.minutes(1) },
   [jetstreamSchedule.target]: { timeout: Duration.seconds(jetstreamSchedule.timeoutSeconds) },

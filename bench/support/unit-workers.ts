@@ -13,6 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Run } from '../../lib/api/schemas';
+import { RECOMPUTE_MEMORY_MB } from '../../lib/recompute/units';
 import type { CapacityTotals } from './consumed-capacity';
 import { round } from '../result';
 import { benchPowertoolsEnv } from './local-dynamodb';
@@ -27,8 +28,8 @@ export interface WorkerConfig {
   root: string;
   /** Stub out the run's result writes to DynamoDB (the aggregation + scoring ceiling). */
   withoutResultWrites: boolean;
-  /** DuckDB's memory limit in the worker: what lib/log/duckdb.ts gives it in a Lambda function of the unit's size. */
-  duckdbMemory: string;
+  /** The memory of the unit's Lambda function (AWS_LAMBDA_FUNCTION_MEMORY_SIZE in the worker): lib/log/duckdb.ts sizes DuckDB's memory and threads from it. */
+  lambdaMemoryMb: number;
 }
 
 type UnitName = 'prepare' | 'topic' | 'finish' | 'failed';
@@ -43,7 +44,7 @@ interface Reply {
   peakRss: number;
   capacity: CapacityTotals;
   unwritten: UnwrittenItems | null;
-  /** With SWAY_BENCH_PROFILE set: milliseconds spent in DuckDB statements during the unit, by statement. */
+  /** With SWAY_BENCH_PROFILE set: milliseconds spent in DuckDB statements and in calls of the unit's ports during the unit, by statement or `port: store.method`. */
   statements?: Record<string, { ms: number; count: number }>;
 }
 
@@ -77,10 +78,36 @@ const profileStatements = async (statements: Map<string, { ms: number; count: nu
   }
 };
 
+/** The stores' and object store's methods, each call timed into `calls` as `port: name.method` (calls a method makes on its own object are not counted again). */
+const timedPorts = <T extends object>(ports: T, calls: Map<string, { ms: number; count: number }>): T =>
+  Object.fromEntries(
+    Object.entries(ports).map(([name, port]) => [
+      name,
+      new Proxy(port as object, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver) as unknown;
+          if (typeof value !== 'function' || typeof property !== 'string') return value;
+          return async (...args: unknown[]) => {
+            const started = performance.now();
+            try {
+              return await (value as (...rest: unknown[]) => Promise<unknown>).apply(target, args);
+            } finally {
+              const key = `port: ${name}.${property}`;
+              const entry = calls.get(key) ?? { ms: 0, count: 0 };
+              entry.ms += performance.now() - started;
+              entry.count++;
+              calls.set(key, entry);
+            }
+          };
+        },
+      }),
+    ]),
+  ) as T;
+
 /** The worker: loads the units once, then runs what it is sent. */
 const serve = async () => {
   const config = JSON.parse(process.env[WORKER_ENV]!) as WorkerConfig;
-  process.env.SWAY_DUCKDB_MEMORY = config.duckdbMemory;
+  process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = String(config.lambdaMemoryMb);
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
   const { FolderObjectStore } = await import('../../lib/log/object-store');
   const { unitsOver } = await import('../../lib/recompute/local-orchestrator');
@@ -98,9 +125,10 @@ const serve = async () => {
   const table = new Table(db, config.tableName);
   const stubbed = config.withoutResultWrites ? storesWithoutResultWrites(table) : null;
   const stores = stubbed?.stores ?? storesOver(table);
-  const units = unitsOver({ objects: new FolderObjectStore(config.root), ...stores });
-  (await duckDb()).closeSync(); // opens the engine now, not in the first unit measured
   const statements = new Map<string, { ms: number; count: number }>();
+  const ports = { objects: new FolderObjectStore(config.root), ...stores };
+  const units = unitsOver(process.env[PROFILE_ENV] ? timedPorts(ports, statements) : ports);
+  (await duckDb()).closeSync(); // opens the engine now, not in the first unit measured
   if (process.env[PROFILE_ENV]) await profileStatements(statements);
 
   process.on('message', (message: { id: string; unit: UnitName; input: never }) => {
@@ -206,14 +234,12 @@ export interface UnitWorkers {
   finish: UnitWorker;
 }
 
-/** Workers for a run: prepare and finish get their Lambda functions' DuckDB share (3,008 MB), topics theirs (1,769 MB). */
-export const startUnitWorkers = async (config: Omit<WorkerConfig, 'duckdbMemory'>, topicWorkers: number): Promise<UnitWorkers> => {
-  const big = { ...config, duckdbMemory: `${Math.floor(3008 * 0.5)}MB` };
-  const topic = { ...config, duckdbMemory: `${Math.floor(1769 * 0.5)}MB` };
+/** Workers for a run, each sized as its unit's Lambda function (RECOMPUTE_MEMORY_MB). */
+export const startUnitWorkers = async (config: Omit<WorkerConfig, 'lambdaMemoryMb'>, topicWorkers: number): Promise<UnitWorkers> => {
   const [prepare, finish, ...topics] = await Promise.all([
-    UnitWorker.start('prepare', big),
-    UnitWorker.start('finish', big),
-    ...Array.from({ length: topicWorkers }, (_, i) => UnitWorker.start(`topic-${i + 1}`, topic)),
+    UnitWorker.start('prepare', { ...config, lambdaMemoryMb: RECOMPUTE_MEMORY_MB.prepare }),
+    UnitWorker.start('finish', { ...config, lambdaMemoryMb: RECOMPUTE_MEMORY_MB.finish }),
+    ...Array.from({ length: topicWorkers }, (_, i) => UnitWorker.start(`topic-${i + 1}`, { ...config, lambdaMemoryMb: RECOMPUTE_MEMORY_MB.topic })),
   ]);
   return { prepare: prepare!, finish: finish!, topics };
 };
@@ -302,9 +328,15 @@ export const runInWorkers = async (
   const ended = performance.now();
   for (const [unit, byStatement] of profile) {
     if (byStatement.size === 0) continue;
-    const top = [...byStatement].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-    const total = [...byStatement.values()].reduce((sum, entry) => sum + entry.ms, 0);
-    console.log(`[bench] DuckDB statements in ${unit}: ${round(total / 1000, 1)} s in all; the longest:\n${top.map(([statement, { ms, count }]) => `  ${round(ms / 1000, 2)} s ×${count}  ${statement}`).join('\n')}`);
+    for (const [kind, isKind] of [
+      ['DuckDB statements', (key: string) => !key.startsWith('port: ')],
+      ['port calls', (key: string) => key.startsWith('port: ')],
+    ] as const) {
+      const entries = [...byStatement].filter(([key]) => isKind(key));
+      const top = entries.sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+      const total = entries.reduce((sum, [, entry]) => sum + entry.ms, 0);
+      console.log(`[bench] ${kind} in ${unit}: ${round(total / 1000, 1)} s in all; the longest:\n${top.map(([statement, { ms, count }]) => `  ${round(ms / 1000, 2)} s ×${count}  ${statement}`).join('\n')}`);
+    }
   }
   // Each worker's stubbed stores count from its start: workers serve one run.
   const all = [workers.prepare, ...workers.topics, workers.finish];

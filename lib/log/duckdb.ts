@@ -12,11 +12,28 @@ const MEMORY_ENV = 'SWAY_DUCKDB_MEMORY';
 /** In Lambda, DuckDB holds at most this share of the function's memory; the rest is Node's. */
 const LAMBDA_MEMORY_SHARE = 0.5;
 
+/** Lambda gives a function one vCPU per 1,769 MB of memory. */
+const LAMBDA_MB_PER_VCPU = 1769;
+
+const lambdaMemoryMb = (): number | null => {
+  const mb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  return Number.isFinite(mb) && mb > 0 ? mb : null;
+};
+
 const memoryLimit = (): string => {
   const configured = process.env[MEMORY_ENV];
   if (configured) return configured;
-  const lambdaMb = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  return Number.isFinite(lambdaMb) && lambdaMb > 0 ? `${Math.floor(lambdaMb * LAMBDA_MEMORY_SHARE)}MB` : '1GB';
+  const lambdaMb = lambdaMemoryMb();
+  return lambdaMb ? `${Math.floor(lambdaMb * LAMBDA_MEMORY_SHARE)}MB` : '1GB';
+};
+
+/**
+ * In Lambda, a thread per vCPU the function's memory buys: DuckDB counts the host's cores, and
+ * more threads than vCPUs only add scheduling to every statement. Elsewhere DuckDB's own default.
+ */
+const threads = (): Record<string, string> => {
+  const lambdaMb = lambdaMemoryMb();
+  return lambdaMb ? { threads: String(Math.max(1, Math.round(lambdaMb / LAMBDA_MB_PER_VCPU))) } : {};
 };
 
 let instance: Promise<DuckDBInstance> | undefined;
@@ -26,7 +43,7 @@ const open = async (): Promise<DuckDBInstance> => {
   // workers, parallel test files) in one folder overwrite each other's.
   const spill = mkdtempSync(join(tmpdir(), 'sway-duckdb-'));
   process.once('exit', () => rmSync(spill, { recursive: true, force: true }));
-  return DuckDBInstance.create(':memory:', { memory_limit: memoryLimit(), temp_directory: spill, preserve_insertion_order: 'false' });
+  return DuckDBInstance.create(':memory:', { memory_limit: memoryLimit(), ...threads(), temp_directory: spill, preserve_insertion_order: 'false' });
 };
 
 /** A new connection to the process's DuckDB; close it with `closeSync` when done. */

@@ -81,5 +81,13 @@ export const FailedInputSchema = z.object({
 });
 export type FailedInput = z.infer<typeof FailedInputSchema>;
 
+/**
+ * Memory of each unit's Lambda function, in MB (read by the stack and by the bench's unit workers).
+ * 1,769 MB is where Lambda gives a function one full vCPU; ranking a topic's graph is CPU work.
+ * Prepare reads the log since the last run (and rewrites log objects for opt-outs); finish writes
+ * every changed account: 3,008 MB is the most every account allows a function.
+ */
+export const RECOMPUTE_MEMORY_MB = { prepare: 3008, topic: 1769, finish: 3008 } as const;
+
 /** Topics scored at once: the Distributed Map's concurrency in AWS, the local orchestrator's on one machine. */
 export const TOPIC_CONCURRENCY = { aws: 20, local: 2 } as const;
