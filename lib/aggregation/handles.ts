@@ -9,15 +9,48 @@ import { appendStrings } from './topic-window';
  */
 export const readHandles = async (db: DuckDBConnection, handleFiles: readonly string[], accounts: readonly string[]): Promise<Map<string, string>> => {
   if (handleFiles.length === 0 || accounts.length === 0) return new Map();
+  return handlesOf(db, `SELECT account, handle FROM read_parquet(${sqlFiles(handleFiles)}, union_by_name = true) WHERE account IN (SELECT account FROM handle_wanted) ${BEST_HANDLE}`, accounts);
+};
+
+const BEST_HANDLE = `QUALIFY row_number() OVER (PARTITION BY account ORDER BY claimed DESC, CASE WHEN claimed THEN seen_at ELSE seen_at::DATE END DESC, handle DESC) = 1`;
+
+const handlesOf = async (db: DuckDBConnection, query: string, accounts: readonly string[]): Promise<Map<string, string>> => {
   await db.run(`CREATE OR REPLACE TEMP TABLE handle_wanted (account VARCHAR)`);
   await appendStrings(db, 'handle_wanted', [...new Set(accounts)]);
-  const rows = (
-    await db.runAndReadAll(`SELECT account, handle FROM read_parquet(${sqlFiles(handleFiles)}, union_by_name = true)
-      WHERE account IN (SELECT account FROM handle_wanted)
-      QUALIFY row_number() OVER (PARTITION BY account ORDER BY claimed DESC, CASE WHEN claimed THEN seen_at ELSE seen_at::DATE END DESC, handle DESC) = 1`)
-  ).getRows();
+  const rows = (await db.runAndReadAll(query)).getRows();
   await db.run(`DROP TABLE handle_wanted`);
   return new Map(rows.map(([account, handle]) => [String(account), String(handle)]));
+};
+
+/** The process's table of every account's best handle in one set of handle files, and the files it was built from. */
+let bestHandles: { files: string; table: Promise<string> } | undefined;
+let tables = 0;
+
+/**
+ * readHandles for a worker that runs many topics of one run: the best handle of every account in
+ * the files is read once into a table of the process's DuckDB (shared by its connections), and
+ * each topic looks its accounts up there. A new set of files (the next run) replaces the table.
+ */
+export const readHandlesOfRun = async (db: DuckDBConnection, handleFiles: readonly string[], accounts: readonly string[]): Promise<Map<string, string>> => {
+  if (handleFiles.length === 0 || accounts.length === 0) return new Map();
+  const files = handleFiles.join('\n');
+  if (bestHandles?.files !== files) {
+    const replaced = bestHandles;
+    const table = `best_handles_${++tables}`;
+    const built = (async () => {
+      await db.run(`CREATE TABLE ${table} AS SELECT account, handle FROM read_parquet(${sqlFiles(handleFiles)}, union_by_name = true) ${BEST_HANDLE}`);
+      const old = await replaced?.table.catch(() => null);
+      if (old) await db.run(`DROP TABLE IF EXISTS ${old}`);
+      return table;
+    })();
+    bestHandles = { files, table: built };
+    // A build that failed is tried again by the next caller.
+    built.catch(() => {
+      if (bestHandles?.table === built) bestHandles = undefined;
+    });
+  }
+  const table = await bestHandles.table;
+  return handlesOf(db, `SELECT account, handle FROM ${table} WHERE account IN (SELECT account FROM handle_wanted)`, accounts);
 };
 
 /** The accounts the handle files `added` name whose best handle they change: read from `committed` alone, then with them. */

@@ -22,8 +22,8 @@ export interface WindowMerge {
 
 const WINDOW_COLUMNS = `kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.join(', ')}`;
 
-/** Writes the merged window to `output`; returns its row count. */
-export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge): Promise<number> => {
+/** Writes the merged window to `output`. */
+export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge): Promise<void> => {
   const sources = [
     ...(merge.previous ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(merge.previous)})`] : []),
     ...(merge.deltas.length > 0 ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(merge.deltas)}, union_by_name = true)`] : []),
@@ -46,8 +46,6 @@ export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge)
       SELECT * FROM merged ${kept}
       ORDER BY kind, author, engager, day, content_id
     ) TO ${sqlString(merge.output)} (FORMAT parquet, COMPRESSION zstd)`);
-  const reader = await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(merge.output)})`);
-  return Number(reader.getRows()[0]![0]);
 };
 
 /**

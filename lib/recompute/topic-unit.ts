@@ -16,7 +16,7 @@ import { sqlFiles, sqlString, withDuckDb } from '../log/duckdb';
 import type { ObjectStore } from '../log/object-store';
 import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
 import { appendStrings, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
-import { readHandles } from '../aggregation/handles';
+import { readHandlesOfRun } from '../aggregation/handles';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../scoring/topic-scores';
 import type { AuthorScore } from '../scoring/author-scores';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../scoring/topic-model';
@@ -41,6 +41,8 @@ export interface TopicUnitPorts {
 export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.custom<TopicHead>() });
 
 const TOP_CONTENT = 5;
+/** Changed explanations written at a time: what a topic of a million accounts holds of them in memory. */
+const EXPLANATION_PAGE = 5_000;
 
 /** The explanations a head's scores come with, beside them. */
 const explanationsKeyOf = (head: Pick<TopicHead, 'window' | 'version'>): string => head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`);
@@ -349,19 +351,42 @@ const publishTopic = async (
   const history = (await db.runAndReadAll(`SELECT account, score FROM score_changes WHERE scored ORDER BY account`)).getRows();
   await ports.accounts.writeHistory(day, history.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })));
 
-  // Which explanations changed, from the fingerprints alone; then the bodies of those. Joined with
-  // their bodies, a million accounts' explanations would have to fit in DuckDB's memory at once.
+  // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
+  // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's
+  // memory at once; read whole into JavaScript, they took about 2 KB an account at the unit's peak.
   await db.run(`CREATE OR REPLACE TEMP TABLE explanation_changes AS
     SELECT coalesce(n.account, o.account) AS account, n.account IS NOT NULL AS present
     FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
-  const explanationRows = (
-    await db.runAndReadAll(`SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)
-      UNION ALL SELECT account, NULL FROM explanation_changes WHERE NOT present ORDER BY 1`)
-  ).getRows();
-  await db.run(`DROP TABLE explanation_changes`);
-  const written = explanationRows.filter(([, body]) => body !== null).map(([account, body]) => ({ account: String(account), ...(JSON.parse(String(body)) as ExplanationBody) }));
   const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
+  const writePage = async (page: { account: string; body: ExplanationBody }[]) => {
+    // On a connection of its own: the page's rows come from a result still streaming on `db`.
+    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, page.flatMap(({ account, body }) => [account, ...body.topEngagers.map((engager) => engager.account)])));
+    await ports.accounts.writeExplanations(
+      page.map(({ account, body }): StoredExplanation => ({
+        ...parseAccountKey(account),
+        topic,
+        score: body.score,
+        factors: body.factors,
+        topEngagers: body.topEngagers.map((engager) => ({ ...parseAccountKey(engager.account), handle: handles.get(engager.account) ?? null, interactions: engager.interactions, weight: engager.weight })),
+        topContent: body.topContent,
+        computedAt: task.asOf,
+      })),
+    );
+  };
+  const bodies = await db.stream(`SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`);
+  let page: { account: string; body: ExplanationBody }[] = [];
+  for (let chunk = await bodies.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await bodies.fetchChunk()) {
+    for (const [account, body] of chunk.getRows()) page.push({ account: String(account), body: JSON.parse(String(body)) as ExplanationBody });
+    if (page.length >= EXPLANATION_PAGE) {
+      await writePage(page);
+      page = [];
+    }
+  }
+  if (page.length > 0) await writePage(page);
+  const gone = (await db.runAndReadAll(`SELECT account FROM explanation_changes WHERE NOT present`)).getRows();
+  await ports.accounts.deleteExplanations(gone.map(([account]) => ({ ...parseAccountKey(String(account)), topic })));
+  await db.run(`DROP TABLE explanation_changes`);
   const board = (
     await db.runAndReadAll(`SELECT account, score FROM ${scores(newScores)} WHERE scored ORDER BY score DESC, log_score DESC, account`)
   ).getRows() as [string, number][];
@@ -381,24 +406,12 @@ const publishTopic = async (
     networks.set(network, list);
   });
   const onBoards = [...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])])];
-  const handles = await readHandles(db, handleFiles, [...onBoards, ...written.map((entry) => entry.account), ...written.flatMap((entry) => entry.topEngagers.map((engager) => engager.account))]);
+  const handles = await readHandlesOfRun(db, handleFiles, onBoards);
   const entryOf = (index: number) => {
     const [account, score] = board[index]!;
     return { rank: rankOfIndex[index]!, ...parseAccountKey(account), handle: handles.get(account) ?? null, score: Number(score) };
   };
 
-  await ports.accounts.writeExplanations(
-    written.map((entry): StoredExplanation => ({
-      ...parseAccountKey(entry.account),
-      topic,
-      score: entry.score,
-      factors: entry.factors,
-      topEngagers: entry.topEngagers.map(({ account, interactions, weight }) => ({ ...parseAccountKey(account), handle: handles.get(account) ?? null, interactions, weight })),
-      topContent: entry.topContent,
-      computedAt: task.asOf,
-    })),
-  );
-  await ports.accounts.deleteExplanations(explanationRows.filter(([, body]) => body === null).map(([account]) => ({ ...parseAccountKey(String(account)), topic })));
 
   const keepReplaced = plan.purging.length === 0;
   const pointer = { version: plan.version, computedAt: task.asOf };
