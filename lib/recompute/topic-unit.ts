@@ -353,7 +353,7 @@ const publishTopic = async (
 
   // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
   // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's
-  // memory at once; read whole into JavaScript, they took about 2 KB an account at the unit's peak.
+  // memory at once; read whole into JavaScript, they made the overall topic's peak (docs/SCALING.md).
   await db.run(`CREATE OR REPLACE TEMP TABLE explanation_changes AS
     SELECT coalesce(n.account, o.account) AS account, n.account IS NOT NULL AS present
     FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
