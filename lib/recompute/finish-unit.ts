@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Run } from '../api/schemas';
-import { readHandles, renamedAccounts } from '../aggregation/handles';
+import { readHandlesOfRun, renamedAccounts } from '../aggregation/handles';
 import { topicKeyOf } from '../aggregation/resolve';
 import { parseAccountKey } from '../interactions/schema';
 import { sqlFiles, sqlString, withDuckDb } from '../log/duckdb';
@@ -115,8 +115,9 @@ const nextManifest = (plan: RunPlan, heads: ReadonlyMap<string, TopicHead>): Man
 
 /**
  * One update per account whose overall score, topic scores or handle changed: the topic workers'
- * changes merged per account, and the handles the run's new sightings changed. Returns the number
- * of accounts the overall pseudo-topic holds.
+ * changes merged per account, and the handles the run's new sightings changed. Written a page of
+ * accounts at a time, streamed in account order, so a run that changes a million accounts never
+ * holds them all. Returns the number of accounts the overall pseudo-topic holds.
  */
 const writeAccounts = async (db: DuckDBConnection, plan: RunPlan, manifest: Manifest, heads: ReadonlyMap<string, TopicHead>, ports: FinishUnitPorts): Promise<number> => {
   const { objects } = ports;
@@ -128,37 +129,58 @@ const writeAccounts = async (db: DuckDBConnection, plan: RunPlan, manifest: Mani
     changeFiles.push(file);
     topicOfFile.set(file, key === '_all' ? OVERALL_TOPIC : key);
   }
-  const changes = new Map<string, AccountChange>();
-  const changeOf = (account: string): AccountChange => {
-    let change = changes.get(account);
-    if (!change) {
-      change = { ...parseAccountKey(account), computedAt: plan.asOf, runId: plan.runId };
-      changes.set(account, change);
-    }
-    return change;
+  // Accounts whose best handle the run's sightings changed (an account seen again under the handle it had is not written again).
+  const newSightings = await objects.localPaths(plan.added.handles.filter((key) => key.includes('/run-')));
+  const renamed = new Set(await renamedAccounts(db, await objects.localPaths(plan.manifest.handles), newSightings));
+  const handleFiles = await objects.localPaths(manifest.handles);
+  const newChange = (account: string): AccountChange => ({ ...parseAccountKey(account), computedAt: plan.asOf, runId: plan.runId });
+  const writePage = async (page: Map<string, AccountChange>) => {
+    // On a connection of its own: the page's rows come from a result still streaming on `db`.
+    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, [...page.keys()]));
+    for (const [account, change] of page) change.handle = handles.get(account) ?? null;
+    await ports.accounts.applyAccountChanges([...page.values()]);
   };
+
+  let page = new Map<string, AccountChange>();
   if (changeFiles.length > 0) {
-    const rows = (await db.runAndReadAll(`SELECT filename, account, score, scored FROM read_parquet(${sqlFiles(changeFiles)}, filename = true) ORDER BY account`)).getRows();
-    for (const [file, account, score, scored] of rows) {
-      const topic = topicOfFile.get(String(file))!;
-      const change = changeOf(String(account));
-      if (topic === OVERALL_TOPIC) change.score = score === null ? 1 : Number(score);
-      else if (scored) change.topicScores = { ...change.topicScores, [topic]: Number(score) };
-      else change.droppedTopics = [...(change.droppedTopics ?? []), topic];
+    const rows = await db.stream(`SELECT filename, account, score, scored FROM read_parquet(${sqlFiles(changeFiles)}, filename = true) ORDER BY account`);
+    for (let chunk = await rows.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await rows.fetchChunk()) {
+      for (const [file, accountValue, score, scored] of chunk.getRows()) {
+        const account = String(accountValue);
+        // In account order: a page ends between accounts, never inside one account's rows.
+        if (page.size >= ACCOUNT_PAGE && !page.has(account)) {
+          await writePage(page);
+          page = new Map();
+        }
+        let change = page.get(account);
+        if (!change) {
+          change = newChange(account);
+          page.set(account, change);
+          renamed.delete(account);
+        }
+        const topic = topicOfFile.get(String(file))!;
+        if (topic === OVERALL_TOPIC) change.score = score === null ? 1 : Number(score);
+        else if (scored) change.topicScores = { ...change.topicScores, [topic]: Number(score) };
+        else change.droppedTopics = [...(change.droppedTopics ?? []), topic];
+      }
     }
   }
-  // Handles: of the accounts changed, and of those whose best handle the run's sightings changed
-  // (an account seen again under the handle it had is not written again).
-  const newSightings = await objects.localPaths(plan.added.handles.filter((key) => key.includes('/run-')));
-  for (const account of await renamedAccounts(db, await objects.localPaths(plan.manifest.handles), newSightings)) changeOf(account);
-  const handles = await readHandles(db, await objects.localPaths(manifest.handles), [...changes.keys()]);
-  for (const [account, change] of changes) change.handle = handles.get(account) ?? null;
-  await ports.accounts.applyAccountChanges([...changes.values()]);
+  for (const account of renamed) {
+    if (page.size >= ACCOUNT_PAGE) {
+      await writePage(page);
+      page = new Map();
+    }
+    page.set(account, newChange(account));
+  }
+  if (page.size > 0) await writePage(page);
   const overall = heads.get('_all') ?? plan.manifest.topics._all?.head;
   if (!overall) return 0;
   const [scores] = await objects.localPaths([overall.scores]);
   return scores ? Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(scores)})`)).getRows()[0]![0]) : 0;
 };
+
+/** Accounts written at a time: what a run that changes a million accounts holds of them in memory. */
+const ACCOUNT_PAGE = 5_000;
 
 /** The topic list board: topics with scored accounts, largest first. It names no account, so an opt-out since changes nothing in it. */
 const publishTopicList = async (plan: RunPlan, manifest: Manifest, ports: FinishUnitPorts): Promise<void> => {
