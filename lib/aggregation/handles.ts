@@ -9,8 +9,14 @@ import { appendStrings } from './topic-window';
  */
 export const readHandles = async (db: DuckDBConnection, handleFiles: readonly string[], accounts: readonly string[]): Promise<Map<string, string>> => {
   if (handleFiles.length === 0 || accounts.length === 0) return new Map();
-  return handlesOf(db, `SELECT account, handle FROM read_parquet(${sqlFiles(handleFiles)}, union_by_name = true) WHERE account IN (SELECT account FROM handle_wanted) ${BEST_HANDLE}`, accounts);
+  return handlesOf(db, bestHandlesQuery(handleFiles, `SELECT account FROM handle_wanted`), accounts);
 };
+
+/** SQL of `(account, handle)`: the best handle, by readHandles's rule, of each account `wanted` (a query of accounts) lists. */
+export const bestHandlesQuery = (handleFiles: readonly string[], wanted: string): string =>
+  handleFiles.length === 0
+    ? `SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS handle WHERE false`
+    : `SELECT account, handle FROM read_parquet(${sqlFiles(handleFiles)}, union_by_name = true) WHERE account IN (${wanted}) ${BEST_HANDLE}`;
 
 const BEST_HANDLE = `QUALIFY row_number() OVER (PARTITION BY account ORDER BY claimed DESC, CASE WHEN claimed THEN seen_at ELSE seen_at::DATE END DESC, handle DESC) = 1`;
 

@@ -58,6 +58,12 @@ export const sqlString = (value: string): string => `'${value.replace(/'/g, "''"
 /** A list of files as a SQL list literal for read_parquet. */
 export const sqlFiles = (files: readonly string[]): string => `[${files.map(sqlString).join(', ')}]`;
 
+/** A query's result, streamed: its rows a chunk (about 2,048 rows) at a time. */
+export async function* streamedRows(db: DuckDBConnection, sql: string): AsyncGenerator<unknown[][]> {
+  const result = await db.stream(sql);
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) yield chunk.getRows();
+}
+
 /** Runs `work` with a connection, closing it after. */
 export const withDuckDb = async <T>(work: (db: DuckDBConnection) => Promise<T>): Promise<T> => {
   const db = await duckDb();

@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Run } from '../api/schemas';
-import { readHandlesOfRun, renamedAccounts } from '../aggregation/handles';
+import { bestHandlesQuery, renamedAccounts } from '../aggregation/handles';
+import { appendStrings } from '../aggregation/topic-window';
 import { topicKeyOf } from '../aggregation/resolve';
 import { parseAccountKey } from '../interactions/schema';
-import { sqlFiles, sqlString, withDuckDb } from '../log/duckdb';
+import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../log/duckdb';
 import { objectStoreLayout } from '../log/layout';
 import type { ObjectStore } from '../log/object-store';
 import type { AccountChange, AccountsStore } from '../store/accounts-store';
@@ -131,48 +132,40 @@ const writeAccounts = async (db: DuckDBConnection, plan: RunPlan, manifest: Mani
   }
   // Accounts whose best handle the run's sightings changed (an account seen again under the handle it had is not written again).
   const newSightings = await objects.localPaths(plan.added.handles.filter((key) => key.includes('/run-')));
-  const renamed = new Set(await renamedAccounts(db, await objects.localPaths(plan.manifest.handles), newSightings));
+  await db.run(`CREATE OR REPLACE TEMP TABLE renamed (account VARCHAR)`);
+  await appendStrings(db, 'renamed', await renamedAccounts(db, await objects.localPaths(plan.manifest.handles), newSightings));
   const handleFiles = await objects.localPaths(manifest.handles);
-  const newChange = (account: string): AccountChange => ({ ...parseAccountKey(account), computedAt: plan.asOf, runId: plan.runId });
-  const writePage = async (page: Map<string, AccountChange>) => {
-    // On a connection of its own: the page's rows come from a result still streaming on `db`.
-    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, [...page.keys()]));
-    for (const [account, change] of page) change.handle = handles.get(account) ?? null;
-    await ports.accounts.applyAccountChanges([...page.values()]);
-  };
-
+  // Every change row, and a row without a topic for each renamed account, with the account's handle, in account order.
+  const changes = `SELECT filename, account, score, scored FROM ${changeFiles.length > 0 ? `read_parquet(${sqlFiles(changeFiles)}, filename = true)` : `(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::BOOLEAN AS scored WHERE false)`}
+    UNION ALL SELECT NULL, account, NULL, NULL FROM renamed`;
+  const rows = streamedRows(
+    db,
+    `WITH changes AS (${changes}), best AS (${bestHandlesQuery(handleFiles, `SELECT account FROM changes`)})
+     SELECT c.filename, c.account, c.score, c.scored, b.handle FROM changes c LEFT JOIN best b USING (account) ORDER BY c.account`,
+  );
   let page = new Map<string, AccountChange>();
-  if (changeFiles.length > 0) {
-    const rows = await db.stream(`SELECT filename, account, score, scored FROM read_parquet(${sqlFiles(changeFiles)}, filename = true) ORDER BY account`);
-    for (let chunk = await rows.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await rows.fetchChunk()) {
-      for (const [file, accountValue, score, scored] of chunk.getRows()) {
-        const account = String(accountValue);
-        // In account order: a page ends between accounts, never inside one account's rows.
-        if (page.size >= ACCOUNT_PAGE && !page.has(account)) {
-          await writePage(page);
-          page = new Map();
-        }
-        let change = page.get(account);
-        if (!change) {
-          change = newChange(account);
-          page.set(account, change);
-          renamed.delete(account);
-        }
-        const topic = topicOfFile.get(String(file))!;
-        if (topic === OVERALL_TOPIC) change.score = score === null ? 1 : Number(score);
-        else if (scored) change.topicScores = { ...change.topicScores, [topic]: Number(score) };
-        else change.droppedTopics = [...(change.droppedTopics ?? []), topic];
+  for await (const chunk of rows) {
+    for (const [file, accountValue, score, scored, handle] of chunk) {
+      const account = String(accountValue);
+      // In account order: a page ends between accounts, never inside one account's rows.
+      if (page.size >= ACCOUNT_PAGE && !page.has(account)) {
+        await ports.accounts.applyAccountChanges([...page.values()]);
+        page = new Map();
       }
+      let change = page.get(account);
+      if (!change) {
+        change = { ...parseAccountKey(account), computedAt: plan.asOf, runId: plan.runId, handle: handle === null ? null : String(handle) };
+        page.set(account, change);
+      }
+      if (file === null) continue;
+      const topic = topicOfFile.get(String(file))!;
+      if (topic === OVERALL_TOPIC) change.score = score === null ? 1 : Number(score);
+      else if (scored) change.topicScores = { ...change.topicScores, [topic]: Number(score) };
+      else change.droppedTopics = [...(change.droppedTopics ?? []), topic];
     }
   }
-  for (const account of renamed) {
-    if (page.size >= ACCOUNT_PAGE) {
-      await writePage(page);
-      page = new Map();
-    }
-    page.set(account, newChange(account));
-  }
-  if (page.size > 0) await writePage(page);
+  if (page.size > 0) await ports.accounts.applyAccountChanges([...page.values()]);
+  await db.run(`DROP TABLE renamed`);
   const overall = heads.get('_all') ?? plan.manifest.topics._all?.head;
   if (!overall) return 0;
   const [scores] = await objects.localPaths([overall.scores]);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parseAccountKey } from '../interactions/schema';
 import { MAX_BOARD_ENTRIES } from '../leaderboards/board';
-import { sqlFiles, sqlString, withDuckDb } from '../log/duckdb';
+import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../log/duckdb';
 import type { ObjectStore } from '../log/object-store';
 import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
 import { appendStrings, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
@@ -374,10 +374,9 @@ const publishTopic = async (
       })),
     );
   };
-  const bodies = await db.stream(`SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`);
   let page: { account: string; body: ExplanationBody }[] = [];
-  for (let chunk = await bodies.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await bodies.fetchChunk()) {
-    for (const [account, body] of chunk.getRows()) page.push({ account: String(account), body: JSON.parse(String(body)) as ExplanationBody });
+  for await (const chunk of streamedRows(db, `SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`)) {
+    for (const [account, body] of chunk) page.push({ account: String(account), body: JSON.parse(String(body)) as ExplanationBody });
     if (page.length >= EXPLANATION_PAGE) {
       await writePage(page);
       page = [];
