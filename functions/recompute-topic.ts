@@ -5,9 +5,9 @@ import { unitHandler } from '../lib/recompute/unit-handler';
 import { TopicTaskSchema } from '../lib/recompute/units';
 import { objectStore, stores } from '../lib/runtime/dependencies';
 
-/** One topic of a run: its window brought up to date, scored, and what changed published. */
+/** Topics of a run (one map item): each one's window brought up to date, scored, and what changed published. */
 export const handler = unitHandler(async (event) => {
-  const result = await runTopicUnit(TopicTaskSchema.parse(event), { objects: objectStore(), ...stores() });
-  metrics.addMetric('ChangedAccounts', MetricUnit.Count, result.changedAccounts);
-  return result;
+  const results = await runTopicUnit(TopicTaskSchema.parse(event), { objects: objectStore(), ...stores() });
+  metrics.addMetric('ChangedAccounts', MetricUnit.Count, results.reduce((sum, result) => sum + result.changedAccounts, 0));
+  return results;
 });

@@ -267,7 +267,10 @@ export interface WorkerRun {
 }
 
 const TOPIC_RETRIES = 2;
-const TaskListSchema = z.array(z.object({ runId: z.string(), asOf: z.string(), mode: z.enum(['full', 'incremental']), topic: z.string() }));
+const TaskListSchema = z.array(z.object({ runId: z.string(), asOf: z.string(), mode: z.enum(['full', 'incremental']), topics: z.array(z.string()) }));
+
+/** A map item's topics in a line: the first, and how many more. */
+const itemName = (topics: readonly string[]): string => (topics.length === 1 ? topics[0]! : `${topics[0]} +${topics.length - 1}`);
 const PrepareSchema = z.object({ runId: z.string(), asOf: z.string(), mode: z.enum(['full', 'incremental']), topicsKey: z.string(), topicCount: z.number(), skipped: z.boolean() });
 
 /** One run across the workers, timed from prepare's start to finish's end. */
@@ -308,14 +311,14 @@ export const runInWorkers = async (
     workers.topics.map(async (worker) => {
       for (let task = tasks[next++]; task !== undefined; task = tasks[next++]) {
         for (let attempt = 0; ; attempt++) {
-          const reply = counted(await worker.call('topic', task, `topic ${task.topic}`), task.topic === '*' ? 'topic *' : 'other topics');
+          const reply = counted(await worker.call('topic', task, `topic ${itemName(task.topics)}`), task.topics.includes('*') ? 'topic *' : 'other topics');
           if (reply.ok) {
-            topics.push({ topic: task.topic, ms: reply.ms, worker: worker.name });
+            topics.push({ topic: itemName(task.topics), ms: reply.ms, worker: worker.name });
             break;
           }
-          console.warn(`[bench] topic ${task.topic} failed (attempt ${attempt}): ${reply.error}`);
+          console.warn(`[bench] topics ${itemName(task.topics)} failed (attempt ${attempt}): ${reply.error}`);
           if (attempt >= TOPIC_RETRIES) {
-            failedTopics.push(task.topic);
+            failedTopics.push(...task.topics);
             break;
           }
         }

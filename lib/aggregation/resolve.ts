@@ -43,6 +43,8 @@ export interface ResolutionSummary {
   countedChange: number;
   /** Topics with a non-zero delta, as topic keys. */
   topics: string[];
+  /** Delta rows of each of those topics (what the topic's work grows with, beside its window). */
+  deltaRows: Record<string, number>;
 }
 
 /** The folder name of a topic: slugs as they are, the overall pseudo-topic as `_all` (no slug starts with `_`). */
@@ -228,14 +230,14 @@ export const resolveLog = async (
     TO ${sqlString(output.deltas)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (tk), OVERWRITE_OR_IGNORE true)`);
 
   const reader = await db.runAndReadAll(`SELECT (SELECT count(*) FROM changed) AS changed,
-    (SELECT list(DISTINCT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END ORDER BY 1) FROM deltas) AS topics,
+    (SELECT list(tk ORDER BY tk) FROM (SELECT DISTINCT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk FROM deltas)) AS topics,
+    (SELECT list(n ORDER BY tk) FROM (SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, count(*) AS n FROM deltas GROUP BY 1)) AS topic_rows,
     (SELECT count(*) FILTER (WHERE counted) FROM changed) - (SELECT count(*) FROM prior WHERE status = 'counted' AND k IN (SELECT k FROM changed)) AS counted_change`);
-  const [changedIds, topics, countedChange] = reader.getRows()[0]!;
+  const [changedIds, topics, topicRows, countedChange] = reader.getRows()[0]!;
   await drop('prior', 'changed', 'deltas');
-  return { rows: rawRows, changedIds: Number(changedIds), countedChange: Number(countedChange), topics: topicsOf(topics) };
+  const keys = listOf(topics).map(String);
+  const rows = listOf(topicRows).map(Number);
+  return { rows: rawRows, changedIds: Number(changedIds), countedChange: Number(countedChange), topics: keys, deltaRows: Object.fromEntries(keys.map((key, i) => [key, rows[i]!])) };
 };
 
-const topicsOf = (value: unknown): string[] => {
-  const items = (value as { items?: unknown[] } | null)?.items ?? [];
-  return items.map(String);
-};
+const listOf = (value: unknown): unknown[] => (value as { items?: unknown[] } | null)?.items ?? [];

@@ -47,11 +47,11 @@ export const runFinishUnit = async (input: FinishInput, ports: FinishUnitPorts):
   try {
     const heads = new Map<string, TopicHead>();
     const failed: string[] = [];
-    for (const task of plan.tasks) {
-      const output = await readJson(objects, topicOutputKey(plan.runId, topicKeyOf(task.topic)), TopicOutputSchema);
+    for (const topic of plan.tasks.flatMap((task) => task.topics)) {
+      const output = await readJson(objects, topicOutputKey(plan.runId, topicKeyOf(topic)), TopicOutputSchema);
       // An output of an earlier attempt of this run (another plan) is not this one's: the topic failed.
-      if (output && output.head.version === plan.version) heads.set(topicKeyOf(task.topic), output.head);
-      else failed.push(task.topic);
+      if (output && output.head.version === plan.version) heads.set(topicKeyOf(topic), output.head);
+      else failed.push(topic);
     }
     const manifest = nextManifest(plan, heads);
     await lease.confirm();

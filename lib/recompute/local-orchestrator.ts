@@ -19,7 +19,7 @@ import { z } from 'zod';
 
 export interface RecomputeUnits {
   prepare(input: PrepareInput): Promise<PrepareOutput>;
-  topic(task: TopicTask): Promise<TopicResult>;
+  topic(task: TopicTask): Promise<TopicResult[]>;
   finish(input: { runId: string; asOf: string; mode: PrepareOutput['mode'] }): Promise<Run>;
   failed(input: { runId: string; error?: string }): Promise<unknown>;
 }
@@ -32,7 +32,7 @@ export const unitsOver = (ports: Stores & { objects: ObjectStore; now?: () => Da
   failed: (input) => runFailedUnit(input, ports),
 });
 
-/** Retries of a topic after its first attempt, as the state machine's retry of a map item. */
+/** Retries of an item (its topics that failed) after its first attempt, as the state machine's retry of a map item. */
 const TOPIC_RETRIES = 2;
 
 /** Runs a whole recompute; resolves with the run, or null when a scheduled run was skipped. Throws RunInProgressError for a requested run that must wait. */
@@ -56,8 +56,8 @@ export const runRecomputeLocally = async (input: PrepareInput, units: RecomputeU
             await units.topic(task);
             break;
           } catch (error) {
-            logger.warn('a topic of the run failed', { runId: task.runId, topic: task.topic, attempt, error: error instanceof Error ? error.stack : String(error) });
-            // Leaves the topic to the finish, which keeps its previous state and its deltas for the next run.
+            logger.warn('topics of the run failed', { runId: task.runId, topics: task.topics, attempt, error: error instanceof Error ? error.stack : String(error) });
+            // Leaves the topics that failed to the finish, which keeps their previous state and their deltas for the next run.
             if (attempt >= TOPIC_RETRIES) break;
           }
         }

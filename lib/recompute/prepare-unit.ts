@@ -33,7 +33,7 @@ import {
 } from './run-state';
 import { purgeFromLogAndState } from './purge';
 import { processedListKey, unreadLog } from './unread-log';
-import type { PrepareInput, PrepareOutput, TopicTask } from './units';
+import { groupTopics, type PrepareInput, type PrepareOutput, type TopicTask } from './units';
 
 export interface PrepareUnitPorts {
   objects: ObjectStore;
@@ -68,7 +68,7 @@ export const runPrepareUnit = async (input: PrepareInput, ports: PrepareUnitPort
     await lease.confirm();
     await writeJson(objects, planKey(run.runId), plan);
     await writeJson(objects, topicsListKey(run.runId), plan.tasks);
-    return { runId: run.runId, asOf, mode: plan.mode, topicsKey: topicsListKey(run.runId), topicCount: plan.tasks.length, skipped: false };
+    return { runId: run.runId, asOf, mode: plan.mode, topicsKey: topicsListKey(run.runId), topicCount: plan.tasks.reduce((count, task) => count + task.topics.length, 0), skipped: false };
   } finally {
     await lease.stop();
     await rm(work, { recursive: true, force: true });
@@ -115,6 +115,7 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
   }
 
   const deltas: Record<string, string[]> = {};
+  const deltaRows = new Map<string, number>();
   let interactions = manifest.interactions;
   if (unread.length > 0) {
     const files = await Promise.all(unread.map((keys) => objects.localPaths(keys, { missing: 'skip' })));
@@ -135,6 +136,7 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
         state[kind].push(key);
         added[kind].push(key);
       }
+      for (const [topicKey, rows] of Object.entries(summary.deltaRows)) deltaRows.set(topicKey, (deltaRows.get(topicKey) ?? 0) + rows);
       for (const topicKey of summary.topics) {
         const deltaFolder = join(output.deltas, `tk=${topicKey}`);
         deltas[topicKey] ??= [];
@@ -166,7 +168,8 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
         ...(await topicsOfRenamedAccounts(db, objects, manifest.handles, added.handles, ports.accounts)),
       ]);
   const mode = full ? 'full' : 'incremental';
-  const tasks: TopicTask[] = [...topicKeys].sort().map((key) => ({ runId: input.runId, asOf, mode, topic: topicOfKey(key) }));
+  const weights = new Map([...topicKeys].map((key) => [key, (manifest.topics[key]?.head?.scoredAccounts ?? 0) + (deltaRows.get(key) ?? 0)]));
+  const tasks: TopicTask[] = groupTopics(weights).map((keys) => ({ runId: input.runId, asOf, mode, topics: keys.map(topicOfKey) }));
   return {
     runId: input.runId,
     version,

@@ -48,15 +48,22 @@ export interface Lease {
 /**
  * Holds the run's lease while a unit works: renewed three times a lease on a timer and whenever
  * the unit confirms it, and lost for good the first time a renewal finds another run holding it.
+ * A confirmation within a twelfth of a lease of a renewal that succeeded asks the lock nothing: the
+ * lease then has at least eleven twelfths left, so no other run can hold the lock (a unit that
+ * publishes many small topics confirms before each).
  */
 export const holdLease = (ports: LeasePorts, runId: string, leaseMs: number = RUN_LEASE_MS): Lease => {
   let lost = false;
   let renewal: Promise<void> = Promise.resolve();
+  /** When the last renewal that succeeded was asked for. */
+  let renewedAt = Number.NEGATIVE_INFINITY;
   const renew = (failure: 'tolerate' | 'throw') => {
     renewal = renewal.then(async () => {
       if (lost) return;
+      const asked = Date.now();
       try {
-        if (!(await ports.renewRunLock(runId, leaseMs))) lost = true;
+        if (await ports.renewRunLock(runId, leaseMs)) renewedAt = asked;
+        else lost = true;
       } catch (error) {
         // A failed timed renewal is tried again at the next tick; the lease covers two more.
         if (failure === 'throw') throw error;
@@ -68,6 +75,8 @@ export const holdLease = (ports: LeasePorts, runId: string, leaseMs: number = RU
   timer.unref?.();
   return {
     confirm: async () => {
+      if (lost) throw new LeaseLostError();
+      if (Date.now() - renewedAt < leaseMs / 12) return;
       const confirmed = renew('throw');
       // The chain goes on past a confirmation that failed.
       renewal = confirmed.catch(() => undefined);

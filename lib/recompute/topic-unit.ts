@@ -1,9 +1,10 @@
 /**
- * One topic of a run (a Distributed Map item in AWS): its window brought up to date with the run's
- * deltas, scored — afresh in a full pass, or only the authors whose engagement changed, against
- * the topic's last full pass, in an incremental run — and what changed published: explanations,
- * history points, the boards and the rank index. What it wrote for the run's finish and the next
- * run goes to the object store; a retry of the same run finds it and redoes only the publishing.
+ * The topics of a run (a Distributed Map item in AWS holds one or several): each one's window
+ * brought up to date with the run's deltas, scored — afresh in a full pass, or only the authors
+ * whose engagement changed, against the topic's last full pass, in an incremental run — and what
+ * changed published: explanations, history points, the boards and the rank index. What a topic
+ * wrote for the run's finish and the next run goes to the object store; a retry of the same run
+ * skips a topic it finds finished and redoes all of the publishing of one it finds begun.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,7 +25,8 @@ import type { AccountsStore, StoredExplanation } from '../store/accounts-store';
 import type { BoardChunkRef, BoardsStore, RankCounts } from '../store/boards-store';
 import type { ConsentStore } from '../store/consent-store';
 import { boards } from '../store/keys';
-import { holdLease, OptOutsChangedError, type FlipGuard, type LeasePorts } from './run-guard';
+import { holdLease, LeaseLostError, OptOutsChangedError, type FlipGuard, type Lease, type LeasePorts } from './run-guard';
+import { logger } from '../observability';
 import { readJson, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
@@ -65,9 +67,9 @@ export const loadPlan = (objects: ObjectStore, runId: string): Promise<RunPlan> 
 
 let knownOptOuts: { epoch: number; digests: ReadonlySet<string> } | undefined;
 
-/** The opt-outs as of their epoch; the list is read again only when the epoch moved (a warm function runs many topics). */
-const currentOptOuts = async (consent: TopicUnitPorts['consent']): Promise<{ epoch: number; digests: ReadonlySet<string> }> => {
-  const epoch = await consent.optOutEpoch();
+/** The opt-outs as of their epoch (read now, unless the caller just read it); the list is read again only when the epoch moved (a warm function runs many topics). */
+const currentOptOuts = async (consent: TopicUnitPorts['consent'], knownEpoch?: number): Promise<{ epoch: number; digests: ReadonlySet<string> }> => {
+  const epoch = knownEpoch ?? (await consent.optOutEpoch());
   if (knownOptOuts?.epoch !== epoch) {
     const state = await consent.optOutState();
     knownOptOuts = { epoch: state.epoch, digests: state.digests };
@@ -75,39 +77,87 @@ const currentOptOuts = async (consent: TopicUnitPorts['consent']): Promise<{ epo
   return knownOptOuts;
 };
 
-export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult> => {
+/** Topics of a map item that failed (the others were published): the item's retry scores only these. */
+export class TopicsFailedError extends Error {
+  constructor(readonly topics: readonly string[]) {
+    super(`${topics.length} topics failed: ${topics.slice(0, 5).join(', ')}`);
+    this.name = 'TopicsFailedError';
+  }
+}
+
+/**
+ * A map item: its topics one after another, under one lease, on one DuckDB connection. A topic
+ * that fails does not stop the others; the item then fails, and its retry (the state machine's,
+ * or the local orchestrator's) skips the topics an earlier attempt of this plan finished.
+ */
+export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult[]> => {
   const plan = await loadPlan(ports.objects, task.runId);
-  const key = topicKeyOf(task.topic);
   const lease = holdLease(ports.runs, task.runId);
-  const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
   try {
     return await withDuckDb(async (db) => {
-      // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
-      const optOuts = await currentOptOuts(ports.consent);
-      const earlier = await readJson(ports.objects, topicOutputKey(task.runId, key), TopicOutputSchema);
-      // What an attempt of this topic under this plan found. A run received again after its process
-      // died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
-      const done = earlier?.head.version === plan.version ? earlier : null;
-      // An earlier attempt of this run may have published part of what it found: this one writes everything again.
-      const retry = earlier !== null || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${task.runId.slice(0, 12)}.`));
-      const head = done?.head ?? (await updateWindowAndScore(db, task, plan, key, work, ports, optOuts));
-      await lease.confirm();
-      const result = await publishTopic(db, task, plan, key, head, work, ports, { runId: task.runId, optOutEpoch: optOuts.epoch }, retry);
-      // An opt-out that landed while this topic wrote what it found: its writes may name the account. Another attempt leaves it out.
-      if ((await ports.consent.optOutEpoch()) !== optOuts.epoch) throw new OptOutsChangedError();
-      await writeJson(ports.objects, topicOutputKey(task.runId, key), { result, head });
-      return result;
+      const results: TopicResult[] = [];
+      const failed: string[] = [];
+      // The opt-out epoch as the last topic's check read it: the next topic starts from it.
+      let epoch: number | undefined;
+      for (const topic of task.topics) {
+        try {
+          const scored = await runTopic(db, task, topicKeyOf(topic), plan, lease, ports, epoch);
+          results.push(scored.result);
+          epoch = scored.epoch;
+        } catch (error) {
+          if (error instanceof LeaseLostError) throw error;
+          logger.warn('a topic of the run failed', { runId: task.runId, topic, error: error instanceof Error ? error.stack : String(error) });
+          failed.push(topic);
+          epoch = undefined;
+        }
+      }
+      if (failed.length > 0) throw new TopicsFailedError(failed);
+      return results;
     });
   } finally {
     await lease.stop();
+  }
+};
+
+const runTopic = async (
+  db: DuckDBConnection,
+  run: RunOfTask,
+  key: string,
+  plan: RunPlan,
+  lease: Lease,
+  ports: TopicUnitPorts,
+  knownEpoch: number | undefined,
+): Promise<{ result: TopicResult; epoch: number | undefined }> => {
+  const earlier = await readJson(ports.objects, topicOutputKey(run.runId, key), TopicOutputSchema);
+  // Finished by an earlier attempt of this plan: its output is written only once all of it is published.
+  // A run received again after its process died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
+  if (earlier?.head.version === plan.version) return { result: earlier.result, epoch: knownEpoch };
+  const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
+  try {
+    // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
+    const optOuts = await currentOptOuts(ports.consent, knownEpoch);
+    // An earlier attempt of this run may have published part of what it found: this one writes everything again.
+    const retry = earlier !== null || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
+    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
+    await lease.confirm();
+    const result = await publishTopic(db, run, plan, key, head, work, ports, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
+    // An opt-out that landed while this topic wrote what it found: its writes may name the account. Another attempt leaves it out.
+    const epoch = await ports.consent.optOutEpoch();
+    if (epoch !== optOuts.epoch) throw new OptOutsChangedError();
+    await writeJson(ports.objects, topicOutputKey(run.runId, key), { result, head });
+    return { result, epoch };
+  } finally {
     await rm(work, { recursive: true, force: true });
   }
 };
 
+/** What a topic's work needs of its map item. */
+type RunOfTask = Pick<TopicTask, 'runId' | 'asOf' | 'mode'>;
+
 /** Merges the deltas into the window and scores the topic; writes the new window, scores and model under the run's version. */
 const updateWindowAndScore = async (
   db: DuckDBConnection,
-  task: TopicTask,
+  task: RunOfTask,
   plan: RunPlan,
   key: string,
   work: string,
@@ -319,7 +369,7 @@ const writeExplanationDrafts = async (
  */
 const publishTopic = async (
   db: DuckDBConnection,
-  task: TopicTask,
+  task: RunOfTask,
   plan: RunPlan,
   key: string,
   head: TopicHead,

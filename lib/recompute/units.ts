@@ -43,14 +43,44 @@ export const PrepareOutputSchema = z.object({
 });
 export type PrepareOutput = z.infer<typeof PrepareOutputSchema>;
 
-/** One item of the map: one topic (or the overall pseudo-topic `*`) to score and publish. */
+/**
+ * One item of the map: topics scored and published one after another by one function. The overall
+ * pseudo-topic `*` and large topics go alone; small ones go together (groupTopics), since what a
+ * topic costs beside its size (a function, a lease, an opt-out check) would otherwise outweigh
+ * their work.
+ */
 export const TopicTaskSchema = z.object({
   runId: z.string(),
   asOf: z.iso.datetime(),
   mode: RunModeSchema,
-  topic: z.string().min(1).max(64),
+  topics: z.array(z.string().min(1).max(64)).min(1).max(100),
 });
 export type TopicTask = z.infer<typeof TopicTaskSchema>;
+
+/** How topics are put together into map items: by weight (the topic's scored accounts at its last run plus its delta rows). */
+export const TOPIC_GROUP = { maxWeight: 50_000, maxTopics: 50 } as const;
+
+/**
+ * The map's items: topics by weight, heaviest first (so the longest items start first), a topic
+ * above the group weight alone, lighter ones together up to the group's weight and count.
+ */
+export const groupTopics = (weights: ReadonlyMap<string, number>, limits: { maxWeight: number; maxTopics: number } = TOPIC_GROUP): string[][] => {
+  const ordered = [...weights].sort(([a, wa], [b, wb]) => wb - wa || (a < b ? -1 : a > b ? 1 : 0));
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let weight = 0;
+  for (const [topic, topicWeight] of ordered) {
+    if (group.length > 0 && (weight + topicWeight > limits.maxWeight || group.length >= limits.maxTopics)) {
+      groups.push(group);
+      group = [];
+      weight = 0;
+    }
+    group.push(topic);
+    weight += topicWeight;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+};
 
 /** What a topic worker answers; what it wrote is in the object store under the run. */
 export const TopicResultSchema = z.object({

@@ -298,7 +298,7 @@ const start = async () => {
 const runFiles = (runId: string, since: number) => {
   const fresh = (path: string) => existsSync(path) && statSync(path).mtimeMs >= since;
   const folder = join(logDir, 'runs', runId);
-  const tasks = fresh(join(folder, 'topics.json')) ? (JSON.parse(readFileSync(join(folder, 'topics.json'), 'utf8')) as unknown[]).length : null;
+  const tasks = fresh(join(folder, 'topics.json')) ? (JSON.parse(readFileSync(join(folder, 'topics.json'), 'utf8')) as { topics: string[] }[]).reduce((count, task) => count + task.topics.length, 0) : null;
   const outputs = existsSync(join(folder, 'topics')) ? readdirSync(join(folder, 'topics')).filter((file) => fresh(join(folder, 'topics', file))).length : 0;
   const processedDays = existsSync(join(logDir, 'state/processed')) ? readdirSync(join(logDir, 'state/processed')) : [];
   const resolving = processedDays.some((day) => readdirSync(join(logDir, 'state/processed', day)).some((file) => file.includes(runId.slice(0, 12)) && fresh(join(logDir, 'state/processed', day, file))));

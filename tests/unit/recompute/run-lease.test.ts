@@ -64,6 +64,21 @@ describe('the run lease', () => {
     await lease.stop();
   });
 
+  it('asks the lock nothing when confirmed within a twelfth of a lease of a renewal that succeeded, and asks again after', async () => {
+    const { ports, renewals } = lock();
+    const lease = holdLease(ports, 'run-1', 120_000);
+    await lease.confirm();
+    expect(renewals()).toBe(1);
+    await vi.advanceTimersByTimeAsync(9_000);
+    await lease.confirm();
+    await lease.confirm();
+    expect(renewals()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await lease.confirm();
+    expect(renewals()).toBe(2);
+    await lease.stop();
+  });
+
   it('asks the lock when confirmed, without waiting for the timer', async () => {
     const { ports, answers, renewals } = lock();
     const lease = holdLease(ports, 'run-1', 600_000);
