@@ -12,6 +12,7 @@ import { applyToLog } from '../lib/log/apply-to-log';
 import { writeLogObject } from '../lib/log/log-writer';
 import { logger, metrics, tracer } from '../lib/observability';
 import { objectStore, stores } from '../lib/runtime/dependencies';
+import { knownOptOutsOf } from '../lib/store/consent-store';
 
 /**
  * A processor per invocation: it keeps the batch's records and outcomes on itself, and the local
@@ -30,7 +31,7 @@ const applyRecord = async (record: ParsedRecord<SQSRecord, QueuedInteractions>) 
   const summary = await applyToLog(
     record.body,
     {
-      optedOutAmong: (accounts) => consent.optedOutAmong(accounts),
+      optedOutAmong: (accounts) => knownOptOutsOf(consent).among(accounts),
       writeLogObject: (key, rows) => writeLogObject(objectStore(), key, rows),
       rememberApplied: (refs, at) => ingest.rememberApplied(refs, at),
       forgetApplied: (refs) => ingest.forgetApplied(refs),

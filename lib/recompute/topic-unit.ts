@@ -23,7 +23,7 @@ import type { AuthorScore } from '../scoring/author-scores';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../scoring/topic-model';
 import type { AccountsStore, StoredExplanation } from '../store/accounts-store';
 import type { BoardChunkRef, BoardsStore, RankCounts } from '../store/boards-store';
-import type { ConsentStore } from '../store/consent-store';
+import { knownOptOutsOf, type ConsentStore } from '../store/consent-store';
 import { boards } from '../store/keys';
 import { holdLease, LeaseLostError, OptOutsChangedError, type FlipGuard, type Lease, type LeasePorts } from './run-guard';
 import { logger } from '../observability';
@@ -63,18 +63,6 @@ export const loadPlan = (objects: ObjectStore, runId: string): Promise<RunPlan> 
     plan.catch(() => plans.delete(runId));
   }
   return plan;
-};
-
-let knownOptOuts: { epoch: number; digests: ReadonlySet<string> } | undefined;
-
-/** The opt-outs as of their epoch (read now, unless the caller just read it); the list is read again only when the epoch moved (a warm function runs many topics). */
-const currentOptOuts = async (consent: TopicUnitPorts['consent'], knownEpoch?: number): Promise<{ epoch: number; digests: ReadonlySet<string> }> => {
-  const epoch = knownEpoch ?? (await consent.optOutEpoch());
-  if (knownOptOuts?.epoch !== epoch) {
-    const state = await consent.optOutState();
-    knownOptOuts = { epoch: state.epoch, digests: state.digests };
-  }
-  return knownOptOuts;
 };
 
 /** Topics of a map item that failed (the others were published): the item's retry scores only these. */
@@ -135,7 +123,7 @@ const runTopic = async (
   const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
   try {
     // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
-    const optOuts = await currentOptOuts(ports.consent, knownEpoch);
+    const optOuts = await knownOptOutsOf(ports.consent).current(knownEpoch);
     // An earlier attempt of this run may have published part of what it found: this one writes everything again.
     const retry = earlier !== null || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
     const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);

@@ -75,3 +75,51 @@ export class ConsentStore {
     );
   }
 }
+
+/** The opt-outs as of an epoch. */
+export interface KnownOptOutState {
+  epoch: number;
+  /** Every opted-out account, by its digest (`accountDigest`). */
+  digests: ReadonlySet<string>;
+}
+
+/**
+ * The opt-outs, kept across calls by a process that asks often (a warm apply function takes many
+ * messages, a topic unit scores many topics): each call reads the epoch alone, and the list again
+ * only when the epoch moved. Opt-outs are never withdrawn and each one moves the epoch in the same
+ * transaction, so the list of an epoch holds every opt-out up to it: the answer is the one the
+ * accounts' own items would give, for one read instead of one per account.
+ */
+export class KnownOptOuts {
+  private known: KnownOptOutState | undefined;
+
+  constructor(private readonly consent: Pick<ConsentStore, 'optOutEpoch' | 'optOutState'>) {}
+
+  /** The opt-outs now; `epoch` when the caller has just read it. */
+  async current(epoch?: number): Promise<KnownOptOutState> {
+    const now = epoch ?? (await this.consent.optOutEpoch());
+    if (this.known?.epoch !== now) {
+      const state = await this.consent.optOutState();
+      this.known = { epoch: state.epoch, digests: state.digests };
+    }
+    return this.known;
+  }
+
+  /** Which of these accounts (`network:id`) opted out. */
+  async among(accounts: readonly string[]): Promise<Set<string>> {
+    const { digests } = await this.current();
+    return new Set(accounts.filter((account) => digests.has(accountDigest(account))));
+  }
+}
+
+const knownByStore = new WeakMap<object, KnownOptOuts>();
+
+/** The process's KnownOptOuts of one consent store. */
+export const knownOptOutsOf = (consent: Pick<ConsentStore, 'optOutEpoch' | 'optOutState'>): KnownOptOuts => {
+  let known = knownByStore.get(consent);
+  if (!known) {
+    known = new KnownOptOuts(consent);
+    knownByStore.set(consent, known);
+  }
+  return known;
+};
