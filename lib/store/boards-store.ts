@@ -11,10 +11,12 @@ export const BOARD_CHUNK_ENTRIES = 100;
  * A board pointer as stored: the version readers see, the one before it for open cursors, and a
  * topic board's per-network boards. A version reuses the chunks of the version before it that hold
  * the same entries: `chunks` names the version each chunk is stored under (absent: all under
- * `version`).
+ * `version`). `chunkHashes` fingerprints each chunk's entries, so a run tells which chunks its
+ * board changes from the pointer alone, without reading the board.
  */
 export interface StoredBoardPointer extends BoardPointer {
   chunks?: string[];
+  chunkHashes?: string[];
   previousVersion?: string;
   previousCount?: number;
   previousComputedAt?: string;
@@ -53,6 +55,7 @@ const toPointer = (item: Record<string, unknown>): StoredBoardPointer => ({
   ...(typeof item.previousCount === 'number' ? { previousCount: item.previousCount } : {}),
   ...(typeof item.previousComputedAt === 'string' ? { previousComputedAt: item.previousComputedAt } : {}),
   ...(Array.isArray(item.chunks) ? { chunks: item.chunks as string[] } : {}),
+  ...(Array.isArray(item.chunkHashes) ? { chunkHashes: item.chunkHashes as string[] } : {}),
   ...(Array.isArray(item.previousChunks) ? { previousChunks: item.previousChunks as string[] } : {}),
   ...(Array.isArray(item.networks) ? { networks: item.networks as string[] } : {}),
 });
@@ -88,15 +91,19 @@ export class BoardsStore {
    * stays readable for open cursors until the next flip, unless `keepReplaced` is false. Returns
    * the pointer it replaced and the chunks no pointer references any more; or null, and nothing
    * changed, when the board is no longer at `basedOn`, the version whose chunks `pointer` reuses.
+   * `read`: the pointer as the caller just read it, tried first instead of reading it again (a
+   * flip that finds the board moved on reads it then).
    */
   async flipBoard(
     board: string,
-    pointer: BoardPointer & { chunks?: string[]; networks?: string[] },
+    pointer: BoardPointer & { chunks?: string[]; chunkHashes?: string[]; networks?: string[] },
     guard: FlipGuard,
-    { keepReplaced, basedOn }: { keepReplaced: boolean; basedOn?: string | null },
+    { keepReplaced, basedOn, read }: { keepReplaced: boolean; basedOn?: string | null; read?: StoredBoardPointer | null },
   ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] } | null> {
+    let known = read;
     for (;;) {
-      const current = await this.boardPointer(board);
+      const current = known !== undefined ? known : await this.boardPointer(board);
+      known = undefined;
       if (basedOn !== undefined && (current?.version ?? null) !== basedOn) return null;
       const replacing = current && keepReplaced && current.version !== pointer.version;
       const outcome = await this.table.transact([

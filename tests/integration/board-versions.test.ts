@@ -17,11 +17,13 @@ const guard = { runId: 'run-1', optOutEpoch: 0 };
 type Entry = { rank: number; id: string; score: number };
 
 let store: BoardsStore;
+let table: Table;
 let storedChunks: () => Promise<string[]>;
 
 beforeEach(async () => {
   const { db, mainTable } = await isolatedTables();
-  store = new BoardsStore(new Table(db, mainTable));
+  table = new Table(db, mainTable);
+  store = new BoardsStore(table);
   await db.send(new PutCommand({ TableName: mainTable, Item: { ...keys.runLock, runId: guard.runId, leaseUntil: Date.now() + 3_600_000 } }));
   storedChunks = async () => {
     const { Items = [] } = await db.send(new ScanCommand({ TableName: mainTable, FilterExpression: 'begins_with(pk, :board)', ExpressionAttributeValues: { ':board': `BOARD#${BOARD}#` } }));
@@ -94,6 +96,34 @@ describe('board versions', () => {
     await publish('v4', shorter);
     expect((await store.boardPointer(BOARD))).toMatchObject({ count: 120, chunks: ['v1', 'v4'] });
     expect(await wholeBoard()).toEqual(shorter);
+  });
+
+  it("tell the chunks that changed from the pointer's fingerprints without reading the board, and by reading a board stored without them", async () => {
+    const reads = () => {
+      let count = 0;
+      const counting = Object.create(store) as BoardsStore;
+      counting.boardPage = async (...args) => {
+        count++;
+        return store.boardPage(...args);
+      };
+      return { store: counting, count: () => count };
+    };
+    await publish('v1', entries(350));
+    const watched = reads();
+    const second = entries(350, { 250: 60 });
+    await publishBoard(watched.store, BOARD, second, { version: 'v2', computedAt: '2026-12-03T00:00:02Z' }, guard, { keepReplaced: true });
+    expect(await publishBoard(watched.store, BOARD, second, { version: 'v3', computedAt: '2026-12-03T00:00:03Z' }, guard, { keepReplaced: true })).toMatchObject({ changed: false });
+    expect(watched.count()).toBe(0);
+    expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v1', 'v2', 'v1']);
+
+    // A pointer from before the fingerprints: the board is read once to compare, and the chunks are reused as before.
+    const { chunkHashes: _dropped, ...withoutHashes } = (await store.boardPointer(BOARD))!;
+    await table.db.send(new PutCommand({ TableName: table.name, Item: { ...keys.boardPointer(BOARD), board: BOARD, ...withoutHashes } }));
+    const third = entries(350, { 5: 99.9, 250: 60 });
+    await publishBoard(watched.store, BOARD, third, { version: 'v4', computedAt: '2026-12-03T00:00:04Z' }, guard, { keepReplaced: true });
+    expect(watched.count()).toBe(1);
+    expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v4', 'v1', 'v2', 'v1']);
+    expect(await wholeBoard()).toEqual(third);
   });
 
   it('keep nothing of the replaced versions when told not to (a purge), and nothing at all once the board is deleted', async () => {
