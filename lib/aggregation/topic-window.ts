@@ -76,7 +76,8 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: string, 
   });
   appender.closeSync();
 
-  const edgeCount = Number((await db.runAndReadAll(`SELECT count(*) FROM window_rows WHERE kind = 'edge'`)).getRows()[0]![0]);
+  const [edgeRows, postRows] = (await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM window_rows`)).getRows()[0]!;
+  const edgeCount = Number(edgeRows);
   const edges = emptyEngagementColumns(edgeCount);
   let r = 0;
   await forEachChunk(
@@ -97,7 +98,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: string, 
       }
     },
   );
-  const postCount = Number((await db.runAndReadAll(`SELECT count(*) FROM window_rows WHERE kind = 'post'`)).getRows()[0]![0]);
+  const postCount = Number(postRows);
   const posts = emptyPostColumns(postCount);
   r = 0;
   await forEachChunk(

@@ -126,9 +126,10 @@ const runTopic = async (
     const optOuts = await knownOptOutsOf(ports.consent).current(knownEpoch);
     // An earlier attempt of this run may have published part of what it found: this one writes everything again.
     const retry = earlier !== null || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
+    const scored = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
     await lease.confirm();
-    const result = await publishTopic(db, run, plan, key, head, work, ports, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
+    const result = await publishTopic(db, run, plan, key, scored, work, ports, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
+    const head: TopicHead = { ...scored, scoredAccounts: result.scoredAccounts };
     // An opt-out that landed while this topic wrote what it found: its writes may name the account. Another attempt leaves it out.
     const epoch = await ports.consent.optOutEpoch();
     if (epoch !== optOuts.epoch) throw new OptOutsChangedError();
@@ -138,6 +139,9 @@ const runTopic = async (
     await rm(work, { recursive: true, force: true });
   }
 };
+
+/** A head before publishing, which counts its scored accounts. */
+type UnpublishedHead = Omit<TopicHead, 'scoredAccounts'>;
 
 /** What a topic's work needs of its map item. */
 type RunOfTask = Pick<TopicTask, 'runId' | 'asOf' | 'mode'>;
@@ -151,7 +155,7 @@ const updateWindowAndScore = async (
   work: string,
   ports: TopicUnitPorts,
   { digests: optedOut, epoch: optOutEpoch }: { digests: ReadonlySet<string>; epoch: number },
-): Promise<TopicHead> => {
+): Promise<UnpublishedHead> => {
   const { objects } = ports;
   const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
   const previous = state.head;
@@ -201,8 +205,7 @@ const updateWindowAndScore = async (
   await objects.putFile(windowKey, window);
   await objects.putFile(scoresKey, scoresFile);
   await objects.putFile(explanationsKey, explanations);
-  const count = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(scoresFile)}) WHERE scored`)).getRows()[0]![0]);
-  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model, scoredAccounts: count };
+  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model };
 };
 
 /** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
@@ -360,7 +363,7 @@ const publishTopic = async (
   task: RunOfTask,
   plan: RunPlan,
   key: string,
-  head: TopicHead,
+  head: UnpublishedHead,
   work: string,
   ports: TopicUnitPorts,
   guard: FlipGuard,
@@ -382,7 +385,10 @@ const publishTopic = async (
     FROM ${scores(newScores)} n FULL OUTER JOIN ${scores(oldScores)} o USING (account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.score <> o.score OR n.scored <> o.scored ${orAll}`);
   const changesFile = join(work, 'changes.parquet');
-  await db.run(`COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`);
+  // COPY answers the number of rows it wrote.
+  const changed = Number(
+    (await db.runAndReadAll(`COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`)).getRows()[0]![0],
+  );
   await objects.putFile(topicChangesKey(task.runId, key), changesFile);
 
   const day = task.asOf.slice(0, 10);
@@ -397,9 +403,32 @@ const publishTopic = async (
     FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
   const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
+  const board = (
+    await db.runAndReadAll(`SELECT account, score FROM ${scores(newScores)} WHERE scored ORDER BY score DESC, log_score DESC, account`)
+  ).getRows() as [string, number][];
+  const rankCounts: RankCounts = [];
+  for (const [, score] of board) {
+    const tenths = Math.round(Number(score) * 10);
+    const last = rankCounts.at(-1);
+    if (last && last[0] === tenths) last[1]++;
+    else rankCounts.push([tenths, 1]);
+  }
+  const rankOfIndex = competitionRanks(board.map(([, score]) => Number(score)));
+  const networks = new Map<string, number[]>();
+  board.forEach(([account], index) => {
+    const network = parseAccountKey(account).network;
+    const list = networks.get(network) ?? [];
+    if (list.length < MAX_BOARD_ENTRIES) list.push(index);
+    networks.set(network, list);
+  });
+  const onBoards = [...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])])];
+  // The first page's handles are looked up with the boards' (a small topic's only lookup).
+  let boardHandles: Map<string, string> | undefined;
   const writePage = async (page: { account: string; body: ExplanationBody }[]) => {
+    const wanted = page.flatMap(({ account, body }) => [account, ...body.topEngagers.map((engager) => engager.account)]);
     // On a connection of its own: the page's rows come from a result still streaming on `db`.
-    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, page.flatMap(({ account, body }) => [account, ...body.topEngagers.map((engager) => engager.account)])));
+    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
+    boardHandles ??= handles;
     await ports.accounts.writeExplanations(
       page.map(({ account, body }): StoredExplanation => ({
         ...parseAccountKey(account),
@@ -424,26 +453,7 @@ const publishTopic = async (
   const gone = (await db.runAndReadAll(`SELECT account FROM explanation_changes WHERE NOT present`)).getRows();
   await ports.accounts.deleteExplanations(gone.map(([account]) => ({ ...parseAccountKey(String(account)), topic })));
   await db.run(`DROP TABLE explanation_changes`);
-  const board = (
-    await db.runAndReadAll(`SELECT account, score FROM ${scores(newScores)} WHERE scored ORDER BY score DESC, log_score DESC, account`)
-  ).getRows() as [string, number][];
-  const rankCounts: RankCounts = [];
-  for (const [, score] of board) {
-    const tenths = Math.round(Number(score) * 10);
-    const last = rankCounts.at(-1);
-    if (last && last[0] === tenths) last[1]++;
-    else rankCounts.push([tenths, 1]);
-  }
-  const rankOfIndex = competitionRanks(board.map(([, score]) => Number(score)));
-  const networks = new Map<string, number[]>();
-  board.forEach(([account], index) => {
-    const network = parseAccountKey(account).network;
-    const list = networks.get(network) ?? [];
-    if (list.length < MAX_BOARD_ENTRIES) list.push(index);
-    networks.set(network, list);
-  });
-  const onBoards = [...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])])];
-  const handles = await readHandlesOfRun(db, handleFiles, onBoards);
+  const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
   const entryOf = (index: number) => {
     const [account, score] = board[index]!;
     return { rank: rankOfIndex[index]!, ...parseAccountKey(account), handle: handles.get(account) ?? null, score: Number(score) };
@@ -469,7 +479,6 @@ const publishTopic = async (
   if (board.length > 0) await ports.boards.writeRankCounts(topic, rankCounts, task.asOf);
   else await ports.boards.deleteRankCounts(topic);
 
-  const changed = Number((await db.runAndReadAll(`SELECT count(*) FROM score_changes`)).getRows()[0]![0]);
   await db.run(`DROP TABLE score_changes`);
   return { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed };
 };
