@@ -23,7 +23,8 @@ import type { AuthorScore } from '../scoring/author-scores';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../scoring/topic-model';
 import type { AccountsStore, StoredExplanation } from '../store/accounts-store';
 import type { BoardChunkRef, BoardsStore, RankCounts } from '../store/boards-store';
-import { knownOptOutsOf, type ConsentStore } from '../store/consent-store';
+import { knownOptOutsOf, type ConsentStore, type KnownOptOutState } from '../store/consent-store';
+import { PendingAccountWrites } from './pending-account-writes';
 import { boards } from '../store/keys';
 import { holdLease, LeaseLostError, OptOutsChangedError, type FlipGuard, type Lease, type LeasePorts } from './run-guard';
 import { logger } from '../observability';
@@ -74,9 +75,11 @@ export class TopicsFailedError extends Error {
 }
 
 /**
- * A map item: its topics one after another, under one lease, on one DuckDB connection. A topic
- * that fails does not stop the others; the item then fails, and its retry (the state machine's,
- * or the local orchestrator's) skips the topics an earlier attempt of this plan finished.
+ * A map item: its topics one after another, under one lease, on one DuckDB connection. Each is
+ * scored and what changed is found; their history points and explanations are written together;
+ * then each topic's boards flip. A topic that fails does not stop the others; the item then fails,
+ * and its retry (the state machine's, or the local orchestrator's) skips the topics an earlier
+ * attempt of this plan finished.
  */
 export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult[]> => {
   const plan = await loadPlan(ports.objects, task.runId);
@@ -85,18 +88,52 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
     return await withDuckDb(async (db) => {
       const results: TopicResult[] = [];
       const failed: string[] = [];
-      // The opt-out epoch as the last topic's check read it: the next topic starts from it.
-      let epoch: number | undefined;
+      const fail = (topic: string, error: unknown) => {
+        if (error instanceof LeaseLostError) throw error;
+        logger.warn('a topic of the run failed', { runId: task.runId, topic, error: error instanceof Error ? error.stack : String(error) });
+        failed.push(topic);
+      };
+      const writes = new PendingAccountWrites(ports.accounts, task.asOf.slice(0, 10), EXPLANATION_PAGE);
+      const found: FoundTopic[] = [];
+      let optOuts: KnownOptOutState | undefined;
       for (const topic of task.topics) {
         try {
-          const scored = await runTopic(db, task, topicKeyOf(topic), plan, lease, ports, epoch);
-          results.push(scored.result);
-          epoch = scored.epoch;
+          const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
+          // Finished by an earlier attempt of this plan: its output is written only once all of it is published.
+          // A run received again after its process died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
+          if (earlier?.head.version === plan.version) results.push(earlier.result);
+          else {
+            // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
+            optOuts ??= await knownOptOutsOf(ports.consent).current();
+            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null));
+          }
         } catch (error) {
-          if (error instanceof LeaseLostError) throw error;
-          logger.warn('a topic of the run failed', { runId: task.runId, topic, error: error instanceof Error ? error.stack : String(error) });
-          failed.push(topic);
-          epoch = undefined;
+          writes.discard(topic);
+          fail(topic, error);
+          // The opt-outs are read again for the next topic: one that landed may be why this one failed.
+          optOuts = undefined;
+        }
+      }
+      await writes.flush();
+      const published: { topic: FoundTopic; result: TopicResult }[] = [];
+      for (const topic of found) {
+        const writeFailure = writes.failureOf(topic.topic);
+        if (writeFailure !== undefined) fail(topic.topic, writeFailure);
+        else {
+          try {
+            published.push({ topic, result: await topic.publishBoards() });
+          } catch (error) {
+            fail(topic.topic, error);
+          }
+        }
+      }
+      // An opt-out that landed while these topics wrote what they found: their writes may name the account. Another attempt leaves it out.
+      const epoch = published.length > 0 ? await ports.consent.optOutEpoch() : undefined;
+      for (const { topic, result } of published) {
+        if (topic.optOutEpoch !== epoch) fail(topic.topic, new OptOutsChangedError());
+        else {
+          await writeJson(ports.objects, topicOutputKey(task.runId, topic.key), { result, head: { ...topic.head, scoredAccounts: result.scoredAccounts } });
+          results.push(result);
         }
       }
       if (failed.length > 0) throw new TopicsFailedError(failed);
@@ -107,34 +144,35 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
   }
 };
 
-const runTopic = async (
+/** A topic scored, its history points and explanations handed to the item's pending writes, its boards still to flip. */
+interface FoundTopic {
+  topic: string;
+  key: string;
+  head: UnpublishedHead;
+  optOutEpoch: number;
+  publishBoards(): Promise<TopicResult>;
+}
+
+const findTopicChanges = async (
   db: DuckDBConnection,
   run: RunOfTask,
-  key: string,
+  topic: string,
   plan: RunPlan,
   lease: Lease,
   ports: TopicUnitPorts,
-  knownEpoch: number | undefined,
-): Promise<{ result: TopicResult; epoch: number | undefined }> => {
-  const earlier = await readJson(ports.objects, topicOutputKey(run.runId, key), TopicOutputSchema);
-  // Finished by an earlier attempt of this plan: its output is written only once all of it is published.
-  // A run received again after its process died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
-  if (earlier?.head.version === plan.version) return { result: earlier.result, epoch: knownEpoch };
+  optOuts: KnownOptOutState,
+  writes: PendingAccountWrites,
+  triedBefore: boolean,
+): Promise<FoundTopic> => {
+  const key = topicKeyOf(topic);
   const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
   try {
-    // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
-    const optOuts = await knownOptOutsOf(ports.consent).current(knownEpoch);
     // An earlier attempt of this run may have published part of what it found: this one writes everything again.
-    const retry = earlier !== null || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-    const scored = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
+    const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
+    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
     await lease.confirm();
-    const result = await publishTopic(db, run, plan, key, scored, work, ports, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
-    const head: TopicHead = { ...scored, scoredAccounts: result.scoredAccounts };
-    // An opt-out that landed while this topic wrote what it found: its writes may name the account. Another attempt leaves it out.
-    const epoch = await ports.consent.optOutEpoch();
-    if (epoch !== optOuts.epoch) throw new OptOutsChangedError();
-    await writeJson(ports.objects, topicOutputKey(run.runId, key), { result, head });
-    return { result, epoch };
+    const publishBoards = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
+    return { topic, key, head, optOutEpoch: optOuts.epoch, publishBoards };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -353,12 +391,12 @@ const writeExplanationDrafts = async (
 };
 
 /**
- * Publishes what changed between the topic's last head and this one: explanations of accounts
- * whose explanation changed (deleted where they are no longer scored), today's history point where
- * the score changed, the boards and the rank index when they changed; and the account changes for
- * the run's finish.
+ * Finds what changed between the topic's last head and this one, and hands the writes of it to
+ * `writes`: explanations of accounts whose explanation changed (deleted where they are no longer
+ * scored) and today's history point where the score changed; stores the account changes for the
+ * run's finish. Answers the publishing of the boards and the rank index, done once `writes` are.
  */
-const publishTopic = async (
+const findChanges = async (
   db: DuckDBConnection,
   task: RunOfTask,
   plan: RunPlan,
@@ -366,9 +404,10 @@ const publishTopic = async (
   head: UnpublishedHead,
   work: string,
   ports: TopicUnitPorts,
+  writes: PendingAccountWrites,
   guard: FlipGuard,
   rewriteAll: boolean,
-): Promise<TopicResult> => {
+): Promise<() => Promise<TopicResult>> => {
   const { objects } = ports;
   const topic = topicOfKey(key);
   const previous = plan.manifest.topics[key]?.head ?? null;
@@ -391,9 +430,9 @@ const publishTopic = async (
   );
   await objects.putFile(topicChangesKey(task.runId, key), changesFile);
 
-  const day = task.asOf.slice(0, 10);
   const history = (await db.runAndReadAll(`SELECT account, score FROM score_changes WHERE scored ORDER BY account`)).getRows();
-  await ports.accounts.writeHistory(day, history.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })));
+  await db.run(`DROP TABLE score_changes`);
+  await writes.add(topic, { history: history.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })) });
 
   // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
   // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's
@@ -429,8 +468,8 @@ const publishTopic = async (
     // On a connection of its own: the page's rows come from a result still streaming on `db`.
     const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
     boardHandles ??= handles;
-    await ports.accounts.writeExplanations(
-      page.map(({ account, body }): StoredExplanation => ({
+    await writes.add(topic, {
+      explanations: page.map(({ account, body }): StoredExplanation => ({
         ...parseAccountKey(account),
         topic,
         score: body.score,
@@ -439,7 +478,7 @@ const publishTopic = async (
         topContent: body.topContent,
         computedAt: task.asOf,
       })),
-    );
+    });
   };
   let page: { account: string; body: ExplanationBody }[] = [];
   for await (const chunk of streamedRows(db, `SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`)) {
@@ -451,15 +490,31 @@ const publishTopic = async (
   }
   if (page.length > 0) await writePage(page);
   const gone = (await db.runAndReadAll(`SELECT account FROM explanation_changes WHERE NOT present`)).getRows();
-  await ports.accounts.deleteExplanations(gone.map(([account]) => ({ ...parseAccountKey(String(account)), topic })));
+  await writes.add(topic, { gone: gone.map(([account]) => ({ ...parseAccountKey(String(account)), topic })) });
   await db.run(`DROP TABLE explanation_changes`);
   const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
   const entryOf = (index: number) => {
     const [account, score] = board[index]!;
     return { rank: rankOfIndex[index]!, ...parseAccountKey(account), handle: handles.get(account) ?? null, score: Number(score) };
   };
+  return () => publishBoards({ topic, board, networks, rankCounts, entryOf, changed }, task, plan, ports, guard);
+};
 
-
+/** A topic's boards (its own, and one per network when it spans several) and its rank index. */
+const publishBoards = async (
+  { topic, board, networks, rankCounts, entryOf, changed }: {
+    topic: string;
+    board: readonly [string, number][];
+    networks: ReadonlyMap<string, number[]>;
+    rankCounts: RankCounts;
+    entryOf: (index: number) => Record<string, unknown>;
+    changed: number;
+  },
+  task: RunOfTask,
+  plan: RunPlan,
+  ports: TopicUnitPorts,
+  guard: FlipGuard,
+): Promise<TopicResult> => {
   const keepReplaced = plan.purging.length === 0;
   const pointer = { version: plan.version, computedAt: task.asOf };
   const networkNames = [...networks.keys()].sort();
@@ -478,8 +533,6 @@ const publishTopic = async (
   for (const [name, chunks] of unreferenced) await ports.boards.deleteChunks(name, chunks);
   if (board.length > 0) await ports.boards.writeRankCounts(topic, rankCounts, task.asOf);
   else await ports.boards.deleteRankCounts(topic);
-
-  await db.run(`DROP TABLE score_changes`);
   return { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed };
 };
 
