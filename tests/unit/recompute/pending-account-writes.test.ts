@@ -63,6 +63,13 @@ describe('PendingAccountWrites', () => {
     ]);
   });
 
+  it("takes a million accounts' history points at once", async () => {
+    const store = accounts();
+    const writes = new PendingAccountWrites(store.port, '2026-12-04', 5_000);
+    await writes.add('*', { history: Array.from({ length: 1_000_000 }, (_, i) => point('*', String(i))) });
+    expect(store.calls.find((call) => call.kind === 'history')).toEqual({ kind: 'history', topics: ['*'] });
+  });
+
   it('writes nothing of a topic it was told to discard', async () => {
     const store = accounts();
     const writes = new PendingAccountWrites(store.port, '2026-12-04', 2);
