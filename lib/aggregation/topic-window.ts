@@ -22,7 +22,7 @@ export interface WindowMerge {
 
 const WINDOW_COLUMNS = `kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.join(', ')}`;
 
-/** Writes the merged window to `output`. */
+/** Writes the merged window to `output`, in no particular order (readers group it; sorting the overall topic's window was most of its merge). */
 export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge): Promise<void> => {
   const sources = [
     ...(merge.previous ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(merge.previous)})`] : []),
@@ -44,7 +44,6 @@ export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge)
   await db.run(`COPY (
       WITH merged AS (${merged})${leaving}
       SELECT * FROM merged ${kept}
-      ORDER BY kind, author, engager, day, content_id
     ) TO ${sqlString(merge.output)} (FORMAT parquet, COMPRESSION zstd)`);
 };
 
