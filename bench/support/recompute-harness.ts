@@ -12,7 +12,7 @@ import { createTables } from '../../infra/local/create-tables';
 import type { BoardPointer } from '../../lib/leaderboards/board';
 import { storesOver, type Stores } from '../../lib/runtime/dependencies';
 import { AccountsStore, type AccountChange, type StoredExplanation } from '../../lib/store/accounts-store';
-import { BoardsStore, type RankCounts, type StoredBoardPointer, type BoardChunkRef } from '../../lib/store/boards-store';
+import { BoardsStore, type RankCounts, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/store/boards-store';
 import { Table } from '../../lib/store/table';
 import { tables } from '../../lib/store/tables';
 import type { FlipGuard } from '../../lib/recompute/run-guard';
@@ -73,21 +73,24 @@ class UnwrittenBoards extends BoardsStore {
   ) {
     super(table);
   }
-  override async writeBoard(_board: string, _version: string, entries: readonly Record<string, unknown>[], reused: ReadonlySet<number> = new Set()): Promise<void> {
-    this.counted.boardChunks += Math.ceil(entries.length / BOARD_CHUNK_ENTRIES) - reused.size;
+  override async writeBoards(writes: readonly BoardWrite[]): Promise<void> {
+    for (const { entries, reused = new Set() } of writes) this.counted.boardChunks += Math.ceil(entries.length / BOARD_CHUNK_ENTRIES) - reused.size;
   }
   override async flipBoard(_board: string, _pointer: BoardPointer, _guard: FlipGuard): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] }> {
     this.counted.boardFlips++;
     return { replaced: null, unreferenced: [] };
   }
-  override async deleteChunks(_board: string, chunks: readonly BoardChunkRef[]): Promise<void> {
-    this.counted.boardDeletes += chunks.length;
+  override async deleteChunksOfBoards(list: readonly { refs: readonly BoardChunkRef[] }[]): Promise<void> {
+    for (const { refs } of list) this.counted.boardDeletes += refs.length;
   }
   override async deleteBoard(): Promise<void> {
     this.counted.boardDeletes++;
   }
   override async writeRankCounts(_topic: string, _counts: RankCounts): Promise<void> {
     this.counted.rankIndexes++;
+  }
+  override async writeRankCountsOfTopics(list: readonly unknown[]): Promise<void> {
+    this.counted.rankIndexes += list.length;
   }
   override async deleteRankCounts(): Promise<void> {
     this.counted.rankIndexes++;

@@ -31,7 +31,7 @@ import { logger } from '../observability';
 import { readJson, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
-import { publishBoard } from './publish-board';
+import { publishBoards, type BoardRequest, type PublishedBoard } from './publish-board';
 
 export interface TopicUnitPorts {
   objects: ObjectStore;
@@ -76,8 +76,8 @@ export class TopicsFailedError extends Error {
 
 /**
  * A map item: its topics one after another, under one lease, on one DuckDB connection. Each is
- * scored and what changed is found; their history points and explanations are written together;
- * then each topic's boards flip. A topic that fails does not stop the others; the item then fails,
+ * scored and what changed is found; their history points and explanations are written together,
+ * then their boards' chunks together, then each board flips, then their rank indexes together. A topic that fails does not stop the others; the item then fails,
  * and its retry (the state machine's, or the local orchestrator's) skips the topics an earlier
  * attempt of this plan finished.
  */
@@ -115,18 +115,18 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         }
       }
       await writes.flush();
-      const published: { topic: FoundTopic; result: TopicResult }[] = [];
-      for (const topic of found) {
+      const written = found.filter((topic) => {
         const writeFailure = writes.failureOf(topic.topic);
         if (writeFailure !== undefined) fail(topic.topic, writeFailure);
-        else {
-          try {
-            published.push({ topic, result: await topic.publishBoards() });
-          } catch (error) {
-            fail(topic.topic, error);
-          }
-        }
-      }
+        return writeFailure === undefined;
+      });
+      const outcomes = await publishTopicBoards(written.map((topic) => topic.boards), ports, task.asOf);
+      const published: { topic: FoundTopic; result: TopicResult }[] = [];
+      written.forEach((topic, i) => {
+        const outcome = outcomes[i]!;
+        if ('result' in outcome) published.push({ topic, result: outcome.result });
+        else fail(topic.topic, outcome.error);
+      });
       // An opt-out that landed while these topics wrote what they found: their writes may name the account. Another attempt leaves it out.
       const epoch = published.length > 0 ? await ports.consent.optOutEpoch() : undefined;
       for (const { topic, result } of published) {
@@ -150,8 +150,9 @@ interface FoundTopic {
   key: string;
   head: UnpublishedHead;
   optOutEpoch: number;
-  publishBoards(): Promise<TopicResult>;
+  boards: TopicBoards;
 }
+
 
 const findTopicChanges = async (
   db: DuckDBConnection,
@@ -171,8 +172,8 @@ const findTopicChanges = async (
     const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
     const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
     await lease.confirm();
-    const publishBoards = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
-    return { topic, key, head, optOutEpoch: optOuts.epoch, publishBoards };
+    const toPublish = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
+    return { topic, key, head, optOutEpoch: optOuts.epoch, boards: toPublish };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -394,7 +395,7 @@ const writeExplanationDrafts = async (
  * Finds what changed between the topic's last head and this one, and hands the writes of it to
  * `writes`: explanations of accounts whose explanation changed (deleted where they are no longer
  * scored) and today's history point where the score changed; stores the account changes for the
- * run's finish. Answers the publishing of the boards and the rank index, done once `writes` are.
+ * run's finish. Answers the topic's boards and rank index, to publish once `writes` are written.
  */
 const findChanges = async (
   db: DuckDBConnection,
@@ -407,7 +408,7 @@ const findChanges = async (
   writes: PendingAccountWrites,
   guard: FlipGuard,
   rewriteAll: boolean,
-): Promise<() => Promise<TopicResult>> => {
+): Promise<TopicBoards> => {
   const { objects } = ports;
   const topic = topicOfKey(key);
   const previous = plan.manifest.topics[key]?.head ?? null;
@@ -497,11 +498,25 @@ const findChanges = async (
     const [account, score] = board[index]!;
     return { rank: rankOfIndex[index]!, ...parseAccountKey(account), handle: handles.get(account) ?? null, score: Number(score) };
   };
-  return () => publishBoards({ topic, board, networks, rankCounts, entryOf, changed }, task, plan, ports, guard);
+  return topicBoards({ topic, board, networks, rankCounts, entryOf, changed }, task, plan, guard);
 };
 
-/** A topic's boards (its own, and one per network when it spans several) and its rank index. */
-const publishBoards = async (
+/** A topic's boards to publish (its own, and one per network when it spans several), and what completes them once published. */
+interface TopicBoards {
+  requests: BoardRequest[];
+  complete(published: readonly PublishedBoard[]): BoardsDone;
+}
+
+/** A topic whose boards flipped, and what is left to do for it: boards of networks it left, chunks nothing reads, its rank index. */
+interface BoardsDone {
+  result: TopicResult;
+  goneBoards: string[];
+  unreferenced: { board: string; refs: BoardChunkRef[] }[];
+  /** null: the topic has nobody scored, and its rank index goes. */
+  rankCounts: RankCounts | null;
+}
+
+const topicBoards = (
   { topic, board, networks, rankCounts, entryOf, changed }: {
     topic: string;
     board: readonly [string, number][];
@@ -512,28 +527,62 @@ const publishBoards = async (
   },
   task: RunOfTask,
   plan: RunPlan,
-  ports: TopicUnitPorts,
   guard: FlipGuard,
-): Promise<TopicResult> => {
+): TopicBoards => {
   const keepReplaced = plan.purging.length === 0;
   const pointer = { version: plan.version, computedAt: task.asOf };
   const networkNames = [...networks.keys()].sort();
-  const main = await publishBoard(ports.boards, boards.leaderboard(topic), Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)), { ...pointer, networks: networkNames }, guard, { keepReplaced });
-  const unreferenced: [string, BoardChunkRef[]][] = [[boards.leaderboard(topic), main.unreferenced]];
   // A topic on one network needs no board of its own for it: the topic's board is that board (leaderboardOf).
   const ownBoards = networkNames.length > 1 ? networkNames : [];
-  for (const network of ownBoards) {
-    const published = await publishBoard(ports.boards, boards.leaderboard(topic, network), networks.get(network)!.map(entryOf), pointer, guard, { keepReplaced });
-    unreferenced.push([boards.leaderboard(topic, network), published.unreferenced]);
+  const requests: BoardRequest[] = [
+    { board: boards.leaderboard(topic), entries: Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)), pointer: { ...pointer, networks: networkNames }, guard, keepReplaced },
+    ...ownBoards.map((network) => ({ board: boards.leaderboard(topic, network), entries: networks.get(network)!.map(entryOf), pointer, guard, keepReplaced })),
+  ];
+  return {
+    requests,
+    complete: (published) => {
+      const main = published[0]!;
+      return {
+        result: { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed },
+        // A network nobody of the topic is on any more keeps no board of its own.
+        goneBoards: main.replacedNetworks.length > 1 ? main.replacedNetworks.filter((name) => !ownBoards.includes(name)).map((network) => boards.leaderboard(topic, network)) : [],
+        unreferenced: requests.map((request, i) => ({ board: request.board, refs: published[i]!.unreferenced })),
+        rankCounts: board.length > 0 ? rankCounts : null,
+      };
+    },
+  };
+};
+
+/**
+ * The boards of a map item's topics, published together (lib/recompute/publish-board.ts), then
+ * what completes them, together. When doing it together fails, each topic's is done alone, so one
+ * topic whose boards fail does not fail the others. Answers each topic's result or error.
+ */
+const publishTopicBoards = async (topics: readonly TopicBoards[], ports: TopicUnitPorts, asOf: string): Promise<({ result: TopicResult } | { error: unknown })[]> => {
+  let outcomes: (PublishedBoard | Error)[][];
+  try {
+    const flat = await publishBoards(ports.boards, topics.flatMap((topic) => topic.requests));
+    let next = 0;
+    outcomes = topics.map((topic) => flat.slice(next, (next += topic.requests.length)));
+  } catch {
+    outcomes = [];
+    for (const topic of topics) outcomes.push(await publishBoards(ports.boards, topic.requests).catch((error: unknown) => topic.requests.map(() => (error instanceof Error ? error : new Error(String(error))))));
   }
-  // A network nobody of the topic is on any more keeps no board of its own.
-  if (main.replacedNetworks.length > 1) {
-    for (const network of main.replacedNetworks.filter((name) => !ownBoards.includes(name))) await ports.boards.deleteBoard(boards.leaderboard(topic, network));
+  const done = topics.map((topic, i): BoardsDone | Error => outcomes[i]!.find((outcome): outcome is Error => outcome instanceof Error) ?? topic.complete(outcomes[i] as PublishedBoard[]));
+  const completed = done.filter((item): item is BoardsDone => !(item instanceof Error));
+  const completeAll = async (list: readonly BoardsDone[]) => {
+    for (const board of list.flatMap((item) => item.goneBoards)) await ports.boards.deleteBoard(board);
+    await ports.boards.deleteChunksOfBoards(list.flatMap((item) => item.unreferenced));
+    await ports.boards.writeRankCountsOfTopics(list.flatMap((item) => (item.rankCounts ? [{ topic: item.result.topic, counts: item.rankCounts }] : [])), asOf);
+    for (const item of list) if (!item.rankCounts) await ports.boards.deleteRankCounts(item.result.topic);
+  };
+  const failures = new Map<BoardsDone, unknown>();
+  try {
+    await completeAll(completed);
+  } catch {
+    for (const item of completed) await completeAll([item]).catch((error: unknown) => failures.set(item, error));
   }
-  for (const [name, chunks] of unreferenced) await ports.boards.deleteChunks(name, chunks);
-  if (board.length > 0) await ports.boards.writeRankCounts(topic, rankCounts, task.asOf);
-  else await ports.boards.deleteRankCounts(topic);
-  return { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed };
+  return done.map((item) => (item instanceof Error ? { error: item } : failures.has(item) ? { error: failures.get(item) } : { result: item.result }));
 };
 
 interface ExplanationBody {

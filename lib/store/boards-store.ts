@@ -24,6 +24,14 @@ export interface StoredBoardPointer extends BoardPointer {
   networks?: string[];
 }
 
+/** A new version of a board to store: its entries, but for the chunks in `reused` (stored under an earlier version). */
+export interface BoardWrite {
+  board: string;
+  version: string;
+  entries: readonly Record<string, unknown>[];
+  reused?: ReadonlySet<number>;
+}
+
 /** One stored chunk: the version it was written under and its place in the board. */
 export interface BoardChunkRef {
   version: string;
@@ -71,10 +79,17 @@ export class BoardsStore {
 
   /** Stores the chunks of `entries` under `version`, except those in `reused` (stored under an earlier version). */
   async writeBoard(board: string, version: string, entries: readonly Record<string, unknown>[], reused: ReadonlySet<number> = new Set()): Promise<void> {
+    await this.writeBoards([{ board, version, entries, reused }]);
+  }
+
+  /** writeBoard of several boards, their chunks written together. */
+  async writeBoards(writes: readonly BoardWrite[]): Promise<void> {
     const chunks: Record<string, unknown>[] = [];
-    for (let start = 0; start < entries.length; start += BOARD_CHUNK_ENTRIES) {
-      const chunk = start / BOARD_CHUNK_ENTRIES;
-      if (!reused.has(chunk)) chunks.push({ ...keys.boardChunk(board, version, chunk), entries: entries.slice(start, start + BOARD_CHUNK_ENTRIES) });
+    for (const { board, version, entries, reused = new Set() } of writes) {
+      for (let start = 0; start < entries.length; start += BOARD_CHUNK_ENTRIES) {
+        const chunk = start / BOARD_CHUNK_ENTRIES;
+        if (!reused.has(chunk)) chunks.push({ ...keys.boardChunk(board, version, chunk), entries: entries.slice(start, start + BOARD_CHUNK_ENTRIES) });
+      }
     }
     await this.table.putAll(chunks);
   }
@@ -82,6 +97,12 @@ export class BoardsStore {
   async boardPointer(board: string): Promise<StoredBoardPointer | null> {
     const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.boardPointer(board), ConsistentRead: true }));
     return Item ? toPointer(Item) : null;
+  }
+
+  /** The pointers of these boards, read together (consistently); a board without one is not in the map. */
+  async boardPointers(boardNames: readonly string[]): Promise<Map<string, StoredBoardPointer>> {
+    const items = await this.table.batchGetAll([...new Set(boardNames)].map((board) => keys.boardPointer(board)), undefined, { consistent: true });
+    return new Map(items.map((item) => [String(item.board), toPointer(item)]));
   }
 
   /**
@@ -159,7 +180,12 @@ export class BoardsStore {
   }
 
   async deleteChunks(board: string, refs: readonly BoardChunkRef[]): Promise<void> {
-    await this.table.deleteAll(refs.map(({ version, chunk }) => keys.boardChunk(board, version, chunk)));
+    await this.deleteChunksOfBoards([{ board, refs }]);
+  }
+
+  /** deleteChunks of several boards, together. */
+  async deleteChunksOfBoards(list: readonly { board: string; refs: readonly BoardChunkRef[] }[]): Promise<void> {
+    await this.table.deleteAll(list.flatMap(({ board, refs }) => refs.map(({ version, chunk }) => keys.boardChunk(board, version, chunk))));
   }
 
   /** A board and every version of it, as if it had never been computed. */
@@ -208,6 +234,11 @@ export class BoardsStore {
 
   async writeRankCounts(topic: string, counts: RankCounts, computedAt: string): Promise<void> {
     await this.table.db.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.rankIndex(topic), counts, computedAt } }));
+  }
+
+  /** writeRankCounts of several topics, together. */
+  async writeRankCountsOfTopics(list: readonly { topic: string; counts: RankCounts }[], computedAt: string): Promise<void> {
+    await this.table.putAll(list.map(({ topic, counts }) => ({ ...keys.rankIndex(topic), counts, computedAt })));
   }
 
   /** Each topic's rank index and the run time it is of. */

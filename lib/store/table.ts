@@ -40,13 +40,13 @@ export class Table {
   ) {}
 
   /** BatchGetItem in chunks of 100, retrying unprocessed keys with back-off. */
-  async batchGetAll(itemKeys: readonly Item[], projection?: string): Promise<Item[]> {
+  async batchGetAll(itemKeys: readonly Item[], projection?: string, { consistent = false }: { consistent?: boolean } = {}): Promise<Item[]> {
     const items: Item[] = [];
     for (let start = 0; start < itemKeys.length; start += BATCH_GET_LIMIT) {
       let requestKeys = itemKeys.slice(start, start + BATCH_GET_LIMIT);
       for (let attempt = 0; requestKeys.length > 0; attempt++) {
         const result = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: [...requestKeys], ...(projection ? { ProjectionExpression: projection } : {}) } } }),
+          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: [...requestKeys], ...(projection ? { ProjectionExpression: projection } : {}), ...(consistent ? { ConsistentRead: true } : {}) } } }),
         );
         items.push(...(result.Responses?.[this.name] ?? []));
         requestKeys = result.UnprocessedKeys?.[this.name]?.Keys ?? [];

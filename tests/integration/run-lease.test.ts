@@ -36,7 +36,7 @@ describe('a run that lost its lease', () => {
     await sway.apply({ receivedAt: new Date().toISOString(), interactions: [...engagements('sun', 6, 'reply', ['beta']), ...engagements('moon', 5, 'like', ['gamma'])] });
 
     // The topics have scored and are about to publish when another run takes the lock.
-    const { proxy, paused, resume } = pausing(sway.stores.boards, 'writeBoard', { onward: true });
+    const { proxy, paused, resume } = pausing(sway.stores.boards, 'writeBoards', { onward: true });
     const running = sway.recompute({ boards: proxy }, { runId: 'loser' });
     await paused;
     await steal('intruder');
