@@ -431,9 +431,11 @@ const findChanges = async (
   );
   await objects.putFile(topicChangesKey(task.runId, key), changesFile);
 
-  const history = (await db.runAndReadAll(`SELECT account, score FROM score_changes WHERE scored ORDER BY account`)).getRows();
+  // Streamed: in a full pass the overall topic has a point for each of a million accounts.
+  for await (const chunk of streamedRows(db, `SELECT account, score FROM score_changes WHERE scored`)) {
+    await writes.add(topic, { history: chunk.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })) });
+  }
   await db.run(`DROP TABLE score_changes`);
-  await writes.add(topic, { history: history.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })) });
 
   // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
   // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's

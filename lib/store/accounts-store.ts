@@ -6,7 +6,7 @@ import { inParallel, isConditionalCheckFailure, type Table } from './table';
 const DAY_SECONDS = 86_400;
 /** Daily score history is kept for a little over a year. */
 const HISTORY_RETENTION_DAYS = 400;
-const WRITES_IN_FLIGHT = 16;
+const WRITES_IN_FLIGHT = 32;
 /** Each topic score is an attribute of its own, so one topic's score changes without reading the item. */
 const TOPIC_ATTRIBUTE_PREFIX = 'ts:';
 

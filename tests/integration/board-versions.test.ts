@@ -6,7 +6,8 @@
  */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { publishBoard } from '../../lib/recompute/publish-board';
+import { publishBoard, publishBoards } from '../../lib/recompute/publish-board';
+import { OptOutsChangedError } from '../../lib/recompute/run-guard';
 import { BoardsStore } from '../../lib/store/boards-store';
 import { keys } from '../../lib/store/keys';
 import { Table } from '../../lib/store/table';
@@ -124,6 +125,30 @@ describe('board versions', () => {
     expect(watched.count()).toBe(1);
     expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v4', 'v1', 'v2', 'v1']);
     expect(await wholeBoard()).toEqual(third);
+  });
+
+  it('publish several boards together: the chunks of all before any flip, each flip on its own, an error answered for the board whose flip is refused', async () => {
+    const other = 'lb:gardening:*';
+    await publish('v1', entries(150));
+    const order: string[] = [];
+    const watching = Object.create(store) as BoardsStore;
+    watching.writeBoards = async (writes) => {
+      order.push(`chunks of ${writes.map((write) => write.board).join(' and ')}`);
+      return store.writeBoards(writes);
+    };
+    watching.flipBoard = async (board, ...rest) => {
+      order.push(`flip ${board}`);
+      if (board === other) throw new OptOutsChangedError();
+      return store.flipBoard(board, ...rest);
+    };
+    const request = (board: string, version: string, list: Entry[]) => ({ board, entries: list, pointer: { version, computedAt: '2026-12-03T00:00:02Z' }, guard, keepReplaced: true });
+    const outcomes = await publishBoards(watching, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
+    expect(order).toEqual([`chunks of ${BOARD} and ${other}`, `flip ${BOARD}`, `flip ${other}`]);
+    expect(outcomes[0]).toMatchObject({ changed: true });
+    expect(outcomes[1]).toBeInstanceOf(OptOutsChangedError);
+    expect(await wholeBoard()).toEqual(entries(150, { 120: 1 }));
+    expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v2']);
+    expect(await store.boardPointer(other)).toBeNull();
   });
 
   it('keep nothing of the replaced versions when told not to (a purge), and nothing at all once the board is deleted', async () => {
