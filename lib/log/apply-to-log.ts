@@ -24,6 +24,9 @@ export interface ApplySummary {
   handles: number;
 }
 
+/** The log object a queued message is written to: named by its content, so a redelivery rewrites the same object. */
+export const logObjectKeyOf = (message: QueuedInteractions): string => logObjectKey(message.receivedAt, createHash('sha256').update(JSON.stringify(message)).digest('base64url'));
+
 /**
  * Applies one queued message: appends what it carries to the interaction log, as one object named
  * by the message's content, so a redelivered message rewrites the same object; then marks its
@@ -41,10 +44,7 @@ export const applyToLog = async (message: QueuedInteractions, ports: ApplyPorts,
   const handles = claims.filter((claim) => !optedOut.has(accountKey(claim.network, claim.id)));
   const retractions = message.retractions ?? [];
   const rows = logRowsOf({ interactions, retractions, handles });
-  if (rows.length > 0) {
-    const digest = createHash('sha256').update(JSON.stringify(message)).digest('base64url');
-    await ports.writeLogObject(logObjectKey(message.receivedAt, digest), rows);
-  }
+  if (rows.length > 0) await ports.writeLogObject(logObjectKeyOf(message), rows);
   await ports.rememberApplied(
     interactions.map(({ network, id }) => ({ network, id })),
     appliedAt,

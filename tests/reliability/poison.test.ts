@@ -6,7 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Interaction } from '../../lib/interactions/schema';
+import { QueuedInteractionsSchema } from '../../lib/interactions/queued';
+import { logObjectKeyOf } from '../../lib/log/apply-to-log';
 import { queues } from '../../lib/workers';
+import { injectObjectStoreFaults } from '../support/fault-injection';
 import { runSway } from '../unit/cli/run-sway';
 import { IN_PROCESS_ADMIN_TOKEN, startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { engagements, interaction } from '../support/interactions';
@@ -61,9 +64,9 @@ const explanation = async (id: string) => {
 
 describe('poison messages', () => {
   it('dead-letters what always fails after 5 receives, applies the rest of each batch, and redrives once fixed', async () => {
-    // One fails before its log object is written (the opt-out look-up of its actor), one after
-    // (the mark of its id): both always, until the fault is lifted.
-    const beforeLog = interaction({ type: 'reply', id: 'reply-before-log', actor: { id: `${POISONED}actor` }, target: { id: 'healed' }, topics: [TOPIC] });
+    // One fails when its log object is written (nothing before it names the message's accounts: the
+    // opt-outs are read as a list), one after it (the mark of its id): both always, until the fault is lifted.
+    const beforeLog = interaction({ type: 'reply', id: 'reply-before-log', actor: { id: 'stuck-actor' }, target: { id: 'healed' }, topics: [TOPIC] });
     const afterLog = interaction({ type: 'reply', id: `${POISONED}reply-after-log`, actor: { id: 'patient' }, target: { id: 'healed' }, topics: [TOPIC] });
     const poisonedAt = new Map([
       [3, beforeLog],
@@ -79,6 +82,9 @@ describe('poison messages', () => {
     });
 
     sway.faults.plan({ seed: 1, rate: 0, poisoned: [POISONED] });
+    const beforeLogKey = logObjectKeyOf(QueuedInteractionsSchema.parse(JSON.parse(bodies[3]!)));
+    const objectFaults = injectObjectStoreFaults(sway.objects);
+    objectFaults.plan((key) => key === beforeLogKey);
     await sway.queue.send(queues.interactions.name, bodies);
     await settled(poisonedAt.size);
 
@@ -87,7 +93,9 @@ describe('poison messages', () => {
     expect(deadLetters.map((letter) => letter.body).sort()).toEqual([...poisonedAt.keys()].map((i) => bodies[i]!).sort());
     expect(sway.failedDeliveries).toEqual({ redelivered: 4 * deadLetters.length, deadLettered: deadLetters.length });
     // The cause is fixed (nothing is received again until the redrive).
+    expect(objectFaults.failed).toEqual(Array.from({ length: 5 }, () => beforeLogKey));
     sway.faults.plan(null);
+    objectFaults.plan(null);
     // The rest of their batches is applied: marked, and in the log once each.
     expect([...(await sway.stores.ingest.appliedInteractions(refs(good)))].sort()).toEqual(keysOf(good));
     expect(await inLog(good)).toEqual(times(good, 1));
@@ -125,7 +133,7 @@ describe('poison messages', () => {
     const healed = await explanation('healed');
     expect((healed as { topEngagers: { id: string; interactions: number }[] }).topEngagers.map(({ id, interactions }) => [id, interactions]).sort()).toEqual([
       ['patient', 1],
-      [`${POISONED}actor`, 1],
+      ['stuck-actor', 1],
     ]);
     console.log(
       `poison: ${poisonedAt.size} of ${MESSAGES} messages dead-lettered after 5 receives each (${sway.faults.counts.serverErrors} injected failures; one before its log write, one after), the ${good.length} interactions of the other ${MESSAGES - poisonedAt.size} applied once each; ` +
