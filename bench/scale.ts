@@ -43,7 +43,7 @@ const describeRun = (run: WorkerRun): string => {
   return (
     `prepare ${round(run.prepareSeconds, 1)} s, ${run.topics.length} topic units (map items of one or more topics) ${round(run.topicsSeconds, 1)} s (${TOPIC_WORKERS} at a time; slowest ${slowest}), finish ${round(run.finishSeconds, 1)} s; ` +
     `${run.run.accounts.toLocaleString('en')} accounts, ${run.run.topics} topics scored` +
-    (run.failedTopics.length > 0 ? `; FAILED topics: ${run.failedTopics.join(', ')}` : '')
+    (run.failedTopics.length > 0 ? `; topics of FAILED map items: ${run.failedTopics.join(', ')}` : '')
   );
 };
 

@@ -12,7 +12,7 @@ import { createTables } from '../../infra/local/create-tables';
 import type { BoardPointer } from '../../lib/leaderboards/board';
 import { storesOver, type Stores } from '../../lib/runtime/dependencies';
 import { AccountsStore, type AccountChange, type StoredExplanation } from '../../lib/store/accounts-store';
-import { BoardsStore, type RankCounts, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/store/boards-store';
+import { BoardsStore, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/store/boards-store';
 import { Table } from '../../lib/store/table';
 import { tables } from '../../lib/store/tables';
 import type { FlipGuard } from '../../lib/recompute/run-guard';
@@ -85,9 +85,6 @@ class UnwrittenBoards extends BoardsStore {
   }
   override async deleteBoard(): Promise<void> {
     this.counted.boardDeletes++;
-  }
-  override async writeRankCounts(_topic: string, _counts: RankCounts): Promise<void> {
-    this.counted.rankIndexes++;
   }
   override async writeRankCountsOfTopics(list: readonly unknown[]): Promise<void> {
     this.counted.rankIndexes += list.length;

@@ -229,9 +229,10 @@ export const resolveLog = async (
   await run(`COPY (SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, * FROM deltas)
     TO ${sqlString(output.deltas)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (tk), OVERWRITE_OR_IGNORE true)`);
 
+  const deltaRowsByTopic = `(SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, count(*) AS n FROM deltas GROUP BY 1)`;
   const reader = await db.runAndReadAll(`SELECT (SELECT count(*) FROM changed) AS changed,
-    (SELECT list(tk ORDER BY tk) FROM (SELECT DISTINCT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk FROM deltas)) AS topics,
-    (SELECT list(n ORDER BY tk) FROM (SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, count(*) AS n FROM deltas GROUP BY 1)) AS topic_rows,
+    (SELECT list(tk ORDER BY tk) FROM ${deltaRowsByTopic}) AS topics,
+    (SELECT list(n ORDER BY tk) FROM ${deltaRowsByTopic}) AS topic_rows,
     (SELECT count(*) FILTER (WHERE counted) FROM changed) - (SELECT count(*) FROM prior WHERE status = 'counted' AND k IN (SELECT k FROM changed)) AS counted_change`);
   const [changedIds, topics, topicRows, countedChange] = reader.getRows()[0]!;
   await drop('prior', 'changed', 'deltas');

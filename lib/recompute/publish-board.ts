@@ -102,7 +102,7 @@ export const publishBoards = async (boards: BoardsStore, requests: readonly Boar
     const plan = plans[i]!;
     try {
       if (plan.unchanged) outcomes.push(unchangedBoard(plan.current));
-      else outcomes.push((await flipPlanned(boards, request, plan)) ?? (await publishBoard(boards, request.board, request.entries, request.pointer, request.guard, request)));
+      else outcomes.push((await flipPlanned(boards, request, plan)) ?? (await publishBoard(boards, request.board, request.entries, request.pointer, request.guard, { keepReplaced: request.keepReplaced })));
     } catch (error) {
       outcomes.push(error instanceof Error ? error : new Error(String(error)));
     }

@@ -77,9 +77,9 @@ export class TopicsFailedError extends Error {
 /**
  * A map item: its topics one after another, under one lease, on one DuckDB connection. Each is
  * scored and what changed is found; their history points and explanations are written together,
- * then their boards' chunks together, then each board flips, then their rank indexes together. A topic that fails does not stop the others; the item then fails,
- * and its retry (the state machine's, or the local orchestrator's) skips the topics an earlier
- * attempt of this plan finished.
+ * then their boards' chunks together, then each board flips, then their rank indexes together. A
+ * topic that fails does not stop the others; the item then fails, and its retry (the state
+ * machine's, or the local orchestrator's) skips the topics an earlier attempt of this plan finished.
  */
 export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult[]> => {
   const plan = await loadPlan(ports.objects, task.runId);
@@ -152,7 +152,6 @@ interface FoundTopic {
   optOutEpoch: number;
   boards: TopicBoards;
 }
-
 
 const findTopicChanges = async (
   db: DuckDBConnection,

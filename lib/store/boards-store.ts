@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BoardPointer } from '../leaderboards/board';
 import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../recompute/run-guard';
 import { keys } from './keys';
@@ -232,11 +232,7 @@ export class BoardsStore {
     };
   }
 
-  async writeRankCounts(topic: string, counts: RankCounts, computedAt: string): Promise<void> {
-    await this.table.db.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.rankIndex(topic), counts, computedAt } }));
-  }
-
-  /** writeRankCounts of several topics, together. */
+  /** The rank index of each of these topics, written together. */
   async writeRankCountsOfTopics(list: readonly { topic: string; counts: RankCounts }[], computedAt: string): Promise<void> {
     await this.table.putAll(list.map(({ topic, counts }) => ({ ...keys.rankIndex(topic), counts, computedAt })));
   }
