@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { MAX_INTERACTIONS_PER_REQUEST, NETWORK_PATTERN, TOPIC_PATTERN } from '../lib/interactions/schema';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../lib/api/schemas';
 import { envVars } from './credentials';
+import { isOutputsFile } from './stack-outputs';
 import { UsageError } from './errors';
 import type { InputFormat } from './input/read-interactions';
 import { allQueueNames } from '../lib/config';
@@ -20,8 +21,11 @@ export interface AccountRef {
 }
 
 export interface GlobalOptions {
+  /** The service's URL, or a `cdk deploy --outputs-file` file that holds it (cli/stack-outputs.ts). */
   url: string;
   json: boolean;
+  /** Sign admin requests with SigV4 (also the default for an amazonaws.com URL). */
+  iam: boolean;
 }
 
 export type Command =
@@ -57,7 +61,12 @@ interface CommandSpec {
 }
 
 const globalOptions: Record<string, OptionSpec> = {
-  url: { type: 'string', valueName: 'URL', description: `the Sway service (default $${envVars.url} or ${DEFAULT_URL})` },
+  url: {
+    type: 'string',
+    valueName: 'URL',
+    description: `the Sway service (default $${envVars.url} or ${DEFAULT_URL}); or the JSON file of \`cdk deploy --outputs-file\`, whose ApiUrl it uses`,
+  },
+  iam: { type: 'boolean', description: 'sign admin requests with SigV4 from the AWS credential chain and AWS_REGION (the default for an amazonaws.com URL)' },
   json: { type: 'boolean', description: 'machine-readable output: one JSON document on stdout' },
   help: { type: 'boolean', short: 'h', description: 'print this help' },
 };
@@ -215,11 +224,12 @@ export const parseCommandLine = (argv: string[], env: Record<string, string | un
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help', command: name as CommandName | undefined };
   if (!spec) throw new UsageError('no command given');
-  return { kind: 'run', options: { url: serviceUrl(values.url as string | undefined, env), json: values.json === true }, command: spec.build(positionals, values) };
+  return { kind: 'run', options: { url: serviceUrl(values.url as string | undefined, env), json: values.json === true, iam: values.iam === true }, command: spec.build(positionals, values) };
 };
 
 const serviceUrl = (flag: string | undefined, env: Record<string, string | undefined>): string => {
   const value = flag ?? (env[envVars.url] || DEFAULT_URL);
+  if (isOutputsFile(value)) return value;
   let url: URL;
   try {
     url = new URL(value);
@@ -292,7 +302,7 @@ export const usage = (command?: CommandName): string => {
     const spec = commands[command];
     const options = optionLines(spec.options);
     return [
-      `Usage: sway ${spec.synopsis} [--url URL] [--json]`,
+      `Usage: sway ${spec.synopsis} [--url URL] [--iam] [--json]`,
       '',
       spec.summary,
       '',
@@ -304,7 +314,7 @@ export const usage = (command?: CommandName): string => {
   }
   const synopses = Object.values(commands).map((spec) => spec.synopsis);
   return [
-    'Usage: sway [--url URL] [--json] COMMAND [options]',
+    'Usage: sway [--url URL] [--iam] [--json] COMMAND [options]',
     '',
     'The command-line client of a running Sway service.',
     '',

@@ -1,3 +1,4 @@
+import type { AdminAuthorizer } from './aws-signing';
 import { SetupError } from './errors';
 
 export const envVars = {
@@ -15,13 +16,16 @@ export const lookupHeaders = (env: Env): Record<string, string> => {
   return apiKey ? { 'x-api-key': apiKey } : {};
 };
 
-export const adminHeaders = (env: Env): Record<string, string> => {
-  const token = env[envVars.adminToken];
-  if (!token) {
-    throw new SetupError(`${envVars.adminToken} is not set: admin commands need the token the server printed at start.`);
-  }
-  return { authorization: `Bearer ${token}` };
-};
+/** The local service's admin token, as a bearer token. */
+export const bearerAuthorizer =
+  (env: Env): AdminAuthorizer =>
+  () => {
+    const token = env[envVars.adminToken];
+    if (!token) {
+      throw new SetupError(`${envVars.adminToken} is not set: admin commands need the token the server printed at start (against AWS, pass --iam).`);
+    }
+    return Promise.resolve({ authorization: `Bearer ${token}` });
+  };
 
 export const ingestionSecret = (env: Env): string => {
   const secret = env[envVars.genericSecret];

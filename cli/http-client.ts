@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ProblemSchema } from '../lib/api/schemas';
+import type { AdminAuthorizer } from './aws-signing';
 
 /** A non-2xx answer, read from its problem+json body (RFC 9457) or made up from the status when it has none. */
 export class ProblemError extends Error {
@@ -39,6 +40,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string>;
   body?: Uint8Array | string;
+  /** An admin or DELETE route: authorized by the client's `authorizeAdmin` (a bearer token locally, SigV4 against AWS). */
+  admin?: boolean;
 }
 
 export interface TextResponse {
@@ -57,6 +60,7 @@ export interface HttpClientOptions {
   baseUrl: string;
   fetch: typeof fetch;
   timeoutMs: number;
+  authorizeAdmin: AdminAuthorizer;
 }
 
 export class SwayHttpClient {
@@ -74,12 +78,14 @@ export class SwayHttpClient {
   /** Sends a request; resolves with the body of a 2xx answer, throws ProblemError or ConnectionError otherwise. */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<TextResponse> {
     const url = this.url(path, options.query);
+    const headers = { accept: 'application/json', ...options.headers };
+    if (options.admin) Object.assign(headers, await this.options.authorizeAdmin({ method, url, headers, body: options.body }));
     let response: Response;
     let text: string;
     try {
       response = await this.options.fetch(url, {
         method,
-        headers: { accept: 'application/json', ...options.headers },
+        headers,
         body: options.body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

@@ -1,4 +1,6 @@
+import { sigV4Authorizer } from './aws-signing';
 import { parseCommandLine, usage, type Command } from './command-line';
+import { bearerAuthorizer } from './credentials';
 import type { CommandContext } from './command-context';
 import { runForget } from './commands/forget';
 import { runImport } from './commands/import';
@@ -11,6 +13,7 @@ import { CommandFailedError, SetupError, UsageError } from './errors';
 import { printable } from './format/table';
 import { ConnectionError, ProblemError, SwayHttpClient, UnexpectedResponseError } from './http-client';
 import { processRuntime, type CliRuntime } from './runtime';
+import { apiUrlFromOutputs, isOutputsFile } from './stack-outputs';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -78,7 +81,15 @@ export const runCli = async (argv: string[], runtime: CliRuntime = processRuntim
       return EXIT_OK;
     }
     const { options, command } = commandLine;
-    const client = new SwayHttpClient({ baseUrl: options.url, fetch: runtime.fetch, timeoutMs: runtime.timing.requestTimeoutMs });
+    const baseUrl = isOutputsFile(options.url) ? apiUrlFromOutputs(options.url, runtime.cwd) : options.url;
+    // Against AWS the admin routes take IAM authorization, never the local bearer token.
+    const iam = options.iam || new URL(baseUrl).hostname.endsWith('.amazonaws.com');
+    const client = new SwayHttpClient({
+      baseUrl,
+      fetch: runtime.fetch,
+      timeoutMs: runtime.timing.requestTimeoutMs,
+      authorizeAdmin: iam ? sigV4Authorizer(runtime.env) : bearerAuthorizer(runtime.env),
+    });
     return await runCommand(command, { runtime, client, json: options.json });
   } catch (error) {
     const { exitCode, text } = describeFailure(error);

@@ -1,11 +1,10 @@
 import { formatAccountRef, type Command } from '../command-line';
 import { printJson, printText, segment, type CommandContext } from '../command-context';
-import { adminHeaders } from '../credentials';
 
 export const runForget = async (command: Extract<Command, { name: 'forget' }>, context: CommandContext): Promise<number> => {
   const { network, idOrHandle: id } = command.account;
   const { status, text } = await context.client.send('DELETE', `/v1/accounts/${segment(network)}/${segment(id)}`, {
-    headers: adminHeaders(context.runtime.env),
+    admin: true,
   });
   if (context.json) printJson(context, answerOrSummary(text, { network, id, accepted: true, status }));
   else printText(context, `${formatAccountRef(command.account)}: opt-out accepted; every trace of the account is gone after the next recompute`);

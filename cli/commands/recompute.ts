@@ -1,7 +1,6 @@
 import { RunSchema, StartedRunSchema, StatsSchema } from '../../lib/api/schemas';
 import type { Command } from '../command-line';
 import { printJson, printText, segment, type CommandContext } from '../command-context';
-import { adminHeaders } from '../credentials';
 import { CommandFailedError } from '../errors';
 import { formatRunSummary } from '../format/run';
 import { withRetries } from '../retry';
@@ -24,7 +23,6 @@ export const pollUntil = async <T>(
 
 export const runRecompute = async (command: Extract<Command, { name: 'recompute' }>, context: CommandContext): Promise<number> => {
   const { client, runtime } = context;
-  const headers = adminHeaders(runtime.env);
   const note = (text: string) => context.json || runtime.stderr.write(`${text}\n`);
   const pollOptions = {
     deadline: Date.now() + command.timeoutSeconds * 1000,
@@ -38,7 +36,7 @@ export const runRecompute = async (command: Extract<Command, { name: 'recompute'
     let noted = false;
     await pollUntil(
       async () => {
-        const { data } = await client.json('GET', '/v1/admin/stats', StatsSchema, { headers });
+        const { data } = await client.json('GET', '/v1/admin/stats', StatsSchema, { admin: true });
         if (data.pending === 0) return data;
         if (!noted) note(`waiting for the queue to drain (${data.pending} pending)…`);
         noted = true;
@@ -47,7 +45,7 @@ export const runRecompute = async (command: Extract<Command, { name: 'recompute'
       { ...pollOptions, what: 'the queue to drain' },
     );
   }
-  const started = await client.json('POST', '/v1/admin/recompute', StartedRunSchema, { headers });
+  const started = await client.json('POST', '/v1/admin/recompute', StartedRunSchema, { admin: true });
   const { runId } = started.data;
   if (!command.wait) {
     if (context.json) printJson(context, started.raw);
@@ -58,7 +56,7 @@ export const runRecompute = async (command: Extract<Command, { name: 'recompute'
   note(`recompute run ${runId} started, waiting for it to finish…`);
   const finished = await pollUntil(
     async () => {
-      const run = await client.json('GET', `/v1/admin/runs/${segment(runId)}`, RunSchema, { headers });
+      const run = await client.json('GET', `/v1/admin/runs/${segment(runId)}`, RunSchema, { admin: true });
       return run.data.status === 'running' ? undefined : run;
     },
     { ...pollOptions, what: `run ${runId} to finish` },

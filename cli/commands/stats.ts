@@ -1,10 +1,9 @@
 import { StatsSchema } from '../../lib/api/schemas';
 import { printJson, printText, type CommandContext } from '../command-context';
-import { adminHeaders } from '../credentials';
 import { formatStats } from '../format/stats';
 
 export const runStats = async (context: CommandContext): Promise<number> => {
-  const { data, raw } = await context.client.json('GET', '/v1/admin/stats', StatsSchema, { headers: adminHeaders(context.runtime.env) });
+  const { data, raw } = await context.client.json('GET', '/v1/admin/stats', StatsSchema, { admin: true });
   if (context.json) printJson(context, raw);
   else printText(context, formatStats(data));
   return 0;

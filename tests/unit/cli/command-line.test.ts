@@ -18,7 +18,7 @@ describe('parseCommandLine', () => {
   it('reads import with its defaults, CSV chosen by the extension', () => {
     expect(parse(['import', 'data.jsonl'])).toEqual({
       kind: 'run',
-      options: { url: DEFAULT_URL, json: false },
+      options: { url: DEFAULT_URL, json: false, iam: false },
       command: { name: 'import', file: 'data.jsonl', format: 'jsonl', batchSize: 500, concurrency: 4 },
     });
     expect(parse(['import', 'DATA.CSV'])).toMatchObject({ command: { format: 'csv' } });
@@ -30,11 +30,13 @@ describe('parseCommandLine', () => {
   it('takes global options before or after the command, --url over $SWAY_URL over the default', () => {
     expect(parse(['--url', 'http://a:1', '--json', 'stats'])).toEqual({
       kind: 'run',
-      options: { url: 'http://a:1', json: true },
+      options: { url: 'http://a:1', json: true, iam: false },
       command: { name: 'stats' },
     });
     expect(parse(['stats', '--url=http://b:2'], { SWAY_URL: 'http://env:3' })).toMatchObject({ options: { url: 'http://b:2' } });
     expect(parse(['stats'], { SWAY_URL: 'http://env:3' })).toMatchObject({ options: { url: 'http://env:3' } });
+    expect(parse(['--iam', 'stats'])).toMatchObject({ options: { iam: true } });
+    expect(parse(['--url', 'cdk-outputs.json', 'stats'])).toMatchObject({ options: { url: 'cdk-outputs.json' } });
   });
 
   it('reads score, leaderboard, forget and recompute', () => {

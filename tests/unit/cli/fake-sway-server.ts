@@ -2,7 +2,9 @@
  * A loopback stand-in for the Sway HTTP API (CONTRACT §3, §4), just enough for end-to-end tests of
  * the CLI: it verifies signatures and tokens independently of the CLI's own code.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InteractionSchema } from '../../../lib/interactions/schema';
@@ -26,6 +28,8 @@ export interface FakeSwayOptions {
   runningPolls?: number;
   runOutcome?: 'succeeded' | 'failed';
   explainAvailable?: boolean;
+  /** Admin routes take IAM authorization, as in AWS: SigV4 for execute-api with these credentials, checked here. */
+  iam?: { accessKeyId: string; secretAccessKey: string; region: string };
 }
 
 const computedAt = '2025-01-02T03:04:05.000Z';
@@ -50,6 +54,40 @@ const validSignature = (body: Buffer, header: string | undefined): boolean => {
   const expected = Buffer.from(`sha256=${createHmac('sha256', TEST_SECRET).update(body).digest('hex')}`);
   const given = Buffer.from(header ?? '');
   return given.length === expected.length && timingSafeEqual(given, expected);
+};
+
+/**
+ * API Gateway's check of a SigV4 request, done with the SDK's own signer: the request signed again
+ * with the caller's secret, at the time it states, over the headers it says it signed, must give the
+ * same signature; the stated payload hash must be the body's.
+ */
+const validSigV4 = async (request: IncomingMessage, body: Buffer, iam: NonNullable<FakeSwayOptions['iam']>): Promise<boolean> => {
+  const authorization = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/execute-api\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+    request.headers.authorization ?? '',
+  );
+  const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(request.headers['x-amz-date'] ?? ''));
+  if (!authorization || !amzDate || authorization[1] !== iam.accessKeyId || authorization[3] !== iam.region) return false;
+  const payloadHash = request.headers['x-amz-content-sha256'];
+  if (payloadHash !== undefined && payloadHash !== createHash('sha256').update(body).digest('hex')) return false;
+  const signedNames = authorization[4]!.split(';');
+  if (!signedNames.includes('host') || !signedNames.includes('x-amz-date')) return false;
+  const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+  const [, year, month, day, hour, minute, second] = amzDate.map(Number);
+  const signer = new SignatureV4({ service: 'execute-api', region: iam.region, credentials: iam, sha256: Hash.bind(null, 'sha256') });
+  const expected = await signer.sign(
+    {
+      method: request.method ?? 'GET',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(signedNames.map((name) => [name, String(request.headers[name] ?? '')])),
+      body: body.length > 0 ? body : undefined,
+    },
+    { signingDate: new Date(Date.UTC(year!, month! - 1, day, hour, minute, second)) },
+  );
+  return expected.headers.authorization === request.headers.authorization;
 };
 
 export const startFakeSway = async (options: FakeSwayOptions = {}) => {
@@ -114,7 +152,11 @@ export const startFakeSway = async (options: FakeSwayOptions = {}) => {
     if (method === 'POST' && pathname === '/v1/interactions') return ingest(request, response);
 
     if (pathname.startsWith('/v1/admin/') || method === 'DELETE') {
-      if (request.headers.authorization !== `Bearer ${TEST_ADMIN_TOKEN}`) return problem(response, 401, 'Unauthorized', 'admin token required');
+      const body = await readBody(request);
+      if (options.iam) {
+        // API Gateway's answer to a request its IAM authorizer refuses.
+        if (!(await validSigV4(request, body, options.iam))) return json(response, 403, { message: 'Forbidden' });
+      } else if (request.headers.authorization !== `Bearer ${TEST_ADMIN_TOKEN}`) return problem(response, 401, 'Unauthorized', 'admin token required');
       if (method === 'GET' && pathname === '/v1/admin/stats') {
         state.statsCalls++;
         const stats = { interactions: state.stored.size, pending: state.pending, deadLetters: 0, accounts: 56, topics: 7, lastRun: null };
@@ -130,9 +172,9 @@ export const startFakeSway = async (options: FakeSwayOptions = {}) => {
         return json(response, 200, run());
       }
       if (method === 'POST' && pathname === '/v1/admin/redrive') {
-        const body = (await readBody(request)).toString('utf8');
-        state.redriveBodies.push(body);
-        const only = body ? (JSON.parse(body) as { queue?: string }).queue : undefined;
+        const text = body.toString('utf8');
+        state.redriveBodies.push(text);
+        const only = text ? (JSON.parse(text) as { queue?: string }).queue : undefined;
         const all = [
           { queue: 'interactions', status: 'moved', messages: 3 },
           { queue: 'recompute-requests', status: 'started', messages: 1, taskHandle: 'task-1' },

@@ -16,7 +16,7 @@ const capture = () => {
 /** Runs `sway …` in-process with captured output, a given environment and fast timings. */
 export const runSway = async (
   argv: string[],
-  { env = {}, cwd = process.cwd(), stdin = '' }: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+  { env = {}, cwd = process.cwd(), stdin = '', fetch = globalThis.fetch }: { env?: Record<string, string>; cwd?: string; stdin?: string; fetch?: typeof globalThis.fetch } = {},
 ) => {
   const stdout = capture();
   const stderr = capture();
@@ -26,7 +26,7 @@ export const runSway = async (
     stdin: Readable.from([stdin]),
     stdout: stdout.stream,
     stderr: stderr.stream,
-    fetch: globalThis.fetch,
+    fetch,
     timing: { pollIntervalMs: 5, retryBaseDelayMs: 5, requestTimeoutMs: 5000 },
   };
   const exitCode = await runCli(argv, runtime);
