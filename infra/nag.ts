@@ -6,7 +6,7 @@ import type { IConstruct } from 'constructs';
  * acknowledgement names exactly that finding. `owner` is the construct the value belongs to: when
  * it is in another stack than `scope`, the value reaches `scope` as an import and cdk-nag names it
  * by the export's name (the export CDK makes for the reference anyway). Otherwise an attribute is
- * `<LogicalId.Arn>`, a pseudo parameter `<AWS::Region>`, a join its parts joined, any other
+ * `<LogicalId.Arn>`, a reference `<LogicalId>` or a pseudo parameter `<AWS::Region>`, a join its parts joined, any other
  * intrinsic its JSON.
  */
 export function nagName(scope: IConstruct, value: string, owner: IConstruct = scope): string {
@@ -25,7 +25,7 @@ const render = (resolved: unknown): string => {
   const getAtt = (resolved as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
   if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
   const ref = (resolved as { Ref?: unknown }).Ref;
-  if (typeof ref === 'string' && ref.startsWith('AWS::')) return `<${ref}>`;
+  if (typeof ref === 'string') return `<${ref}>`;
   const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join) return join[1].map(render).join(join[0]);
   return JSON.stringify(resolved);

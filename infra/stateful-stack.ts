@@ -21,6 +21,9 @@ export interface DeployedQueue {
   deadLetterQueue: sqs.Queue;
 }
 
+/** SQS's longest: a backlog the consumers cannot keep up with is kept two weeks, never dropped after the default four days. */
+export const queueRetention = Duration.days(14);
+
 export const webhookSecretsName = 'sway/webhook-secrets';
 export const apiKeysSecretName = 'sway/api-keys';
 
@@ -41,6 +44,8 @@ export class SwayStatefulStack extends Stack {
   public readonly queues: Record<AwsQueueName, DeployedQueue>;
   public readonly webhookSecrets: secretsmanager.Secret;
   public readonly apiKeys: secretsmanager.Secret;
+  /** A schedule's invocation that could not be made (the recompute, the Bluesky consumer), and a Bluesky consumer run that failed. */
+  public readonly failedInvocations: sqs.Queue;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -56,6 +61,16 @@ export class SwayStatefulStack extends Stack {
       AwsQueueName,
       DeployedQueue
     >;
+
+    this.failedInvocations = new sqs.Queue(this, 'FailedInvocationsQueue', {
+      retentionPeriod: queueRetention,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.failedInvocations).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself where failed invocations are kept (the schedules\' dead-letter queue, the Bluesky consumer\'s failure destination); nothing consumes it.',
+    });
 
     this.webhookSecrets = this.createWebhookSecrets();
     this.apiKeys = this.createApiKeys();
@@ -86,7 +101,7 @@ export class SwayStatefulStack extends Stack {
   private createQueue(definition: QueueDefinition): DeployedQueue {
     const baseId = pascalCase(definition.name);
     const deadLetterQueue = new sqs.Queue(this, `${baseId}DeadLetterQueue`, {
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: queueRetention,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
@@ -95,6 +110,7 @@ export class SwayStatefulStack extends Stack {
       reason: `This queue is the dead-letter queue of the ${definition.name} queue; a DLQ of a DLQ would only hide failures.`,
     });
     const queue = new sqs.Queue(this, `${baseId}Queue`, {
+      retentionPeriod: queueRetention,
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -12,6 +12,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
 import { env, queueUrlEnvVar } from '../lib/config';
 import { objectStoreEnv, objectStoreLayout } from '../lib/log/layout';
@@ -31,6 +33,7 @@ import {
   type ScheduleDefinition,
 } from '../lib/workers';
 import { installedDuckdbBinding } from './constructs/duckdb-binding';
+import { OperatorAccess, operatorTrustContextKey } from './constructs/operator-access';
 import { RecomputeStateMachine } from './constructs/recompute-state-machine';
 import { repositoryRoot, SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
 import { acknowledgeWildcardResource, nagName } from './nag';
@@ -45,6 +48,8 @@ export interface SwayStatelessStackProps extends StackProps {
   webhookSecrets: ISecret;
   /** Read by the lookup functions only. */
   apiKeys: ISecret;
+  /** Where a schedule's invocation that could not be made, and a Bluesky consumer run that failed, are kept. */
+  failedInvocations: IQueue;
 }
 
 export type FunctionSizing = Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions' | 'ephemeralStorageSize'>;
@@ -218,9 +223,12 @@ export class SwayStatelessStack extends Stack {
   public readonly recomputeSchedule: Schedule;
   /** Absent when the Bluesky consumer is turned off. */
   public readonly jetstreamSchedule?: Schedule;
+  public readonly operators: OperatorAccess;
+  private readonly failedInvocations: IQueue;
 
   constructor(scope: Construct, id: string, props: SwayStatelessStackProps) {
     super(scope, id, props);
+    this.failedInvocations = props.failedInvocations;
     // Strong references (exports/imports) stop the stateful stack from dropping a table, queue or
     // secret that deployed functions still use.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
@@ -266,14 +274,21 @@ export class SwayStatelessStack extends Stack {
     this.recomputeSchedule = this.createRecomputeSchedule(this.recompute);
     if (jetstream[env.jetstreamUrl]) {
       this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`);
-      // A failed run is not retried: the next one, a minute later, resumes from the saved cursor.
-      this.functionNamed(jetstreamSchedule.target).function.configureAsyncInvoke({ retryAttempts: 0 });
+      // A failed run is not retried: the next one, a minute later, resumes from the saved cursor. It is kept, for the alarm and the operator.
+      this.functionNamed(jetstreamSchedule.target).function.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(props.failedInvocations) });
     }
 
     const { api, url } = this.createHttpApi();
     this.api = api;
     this.apiUrl = url;
     new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the Sway HTTP API' });
+    const trust: unknown = this.node.tryGetContext(operatorTrustContextKey);
+    if (trust !== undefined && typeof trust !== 'string') throw new Error(`-c ${operatorTrustContextKey} must be a string`);
+    this.operators = new OperatorAccess(this, 'Operators', {
+      api,
+      adminRoutes: (routes as readonly RouteDefinition[]).filter((route) => route.auth === 'admin'),
+      trust: trust || undefined,
+    });
   }
 
   public functionNamed(name: string): SwayFunction {
@@ -424,6 +439,7 @@ export class SwayStatelessStack extends Stack {
         // A trigger older than one period has been superseded by the next one.
         maxEventAge: rate,
         retryAttempts: 3,
+        deadLetterQueue: this.failedInvocations,
       }),
     });
   }
@@ -465,6 +481,7 @@ export class SwayStatelessStack extends Stack {
         // A trigger older than one period has been superseded by the next one.
         maxEventAge: rate,
         retryAttempts: 3,
+        deadLetterQueue: this.failedInvocations,
       }),
     });
   }

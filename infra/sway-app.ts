@@ -22,6 +22,7 @@ export function buildSwayStacks(app: App): SwayStacks {
     queues: stateful.queues,
     webhookSecrets: stateful.webhookSecrets,
     apiKeys: stateful.apiKeys,
+    failedInvocations: stateful.failedInvocations,
   });
   const web = new SwayWebStack(app, 'SwayWeb', {
     description: 'Sway web pages: S3 bucket behind CloudFront, with the HTTP API under the same domain',

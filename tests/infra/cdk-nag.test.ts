@@ -27,6 +27,9 @@ const reviewedAcknowledgements: RegExp[] = [
   /^AwsSolutions-IAM5\[Resource::SwayStateful:ExportsOutputFnGetAttObjectStoreBucket[0-9A-F]{8}Arn[0-9A-F]{8}\/(log|state|state\/topics|runs|runs\/map-results)\/\*\]$/,
   // executions of the recompute state machine (get-run; the Distributed Map's child executions and their redrive)
   /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"RecomputeStateMachine[0-9A-F]{8}"\}\]\}\]\}(\/topics)?:\*\]$/,
+  // the operator policy: one admin route each, a * per path parameter
+  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<HttpApi[0-9A-F]{8}>\/\$default\/(DELETE|PUT|GET)\/v1\/[a-z/]+\/\*(\/\*)?\]$/,
+  /^AwsSolutions-IAM4$/, // the operator role's one policy is Sway's own operator policy
   /^AwsSolutions-APIG4$/, // public, lookup and signed routes
   /^AwsSolutions-CFR[124]$/, // web distribution: no geo restriction, no WAF, default certificate
   // aws-cdk-lib's BucketDeployment handler: basic execution role, sync from the asset archive into the site bucket

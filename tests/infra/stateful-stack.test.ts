@@ -94,7 +94,8 @@ describe('stateful stack: tables', () => {
 
 describe('stateful stack: queues', () => {
   it('creates a queue and a dead-letter queue per queue definition that is not local-only: only the interactions queue', () => {
-    sway.statefulTemplate.resourceCountIs('AWS::SQS::Queue', 2 * awsQueues().length);
+    // and the queue of failed invocations (the schedules' dead letters, the Bluesky consumer's failures)
+    sway.statefulTemplate.resourceCountIs('AWS::SQS::Queue', 2 * awsQueues().length + 1);
     expect(awsQueues().map((queue) => queue.name)).toEqual([queues.interactions.name]);
     expect(Object.keys(sway.stateful.queues)).toEqual([queues.interactions.name]);
   });
@@ -116,6 +117,8 @@ describe('stateful stack: queues', () => {
       },
       VisibilityTimeout: definition.visibilityTimeoutSeconds,
       SqsManagedSseEnabled: true,
+      // SQS's longest: a backlog older than the default four days would be dropped silently.
+      MessageRetentionPeriod: 14 * 24 * 3600,
     });
     const deadLetterQueue = resourceById(sway.statefulTemplate, deadLetterQueueId);
     expect(deadLetterQueue.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });

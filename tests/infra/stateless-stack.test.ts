@@ -17,6 +17,7 @@ import {
   type QueueName,
 } from '../../lib/workers';
 import { installedDuckdbBinding } from '../../infra/constructs/duckdb-binding';
+import { operatorTrustContextKey } from '../../infra/constructs/operator-access';
 import { powertoolsEnvironment, repositoryRoot } from '../../infra/constructs/sway-function';
 import type { DeployedQueue } from '../../infra/stateful-stack';
 import { buildSwayStacks } from '../../infra/sway-app';
@@ -55,6 +56,13 @@ let sway: SwayFixture;
 beforeAll(() => {
   sway = synthesizeSway();
 }, synthesisTimeoutMs);
+
+/** The stateless stack's import of the stateful stack's queue of failed invocations. */
+const failedInvocationsImport = () => {
+  const name = /"(SwayStateful:ExportsOutputFnGetAttFailedInvocationsQueue[0-9A-F]{8}Arn[0-9A-F]{8})"/.exec(JSON.stringify(sway.statelessTemplate.toJSON()))?.[1];
+  expect(name).toBeDefined();
+  return { 'Fn::ImportValue': name };
+};
 
 const functionResource = (name: string): TemplateResource =>
   resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).function));
@@ -400,7 +408,10 @@ describe('stateless stack: recompute schedule', () => {
     const roleId = (schedule.Properties!.Target.RoleArn['Fn::GetAtt'] as string[])[0]!;
     expect(statementsOfRole(sway.statelessTemplate, roleId)).toEqual([
       { Action: ['states:StartExecution'], Resource: [{ Ref: logicalIdOf(sway.stateless.recompute.stateMachine) }] },
+      // its dead-letter queue: a trigger it could not deliver is kept, never dropped
+      { Action: ['sqs:SendMessage'], Resource: [failedInvocationsImport()] },
     ]);
+    expect(schedule.Properties!.Target.DeadLetterConfig).toEqual({ Arn: failedInvocationsImport() });
   });
 });
 
@@ -473,6 +484,14 @@ describe('stateless stack: Bluesky consumer', () => {
     on.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: logicalIdOf(on.stateless.functionNamed(jetstreamSchedule.target).function) },
       MaximumRetryAttempts: 0,
+      // A failed run is kept for the operator, not only logged.
+      DestinationConfig: { OnFailure: { Destination: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('FailedInvocationsQueue') }) } },
+    });
+    on.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalIdOf(on.stateless.functionNamed(jetstreamSchedule.target).function), 'Arn'] },
+        DeadLetterConfig: { Arn: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('FailedInvocationsQueue') }) },
+      }),
     });
   });
 
@@ -539,4 +558,64 @@ describe('stateless stack: HTTP API', () => {
     });
     expect(JSON.stringify(sway.statelessTemplate.findOutputs('ApiUrl'))).toContain(logicalIdOf(sway.stateless.api));
   });
+});
+
+describe('stateless stack: operators', () => {
+  const adminRoutes = routeTable.filter((route) => route.auth === 'admin');
+  const grantsInvoke = (statement: { Action: string | string[] }) =>
+    [statement.Action].flat().some((action) => action === '*' || /^execute-api:(\*|Invoke)$/i.test(action));
+  const statementsOf = (template: Template, type: string) =>
+    Object.entries(resourcesOfType(template, type)).flatMap(([id, resource]) =>
+      [
+        ...((resource.Properties?.PolicyDocument?.Statement as { Action: string | string[] }[] | undefined) ?? []),
+        ...((resource.Properties?.Policies as { PolicyDocument: { Statement: { Action: string | string[] }[] } }[] | undefined) ?? []).flatMap(
+          (policy) => policy.PolicyDocument.Statement,
+        ),
+      ].map((statement) => ({ id, statement })),
+    );
+
+  it('gives a managed policy execute-api:Invoke on each admin route (opt-outs included) and nothing else', () => {
+    const policyId = logicalIdOf(sway.stateless.operators.policy);
+    const statements = resourceById(sway.statelessTemplate, policyId).Properties!.PolicyDocument.Statement as { Action: string; Effect: string; Resource: unknown[] }[];
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Action).toBe('execute-api:Invoke');
+    expect(statements[0]!.Effect).toBe('Allow');
+    const resources = statements[0]!.Resource.map((resource) => JSON.stringify(resource));
+    expect(resources).toHaveLength(adminRoutes.length);
+    for (const route of adminRoutes) {
+      const path = route.path.replace(/\{[^}]+\}/g, '*');
+      expect(resources.some((resource) => resource.includes(`/$default/${route.method}${path}"`)), `${route.method} ${route.path}`).toBe(true);
+    }
+    expect(adminRoutes.map((route) => route.method)).toContain('DELETE');
+    sway.statelessTemplate.hasOutput('OperatorPolicyArn', { Value: { Ref: policyId } });
+  });
+
+  it('grants execute-api:Invoke to no other principal in any stack, and makes no operator role unless asked', () => {
+    const policyId = logicalIdOf(sway.stateless.operators.policy);
+    for (const template of [sway.statefulTemplate, sway.statelessTemplate, sway.webTemplate]) {
+      for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
+        const granting = statementsOf(template, type).filter(({ statement }) => grantsInvoke(statement));
+        expect(granting.map(({ id }) => id), type).toEqual(template === sway.statelessTemplate && type === 'AWS::IAM::ManagedPolicy' ? [policyId] : []);
+      }
+    }
+    expect(sway.stateless.operators.role).toBeUndefined();
+    sway.statelessTemplate.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    // Attached to nobody by the stack: the operator attaches it to the people who operate.
+    expect(resourceById(sway.statelessTemplate, policyId).Properties).not.toHaveProperty('Roles');
+  });
+
+  it(`makes a role to assume, trusted by the principal of ${operatorTrustContextKey}, with that policy alone`, () => {
+    const app = newTestApp();
+    app.node.setContext(operatorTrustContextKey, '123456789012');
+    const { stateless } = buildSwayStacks(app);
+    const template = Template.fromStack(stateless);
+    const role = resourceById(template, logicalIdOf(stateless.operators.role!));
+    expect(role.Properties!.ManagedPolicyArns).toEqual([{ Ref: logicalIdOf(stateless.operators.policy) }]);
+    expect(role.Properties!.Policies).toBeUndefined();
+    expect(JSON.stringify(role.Properties!.AssumeRolePolicyDocument)).toContain(':iam::123456789012:root');
+    expect(role.Properties!.MaxSessionDuration).toBe(3600);
+    const bad = newTestApp();
+    bad.node.setContext(operatorTrustContextKey, 'everyone');
+    expect(() => buildSwayStacks(bad)).toThrow(/must be an AWS account id or the ARN of an IAM user or role/);
+  }, synthesisTimeoutMs);
 });
