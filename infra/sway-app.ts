@@ -1,6 +1,7 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SwayStatefulStack } from './stateful-stack';
+import { SwayMonitoringStack } from './monitoring-stack';
 import { SwayStatelessStack } from './stateless-stack';
 import { SwayWebStack } from './web-stack';
 
@@ -8,6 +9,7 @@ export interface SwayStacks {
   stateful: SwayStatefulStack;
   stateless: SwayStatelessStack;
   web: SwayWebStack;
+  monitoring: SwayMonitoringStack;
 }
 
 /** Adds Sway's three stacks to `app`. */
@@ -28,7 +30,12 @@ export function buildSwayStacks(app: App): SwayStacks {
     description: 'Sway web pages: S3 bucket behind CloudFront, with the HTTP API under the same domain',
     api: stateless.api,
   });
-  return { stateful, stateless, web };
+  const monitoring = new SwayMonitoringStack(app, 'SwayMonitoring', {
+    description: 'Sway alarms (to an SNS topic, and an e-mail from context) and its CloudWatch dashboard',
+    stateful,
+    stateless,
+  });
+  return { stateful, stateless, web, monitoring };
 }
 
 /**

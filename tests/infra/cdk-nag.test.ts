@@ -30,6 +30,7 @@ const reviewedAcknowledgements: RegExp[] = [
   // the operator policy: one admin route each, a * per path parameter
   /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<HttpApi[0-9A-F]{8}>\/\$default\/(DELETE|PUT|GET)\/v1\/[a-z/]+\/\*(\/\*)?\]$/,
   /^AwsSolutions-IAM4$/, // the operator role's one policy is Sway's own operator policy
+  /^AwsSolutions-SNS2$/, // the alarm topic: alarm names and values, no personal data
   /^AwsSolutions-APIG4$/, // public, lookup and signed routes
   /^AwsSolutions-CFR[124]$/, // web distribution: no geo restriction, no WAF, default certificate
   // aws-cdk-lib's BucketDeployment handler: basic execution role, sync from the asset archive into the site bucket
@@ -88,8 +89,8 @@ describe('cdk-nag AWS Solutions checks', () => {
       for (const context of [{}, blueskyOn]) {
         const app = newTestApp();
         for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
-        const { stateful, stateless, web } = buildSwayStacks(app);
-        for (const stack of [stateful, stateless, web]) {
+        const { stateful, stateless, web, monitoring } = buildSwayStacks(app);
+        for (const stack of [stateful, stateless, web, monitoring]) {
           const annotations = Annotations.fromStack(stack);
           expect(annotations.findError('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
           expect(annotations.findWarning('*', Match.anyValue()).map((message) => message.entry.data)).toEqual([]);
