@@ -21,6 +21,7 @@ import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
 import { webhookRoutes } from '../lib/networks/webhook-routes';
 import { deliveryRememberingFunctions } from '../lib/networks/webhook-sources';
 import { RECOMPUTE_MEMORY_MB, recomputeUnits } from '../lib/recompute/units';
+import { LOOKUP_RATE_KEY_PREFIX } from '../lib/store/lookup-rate-store';
 import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
 import {
   awsQueues,
@@ -352,6 +353,17 @@ export class SwayStatelessStack extends Stack {
         const actions = writerNames.has(name) ? [...tableReadActions, ...tableWriteActions] : tableReadActions;
         swayFunction.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
       }
+    }
+    // Lookups behind API keys count each key's lookups in the main table (lib/store/lookup-rate-store.ts): those items alone.
+    const [main] = tables;
+    for (const name of functionNamesFor('lookup')) {
+      this.functionNamed(name).function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [main!.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${LOOKUP_RATE_KEY_PREFIX}*`] } },
+        }),
+      );
     }
   }
 

@@ -1,9 +1,11 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { env } from '../config';
+import { env, requireEnv } from '../config';
 import { routeKey, routes, type RouteDefinition } from '../routes';
 import { acceptedApiKeys } from '../runtime/secrets';
+import { documentClient } from '../store/dynamodb-client';
+import { LookupRateStore, type LookupCounter } from '../store/lookup-rate-store';
+import { Table } from '../store/table';
 import { problems } from './problem';
 import { header } from './request';
 import { sameSecret } from './signature';
@@ -13,19 +15,19 @@ export const DEFAULT_API_KEY_RATE = 50;
 
 const lookupRouteKeys = new Set((routes as readonly RouteDefinition[]).filter((route) => route.auth === 'lookup').map(routeKey));
 
-let limiter: RateLimiterMemory | undefined;
-/** One fixed one-second window per key, opened by the key's first lookup in it; per process (per Lambda instance in AWS). */
-const rateLimiter = (): RateLimiterMemory => {
-  limiter ??= new RateLimiterMemory({ points: Number(process.env[env.apiKeyRate]) || DEFAULT_API_KEY_RATE, duration: 1 });
-  return limiter;
-};
+let tableCounter: LookupCounter | undefined;
+/** The count in the function's table; built on first use (every HTTP function carries this middleware, most never count). */
+const countInTable = (): LookupCounter => (tableCounter ??= new LookupRateStore(new Table(documentClient(), requireEnv(env.tableName))));
 
 /**
  * Lookups behind API keys, when any are configured (SWAY_API_KEYS locally, the `sway/api-keys`
  * secret in AWS): 401 without a valid `x-api-key`, 429 with Retry-After once a key is over its
- * rate. Wrong keys are refused before they count. Other routes are left to their own checks.
+ * rate in the current second, counted in the table across every instance (`counter`). Wrong keys
+ * are refused before they count. Other routes are left to their own checks.
  */
-export const apiKeyAccess = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+export const apiKeyAccess = (
+  counter: () => LookupCounter = countInTable,
+): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   before: async ({ event }) => {
     if (!lookupRouteKeys.has(event.routeKey)) return;
     const keys = await acceptedApiKeys();
@@ -33,15 +35,10 @@ export const apiKeyAccess = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIG
     const given = header(event, 'x-api-key') ?? '';
     const key = keys.find((accepted) => sameSecret(given, accepted));
     if (key === undefined) throw problems.unauthorized('Lookups need a valid x-api-key.');
-    try {
-      await rateLimiter().consume(key);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw problems.tooManyRequests(
-        `This API key is over its rate of ${rateLimiter().points} lookups per second; retry after ${retryAfterSeconds} s.`,
-        retryAfterSeconds,
-      );
+    const rate = Number(process.env[env.apiKeyRate]) || DEFAULT_API_KEY_RATE;
+    if ((await counter().count(key, new Date())) > rate) {
+      // The count is per clock second: the next one starts within a second.
+      throw problems.tooManyRequests(`This API key is over its rate of ${rate} lookups per second; retry after 1 s.`, 1);
     }
   },
 });

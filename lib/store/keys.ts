@@ -19,6 +19,7 @@
  * | last run / run lock          | RUNS                        | LAST / LOCK         |
  * | Jetstream cursor             | CURSOR                      | jetstream           |
  * | profile                      | PROFILE#{profileId}         | PROFILE             |
+ * | lookups of an API key        | RATE#{digest of the key}    | {epoch second}      |
  */
 import { createHash } from 'node:crypto';
 

@@ -13,6 +13,9 @@ beforeAll(async () => {
   sway = await startInProcessSway({ apiKeys: ['key-one', 'key-two'], apiKeyRate: RATE });
 });
 
+/** Waits for the start of the next clock second, so a burst of lookups falls in one counting window. */
+const startOfSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+
 const lookup = (key?: string) => sway.request({ method: 'GET', url: '/v1/topics', headers: key === undefined ? {} : { 'x-api-key': key } });
 
 const expectProblem = (answer: Answer, status: number) => {
@@ -30,13 +33,13 @@ describe('lookups behind API keys', () => {
   });
 
   it('serves a valid key up to its rate, then answers 429 with Retry-After; another key is unaffected', async () => {
+    await startOfSecond();
     const answers = [];
     for (let i = 0; i < RATE + 3; i++) answers.push(await lookup('key-one'));
     const statuses = answers.map((answer) => answer.status);
-    // A fixed one-second window opened by the first request: the first RATE pass, then 429 until it ends.
-    expect(statuses.slice(0, RATE)).toEqual(Array(RATE).fill(200));
+    // Counted per clock second: the first RATE pass, then 429 until the second ends.
+    expect(statuses).toEqual([...Array(RATE).fill(200), ...Array(3).fill(429)]);
     const limited = answers.filter((answer) => answer.status === 429);
-    expect(limited.length).toBeGreaterThan(0);
     for (const answer of limited) {
       expectProblem(answer, 429);
       expect(Number(answer.headers['retry-after'])).toBe(1);
@@ -51,6 +54,23 @@ describe('lookups behind API keys', () => {
     expect(limited.status).toBe(429);
     await new Promise((resolve) => setTimeout(resolve, Number(limited.headers['retry-after']) * 1000 + 50));
     expect((await lookup('key-one')).status).toBe(200);
+  });
+
+  it('counts a key across instances: two stores with clients of their own and the gateway add to one count', async () => {
+    const { LookupRateStore } = await import('../../lib/store/lookup-rate-store');
+    const { Table } = await import('../../lib/store/table');
+    const { createDocumentClient } = await import('../../lib/store/dynamodb-client');
+    // Two instances of the store, each with its own client, as two Lambda instances would have.
+    const [first, second] = [0, 1].map(() => new LookupRateStore(new Table(createDocumentClient(), sway.tables.mainTable)));
+    await startOfSecond();
+    const at = new Date();
+    expect(await first!.count('key-two', at)).toBe(1);
+    expect(await second!.count('key-two', at)).toBe(2);
+    expect(await first!.count('key-two', at)).toBe(3);
+    // Through the gateway, in the same second: the two counted there already leave RATE - 3 (+ this) lookups.
+    const answers = [];
+    for (let i = 0; i < RATE - 2; i++) answers.push((await lookup('key-two')).status);
+    expect(answers).toEqual([...Array(RATE - 3).fill(200), 429]);
   });
 
   it('leaves public, admin and signed routes to their own checks', async () => {

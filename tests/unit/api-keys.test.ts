@@ -46,10 +46,26 @@ describe('acceptedApiKeys', () => {
 });
 
 describe('apiKeyAccess', () => {
+  /** A count per key and second, as the table keeps it (tests/integration/api-keys.test.ts counts in DynamoDB Local). */
+  const counts = new Map<string, number>();
+  const counter = {
+    count: (key: string, at: Date) => {
+      const window = `${key}@${Math.floor(at.getTime() / 1000)}`;
+      counts.set(window, (counts.get(window) ?? 0) + 1);
+      return Promise.resolve(counts.get(window)!);
+    },
+  };
+  beforeEach(() => {
+    counts.clear();
+    vi.useFakeTimers({ now: new Date('2026-12-04T12:00:00.100Z'), toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   const run = async (routeKey: string, headers: Record<string, string> = {}) => {
     const { apiKeyAccess } = await import('../../lib/http/api-keys');
     const event = { routeKey, headers } as unknown as APIGatewayProxyEventV2;
-    return apiKeyAccess().before!({ event, context: {} as Context, response: null, error: null, internal: {} });
+    return apiKeyAccess(() => counter).before!({ event, context: {} as Context, response: null, error: null, internal: {} });
   };
 
   it('checks only lookup routes, and only when keys are configured', async () => {
@@ -74,5 +90,11 @@ describe('apiKeyAccess', () => {
     const refused = await lookup('k1').catch((problem: unknown) => problem);
     expect(refused).toMatchObject({ status: 429, headers: { 'retry-after': '1' } });
     await expect(lookup('k2')).resolves.toBeUndefined();
+    // The next second counts afresh.
+    vi.setSystemTime(new Date('2026-12-04T12:00:01.000Z'));
+    await expect(lookup('k1')).resolves.toBeUndefined();
+    // Refused keys are not counted.
+    await expect(lookup('nope')).rejects.toMatchObject({ status: 401 });
+    expect([...counts.keys()].some((key) => key.startsWith('nope'))).toBe(false);
   });
 });
