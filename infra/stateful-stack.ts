@@ -26,6 +26,7 @@ export const queueRetention = Duration.days(14);
 
 export const webhookSecretsName = 'sway/webhook-secrets';
 export const apiKeysSecretName = 'sway/api-keys';
+export const siteKeySecretName = 'sway/site-key';
 
 /** The key in the webhook-secrets JSON that CloudFormation fills with a random value at creation. */
 const generatedSecretKey: SecretName = 'generic';
@@ -44,6 +45,8 @@ export class SwayStatefulStack extends Stack {
   public readonly queues: Record<AwsQueueName, DeployedQueue>;
   public readonly webhookSecrets: secretsmanager.Secret;
   public readonly apiKeys: secretsmanager.Secret;
+  /** The key CloudFront adds to the pages' API requests, so they keep working when lookups need keys. */
+  public readonly siteKey: secretsmanager.Secret;
   /** A schedule's invocation that could not be made (the recompute, the Bluesky consumer), and a Bluesky consumer run that failed. */
   public readonly failedInvocations: sqs.Queue;
 
@@ -74,6 +77,16 @@ export class SwayStatefulStack extends Stack {
 
     this.webhookSecrets = this.createWebhookSecrets();
     this.apiKeys = this.createApiKeys();
+    // A secret of its own, generated: adding a generated field to the API keys' secret would make CloudFormation replace the operator's keys.
+    this.siteKey = this.operatorRotatedSecret(
+      'SiteKey',
+      {
+        secretName: siteKeySecretName,
+        description: 'The x-api-key CloudFront adds to the Sway web pages\' API requests; generated. Read by the lookup functions and by CloudFront at deploy.',
+        generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      },
+      'CloudFront reads the site key when SwayWeb deploys, which a rotation Lambda does not redeploy; the operator rotates it by setting a new value and deploying SwayWeb (docs/OPERATIONS.md).',
+    );
   }
 
   private createTable(definition: TableDefinition): dynamodb.Table {

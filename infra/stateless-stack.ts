@@ -49,6 +49,8 @@ export interface SwayStatelessStackProps extends StackProps {
   webhookSecrets: ISecret;
   /** Read by the lookup functions only. */
   apiKeys: ISecret;
+  /** The pages' key (CloudFront adds it); read by the lookup functions only. */
+  siteKey: ISecret;
   /** Where a schedule's invocation that could not be made, and a Bluesky consumer run that failed, are kept. */
   failedInvocations: IQueue;
 }
@@ -241,7 +243,7 @@ export class SwayStatelessStack extends Stack {
     const functionEnvironment = (name: string): Record<string, string> => ({
       ...environment,
       ...(name === jetstreamSchedule.target ? jetstream : {}),
-      ...(functionNamesFor('lookup').includes(name) ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn } : {}),
+      ...(functionNamesFor('lookup').includes(name) ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn, [env.siteKeySecretArn]: props.siteKey.secretArn } : {}),
       ...(objectStoreAccess[name] ? { [objectStoreEnv.bucket]: props.objectStore.bucketName } : {}),
     });
     this.functions = new Map(
@@ -258,7 +260,7 @@ export class SwayStatelessStack extends Stack {
 
     this.grantTableAccess(props.tables, new Set(backgroundFunctionNames));
     this.grantQueueAccess(props.queues);
-    this.grantSecretAccess(props.webhookSecrets, props.apiKeys);
+    this.grantSecretAccess(props.webhookSecrets, [props.apiKeys, props.siteKey]);
     this.grantObjectStoreAccess(props.objectStore);
     this.connectQueueConsumers(props.queues);
 
@@ -394,9 +396,9 @@ export class SwayStatelessStack extends Stack {
   }
 
   /** Only the functions that verify webhook signatures may read the webhook secrets; only the lookups the API keys. */
-  private grantSecretAccess(webhookSecrets: ISecret, apiKeys: ISecret): void {
+  private grantSecretAccess(webhookSecrets: ISecret, lookupSecrets: readonly ISecret[]): void {
     for (const name of functionNamesFor('signed')) webhookSecrets.grantRead(this.functionNamed(name).function);
-    for (const name of functionNamesFor('lookup')) apiKeys.grantRead(this.functionNamed(name).function);
+    for (const name of functionNamesFor('lookup')) for (const secret of lookupSecrets) secret.grantRead(this.functionNamed(name).function);
   }
 
   /** Each function of `objectStoreAccess` gets what it lists there, on its prefixes only. */

@@ -24,11 +24,13 @@ export function buildSwayStacks(app: App): SwayStacks {
     queues: stateful.queues,
     webhookSecrets: stateful.webhookSecrets,
     apiKeys: stateful.apiKeys,
+    siteKey: stateful.siteKey,
     failedInvocations: stateful.failedInvocations,
   });
   const web = new SwayWebStack(app, 'SwayWeb', {
     description: 'Sway web pages: S3 bucket behind CloudFront, with the HTTP API under the same domain',
     api: stateless.api,
+    siteKey: stateful.siteKey,
   });
   const monitoring = new SwayMonitoringStack(app, 'SwayMonitoring', {
     description: 'Sway alarms (to an SNS topic, and an e-mail from context) and its CloudWatch dashboard',

@@ -5,6 +5,7 @@ import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
@@ -87,6 +88,11 @@ export const securityHeadersPolicyProps = (headers: SecurityHeaders): cloudfront
 export interface WebSiteProps {
   /** The HTTP API served under the site's own domain, so the pages need no CORS. */
   api: IHttpApi;
+  /**
+   * Sent as `x-api-key` on every API request through the distribution, in place of a viewer's
+   * own, so the pages' lookups pass when lookups need keys (lib/http/api-keys.ts).
+   */
+  siteKey: ISecret;
 }
 
 const webDirectory = path.join(repositoryRoot, 'web');
@@ -132,6 +138,8 @@ export class WebSite extends Construct {
   /** The security headers of the pages (the bucket's behaviour) and of the API's answers (its behaviours). */
   public readonly pageHeaders: cloudfront.ResponseHeadersPolicy;
   public readonly apiHeaders: cloudfront.ResponseHeadersPolicy;
+  /** What the API behaviours keep at the edge: lookups, for their Cache-Control lifetime. */
+  public readonly apiCache: cloudfront.CachePolicy;
   /** The API's execute-api domain, the origin of the API behaviours. */
   public readonly apiDomainName: string;
 
@@ -170,16 +178,29 @@ export class WebSite extends Construct {
     });
 
     this.apiDomainName = `${props.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+    // Every API request through the distribution carries the site key (CloudFront overwrites a
+    // viewer's own x-api-key): one key for all of them, so a cached answer is the same for every
+    // viewer and the cache key needs no key. Read from Secrets Manager when the stack deploys.
+    this.apiCache = new cloudfront.CachePolicy(this, 'ApiCache', {
+      comment: "Sway lookups for their own Cache-Control lifetime (30 s); answers without one (admin, webhooks, problems: no-store) are not kept",
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.minutes(5),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: new HttpOrigin(this.apiDomainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        customHeaders: { 'x-api-key': props.siteKey.secretValue.unsafeUnwrap() },
       }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      // Not cached at the edge: x-api-key is not part of any cache key, so a cached answer could
-      // reach a viewer without a key. Browsers still honour the API's own Cache-Control and ETag.
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      cachePolicy: this.apiCache,
       // Query strings and headers (signatures, If-None-Match, x-api-key) reach the API; Host does
       // not, since API Gateway routes on its own domain name.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,

@@ -24,6 +24,13 @@ export interface GatewayOptions {
   adminToken: string;
   /** The built web pages (web/build.ts), served for GET paths outside the API that no route matches. */
   webRoot?: string;
+  /**
+   * What CloudFront adds to the API requests of the pages in AWS: this `x-api-key` in place of any
+   * other, here on requests a browser makes from the pages themselves (`Sec-Fetch-Site:
+   * same-origin`, a header page scripts cannot set). Like the CloudFront domain in AWS, it is a
+   * door anyone can use; the site key's lookups are held by the routes' throttle, not a key's rate.
+   */
+  siteKey?: string;
 }
 
 /** One HTTP request as the gateway sees it; the body is read only once a route matched. */
@@ -140,7 +147,8 @@ const routeToApi = async (
   } catch {
     return problems.badRequest('The path is not validly encoded.').toResponse();
   }
-  const event = toEvent(request, url, matchedRoute, pathParameters, body);
+  const fromThePages = options.siteKey !== undefined && request.headers['sec-fetch-site'] === 'same-origin';
+  const event = toEvent(fromThePages ? { ...request, headers: { ...request.headers, 'x-api-key': options.siteKey } } : request, url, matchedRoute, pathParameters, body);
   const handler = handlers.get(matchedRoute.functionName);
   if (!handler) throw new Error(`no handler for ${matchedRoute.functionName}`);
   return handler(event, lambdaContext(matchedRoute.functionName, HANDLER_TIMEOUT_MS));

@@ -131,6 +131,8 @@ const main = async (): Promise<void> => {
     [env.tableName]: tables.main.localName,
     [env.localQueueTable]: tables.localQueue.localName,
     [env.adminToken]: adminToken,
+    // The key the gateway adds to the pages' own lookups, as CloudFront does in AWS: new at every start, nobody needs to know it.
+    [env.siteKey]: process.env[env.siteKey] || randomBytes(24).toString('base64url'),
     [secretEnvVars.generic]: genericSecret,
     AWS_REGION: process.env.AWS_REGION ?? 'local',
     POWERTOOLS_SERVICE_NAME: 'sway',
@@ -173,7 +175,7 @@ const main = async (): Promise<void> => {
   // Built at every start, so the pages always match the code; beside the data, so two services never share it.
   const webRoot = join(dataDir, 'web');
   await buildWebAssets(webRoot);
-  const server = await startGateway(port, { adminToken, webRoot });
+  const server = await startGateway(port, { adminToken, webRoot, siteKey: process.env[env.siteKey] });
   stoppers.push(
     () =>
       new Promise<void>((resolveClose) => {

@@ -2,7 +2,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { env, requireEnv } from '../config';
 import { routeKey, routes, type RouteDefinition } from '../routes';
-import { acceptedApiKeys } from '../runtime/secrets';
+import { acceptedApiKeys, siteApiKey } from '../runtime/secrets';
 import { documentClient } from '../store/dynamodb-client';
 import { LookupRateStore, type LookupCounter } from '../store/lookup-rate-store';
 import { Table } from '../store/table';
@@ -33,6 +33,9 @@ export const apiKeyAccess = (
     const keys = await acceptedApiKeys();
     if (keys.length === 0) return;
     const given = header(event, 'x-api-key') ?? '';
+    // The pages' own lookups, through CloudFront: held by the lookup routes' throttle and CloudFront's cache, not by a key's rate.
+    const siteKey = await siteApiKey();
+    if (siteKey !== undefined && sameSecret(given, siteKey)) return;
     const key = keys.find((accepted) => sameSecret(given, accepted));
     if (key === undefined) throw problems.unauthorized('Lookups need a valid x-api-key.');
     const rate = Number(process.env[env.apiKeyRate]) || DEFAULT_API_KEY_RATE;

@@ -15,6 +15,16 @@ export const webhookSecret = async (name: SecretName): Promise<string | undefine
 };
 
 /**
+ * The key the web pages' lookups carry (added by CloudFront in AWS, by the local gateway on one
+ * machine): in AWS the `sway/site-key` secret (cached five minutes), locally SWAY_SITE_KEY.
+ */
+export const siteApiKey = async (): Promise<string | undefined> => {
+  const secretArn = process.env[env.siteKeySecretArn];
+  const value = secretArn ? await getSecret<string>(secretArn, { maxAge: 300 }) : process.env[env.siteKey];
+  return value || undefined;
+};
+
+/**
  * The accepted `x-api-key` values for lookups: in AWS the `keys` of the API-keys secret (cached five
  * minutes), locally SWAY_API_KEYS; both a comma list. None: lookups are open.
  */

@@ -75,7 +75,13 @@ const checkPage = async (name: string, path: string): Promise<void> => {
   await page.close();
 };
 
-const api = async <T>(path: string): Promise<T> => (await (await fetch(`${service.url}${path}`)).json()) as T;
+/**
+ * The service requires API keys for lookups, as a deployment may: every page below works all the
+ * same (their own requests carry the site key the gateway adds, as CloudFront does in AWS), while
+ * this test's own lookups send a key of their own.
+ */
+const API_KEY = 'browser-test-key';
+const api = async <T>(path: string): Promise<T> => (await (await fetch(`${service.url}${path}`, { headers: { 'x-api-key': API_KEY } })).json()) as T;
 const rowLinks = (page: Page) => page.locator('table.leaderboard tbody th a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
 const rowNumbers = (page: Page, cell: string) =>
   page.locator(`table.leaderboard tbody td.${cell}`).evaluateAll((cells) => cells.map((td) => td.textContent?.trim() ?? ''));
@@ -83,7 +89,7 @@ const rowNumbers = (page: Page, cell: string) =>
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   [service, browser] = await Promise.all([
-    startLocalService({ dataDir, demo: true }),
+    startLocalService({ dataDir, demo: true, env: { SWAY_API_KEYS: API_KEY } }),
     chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
   ]);
   // Generous: the machine running the tests may be busy.
@@ -110,6 +116,11 @@ afterAll(async () => {
 });
 
 describe('the web pages in Chromium', () => {
+  it('requires keys of other clients: a lookup without one is refused, while the pages below all load', async () => {
+    expect((await fetch(`${service.url}/v1/topics`)).status).toBe(401);
+    expect((await fetch(`${service.url}/v1/topics`, { headers: { 'x-api-key': API_KEY } })).status).toBe(200);
+  });
+
   it('walks from the index to a topic page to an account page by clicking', async () => {
     const page = await settled(await open('/'));
     const topics = page.locator('.topic-list a');

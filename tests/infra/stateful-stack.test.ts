@@ -146,8 +146,16 @@ describe('stateful stack: queues', () => {
 });
 
 describe('stateful stack: webhook secrets and API keys', () => {
-  it('holds two secrets: the webhook secrets and the API keys', () => {
-    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 2);
+  it('holds three secrets: the webhook secrets, the API keys and the site key', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 3);
+  });
+
+  it('generates the site key in a secret of its own, kept', () => {
+    const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.siteKey));
+    expect(secret.Properties!.Name).toBe('sway/site-key');
+    expect(secret.Properties!.SecretString).toBeUndefined();
+    expect(secret.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true });
+    expect(secret.DeletionPolicy).toBe('Retain');
   });
 
   it('starts the API keys empty (lookups open) for the operator to fill in, and keeps them', () => {

@@ -286,6 +286,18 @@ describe('stateless stack: least privilege', () => {
     }
   });
 
+  it('lets only the functions behind lookup routes read the site key, and tells them where it is', () => {
+    const secretId = logicalIdOf(sway.stateful.siteKey);
+    const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
+    const lookupRouteFunctions = [...new Set(routeTable.filter((route) => route.auth === 'lookup').map((route) => route.functionName))];
+    expect(readers.sort()).toEqual(lookupRouteFunctions.sort());
+    for (const name of expectedFunctionNames) {
+      const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
+      if (lookupRouteFunctions.includes(name)) expect(JSON.stringify(variables[env.siteKeySecretArn]), name).toContain(`Ref${secretId}`);
+      else expect(variables[env.siteKeySecretArn], name).toBeUndefined();
+    }
+  });
+
   /** The S3 actions each function's role allows on the object store, as `action prefix` ('' for the bucket itself). */
   const objectStoreGrants = (name: string): string[] => {
     const bucketId = logicalIdOf(sway.stateful.objectStore);

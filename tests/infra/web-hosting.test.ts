@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AllowedMethods, CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { AllowedMethods, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes, type RouteDefinition } from '../../lib/routes';
@@ -42,6 +42,7 @@ interface Origin {
   OriginAccessControlId?: unknown;
   S3OriginConfig?: { OriginAccessIdentity?: string };
   CustomOriginConfig?: { OriginProtocolPolicy: string; OriginSSLProtocols: string[] };
+  OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
 }
 interface DistributionConfig {
   DefaultRootObject: string;
@@ -111,17 +112,37 @@ describe('web hosting: the distribution', () => {
     expect(distributionConfig().CacheBehaviors.map((behavior) => behavior.PathPattern).sort()).toEqual([...patterns].sort());
   });
 
-  it('forwards API requests uncached, with every method, query string and header but Host, over HTTPS', () => {
+  it('forwards API requests with every method, query string and header but Host, over HTTPS, keeping only what the API says it may', () => {
     const api = apiOrigin();
     expect(api.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    const cachePolicyId = logicalIdOf(sway.web.site.apiCache);
     for (const behavior of distributionConfig().CacheBehaviors) {
       expect(behavior.TargetOriginId, behavior.PathPattern).toBe(api.Id);
       expect([...behavior.AllowedMethods!].sort()).toEqual([...AllowedMethods.ALLOW_ALL.methods].sort());
-      expect(behavior.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
+      expect(behavior.CachePolicyId).toEqual({ Ref: cachePolicyId });
       expect(behavior.OriginRequestPolicyId).toBe(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId);
       expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(behavior.FunctionAssociations).toBeUndefined();
     }
+  });
+
+  it("keeps lookups for their own Cache-Control lifetime, by path and query: nothing without one, no viewer's header or cookie in the key", () => {
+    const policy = onlyResource('AWS::CloudFront::CachePolicy').Properties!.CachePolicyConfig;
+    expect(policy).toMatchObject({ DefaultTTL: 0, MinTTL: 0, MaxTTL: 300 });
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      QueryStringsConfig: { QueryStringBehavior: 'all' },
+      HeadersConfig: { HeaderBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+    });
+  });
+
+  it('sends the site key as x-api-key on every API request, read from its secret at deploy, so the pages pass when lookups need keys', () => {
+    const headers = apiOrigin().OriginCustomHeaders!;
+    expect(headers.map((header) => header.HeaderName)).toEqual(['x-api-key']);
+    const value = JSON.stringify(headers[0]!.HeaderValue);
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(value).toContain(':SecretString:::}}');
+    expect(value).toMatch(/SiteKey/);
   });
 
   it("points the API origin at the stateless stack's HttpApi, by its exported id", () => {

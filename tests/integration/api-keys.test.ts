@@ -8,9 +8,10 @@ import { startInProcessSway, type Answer, type InProcessSway } from '../support/
 import { interaction } from '../support/interactions';
 
 const RATE = 5;
+const SITE_KEY = 'site-key-of-the-pages';
 let sway: InProcessSway;
 beforeAll(async () => {
-  sway = await startInProcessSway({ apiKeys: ['key-one', 'key-two'], apiKeyRate: RATE });
+  sway = await startInProcessSway({ apiKeys: ['key-one', 'key-two'], apiKeyRate: RATE, siteKey: SITE_KEY });
 });
 
 /** Waits for the start of the next clock second, so a burst of lookups falls in one counting window. */
@@ -71,6 +72,20 @@ describe('lookups behind API keys', () => {
     const answers = [];
     for (let i = 0; i < RATE - 2; i++) answers.push((await lookup('key-two')).status);
     expect(answers).toEqual([...Array(RATE - 3).fill(200), 429]);
+  });
+
+  it("lets the pages' own lookups through with the site key the gateway adds (as CloudFront does), not held to a key's rate", async () => {
+    const fromPages = (extra: Record<string, string> = {}) => sway.request({ method: 'GET', url: '/v1/topics', headers: { 'sec-fetch-site': 'same-origin', ...extra } });
+    await startOfSecond();
+    const statuses = [];
+    for (let i = 0; i < RATE + 3; i++) statuses.push((await fromPages()).status);
+    expect(statuses).toEqual(Array(RATE + 3).fill(200));
+    // The site key replaces a viewer's own key, as CloudFront's origin header does.
+    expect((await fromPages({ 'x-api-key': 'wrong' })).status).toBe(200);
+    // Not from the pages: no key added.
+    expectProblem(await sway.request({ method: 'GET', url: '/v1/topics', headers: { 'sec-fetch-site': 'cross-site' } }), 401);
+    // The site key itself, sent by hand, is what CloudFront's domain gives anyone in AWS.
+    expect((await lookup(SITE_KEY)).status).toBe(200);
   });
 
   it('leaves public, admin and signed routes to their own checks', async () => {

@@ -52,7 +52,7 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
  * on the document client the handlers share (the local queue has a client of its own: it stands
  * in for SQS, which is not under test).
  */
-export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate }: { apiKeys?: string[]; apiKeyRate?: number } = {}) => {
+export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate, siteKey }: { apiKeys?: string[]; apiKeyRate?: number; siteKey?: string } = {}) => {
   const tables = await isolatedTables();
   const logDir = mkdtempSync(join(tmpdir(), 'sway-log-'));
   Object.assign(process.env, {
@@ -63,6 +63,7 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate 
     SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN,
     SWAY_API_KEYS: apiKeys.join(','),
     SWAY_API_KEY_RATE: apiKeyRate === undefined ? '' : String(apiKeyRate),
+    SWAY_SITE_KEY: siteKey ?? '',
     SWAY_SECRET_GENERIC: IN_PROCESS_GENERIC_SECRET,
     AWS_REGION: 'local',
     ...testSecretEnvironment(),
@@ -86,7 +87,7 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate 
     return outcome;
   };
   const faults: FaultInjector = injectFaults(documentClient());
-  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN });
+  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, siteKey });
   const recompute = await loadHandler<unknown, unknown>(recomputeSchedule.target);
   const consumers: QueueConsumer[] = [];
 
