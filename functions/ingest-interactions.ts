@@ -8,7 +8,7 @@ import { header, json, rawBody } from '../lib/http/request';
 import { hasValidSignature } from '../lib/http/signature';
 import { metrics } from '../lib/observability';
 import { messageQueue, stores } from '../lib/runtime/dependencies';
-import { webhookSecret } from '../lib/runtime/secrets';
+import { acceptedValues, webhookSecret } from '../lib/runtime/secrets';
 
 export const handler = httpHandler(async (event) => {
   const body = rawBody(event);
@@ -19,7 +19,8 @@ export const handler = httpHandler(async (event) => {
   }
   const secret = await webhookSecret('generic');
   if (!secret) throw problems.notConfigured('The generic ingestion secret is not configured.');
-  if (!hasValidSignature(secret, body, header(event, 'x-sway-signature'), { prefix: 'sha256=', encoding: 'hex' })) {
+  const signature = header(event, 'x-sway-signature');
+  if (!acceptedValues(secret).some((value) => hasValidSignature(value, body, signature, { prefix: 'sha256=', encoding: 'hex' }))) {
     throw problems.unauthorized('x-sway-signature is missing or does not match the body.');
   }
 

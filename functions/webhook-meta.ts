@@ -4,7 +4,7 @@ import { queryParameters } from '../lib/http/request';
 import { MetaVerificationQuerySchema } from '../lib/networks/meta/schema';
 import { isMetaSubscription, metaWebhook } from '../lib/networks/meta/source';
 import { answerHandshake, receiveWebhook } from '../lib/networks/receive-webhook';
-import { webhookSecret } from '../lib/runtime/secrets';
+import { acceptedValues, webhookSecret } from '../lib/runtime/secrets';
 import { webhookPorts } from '../lib/runtime/webhook-ports';
 
 /** GET: Meta's subscription verification (the challenge, as text); POST: Page and Instagram deliveries. */
@@ -15,7 +15,7 @@ export const handler = httpHandler(
       const query = queryParameters(event, MetaVerificationQuerySchema);
       const verifyToken = await webhookSecret('metaVerifyToken');
       if (!verifyToken) throw problems.notConfigured('The meta verify token is not configured.');
-      if (!isMetaSubscription(query, verifyToken)) throw problems.forbidden('hub.mode is not subscribe or hub.verify_token does not match.');
+      if (!acceptedValues(verifyToken).some((token) => isMetaSubscription(query, token))) throw problems.forbidden('hub.mode is not subscribe or hub.verify_token does not match.');
       const challenge = query['hub.challenge'];
       if (!challenge) throw problems.badRequest('hub.challenge is missing.');
       return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: challenge };

@@ -15,7 +15,8 @@ export const handler = httpHandler(
       const { crc_token: crcToken } = queryParameters(event, XCrcQuerySchema);
       const secret = await webhookSecret('x');
       if (!secret) throw problems.notConfigured('The x webhook secret is not configured.');
-      return json(200, { response_token: crcResponseToken(secret, crcToken) });
+      // X checks the answer with the secret it holds: the current one (rotate at X first, then here).
+      return json(200, { response_token: crcResponseToken(secret.current, crcToken) });
     });
   },
 );

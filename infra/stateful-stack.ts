@@ -24,7 +24,8 @@ export interface DeployedQueue {
 /** SQS's longest: a backlog the consumers cannot keep up with is kept two weeks, never dropped after the default four days. */
 export const queueRetention = Duration.days(14);
 
-export const webhookSecretsName = 'sway/webhook-secrets';
+/** The Secrets Manager name of a webhook secret: `sway/secrets/metaVerifyToken`. */
+export const webhookSecretName = (name: SecretName): string => `sway/secrets/${name}`;
 export const apiKeysSecretName = 'sway/api-keys';
 export const siteKeySecretName = 'sway/site-key';
 
@@ -43,7 +44,8 @@ export class SwayStatefulStack extends Stack {
   public readonly objectStoreConstruct: ObjectStore;
   /** Only the queues that are not local-only (lib/workers.ts). */
   public readonly queues: Record<AwsQueueName, DeployedQueue>;
-  public readonly webhookSecrets: secretsmanager.Secret;
+  /** Each webhook secret, by name (lib/config.ts). */
+  public readonly webhookSecrets: Record<SecretName, secretsmanager.Secret>;
   public readonly apiKeys: secretsmanager.Secret;
   /** The key CloudFront adds to the pages' API requests, so they keep working when lookups need keys. */
   public readonly siteKey: secretsmanager.Secret;
@@ -132,23 +134,31 @@ export class SwayStatefulStack extends Stack {
     return { definition, queue, deadLetterQueue };
   }
 
-  private createWebhookSecrets(): secretsmanager.Secret {
-    const operatorFilledKeys = (Object.keys(secretEnvVars) as SecretName[]).filter((key) => key !== generatedSecretKey);
-    return this.operatorRotatedSecret(
-      'WebhookSecrets',
-      {
-        secretName: webhookSecretsName,
-        description:
-          'Sway webhook secrets as JSON. "generic" is generated; the operator fills in the networks\' secrets (empty = network not configured).',
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify(Object.fromEntries(operatorFilledKeys.map((key) => [key, '']))),
-          generateStringKey: generatedSecretKey,
-          passwordLength: 64,
-          excludePunctuation: true,
-        },
-      },
-      'The webhook secrets are shared with third-party networks (X, Meta, Slack, GitHub, ...) that cannot be updated by a rotation Lambda; they are rotated by the operator together with each network.',
-    );
+  /**
+   * One secret per webhook secret name, `{"current", "previous"}`: a provider's secret is rotated by
+   * moving the current value to `previous`, setting the new one, then emptying `previous` once the
+   * provider signs with the new one (docs/OPERATIONS.md). The generic one is generated.
+   */
+  private createWebhookSecrets(): Record<SecretName, secretsmanager.Secret> {
+    return Object.fromEntries(
+      (Object.keys(secretEnvVars) as SecretName[]).map((name) => [
+        name,
+        this.operatorRotatedSecret(
+          `${pascalCase(name)}Secret`,
+          {
+            secretName: webhookSecretName(name),
+            description:
+              name === generatedSecretKey
+                ? 'Sway: the secret that signs POST /v1/interactions batches, generated, as JSON {"current", "previous"}.'
+                : `Sway: the ${name} webhook secret as JSON {"current", "previous"}; empty current = not configured.`,
+            ...(name === generatedSecretKey
+              ? { generateSecretString: { secretStringTemplate: JSON.stringify({ previous: '' }), generateStringKey: 'current', passwordLength: 64, excludePunctuation: true } }
+              : { secretObjectValue: { current: SecretValue.unsafePlainText(''), previous: SecretValue.unsafePlainText('') } }),
+          },
+          'Webhook secrets are shared with third-party networks (X, Meta, Slack, GitHub, ...) that a rotation Lambda cannot update; the operator rotates each with its network, the previous value accepted meanwhile.',
+        ),
+      ]),
+    ) as Record<SecretName, secretsmanager.Secret>;
   }
 
   /** The lookups' API keys, a comma list the operator fills in; empty = lookups open (as SWAY_API_KEYS locally). */

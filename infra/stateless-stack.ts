@@ -15,11 +15,11 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
-import { env, queueUrlEnvVar } from '../lib/config';
+import { env, queueUrlEnvVar, secretArnEnvVar, type SecretName } from '../lib/config';
 import { objectStoreEnv, objectStoreLayout } from '../lib/log/layout';
 import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
 import { webhookRoutes } from '../lib/networks/webhook-routes';
-import { deliveryRememberingFunctions } from '../lib/networks/webhook-sources';
+import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../lib/networks/webhook-sources';
 import { RECOMPUTE_MEMORY_MB, recomputeUnits } from '../lib/recompute/units';
 import { LOOKUP_RATE_KEY_PREFIX } from '../lib/store/lookup-rate-store';
 import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
@@ -46,7 +46,7 @@ export interface SwayStatelessStackProps extends StackProps {
   /** The interaction log and the recompute's state (lib/log/layout.ts). */
   objectStore: IBucket;
   queues: Record<AwsQueueName, DeployedQueue>;
-  webhookSecrets: ISecret;
+  webhookSecrets: Record<SecretName, ISecret>;
   /** Read by the lookup functions only. */
   apiKeys: ISecret;
   /** The pages' key (CloudFront adds it); read by the lookup functions only. */
@@ -328,7 +328,7 @@ export class SwayStatelessStack extends Stack {
 
   /** Names and ARNs only: secret values are read at run time from Secrets Manager. */
   private sharedEnvironment(props: SwayStatelessStackProps): Record<string, string> {
-    const environment: Record<string, string> = { [env.secretsArn]: props.webhookSecrets.secretArn };
+    const environment: Record<string, string> = {};
     for (const { definition, table } of props.tables) environment[definition.envVar] = table.tableName;
     for (const { definition, queue, deadLetterQueue } of Object.values<DeployedQueue>(props.queues)) {
       environment[queueUrlEnvVar(definition.name as AwsQueueName)] = queue.queueUrl;
@@ -395,9 +395,15 @@ export class SwayStatelessStack extends Stack {
     }
   }
 
-  /** Only the functions that verify webhook signatures may read the webhook secrets; only the lookups the API keys. */
-  private grantSecretAccess(webhookSecrets: ISecret, lookupSecrets: readonly ISecret[]): void {
-    for (const name of functionNamesFor('signed')) webhookSecrets.grantRead(this.functionNamed(name).function);
+  /** Each function that verifies signatures reads its own webhook secrets only; only the lookups the API keys. */
+  private grantSecretAccess(webhookSecrets: Record<SecretName, ISecret>, lookupSecrets: readonly ISecret[]): void {
+    for (const [name, secretNames] of Object.entries(secretsOfSignedFunctions())) {
+      const signed = this.functionNamed(name).function;
+      for (const secretName of secretNames) {
+        webhookSecrets[secretName].grantRead(signed);
+        signed.addEnvironment(secretArnEnvVar(secretName), webhookSecrets[secretName].secretArn);
+      }
+    }
     for (const name of functionNamesFor('lookup')) for (const secret of lookupSecrets) secret.grantRead(this.functionNamed(name).function);
   }
 

@@ -8,8 +8,6 @@ import { tables } from './store/tables';
 export const env = {
   tableName: tables.main.envVar,
   localQueueTable: tables.localQueue.envVar,
-  /** ARN of the Secrets Manager secret holding the webhook secrets as JSON (AWS only). */
-  secretsArn: 'SWAY_SECRETS_ARN',
   dynamodbEndpoint: 'SWAY_DYNAMODB_ENDPOINT',
   adminToken: 'SWAY_ADMIN_TOKEN',
   /** Locally: accepted `x-api-key` values for lookups, a comma list; empty = lookups open. */
@@ -42,8 +40,9 @@ export const queueUrlEnvVar = (queue: QueueName, deadLetter = false): string =>
 export const allQueueNames = (): QueueName[] => Object.values(queues).map((queue) => queue.name);
 
 /**
- * Secrets, by the key they have in the Secrets Manager JSON secret and the environment variable
- * that carries them locally (CONTRACT §1).
+ * Secrets, by name and the environment variable that carries them locally (CONTRACT §1); the
+ * previous value of one being rotated goes in the same variable with `_PREVIOUS`. In AWS each is a
+ * Secrets Manager secret of its own, `{"current", "previous"}` (`secretArnEnvVar`).
  */
 export const secretEnvVars = {
   generic: 'SWAY_SECRET_GENERIC',
@@ -56,6 +55,12 @@ export const secretEnvVars = {
   discourse: 'SWAY_SECRET_DISCOURSE',
 } as const;
 export type SecretName = keyof typeof secretEnvVars;
+
+/** In AWS: the variable holding the ARN of that secret's Secrets Manager secret (`SWAY_SECRETS_ARN_META_VERIFY_TOKEN`). */
+export const secretArnEnvVar = (name: SecretName): string => `SWAY_SECRETS_ARN_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+
+/** Locally: the variable holding the previous value of a secret during its rotation. */
+export const previousSecretEnvVar = (name: SecretName): string => `${secretEnvVars[name]}_PREVIOUS`;
 
 export const requireEnv = (name: string): string => {
   const value = process.env[name];

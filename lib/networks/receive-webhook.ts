@@ -11,7 +11,8 @@ import { notAfter, type Normalized } from './normalized';
 import type { WebhookDelivery, WebhookMediaType, WebhookSource } from './webhook-source';
 
 export interface WebhookPorts extends IngestPorts {
-  secret(name: SecretName): Promise<string | undefined>;
+  /** The secret, and during a rotation the previous value, which signatures may still use. */
+  secret(name: SecretName): Promise<{ current: string; previous?: string } | undefined>;
   /** Delivery ids of the networks that send them: whether one was taken before, and remembering one. */
   deliveries: {
     seen(network: string, deliveryId: string): Promise<boolean>;
@@ -111,7 +112,9 @@ const receive = async <Payload>(
   const secret = await ports.secret(source.secret);
   if (!secret) throw problems.notConfigured(`The ${source.name} webhook secret is not configured.`);
   const delivery: WebhookDelivery = { body, header: (name) => header(event, name), receivedAt };
-  const verification = source.verify(secret, delivery);
+  // The current value, then the one being rotated out: a provider moves to the new one on its own schedule.
+  const verifications = [secret.current, ...(secret.previous ? [secret.previous] : [])].map((value) => source.verify(value, delivery));
+  const verification = verifications.find((candidate) => candidate.ok) ?? verifications[0]!;
   if (!verification.ok) throw problems.unauthorized(verification.detail);
 
   const parsed = source.parse(decode(body, mediaType as WebhookMediaType), delivery);

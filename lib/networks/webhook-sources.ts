@@ -1,4 +1,5 @@
 /** Every webhook source, by network: read by the functions that serve them and by the stacks that grant them. */
+import type { SecretName } from '../config';
 import { discourseWebhook } from './discourse/source';
 import { githubWebhook } from './github/source';
 import { mastodonWebhook } from './mastodon/source';
@@ -14,6 +15,20 @@ export const webhookSources = {
   github: githubWebhook,
   discourse: discourseWebhook,
 };
+
+/**
+ * The secrets each signed function reads, and no other: the batch API's generic one, each
+ * webhook's network secret, and Meta's verify token for its subscription handshake.
+ */
+export const secretsOfSignedFunctions = (): Record<string, SecretName[]> => ({
+  'ingest-interactions': ['generic'],
+  ...Object.fromEntries(
+    Object.entries(webhookSources).map(([network, source]): [string, SecretName[]] => [
+      webhookFunctionName(network),
+      network === 'meta' ? [source.secret, 'metaVerifyToken'] : [source.secret],
+    ]),
+  ),
+});
 
 /** The function serving a network's webhook (functions/webhook-<network>.ts). */
 export const webhookFunctionName = (network: string): string => `webhook-${network}`;

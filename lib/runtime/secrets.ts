@@ -1,18 +1,28 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { env, secretEnvVars, type SecretName } from '../config';
+import { env, previousSecretEnvVar, secretArnEnvVar, secretEnvVars, type SecretName } from '../config';
+
+/** A secret's value, and during a rotation the one before it, which is still accepted. */
+export interface RotatedSecret {
+  current: string;
+  previous?: string;
+}
 
 /**
- * A webhook secret: in AWS from the Secrets Manager JSON secret (cached five minutes), locally from
- * its environment variable. Undefined when the operator has not configured it.
+ * A webhook secret: in AWS from its Secrets Manager secret (`{"current", "previous"}`, cached five
+ * minutes), locally from its environment variable (and `…_PREVIOUS`). Undefined when the operator
+ * has not configured it.
  */
-export const webhookSecret = async (name: SecretName): Promise<string | undefined> => {
-  const secretsArn = process.env[env.secretsArn];
-  if (secretsArn) {
-    const secrets = (await getSecret<Record<string, string>>(secretsArn, { transform: 'json', maxAge: 300 })) ?? {};
-    return secrets[name] || undefined;
-  }
-  return process.env[secretEnvVars[name]] || undefined;
+export const webhookSecret = async (name: SecretName): Promise<RotatedSecret | undefined> => {
+  const secretArn = process.env[secretArnEnvVar(name)];
+  const stored = secretArn
+    ? ((await getSecret<{ current?: string; previous?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {})
+    : { current: process.env[secretEnvVars[name]], previous: process.env[previousSecretEnvVar(name)] };
+  if (!stored.current) return undefined;
+  return { current: stored.current, ...(stored.previous ? { previous: stored.previous } : {}) };
 };
+
+/** The values a signature may be made with: the current one first, then the previous one while it is rotated out. */
+export const acceptedValues = (secret: RotatedSecret): string[] => (secret.previous ? [secret.current, secret.previous] : [secret.current]);
 
 /**
  * The key the web pages' lookups carry (added by CloudFront in AWS, by the local gateway on one

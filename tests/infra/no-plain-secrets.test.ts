@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { env, secretEnvVars } from '../../lib/config';
+import { env, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/config';
 import { logicalIdOf, newTestApp, resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 
 /** Variables that carry secret material locally and must never be set in AWS. */
@@ -42,11 +42,17 @@ describe('no plain secrets', () => {
     expect(plainSecretFindings(sway.statelessTemplate)).toEqual([]);
   });
 
-  it('passes only the secret ARN, as a reference to the secret', () => {
+  it('passes only the ARNs of the webhook secrets, as references to the secrets', () => {
+    let passed = 0;
     for (const fn of Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::Lambda::Function'))) {
       const variables = fn.Properties!.Environment.Variables as Record<string, unknown>;
-      expect(JSON.stringify(variables[env.secretsArn])).toMatch(/^\{"Fn::ImportValue":"SwayStateful:ExportsOutputRefWebhookSecrets/);
+      for (const name of Object.keys(secretEnvVars) as SecretName[]) {
+        if (variables[secretArnEnvVar(name)] === undefined) continue;
+        passed++;
+        expect(JSON.stringify(variables[secretArnEnvVar(name)])).toMatch(new RegExp(`^\\{"Fn::ImportValue":"SwayStateful:ExportsOutputRef${name[0]!.toUpperCase()}${name.slice(1)}Secret`));
+      }
     }
+    expect(passed).toBeGreaterThanOrEqual(Object.keys(secretEnvVars).length);
   });
 
   it('never renders a secret value anywhere in either template', () => {
@@ -54,9 +60,11 @@ describe('no plain secrets', () => {
       expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager/i);
     }
     const apiKeysId = logicalIdOf(sway.stateful.apiKeys);
+    const operatorFilledIds = (Object.keys(secretEnvVars) as SecretName[]).filter((name) => name !== 'generic').map((name) => logicalIdOf(sway.stateful.webhookSecrets[name]));
     for (const [logicalId, secret] of Object.entries(resourcesOfType(sway.statefulTemplate, 'AWS::SecretsManager::Secret'))) {
-      // The API keys start as an empty list (lookups open): a shape for the operator, no value.
+      // The API keys start as an empty list (lookups open), the networks' secrets empty (not configured): shapes for the operator, no value.
       if (logicalId === apiKeysId) expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ keys: '' });
+      else if (operatorFilledIds.includes(logicalId)) expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ current: '', previous: '' });
       else expect(secret.Properties!.SecretString).toBeUndefined();
     }
   });

@@ -1,11 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { secretEnvVars } from '../../lib/config';
+import { secretEnvVars, type SecretName } from '../../lib/config';
 import { tables, type TableDefinition } from '../../lib/store/tables';
 import { objectStoreLayout } from '../../lib/log/layout';
 import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../../lib/workers';
 import { incompleteUploadDays, objectStoreAccessLogDays } from '../../infra/constructs/object-store';
-import { apiKeysSecretName, webhookSecretsName, type DeployedQueue } from '../../infra/stateful-stack';
+import { apiKeysSecretName, webhookSecretName, type DeployedQueue } from '../../infra/stateful-stack';
 import { logicalIdOf, resourceById, resourcesOfType, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
 
 const tableDefinitions = Object.values(tables) as TableDefinition[];
@@ -146,8 +146,8 @@ describe('stateful stack: queues', () => {
 });
 
 describe('stateful stack: webhook secrets and API keys', () => {
-  it('holds three secrets: the webhook secrets, the API keys and the site key', () => {
-    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', 3);
+  it('holds a secret per webhook secret, the API keys and the site key', () => {
+    sway.statefulTemplate.resourceCountIs('AWS::SecretsManager::Secret', Object.keys(secretEnvVars).length + 2);
   });
 
   it('generates the site key in a secret of its own, kept', () => {
@@ -166,17 +166,19 @@ describe('stateful stack: webhook secrets and API keys', () => {
     expect(secret.DeletionPolicy).toBe('Retain');
   });
 
-  it('holds one JSON secret of webhook secrets with a generated generic secret and an empty slot for every other key', () => {
-    const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets));
-    expect(secret.Properties!.Name).toBe(webhookSecretsName);
-    expect(webhookSecretsName).toBe('sway/webhook-secrets');
-    expect(secret.Properties!.SecretString).toBeUndefined();
-    const generator = secret.Properties!.GenerateSecretString;
-    expect(generator.GenerateStringKey).toBe('generic');
-    const template = JSON.parse(generator.SecretStringTemplate) as Record<string, string>;
-    expect(Object.keys({ ...template, [generator.GenerateStringKey]: 'generated' }).sort()).toEqual(Object.keys(secretEnvVars).sort());
-    expect(Object.values(template).every((value) => value === '')).toBe(true);
-    expect(secret.DeletionPolicy).toBe('Retain');
+  it('holds one secret per webhook secret, {"current", "previous"}: the generic one generated, every other empty for the operator', () => {
+    for (const name of Object.keys(secretEnvVars) as SecretName[]) {
+      const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets[name]));
+      expect(secret.Properties!.Name).toBe(`sway/secrets/${name}`);
+      expect(webhookSecretName(name)).toBe(`sway/secrets/${name}`);
+      expect(secret.DeletionPolicy).toBe('Retain');
+      if (name === 'generic') {
+        expect(secret.Properties!.SecretString).toBeUndefined();
+        expect(secret.Properties!.GenerateSecretString).toMatchObject({ GenerateStringKey: 'current', SecretStringTemplate: JSON.stringify({ previous: '' }) });
+      } else {
+        expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ current: '', previous: '' });
+      }
+    }
   });
 });
 

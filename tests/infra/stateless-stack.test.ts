@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deliveryRememberingFunctions } from '../../lib/networks/webhook-sources';
-import { env, queueUrlEnvVar } from '../../lib/config';
+import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../../lib/networks/webhook-sources';
+import { env, queueUrlEnvVar, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/config';
 import { objectStoreEnv, objectStoreLayout } from '../../lib/log/layout';
 import { recomputeUnits } from '../../lib/recompute/units';
 import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/routes';
@@ -159,7 +159,6 @@ describe('stateless stack: functions', () => {
   it('sets the Powertools variables and the names of the table, queues, DLQs and secret in every function', () => {
     const expectedNames = [
       env.tableName,
-      env.secretsArn,
       ...queueDefinitions.flatMap((queue) => [queueUrlEnvVar(queue.name as QueueName), queueUrlEnvVar(queue.name as QueueName, true)]),
     ];
     const localOnlyQueueVariables = [queueUrlEnvVar(queues.recomputeRequests.name), queueUrlEnvVar(queues.recomputeRequests.name, true)];
@@ -176,7 +175,6 @@ describe('stateless stack: functions', () => {
         expect(JSON.stringify(variables[queueUrlEnvVar(definition.name as QueueName, true)])).toContain(`Ref${logicalIdOf(deadLetterQueue)}`);
       }
       expect(JSON.stringify(variables[env.tableName])).toContain(`Ref${logicalIdOf(sway.stateful.tables[0]!.table)}`);
-      expect(JSON.stringify(variables[env.secretsArn])).toContain(`Ref${logicalIdOf(sway.stateful.webhookSecrets)}`);
     }
   });
 
@@ -265,12 +263,23 @@ describe('stateless stack: least privilege', () => {
     }
   });
 
-  it('lets only the functions behind signed routes read the webhook secrets', () => {
-    const secretId = logicalIdOf(sway.stateful.webhookSecrets);
-    const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
+  it("lets each function behind a signed route read its own webhook secrets and no other's, and tells it where they are", () => {
     const signedRouteFunctions = [...new Set(routeTable.filter((route) => route.auth === 'signed').map((route) => route.functionName))];
-    expect(readers.sort()).toEqual(signedRouteFunctions.sort());
-    expect(readers).toContain('ingest-interactions');
+    expect(Object.keys(secretsOfSignedFunctions()).sort()).toEqual(signedRouteFunctions.sort());
+    for (const secretName of Object.keys(secretEnvVars) as SecretName[]) {
+      const secretId = logicalIdOf(sway.stateful.webhookSecrets[secretName]);
+      const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
+      const expected = Object.entries(secretsOfSignedFunctions()).filter(([, names]) => names.includes(secretName)).map(([name]) => name);
+      expect(readers.sort(), secretName).toEqual(expected.sort());
+      expect(readers.length, secretName).toBeGreaterThan(0);
+      for (const name of expectedFunctionNames) {
+        const variable = (functionResource(name).Properties!.Environment.Variables as Record<string, unknown>)[secretArnEnvVar(secretName)];
+        if (expected.includes(name)) expect(JSON.stringify(variable), `${name} ${secretName}`).toContain(`Ref${secretId}`);
+        else expect(variable, `${name} ${secretName}`).toBeUndefined();
+      }
+    }
+    expect(secretsOfSignedFunctions()['webhook-meta']).toEqual(['meta', 'metaVerifyToken']);
+    expect(secretsOfSignedFunctions()['ingest-interactions']).toEqual(['generic']);
   });
 
   it('lets only the functions behind lookup routes read the API keys, and tells them where they are', () => {
@@ -519,7 +528,7 @@ describe('stateless stack: Bluesky consumer', () => {
     for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']) {
       expect(allows(jetstreamSchedule.target, action, tableId), action).toBe(true);
     }
-    expect(allows(jetstreamSchedule.target, 'secretsmanager:GetSecretValue', logicalIdOf(sway.stateful.webhookSecrets))).toBe(false);
+    for (const secret of Object.values(sway.stateful.webhookSecrets)) expect(allows(jetstreamSchedule.target, 'secretsmanager:GetSecretValue', logicalIdOf(secret))).toBe(false);
   });
 });
 

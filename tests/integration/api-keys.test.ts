@@ -99,3 +99,24 @@ describe('lookups behind API keys', () => {
 afterAll(async () => {
   await sway?.stopConsumers();
 });
+
+describe('the generic secret in rotation', () => {
+  it('takes batches signed with the new value or the previous one, and neither once the previous is gone', async () => {
+    const { SIGNATURE_HEADER, signatureOf } = await import('../../cli/signature');
+    const body = JSON.stringify({ interactions: [interaction({ type: 'like' })] });
+    const signedWith = (secret: string) =>
+      sway.request({ method: 'POST', url: '/v1/interactions', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(secret, Buffer.from(body)) }, body });
+    const current = process.env.SWAY_SECRET_GENERIC!;
+    Object.assign(process.env, { SWAY_SECRET_GENERIC: 'generic-next', SWAY_SECRET_GENERIC_PREVIOUS: current });
+    try {
+      expect((await signedWith('generic-next')).status).toBe(202);
+      expect((await signedWith(current)).status).toBe(202);
+      expectProblem(await signedWith('neither'), 401);
+      delete process.env.SWAY_SECRET_GENERIC_PREVIOUS;
+      expectProblem(await signedWith(current), 401);
+    } finally {
+      process.env.SWAY_SECRET_GENERIC = current;
+      delete process.env.SWAY_SECRET_GENERIC_PREVIOUS;
+    }
+  });
+});

@@ -131,3 +131,49 @@ describe('webhook deliveries', () => {
     expect(await webhooks.pending()).toBe(0);
   });
 });
+
+describe('secret rotation: the previous value is accepted while a network moves to the new one', () => {
+  const delivery = (network: WebhookNetwork) => {
+    const file = { x: 'favorite.json', meta: 'instagram-comments.json', slack: 'thread-reply.json', mastodon: 'status-created-reply.json', github: 'issue-comment-created.json', discourse: 'post-created-reply.json' }[network];
+    return { body: fixture(network, file), event: network === 'github' ? 'issue_comment' : network === 'discourse' ? 'post_created' : undefined };
+  };
+  const rotating = async (variable: string, next: string, work: () => Promise<void>) => {
+    const current = process.env[variable]!;
+    Object.assign(process.env, { [variable]: next, [`${variable}_PREVIOUS`]: current });
+    try {
+      await work();
+    } finally {
+      Object.assign(process.env, { [variable]: current });
+      delete process.env[`${variable}_PREVIOUS`];
+    }
+  };
+
+  it.each(['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'] as const)('%s: signed with the new or the previous value, accepted; with neither, refused', async (network) => {
+    const variable = `SWAY_SECRET_${network.toUpperCase()}`;
+    const previous = testSecrets[network];
+    await rotating(variable, `${previous}-next`, async () => {
+      const { body, event } = delivery(network);
+      expect((await post(network, body, { event, secret: `${previous}-next`, deliveryId: `${network}-rotation-new` })).statusCode, 'new').toBe(202);
+      expect((await post(network, body, { event, secret: previous, deliveryId: `${network}-rotation-old` })).statusCode, 'previous').toBe(202);
+      expect((await post(network, body, { event, secret: 'neither', deliveryId: `${network}-rotation-neither` })).statusCode, 'neither').toBe(401);
+    });
+    // Rotation over: the previous value is refused.
+    const { body, event } = delivery(network);
+    expect((await post(network, body, { event, secret: `${previous}-next`, deliveryId: `${network}-rotation-after` })).statusCode).toBe(401);
+    await webhooks.drain();
+  });
+
+  it("answers X's CRC with the current value, and Meta's verification with either token", async () => {
+    await rotating('SWAY_SECRET_X', 'x-secret-next', async () => {
+      const response = await get('x', { crc_token: 'abc' });
+      expect(bodyOf(response)).toEqual({ response_token: `sha256=${createHmac('sha256', 'x-secret-next').update('abc').digest('base64')}` });
+    });
+    await rotating('SWAY_META_VERIFY_TOKEN', 'meta-token-next', async () => {
+      for (const token of ['meta-token-next', testSecrets.metaVerifyToken]) {
+        const response = await get('meta', { 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' });
+        expect(response.statusCode, token).toBe(200);
+      }
+      expect((await get('meta', { 'hub.mode': 'subscribe', 'hub.verify_token': 'other', 'hub.challenge': '1' })).statusCode).toBe(403);
+    });
+  });
+});

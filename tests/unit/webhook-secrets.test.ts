@@ -1,0 +1,57 @@
+/** Where a webhook secret and its previous value come from: its own Secrets Manager secret in AWS, two variables locally. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const getSecret = vi.fn();
+vi.mock('@aws-lambda-powertools/parameters/secrets', () => ({ getSecret }));
+
+const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/secrets/metaVerifyToken-AbCdEf';
+
+beforeEach(() => {
+  vi.resetModules();
+  getSecret.mockReset();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('webhookSecret', () => {
+  it('reads {"current", "previous"} from the secret its own variable names in AWS, cached five minutes', async () => {
+    vi.stubEnv('SWAY_SECRETS_ARN_META_VERIFY_TOKEN', ARN);
+    vi.stubEnv('SWAY_META_VERIFY_TOKEN', 'ignored-in-aws');
+    getSecret.mockResolvedValue({ current: 'new', previous: 'old' });
+    const { webhookSecret, acceptedValues } = await import('../../lib/runtime/secrets');
+    const secret = await webhookSecret('metaVerifyToken');
+    expect(secret).toEqual({ current: 'new', previous: 'old' });
+    expect(acceptedValues(secret!)).toEqual(['new', 'old']);
+    expect(getSecret).toHaveBeenCalledWith(ARN, { transform: 'json', maxAge: 300 });
+  });
+
+  it('is not configured without a current value, and has no previous one when it is empty', async () => {
+    vi.stubEnv('SWAY_SECRETS_ARN_META_VERIFY_TOKEN', ARN);
+    const { webhookSecret, acceptedValues } = await import('../../lib/runtime/secrets');
+    getSecret.mockResolvedValue({ current: '', previous: 'old' });
+    expect(await webhookSecret('metaVerifyToken')).toBeUndefined();
+    getSecret.mockResolvedValue({ current: 'new', previous: '' });
+    const secret = await webhookSecret('metaVerifyToken');
+    expect(secret).toEqual({ current: 'new' });
+    expect(acceptedValues(secret!)).toEqual(['new']);
+  });
+
+  it('reads the variable and its _PREVIOUS locally, without Secrets Manager', async () => {
+    vi.stubEnv('SWAY_SECRETS_ARN_GENERIC', '');
+    vi.stubEnv('SWAY_SECRET_GENERIC', 'new');
+    vi.stubEnv('SWAY_SECRET_GENERIC_PREVIOUS', 'old');
+    const { webhookSecret } = await import('../../lib/runtime/secrets');
+    expect(await webhookSecret('generic')).toEqual({ current: 'new', previous: 'old' });
+    expect(getSecret).not.toHaveBeenCalled();
+  });
+});
+
+describe('secretArnEnvVar', () => {
+  it('names one variable per secret', async () => {
+    const { secretArnEnvVar, secretEnvVars } = await import('../../lib/config');
+    expect(secretArnEnvVar('metaVerifyToken')).toBe('SWAY_SECRETS_ARN_META_VERIFY_TOKEN');
+    const names = Object.keys(secretEnvVars).map((name) => secretArnEnvVar(name as keyof typeof secretEnvVars));
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
