@@ -6,6 +6,7 @@ import { DefaultDashboardFactory, MonitoringFacade, notifySns } from 'cdk-monito
 import type { Construct } from 'constructs';
 import { jetstreamSchedule, recomputeSchedule } from '../lib/workers';
 import { recomputeTimeout } from './constructs/recompute-state-machine';
+import { stageOf } from './stage';
 import type { DeployedQueue, SwayStatefulStack } from './stateful-stack';
 import type { SwayStatelessStack } from './stateless-stack';
 
@@ -66,9 +67,9 @@ export class SwayMonitoringStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Sway alarms: subscribe a pager or chat here' });
 
     this.monitoring = new MonitoringFacade(this, 'Monitoring', {
-      alarmFactoryDefaults: { alarmNamePrefix: 'Sway', actionsEnabled: true, action: notifySns(this.alarmTopic), datapointsToAlarm: 1 },
+      alarmFactoryDefaults: { alarmNamePrefix: stageOf(this).stackPrefix, actionsEnabled: true, action: notifySns(this.alarmTopic), datapointsToAlarm: 1 },
       metricFactoryDefaults: {},
-      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', { dashboardNamePrefix: 'Sway', createDashboard: true, createSummaryDashboard: false, createAlarmDashboard: false }),
+      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', { dashboardNamePrefix: stageOf(this).stackPrefix, createDashboard: true, createSummaryDashboard: false, createAlarmDashboard: false }),
     });
     const share = alarmThresholds.durationShareOfTimeout;
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,6 +8,7 @@ import { secretEnvVars, type SecretName } from '../lib/config';
 import { tables, type TableDefinition } from '../lib/store/tables';
 import { awsQueues, type AwsQueueName, type QueueDefinition } from '../lib/workers';
 import { ObjectStore } from './constructs/object-store';
+import { stageOf, type Stage } from './stage';
 import { pascalCase } from './naming';
 
 export interface DeployedTable {
@@ -24,10 +25,13 @@ export interface DeployedQueue {
 /** SQS's longest: a backlog the consumers cannot keep up with is kept two weeks, never dropped after the default four days. */
 export const queueRetention = Duration.days(14);
 
-/** The Secrets Manager name of a webhook secret: `sway/secrets/metaVerifyToken`. */
-export const webhookSecretName = (name: SecretName): string => `sway/secrets/${name}`;
-export const apiKeysSecretName = 'sway/api-keys';
-export const siteKeySecretName = 'sway/site-key';
+
+/** The Secrets Manager names of a stage's secrets: `sway/api-keys`, `sway-dev/secrets/x`. */
+export const secretNames = (stage: Pick<Stage, 'secretPrefix'>) => ({
+  apiKeys: `${stage.secretPrefix}/api-keys`,
+  siteKey: `${stage.secretPrefix}/site-key`,
+  webhook: (name: SecretName): string => `${stage.secretPrefix}/secrets/${name}`,
+});
 
 /** The key in the webhook-secrets JSON that CloudFormation fills with a random value at creation. */
 const generatedSecretKey: SecretName = 'generic';
@@ -83,7 +87,7 @@ export class SwayStatefulStack extends Stack {
     this.siteKey = this.operatorRotatedSecret(
       'SiteKey',
       {
-        secretName: siteKeySecretName,
+        secretName: secretNames(stageOf(this)).siteKey,
         description: 'The x-api-key CloudFront adds to the Sway web pages\' API requests; generated. Read by the lookup functions and by CloudFront at deploy.',
         generateSecretString: { passwordLength: 40, excludePunctuation: true },
       },
@@ -99,8 +103,8 @@ export class SwayStatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: definition.timeToLiveAttribute,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: stageOf(this).deletionProtection,
+      removalPolicy: stageOf(this).removalPolicy,
     });
     for (const index of definition.globalSecondaryIndexes ?? []) {
       table.addGlobalSecondaryIndex({
@@ -146,7 +150,7 @@ export class SwayStatefulStack extends Stack {
         this.operatorRotatedSecret(
           `${pascalCase(name)}Secret`,
           {
-            secretName: webhookSecretName(name),
+            secretName: secretNames(stageOf(this)).webhook(name),
             description:
               name === generatedSecretKey
                 ? 'Sway: the secret that signs POST /v1/interactions batches, generated, as JSON {"current", "previous"}.'
@@ -166,7 +170,7 @@ export class SwayStatefulStack extends Stack {
     return this.operatorRotatedSecret(
       'ApiKeys',
       {
-        secretName: apiKeysSecretName,
+        secretName: secretNames(stageOf(this)).apiKeys,
         description: 'Sway lookup API keys as JSON {"keys": "k1,k2"}; empty = lookups open. Read by the lookup functions, cached 5 minutes.',
         // Not a secret: the empty list the operator replaces.
         secretObjectValue: { keys: SecretValue.unsafePlainText('') },
@@ -177,7 +181,7 @@ export class SwayStatefulStack extends Stack {
 
   /** A retained secret whose values the operator sets and rotates by hand (cdk-nag's rotation finding acknowledged with `why`). */
   private operatorRotatedSecret(id: string, props: secretsmanager.SecretProps, why: string): secretsmanager.Secret {
-    const secret = new secretsmanager.Secret(this, id, { ...props, removalPolicy: RemovalPolicy.RETAIN });
+    const secret = new secretsmanager.Secret(this, id, { ...props, removalPolicy: stageOf(this).removalPolicy });
     Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: why });
     return secret;
   }

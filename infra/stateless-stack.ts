@@ -39,6 +39,7 @@ import { RecomputeStateMachine } from './constructs/recompute-state-machine';
 import { repositoryRoot, SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
 import { acknowledgeWildcardResource, nagName } from './nag';
 import { pascalCase } from './naming';
+import { stageOf } from './stage';
 import type { DeployedQueue, DeployedTable } from './stateful-stack';
 
 export interface SwayStatelessStackProps extends StackProps {
@@ -511,7 +512,7 @@ export class SwayStatelessStack extends Stack {
       description: 'Sway: ingestion, scores, leaderboards and administration',
       createDefaultStage: false,
     });
-    const accessLogGroup = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const accessLogGroup = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: stageOf(this).logRetention });
     const stage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { SwayStatefulStack } from './stateful-stack';
 import { SwayMonitoringStack } from './monitoring-stack';
 import { SwayStatelessStack } from './stateless-stack';
+import { stageOf } from './stage';
 import { SwayWebStack } from './web-stack';
 
 export interface SwayStacks {
@@ -14,10 +15,11 @@ export interface SwayStacks {
 
 /** Adds Sway's three stacks to `app`. */
 export function buildSwayStacks(app: App): SwayStacks {
-  const stateful = new SwayStatefulStack(app, 'SwayStateful', {
+  const { stackPrefix } = stageOf(app);
+  const stateful = new SwayStatefulStack(app, `${stackPrefix}Stateful`, {
     description: 'Sway state: DynamoDB table, object store (interaction log, recompute state), SQS queue with its dead-letter queue, webhook secrets, API keys',
   });
-  const stateless = new SwayStatelessStack(app, 'SwayStateless', {
+  const stateless = new SwayStatelessStack(app, `${stackPrefix}Stateless`, {
     description: 'Sway functions, HTTP API, recompute state machine and schedules',
     tables: stateful.tables,
     objectStore: stateful.objectStore,
@@ -27,12 +29,12 @@ export function buildSwayStacks(app: App): SwayStacks {
     siteKey: stateful.siteKey,
     failedInvocations: stateful.failedInvocations,
   });
-  const web = new SwayWebStack(app, 'SwayWeb', {
+  const web = new SwayWebStack(app, `${stackPrefix}Web`, {
     description: 'Sway web pages: S3 bucket behind CloudFront, with the HTTP API under the same domain',
     api: stateless.api,
     siteKey: stateful.siteKey,
   });
-  const monitoring = new SwayMonitoringStack(app, 'SwayMonitoring', {
+  const monitoring = new SwayMonitoringStack(app, `${stackPrefix}Monitoring`, {
     description: 'Sway alarms (to an SNS topic, and an e-mail from context) and its CloudWatch dashboard',
     stateful,
     stateless,

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { objectStoreLayout } from '../../lib/log/layout';
 import { TOPIC_CONCURRENCY } from '../../lib/recompute/units';
 import { acknowledgeWildcardResource, nagName } from '../nag';
+import { stageOf } from '../stage';
 
 /** Longest a run may take before Step Functions stops it (and the failure rule marks it failed). */
 export const recomputeTimeout = Duration.hours(2);
@@ -214,7 +215,7 @@ export class RecomputeStateMachine extends Construct {
     // Vended-logs path: Step Functions' log delivery keeps the log group's resource policy small there.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-recompute`,
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: stageOf(this).logRetention,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'A Sway recompute run: prepare, score every topic (Distributed Map), finish; any failure marks the run failed',

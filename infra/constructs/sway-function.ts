@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aw
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { duckdbBundlingCommands, duckdbExternalModules, type DuckdbBinding } from './duckdb-binding';
+import { stageOf } from '../stage';
 
 export const repositoryRoot = path.resolve(__dirname, '..', '..');
 
@@ -14,7 +15,6 @@ export const swayFunctionDefaults = {
   architecture: lambda.Architecture.ARM_64,
   memorySize: 1024,
   timeout: Duration.seconds(10),
-  logRetention: logs.RetentionDays.ONE_MONTH,
 } as const;
 
 export const powertoolsEnvironment = {
@@ -70,7 +70,7 @@ export class SwayFunction extends Construct {
     super(scope, id);
     this.name = props.name;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: swayFunctionDefaults.logRetention });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: stageOf(this).logRetention });
 
     // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy, which may write
     // to every log group in the account: this one may write only to the function's own.

@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jetstreamUrlContextKey, jetstreamWantedDidsContextKey } from '../../infra/stateless-stack';
+import { stageContextKey } from '../../infra/stage';
 import { buildSwayApp, buildSwayStacks, type SwayStacks } from '../../infra/sway-app';
 import { newTestApp, synthesisTimeoutMs } from './sway-app-fixture';
 
@@ -68,8 +69,9 @@ const awsSolutionsViolations = (outdir: string): string[] => {
 
 describe('cdk-nag AWS Solutions checks', () => {
   it.each([
-    { name: 'as deployed by default (Bluesky off)', context: {} },
+    { name: 'as deployed by default (Bluesky off)', context: {} as Record<string, string> },
     { name: 'with the Bluesky consumer on', context: blueskyOn },
+    { name: 'as the dev stage', context: { [stageContextKey]: 'dev' } },
   ])(
     'synthesizes the app $name with no unacknowledged error or warning',
     ({ context }) => {

@@ -216,7 +216,7 @@ describe('recompute state machine: logging and tracing', () => {
       { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logicalIdOf(sway.stateless.recompute.logGroup), 'Arn'] } } },
     ]);
     const logGroup = resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.recompute.logGroup));
-    expect(logGroup.Properties!.RetentionInDays).toBe(30);
+    expect(logGroup.Properties!.RetentionInDays).toBe(90);
     expect(logGroup.Properties!.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\//);
   });
 

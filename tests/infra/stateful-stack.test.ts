@@ -5,7 +5,8 @@ import { tables, type TableDefinition } from '../../lib/store/tables';
 import { objectStoreLayout } from '../../lib/log/layout';
 import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../../lib/workers';
 import { incompleteUploadDays, objectStoreAccessLogDays } from '../../infra/constructs/object-store';
-import { apiKeysSecretName, webhookSecretName, type DeployedQueue } from '../../infra/stateful-stack';
+import { secretNames, type DeployedQueue } from '../../infra/stateful-stack';
+import { stages } from '../../infra/stage';
 import { logicalIdOf, resourceById, resourcesOfType, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
 
 const tableDefinitions = Object.values(tables) as TableDefinition[];
@@ -160,8 +161,8 @@ describe('stateful stack: webhook secrets and API keys', () => {
 
   it('starts the API keys empty (lookups open) for the operator to fill in, and keeps them', () => {
     const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.apiKeys));
-    expect(secret.Properties!.Name).toBe(apiKeysSecretName);
-    expect(apiKeysSecretName).toBe('sway/api-keys');
+    expect(secret.Properties!.Name).toBe(secretNames(stages.prod).apiKeys);
+    expect(secretNames(stages.prod).apiKeys).toBe('sway/api-keys');
     expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ keys: '' });
     expect(secret.DeletionPolicy).toBe('Retain');
   });
@@ -170,7 +171,7 @@ describe('stateful stack: webhook secrets and API keys', () => {
     for (const name of Object.keys(secretEnvVars) as SecretName[]) {
       const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets[name]));
       expect(secret.Properties!.Name).toBe(`sway/secrets/${name}`);
-      expect(webhookSecretName(name)).toBe(`sway/secrets/${name}`);
+      expect(secretNames(stages.prod).webhook(name)).toBe(`sway/secrets/${name}`);
       expect(secret.DeletionPolicy).toBe('Retain');
       if (name === 'generic') {
         expect(secret.Properties!.SecretString).toBeUndefined();

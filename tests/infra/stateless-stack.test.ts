@@ -109,7 +109,7 @@ describe('stateless stack: functions', () => {
       expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Properties!.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
     }
-    sway.statelessTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    sway.statelessTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
   it("runs the DuckDB functions on the installed binding's architecture and every other function on arm64", () => {
