@@ -18,6 +18,8 @@ import { costPerMillion, describeCost } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
 import { localDocumentClient } from './support/local-dynamodb';
 import { percentile, runLoad } from './support/load';
+import { env } from '../lib/config';
+import { routeKey, routes, type RouteDefinition } from '../lib/routes';
 
 export interface Account {
   network: string;
@@ -174,11 +176,16 @@ export const benchLeaderboardLatency = async (url: string, endpoint: string, fun
  * Read capacity and Lambda time per lookup, from the lookup handler run in this process on the
  * same items, and what a million lookups cost from them.
  */
+/** The API key of the keyed lookups of `cost.per_million_lookups_keyed`. */
+const BENCH_API_KEY = 'bench-api-key';
+const ACCOUNT_ROUTE_KEY = routeKey((routes as readonly RouteDefinition[]).find((route) => route.functionName === 'get-account')!);
+
 export const benchLookupCost = async (functions: InProcessFunctions, accounts: Account[]): Promise<BenchmarkResult[]> => {
-  const lookup = async (account: Account) => {
+  const lookup = async (account: Account, headers: Record<string, string> = {}) => {
     const response = await functions.invoke<unknown, APIGatewayProxyStructuredResultV2>(
       'get-account',
-      apiGatewayEvent({ method: 'GET', path: accountPath(account), pathParameters: { network: account.network, idOrHandle: account.id } }),
+      // API Gateway names the route, not the path, in routeKey: what the API-key check goes by.
+      { ...apiGatewayEvent({ method: 'GET', path: accountPath(account), pathParameters: { network: account.network, idOrHandle: account.id }, headers }), routeKey: ACCOUNT_ROUTE_KEY },
     );
     if (response.statusCode !== 200) throw new Error(`lookup.rcu: ${account.network}:${account.id} answered ${response.statusCode}`);
   };
@@ -193,6 +200,25 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
     { units: lookups, apiRequests: lookups, functions: [{ ...invocations, memoryMb }], readUnits: capacity.readUnits, writeUnits: capacity.writeUnits, sqsRequests: 0 },
     awsPrices,
   );
+
+  // The same lookups behind an API key, whose rate is counted in the table (lib/store/lookup-rate-store.ts); a rate no lookup reaches.
+  const saved = { keys: process.env[env.apiKeys], rate: process.env[env.apiKeyRate] };
+  Object.assign(process.env, { [env.apiKeys]: BENCH_API_KEY, [env.apiKeyRate]: String(Number.MAX_SAFE_INTEGER) });
+  let keyed: Awaited<ReturnType<InProcessFunctions['takeUsage']>>;
+  try {
+    for (const account of accounts) await lookup(account, { 'x-api-key': BENCH_API_KEY });
+    keyed = await functions.takeUsage();
+  } finally {
+    for (const [name, value] of [[env.apiKeys, saved.keys], [env.apiKeyRate, saved.rate]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  const keyedInvocations = keyed.byFunction.get('get-account') ?? { invocations: 0, billedMs: 0 };
+  const keyedCost = costPerMillion(
+    { units: lookups, apiRequests: lookups, functions: [{ ...keyedInvocations, memoryMb }], readUnits: keyed.capacity.readUnits, writeUnits: keyed.capacity.writeUnits, sqsRequests: 0 },
+    awsPrices,
+  );
   return [
     {
       name: 'lookup.rcu',
@@ -205,6 +231,14 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
       value: round(cost.total, 3),
       unit: '$/million lookups',
       notes: `${describeCost(cost)}; Lambda ${memoryMb} MB arm64, ${round(invocations.billedMs / lookups, 1)} ms billed per lookup measured in-process against DynamoDB Local; ${awsPrices.region} on-demand prices of ${awsPrices.checked}`,
+    },
+    {
+      name: 'cost.per_million_lookups_keyed',
+      value: round(keyedCost.total, 3),
+      unit: '$/million lookups',
+      notes:
+        `the same ${lookups} lookups with SWAY_API_KEYS set and a valid x-api-key, each counted in the table for the key's rate: ${keyed.capacity.readUnits} RCU, ${keyed.capacity.writeUnits} WCU in ${keyed.capacity.calls} calls; ` +
+        `${describeCost(keyedCost)}; ${round(keyedInvocations.billedMs / lookups, 1)} ms billed per lookup`,
     },
   ];
 };

@@ -188,7 +188,7 @@ const ROWS = {
   ingest: ['ingest.throughput'],
   lookups: ['lookup.throughput'],
   leaderboard: ['leaderboard.latency'],
-  lookupCost: ['lookup.rcu', 'cost.per_million_lookups'],
+  lookupCost: ['lookup.rcu', 'cost.per_million_lookups', 'cost.per_million_lookups_keyed'],
   recompute: ['recompute.higgs', 'recompute.incremental', 'recompute.incremental_writes'],
   ingestCost: ['ingest.wcu_per_interaction', 'cost.per_million_interactions', 'cost.per_million_interactions_single'],
   scale: ['scale.10m', 'scale.10m_peak_rss', 'scale.10m_incremental'],
