@@ -88,8 +88,9 @@ export class SwayStatefulStack extends Stack {
       'SiteKey',
       {
         secretName: secretNames(stageOf(this)).siteKey,
-        description: 'The x-api-key CloudFront adds to the Sway web pages\' API requests; generated. Read by the lookup functions and by CloudFront at deploy.',
-        generateSecretString: { passwordLength: 40, excludePunctuation: true },
+        description:
+          'The x-api-key CloudFront adds to the Sway web pages\' API requests, as JSON {"current", "previous"}; generated. The lookup functions accept either; CloudFront sends current, read when its distribution is updated.',
+        generateSecretString: { secretStringTemplate: JSON.stringify({ previous: '' }), generateStringKey: 'current', passwordLength: 40, excludePunctuation: true },
       },
       'CloudFront reads the site key when SwayWeb deploys, which a rotation Lambda does not redeploy; the operator rotates it by setting a new value and deploying SwayWeb (docs/OPERATIONS.md).',
     );

@@ -196,7 +196,7 @@ export class WebSite extends Construct {
       origin: new HttpOrigin(this.apiDomainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-        customHeaders: { 'x-api-key': props.siteKey.secretValue.unsafeUnwrap() },
+        customHeaders: { 'x-api-key': props.siteKey.secretValueFromJson('current').unsafeUnwrap() },
       }),
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

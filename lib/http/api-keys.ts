@@ -2,7 +2,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { env, requireEnv } from '../config';
 import { routeKey, routes, type RouteDefinition } from '../routes';
-import { acceptedApiKeys, siteApiKey } from '../runtime/secrets';
+import { acceptedApiKeys, acceptedValues, siteApiKey } from '../runtime/secrets';
 import { documentClient } from '../store/dynamodb-client';
 import { LookupRateStore, type LookupCounter } from '../store/lookup-rate-store';
 import { Table } from '../store/table';
@@ -35,7 +35,7 @@ export const apiKeyAccess = (
     const given = header(event, 'x-api-key') ?? '';
     // The pages' own lookups, through CloudFront: held by the lookup routes' throttle and CloudFront's cache, not by a key's rate.
     const siteKey = await siteApiKey();
-    if (siteKey !== undefined && sameSecret(given, siteKey)) return;
+    if (siteKey !== undefined && acceptedValues(siteKey).some((value) => sameSecret(given, value))) return;
     const key = keys.find((accepted) => sameSecret(given, accepted));
     if (key === undefined) throw problems.unauthorized('Lookups need a valid x-api-key.');
     const rate = Number(process.env[env.apiKeyRate]) || DEFAULT_API_KEY_RATE;

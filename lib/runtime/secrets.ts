@@ -26,12 +26,14 @@ export const acceptedValues = (secret: RotatedSecret): string[] => (secret.previ
 
 /**
  * The key the web pages' lookups carry (added by CloudFront in AWS, by the local gateway on one
- * machine): in AWS the `sway/site-key` secret (cached five minutes), locally SWAY_SITE_KEY.
+ * machine): in AWS the `sway/site-key` secret, `{"current", "previous"}` (cached five minutes),
+ * locally SWAY_SITE_KEY. Both values pass while CloudFront moves to a new one.
  */
-export const siteApiKey = async (): Promise<string | undefined> => {
+export const siteApiKey = async (): Promise<RotatedSecret | undefined> => {
   const secretArn = process.env[env.siteKeySecretArn];
-  const value = secretArn ? await getSecret<string>(secretArn, { maxAge: 300 }) : process.env[env.siteKey];
-  return value || undefined;
+  const stored = secretArn ? ((await getSecret<{ current?: string; previous?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {}) : { current: process.env[env.siteKey] };
+  if (!stored.current) return undefined;
+  return { current: stored.current, ...(stored.previous ? { previous: stored.previous } : {}) };
 };
 
 /**

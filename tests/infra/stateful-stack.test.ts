@@ -155,7 +155,7 @@ describe('stateful stack: webhook secrets and API keys', () => {
     const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.siteKey));
     expect(secret.Properties!.Name).toBe('sway/site-key');
     expect(secret.Properties!.SecretString).toBeUndefined();
-    expect(secret.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true });
+    expect(secret.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true, GenerateStringKey: 'current', SecretStringTemplate: JSON.stringify({ previous: '' }) });
     expect(secret.DeletionPolicy).toBe('Retain');
   });
 

@@ -141,7 +141,7 @@ describe('web hosting: the distribution', () => {
     expect(headers.map((header) => header.HeaderName)).toEqual(['x-api-key']);
     const value = JSON.stringify(headers[0]!.HeaderValue);
     expect(value).toContain('{{resolve:secretsmanager:');
-    expect(value).toContain(':SecretString:::}}');
+    expect(value).toContain(':SecretString:current::}}');
     expect(value).toMatch(/SiteKey/);
   });
 

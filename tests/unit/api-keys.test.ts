@@ -80,6 +80,21 @@ describe('apiKeyAccess', () => {
     await expect(run('GET /v1/accounts/{network}/{idOrHandle}')).resolves.toBeUndefined();
   });
 
+  it("lets the pages' site key through uncounted, its current and its previous value while CloudFront moves over", async () => {
+    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
+    vi.stubEnv('SWAY_API_KEYS', 'k1');
+    vi.stubEnv('SWAY_SITE_KEY_SECRET_ARN', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/site-key-AbCdEf');
+    getSecret.mockResolvedValue({ current: 'site-new', previous: 'site-old' });
+    const lookup = (key: string) => run('GET /v1/topics', { 'x-api-key': key });
+    await expect(lookup('site-new')).resolves.toBeUndefined();
+    await expect(lookup('site-old')).resolves.toBeUndefined();
+    await expect(lookup('site-other')).rejects.toMatchObject({ status: 401 });
+    expect(counts.size).toBe(0);
+    expect(getSecret).toHaveBeenCalledWith('arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/site-key-AbCdEf', { transform: 'json', maxAge: 300 });
+    getSecret.mockResolvedValue({ current: 'site-new', previous: '' });
+    await expect(lookup('site-old')).rejects.toMatchObject({ status: 401 });
+  });
+
   it('holds each key to SWAY_API_KEY_RATE lookups a second, then answers 429 with Retry-After', async () => {
     vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
     vi.stubEnv('SWAY_API_KEYS', 'k1,k2');
