@@ -7,34 +7,29 @@ export interface RotatedSecret {
   previous?: string;
 }
 
-/**
- * A webhook secret: in AWS from its Secrets Manager secret (`{"current", "previous"}`, cached five
- * minutes), locally from its environment variable (and `…_PREVIOUS`). Undefined when the operator
- * has not configured it.
- */
-export const webhookSecret = async (name: SecretName): Promise<RotatedSecret | undefined> => {
-  const secretArn = process.env[secretArnEnvVar(name)];
-  const stored = secretArn
-    ? ((await getSecret<{ current?: string; previous?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {})
-    : { current: process.env[secretEnvVars[name]], previous: process.env[previousSecretEnvVar(name)] };
+/** A rotated secret from its Secrets Manager secret (`{"current", "previous"}`, cached five minutes) in AWS, from `local` elsewhere; undefined without a current value. */
+const rotatedSecret = async (secretArn: string | undefined, local: { current?: string; previous?: string }): Promise<RotatedSecret | undefined> => {
+  const stored = secretArn ? ((await getSecret<{ current?: string; previous?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {}) : local;
   if (!stored.current) return undefined;
   return { current: stored.current, ...(stored.previous ? { previous: stored.previous } : {}) };
 };
+
+/**
+ * A webhook secret: in AWS from its own Secrets Manager secret, locally from its environment
+ * variable (and `…_PREVIOUS`). Undefined when the operator has not configured it.
+ */
+export const webhookSecret = (name: SecretName): Promise<RotatedSecret | undefined> =>
+  rotatedSecret(process.env[secretArnEnvVar(name)], { current: process.env[secretEnvVars[name]], previous: process.env[previousSecretEnvVar(name)] });
 
 /** The values a signature may be made with: the current one first, then the previous one while it is rotated out. */
 export const acceptedValues = (secret: RotatedSecret): string[] => (secret.previous ? [secret.current, secret.previous] : [secret.current]);
 
 /**
  * The key the web pages' lookups carry (added by CloudFront in AWS, by the local gateway on one
- * machine): in AWS the `sway/site-key` secret, `{"current", "previous"}` (cached five minutes),
- * locally SWAY_SITE_KEY. Both values pass while CloudFront moves to a new one.
+ * machine): in AWS the `sway/site-key` secret, locally SWAY_SITE_KEY. Both values pass while
+ * CloudFront moves to a new one.
  */
-export const siteApiKey = async (): Promise<RotatedSecret | undefined> => {
-  const secretArn = process.env[env.siteKeySecretArn];
-  const stored = secretArn ? ((await getSecret<{ current?: string; previous?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {}) : { current: process.env[env.siteKey] };
-  if (!stored.current) return undefined;
-  return { current: stored.current, ...(stored.previous ? { previous: stored.previous } : {}) };
-};
+export const siteApiKey = (): Promise<RotatedSecret | undefined> => rotatedSecret(process.env[env.siteKeySecretArn], { current: process.env[env.siteKey] });
 
 /**
  * The accepted `x-api-key` values for lookups: in AWS the `keys` of the API-keys secret (cached five
