@@ -117,6 +117,12 @@ const acknowledgedAuthors = () =>
 /** Whether the service is up, and a count of kills, so a failed request can tell "down" from "broken". */
 const liveness = { up: false, kills: 0 };
 
+/** A failed fetch as the test reports it: undici's "fetch failed" names its cause (a reset, a refused connection, a timeout) only in `cause`. */
+const failure = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return [(error as Error).message, cause?.code, cause?.message].filter(Boolean).join(': ');
+};
+
 const newDelivery = (author = `author-${sent.authors++}`, topic = TOPIC): Interaction[] => {
   const interactions = engagements(author, FANS, 'reply', [topic]);
   sent.byAuthor.set(author, interactions);
@@ -136,7 +142,7 @@ const startSender = () => {
         await response.text();
       } catch (error) {
         for (const interaction of interactions) sent.unanswered.add(keyOf(interaction));
-        if (liveness.up && liveness.kills === kills) sent.problems.push(`a delivery failed while the service was up: ${(error as Error).message}`);
+        if (liveness.up && liveness.kills === kills) sent.problems.push(`a delivery failed while the service was up: ${failure(error)}`);
         return;
       }
       if (response.status !== 202) {
@@ -187,7 +193,7 @@ const reader = {
         response = await fetch(url);
         body = await response.text();
       } catch (error) {
-        if (liveness.up && liveness.kills === kills) this.problems.push(`no answer while the service was up: ${(error as Error).message}`);
+        if (liveness.up && liveness.kills === kills) this.problems.push(`no answer while the service was up: ${failure(error)}`);
         return null;
       }
       this.pages++;
