@@ -8,7 +8,8 @@ import { header, json, rawBody } from '../lib/http/request';
 import { hasValidSignature } from '../lib/http/signature';
 import { metrics } from '../lib/observability';
 import { messageQueue, stores } from '../lib/runtime/dependencies';
-import { acceptedValues, webhookSecret } from '../lib/runtime/secrets';
+import { acceptedValues } from '../lib/config';
+import { webhookSecret } from '../lib/runtime/secrets';
 
 export const handler = httpHandler(async (event) => {
   const body = rawBody(event);

@@ -4,7 +4,8 @@ import { queryParameters } from '../lib/http/request';
 import { MetaVerificationQuerySchema } from '../lib/networks/meta/schema';
 import { isMetaSubscription, metaWebhook } from '../lib/networks/meta/source';
 import { answerHandshake, receiveWebhook } from '../lib/networks/receive-webhook';
-import { acceptedValues, webhookSecret } from '../lib/runtime/secrets';
+import { acceptedValues } from '../lib/config';
+import { webhookSecret } from '../lib/runtime/secrets';
 import { webhookPorts } from '../lib/runtime/webhook-ports';
 
 /** GET: Meta's subscription verification (the challenge, as text); POST: Page and Instagram deliveries. */
@@ -13,7 +14,7 @@ export const handler = httpHandler(
     if (event.requestContext.http.method !== 'GET') return receiveWebhook(metaWebhook, event, webhookPorts());
     return answerHandshake('meta', async () => {
       const query = queryParameters(event, MetaVerificationQuerySchema);
-      const verifyToken = await webhookSecret('metaVerifyToken');
+      const verifyToken = await webhookSecret(metaWebhook.handshakeSecret!);
       if (!verifyToken) throw problems.notConfigured('The meta verify token is not configured.');
       if (!acceptedValues(verifyToken).some((token) => isMetaSubscription(query, token))) throw problems.forbidden('hub.mode is not subscribe or hub.verify_token does not match.');
       const challenge = query['hub.challenge'];

@@ -56,6 +56,15 @@ export const secretEnvVars = {
 } as const;
 export type SecretName = keyof typeof secretEnvVars;
 
+/** A secret's value, and during a rotation the one before it, which is still accepted. */
+export interface RotatedSecret {
+  current: string;
+  previous?: string;
+}
+
+/** The values a signature may be made with: the current one first, then the previous one while it is rotated out. */
+export const acceptedValues = (secret: RotatedSecret): string[] => (secret.previous ? [secret.current, secret.previous] : [secret.current]);
+
 /** In AWS: the variable holding the ARN of that secret's Secrets Manager secret (`SWAY_SECRETS_ARN_META_VERIFY_TOKEN`). */
 export const secretArnEnvVar = (name: SecretName): string => `SWAY_SECRETS_ARN_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
 

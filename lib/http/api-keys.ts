@@ -1,8 +1,8 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { env, requireEnv } from '../config';
+import { acceptedValues, env, requireEnv } from '../config';
 import { routeKey, routes, type RouteDefinition } from '../routes';
-import { acceptedApiKeys, acceptedValues, siteApiKey } from '../runtime/secrets';
+import { acceptedApiKeys, siteApiKey } from '../runtime/secrets';
 import { documentClient } from '../store/dynamodb-client';
 import { LookupRateStore, type LookupCounter } from '../store/lookup-rate-store';
 import { Table } from '../store/table';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { SecretName } from '../config';
+import { acceptedValues, type RotatedSecret, type SecretName } from '../config';
 import { HttpProblem, problems } from '../http/problem';
 import { header, issuesAsErrors, json, rawBody } from '../http/request';
 import { ingestInteractions, type IngestPorts } from '../ingestion/ingest-interactions';
@@ -12,7 +12,7 @@ import type { WebhookDelivery, WebhookMediaType, WebhookSource } from './webhook
 
 export interface WebhookPorts extends IngestPorts {
   /** The secret, and during a rotation the previous value, which signatures may still use. */
-  secret(name: SecretName): Promise<{ current: string; previous?: string } | undefined>;
+  secret(name: SecretName): Promise<RotatedSecret | undefined>;
   /** Delivery ids of the networks that send them: whether one was taken before, and remembering one. */
   deliveries: {
     seen(network: string, deliveryId: string): Promise<boolean>;
@@ -113,7 +113,7 @@ const receive = async <Payload>(
   if (!secret) throw problems.notConfigured(`The ${source.name} webhook secret is not configured.`);
   const delivery: WebhookDelivery = { body, header: (name) => header(event, name), receivedAt };
   // The current value, then the one being rotated out: a provider moves to the new one on its own schedule.
-  const verifications = [secret.current, ...(secret.previous ? [secret.previous] : [])].map((value) => source.verify(value, delivery));
+  const verifications = acceptedValues(secret).map((value) => source.verify(value, delivery));
   const verification = verifications.find((candidate) => candidate.ok) ?? verifications[0]!;
   if (!verification.ok) throw problems.unauthorized(verification.detail);
 

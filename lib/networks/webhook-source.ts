@@ -36,6 +36,8 @@ export interface WebhookSource<Payload> {
   /** Name in messages and metrics: x, meta, slack, … */
   name: string;
   secret: SecretName;
+  /** A second secret the webhook's subscription handshake checks (Meta's verify token), when it has one. */
+  handshakeSecret?: SecretName;
   /** The media types the provider sends. */
   mediaTypes: readonly WebhookMediaType[];
   /** Whether the delivery was signed with the secret: the provider's rule, over the exact bytes. */

@@ -18,14 +18,14 @@ export const webhookSources = {
 
 /**
  * The secrets each signed function reads, and no other: the batch API's generic one, each
- * webhook's network secret, and Meta's verify token for its subscription handshake.
+ * webhook's network secret, and its handshake's when it has one (Meta's verify token).
  */
 export const secretsOfSignedFunctions = (): Record<string, SecretName[]> => ({
   'ingest-interactions': ['generic'],
   ...Object.fromEntries(
     Object.entries(webhookSources).map(([network, source]): [string, SecretName[]] => [
       webhookFunctionName(network),
-      network === 'meta' ? [source.secret, 'metaVerifyToken'] : [source.secret],
+      [source.secret, ...(source.handshakeSecret ? [source.handshakeSecret] : [])],
     ]),
   ),
 });

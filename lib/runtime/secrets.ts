@@ -1,11 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { env, previousSecretEnvVar, secretArnEnvVar, secretEnvVars, type SecretName } from '../config';
-
-/** A secret's value, and during a rotation the one before it, which is still accepted. */
-export interface RotatedSecret {
-  current: string;
-  previous?: string;
-}
+import { env, previousSecretEnvVar, secretArnEnvVar, secretEnvVars, type RotatedSecret, type SecretName } from '../config';
 
 /** A rotated secret from its Secrets Manager secret (`{"current", "previous"}`, cached five minutes) in AWS, from `local` elsewhere; undefined without a current value. */
 const rotatedSecret = async (secretArn: string | undefined, local: { current?: string; previous?: string }): Promise<RotatedSecret | undefined> => {
@@ -20,9 +14,6 @@ const rotatedSecret = async (secretArn: string | undefined, local: { current?: s
  */
 export const webhookSecret = (name: SecretName): Promise<RotatedSecret | undefined> =>
   rotatedSecret(process.env[secretArnEnvVar(name)], { current: process.env[secretEnvVars[name]], previous: process.env[previousSecretEnvVar(name)] });
-
-/** The values a signature may be made with: the current one first, then the previous one while it is rotated out. */
-export const acceptedValues = (secret: RotatedSecret): string[] => (secret.previous ? [secret.current, secret.previous] : [secret.current]);
 
 /**
  * The key the web pages' lookups carry (added by CloudFront in AWS, by the local gateway on one

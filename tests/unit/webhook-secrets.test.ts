@@ -19,7 +19,8 @@ describe('webhookSecret', () => {
     vi.stubEnv('SWAY_SECRETS_ARN_META_VERIFY_TOKEN', ARN);
     vi.stubEnv('SWAY_META_VERIFY_TOKEN', 'ignored-in-aws');
     getSecret.mockResolvedValue({ current: 'new', previous: 'old' });
-    const { webhookSecret, acceptedValues } = await import('../../lib/runtime/secrets');
+    const { webhookSecret } = await import('../../lib/runtime/secrets');
+    const { acceptedValues } = await import('../../lib/config');
     const secret = await webhookSecret('metaVerifyToken');
     expect(secret).toEqual({ current: 'new', previous: 'old' });
     expect(acceptedValues(secret!)).toEqual(['new', 'old']);
@@ -28,7 +29,8 @@ describe('webhookSecret', () => {
 
   it('is not configured without a current value, and has no previous one when it is empty', async () => {
     vi.stubEnv('SWAY_SECRETS_ARN_META_VERIFY_TOKEN', ARN);
-    const { webhookSecret, acceptedValues } = await import('../../lib/runtime/secrets');
+    const { webhookSecret } = await import('../../lib/runtime/secrets');
+    const { acceptedValues } = await import('../../lib/config');
     getSecret.mockResolvedValue({ current: '', previous: 'old' });
     expect(await webhookSecret('metaVerifyToken')).toBeUndefined();
     getSecret.mockResolvedValue({ current: 'new', previous: '' });

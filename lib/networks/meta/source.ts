@@ -19,6 +19,7 @@ export const isMetaSubscription = (query: MetaVerificationQuery, verifyToken: st
 export const metaWebhook: WebhookSource<MetaWebhook> = {
   name: 'meta',
   secret: 'meta',
+  handshakeSecret: 'metaVerifyToken',
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
   parse: (document) => parseWith(MetaWebhookSchema, document, (data) => data),
