@@ -228,11 +228,9 @@ export class SwayStatelessStack extends Stack {
   /** Absent when the Bluesky consumer is turned off. */
   public readonly jetstreamSchedule?: Schedule;
   public readonly operators: OperatorAccess;
-  private readonly failedInvocations: IQueue;
 
   constructor(scope: Construct, id: string, props: SwayStatelessStackProps) {
     super(scope, id, props);
-    this.failedInvocations = props.failedInvocations;
     // Strong references (exports/imports) stop the stateful stack from dropping a table, queue or
     // secret that deployed functions still use.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
@@ -275,9 +273,9 @@ export class SwayStatelessStack extends Stack {
       },
     });
     this.connectRunFunctions(this.recompute);
-    this.recomputeSchedule = this.createRecomputeSchedule(this.recompute);
+    this.recomputeSchedule = this.createRecomputeSchedule(this.recompute, props.failedInvocations);
     if (jetstream[env.jetstreamUrl]) {
-      this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`);
+      this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`, props.failedInvocations);
       // A failed run is not retried: the next one, a minute later, resumes from the saved cursor. It is kept, for the alarm and the operator.
       this.functionNamed(jetstreamSchedule.target).function.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(props.failedInvocations) });
     }
@@ -450,7 +448,7 @@ export class SwayStatelessStack extends Stack {
   }
 
   /** Every `rateMinutes`, an execution of the recompute state machine with the schedule's input. */
-  private createRecomputeSchedule(recompute: RecomputeStateMachine): Schedule {
+  private createRecomputeSchedule(recompute: RecomputeStateMachine, failedInvocations: IQueue): Schedule {
     const rate = Duration.minutes(recomputeSchedule.rateMinutes);
     return new Schedule(this, 'RecomputeSchedule', {
       description: `Recompute Sway scores every ${recomputeSchedule.rateMinutes} minutes`,
@@ -460,7 +458,7 @@ export class SwayStatelessStack extends Stack {
         // A trigger older than one period has been superseded by the next one.
         maxEventAge: rate,
         retryAttempts: 3,
-        deadLetterQueue: this.failedInvocations,
+        deadLetterQueue: failedInvocations,
       }),
     });
   }
@@ -485,7 +483,7 @@ export class SwayStatelessStack extends Stack {
     }
   }
 
-  private createSchedule(id: string, definition: ScheduleDefinition, description: string): Schedule {
+  private createSchedule(id: string, definition: ScheduleDefinition, description: string, failedInvocations: IQueue): Schedule {
     const rate = Duration.minutes(definition.rateMinutes);
     const target = this.functionNamed(definition.target).function;
     const targetLogicalId: string = this.resolve((target.node.defaultChild as CfnFunction).logicalId);
@@ -502,7 +500,7 @@ export class SwayStatelessStack extends Stack {
         // A trigger older than one period has been superseded by the next one.
         maxEventAge: rate,
         retryAttempts: 3,
-        deadLetterQueue: this.failedInvocations,
+        deadLetterQueue: failedInvocations,
       }),
     });
   }
