@@ -302,7 +302,8 @@ const start = async () => {
 
 /** The run's files, written since `since` (this attempt's, not an earlier attempt's of the same run). */
 const runFiles = (runId: string, since: number) => {
-  const fresh = (path: string) => existsSync(path) && statSync(path).mtimeMs >= since;
+  // The running service renames its temporary files while this looks: one listed a moment ago may be gone.
+  const fresh = (path: string) => (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -Infinity) >= since;
   const folder = join(logDir, 'runs', runId);
   const tasks = fresh(join(folder, 'topics.json')) ? (JSON.parse(readFileSync(join(folder, 'topics.json'), 'utf8')) as { topics: string[] }[]).reduce((count, task) => count + task.topics.length, 0) : null;
   const outputs = existsSync(join(folder, 'topics')) ? readdirSync(join(folder, 'topics')).filter((file) => fresh(join(folder, 'topics', file))).length : 0;
