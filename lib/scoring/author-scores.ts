@@ -6,7 +6,7 @@
  */
 import { calibratedScore, roundScore, type Calibration } from './calibration';
 import { groupByKey } from './counting-sort';
-import { FACTORS, type ScoringModel } from './model';
+import { FACTORS, FLAGS, type ScoringModel } from './model';
 import type { TopicPairs } from './topic-pairs';
 
 /** A factor as measured; its label and description (FACTORS) are added where it is shown. */
@@ -32,12 +32,16 @@ export interface AuthorScore {
   logScore: number;
   factors: ScoreFactor[];
   topEngagers: TopEngager[];
+  /** Anti-gaming flags (FLAGS bits), 0 for most. */
+  flags: number;
 }
 
 /** What the per-author phase knows of each engager, by local account: its weight α(e) and its discount (activity × lockstep). */
 export interface EngagerTerms {
   weight: Float64Array;
   discount: Float64Array;
+  /** Its own anti-gaming flags (ring, lockstep, farm): FLAGS bits. */
+  flags: Uint8Array;
 }
 
 /** Per-author state: the pairs with their strengths, grouped by author, the engager terms and the posts. */
@@ -92,6 +96,8 @@ export interface AuthorLogScores {
   responsePart: Float64Array;
   breadthPart: Float64Array;
   efficiencyPart: Float64Array;
+  /** The part of `response` from flagged engagers. */
+  flaggedResponse: Float64Array;
   /** 0 for an author without response: not scored. */
   logScore: Float64Array;
 }
@@ -107,6 +113,7 @@ export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>):
     responsePart: new Float64Array(count),
     breadthPart: new Float64Array(count),
     efficiencyPart: new Float64Array(count),
+    flaggedResponse: new Float64Array(count),
     logScore: new Float64Array(count),
   };
   // Each pair's terms go to its author in pair order, which is by engager: every author sums its
@@ -115,12 +122,13 @@ export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>):
   for (let j = 0; j < count; j++) position[authors[j]!] = j;
   const engagerWeight = engagers.weight;
   const { engager: pairEngager, author: pairAuthor } = pairs;
-  const { response: responses, breadth: breadths } = out;
+  const { response: responses, breadth: breadths, flaggedResponse } = out;
   for (let k = 0; k < pairs.count; k++) {
     const j = position[pairAuthor[k]!]!;
     if (j < 0) continue;
     const weight = engagerWeight[pairEngager[k]!]!;
     responses[j]! += strength[k]! * weight;
+    if (engagers.flags[pairEngager[k]!]) flaggedResponse[j]! += strength[k]! * weight;
     breadths[j]! += breadthShare(pairs, k, engagers.discount) * Math.min(1, weight);
   }
   for (let j = 0; j < count; j++) {
@@ -135,6 +143,11 @@ export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>):
   }
   return out;
 };
+
+/** The flags of the author at position `j` of `authorLogScores(phase, authors)`: its own, and `boosted` when flagged engagers give most of its response. */
+export const authorFlags = (phase: AuthorPhase, logScores: AuthorLogScores, j: number, author: number): number =>
+  phase.engagers.flags[author]! |
+  (logScores.flaggedResponse[j]! > phase.constants.flaggedResponseShare * logScores.response[j]! ? FLAGS.boosted.bit : 0);
 
 const rounded = (value: number, unit: number) => Math.round(value * unit) / unit;
 
@@ -183,5 +196,5 @@ export const explainedScore = (phase: AuthorPhase, logScores: AuthorLogScores, j
     const k = top[t]!;
     topEngagers[t] = { account: phase.accounts[pairs.engager[k]!]!, interactions: pairs.interactions[k]!, weight: rounded(shares[t]! / response, 1000) };
   }
-  return { account: phase.accounts[author]!, score, logScore, factors, topEngagers };
+  return { account: phase.accounts[author]!, score, logScore, factors, topEngagers, flags: authorFlags(phase, logScores, j, author) };
 };

@@ -23,6 +23,10 @@ export const scoringModel = {
   /** Engagers nobody responds to that engaged only one author, on at least this many days, in cohorts of at least farmCohortSize on the same author, count as one. */
   farmEngagerMinDays: 2,
   farmCohortSize: 5,
+  /** An author that returns engagement to at least this many of its engagers, and to more than half of them, is a ring member. */
+  ringMinPartners: 4,
+  /** An author with more than this share of its response from flagged engagers (ring, lockstep, farm) is flagged as boosted by them. */
+  flaggedResponseShare: 0.5,
   /** PageRank: probability of following an edge, tolerance (L1 change per node) and iteration cap. */
   damping: 0.85,
   tolerance: 1e-10,
@@ -61,3 +65,17 @@ export const describedFactor = ({ name, value, contribution }: { name: string; v
   const known = (FACTORS as Record<string, { label: string; description: string }>)[name];
   return { name, label: known?.label ?? name, description: known?.description ?? '', value, contribution };
 };
+
+/**
+ * Why an account is flagged by the anti-gaming signals, as bits: it stays scored (its damped score
+ * explains itself) but campaign search never lists it.
+ */
+export const FLAGS = {
+  ring: { bit: 1, description: 'Returns engagement to most of the accounts that engage with it: a reciprocal ring.' },
+  lockstep: { bit: 2, description: 'Engages the same authors on the same days as a group of other accounts: lockstep.' },
+  farm: { bit: 4, description: 'A dedicated account of a farm: one of many that engage only one author, on several days, and earn no response.' },
+  boosted: { bit: 8, description: 'More than half of its response comes from flagged accounts (rings, lockstep groups, farms).' },
+} as const;
+export type FlagName = keyof typeof FLAGS;
+
+export const flagNames = (bits: number): FlagName[] => (Object.keys(FLAGS) as FlagName[]).filter((name) => (bits & FLAGS[name].bit) !== 0);

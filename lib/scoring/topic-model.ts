@@ -17,6 +17,8 @@ export interface TopicModel {
   weight: Float64Array;
   /** Activity discount × lockstep factor of `accounts[i]`. */
   discount: Float64Array;
+  /** Own anti-gaming flags of `accounts[i]` (ring, lockstep, farm): FLAGS bits. */
+  flags: Uint8Array;
   /**
    * An account the pass did not see: nobody links to it, so its authority is the jump mass its
    * trust prior's floor draws, and it engaged few authors and no lockstep group, so no discount.
@@ -35,6 +37,8 @@ export interface TopicModelJSON {
   accounts: string[];
   weight: number[];
   discount: number[];
+  /** Absent in models written before flags: none flagged. */
+  flags?: number[];
   unknownEngager: { weight: number; discount: number };
   calibration: Calibration;
   scoredCount: number;
@@ -47,6 +51,7 @@ export const topicModelToJSON = (model: TopicModel): TopicModelJSON => ({
   accounts: model.accounts,
   weight: Array.from(model.weight),
   discount: Array.from(model.discount),
+  flags: Array.from(model.flags),
   unknownEngager: { ...model.unknownEngager },
   calibration: { logScores: [...model.calibration.logScores], scores: [...model.calibration.scores] },
   scoredCount: model.scoredCount,
@@ -63,6 +68,7 @@ export const topicModelFromJSON = (json: TopicModelJSON): TopicModel => {
     accounts,
     weight: Float64Array.from(weight),
     discount: Float64Array.from(discount),
+    flags: json.flags && json.flags.length === accounts.length ? Uint8Array.from(json.flags) : new Uint8Array(accounts.length),
     unknownEngager: { ...json.unknownEngager },
     calibration: { logScores: [...json.calibration.logScores], scores: [...json.calibration.scores] },
     scoredCount: json.scoredCount,

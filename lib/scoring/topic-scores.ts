@@ -3,12 +3,12 @@
  * of some authors against a full pass's frozen model, `rescoreAuthors`. Both read columnar
  * aggregates and share the per-author phase (author-scores.ts), so they cannot drift apart.
  */
-import { authorLogScores, authorPhase, breadthShare, explainedScore, pairStrengths, type AuthorScore } from './author-scores';
+import { authorFlags, authorLogScores, authorPhase, breadthShare, explainedScore, pairStrengths, type AuthorScore } from './author-scores';
 import { calibratedScore, calibrationFor, roundScore } from './calibration';
 import { indexOfAccount, type TopicAggregates } from './engagement';
 import { farmCohortFactors } from './farm-cohorts';
 import { lockstepFactors } from './lockstep';
-import { scoringModel, type ScoringModel } from './model';
+import { FLAGS, scoringModel, type ScoringModel } from './model';
 import type { TopicModel } from './topic-model';
 import { buildTopicPairs, dayDecay, decayedPostCounts, reciprocatedPairs, type DayDecay, type TopicPairs } from './topic-pairs';
 import { buildWeightedGraph, pageRank } from './weighted-graph';
@@ -41,6 +41,8 @@ export interface TopicRanking {
   account(position: number): string;
   score: Float64Array;
   logScore: Float64Array;
+  /** Anti-gaming flags (FLAGS bits). */
+  flags: Uint8Array;
   /** The entry at `position`, as `scoreTopic` ranks it. */
   entry(position: number): AccountTopicScore;
   iterations: number;
@@ -62,20 +64,46 @@ const respondedAccounts = (pairs: TopicPairs): Uint8Array => {
 };
 
 /**
- * The pairs, and each engager's discount: lockstep × farm cohort × (for engagers nobody responds
- * to) activity. The rows are let go here.
+ * Ring members: authors that return engagement to at least `ringMinPartners` of their engagers,
+ * and to more than half of them.
  */
-const pairsAndEngagerDiscounts = (input: TopicAggregates, decayOf: DayDecay, constants: ScoringModel): { pairs: TopicPairs; discount: Float64Array } => {
+const ringFlags = (pairs: TopicPairs, reciprocated: Uint8Array, constants: ScoringModel, flags: Uint8Array): void => {
+  const engagers = new Uint32Array(pairs.accountCount);
+  const returned = new Uint32Array(pairs.accountCount);
+  for (let k = 0; k < pairs.count; k++) {
+    if (!(pairs.engagement[k]! > 0)) continue;
+    engagers[pairs.author[k]!]!++;
+    if (reciprocated[k]) returned[pairs.author[k]!]!++;
+  }
+  for (let a = 0; a < pairs.accountCount; a++) {
+    if (returned[a]! >= constants.ringMinPartners && 2 * returned[a]! > engagers[a]!) flags[a]! |= FLAGS.ring.bit;
+  }
+};
+
+/**
+ * The pairs, each engager's discount (lockstep × farm cohort × for engagers nobody responds to,
+ * activity) and each account's own flags (ring, lockstep, farm). The rows are let go here.
+ */
+const pairsAndEngagerTerms = (
+  input: TopicAggregates,
+  decayOf: DayDecay,
+  constants: ScoringModel,
+): { pairs: TopicPairs; reciprocated: Uint8Array; discount: Float64Array; flags: Uint8Array } => {
   const { pairs, rows } = buildTopicPairs(input, decayOf, constants);
   const responded = respondedAccounts(pairs);
   const lockstep = lockstepFactors(input, pairs.accountCount, rows, constants);
   const farm = farmCohortFactors(input, pairs, rows, responded, constants);
+  const reciprocated = reciprocatedPairs(pairs);
   const discount = new Float64Array(pairs.accountCount);
+  const flags = new Uint8Array(pairs.accountCount);
   for (let e = 0; e < pairs.accountCount; e++) {
     const activity = responded[e] ? 1 : activityDiscount(pairs.engagerStart[e + 1]! - pairs.engagerStart[e]!, constants);
     discount[e] = activity * lockstep[e]! * farm[e]!;
+    if (lockstep[e]! < 1) flags[e]! |= FLAGS.lockstep.bit;
+    if (farm[e]! < 1) flags[e]! |= FLAGS.farm.bit;
   }
-  return { pairs, discount };
+  ringFlags(pairs, reciprocated, constants, flags);
+  return { pairs, reciprocated, discount, flags };
 };
 
 /**
@@ -92,10 +120,9 @@ export const scoreTopic = (input: TopicAggregates, asOf: Date, options: { consta
 /** `scoreTopic`, with the entries built only when asked for. */
 export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constants = scoringModel }: { constants?: ScoringModel } = {}): TopicRanking => {
   const decayOf = dayDecay(asOf, constants);
-  const { pairs, discount } = pairsAndEngagerDiscounts(input, decayOf, constants);
+  const { pairs, reciprocated, discount, flags } = pairsAndEngagerTerms(input, decayOf, constants);
   const n = pairs.accountCount;
   const accounts = Array.from(pairs.inputAccount, (i) => input.accounts[i]!);
-  const reciprocated = reciprocatedPairs(pairs);
   const strength = pairStrengths(pairs, discount, constants);
 
   // Authority: weighted PageRank, jumping by a trust prior that rings and farms cannot forge.
@@ -116,7 +143,7 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
     discount: activityDiscount(1, constants),
   };
 
-  const phase = authorPhase(constants, accounts, pairs, strength, { weight, discount }, decayedPostCounts(input, pairs, decayOf));
+  const phase = authorPhase(constants, accounts, pairs, strength, { weight, discount, flags }, decayedPostCounts(input, pairs, decayOf));
   const everyone = new Uint32Array(n);
   for (let i = 0; i < n; i++) everyone[i] = i;
   const logScores = authorLogScores(phase, everyone);
@@ -137,6 +164,7 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
     account: (position) => accounts[order[position]!]!,
     score: Float64Array.from(order, (i) => scores[i]!),
     logScore: Float64Array.from(order, (i) => logScores.logScore[i]!),
+    flags: Uint8Array.from(order, (i) => authorFlags(phase, logScores, i, i)),
     entry: (position) => {
       const i = order[position]!;
       const entry = explainedScore(phase, logScores, i, i, calibration) as AccountTopicScore;
@@ -144,7 +172,7 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
       return entry;
     },
     iterations,
-    model: { asOf, constants, accounts, weight, discount, unknownEngager, calibration, scoredCount: order.length },
+    model: { asOf, constants, accounts, weight, discount, flags, unknownEngager, calibration, scoredCount: order.length },
   };
 };
 
@@ -173,16 +201,19 @@ export const rescoreAuthors = (model: TopicModel, input: TopicAggregates, author
   // The frozen terms of each engager: both account lists are in name order, so one merge finds them.
   const weight = new Float64Array(n).fill(model.unknownEngager.weight);
   const discount = new Float64Array(n).fill(model.unknownEngager.discount);
+  // An account the pass did not know is flagged only as boosted, until the next full pass looks at it.
+  const flags = new Uint8Array(n);
   for (let i = 0, m = 0; i < n; i++) {
     const account = accounts[i]!;
     while (m < model.accounts.length && model.accounts[m]! < account) m++;
     if (model.accounts[m] === account) {
       weight[i] = model.weight[m]!;
       discount[i] = model.discount[m]!;
+      flags[i] = model.flags[m]!;
     }
   }
   const strength = pairStrengths(pairs, discount, constants);
-  const phase = authorPhase(constants, accounts, pairs, strength, { weight, discount }, decayedPostCounts(input, pairs, decayOf));
+  const phase = authorPhase(constants, accounts, pairs, strength, { weight, discount, flags }, decayedPostCounts(input, pairs, decayOf));
 
   const wanted = [...new Set(authors)].sort();
   const present = wanted.map((author) => indexOfAccount(accounts, author)).filter((i) => i >= 0);

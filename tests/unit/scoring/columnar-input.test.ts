@@ -67,7 +67,7 @@ describe('the ranking', () => {
       expect(Array.from(ranking.logScore)).toEqual(ranked.map((entry) => entry.logScore));
     }
     // Equal scores: by log-score, then by name.
-    const entry = (account: string, score: number, logScore: number) => ({ account, score, logScore, factors: [], topEngagers: [] });
+    const entry = (account: string, score: number, logScore: number) => ({ account, score, logScore, factors: [], topEngagers: [], flags: 0 });
     const tied = [entry('x:b', 20, 2), entry('x:a', 20, 2), entry('x:c', 20, 3), entry('x:d', 21, 1), entry('x:a', 20, 2)];
     expect([...tied].sort(compareAuthorScores).map(({ account }) => account)).toEqual(['x:d', 'x:c', 'x:a', 'x:a', 'x:b']);
     expect(compareAuthorScores(tied[1]!, tied[4]!)).toBe(0);

@@ -127,7 +127,7 @@ const authorScores = (input: TopicAggregates, window: Window, termsOf: (account:
       .sort((a, b) => b.share - a.share || (name(a.pair.engager) < name(b.pair.engager) ? -1 : 1))
       .slice(0, 5)
       .map((term) => ({ account: name(term.pair.engager), interactions: term.pair.interactions, weight: rounded(term.share / response, 1000) }));
-    scored.push({ account: name(author), score, logScore, factors, topEngagers });
+    scored.push({ account: name(author), score, logScore, factors, topEngagers, flags: 0 });
   }
   return scored;
 };
