@@ -3,7 +3,7 @@ import { rankCountsOf, storedAccount } from '../lib/api/scored-account';
 import { httpHandler } from '../lib/http/handler';
 import { problems } from '../lib/http/problem';
 import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { describedFactor } from '../lib/scoring/model';
+import { describedFactor, describedFlags } from '../lib/scoring/model';
 import { stores } from '../lib/runtime/dependencies';
 import { rankOf } from '../lib/store/boards-store';
 import { OVERALL_TOPIC } from '../lib/store/keys';
@@ -19,7 +19,19 @@ export const handler = httpHandler(
     if (!stored && topic) throw problems.notFound(`${network}:${account.id} has no score in ${topic}.`);
     const rank = stored ? rankOf((await rankCountsOf(boards, [topicKey], stored.computedAt)).get(topicKey) ?? [], stored.score) : null;
     const body: Explanation = stored
-      ? { ...stored, handle: account.handle, topic: topic ?? null, rank, factors: stored.factors.map(describedFactor) }
+      ? {
+          network: stored.network,
+          id: stored.id,
+          handle: account.handle,
+          topic: topic ?? null,
+          score: stored.score,
+          rank,
+          factors: stored.factors.map(describedFactor),
+          topEngagers: stored.topEngagers,
+          topContent: stored.topContent,
+          flags: describedFlags(stored.flags ?? 0),
+          computedAt: stored.computedAt,
+        }
       : {
           // Seen, but nobody has responded to this account yet: the base point is all there is.
           network,
@@ -31,6 +43,7 @@ export const handler = httpHandler(
           factors: [describedFactor({ name: 'base', value: 1, contribution: account.score })],
           topEngagers: [],
           topContent: [],
+          flags: [],
           computedAt: account.computedAt,
         };
     return json(200, body);

@@ -211,9 +211,9 @@ Ctrl-C stops everything.`);
           forgetApplied: (refs) => ingest.forgetApplied(refs),
         },
         // A scheduled recompute may hold the lock; the demo's run waits for it rather than fail.
-        recompute: async () => {
+        recompute: async (asOf) => {
           for (;;) {
-            const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, unitsOver({ objects, ...stores() }), objects);
+            const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, unitsOver({ objects, ...stores(), now: () => asOf }), objects);
             if (run) return run;
             await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
           }

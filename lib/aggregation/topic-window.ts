@@ -141,6 +141,32 @@ export const readTopContent = async (
   return byAuthor;
 };
 
+/** Engagers kept of each audience: below this many, overlaps are exact; above, estimated within about 1/√AUDIENCE_SKETCH_SIZE. */
+export const AUDIENCE_SKETCH_SIZE = 256;
+
+/**
+ * Each author's audience in the window: its distinct engagers, and a bottom-k sketch of them (the
+ * AUDIENCE_SKETCH_SIZE smallest 32-bit MD5 hashes of their names, ascending), from which two
+ * accounts' overlap is counted (lib/search/audience.ts).
+ */
+export const readAudiences = async (db: DuckDBConnection, window: string, authors: readonly string[]): Promise<Map<string, { engagers: number; sketch: number[] }>> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE wanted (account VARCHAR)`);
+  await appendStrings(db, 'wanted', authors);
+  const rows = (
+    await db.runAndReadAll(`SELECT author, count(*)::BIGINT, min(hash, ${AUDIENCE_SKETCH_SIZE}) FROM (
+        SELECT DISTINCT author, engager, (md5_number_lower(engager) >> 32)::UINTEGER AS hash FROM read_parquet(${sqlString(window)})
+        WHERE kind = 'edge' AND engager IS NOT NULL AND engager <> author AND author IN (SELECT account FROM wanted)
+      ) GROUP BY author`)
+  ).getRows();
+  await db.run(`DROP TABLE IF EXISTS wanted`);
+  return new Map(
+    rows.map(([author, engagers, sketch]) => [
+      String(author),
+      { engagers: Number(engagers), sketch: (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b) },
+    ]),
+  );
+};
+
 /** Appends strings to a one-column temporary table. */
 export const appendStrings = async (db: DuckDBConnection, table: string, values: readonly string[]): Promise<void> => {
   const appender = await db.createAppender(table);

@@ -185,6 +185,9 @@ export const ExplanationSchema = z
         weight: z.number().describe('Share of the response this content earned, 0-1'),
       }),
     ),
+    flags: z
+      .array(z.object({ name: z.enum(['ring', 'lockstep', 'farm', 'boosted']), description: z.string() }))
+      .describe('Why the anti-gaming signals flag the account (it is then never listed by campaign search); empty for most'),
     computedAt: z.iso.datetime(),
   })
   .meta({ id: 'Explanation' });
@@ -220,3 +223,65 @@ export const ProfileSchema = z
   })
   .meta({ id: 'Profile' });
 export type Profile = z.infer<typeof ProfileSchema>;
+
+/** `topics=a,b`: distinct topic slugs, at most this many. */
+export const MAX_SEARCH_TOPICS = 10;
+export const SEARCH_SORTS = ['relevance', 'rising'] as const;
+
+export const InfluencerSearchQuerySchema = PageQuerySchema.extend({
+  topics: z
+    .string()
+    .max(MAX_SEARCH_TOPICS * 65)
+    .describe(`Comma-separated topic slugs, 1-${MAX_SEARCH_TOPICS}`)
+    .transform((value) => [...new Set(value.split(',').map((topic) => topic.trim()))])
+    .pipe(z.array(TopicSchema).min(1).max(MAX_SEARCH_TOPICS)),
+  network: NetworkSchema.optional(),
+  minScore: z.coerce.number().min(0).max(100).optional().describe('Lowest relevance listed'),
+  maxScore: z.coerce.number().min(0).max(100).optional().describe('Highest relevance listed: niche voices'),
+  sort: z.enum(SEARCH_SORTS).default('relevance').describe('relevance (default), or rising: change of relevance over 30 days'),
+}).refine(({ minScore, maxScore }) => minScore === undefined || maxScore === undefined || minScore <= maxScore, {
+  message: 'minScore must not be above maxScore',
+  path: ['minScore'],
+});
+export type InfluencerSearchQuery = z.infer<typeof InfluencerSearchQuerySchema>;
+
+export const InfluencerSchema = z.object({
+  network: z.string(),
+  id: z.string(),
+  handle: z.string().nullable(),
+  score: Score.describe('The overall score'),
+  relevance: z.number().min(0).max(100).describe('One number from the scores in the requested topics (docs/SCORING.md, "Campaign search")'),
+  rising: z.number().min(-100).max(100).describe('Change of relevance over 30 days'),
+  topics: z.array(TopicScoreSchema).describe('The requested topics the account is scored in'),
+});
+export type Influencer = z.infer<typeof InfluencerSchema>;
+
+export const InfluencerSearchSchema = z
+  .object({ items: z.array(InfluencerSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'InfluencerSearch' });
+export type InfluencerSearch = z.infer<typeof InfluencerSearchSchema>;
+
+export const AudienceQuerySchema = z.strictObject({
+  with: z
+    .string()
+    .max(300)
+    .regex(/^[a-z0-9-]{1,32}:.{1,256}$/, 'with must be network:idOrHandle')
+    .describe('The other account, as network:idOrHandle'),
+  topic: TopicSchema.optional().describe('A topic; omitted = every topic'),
+});
+
+export const AudienceSchema = z
+  .object({
+    engagers: z.number().int().nonnegative().describe('Distinct accounts that engaged with the account in the window'),
+    withEngagers: z.number().int().nonnegative().describe("The same, for the account named by 'with'"),
+    shared: z.number().int().nonnegative().describe('Engagers of both'),
+    jaccard: z.number().min(0).max(1).describe('shared / engagers of either'),
+    estimated: z.boolean().describe('true when either audience is larger than the sketch kept of it: shared and jaccard are then estimates'),
+  })
+  .meta({ id: 'Audience' });
+export type Audience = z.infer<typeof AudienceSchema>;
+
+export const PreferencesSchema = z
+  .strictObject({ campaigns: z.boolean().describe('false keeps the account out of campaign search') })
+  .meta({ id: 'Preferences' });
+export type Preferences = z.infer<typeof PreferencesSchema>;

@@ -203,11 +203,13 @@ const deleteSuperseded = async (objects: ObjectStore, plan: RunPlan, manifest: M
     const old = plan.manifest.topics[key];
     for (const delta of [...(old?.pending ?? []), ...(plan.deltas[key] ?? [])]) doomed.add(delta);
     if (!old?.head) continue;
-    for (const file of [old.head.window, old.head.scores, old.head.window.replace(/window-[^/]+\.parquet$/, `explanations-${old.head.version}.parquet`), old.head.model]) {
+    for (const file of [old.head.window, old.head.scores, old.head.window.replace(/window-[^/]+\.parquet$/, `explanations-${old.head.version}.parquet`), old.head.model, ...Object.values(old.head.daily ?? {})]) {
       if (file && file !== head.model) doomed.add(file);
     }
   }
-  const kept = new Set([...manifest.index, ...manifest.content, ...manifest.handles]);
+  // A topic's daily snapshots are scores files of earlier runs, kept for campaign search's `rising`.
+  const dailySnapshots = Object.values(manifest.topics).flatMap((topic) => Object.values(topic.head?.daily ?? {}));
+  const kept = new Set([...manifest.index, ...manifest.content, ...manifest.handles, ...dailySnapshots]);
   await objects.delete([...doomed].filter((key) => !kept.has(key)));
   // Runs that failed left theirs for inspection; a run that succeeds after them clears them.
   const earlierRuns = (await objects.list(objectStoreLayout.runs.prefix)).filter((key) => !key.startsWith(runPrefix(plan.runId)));

@@ -20,6 +20,8 @@ export const TopicHeadSchema = z.object({
   /** The frozen model of the topic's last full pass. */
   model: z.string().nullable(),
   scoredAccounts: z.number().int().nonnegative(),
+  /** The scores of the first run of each of the last 30 days, by day: what campaign search's `rising` compares with. */
+  daily: z.record(z.string(), z.string()).optional(),
 });
 export type TopicHead = z.infer<typeof TopicHeadSchema>;
 
@@ -92,4 +94,10 @@ export const readManifest = async (objects: ObjectStore): Promise<Manifest> => (
 export const runVersion = (asOf: string, runId: string): string => `${asOf.replace(/[^0-9]/g, '').slice(0, 17)}-${runId.slice(0, 12)}`;
 
 /** The day (YYYY-MM-DD) a version was made on. */
+/** How far back campaign search's `rising` looks. */
+export const RISING_DAYS = 30;
+
+/** The day (YYYY-MM-DD) `days` before `asOf`. */
+export const daysBefore = (asOf: string, days: number): string => new Date(Date.parse(asOf) - days * 86_400_000).toISOString().slice(0, 10);
+
 export const dayOfVersion = (version: string): string => `${version.slice(0, 4)}-${version.slice(4, 6)}-${version.slice(6, 8)}`;

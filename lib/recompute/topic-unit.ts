@@ -16,7 +16,8 @@ import { MAX_BOARD_ENTRIES } from '../leaderboards/board';
 import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../log/duckdb';
 import type { ObjectStore } from '../log/object-store';
 import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
-import { appendStrings, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
+import { appendStrings, mergeTopicWindow, readAudiences, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
+import { encodeAudienceSketch, type StoredAudience } from '../search/audience';
 import { readHandlesOfRun } from '../aggregation/handles';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../scoring/topic-scores';
 import type { AuthorScore } from '../scoring/author-scores';
@@ -28,7 +29,7 @@ import { PendingAccountWrites } from './pending-account-writes';
 import { boards } from '../store/keys';
 import { holdLease, LeaseLostError, OptOutsChangedError, type FlipGuard, type Lease, type LeasePorts } from './run-guard';
 import { logger } from '../observability';
-import { readJson, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
+import { daysBefore, readJson, RISING_DAYS, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
 import { publishBoards, type BoardRequest, type PublishedBoard } from './publish-board';
@@ -243,7 +244,51 @@ const updateWindowAndScore = async (
   await objects.putFile(windowKey, window);
   await objects.putFile(scoresKey, scoresFile);
   await objects.putFile(explanationsKey, explanations);
-  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model };
+  // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
+  const daily = key === '_all' ? undefined : await keepDailyScores(db, plan, prefix, previous?.daily ?? {}, scoresKey, task.asOf, work, objects);
+  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model, ...(daily ? { daily } : {}) };
+};
+
+/**
+ * The scores of the first run of each of the last RISING_DAYS days (this run's, if it is today's
+ * first): campaign search's `rising` compares with the oldest. A run that purges opted-out accounts
+ * rewrites the ones that hold them, under this run's version.
+ */
+const keepDailyScores = async (
+  db: DuckDBConnection,
+  plan: RunPlan,
+  prefix: string,
+  earlier: Readonly<Record<string, string>>,
+  scoresKey: string,
+  asOf: string,
+  work: string,
+  objects: ObjectStore,
+): Promise<Record<string, string>> => {
+  const oldest = daysBefore(asOf, RISING_DAYS);
+  const today = asOf.slice(0, 10);
+  const daily: Record<string, string> = {};
+  for (const [day, key] of Object.entries(earlier).filter(([day]) => day >= oldest && day < today).sort()) {
+    daily[day] = plan.purging.length > 0 ? await withoutPurged(db, plan, key, `${prefix}daily-${day}-${plan.version}.parquet`, work, objects) : key;
+  }
+  daily[today] = earlier[today] && plan.purging.length > 0 ? await withoutPurged(db, plan, earlier[today], `${prefix}daily-${today}-${plan.version}.parquet`, work, objects) : (earlier[today] ?? scoresKey);
+  return daily;
+};
+
+/** `key`, or a copy of it without the purged accounts at `copyKey` when it holds any. */
+const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, copyKey: string, work: string, objects: ObjectStore): Promise<string> => {
+  const [file] = await objects.localPaths([key]);
+  if (!file) return key;
+  await db.run(`CREATE OR REPLACE TEMP TABLE purged (account VARCHAR)`);
+  await appendStrings(db, 'purged', plan.purging);
+  const source = `read_parquet(${sqlString(file)})`;
+  const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM ${source} WHERE account IN (SELECT account FROM purged)`)).getRows()[0]![0]) > 0;
+  if (holds) {
+    const copy = join(work, 'daily.parquet');
+    await db.run(`COPY (SELECT * FROM ${source} WHERE account NOT IN (SELECT account FROM purged)) TO ${sqlString(copy)} (FORMAT parquet, COMPRESSION zstd)`);
+    await objects.putFile(copyKey, copy);
+  }
+  await db.run(`DROP TABLE purged`);
+  return holds ? copyKey : key;
 };
 
 /** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
@@ -263,6 +308,7 @@ interface ScoredAuthors {
   account(position: number): string;
   score(position: number): number;
   logScore(position: number): number;
+  flags(position: number): number;
   entry(position: number): AuthorScore;
 }
 
@@ -271,6 +317,7 @@ const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
   account: ranking.account,
   score: (position) => ranking.score[position]!,
   logScore: (position) => ranking.logScore[position]!,
+  flags: (position) => ranking.flags[position]!,
   entry: ranking.entry,
 });
 
@@ -279,12 +326,19 @@ const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
   account: (position) => list[position]!.account,
   score: (position) => list[position]!.score,
   logScore: (position) => list[position]!.logScore,
+  flags: (position) => list[position]!.flags,
   entry: (position) => list[position]!,
 });
 
 const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));
 
-const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN)`;
+const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`;
+
+/** A scores file as a relation; one written before flags has none. */
+const scoresRelation = async (db: DuckDBConnection, file: string): Promise<string> => {
+  const columns = (await db.runAndReadAll(`SELECT name FROM parquet_schema(${sqlString(file)})`)).getRows().map(([name]) => String(name));
+  return `(SELECT account, score, log_score, scored, ${columns.includes('flags') ? 'flags' : '0::UTINYINT AS flags'} FROM read_parquet(${sqlString(file)}))`;
+};
 
 /** The scores of a pass; the overall pseudo-topic also lists every account seen, unscored ones at 1. */
 const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
@@ -315,7 +369,7 @@ const writeIncrementalScores = async (
   await db.run(`COPY (
       WITH rescored AS (SELECT * FROM new_scores WHERE scored),
       kept AS (
-        SELECT * FROM read_parquet(${sqlString(previous)}) p
+        SELECT * FROM ${await scoresRelation(db, previous)} p
         WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
       ),
       first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
@@ -334,6 +388,7 @@ const appendScores = async (db: DuckDBConnection, scored: ScoredAuthors, seen: r
     appender.appendDouble(scored.score(position));
     appender.appendDouble(scored.logScore(position));
     appender.appendBoolean(true);
+    appender.appendUTinyInt(scored.flags(position));
     appender.endRow();
   }
   for (const account of seen) {
@@ -342,6 +397,7 @@ const appendScores = async (db: DuckDBConnection, scored: ScoredAuthors, seen: r
     appender.appendDouble(1);
     appender.appendDouble(0);
     appender.appendBoolean(false);
+    appender.appendUTinyInt(0);
     appender.endRow();
   }
   appender.closeSync();
@@ -360,6 +416,7 @@ const writeExplanationDrafts = async (
   previous: { file: string; replaced: readonly string[] } | null,
 ): Promise<void> => {
   const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
+  const audiences = await readAudiences(db, window, accountsOf(scored));
   await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR, fingerprint VARCHAR)`);
   const appender = await db.createAppender('drafts');
   for (let position = 0; position < scored.count; position++) {
@@ -372,6 +429,8 @@ const writeExplanationDrafts = async (
       factors: entry.factors,
       topEngagers: entry.topEngagers,
       topContent: own.map((item) => ({ ...item, weight: Math.round((item.responses / responses) * 1000) / 1000 })),
+      ...(entry.flags !== 0 ? { flags: entry.flags } : {}),
+      audience: encodeAudienceSketch(audiences.get(entry.account) ?? { engagers: 0, sketch: [] }),
     });
     appender.appendVarchar(entry.account);
     appender.appendVarchar(body);
@@ -444,9 +503,14 @@ const findChanges = async (
     FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
   const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
+  // Beside each entry, for campaign search: its flags, and its score in the oldest daily snapshot (0: not scored then).
+  const snapshotDay = Object.keys(head.daily ?? {}).sort()[0];
+  const [snapshot] = snapshotDay ? await objects.localPaths([head.daily![snapshotDay]!]) : [];
   const board = (
-    await db.runAndReadAll(`SELECT account, score FROM ${scores(newScores)} WHERE scored ORDER BY score DESC, log_score DESC, account`)
-  ).getRows() as [string, number][];
+    await db.runAndReadAll(`SELECT n.account, n.score, n.flags, coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
+      FROM ${await scoresRelation(db, newScores!)} n LEFT JOIN ${scores(snapshot)} s USING (account)
+      WHERE n.scored ORDER BY n.score DESC, n.log_score DESC, n.account`)
+  ).getRows() as [string, number, number, number][];
   const rankCounts: RankCounts = [];
   for (const [, score] of board) {
     const tenths = Math.round(Number(score) * 10);
@@ -478,6 +542,8 @@ const findChanges = async (
         factors: body.factors,
         topEngagers: body.topEngagers.map((engager) => ({ ...parseAccountKey(engager.account), handle: handles.get(engager.account) ?? null, interactions: engager.interactions, weight: engager.weight })),
         topContent: body.topContent,
+        ...(body.flags ? { flags: body.flags } : {}),
+        audience: body.audience,
         computedAt: task.asOf,
       })),
     });
@@ -496,8 +562,15 @@ const findChanges = async (
   await db.run(`DROP TABLE explanation_changes`);
   const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
   const entryOf = (index: number) => {
-    const [account, score] = board[index]!;
-    return { rank: rankOfIndex[index]!, ...parseAccountKey(account), handle: handles.get(account) ?? null, score: Number(score) };
+    const [account, score, flags, before] = board[index]!;
+    return {
+      rank: rankOfIndex[index]!,
+      ...parseAccountKey(account),
+      handle: handles.get(account) ?? null,
+      score: Number(score),
+      ...(Number(flags) !== 0 ? { flags: Number(flags) } : {}),
+      before: Number(before),
+    };
   };
   return topicBoards({ topic, board, networks, rankCounts, entryOf, changed }, task, plan, guard);
 };
@@ -520,7 +593,7 @@ interface BoardsDone {
 const topicBoards = (
   { topic, board, networks, rankCounts, entryOf, changed }: {
     topic: string;
-    board: readonly [string, number][];
+    board: readonly (readonly [string, number, ...unknown[]])[];
     networks: ReadonlyMap<string, number[]>;
     rankCounts: RankCounts;
     entryOf: (index: number) => Record<string, unknown>;
@@ -591,6 +664,8 @@ interface ExplanationBody {
   factors: StoredExplanation['factors'];
   topEngagers: { account: string; interactions: number; weight: number }[];
   topContent: StoredExplanation['topContent'];
+  flags?: number;
+  audience: StoredAudience;
 }
 
 /** Ranks of scores in board order: equal scores share the rank of the first of them (1, 2, 2, 4). */

@@ -79,3 +79,6 @@ export const FLAGS = {
 export type FlagName = keyof typeof FLAGS;
 
 export const flagNames = (bits: number): FlagName[] => (Object.keys(FLAGS) as FlagName[]).filter((name) => (bits & FLAGS[name].bit) !== 0);
+
+/** Flags as readers see them: each name with why it applies. */
+export const describedFlags = (bits: number) => flagNames(bits).map((name) => ({ name, description: FLAGS[name].description }));

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Explanation, History } from '../api/schemas';
+import type { StoredAudience } from '../search/audience';
 import { keys } from './keys';
 import { inParallel, isConditionalCheckFailure, type Table } from './table';
 
@@ -43,10 +44,24 @@ export interface AccountChange {
 }
 
 /** An explanation as stored: its factors as measured, without the label and description every explanation shares. */
-export type StoredExplanation = Omit<Explanation, 'handle' | 'topic' | 'rank' | 'factors'> & {
+export type StoredExplanation = Omit<Explanation, 'handle' | 'topic' | 'rank' | 'factors' | 'flags'> & {
   topic: string;
   factors: { name: string; value: number; contribution: number }[];
+  /** Anti-gaming flags (FLAGS bits); absent: none. */
+  flags?: number;
+  /** The account's engagers in the topic, for audience overlap (lib/search/audience.ts). */
+  audience?: StoredAudience;
 };
+
+export interface CampaignFacts {
+  handle: string | null;
+  score: number;
+  /** Opted out, declined campaigns, or never scored. */
+  excluded: boolean;
+}
+
+/** An item a run wrote: one written only by a preference is of an account not seen yet. */
+const isSeen = (item: Record<string, unknown>): boolean => typeof item.computedAt === 'string';
 
 const toAccount = (item: Record<string, unknown>): StoredAccount => ({
   network: String(item.network),
@@ -123,7 +138,7 @@ export class AccountsStore {
   async account(network: string, idOrHandle: string): Promise<StoredAccount | OptedOutAccount | null> {
     const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.accountScore(network, idOrHandle) }));
     if (Item?.optedOut === true) return { optedOut: true, network, id: idOrHandle };
-    if (Item) return toAccount(Item);
+    if (Item && isSeen(Item)) return toAccount(Item);
     const byHandle = await this.table.db.send(
       new QueryCommand({
         TableName: this.table.name,
@@ -139,7 +154,71 @@ export class AccountsStore {
 
   async accounts(refs: readonly { network: string; id: string }[]): Promise<StoredAccount[]> {
     const items = await this.table.batchGetAll(refs.map(({ network, id }) => keys.accountScore(network, id)));
-    return items.filter((item) => item.optedOut !== true).map(toAccount);
+    return items.filter((item) => item.optedOut !== true && isSeen(item)).map(toAccount);
+  }
+
+  /**
+   * What campaign search needs of each account: handle, overall score, whether it opted out or
+   * declined campaigns. Accounts never scored are left out.
+   */
+  async campaignFacts(refs: readonly { network: string; id: string }[]): Promise<Map<string, CampaignFacts>> {
+    const items = await this.table.batchGetAll(
+      refs.map(({ network, id }) => keys.accountScore(network, id)),
+      'network, id, handle, score, optedOut, campaigns, computedAt',
+    );
+    return new Map(
+      items.map((item) => [
+        `${String(item.network)}:${String(item.id)}`,
+        {
+          handle: typeof item.handle === 'string' ? item.handle : null,
+          score: Number(item.score ?? 1),
+          excluded: item.optedOut === true || item.campaigns === false || !isSeen(item),
+        },
+      ]),
+    );
+  }
+
+  /** Each account's scores in these topics (those it is scored in). */
+  async topicScoresOf(refs: readonly { network: string; id: string }[], topics: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    const names = Object.fromEntries(topics.map((topic, i) => [`#t${i}`, `${TOPIC_ATTRIBUTE_PREFIX}${topic}`]));
+    const items = await this.table.batchGetAll(
+      refs.map(({ network, id }) => keys.accountScore(network, id)),
+      ['network', 'id', 'optedOut', ...Object.keys(names)].join(', '),
+      { names },
+    );
+    return new Map(
+      items
+        .filter((item) => item.optedOut !== true)
+        .map((item) => [`${String(item.network)}:${String(item.id)}`, toAccount({ ...item, computedAt: '' }).topicScores]),
+    );
+  }
+
+  /** Whether the account takes part in campaign search: true unless it declined. An account never seen has its preference kept for when it is. */
+  async campaignPreference(network: string, id: string): Promise<{ campaigns: boolean } | OptedOutAccount> {
+    const { Item } = await this.table.db.send(
+      new GetCommand({ TableName: this.table.name, Key: keys.accountScore(network, id), ProjectionExpression: 'optedOut, campaigns' }),
+    );
+    if (Item?.optedOut === true) return { optedOut: true, network, id };
+    return { campaigns: Item?.campaigns !== false };
+  }
+
+  /** Sets the preference; false if the account opted out (its item is then the opt-out record, never written over). */
+  async setCampaignPreference(network: string, id: string, campaigns: boolean): Promise<boolean> {
+    try {
+      await this.table.db.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.accountScore(network, id),
+          UpdateExpression: campaigns ? 'SET network = :network, id = :id REMOVE campaigns' : 'SET network = :network, id = :id, campaigns = :declined',
+          ConditionExpression: 'attribute_not_exists(optedOut)',
+          ExpressionAttributeValues: { ':network': network, ':id': id, ...(campaigns ? {} : { ':declined': false }) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
   }
 
   /**

@@ -18,6 +18,8 @@ export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWrit
 type QueryInput = Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>;
 
 const BATCH_GET_LIMIT = 100;
+/** BatchGetItem requests of one call in flight at once. */
+const BATCH_GETS_IN_FLIGHT = 8;
 const TRANSACTION_CONFLICT_RETRIES = 8;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,20 +41,38 @@ export class Table {
     readonly name: string,
   ) {}
 
-  /** BatchGetItem in chunks of 100, retrying unprocessed keys with back-off. */
-  async batchGetAll(itemKeys: readonly Item[], projection?: string, { consistent = false }: { consistent?: boolean } = {}): Promise<Item[]> {
+  /**
+   * BatchGetItem in chunks of 100, several in flight, retrying unprocessed keys with back-off.
+   * `names` are the projection's expression attribute names.
+   */
+  async batchGetAll(
+    itemKeys: readonly Item[],
+    projection?: string,
+    { consistent = false, names }: { consistent?: boolean; names?: Record<string, string> } = {},
+  ): Promise<Item[]> {
     const items: Item[] = [];
-    for (let start = 0; start < itemKeys.length; start += BATCH_GET_LIMIT) {
-      let requestKeys = itemKeys.slice(start, start + BATCH_GET_LIMIT);
+    const chunks: Item[][] = [];
+    for (let start = 0; start < itemKeys.length; start += BATCH_GET_LIMIT) chunks.push(itemKeys.slice(start, start + BATCH_GET_LIMIT));
+    await inParallel(chunks, BATCH_GETS_IN_FLIGHT, async (chunk) => {
+      let requestKeys = chunk;
       for (let attempt = 0; requestKeys.length > 0; attempt++) {
         const result = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: [...requestKeys], ...(projection ? { ProjectionExpression: projection } : {}), ...(consistent ? { ConsistentRead: true } : {}) } } }),
+          new BatchGetCommand({
+            RequestItems: {
+              [this.name]: {
+                Keys: [...requestKeys],
+                ...(projection ? { ProjectionExpression: projection } : {}),
+                ...(names ? { ExpressionAttributeNames: names } : {}),
+                ...(consistent ? { ConsistentRead: true } : {}),
+              },
+            },
+          }),
         );
         items.push(...(result.Responses?.[this.name] ?? []));
         requestKeys = result.UnprocessedKeys?.[this.name]?.Keys ?? [];
         if (requestKeys.length > 0) await sleep(20 * 2 ** Math.min(attempt, 6));
       }
-    }
+    });
     return items;
   }
 

@@ -29,7 +29,7 @@ const reviewedAcknowledgements: RegExp[] = [
   // executions of the recompute state machine (get-run; the Distributed Map's child executions and their redrive)
   /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"RecomputeStateMachine[0-9A-F]{8}"\}\]\}\]\}(\/topics)?:\*\]$/,
   // the operator policy: one admin route each, a * per path parameter
-  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<HttpApi[0-9A-F]{8}>\/\$default\/(DELETE|PUT|GET)\/v1\/[a-z/]+\/\*(\/\*)?\]$/,
+  /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<HttpApi[0-9A-F]{8}>\/\$default\/(DELETE|PUT|GET)\/v1\/[a-z/]+\/\*(\/\*)?(\/[a-z]+)?\]$/,
   /^AwsSolutions-IAM4$/, // the operator role's one policy is Sway's own operator policy
   /^AwsSolutions-SNS2$/, // the alarm topic: alarm names and values, no personal data
   /^AwsSolutions-APIG4$/, // public, lookup and signed routes

@@ -43,12 +43,29 @@ const logRowsNaming = async (sway: InProcessSway, account: string) => {
   );
 };
 
+/** The recompute's state files (index, windows, scores, daily snapshots, models, explanations) whose content names `text`. */
+const stateFilesNaming = async (sway: InProcessSway, text: string) => {
+  const keys = await sway.objects.list('state/');
+  const naming: string[] = [];
+  await withDuckDb(async (db) => {
+    for (const key of keys) {
+      const [file] = await sway.objects.localPaths([key]);
+      const content = key.endsWith('.parquet')
+        ? JSON.stringify((await db.runAndReadAll(`SELECT * FROM read_parquet('${file!}')`)).getRowObjectsJson())
+        : Buffer.from((await sway.objects.get(key))!).toString('utf8');
+      if (content.includes(text)) naming.push(key);
+    }
+  });
+  return naming;
+};
+
 describe('opt-out', () => {
   it('leaves no trace of the account within one recompute, and drops its later interactions', async () => {
     await ingest(withLeaver, [...others, ...leaversOwn]);
     await withLeaver.recompute();
     expect(await boardIds(withLeaver, '/v1/topics/physics/leaderboard')).toContain('leaver');
     expect(await logRowsNaming(withLeaver, 'x:leaver')).toBeGreaterThan(0);
+    expect((await stateFilesNaming(withLeaver, 'leaver')).some((key) => key.includes('/daily-') || key.includes('/scores-'))).toBe(true);
 
     expect((await withLeaver.admin('DELETE', '/v1/accounts/x/leaver')).status).toBe(202);
     expect((await body(withLeaver, '/v1/accounts/x/leaver')).status).toBe(410);
@@ -61,6 +78,7 @@ describe('opt-out', () => {
     }
     expect((await body(withLeaver, '/v1/accounts/x/leaver')).status).toBe(410);
     expect(await logRowsNaming(withLeaver, 'x:leaver')).toBe(0);
+    expect(await stateFilesNaming(withLeaver, 'leaver')).toEqual([]);
     expect(await withLeaver.stores.ingest.appliedInteractions(leaversOwn.map(({ network, id }) => ({ network, id })))).toEqual(new Set());
     const star = (await body(withLeaver, '/v1/accounts/x/star/explain?topic=physics')).body as { topEngagers: { id: string }[] };
     expect(star.topEngagers.map((engager) => engager.id)).not.toContain('leaver');

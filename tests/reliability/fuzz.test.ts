@@ -274,6 +274,21 @@ const validRequestFor = (route: RouteDefinition): fc.Arbitrary<InProcessRequest>
       return get(
         fc.constantFrom('/v1/topics/fuzzing/leaderboard', '/v1/topics/testing/leaderboard?network=x', `/v1/topics/fuzzing/leaderboard?limit=1&cursor=${encodeURIComponent(known.cursors[0]!)}`),
       );
+    case 'GET /v1/accounts/{network}/{idOrHandle}/audience':
+      return get(fc.tuple(account, account, fc.constantFrom('', '&topic=fuzzing', '&topic=no-such-topic')).map(([id, other, query]) => `/v1/accounts/x/${id}/audience?with=x:${other}${query}`));
+    case 'GET /v1/search/influencers':
+      return get(
+        fc
+          .tuple(
+            fc.subarray(['fuzzing', 'testing', 'no-such-topic'], { minLength: 1 }),
+            fc.constantFrom('', '&sort=rising', '&sort=relevance&minScore=0&maxScore=100', '&network=x&limit=1', '&maxScore=20.5'),
+          )
+          .map(([topics, query]) => `${route.path}?topics=${topics.join(',')}${query}`),
+      );
+    case 'PUT /v1/accounts/{network}/{id}/preferences':
+      return fc.tuple(fc.constantFrom('fuzz-star', 'fuzz-rising', 'fuzz-unseen'), fc.boolean()).map(([id, campaigns]) => withBody('PUT', `/v1/accounts/x/${id}/preferences`, { campaigns }, admin));
+    case 'GET /v1/accounts/{network}/{id}/preferences':
+      return get(fc.constantFrom('fuzz-star', 'fuzz-rising', 'fuzz-unseen').map((id) => `/v1/accounts/x/${id}/preferences`));
     case 'DELETE /v1/accounts/{network}/{id}':
       return fc.constantFrom(...known.leavers).map((id) => ({ method: 'DELETE', url: `/v1/accounts/x/${id}`, headers: admin }));
     case 'PUT /v1/profiles/{profileId}':

@@ -1,0 +1,13 @@
+import { ForgetPathSchema, type Preferences } from '../lib/api/schemas';
+import { httpHandler } from '../lib/http/handler';
+import { problems } from '../lib/http/problem';
+import { json, pathParameters } from '../lib/http/request';
+import { stores } from '../lib/runtime/dependencies';
+
+export const handler = httpHandler(async (event) => {
+  const { network, id } = pathParameters(event, ForgetPathSchema);
+  const preference = await stores().accounts.campaignPreference(network, id);
+  if ('optedOut' in preference) throw problems.gone(`${network}:${id} opted out of Sway.`);
+  const body: Preferences = preference;
+  return json(200, body);
+});

@@ -1,0 +1,14 @@
+import { ForgetPathSchema, PreferencesSchema, type Preferences } from '../lib/api/schemas';
+import { httpHandler } from '../lib/http/handler';
+import { problems } from '../lib/http/problem';
+import { json, optionalJsonBody, pathParameters } from '../lib/http/request';
+import { stores } from '../lib/runtime/dependencies';
+
+/** Sets whether campaign search may list the account; an account not seen yet keeps it for when it is. */
+export const handler = httpHandler(async (event) => {
+  const { network, id } = pathParameters(event, ForgetPathSchema);
+  const { campaigns } = optionalJsonBody(event, PreferencesSchema);
+  if (!(await stores().accounts.setCampaignPreference(network, id, campaigns))) throw problems.gone(`${network}:${id} opted out of Sway.`);
+  const body: Preferences = { campaigns };
+  return json(200, body);
+});

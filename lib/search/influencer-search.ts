@@ -1,0 +1,85 @@
+/**
+ * Campaign search: the accounts of the requested topics' boards ranked by relevance or rising
+ * (lib/search/relevance.ts), without accounts the anti-gaming signals flag, and a page of them
+ * without accounts that opted out or declined campaigns. Everything it reads was written by the
+ * recompute: the boards (whose entries carry flags and the score of 30 days before) and the
+ * accounts' items; nothing is computed from interactions at request time.
+ */
+import { createHash } from 'node:crypto';
+import type { Influencer, InfluencerSearch, InfluencerSearchQuery } from '../api/schemas';
+import { MAX_BOARD_ENTRIES } from '../leaderboards/board';
+import { decodeCursor, encodeCursor } from '../leaderboards/cursor';
+import { leaderboardOf } from '../leaderboards/read-board';
+import type { AccountsStore } from '../store/accounts-store';
+import { rankOf, type BoardsStore, type RankCounts } from '../store/boards-store';
+import { candidateKey, rankCandidates, type SearchBoardEntry } from './relevance';
+
+export interface InfluencerSearchPorts {
+  boards: Pick<BoardsStore, 'boardPage' | 'boardPointer'>;
+  accounts: Pick<AccountsStore, 'campaignFacts' | 'topicScoresOf'>;
+  rankCounts(topics: readonly string[]): Promise<Map<string, RankCounts>>;
+}
+
+/** The cursor names results no longer there: a recompute changed the boards since. */
+export class SearchCursorError extends Error {
+  constructor(readonly reason: 'malformed' | 'expired') {
+    super(reason === 'malformed' ? 'The cursor is not one this API gave out.' : 'The results changed since this cursor was given (a recompute ran). Start again from the first page.');
+    this.name = 'SearchCursorError';
+  }
+}
+
+export const searchInfluencers = async (query: InfluencerSearchQuery, ports: InfluencerSearchPorts): Promise<InfluencerSearch> => {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  if (after === null) throw new SearchCursorError('malformed');
+  const pages = await Promise.all(
+    query.topics.map(async (topic) => ports.boards.boardPage<SearchBoardEntry>(await leaderboardOf(ports.boards, topic, query.network), MAX_BOARD_ENTRIES)),
+  );
+  const results = fingerprint(query, pages.map((page) => page?.version ?? ''));
+  if (after && after.v !== results) throw new SearchCursorError('expired');
+  const boards = pages.map((page) => page?.entries ?? []);
+
+  // A full board may leave out an account that is scored in its topic: its score there comes from its item.
+  const listed = boards.map((board) => new Set(board.map(candidateKey)));
+  const unlisted = new Map<string, { network: string; id: string }>();
+  boards.forEach((board, t) => {
+    if (board.length < MAX_BOARD_ENTRIES) return;
+    for (const other of boards) for (const entry of other) if (!listed[t]!.has(candidateKey(entry))) unlisted.set(candidateKey(entry), entry);
+  });
+  const knownScores = unlisted.size > 0 ? await ports.accounts.topicScoresOf([...unlisted.values()], query.topics) : new Map<string, Map<string, number>>();
+  const ranked = rankCandidates(query, boards, knownScores);
+
+  // Opt-outs and declined campaigns are read for the page's accounts only, walking on past them.
+  const items: Influencer[] = [];
+  let position = after?.p ?? 0;
+  const counts = await ports.rankCounts(query.topics);
+  while (items.length < query.limit && position < ranked.length) {
+    const batch = ranked.slice(position, position + (query.limit - items.length) * 2);
+    const facts = await ports.accounts.campaignFacts(batch);
+    for (const candidate of batch) {
+      position++;
+      const fact = facts.get(candidateKey(candidate));
+      if (!fact || fact.excluded) continue;
+      items.push({
+        network: candidate.network,
+        id: candidate.id,
+        handle: fact.handle ?? candidate.handle,
+        score: fact.score,
+        relevance: candidate.relevance,
+        rising: candidate.rising,
+        topics: query.topics.flatMap((topic, t) => {
+          const score = candidate.scores[t]!;
+          return score > 0 ? [{ topic, score, rank: rankOf(counts.get(topic) ?? [], score) }] : [];
+        }),
+      });
+      if (items.length === query.limit) break;
+    }
+  }
+  return { items, nextCursor: position < ranked.length ? encodeCursor({ v: results, p: position }) : null };
+};
+
+/** What a cursor's positions refer to: the query and the board versions it ranked. */
+const fingerprint = (query: InfluencerSearchQuery, versions: readonly string[]): string =>
+  createHash('sha256')
+    .update(JSON.stringify([query.topics, query.network ?? null, query.minScore ?? null, query.maxScore ?? null, query.sort, versions]))
+    .digest('base64url')
+    .slice(0, 32);
