@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MAX_INTERACTIONS_PER_REQUEST, NETWORK_PATTERN, TOPIC_PATTERN } from '../lib/interactions/schema';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../lib/api/schemas';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_SEARCH_TOPICS, SEARCH_SORTS } from '../lib/api/schemas';
 import { envVars } from './credentials';
 import { isOutputsFile } from './stack-outputs';
 import { UsageError } from './errors';
@@ -28,16 +28,33 @@ export interface GlobalOptions {
   iam: boolean;
 }
 
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
 export type Command =
   | { name: 'import'; file: string; format: InputFormat; batchSize: number; concurrency: number }
   | { name: 'recompute'; wait: boolean; timeoutSeconds: number }
   | { name: 'score'; account: AccountRef; topic: string | undefined; explain: boolean }
-  | { name: 'leaderboard'; topic: string | undefined; limit: number | undefined; network: string | undefined; cursor: string | undefined }
+  | ({ name: 'leaderboard'; topic: string | undefined } & PageOptions)
+  | ({
+      name: 'find';
+      topics: string[];
+      minScore: number | undefined;
+      maxScore: number | undefined;
+      sort: SearchSort | undefined;
+      csv: boolean;
+    } & PageOptions)
   | { name: 'forget'; account: AccountRef }
   | { name: 'stats' }
   | { name: 'redrive'; queue: QueueName | undefined };
 
 export type CommandName = Command['name'];
+
+/** `--limit`, `--network` and `--cursor` of a command that lists accounts a page at a time. */
+export interface PageOptions {
+  limit: number | undefined;
+  network: string | undefined;
+  cursor: string | undefined;
+}
 
 export type CommandLine =
   | { kind: 'help'; command: CommandName | undefined }
@@ -73,6 +90,12 @@ const globalOptions: Record<string, OptionSpec> = {
 
 const queueNames = allQueueNames();
 
+const pageOptionSpecs = {
+  limit: { type: 'string', valueName: 'N', description: `entries, 1-${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})` },
+  network: { type: 'string', valueName: 'NETWORK', description: 'only accounts of this network' },
+  cursor: { type: 'string', valueName: 'CURSOR', description: 'the next page, as printed by the previous one' },
+} satisfies Record<keyof PageOptions, OptionSpec>;
+
 const commands: Record<CommandName, CommandSpec> = {
   import: {
     synopsis: 'import FILE [--format jsonl|csv] [--batch-size N] [--concurrency N]',
@@ -94,8 +117,8 @@ const commands: Record<CommandName, CommandSpec> = {
         name: 'import',
         file,
         format: inputFormat(values.format, file),
-        batchSize: integerOption(values['batch-size'], 'batch-size', 1, MAX_INTERACTIONS_PER_REQUEST, 'import') ?? DEFAULT_BATCH_SIZE,
-        concurrency: integerOption(values.concurrency, 'concurrency', 1, MAX_CONCURRENCY, 'import') ?? DEFAULT_CONCURRENCY,
+        batchSize: numberOption(values['batch-size'], 'batch-size', 1, MAX_INTERACTIONS_PER_REQUEST, 'import') ?? DEFAULT_BATCH_SIZE,
+        concurrency: numberOption(values.concurrency, 'concurrency', 1, MAX_CONCURRENCY, 'import') ?? DEFAULT_CONCURRENCY,
       };
     },
   },
@@ -116,7 +139,7 @@ const commands: Record<CommandName, CommandSpec> = {
       return {
         name: 'recompute',
         wait: values.wait === true,
-        timeoutSeconds: integerOption(values.timeout, 'timeout', 1, 24 * 3600, 'recompute') ?? DEFAULT_RECOMPUTE_TIMEOUT_SECONDS,
+        timeoutSeconds: numberOption(values.timeout, 'timeout', 1, 24 * 3600, 'recompute') ?? DEFAULT_RECOMPUTE_TIMEOUT_SECONDS,
       };
     },
   },
@@ -137,23 +160,42 @@ const commands: Record<CommandName, CommandSpec> = {
   leaderboard: {
     synopsis: 'leaderboard [TOPIC] [--limit N] [--network NETWORK] [--cursor CURSOR]',
     summary: `Print the overall leaderboard, or a topic's. Sends $${envVars.apiKey} when set.`,
-    options: {
-      limit: { type: 'string', valueName: 'N', description: `entries, 1-${MAX_PAGE_LIMIT} (default ${DEFAULT_PAGE_LIMIT})` },
-      network: { type: 'string', valueName: 'NETWORK', description: 'only accounts of this network' },
-      cursor: { type: 'string', valueName: 'CURSOR', description: 'the next page, as printed by the previous one' },
-    },
+    options: pageOptionSpecs,
     build: (positionals, values) => {
       if (positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`, 'leaderboard');
-      if (values.network !== undefined && !NETWORK_PATTERN.test(String(values.network))) {
-        throw new UsageError(`--network ${JSON.stringify(values.network)} is not a network name (${NETWORK_PATTERN.source})`, 'leaderboard');
+      return { name: 'leaderboard', topic: topic(positionals[0], 'leaderboard'), ...pageOptions(values, 'leaderboard') };
+    },
+  },
+  find: {
+    synopsis:
+      'find --topics TOPIC[,TOPIC…] [--network NETWORK] [--min-score S] [--max-score S] [--sort relevance|rising] [--limit N] [--cursor CURSOR] [--csv]',
+    summary: `Campaign search: the accounts most relevant to a set of topics, or rising fastest in them, as a table or CSV. Sends $${envVars.apiKey} when set.`,
+    options: {
+      topics: { type: 'string', valueName: 'TOPIC[,TOPIC…]', description: `the topics, 1-${MAX_SEARCH_TOPICS}, comma-separated (required)` },
+      network: pageOptionSpecs.network,
+      'min-score': { type: 'string', valueName: 'S', description: 'lowest relevance listed, 0-100' },
+      'max-score': { type: 'string', valueName: 'S', description: 'highest relevance listed, 0-100: to find niche voices' },
+      sort: { type: 'string', valueName: SEARCH_SORTS.join('|'), description: 'by relevance (default), or by rising: the change of relevance over 30 days' },
+      limit: pageOptionSpecs.limit,
+      cursor: pageOptionSpecs.cursor,
+      csv: { type: 'boolean', description: 'CSV on stdout instead of a table (the next cursor goes to stderr); not with --json' },
+    },
+    build: (positionals, values) => {
+      none(positionals, 'find');
+      if (values.csv && values.json) throw new UsageError('--csv and --json do not go together', 'find');
+      const minScore = numberOption(values['min-score'], 'min-score', 0, 100, 'find', 'decimal');
+      const maxScore = numberOption(values['max-score'], 'max-score', 0, 100, 'find', 'decimal');
+      if (minScore !== undefined && maxScore !== undefined && minScore > maxScore) {
+        throw new UsageError('--min-score must not be above --max-score', 'find');
       }
-      if (values.cursor === '') throw new UsageError('--cursor needs a value', 'leaderboard');
       return {
-        name: 'leaderboard',
-        topic: topic(positionals[0], 'leaderboard'),
-        limit: integerOption(values.limit, 'limit', 1, MAX_PAGE_LIMIT, 'leaderboard'),
-        network: values.network as string | undefined,
-        cursor: values.cursor as string | undefined,
+        name: 'find',
+        topics: topicList(values.topics, 'find'),
+        minScore,
+        maxScore,
+        sort: choiceOption(values.sort, 'sort', SEARCH_SORTS, 'find'),
+        csv: values.csv === true,
+        ...pageOptions(values, 'find'),
       };
     },
   },
@@ -180,11 +222,7 @@ const commands: Record<CommandName, CommandSpec> = {
     options: { queue: { type: 'string', valueName: 'QUEUE', description: `only this queue: ${queueNames.join(' or ')} (default: every queue)` } },
     build: (positionals, values) => {
       none(positionals, 'redrive');
-      const queue = values.queue;
-      if (queue !== undefined && !queueNames.includes(queue as QueueName)) {
-        throw new UsageError(`--queue must be ${queueNames.join(' or ')}, not ${JSON.stringify(queue)}`, 'redrive');
-      }
-      return { name: 'redrive', queue: queue as QueueName | undefined };
+      return { name: 'redrive', queue: choiceOption(values.queue, 'queue', queueNames, 'redrive') };
     },
   },
 };
@@ -274,11 +312,53 @@ const topic = (value: string | boolean | undefined, command: CommandName): strin
   return value;
 };
 
-const integerOption = (value: string | boolean | undefined, name: string, min: number, max: number, command: CommandName): number | undefined => {
+/** `topics=a,b` as the server reads it: trimmed, without repeats. */
+const topicList = (value: string | boolean | undefined, command: CommandName): string[] => {
+  if (typeof value !== 'string' || value === '') throw new UsageError('missing --topics', command);
+  const topics = [...new Set(value.split(',').map((name) => name.trim()))];
+  for (const name of topics) topic(name, command);
+  if (topics.length > MAX_SEARCH_TOPICS) throw new UsageError(`--topics takes at most ${MAX_SEARCH_TOPICS} topics`, command);
+  return topics;
+};
+
+const pageOptions = (values: Values, command: CommandName): PageOptions => {
+  if (values.network !== undefined && !NETWORK_PATTERN.test(String(values.network))) {
+    throw new UsageError(`--network ${JSON.stringify(values.network)} is not a network name (${NETWORK_PATTERN.source})`, command);
+  }
+  if (values.cursor === '') throw new UsageError('--cursor needs a value', command);
+  return {
+    limit: numberOption(values.limit, 'limit', 1, MAX_PAGE_LIMIT, command),
+    network: values.network as string | undefined,
+    cursor: values.cursor as string | undefined,
+  };
+};
+
+const numberOption = (
+  value: string | boolean | undefined,
+  name: string,
+  min: number,
+  max: number,
+  command: CommandName,
+  kind: 'whole' | 'decimal' = 'whole',
+): number | undefined => {
   if (value === undefined) return undefined;
-  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(number >= min && number <= max)) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, command);
+  const pattern = kind === 'whole' ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  const number = typeof value === 'string' && pattern.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= min && number <= max)) {
+    throw new UsageError(`--${name} must be a ${kind === 'whole' ? 'whole number' : 'number'} from ${min} to ${max}`, command);
+  }
   return number;
+};
+
+const choiceOption = <const Choice extends string>(
+  value: string | boolean | undefined,
+  name: string,
+  choices: readonly Choice[],
+  command: CommandName,
+): Choice | undefined => {
+  if (value === undefined) return undefined;
+  if (!choices.includes(value as Choice)) throw new UsageError(`--${name} must be ${choices.join(' or ')}, not ${JSON.stringify(value)}`, command);
+  return value as Choice;
 };
 
 const inputFormat = (value: string | boolean | undefined, file: string): InputFormat => {

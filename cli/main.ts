@@ -2,6 +2,7 @@ import { sigV4Authorizer } from './aws-signing';
 import { parseCommandLine, usage, type Command } from './command-line';
 import { bearerAuthorizer } from './credentials';
 import type { CommandContext } from './command-context';
+import { runFind } from './commands/find';
 import { runForget } from './commands/forget';
 import { runImport } from './commands/import';
 import { runLeaderboard } from './commands/leaderboard';
@@ -31,6 +32,8 @@ const runCommand = (command: Command, context: CommandContext): Promise<number> 
       return runScore(command, context);
     case 'leaderboard':
       return runLeaderboard(command, context);
+    case 'find':
+      return runFind(command, context);
     case 'forget':
       return runForget(command, context);
     case 'stats':

@@ -1,5 +1,5 @@
 import type { Leaderboard } from '../../lib/api/schemas';
-import { formatScore, formatTable } from './table';
+import { formatScore, formatTable, nextPageLine } from './table';
 
 export const formatLeaderboard = (board: Leaderboard, topic: string | undefined): string => {
   const title = topic ? `leaderboard of topic ${topic}` : 'overall leaderboard';
@@ -9,6 +9,6 @@ export const formatLeaderboard = (board: Leaderboard, topic: string | undefined)
     [{ header: 'rank' }, { header: 'score', align: 'right' }, { header: 'network' }, { header: 'account' }],
     board.items.map((entry) => [entry.rank, formatScore(entry.score), entry.network, entry.handle ?? entry.id]),
   );
-  const nextPage = board.nextCursor ? [``, `next page: --cursor ${board.nextCursor}`] : [];
+  const nextPage = board.nextCursor ? ['', nextPageLine(board.nextCursor)] : [];
   return [heading, '', table, ...nextPage].join('\n');
 };

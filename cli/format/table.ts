@@ -34,6 +34,9 @@ export const formatFields = (fields: [label: string, value: Cell][]): string => 
   return fields.map(([label, value]) => `${label.padEnd(width)}  ${cellText(value)}`.trimEnd()).join('\n');
 };
 
+/** How to ask for the page after this one. */
+export const nextPageLine = (cursor: string): string => `next page: --cursor ${cursor}`;
+
 /** Scores are 1 to 100 with one decimal. */
 export const formatScore = (score: number): string => score.toFixed(1);
 

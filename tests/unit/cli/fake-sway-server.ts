@@ -7,6 +7,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InfluencerSearchQuerySchema, type Influencer } from '../../../lib/api/schemas';
 import { InteractionSchema } from '../../../lib/interactions/schema';
 
 export const TEST_SECRET = 'test-generic-secret';
@@ -33,6 +34,24 @@ export interface FakeSwayOptions {
 }
 
 const computedAt = '2025-01-02T03:04:05.000Z';
+
+/** Campaign search's accounts, by relevance: handles and ids a CSV must quote or defuse. */
+export const searchableInfluencers: Influencer[] = [
+  {
+    network: 'x',
+    id: '42',
+    handle: 'alice',
+    score: 87.3,
+    relevance: 91.2,
+    rising: 3.24,
+    topics: [
+      { topic: 'rust', score: 91.2, rank: 1 },
+      { topic: 'wasm', score: 55, rank: 12 },
+    ],
+  },
+  { network: 'github', id: '=HYPERLINK("http://evil")', handle: null, score: 60, relevance: 70.5, rising: -1, topics: [{ topic: 'rust', score: 70.5, rank: 3 }] },
+  { network: 'x', id: '7', handle: 'bob, "the builder"', score: 40, relevance: 30, rising: 0, topics: [{ topic: 'wasm', score: 30, rank: 40 }] },
+];
 
 const problem = (response: ServerResponse, status: number, title: string, detail: string, errors?: unknown[]) => {
   response.writeHead(status, { 'content-type': 'application/problem+json' });
@@ -223,6 +242,23 @@ export const startFakeSway = async (options: FakeSwayOptions = {}) => {
         { rank: 2, network: 'github', id: '7', handle: null, score: 80 },
       ].slice(0, limit);
       return json(response, 200, { items, nextCursor: limit < 2 ? 'page-2' : null, computedAt });
+    }
+    if (method === 'GET' && pathname === '/v1/search/influencers') {
+      const parsed = InfluencerSearchQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+      if (!parsed.success) return problem(response, 400, 'Bad Request', parsed.error.issues[0]?.message ?? 'bad query');
+      const query = parsed.data;
+      if (query.cursor === 'stale') return problem(response, 400, 'Bad Request', 'The cursor does not belong to this search.');
+      const found = searchableInfluencers
+        .map((influencer) => ({ ...influencer, topics: influencer.topics.filter((score) => query.topics.includes(score.topic)) }))
+        .filter(
+          (influencer) =>
+            influencer.topics.length &&
+            (!query.network || influencer.network === query.network) &&
+            influencer.relevance >= (query.minScore ?? 0) &&
+            influencer.relevance <= (query.maxScore ?? 100),
+        )
+        .sort((a, b) => (query.sort === 'rising' ? b.rising - a.rising : b.relevance - a.relevance));
+      return json(response, 200, { items: found.slice(0, query.limit), nextCursor: found.length > query.limit ? 'page-2' : null });
     }
     problem(response, 404, 'Not Found', `No route for ${method} ${pathname}`);
   };
