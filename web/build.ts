@@ -13,7 +13,7 @@ import { assetsFolder, notFoundPage } from './site';
 const webDir = __dirname;
 const browserDir = join(webDir, 'browser');
 const pagesDir = join(webDir, 'pages');
-const scriptEntries = ['index.ts', 'topic.ts', 'account.ts'];
+const scriptEntries = ['index.ts', 'topic.ts', 'account.ts', 'find.ts'];
 const styleEntries = ['site.css'];
 
 /**
@@ -37,6 +37,14 @@ const pageShells: { file: string; title: string; description: string; script?: s
     description: "An account's scores on Sway, their history and why they are what they are.",
     script: 'account.js',
     headerSearch: true,
+  },
+  {
+    file: 'find.html',
+    title: 'Campaign search · Sway',
+    description: 'Find the accounts that move the topics of a campaign, compare their audiences and keep a shortlist.',
+    script: 'find.js',
+    headerSearch: true,
+    content: 'find.html',
   },
   { file: 'method.html', title: 'How scores work · Sway', description: 'How Sway computes its scores.', headerSearch: true, content: 'method.html' },
   { file: notFoundPage, title: 'Page not found · Sway', description: 'There is no page here.', headerSearch: true, content: notFoundPage },

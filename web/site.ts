@@ -14,6 +14,7 @@ export const webPages: readonly WebPage[] = [
   { pattern: '/', file: 'index.html' },
   { pattern: '/topics/{topic}', file: 'topic.html' },
   { pattern: '/accounts/{network}/{id}', file: 'account.html' },
+  { pattern: '/find', file: 'find.html' },
   { pattern: '/method', file: 'method.html' },
 ];
 

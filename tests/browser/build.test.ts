@@ -37,7 +37,7 @@ describe('buildWebAssets', () => {
         expect(built.files).toContain(reference!.slice(1));
       }
     }
-    for (const page of ['index.html', 'topic.html', 'account.html']) expect(read(page)).toMatch(/<script type="module" src="\/assets\//);
+    for (const page of ['index.html', 'topic.html', 'account.html', 'find.html']) expect(read(page)).toMatch(/<script type="module" src="\/assets\//);
     for (const page of built.files.filter((file) => file.endsWith('.html'))) expect(read(page), page).toMatch(/<link[^>]+href="\/assets\/site-[A-Z0-9]{8}\.css"/);
   });
 

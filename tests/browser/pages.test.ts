@@ -1,8 +1,9 @@
 /**
  * The web pages in a real Chromium (SWAY_CHROMIUM, else Debian's; driven by playwright-core) against `npm start -- --demo`:
- * the walk a newcomer takes, the chart, the explanation, pagination and filters, every friendly
- * state, accessibility (axe-core), the Content-Security-Policy (no page of any test may break it)
- * and a screenshot of each page at desktop and phone widths.
+ * the walk a newcomer takes, the chart, the explanation, pagination and filters, campaign search
+ * (its form in the URL, the shortlist and its CSV, audience comparison), every friendly state,
+ * accessibility (axe-core), the Content-Security-Policy (no page of any test may break it) and a
+ * screenshot of each page at desktop and phone widths.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -294,6 +295,7 @@ describe('the web pages in Chromium', () => {
       { path: '/method', script: false },
       { path: '/no/such/page', script: false },
       { path: '/topics/no-such-topic', script: true },
+      { path: '/find?topics=climate,jazz', script: true },
     ];
     for (const { path, script } of pages) {
       const page = await browser.newPage();
@@ -341,6 +343,220 @@ describe('the web pages in Chromium', () => {
     await checkPage('topic-filtered', '/topics/climate?network=bluesky');
     await checkPage('account', `/accounts/${top.network}/${encodeURIComponent(top.id)}?topic=climate`);
     await checkPage('method', '/method');
+  });
+
+  describe('the /find campaign search page', () => {
+    interface Found {
+      items: { network: string; id: string; relevance: number; rising: number }[];
+      nextCursor: string | null;
+    }
+    const resultRows = (page: Page) => page.locator('table.find-table tbody tr');
+    const resultLinks = (page: Page) => page.locator('table.find-table tbody th a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    const resultValues = (page: Page, cell: string) =>
+      page.locator(`table.find-table tbody td.${cell} data`).evaluateAll((items) => items.map((item) => Number(item.getAttribute('value'))));
+    const nonIncreasing = (values: number[]) => values.every((value, index) => index === 0 || value <= values[index - 1]!);
+    const search = async (page: Page): Promise<void> => {
+      await page.locator('#find-form button[type="submit"]').click();
+      await settled(page);
+    };
+    const shortlisted = (page: Page) => page.locator('.shortlist-items li').evaluateAll((items) => items.map((item) => item.getAttribute('data-account')));
+
+    it('finds accounts by relevance to two topics chosen in the form, each linking to its page, and a reload of its URL restores the search', async () => {
+      const page = await settled(await open('/'));
+      await page.locator('.site-nav a', { hasText: 'Campaign search' }).click();
+      await page.waitForURL('**/find');
+      await settled(page);
+      expect(await page.locator('[data-state="no-topics"]').count()).toBe(1);
+      expect(await page.locator('.site-nav a[aria-current="page"]').getAttribute('href')).toBe('/find');
+
+      await page.locator('#topic-choices input[value="astronomy"]').check();
+      await page.locator('#topic-choices input[value="jazz"]').check();
+      await search(page);
+      expect(new URL(page.url()).pathname).toBe('/find');
+      expect(new URL(page.url()).searchParams.get('topics')).toBe('astronomy,jazz');
+
+      const expected = await api<Found>('/v1/search/influencers?topics=astronomy,jazz&limit=20');
+      expect(expected.items.length).toBeGreaterThan(1);
+      const relevance = await resultValues(page, 'relevance');
+      expect(relevance).toEqual(expected.items.map((item) => item.relevance));
+      expect(nonIncreasing(relevance)).toBe(true);
+      const links = await resultLinks(page);
+      expect(links).toEqual(expected.items.map((item) => `/accounts/${item.network}/${encodeURIComponent(item.id)}?topic=astronomy`));
+      expect(await page.locator('table.find-table thead th').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('#astronomy'), expect.stringContaining('#jazz')]));
+      // Each row's trend is the account's history in the first topic.
+      expect(await page.locator('table.find-table .sparkline').count()).toBe(relevance.length);
+      expect(await page.locator('table.find-table .sparkline canvas').count()).toBeGreaterThan(0);
+
+      if (expected.nextCursor) {
+        await page.locator('button', { hasText: 'More accounts' }).click();
+        await settled(page);
+        const more = await resultValues(page, 'relevance');
+        expect(more.length).toBeGreaterThan(relevance.length);
+        expect(nonIncreasing(more)).toBe(true);
+        expect(new Set(await resultLinks(page)).size).toBe(more.length);
+      }
+
+      await page.reload();
+      await settled(page);
+      expect(await page.locator('#topic-choices input:checked').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('value')))).toEqual(['astronomy', 'jazz']);
+      expect(await resultLinks(page)).toEqual(links);
+
+      await page.locator('table.find-table tbody th a').first().click();
+      await page.waitForURL(/\/accounts\/[^/]+\/[^/]+\?topic=astronomy$/);
+      await settled(page);
+      expect(await page.locator('#topic-choice').inputValue()).toBe('astronomy');
+      await page.close();
+    });
+
+    it('lists only accounts with relevance up to the highest asked, orders them by rising when asked, and goes back to the previous search', async () => {
+      const page = await settled(await open('/find?topics=astronomy,jazz'));
+      const relevance = await resultValues(page, 'relevance');
+      expect(relevance.length).toBeGreaterThan(5);
+      const bound = relevance[4]!;
+
+      await page.locator('#find-max').fill(String(bound));
+      await search(page);
+      expect(new URL(page.url()).searchParams.get('maxScore')).toBe(String(bound));
+      const bounded = await resultValues(page, 'relevance');
+      expect(bounded.length).toBeGreaterThan(0);
+      expect(bounded.every((value) => value <= bound)).toBe(true);
+      expect(nonIncreasing(bounded)).toBe(true);
+
+      await page.reload();
+      await settled(page);
+      expect(await page.locator('#find-max').inputValue()).toBe(String(bound));
+      expect(await resultValues(page, 'relevance')).toEqual(bounded);
+
+      await page.locator('#find-max').fill('');
+      await page.locator('#find-sort').selectOption('rising');
+      await search(page);
+      expect(new URL(page.url()).searchParams.get('sort')).toBe('rising');
+      expect(new URL(page.url()).searchParams.has('maxScore')).toBe(false);
+      const rising = await resultValues(page, 'rising');
+      expect(rising.length).toBeGreaterThan(1);
+      expect(nonIncreasing(rising)).toBe(true);
+      const expected = await api<Found>('/v1/search/influencers?topics=astronomy,jazz&sort=rising&limit=20');
+      expect(rising).toEqual(expected.items.map((item) => item.rising));
+      // Signed: a rise reads +, a fall −.
+      const shown = await page.locator('table.find-table tbody td.rising').allTextContents();
+      rising.forEach((value, index) => expect(shown[index], String(value)).toMatch(value >= 0.05 ? /^\+/ : value <= -0.05 ? /^−/ : /^0\.0$/));
+
+      await page.goBack();
+      await settled(page);
+      expect(new URL(page.url()).searchParams.get('maxScore')).toBe(String(bound));
+      expect([await page.locator('#find-max').inputValue(), await page.locator('#find-sort').inputValue()]).toEqual([String(bound), 'relevance']);
+      expect(await resultValues(page, 'relevance')).toEqual(bounded);
+      await page.close();
+    });
+
+    it('says so when no account matches, and shows the problem the API states for a search it refuses', async () => {
+      const page = await settled(await open('/find'));
+      // By keyboard: a topic typed and added with Enter, then the form submitted from the Search button.
+      await page.locator('#topic-entry').fill('No Such Topic Here');
+      await page.locator('#topic-entry').press('Enter');
+      expect(await page.locator('#topic-choices input[value="no-such-topic-here"]').isChecked()).toBe(true);
+      await page.locator('#find-form button[type="submit"]').focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL('**/find?topics=no-such-topic-here');
+      await settled(page);
+      expect(await page.locator('table.find-table').count()).toBe(0);
+      expect(await page.locator('[data-state="empty"]').textContent()).toContain('#no-such-topic-here');
+      await page.close();
+
+      const refused = await fetch(`${service.url}/v1/search/influencers?topics=astronomy&minScore=60&maxScore=10`, { headers: { 'x-api-key': API_KEY } });
+      expect(refused.status).toBe(400);
+      const { detail } = (await refused.json()) as { detail: string };
+      const bad = await settled(await open('/find?topics=astronomy&minScore=60&maxScore=10'));
+      expect(await bad.locator('[data-state="refused"]').textContent()).toContain(detail);
+      // The form still holds the search, to be corrected.
+      expect([await bad.locator('#find-min').inputValue(), await bad.locator('#find-max').inputValue()]).toEqual(['60', '10']);
+      await bad.close();
+    });
+
+    it('keeps a shortlist in the browser across reloads and downloads it as CSV', async () => {
+      const page = await settled(await open('/find?topics=astronomy,jazz'));
+      await page.evaluate('window.localStorage.clear()');
+      await page.reload();
+      await settled(page);
+      expect(await page.locator('[data-state="empty-shortlist"]').count()).toBe(1);
+      expect(await page.locator('#shortlist-download').isDisabled()).toBe(true);
+
+      const keys: string[] = [];
+      for (const row of [resultRows(page).nth(0), resultRows(page).nth(2)]) {
+        keys.push((await row.getAttribute('data-account'))!);
+        await row.locator('button.toggle').click();
+        expect(await row.locator('button.toggle').getAttribute('aria-pressed')).toBe('true');
+      }
+      expect(await shortlisted(page)).toEqual(keys);
+
+      await page.reload();
+      await settled(page);
+      expect(await shortlisted(page)).toEqual(keys);
+      expect(await page.locator('#shortlist-title').textContent()).toBe('Shortlist (2)');
+      expect(await resultRows(page).nth(0).locator('button.toggle').getAttribute('aria-pressed')).toBe('true');
+      expect(await resultRows(page).nth(1).locator('button.toggle').getAttribute('aria-pressed')).toBe('false');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#shortlist-download').click()]);
+      expect(download.suggestedFilename()).toMatch(/^sway-shortlist-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      const lines = csv.split('\r\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toBe('network,id,handle,page,overall score,relevance,rising,searched topics,topic scores,added');
+      expect(lines.slice(1).map((line) => line.split(',').slice(0, 2).join(':'))).toEqual(keys);
+      for (const line of lines.slice(1)) expect(line).toContain(',astronomy jazz,');
+
+      await page.locator('.shortlist-items li').first().locator('button', { hasText: 'Remove' }).click();
+      expect(await shortlisted(page)).toEqual(keys.slice(1));
+      expect(await resultRows(page).nth(0).locator('button.toggle').getAttribute('aria-pressed')).toBe('false');
+      await page.evaluate('window.localStorage.clear()');
+      await page.close();
+    });
+
+    it('compares the audiences of two accounts ticked, in the first topic searched', async () => {
+      const page = await settled(await open('/find?topics=astronomy&network=mastodon'));
+      expect(await page.locator('#find-network').inputValue()).toBe('mastodon');
+      const [first, second, third] = await Promise.all([0, 1, 2].map(async (index) => (await resultRows(page).nth(index).getAttribute('data-account'))!));
+      const compareBox = (index: number) => resultRows(page).nth(index).locator('input.compare-box');
+
+      await compareBox(0).check();
+      await settled(page);
+      expect(await page.locator('#compare-body [data-measure]').count()).toBe(0);
+      await compareBox(1).check();
+      await settled(page);
+      const [network, id] = [first!.slice(0, first!.indexOf(':')), first!.slice(first!.indexOf(':') + 1)];
+      const expected = await api<{ engagers: number; withEngagers: number; shared: number; jaccard: number }>(
+        `/v1/accounts/${network}/${encodeURIComponent(id)}/audience?with=${encodeURIComponent(second!)}&topic=astronomy`,
+      );
+      const measure = (name: string) => page.locator(`#compare-body [data-measure="${name}"] data`).getAttribute('value').then(Number);
+      expect([await measure('engagers'), await measure('with-engagers'), await measure('shared'), await measure('jaccard')]).toEqual([
+        expected.engagers,
+        expected.withEngagers,
+        expected.shared,
+        expected.jaccard,
+      ]);
+      expect(await page.locator('#compare-body [data-measure="jaccard"]').textContent()).toMatch(/%$/);
+      expect(await page.locator('#compare-body').textContent()).toContain('#astronomy');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Two at a time: a third lets go of the first.
+      await compareBox(2).check();
+      await settled(page);
+      expect([await compareBox(0).isChecked(), await compareBox(1).isChecked(), await compareBox(2).isChecked()]).toEqual([false, true, true]);
+      expect(await page.locator('#compare-body').textContent()).toContain(await resultRows(page).nth(2).locator('th a').textContent());
+      expect(third).not.toBe(first);
+      await page.close();
+    });
+
+    it('is served under the Content-Security-Policy and has no serious or critical accessibility violation, at desktop and phone width', async () => {
+      const response = await fetch(`${service.url}/find?topics=climate`);
+      expect(response.status).toBe(200);
+      for (const [name, value] of Object.entries(pageSecurityHeaders)) expect(response.headers.get(name), name).toBe(value);
+      await checkPage('find', '/find?topics=astronomy,jazz');
+      await checkPage('find-no-topics', '/find');
+      await checkPage('find-empty', '/find?topics=no-such-topic-here');
+    });
   });
 
   // Last: it changes the data the other tests read.

@@ -89,6 +89,13 @@ const explanationOf = (explanation: Explanation, topic: string | null): Child[] 
     explanation.topContent.map((item) => [h('code', {}, item.contentId), ` · ${item.responses} response${item.responses === 1 ? '' : 's'} · ${formatPercent(item.weight)}`]),
     'No content with responses in this topic.',
   ),
+  ...(explanation.flags.length > 0
+    ? [
+        h('h3', {}, 'Flagged by the anti-gaming signals'),
+        h('p', {}, 'Still scored (the damping is in the score above), but never listed by campaign search:'),
+        h('ul', { class: 'flags' }, ...explanation.flags.map((flag) => h('li', {}, h('strong', {}, flag.name), ` · ${flag.description}`))),
+      ]
+    : []),
 ];
 
 const historyDetails = (history: History): HTMLElement =>

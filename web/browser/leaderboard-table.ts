@@ -4,17 +4,15 @@ import { drawSparkline, type ChartHost } from './charts';
 import { h } from './dom';
 import { accountHref, accountLabel, formatScore, networkName } from './format';
 
-const TREND_DAYS = 30;
+export const TREND_DAYS = 30;
 
 /**
  * Ranked rows: rank, account (linking to its page), network, score, and the trend of the last 30
  * days, drawn once each row's history arrives.
  */
 export const leaderboardTable = (entries: LeaderboardEntry[], caption: string, topic: string | null): HTMLTableElement => {
-  const rows = entries.map((entry) => {
-    const trend: ChartHost = h('div', { class: 'sparkline', role: 'img', 'aria-label': 'Loading the trend' });
-    void drawTrend(trend, entry, topic);
-    return h(
+  const rows = entries.map((entry) =>
+    h(
       'tr',
       {},
       h('td', { class: 'rank' }, entry.rank),
@@ -26,9 +24,9 @@ export const leaderboardTable = (entries: LeaderboardEntry[], caption: string, t
       ),
       h('td', { class: 'network' }, networkName(entry.network)),
       h('td', { class: 'score' }, h('data', { value: entry.score }, formatScore(entry.score))),
-      h('td', { class: 'trend' }, trend),
-    );
-  });
+      h('td', { class: 'trend' }, trendSparkline(entry, topic)),
+    ),
+  );
   return h(
     'table',
     { class: 'leaderboard' },
@@ -50,8 +48,15 @@ export const leaderboardTable = (entries: LeaderboardEntry[], caption: string, t
   );
 };
 
-const drawTrend = async (host: ChartHost, entry: LeaderboardEntry, topic: string | null): Promise<void> => {
-  const result = await getJson<History>(accountApiPath(entry.network, entry.id, '/history'), { topic, days: TREND_DAYS });
+/** An account's score in the topic (null: overall) over the last 30 days, drawn once its history arrives. */
+export const trendSparkline = (account: { network: string; id: string }, topic: string | null): ChartHost => {
+  const host: ChartHost = h('div', { class: 'sparkline', role: 'img', 'aria-label': 'Loading the trend' });
+  void drawTrend(host, account, topic);
+  return host;
+};
+
+const drawTrend = async (host: ChartHost, account: { network: string; id: string }, topic: string | null): Promise<void> => {
+  const result = await getJson<History>(accountApiPath(account.network, account.id, '/history'), { topic, days: TREND_DAYS });
   const history = result.outcome === 'ok' ? result.data : [];
   if (history.length < 2) {
     host.setAttribute('aria-label', 'No trend yet');

@@ -9,6 +9,7 @@ describe('webFileFor', () => {
     expect(webFileFor('/accounts/x/1201711168')).toBe('account.html');
     expect(webFileFor('/accounts/bluesky/did%3Aplc%3Aabc')).toBe('account.html');
     expect(webFileFor('/method')).toBe('method.html');
+    expect(webFileFor('/find')).toBe('find.html');
   });
 
   it('maps content-hashed assets to themselves', () => {
@@ -17,7 +18,7 @@ describe('webFileFor', () => {
   });
 
   it('knows nothing else, so the server answers it with the 404 page', () => {
-    for (const path of ['/topics', '/topics/', '/topics/a/b', '/accounts/x', '/accounts/x/1/explain', '/index.html', '/assets/../secret.js', '/assets/a.map', '/v1/topics', '/favicon.ico']) {
+    for (const path of ['/topics', '/topics/', '/topics/a/b', '/accounts/x', '/accounts/x/1/explain', '/find/', '/find/x', '/index.html', '/assets/../secret.js', '/assets/a.map', '/v1/topics', '/favicon.ico']) {
       expect(webFileFor(path), path).toBeUndefined();
     }
     expect(webPages.map((page) => page.file)).not.toContain(notFoundPage);
