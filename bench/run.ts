@@ -25,6 +25,7 @@ import { verdict, withGoal } from './goals';
 import { benchIngestCost } from './ingest-cost';
 import { benchLeaderboardLatency, benchLookupCost, benchLookupThroughput, type Account } from './lookups';
 import { benchRecompute } from './recompute';
+import { benchSearchLatency } from './search';
 import { benchScale } from './scale';
 import { benchValidity, validityDataAvailable } from './validity';
 import { round, type BenchmarkResult } from './result';
@@ -188,6 +189,7 @@ const ROWS = {
   ingest: ['ingest.throughput'],
   lookups: ['lookup.throughput'],
   leaderboard: ['leaderboard.latency'],
+  search: ['search.latency'],
   lookupCost: ['lookup.rcu', 'cost.per_million_lookups', 'cost.per_million_lookups_keyed'],
   recompute: ['recompute.higgs', 'recompute.incremental', 'recompute.incremental_writes'],
   ingestCost: ['ingest.wcu_per_interaction', 'cost.per_million_interactions', 'cost.per_million_interactions_single'],
@@ -218,7 +220,7 @@ const main = async () => {
   }
   if (wants(ROWS.bundle)) results.push(await phase('web.bundle_gzip', benchWebBundle));
 
-  const serviceRows = [ROWS.webhook, ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.lookupCost, ROWS.recompute, ROWS.ingestCost];
+  const serviceRows = [ROWS.webhook, ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.search, ROWS.lookupCost, ROWS.recompute, ROWS.ingestCost];
   if (serviceRows.some(wants)) {
     const workDir = mkdtempSync(join(tmpdir(), 'sway-bench-'));
     const serviceDir = join(workDir, 'service');
@@ -243,7 +245,7 @@ const main = async () => {
       const more = take(sizes.incremental);
 
       // The replay feeds the service's log, whose recompute the lookups read and the in-process recompute copies.
-      const needsReplay = [ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.lookupCost, ROWS.recompute].some(wants);
+      const needsReplay = [ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.search, ROWS.lookupCost, ROWS.recompute].some(wants);
       let serviceRun = { seconds: 0 };
       if (needsReplay) {
         const throughput = await phase('ingest.throughput', () => ingestThroughput(service, dynamoDb.endpoint, interactions, source));
@@ -255,6 +257,7 @@ const main = async () => {
       const inProcessLog = join(workDir, 'in-process-log');
       const functions = await startInProcessFunctions({ endpoint: dynamoDb.endpoint, genericSecret: service.genericSecret, logDir: inProcessLog });
       if (wants(ROWS.leaderboard)) results.push(await phase('leaderboard.latency', () => benchLeaderboardLatency(service.url, dynamoDb.endpoint, functions, quick)));
+      if (wants(ROWS.search)) results.push(await phase('search.latency', () => benchSearchLatency(service.url, dynamoDb.endpoint, functions, quick)));
       if (wants(ROWS.lookupCost)) results.push(...(await phase('lookup.rcu and cost', () => benchLookupCost(functions, accounts))));
       let state = { bytesPerInteraction: 0, source: 'not measured: the recompute bench did not run' };
       if (wants(ROWS.recompute) || wants(ROWS.ingestCost)) {
