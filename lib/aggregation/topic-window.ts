@@ -145,27 +145,19 @@ export const readTopContent = async (
 export const AUDIENCE_SKETCH_SIZE = 256;
 
 /**
- * Each author's audience in the window: its distinct engagers, and a bottom-k sketch of them (the
- * AUDIENCE_SKETCH_SIZE smallest 32-bit MD5 hashes of their names, ascending), from which two
- * accounts' overlap is counted (lib/search/audience.ts).
+ * Each author's audience in the window, as a query (one row per author of `authors`, a query of
+ * one `account` column, or of every author): its distinct engagers, and a bottom-k sketch of them — the
+ * AUDIENCE_SKETCH_SIZE smallest 32-bit MD5 hashes of their names, in no order — from which two
+ * accounts' overlap is counted (lib/search/audience.ts). A window function keeps the smallest:
+ * it sorts out of core, where a top-k aggregate over a million authors would not fit in memory.
  */
-export const readAudiences = async (db: DuckDBConnection, window: string, authors: readonly string[]): Promise<Map<string, { engagers: number; sketch: number[] }>> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE wanted (account VARCHAR)`);
-  await appendStrings(db, 'wanted', authors);
-  const rows = (
-    await db.runAndReadAll(`SELECT author, count(*)::BIGINT, min(hash, ${AUDIENCE_SKETCH_SIZE}) FROM (
-        SELECT DISTINCT author, engager, (md5_number_lower(engager) >> 32)::UINTEGER AS hash FROM read_parquet(${sqlString(window)})
-        WHERE kind = 'edge' AND engager IS NOT NULL AND engager <> author AND author IN (SELECT account FROM wanted)
-      ) GROUP BY author`)
-  ).getRows();
-  await db.run(`DROP TABLE IF EXISTS wanted`);
-  return new Map(
-    rows.map(([author, engagers, sketch]) => [
-      String(author),
-      { engagers: Number(engagers), sketch: (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b) },
-    ]),
-  );
-};
+export const audienceSketchesQuery = (window: string, authors: string | null): string => `
+  SELECT account, any_value(engagers)::BIGINT AS engagers, list(hash) AS sketch FROM (
+    SELECT author AS account, hash, count(*) OVER (PARTITION BY author) AS engagers FROM (
+      SELECT DISTINCT author, (md5_number_lower(engager) >> 32)::UINTEGER AS hash FROM read_parquet(${sqlString(window)})
+      WHERE kind = 'edge' AND engager IS NOT NULL AND engager <> author ${authors === null ? '' : `AND author IN (${authors})`}
+    ) QUALIFY row_number() OVER (PARTITION BY author ORDER BY hash) <= ${AUDIENCE_SKETCH_SIZE}
+  ) GROUP BY account`;
 
 /** Appends strings to a one-column temporary table. */
 export const appendStrings = async (db: DuckDBConnection, table: string, values: readonly string[]): Promise<void> => {

@@ -16,7 +16,7 @@ import { MAX_BOARD_ENTRIES } from '../leaderboards/board';
 import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../log/duckdb';
 import type { ObjectStore } from '../log/object-store';
 import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
-import { appendStrings, mergeTopicWindow, readAudiences, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
+import { appendStrings, audienceSketchesQuery, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
 import { encodeAudienceSketch, type StoredAudience } from '../search/audience';
 import { readHandlesOfRun } from '../aggregation/handles';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../scoring/topic-scores';
@@ -217,7 +217,10 @@ const updateWindowAndScore = async (
   const full = task.mode === 'full' || !previous?.model || optOutEpoch !== plan.optOutEpoch;
   let scored: ScoredAuthors;
   let rescoredAuthors: string[] = [];
+  // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
+  const audiences = join(work, 'audiences.parquet');
   if (full) {
+    await writeAudiences(db, window, audiences, null);
     const aggregates = await readTopicAggregates(db, window);
     const result = scoreTopicRanking(aggregates, asOf);
     scored = rankedAuthors(result);
@@ -228,6 +231,7 @@ const updateWindowAndScore = async (
     // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
     const touched = await touchedAuthors(db, deltaFiles);
     rescoredAuthors = touched;
+    await writeAudiences(db, window, audiences, touched);
     const aggregates = await readTopicAggregates(db, window, touched);
     const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
     const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
@@ -237,7 +241,7 @@ const updateWindowAndScore = async (
   }
   const explanations = join(work, 'explanations.parquet');
   const [previousExplanations] = !full && previous ? await objects.localPaths([explanationsKeyOf(previous)]) : [];
-  await writeExplanationDrafts(db, explanations, scored, window, key, previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null);
+  await writeExplanationDrafts(db, explanations, scored, window, audiences, key, previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null);
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
   const windowKey = `${prefix}window-${plan.version}.parquet`;
   const explanationsKey = explanationsKeyOf({ window: windowKey, version: plan.version });
@@ -289,6 +293,16 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
   }
   await db.run(`DROP TABLE purged`);
   return holds ? copyKey : key;
+};
+
+/** The audiences of `authors` (null: every author) in the window, to `file`. */
+const writeAudiences = async (db: DuckDBConnection, window: string, file: string, authors: readonly string[] | null): Promise<void> => {
+  if (authors) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE audience_authors (account VARCHAR)`);
+    await appendStrings(db, 'audience_authors', authors);
+  }
+  await db.run(`COPY (${audienceSketchesQuery(window, authors ? 'SELECT account FROM audience_authors' : null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  if (authors) await db.run(`DROP TABLE audience_authors`);
 };
 
 /** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
@@ -412,11 +426,11 @@ const writeExplanationDrafts = async (
   file: string,
   scored: ScoredAuthors,
   window: string,
+  audiences: string,
   key: string,
   previous: { file: string; replaced: readonly string[] } | null,
 ): Promise<void> => {
   const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
-  const audiences = await readAudiences(db, window, accountsOf(scored));
   await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR, fingerprint VARCHAR)`);
   const appender = await db.createAppender('drafts');
   for (let position = 0; position < scored.count; position++) {
@@ -430,7 +444,6 @@ const writeExplanationDrafts = async (
       topEngagers: entry.topEngagers,
       topContent: own.map((item) => ({ ...item, weight: Math.round((item.responses / responses) * 1000) / 1000 })),
       ...(entry.flags !== 0 ? { flags: entry.flags } : {}),
-      audience: encodeAudienceSketch(audiences.get(entry.account) ?? { engagers: 0, sketch: [] }),
     });
     appender.appendVarchar(entry.account);
     appender.appendVarchar(body);
@@ -441,10 +454,15 @@ const writeExplanationDrafts = async (
   await db.run(`CREATE OR REPLACE TEMP TABLE replaced (account VARCHAR)`);
   await appendStrings(db, 'replaced', previous?.replaced ?? []);
   const kept = previous
-    ? `UNION ALL SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
+    ? `UNION ALL BY NAME SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
     : '';
+  // Each explanation with its audience, which its fingerprint covers too; the audiences are joined
+  // here, not built in JavaScript, where a million accounts' sketches would not fit.
+  const withAudiences = `SELECT d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
+      md5(concat_ws('|', d.fingerprint, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
+    FROM drafts d LEFT JOIN read_parquet(${sqlString(audiences)}) a USING (account)`;
   // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
-  await db.run(`COPY (SELECT * FROM drafts ${kept}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (${withAudiences} ${kept}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE drafts`);
   await db.run(`DROP TABLE replaced`);
 };
@@ -549,8 +567,11 @@ const findChanges = async (
     });
   };
   let page: { account: string; body: ExplanationBody }[] = [];
-  for await (const chunk of streamedRows(db, `SELECT account, body FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`)) {
-    for (const [account, body] of chunk) page.push({ account: String(account), body: JSON.parse(String(body)) as ExplanationBody });
+  for await (const chunk of streamedRows(db, `SELECT account, body, engagers, sketch FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`)) {
+    for (const [account, body, engagers, sketch] of chunk) {
+      const hashes = sketch === null ? [] : (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b);
+      page.push({ account: String(account), body: { ...(JSON.parse(String(body)) as ExplanationBody), audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: hashes }) } });
+    }
     if (page.length >= EXPLANATION_PAGE) {
       await writePage(page);
       page = [];
