@@ -348,12 +348,6 @@ const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: sco
 
 const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`;
 
-/** A scores file as a relation; one written before flags has none. */
-const scoresRelation = async (db: DuckDBConnection, file: string): Promise<string> => {
-  const columns = (await db.runAndReadAll(`SELECT name FROM parquet_schema(${sqlString(file)})`)).getRows().map(([name]) => String(name));
-  return `(SELECT account, score, log_score, scored, ${columns.includes('flags') ? 'flags' : '0::UTINYINT AS flags'} FROM read_parquet(${sqlString(file)}))`;
-};
-
 /** The scores of a pass; the overall pseudo-topic also lists every account seen, unscored ones at 1. */
 const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
   await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
@@ -383,11 +377,13 @@ const writeIncrementalScores = async (
   await db.run(`COPY (
       WITH rescored AS (SELECT * FROM new_scores WHERE scored),
       kept AS (
-        SELECT * FROM ${await scoresRelation(db, previous)} p
+        SELECT * FROM read_parquet(${sqlString(previous)}) p
         WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
       ),
       first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
-      SELECT * FROM (SELECT * FROM rescored UNION ALL SELECT * FROM kept UNION ALL SELECT * FROM first_seen) ORDER BY account
+      -- By name: scores written before flags have none.
+      SELECT account, score, log_score, scored, coalesce(flags, 0)::UTINYINT AS flags
+      FROM (SELECT * FROM rescored UNION ALL BY NAME SELECT * FROM kept UNION ALL BY NAME SELECT * FROM first_seen) ORDER BY account
     ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE new_scores`);
   await db.run(`DROP TABLE touched`);
@@ -526,7 +522,7 @@ const findChanges = async (
   const [snapshot] = snapshotDay ? await objects.localPaths([head.daily![snapshotDay]!]) : [];
   const board = (
     await db.runAndReadAll(`SELECT n.account, n.score, n.flags, coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
-      FROM ${await scoresRelation(db, newScores!)} n LEFT JOIN ${scores(snapshot)} s USING (account)
+      FROM read_parquet(${sqlString(newScores!)}) n LEFT JOIN ${scores(snapshot)} s USING (account)
       WHERE n.scored ORDER BY n.score DESC, n.log_score DESC, n.account`)
   ).getRows() as [string, number, number, number][];
   const rankCounts: RankCounts = [];
