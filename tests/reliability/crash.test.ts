@@ -181,6 +181,8 @@ const reader = {
   /** One whole board, page by page; null when the service was down (no connection while it was being killed or restarted). */
   async readBoard(): Promise<Entry[] | null> {
     const kills = liveness.kills;
+    // A read begun while the service was down asks the old process's port; it may fail after the new one is up.
+    const begunWhileUp = liveness.up;
     const items: Entry[] = [];
     const computedAt = new Set<string | null>();
     const versions = new Set<string>();
@@ -193,7 +195,7 @@ const reader = {
         response = await fetch(url);
         body = await response.text();
       } catch (error) {
-        if (liveness.up && liveness.kills === kills) this.problems.push(`no answer while the service was up: ${failure(error)}`);
+        if (begunWhileUp && liveness.up && liveness.kills === kills) this.problems.push(`no answer while the service was up: ${failure(error)}`);
         return null;
       }
       this.pages++;
