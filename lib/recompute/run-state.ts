@@ -93,11 +93,11 @@ export const readManifest = async (objects: ObjectStore): Promise<Manifest> => (
 /** The version of a run: sortable by time, so that later state wins when state files are read together. */
 export const runVersion = (asOf: string, runId: string): string => `${asOf.replace(/[^0-9]/g, '').slice(0, 17)}-${runId.slice(0, 12)}`;
 
-/** The day (YYYY-MM-DD) a version was made on. */
 /** How far back campaign search's `rising` looks. */
 export const RISING_DAYS = 30;
 
 /** The day (YYYY-MM-DD) `days` before `asOf`. */
 export const daysBefore = (asOf: string, days: number): string => new Date(Date.parse(asOf) - days * 86_400_000).toISOString().slice(0, 10);
 
+/** The day (YYYY-MM-DD) a version was made on. */
 export const dayOfVersion = (version: string): string => `${version.slice(0, 4)}-${version.slice(4, 6)}-${version.slice(6, 8)}`;
