@@ -271,10 +271,10 @@ const keepDailyScores = async (
   const oldest = daysBefore(asOf, RISING_DAYS);
   const today = asOf.slice(0, 10);
   const daily: Record<string, string> = {};
-  for (const [day, key] of Object.entries(earlier).filter(([day]) => day >= oldest && day < today).sort()) {
+  for (const [day, key] of Object.entries(earlier).filter(([day]) => day >= oldest && day <= today).sort()) {
     daily[day] = plan.purging.length > 0 ? await withoutPurged(db, plan, key, `${prefix}daily-${day}-${plan.version}.parquet`, work, objects) : key;
   }
-  daily[today] = earlier[today] && plan.purging.length > 0 ? await withoutPurged(db, plan, earlier[today], `${prefix}daily-${today}-${plan.version}.parquet`, work, objects) : (earlier[today] ?? scoresKey);
+  daily[today] ??= scoresKey;
   return daily;
 };
 
