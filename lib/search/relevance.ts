@@ -6,6 +6,7 @@
  * rest). 80 and 0 give 20; 40 and 40 give 40; 80 and 80 give 80.
  */
 import type { InfluencerSearchQuery } from '../api/schemas';
+import { accountKey } from '../interactions/schema';
 
 export const relevanceOf = (scores: readonly number[]): number => {
   if (scores.length === 0) return 0;
@@ -35,8 +36,6 @@ export interface RankedCandidate {
   scores: number[];
 }
 
-export const candidateKey = ({ network, id }: { network: string; id: string }): string => `${network}:${id}`;
-
 /**
  * Every account on a requested topic's board, unless flagged in any of them, with its relevance
  * and rising, within the bounds, in the requested order. `knownScores` gives an account's score in
@@ -52,7 +51,7 @@ export const rankCandidates = (
   const entries = new Map<string, (SearchBoardEntry | undefined)[]>();
   boards.forEach((board, t) => {
     for (const entry of board) {
-      const key = candidateKey(entry);
+      const key = accountKey(entry.network, entry.id);
       let perTopic = entries.get(key);
       if (!perTopic) entries.set(key, (perTopic = new Array<SearchBoardEntry | undefined>(query.topics.length).fill(undefined)));
       perTopic[t] = entry;

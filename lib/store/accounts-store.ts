@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Explanation, History } from '../api/schemas';
+import { accountKey } from '../interactions/schema';
 import type { StoredAudience } from '../search/audience';
 import { keys } from './keys';
 import { inParallel, isConditionalCheckFailure, type Table } from './table';
@@ -168,7 +169,7 @@ export class AccountsStore {
     );
     return new Map(
       items.map((item) => [
-        `${String(item.network)}:${String(item.id)}`,
+        accountKey(String(item.network), String(item.id)),
         {
           handle: typeof item.handle === 'string' ? item.handle : null,
           score: Number(item.score ?? 1),
@@ -189,7 +190,7 @@ export class AccountsStore {
     return new Map(
       items
         .filter((item) => item.optedOut !== true)
-        .map((item) => [`${String(item.network)}:${String(item.id)}`, toAccount({ ...item, computedAt: '' }).topicScores]),
+        .map((item) => [accountKey(String(item.network), String(item.id)), toAccount({ ...item, computedAt: '' }).topicScores]),
     );
   }
 
