@@ -12,7 +12,11 @@ import { decodeCursor, encodeCursor } from '../leaderboards/cursor';
 import { leaderboardOf } from '../leaderboards/read-board';
 import type { AccountsStore } from '../store/accounts-store';
 import { rankOf, type BoardsStore, type RankCounts } from '../store/boards-store';
-import { candidateKey, rankCandidates, type SearchBoardEntry } from './relevance';
+import { accountKey } from '../interactions/schema';
+import { rankCandidates, type SearchBoardEntry } from './relevance';
+
+/** Accounts a search looks up for their score in a topic whose full board leaves them out: 5 BatchGetItems of small projected items. */
+export const MAX_UNLISTED_LOOKUPS = 500;
 
 export interface InfluencerSearchPorts {
   boards: Pick<BoardsStore, 'boardPage' | 'boardPointer'>;
@@ -38,14 +42,25 @@ export const searchInfluencers = async (query: InfluencerSearchQuery, ports: Inf
   if (after && after.v !== results) throw new SearchCursorError('expired');
   const boards = pages.map((page) => page?.entries ?? []);
 
-  // A full board may leave out an account that is scored in its topic: its score there comes from its item.
-  const listed = boards.map((board) => new Set(board.map(candidateKey)));
-  const unlisted = new Map<string, { network: string; id: string }>();
-  boards.forEach((board, t) => {
-    if (board.length < MAX_BOARD_ENTRIES) return;
-    for (const other of boards) for (const entry of other) if (!listed[t]!.has(candidateKey(entry))) unlisted.set(candidateKey(entry), entry);
-  });
-  const knownScores = unlisted.size > 0 ? await ports.accounts.topicScoresOf([...unlisted.values()], query.topics) : new Map<string, Map<string, number>>();
+  // A full board may leave out an account that is scored in its topic: its score there comes from
+  // its item — for the MAX_UNLISTED_LOOKUPS accounts with the most score on the boards, so that one
+  // search over many large topics cannot cost thousands of reads; the others count 0 there.
+  const listed = boards.map((board) => new Set(board.map((entry) => accountKey(entry.network, entry.id))));
+  const candidates = new Map<string, { network: string; id: string; listedScore: number; unlisted: boolean }>();
+  for (const board of boards) {
+    for (const entry of board) {
+      const key = accountKey(entry.network, entry.id);
+      const candidate = candidates.get(key) ?? { network: entry.network, id: entry.id, listedScore: 0, unlisted: false };
+      candidate.listedScore += entry.score;
+      candidate.unlisted ||= boards.some((other, t) => other.length >= MAX_BOARD_ENTRIES && !listed[t]!.has(key));
+      candidates.set(key, candidate);
+    }
+  }
+  const lookups = [...candidates.values()]
+    .filter((candidate) => candidate.unlisted)
+    .sort((a, b) => b.listedScore - a.listedScore)
+    .slice(0, MAX_UNLISTED_LOOKUPS);
+  const knownScores = lookups.length > 0 ? await ports.accounts.topicScoresOf(lookups, query.topics) : new Map<string, Map<string, number>>();
   const ranked = rankCandidates(query, boards, knownScores);
 
   // Opt-outs and declined campaigns are read for the page's accounts only, walking on past them.
@@ -57,7 +72,7 @@ export const searchInfluencers = async (query: InfluencerSearchQuery, ports: Inf
     const facts = await ports.accounts.campaignFacts(batch);
     for (const candidate of batch) {
       position++;
-      const fact = facts.get(candidateKey(candidate));
+      const fact = facts.get(accountKey(candidate.network, candidate.id));
       if (!fact || fact.excluded) continue;
       items.push({
         network: candidate.network,
