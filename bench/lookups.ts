@@ -17,7 +17,7 @@ import { awsPrices } from './support/aws-prices';
 import { costPerMillion, describeCost } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
 import { localDocumentClient } from './support/local-dynamodb';
-import { percentile, runLoad } from './support/load';
+import { percentile, runLoad, timeConcurrently } from './support/load';
 import { env } from '../lib/config';
 import { routeKey, routes, type RouteDefinition } from '../lib/routes';
 
@@ -95,26 +95,14 @@ const boardReadLatency = async (endpoint: string, topic: string, total: number) 
   const { Item: pointer } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
   if (!pointer) throw new Error(`leaderboard.latency ceiling: no board ${board}`);
   const chunks = Math.max(1, Math.ceil(Number(pointer.count) / BOARD_CHUNK_ENTRIES));
-  const latencies: number[] = [];
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (issued < total) {
-        const i = issued++;
-        const t0 = performance.now();
-        const { Item } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
-        const chunk = keys.boardChunk(board, String(Item!.version), i % 2 === 0 ? 0 : (i >> 1) % chunks);
-        const page = await db.send(new QueryCommand({ TableName: tables.main.localName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': chunk.pk, ':sk': chunk.sk } }));
-        if (!page.Items?.length) throw new Error(`leaderboard.latency ceiling: no chunk ${chunk.sk} of ${board}`);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const timed = await timeConcurrently(CONNECTIONS, total, async (i) => {
+    const { Item } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
+    const chunk = keys.boardChunk(board, String(Item!.version), i % 2 === 0 ? 0 : (i >> 1) % chunks);
+    const page = await db.send(new QueryCommand({ TableName: tables.main.localName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': chunk.pk, ':sk': chunk.sk } }));
+    if (!page.Items?.length) throw new Error(`leaderboard.latency ceiling: no chunk ${chunk.sk} of ${board}`);
+  });
   db.destroy();
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds };
+  return timed;
 };
 
 /**

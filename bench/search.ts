@@ -14,7 +14,7 @@ import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
 import { round, type BenchmarkResult } from './result';
 import type { InProcessFunctions } from './support/in-process';
 import { localDocumentClient } from './support/local-dynamodb';
-import { percentile, runLoad } from './support/load';
+import { percentile, runLoad, timeConcurrently } from './support/load';
 
 const CONNECTIONS = 50;
 const TABLE = tables.main.localName;
@@ -43,22 +43,9 @@ const searchReadLatency = async (endpoint: string, topics: readonly string[], to
     const page = chunks[0]!.flatMap((chunk) => chunk.entries as { network: string; id: string }[]).slice(0, DEFAULT_PAGE_LIMIT * 2);
     await batchGet(page.map(({ network, id }) => keys.accountScore(network, id)), 'network, id, handle, score, optedOut, campaigns, computedAt');
   };
-  const latencies: number[] = [];
-  let issued = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (issued++ < total) {
-        const t0 = performance.now();
-        await search();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const timed = await timeConcurrently(CONNECTIONS, total, search);
   db.destroy();
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds };
+  return timed;
 };
 
 /**

@@ -30,27 +30,35 @@ const send = (agent: Agent, origin: URL, call: HttpCall): Promise<number> =>
 
 export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
-/** `total` calls from `concurrency` keep-alive connections; latency per call in milliseconds. */
-export const runLoad = async (url: string, concurrency: number, total: number, nextCall: (i: number) => HttpCall): Promise<LatencySummary> => {
-  const origin = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+/** `total` calls of `work`, `concurrency` at a time; latency of each in milliseconds. */
+export const timeConcurrently = async (concurrency: number, total: number, work: (i: number) => Promise<void>): Promise<Omit<LatencySummary, 'statuses'>> => {
   const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
   let issued = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (issued < total) {
-        const call = nextCall(issued++);
+        const i = issued++;
         const t0 = performance.now();
-        const status = await send(agent, origin, call);
+        await work(i);
         latencies.push(performance.now() - t0);
-        statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { count: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds, statuses };
+  return { count: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds };
+};
+
+/** `total` calls from `concurrency` keep-alive connections; latency per call in milliseconds. */
+export const runLoad = async (url: string, concurrency: number, total: number, nextCall: (i: number) => HttpCall): Promise<LatencySummary> => {
+  const origin = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const statuses: Record<number, number> = {};
+  const timed = await timeConcurrently(concurrency, total, async (i) => {
+    const status = await send(agent, origin, nextCall(i));
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  });
+  agent.destroy();
+  return { ...timed, statuses };
 };
