@@ -160,41 +160,43 @@ export const resolveLog = async (
     UNION ALL SELECT network, content_id, topics, retracted_at FROM (${latestContent(`SELECT * FROM needed`)}) c
       WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.network = c.network AND k.content_id = c.content_id)`);
 
-  await run(`CREATE OR REPLACE TEMP TABLE copies AS
-    SELECT k, network, id, type, actor, target, content_id, parent_content_id, topics AS own_topics, happened_at AS occurred_at, obj, row
-      FROM raw WHERE kind = 'interaction'
-    UNION ALL
-    SELECT k, network, id, type, actor, target, content_id, parent_content_id, own_topics, occurred_at, obj, row
-      FROM prior WHERE status <> 'tombstone'`);
   await run(`CREATE OR REPLACE TEMP TABLE retracted_until AS
     SELECT k, max(happened_at) AS until FROM (
       SELECT k, happened_at FROM raw WHERE kind = 'retract' UNION ALL SELECT k, retracted_at FROM prior WHERE retracted_at IS NOT NULL
     ) GROUP BY k`);
-  // The copy that counts, per id.
-  await run(`CREATE OR REPLACE TEMP TABLE effective AS
-    SELECT c.* FROM copies c
+  // Every copy of the ids concerned, and whether it counts: it happened after the id's latest
+  // retraction, and its content was not deleted.
+  await run(`CREATE OR REPLACE TEMP TABLE copies AS
+    SELECT c.*, r.until AS retracted_at, (r.until IS NULL OR c.occurred_at > r.until) AND cs.retracted_at IS NULL AS counts FROM (
+      SELECT k, network, id, type, actor, target, content_id, parent_content_id, topics AS own_topics, happened_at AS occurred_at, obj, row
+        FROM raw WHERE kind = 'interaction'
+      UNION ALL
+      SELECT k, network, id, type, actor, target, content_id, parent_content_id, own_topics, occurred_at, obj, row
+        FROM prior WHERE status <> 'tombstone'
+    ) c
     LEFT JOIN retracted_until r USING (k)
-    LEFT JOIN content_state cs ON cs.network = c.network AND cs.content_id = c.content_id
-    WHERE (r.until IS NULL OR c.occurred_at > r.until) AND cs.retracted_at IS NULL
-    QUALIFY row_number() OVER (PARTITION BY c.k ORDER BY c.occurred_at, c.obj, c.row) = 1`);
+    LEFT JOIN content_state cs ON cs.network = c.network AND cs.content_id = c.content_id`);
+  // The copy each id keeps: the earliest that counts, else (retracted) its first. Only ids with more
+  // than one copy need ordering: a window over every copy was the longest statement of a first run.
+  await run(`CREATE OR REPLACE TEMP TABLE repeated AS SELECT k FROM copies GROUP BY k HAVING count(*) > 1`);
   // The new state of every id concerned; a reaction without topics of its own takes its parent's.
-  // The copy whose fields an id keeps: the one that counts, else (retracted) its first copy.
-  const field = (name: string) => `CASE WHEN e.k IS NOT NULL THEN e.${name} ELSE f.${name} END`;
   await run(`CREATE OR REPLACE TEMP TABLE resolved AS
-    WITH ids AS (SELECT DISTINCT k, network, id FROM copies UNION SELECT DISTINCT k, network, id FROM raw WHERE kind = 'retract'),
-    first_copy AS (SELECT * FROM copies QUALIFY row_number() OVER (PARTITION BY k ORDER BY occurred_at, obj, row) = 1),
-    kept AS (
-      SELECT ids.k, ids.network, ids.id, e.k IS NOT NULL AS counted, f.k IS NOT NULL AS copied, r.until AS retracted_at,
-             ${['type', 'actor', 'target', 'content_id', 'parent_content_id', 'own_topics', 'occurred_at', 'obj', 'row'].map((name) => `${field(name)} AS ${name}`).join(', ')}
-      FROM ids LEFT JOIN effective e USING (k) LEFT JOIN first_copy f USING (k) LEFT JOIN retracted_until r USING (k)
+    WITH kept AS (
+      SELECT * FROM copies ANTI JOIN repeated USING (k)
+      UNION ALL
+      SELECT * FROM (SELECT * FROM copies SEMI JOIN repeated USING (k))
+        QUALIFY row_number() OVER (PARTITION BY k ORDER BY counts DESC, occurred_at, obj, row) = 1
     )
-    SELECT kept.k, kept.network, kept.id,
-           CASE WHEN counted THEN 'counted' WHEN copied THEN 'retracted' ELSE 'tombstone' END AS status,
-           kept.type, kept.actor, kept.target, kept.content_id, kept.parent_content_id, coalesce(kept.own_topics, []::VARCHAR[]) AS own_topics,
-           CASE WHEN len(coalesce(kept.own_topics, []::VARCHAR[])) > 0 THEN kept.own_topics ELSE coalesce(parent.topics, []::VARCHAR[]) END AS topics,
-           kept.occurred_at, kept.retracted_at, kept.obj, kept.row, ${v} AS version, kept.counted
+    SELECT kept.k, kept.network, kept.id, CASE WHEN counts THEN 'counted' ELSE 'retracted' END AS status,
+           kept.type, kept.actor, kept.target, kept.content_id, kept.parent_content_id, kept.own_topics,
+           CASE WHEN len(kept.own_topics) > 0 THEN kept.own_topics ELSE coalesce(parent.topics, []::VARCHAR[]) END AS topics,
+           kept.occurred_at, kept.retracted_at, kept.obj, kept.row, ${v} AS version, kept.counts AS counted
     FROM kept
-    LEFT JOIN content_state parent ON parent.network = kept.network AND parent.content_id = kept.parent_content_id`);
+    LEFT JOIN content_state parent ON parent.network = kept.network AND parent.content_id = kept.parent_content_id
+    UNION ALL
+    -- Retracted before any copy arrived: a tombstone holds the retraction for copies that come later.
+    SELECT k, network, id, 'tombstone', NULL, NULL, NULL, NULL, NULL, []::VARCHAR[], []::VARCHAR[], NULL, r.until, NULL, NULL, ${v}, false
+    FROM (SELECT DISTINCT k, network, id FROM raw WHERE kind = 'retract') ANTI JOIN copies USING (k) LEFT JOIN retracted_until r USING (k)`);
   // Only what changed is written: a plain duplicate leaves its id's state as it was.
   await run(`CREATE OR REPLACE TEMP TABLE changed AS
     SELECT r.* FROM resolved r LEFT JOIN prior p USING (k)
@@ -204,8 +206,8 @@ export const resolveLog = async (
   const drop = async (...names: string[]) => {
     for (const name of names) await run(`DROP TABLE IF EXISTS ${name}`);
   };
-  await drop('copies', 'retracted_until', 'effective', 'resolved', 'content_state', 'touched', 'content_prior', 'content_new');
-  await run(`COPY (SELECT * EXCLUDE (counted) FROM changed ORDER BY k) TO ${sqlString(output.index)} (FORMAT parquet, COMPRESSION zstd)`);
+  await drop('copies', 'retracted_until', 'repeated', 'resolved', 'content_state', 'touched', 'content_prior', 'content_new');
+  await run(`COPY (SELECT * EXCLUDE (counted) FROM changed) TO ${sqlString(output.index)} (FORMAT parquet, COMPRESSION zstd)`);
   await run(`COPY (SELECT *, ${v} AS version FROM content_changed ORDER BY network, content_id) TO ${sqlString(output.content)} (FORMAT parquet, COMPRESSION zstd)`);
   await run(`COPY (
       SELECT account, handle, seen_at, claimed, ${v} AS version FROM (
