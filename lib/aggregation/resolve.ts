@@ -180,7 +180,7 @@ export const resolveLog = async (
   // than one copy need ordering: a window over every copy was the longest statement of a first run.
   await run(`CREATE OR REPLACE TEMP TABLE repeated AS SELECT k FROM copies GROUP BY k HAVING count(*) > 1`);
   // The new state of every id concerned; a reaction without topics of its own takes its parent's.
-  await run(`CREATE OR REPLACE TEMP TABLE resolved AS
+  const resolved = `
     WITH kept AS (
       SELECT * FROM copies ANTI JOIN repeated USING (k)
       UNION ALL
@@ -196,17 +196,17 @@ export const resolveLog = async (
     UNION ALL
     -- Retracted before any copy arrived: a tombstone holds the retraction for copies that come later.
     SELECT k, network, id, 'tombstone', NULL, NULL, NULL, NULL, NULL, []::VARCHAR[], []::VARCHAR[], NULL, r.until, NULL, NULL, ${v}, false
-    FROM (SELECT DISTINCT k, network, id FROM raw WHERE kind = 'retract') ANTI JOIN copies USING (k) LEFT JOIN retracted_until r USING (k)`);
+    FROM (SELECT DISTINCT k, network, id FROM raw WHERE kind = 'retract') ANTI JOIN copies USING (k) LEFT JOIN retracted_until r USING (k)`;
   // Only what changed is written: a plain duplicate leaves its id's state as it was.
   await run(`CREATE OR REPLACE TEMP TABLE changed AS
-    SELECT r.* FROM resolved r LEFT JOIN prior p USING (k)
+    SELECT r.* FROM (${resolved}) r LEFT JOIN prior p USING (k)
     WHERE p.k IS NULL OR r.status <> p.status OR r.topics <> p.topics OR r.occurred_at IS DISTINCT FROM p.occurred_at
        OR r.retracted_at IS DISTINCT FROM p.retracted_at OR r.obj IS DISTINCT FROM p.obj`);
   // Tables nothing below reads go as soon as they are done with: at millions of rows each holds gigabytes.
   const drop = async (...names: string[]) => {
     for (const name of names) await run(`DROP TABLE IF EXISTS ${name}`);
   };
-  await drop('copies', 'retracted_until', 'repeated', 'resolved', 'content_state', 'touched', 'content_prior', 'content_new');
+  await drop('copies', 'retracted_until', 'repeated', 'content_state', 'touched', 'content_prior', 'content_new');
   await run(`COPY (SELECT * EXCLUDE (counted) FROM changed) TO ${sqlString(output.index)} (FORMAT parquet, COMPRESSION zstd)`);
   await run(`COPY (SELECT *, ${v} AS version FROM content_changed ORDER BY network, content_id) TO ${sqlString(output.content)} (FORMAT parquet, COMPRESSION zstd)`);
   await run(`COPY (
