@@ -6,7 +6,6 @@
  * wrote for the run's finish and the next run goes to the object store; a retry of the same run
  * skips a topic it finds finished and redoes all of the publishing of one it finds begun.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -427,7 +426,7 @@ const writeExplanationDrafts = async (
   previous: { file: string; replaced: readonly string[] } | null,
 ): Promise<void> => {
   const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
-  await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR, fingerprint VARCHAR)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
   const appender = await db.createAppender('drafts');
   for (let position = 0; position < scored.count; position++) {
     const entry = scored.entry(position);
@@ -443,7 +442,6 @@ const writeExplanationDrafts = async (
     });
     appender.appendVarchar(entry.account);
     appender.appendVarchar(body);
-    appender.appendVarchar(createHash('sha1').update(body).digest('base64url'));
     appender.endRow();
   }
   appender.closeSync();
@@ -453,9 +451,10 @@ const writeExplanationDrafts = async (
     ? `UNION ALL BY NAME SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
     : '';
   // Each explanation with its audience, which its fingerprint covers too; the audiences are joined
-  // here, not built in JavaScript, where a million accounts' sketches would not fit.
+  // here, not built in JavaScript, where a million accounts' sketches would not fit. The fingerprint
+  // is DuckDB's too, over the column, rather than a hash of each body in JavaScript.
   const withAudiences = `SELECT d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
-      md5(concat_ws('|', d.fingerprint, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
+      md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
     FROM drafts d LEFT JOIN read_parquet(${sqlString(audiences)}) a USING (account)`;
   // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
   await db.run(`COPY (${withAudiences} ${kept}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
