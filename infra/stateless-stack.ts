@@ -20,7 +20,7 @@ import { objectStoreEnv, objectStoreLayout } from '../lib/log/layout';
 import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
 import { webhookRoutes } from '../lib/networks/webhook-routes';
 import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../lib/networks/webhook-sources';
-import { RECOMPUTE_MEMORY_MB, recomputeUnits } from '../lib/recompute/units';
+import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS, recomputeUnits } from '../lib/recompute/units';
 import { LOOKUP_RATE_KEY_PREFIX } from '../lib/store/lookup-rate-store';
 import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
 import {
@@ -36,7 +36,7 @@ import {
 import { installedDuckdbBinding } from './constructs/duckdb-binding';
 import { OperatorAccess, operatorTrustContextKey } from './constructs/operator-access';
 import { RecomputeStateMachine } from './constructs/recompute-state-machine';
-import { repositoryRoot, SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
+import { powertoolsEnvironment, repositoryRoot, SwayFunction, type SwayFunctionProps } from './constructs/sway-function';
 import { acknowledgeWildcardResource, nagName } from './nag';
 import { pascalCase } from './naming';
 import { stageOf } from './stage';
@@ -57,6 +57,10 @@ export interface SwayStatelessStackProps extends StackProps {
 }
 
 export type FunctionSizing = Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions' | 'ephemeralStorageSize'>;
+
+/** The Node flags of the units that score (lib/recompute/units.ts), beside the defaults'. */
+const recomputeNodeOptions = { NODE_OPTIONS: [powertoolsEnvironment.NODE_OPTIONS, ...RECOMPUTE_NODE_FLAGS].join(' ') };
+const scoringUnitNames: readonly string[] = [recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish];
 
 /** Lambda's largest /tmp: DuckDB spills there what does not fit in memory. */
 const duckdbScratch = Size.gibibytes(10);
@@ -244,6 +248,7 @@ export class SwayStatelessStack extends Stack {
       ...(name === jetstreamSchedule.target ? jetstream : {}),
       ...(functionNamesFor('lookup').includes(name) ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn, [env.siteKeySecretArn]: props.siteKey.secretArn } : {}),
       ...(objectStoreAccess[name] ? { [objectStoreEnv.bucket]: props.objectStore.bucketName } : {}),
+      ...(scoringUnitNames.includes(name) ? recomputeNodeOptions : {}),
     });
     this.functions = new Map(
       awsFunctionNames().map((name) => [

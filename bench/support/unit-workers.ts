@@ -13,7 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Run } from '../../lib/api/schemas';
-import { RECOMPUTE_MEMORY_MB } from '../../lib/recompute/units';
+import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS } from '../../lib/recompute/units';
 import type { CapacityTotals } from './consumed-capacity';
 import { round } from '../result';
 import { benchPowertoolsEnv } from './local-dynamodb';
@@ -198,7 +198,8 @@ export class UnitWorker {
         ...benchPowertoolsEnv,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-      execArgv: process.execArgv,
+      // The units' Node flags, as their functions have them in AWS.
+      execArgv: [...process.execArgv, ...RECOMPUTE_NODE_FLAGS],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     await new Promise<void>((resolve, reject) => {

@@ -119,5 +119,13 @@ export type FailedInput = z.infer<typeof FailedInputSchema>;
  */
 export const RECOMPUTE_MEMORY_MB = { prepare: 3008, topic: 1769, finish: 3008 } as const;
 
+/**
+ * Node flags of the units' functions (read by the stack, as NODE_OPTIONS, and by the bench's unit
+ * workers). A topic of a million accounts allocates short-lived objects by the million (its
+ * explanations, history points and board entries): a young generation of 64 MB semi-spaces, not
+ * V8's 16, takes them with far fewer scavenges (docs/SCALING.md).
+ */
+export const RECOMPUTE_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
+
 /** Topics scored at once: the Distributed Map's concurrency in AWS, the local orchestrator's on one machine. */
 export const TOPIC_CONCURRENCY = { aws: 20, local: 2 } as const;

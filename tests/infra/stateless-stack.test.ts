@@ -141,6 +141,17 @@ describe('stateless stack: functions', () => {
     expect(functionResource('get-stats').Properties).toMatchObject({ MemorySize: 2048, EphemeralStorage: { Size: 10240 }, Timeout: 28 });
   });
 
+  it('gives the units that score a larger young generation, keeping source maps, and no other function', () => {
+    const nodeOptions = (name: string) => (functionResource(name).Properties!.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS;
+    const scoring: string[] = [recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish];
+    for (const name of scoring) {
+      expect(nodeOptions(name), name).toBe('--enable-source-maps --max-semi-space-size=64');
+    }
+    for (const name of [...expectedFunctionNames].filter((name) => !scoring.includes(name))) {
+      expect(nodeOptions(name), name).toBe('--enable-source-maps');
+    }
+  });
+
   it("gives every queue a visibility timeout of at least six times its consumer's timeout, as AWS advises for Lambda", () => {
     expect(visibilityTimeoutPerConsumerTimeout).toBeGreaterThanOrEqual(6);
     for (const definition of queueDefinitions) {
@@ -164,7 +175,10 @@ describe('stateless stack: functions', () => {
     const localOnlyQueueVariables = [queueUrlEnvVar(queues.recomputeRequests.name), queueUrlEnvVar(queues.recomputeRequests.name, true)];
     for (const name of expectedFunctionNames) {
       const variables = functionResource(name).Properties!.Environment.Variables as Record<string, unknown>;
-      expect(variables).toMatchObject(powertoolsEnvironment);
+      // NODE_OPTIONS: the defaults' flags, and the scoring units' own after them (the test below).
+      const { NODE_OPTIONS: defaultNodeOptions, ...powertools } = powertoolsEnvironment;
+      expect(variables).toMatchObject(powertools);
+      expect(String(variables.NODE_OPTIONS).startsWith(defaultNodeOptions), name).toBe(true);
       expect(variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
       // Answers carry people's scores and handles: traces keep timings, never response bodies.
       expect(variables.POWERTOOLS_TRACER_CAPTURE_RESPONSE).toBe('false');
