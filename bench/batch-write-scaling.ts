@@ -26,7 +26,9 @@ const main = async () => {
   try {
     // Items shaped like the explanations a recompute writes; the first round warms DynamoDB Local up.
     const items = Array.from({ length: ITEMS }, (_, i) => ({
-      PutRequest: { Item: { pk: `EXPL#x#${i}`, sk: 'TOPIC#higgs', score: i % 100, parts: [{ factor: 'engagers', share: 0.5 }], topEngagers: ['x:1', 'x:2', 'x:3'] } },
+      PutRequest: {
+        Item: { pk: `EXPL#x#${i}`, sk: 'TOPIC#higgs', score: i % 100, parts: [{ factor: 'engagers', share: 0.5 }], topEngagers: ['x:1', 'x:2', 'x:3'] },
+      },
     }));
     for (const [round, inFlight] of [IN_FLIGHT[0]!, ...IN_FLIGHT].entries()) {
       const table = { ...tables.main, localName: `scaling-${round}` };

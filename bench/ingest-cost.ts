@@ -20,7 +20,6 @@ import { folderSize } from './support/recompute-harness';
 import { objectStoreLayout } from '../lib/log/layout';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
-
 interface IngestMeasurement {
   usage: MeasuredUsage;
   msPerDelivery: number;
@@ -52,7 +51,10 @@ const measureIngest = async (
     const body = Buffer.from(JSON.stringify({ interactions: interactions.slice(start, start + perDelivery) }));
     apiRequests += meteredRequests(body.length, awsPrices.apiGateway.meteringIncrementBytes);
     const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(secret, body) };
-    const response = await functions.invoke<unknown, APIGatewayProxyStructuredResultV2>('ingest-interactions', apiGatewayEvent({ method: 'POST', path: '/v1/interactions', headers, body }));
+    const response = await functions.invoke<unknown, APIGatewayProxyStructuredResultV2>(
+      'ingest-interactions',
+      apiGatewayEvent({ method: 'POST', path: '/v1/interactions', headers, body }),
+    );
     if (response.statusCode !== 202) throw new Error(`ingest: a delivery answered ${response.statusCode}: ${response.body}`);
   }
   let sqsRequests = functions.queue.billedSendRequests;
@@ -61,7 +63,11 @@ const measureIngest = async (
   for (let start = 0; start < messages.length; start += batchSize) {
     const batch = messages.slice(start, start + batchSize);
     // The event source mapping's ReceiveMessage (billed per 64 KB received) and DeleteMessageBatch.
-    sqsRequests += meteredRequests(batch.reduce((sum, body) => sum + Buffer.byteLength(body), 0), awsPrices.sqs.meteringIncrementBytes) + 1;
+    sqsRequests +=
+      meteredRequests(
+        batch.reduce((sum, body) => sum + Buffer.byteLength(body), 0),
+        awsPrices.sqs.meteringIncrementBytes,
+      ) + 1;
     const response = await functions.invoke<unknown, SQSBatchResponse>('apply-interactions', sqsEvent(queues.interactions.name, batch));
     if (response.batchItemFailures.length > 0) throw new Error(`apply: ${response.batchItemFailures.length} messages failed`);
   }

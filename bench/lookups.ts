@@ -98,7 +98,13 @@ const boardReadLatency = async (endpoint: string, topic: string, total: number) 
   const timed = await timeConcurrently(CONNECTIONS, total, async (i) => {
     const { Item } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
     const chunk = keys.boardChunk(board, String(Item!.version), i % 2 === 0 ? 0 : (i >> 1) % chunks);
-    const page = await db.send(new QueryCommand({ TableName: tables.main.localName, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': chunk.pk, ':sk': chunk.sk } }));
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tables.main.localName,
+        KeyConditionExpression: 'pk = :pk AND sk = :sk',
+        ExpressionAttributeValues: { ':pk': chunk.pk, ':sk': chunk.sk },
+      }),
+    );
     if (!page.Items?.length) throw new Error(`leaderboard.latency ceiling: no chunk ${chunk.sk} of ${board}`);
   });
   db.destroy();
@@ -120,7 +126,8 @@ export const benchLeaderboardLatency = async (url: string, endpoint: string, fun
   for (let cursor: string | null = null; cursors.length < 50; ) {
     const page = (await (await fetch(`${url}${firstPage}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`)).json()) as { nextCursor: string | null };
     if (!page.nextCursor) break;
-    cursors.push((cursor = page.nextCursor));
+    cursor = page.nextCursor;
+    cursors.push(cursor);
   }
   const cursorOf = (i: number) => (i % 2 === 0 ? undefined : cursors[i % cursors.length]);
   const pathOf = (i: number) => {
@@ -173,7 +180,10 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
     const response = await functions.invoke<unknown, APIGatewayProxyStructuredResultV2>(
       'get-account',
       // API Gateway names the route, not the path, in routeKey: what the API-key check goes by.
-      { ...apiGatewayEvent({ method: 'GET', path: accountPath(account), pathParameters: { network: account.network, idOrHandle: account.id }, headers }), routeKey: ACCOUNT_ROUTE_KEY },
+      {
+        ...apiGatewayEvent({ method: 'GET', path: accountPath(account), pathParameters: { network: account.network, idOrHandle: account.id }, headers }),
+        routeKey: ACCOUNT_ROUTE_KEY,
+      },
     );
     if (response.statusCode !== 200) throw new Error(`lookup.rcu: ${account.network}:${account.id} answered ${response.statusCode}`);
   };
@@ -185,7 +195,14 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
   const lookups = accounts.length;
   const memoryMb = swayFunctionDefaults.memorySize;
   const cost = costPerMillion(
-    { units: lookups, apiRequests: lookups, functions: [{ ...invocations, memoryMb }], readUnits: capacity.readUnits, writeUnits: capacity.writeUnits, sqsRequests: 0 },
+    {
+      units: lookups,
+      apiRequests: lookups,
+      functions: [{ ...invocations, memoryMb }],
+      readUnits: capacity.readUnits,
+      writeUnits: capacity.writeUnits,
+      sqsRequests: 0,
+    },
     awsPrices,
   );
 
@@ -197,14 +214,24 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
     for (const account of accounts) await lookup(account, { 'x-api-key': BENCH_API_KEY });
     keyed = await functions.takeUsage();
   } finally {
-    for (const [name, value] of [[env.apiKeys, saved.keys], [env.apiKeyRate, saved.rate]] as const) {
+    for (const [name, value] of [
+      [env.apiKeys, saved.keys],
+      [env.apiKeyRate, saved.rate],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   }
   const keyedInvocations = keyed.byFunction.get('get-account') ?? { invocations: 0, billedMs: 0 };
   const keyedCost = costPerMillion(
-    { units: lookups, apiRequests: lookups, functions: [{ ...keyedInvocations, memoryMb }], readUnits: keyed.capacity.readUnits, writeUnits: keyed.capacity.writeUnits, sqsRequests: 0 },
+    {
+      units: lookups,
+      apiRequests: lookups,
+      functions: [{ ...keyedInvocations, memoryMb }],
+      readUnits: keyed.capacity.readUnits,
+      writeUnits: keyed.capacity.writeUnits,
+      sqsRequests: 0,
+    },
     awsPrices,
   );
   return [

@@ -59,13 +59,25 @@ const monthly = (level: (typeof levels)[number]) => {
 const standing = () => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildSwayStacks(app);
-  const count = (type: string) => [stacks.stateful, stacks.stateless, stacks.web, stacks.monitoring].reduce((sum, stack) => sum + Object.keys(Template.fromStack(stack).findResources(type)).length, 0);
+  const count = (type: string) =>
+    [stacks.stateful, stacks.stateless, stacks.web, stacks.monitoring].reduce(
+      (sum, stack) => sum + Object.keys(Template.fromStack(stack).findResources(type)).length,
+      0,
+    );
   return { alarms: count('AWS::CloudWatch::Alarm'), dashboards: count('AWS::CloudWatch::Dashboard'), secrets: count('AWS::SecretsManager::Secret') };
 };
 
 const rows = levels.map((level) => ({ level, cost: monthly(level) }));
 const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-console.log(line(['a month', ...rows.map(({ level }) => `${level.name}: ${(level.interactionsPerDay / 1e6).toLocaleString('en-US')} M interactions, ${(level.lookupsPerDay / 1e6).toLocaleString('en-US')} M lookups a day`)]));
+console.log(
+  line([
+    'a month',
+    ...rows.map(
+      ({ level }) =>
+        `${level.name}: ${(level.interactionsPerDay / 1e6).toLocaleString('en-US')} M interactions, ${(level.lookupsPerDay / 1e6).toLocaleString('en-US')} M lookups a day`,
+    ),
+  ]),
+);
 console.log(line(['---', ...rows.map(() => '---:')]));
 const parts: [string, (cost: ReturnType<typeof monthly>) => number][] = [
   ['ingest (API Gateway, Lambda, SQS, dedupe key, log PUTs)', (cost) => cost.ingest],
@@ -75,10 +87,16 @@ const parts: [string, (cost: ReturnType<typeof monthly>) => number][] = [
   ['recompute writes: daily full passes (upper bound)', (cost) => cost.fullPasses],
 ];
 for (const [name, of] of parts) {
-  console.log(line([name, ...rows.map(({ cost }) => (name.startsWith('lookups') ? `${dollars(of(cost))} (${dollars(cost.keyedLookups)})` : dollars(of(cost))))]));
+  console.log(
+    line([name, ...rows.map(({ cost }) => (name.startsWith('lookups') ? `${dollars(of(cost))} (${dollars(cost.keyedLookups)})` : dollars(of(cost))))]),
+  );
 }
 console.log(line(['**total**', ...rows.map(({ cost }) => `**${dollars(parts.reduce((sum, [, of]) => sum + of(cost), 0))}**`)]));
 console.log(line(['interactions in the window', ...rows.map(({ cost }) => `${(cost.window / 1e6).toLocaleString('en-US')} M`)]));
 const { alarms, dashboards, secrets } = standing();
-console.log(`\nStanding, whatever the traffic (not in the benchmark's price table): ${alarms} CloudWatch alarms, ${dashboards} dashboard, ${secrets} Secrets Manager secrets; and CloudFront requests for the pages.`);
-console.log(`Prices: ${awsPrices.region} on-demand of ${awsPrices.checked} (DynamoDB) and ${awsPrices.checkedLogAndEngines} (S3), bench/support/aws-prices.ts.`);
+console.log(
+  `\nStanding, whatever the traffic (not in the benchmark's price table): ${alarms} CloudWatch alarms, ${dashboards} dashboard, ${secrets} Secrets Manager secrets; and CloudFront requests for the pages.`,
+);
+console.log(
+  `Prices: ${awsPrices.region} on-demand of ${awsPrices.checked} (DynamoDB) and ${awsPrices.checkedLogAndEngines} (S3), bench/support/aws-prices.ts.`,
+);

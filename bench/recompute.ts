@@ -65,9 +65,13 @@ interface MeasuredRun {
 const recompute = async (stores: Stores, objects: ObjectStore, full?: boolean): Promise<MeasuredRun> => {
   const times: UnitTimes = { prepare: 0, topic: [], finish: 0 };
   const started = performance.now();
-  const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'api', ...(full ? { full } : {}) }, timedUnits(unitsOver({ objects, ...stores }), times), objects);
+  const run = await runRecomputeLocally(
+    { runId: randomUUID(), trigger: 'api', ...(full ? { full } : {}) },
+    timedUnits(unitsOver({ objects, ...stores }), times),
+    objects,
+  );
   const seconds = (performance.now() - started) / 1000;
-  if (!run || run.status !== 'succeeded') throw new Error(`recompute: the run did not succeed (${JSON.stringify(run)})`);
+  if (run?.status !== 'succeeded') throw new Error(`recompute: the run did not succeed (${JSON.stringify(run)})`);
   return { run, seconds, times };
 };
 
@@ -170,7 +174,8 @@ export const benchRecompute = async ({
   await functions.takeUsage();
   const incremental = await recompute(stores, objects);
   const incrementalCapacity = (await functions.takeUsage()).capacity;
-  if (incremental.run.mode !== 'incremental') throw new Error(`recompute.incremental: the run after the full one was ${incremental.run.mode} (a new UTC day began between them?)`);
+  if (incremental.run.mode !== 'incremental')
+    throw new Error(`recompute.incremental: the run after the full one was ${incremental.run.mode} (a new UTC day began between them?)`);
 
   const state = folderSize(join(workDir, 'recompute-full', 'state'));
   const stateBytesPerInteraction = state.bytes / Math.max(1, incremental.run.interactions ?? 0);

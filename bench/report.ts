@@ -26,8 +26,9 @@ export const renderTable = (run: BenchRun): string => {
     '',
     '| benchmark | value | unit | ceiling | ratio | goal | met |',
     '|---|---:|---|---:|---:|---|---|',
-    ...run.benchmarks.map((result) =>
-      `| \`${result.name}\` | ${cell(result.value)} | ${cell(result.unit)} | ${cell(result.ceiling)} | ${cell(result.ratio)} | ${cell(result.goal)} | ${verdict(result)} |`,
+    ...run.benchmarks.map(
+      (result) =>
+        `| \`${result.name}\` | ${cell(result.value)} | ${cell(result.unit)} | ${cell(result.ceiling)} | ${cell(result.ratio)} | ${cell(result.goal)} | ${verdict(result)} |`,
     ),
     '',
     'What each row measured, as the run recorded it:',

@@ -37,8 +37,6 @@ import { benchWebhookLatency } from './webhook-latency';
 import { runLoad } from './support/load';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
-
-
 const signedCall = (service: LocalService, body: Buffer) => ({
   method: 'POST',
   path: '/v1/interactions',
@@ -93,12 +91,7 @@ const waitForDrain = (service: LocalService) =>
  * Interactions/s from signed batches of 100 until durable in the log (the queue drained: every
  * message applied, its Parquet object written), against DynamoDB Local's BatchWriteItem items/s.
  */
-const ingestThroughput = async (
-  service: LocalService,
-  endpoint: string,
-  interactions: Interaction[],
-  source: string,
-): Promise<BenchmarkResult> => {
+const ingestThroughput = async (service: LocalService, endpoint: string, interactions: Interaction[], source: string): Promise<BenchmarkResult> => {
   const concurrency = 4;
   const bodies: Buffer[] = [];
   for (let i = 0; i < interactions.length; i += 100) bodies.push(Buffer.from(JSON.stringify({ interactions: interactions.slice(i, i + 100) })));
@@ -115,7 +108,9 @@ const ingestThroughput = async (
   const ceilingTable = { ...tables.main, localName: `ceiling-${randomUUID().slice(0, 8)}` };
   await createTables(client, [ceilingTable]);
   const db = createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const items = interactions.map((interaction) => ({ PutRequest: { Item: { pk: `INT#${interaction.network}#${interaction.id}`, sk: 'INT', ...interaction } } }));
+  const items = interactions.map((interaction) => ({
+    PutRequest: { Item: { pk: `INT#${interaction.network}#${interaction.id}`, sk: 'INT', ...interaction } },
+  }));
   const ceilingStarted = performance.now();
   await batchWriteAll(db, ceilingTable.localName, items, concurrency);
   const ceiling = items.length / ((performance.now() - ceilingStarted) / 1000);
@@ -203,10 +198,19 @@ const main = async () => {
   const only = values.only;
   /** A row is selected by its name, or by a prefix of it ending before a `.` or `_` (`--only scale.10m`, `--only recompute,ingest`). */
   const matches = (name: string, wanted: string) => name === wanted || name.startsWith(`${wanted}.`) || name.startsWith(`${wanted}_`);
-  const names = only?.split(',').map((name) => name.trim()).filter(Boolean) ?? [];
+  const names =
+    only
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean) ?? [];
   const selected = (name: string) => names.length === 0 || names.some((wanted) => matches(name, wanted));
   const wants = (rows: readonly string[]) => rows.some(selected);
-  const unknown = names.filter((wanted) => !Object.values(ROWS).flat().some((name) => matches(name, wanted)));
+  const unknown = names.filter(
+    (wanted) =>
+      !Object.values(ROWS)
+        .flat()
+        .some((name) => matches(name, wanted)),
+  );
   if (unknown.length > 0) throw new Error(`--only ${unknown.join(',')}: no benchmark has that name (${Object.values(ROWS).flat().join(', ')})`);
   const results: BenchmarkResult[] = [];
   const sizes = sizesFor(quick);
@@ -216,7 +220,12 @@ const main = async () => {
   if (!quick && wants(ROWS.wholeScoring)) results.push(...(await phase('scoring: whole Higgs', benchWholeScoring)).results);
   if (wants(ROWS.validity)) {
     if (validityDataAvailable()) results.push(...(await phase('scoring.validity', async () => benchValidity())));
-    else results.push(...ROWS.validity.filter(selected).map((name) => ({ name, value: 0, unit: '', notes: 'FAILED: the data sets of ../shared/data are missing', failed: 'data missing' })));
+    else
+      results.push(
+        ...ROWS.validity
+          .filter(selected)
+          .map((name) => ({ name, value: 0, unit: '', notes: 'FAILED: the data sets of ../shared/data are missing', failed: 'data missing' })),
+      );
   }
   if (wants(ROWS.bundle)) results.push(await phase('web.bundle_gzip', benchWebBundle));
 
@@ -240,8 +249,16 @@ const main = async () => {
       const interactions = all.slice(0, sizes.replay);
       const source = `${data}, first ${interactions.length.toLocaleString('en')}`;
       let next = sizes.replay;
-      const take = (count: number) => all.slice(next, (next += count));
-      const sample = { warmUp: take(sizes.costWarmUp), batched: take(sizes.costBatched), single: take(sizes.costSingle), source: `${data}, the ones after the replay` };
+      const take = (count: number) => {
+        next += count;
+        return all.slice(next - count, next);
+      };
+      const sample = {
+        warmUp: take(sizes.costWarmUp),
+        batched: take(sizes.costBatched),
+        single: take(sizes.costSingle),
+        source: `${data}, the ones after the replay`,
+      };
       const more = take(sizes.incremental);
 
       // The replay feeds the service's log, whose recompute the lookups read and the in-process recompute copies.
@@ -256,7 +273,8 @@ const main = async () => {
       if (wants(ROWS.lookups)) results.push(await phase('lookup.throughput', () => benchLookupThroughput(service.url, dynamoDb.endpoint, accounts, quick)));
       const inProcessLog = join(workDir, 'in-process-log');
       const functions = await startInProcessFunctions({ endpoint: dynamoDb.endpoint, genericSecret: service.genericSecret, logDir: inProcessLog });
-      if (wants(ROWS.leaderboard)) results.push(await phase('leaderboard.latency', () => benchLeaderboardLatency(service.url, dynamoDb.endpoint, functions, quick)));
+      if (wants(ROWS.leaderboard))
+        results.push(await phase('leaderboard.latency', () => benchLeaderboardLatency(service.url, dynamoDb.endpoint, functions, quick)));
       if (wants(ROWS.search)) results.push(await phase('search.latency', () => benchSearchLatency(service.url, dynamoDb.endpoint, functions, quick)));
       if (wants(ROWS.lookupCost)) results.push(...(await phase('lookup.rcu and cost', () => benchLookupCost(functions, accounts))));
       let state = { bytesPerInteraction: 0, source: 'not measured: the recompute bench did not run' };
@@ -273,7 +291,10 @@ const main = async () => {
           }),
         );
         results.push(...recompute.results.filter((result) => selected(result.name)));
-        state = { bytesPerInteraction: recompute.stateBytesPerInteraction, source: "the state folder of recompute.incremental's run, per interaction in its window" };
+        state = {
+          bytesPerInteraction: recompute.stateBytesPerInteraction,
+          source: "the state folder of recompute.incremental's run, per interaction in its window",
+        };
       }
       // Webhooks after the replay: their deliveries are not in the log the recompute copies.
       if (wants(ROWS.webhook)) {
@@ -304,11 +325,20 @@ const main = async () => {
       // The rows say that the world could not be scored, and why, rather than the whole run failing at its end.
       const failed = error instanceof Error ? error.message : String(error);
       console.error(error);
-      results.push(...ROWS.scale.filter(selected).map((name) => ({ name, value: 0, unit: name.endsWith('rss') ? 'GiB' : 's', notes: `FAILED: ${failed}`, failed })));
+      results.push(
+        ...ROWS.scale.filter(selected).map((name) => ({ name, value: 0, unit: name.endsWith('rss') ? 'GiB' : 's', notes: `FAILED: ${failed}`, failed })),
+      );
     }
   }
 
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, quick, ...(only ? { only } : {}) };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    quick,
+    ...(only ? { only } : {}),
+  };
   const resultsDir = resolve(__dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
   const benchmarks = results.map(withGoal);
@@ -316,7 +346,15 @@ const main = async () => {
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ machine, benchmarks, phases, seconds }, null, 2)}\n`);
   for (const result of benchmarks) console.log(`${result.name}: ${result.notes}`);
   console.table(
-    benchmarks.map((result) => ({ name: result.name, value: result.value, unit: result.unit, ceiling: result.ceiling ?? '—', ratio: result.ratio ?? '—', goal: result.goal ?? '—', met: verdict(result) })),
+    benchmarks.map((result) => ({
+      name: result.name,
+      value: result.value,
+      unit: result.unit,
+      ceiling: result.ceiling ?? '—',
+      ratio: result.ratio ?? '—',
+      goal: result.goal ?? '—',
+      met: verdict(result),
+    })),
   );
   console.log(`${seconds} s in all`);
   console.log(`\nwritten to ${join('bench', 'results', 'latest.json')}`);

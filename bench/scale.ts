@@ -81,12 +81,15 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
     const generated = performance.now();
     await withDuckDb((db) => writeWorld(db, root, shape));
     const generation = { seconds: (performance.now() - generated) / 1000, ...folderSize(join(root, 'log')) };
-    console.log(`[bench] scale: ${world.interactions.toLocaleString('en')} interactions written into the log in ${round(generation.seconds, 1)} s (${generation.files} objects, ${round(generation.bytes / MiB)} MiB)`);
+    console.log(
+      `[bench] scale: ${world.interactions.toLocaleString('en')} interactions written into the log in ${round(generation.seconds, 1)} s (${generation.files} objects, ${round(generation.bytes / MiB)} MiB)`,
+    );
 
     const config = { endpoint: dynamoDb.endpoint, tableName, root };
     workers = await startUnitWorkers({ ...config, withoutResultWrites: true }, TOPIC_WORKERS);
     const full = await runInWorkers(workers, { runId: randomUUID(), trigger: 'api', full: true }, readTasks);
-    if (full.run.status !== 'succeeded' || full.run.mode !== 'full') throw new Error(`scale.10m: the full run ended ${full.run.status} (${full.run.mode}): ${full.run.error ?? ''}`);
+    if (full.run.status !== 'succeeded' || full.run.mode !== 'full')
+      throw new Error(`scale.10m: the full run ended ${full.run.status} (${full.run.mode}): ${full.run.error ?? ''}`);
     const fullPeaks = peaksOf(workers);
     await stopUnitWorkers(workers);
     const state = folderSize(join(root, 'state'));
@@ -104,13 +107,17 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
       const peaks = peaksOf(workers);
       await stopUnitWorkers(workers);
       workers = undefined;
-      if (run.run.status !== 'succeeded') incrementalFailure = `incremental run ${batch + 1} ended ${run.run.status}: ${run.run.error ?? ''} (${describeRun(run)}; peaks ${peaks.text})`;
+      if (run.run.status !== 'succeeded')
+        incrementalFailure = `incremental run ${batch + 1} ended ${run.run.status}: ${run.run.error ?? ''} (${describeRun(run)}; peaks ${peaks.text})`;
       else if (run.run.mode !== 'incremental') incrementalFailure = `the run after the full pass was ${run.run.mode} (a new UTC day began between them?)`;
       if (incrementalFailure) break;
       incremental.push({ run, peaks });
       console.log(`[bench] scale: incremental run ${batch + 1} ${round(run.seconds, 1)} s; ${describeRun(run)}; ${run.capacity.writeUnits} WCU`);
     }
-    const measured = incremental.reduce<(typeof incremental)[number] | undefined>((worst, run) => (!worst || run.run.seconds > worst.run.seconds ? run : worst), undefined);
+    const measured = incremental.reduce<(typeof incremental)[number] | undefined>(
+      (worst, run) => (!worst || run.run.seconds > worst.run.seconds ? run : worst),
+      undefined,
+    );
 
     const worldText =
       `a seeded synthetic world of ${world.interactions.toLocaleString('en')} interactions over the last ${world.days + 1} days by ${world.accounts.toLocaleString('en')} accounts in ${world.topics.toLocaleString('en')} topics of Zipf sizes ` +
@@ -139,16 +146,19 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
       incrementalFailure || !measured
         ? { name: 'scale.10m_incremental', value: 0, unit: 's', notes: `FAILED: ${incrementalFailure}`, failed: incrementalFailure ?? 'no incremental run' }
         : {
-        name: 'scale.10m_incremental',
-        value: round(measured.run.seconds, 1),
-        unit: 's',
-        notes:
-          `the slower of two incremental runs, each after ${NEW_INTERACTIONS.toLocaleString('en')} new interactions of the same world appended to today's log as ${NEW_INTERACTIONS / PER_MESSAGE} objects (as ${NEW_INTERACTIONS / PER_MESSAGE} queue messages leave them), writes to DynamoDB Local included: ` +
-          incremental
-            .map(({ run }, i) => `run ${i + 1} ${round(run.seconds, 1)} s, ${run.capacity.writeUnits.toLocaleString('en')} WCU, ${run.capacity.readUnits.toLocaleString('en')} RCU (${describeRun(run)})`)
-            .join('; ') +
-          ` — the first also publishes for the first time the boards of the topics it touches, which the full run (writes stubbed out) left unwritten`,
-      },
+            name: 'scale.10m_incremental',
+            value: round(measured.run.seconds, 1),
+            unit: 's',
+            notes:
+              `the slower of two incremental runs, each after ${NEW_INTERACTIONS.toLocaleString('en')} new interactions of the same world appended to today's log as ${NEW_INTERACTIONS / PER_MESSAGE} objects (as ${NEW_INTERACTIONS / PER_MESSAGE} queue messages leave them), writes to DynamoDB Local included: ` +
+              incremental
+                .map(
+                  ({ run }, i) =>
+                    `run ${i + 1} ${round(run.seconds, 1)} s, ${run.capacity.writeUnits.toLocaleString('en')} WCU, ${run.capacity.readUnits.toLocaleString('en')} RCU (${describeRun(run)})`,
+                )
+                .join('; ') +
+              ` — the first also publishes for the first time the boards of the topics it touches, which the full run (writes stubbed out) left unwritten`,
+          },
     ];
   } finally {
     if (workers) await stopUnitWorkers(workers);

@@ -65,10 +65,10 @@ console.log(`one extra interaction on ${before.size} scored accounts (5 trials):
 const SEEDS = 10;
 for (const kind of ['repeat', 'new-pair'] as const) {
   for (const count of [1, 10, 100]) {
-    const figures = world.topics.map((topic) => {
+    const figures = world.topics.flatMap((topic) => {
       const before = scoreTopic(topicAggregatesOf(aggregates.get(topic)!.edges, aggregates.get(topic)!.posts), world.asOf);
       return Array.from({ length: SEEDS }, (_, seed) => incrementalDrift(world, topic, before, newInteractions(world, topic, count, kind, seed + 1)));
-    }).flat();
+    });
     const largest = (key: 'worst' | 'worstTouched' | 'worstUntouched' | 'p99') => Math.max(...figures.map((figure) => figure[key])).toFixed(1);
     console.log(
       `incremental, ${count} ${kind} interaction(s), ${world.topics.length} topics × ${SEEDS} draws: largest |incremental − fresh| ${largest('worst')} ` +

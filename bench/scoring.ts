@@ -30,7 +30,10 @@ const readEdgeList = async (file: string) => {
   const ids = new Map<string, number>();
   const idOf = (name: string) => {
     let id = ids.get(name);
-    if (id === undefined) ids.set(name, (id = ids.size));
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(name, id);
+    }
     return id;
   };
   for await (const line of createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity })) {
@@ -65,7 +68,9 @@ export const benchPageRankKernel = async ({ runs = 5 }: { runs?: number } = {}):
   const { nodeCount, sources, targets, weights } = await readEdgeList(RETWEET_GRAPH);
   const graph = new Graph({ type: 'directed', multi: false });
   for (let i = 0; i < nodeCount; i++) graph.addNode(i);
-  sources.forEach((source, k) => graph.mergeEdge(source, targets[k]!, { weight: weights[k] }));
+  sources.forEach((source, k) => {
+    graph.mergeEdge(source, targets[k]!, { weight: weights[k] });
+  });
 
   const theirs = fastestOf(runs, () => pagerank(graph, { alpha: 0.85, tolerance: TOLERANCE, maxIterations: 1000, getEdgeWeight: 'weight' }));
   const ours = fastestOf(runs, () => {
@@ -107,7 +112,10 @@ export const benchPageRankKernel = async ({ runs = 5 }: { runs?: number } = {}):
 };
 
 /** The whole scoring of the Higgs activity in one process: aggregates → 1–100 scores for every topic. */
-export const benchWholeScoring = async (): Promise<{ results: BenchmarkResult[]; distribution: { topic: string; accounts: number; median: number; p95: number; top: { account: string; score: number }[] }[] }> => {
+export const benchWholeScoring = async (): Promise<{
+  results: BenchmarkResult[];
+  distribution: { topic: string; accounts: number; median: number; p95: number; top: { account: string; score: number }[] }[];
+}> => {
   const interactions: Interaction[] = [];
   const source = higgsAvailable() ? higgsInteractions() : syntheticInteractions({ count: 500_000 });
   for await (const interaction of source) interactions.push(interaction);
@@ -176,7 +184,20 @@ interface MemoryMeasurement {
 }
 
 const columnBytesOf = ({ edges, posts }: TopicAggregates): number =>
-  [edges.author, edges.engager, edges.day, edges.reply, edges.quote, edges.share, edges.like, edges.mention, edges.follow, posts.author, posts.day, posts.count].reduce((sum, column) => sum + column.byteLength, 0);
+  [
+    edges.author,
+    edges.engager,
+    edges.day,
+    edges.reply,
+    edges.quote,
+    edges.share,
+    edges.like,
+    edges.mention,
+    edges.follow,
+    posts.author,
+    posts.day,
+    posts.count,
+  ].reduce((sum, column) => sum + column.byteLength, 0);
 
 /**
  * How the child scores: `entries` as `scoreTopic` does, an object per scored account with its
@@ -206,7 +227,18 @@ const measureScoringMemory = (edges: number, mode: MemoryMode): MemoryMeasuremen
   gc();
   const retained = heapAndExternal() - beforeScoring;
   const scored = 'ranked' in result ? result.ranked.length : result.count;
-  return { edges, accounts: input.accounts.length, scored, runtimeRss, inputRss, peakRssBeforeScoring, peakRss, columnBytes: columnBytesOf(input), retained, ms };
+  return {
+    edges,
+    accounts: input.accounts.length,
+    scored,
+    runtimeRss,
+    inputRss,
+    peakRssBeforeScoring,
+    peakRss,
+    columnBytes: columnBytesOf(input),
+    retained,
+    ms,
+  };
 };
 
 if (process.env[MEMORY_CHILD] && process.send) {
@@ -216,7 +248,11 @@ if (process.env[MEMORY_CHILD] && process.send) {
 
 const measureInChild = (edges: number, mode: MemoryMode) =>
   new Promise<MemoryMeasurement>((resolvePromise, reject) => {
-    const child = fork(__filename, [], { env: { ...process.env, [MEMORY_CHILD]: `${edges}:${mode}` }, execArgv: [...process.execArgv, '--expose-gc'], stdio: 'inherit' });
+    const child = fork(__filename, [], {
+      env: { ...process.env, [MEMORY_CHILD]: `${edges}:${mode}` },
+      execArgv: [...process.execArgv, '--expose-gc'],
+      stdio: 'inherit',
+    });
     child.once('message', (message) => {
       resolvePromise(message as MemoryMeasurement);
       child.kill();

@@ -25,7 +25,11 @@ const searchReadLatency = async (endpoint: string, topics: readonly string[], to
   const batchGet = async (itemKeys: Record<string, unknown>[], projection?: string) => {
     const found: Record<string, unknown>[] = [];
     for (let start = 0; start < itemKeys.length; start += 100) {
-      const answer = await db.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: itemKeys.slice(start, start + 100), ...(projection ? { ProjectionExpression: projection } : {}) } } }));
+      const answer = await db.send(
+        new BatchGetCommand({
+          RequestItems: { [TABLE]: { Keys: itemKeys.slice(start, start + 100), ...(projection ? { ProjectionExpression: projection } : {}) } },
+        }),
+      );
       found.push(...(answer.Responses?.[TABLE] ?? []));
     }
     return found;
@@ -41,7 +45,10 @@ const searchReadLatency = async (endpoint: string, topics: readonly string[], to
     );
     await batchGet(topics.map((topic) => keys.rankIndex(topic)));
     const page = chunks[0]!.flatMap((chunk) => chunk.entries as { network: string; id: string }[]).slice(0, DEFAULT_PAGE_LIMIT * 2);
-    await batchGet(page.map(({ network, id }) => keys.accountScore(network, id)), 'network, id, handle, score, optedOut, campaigns, computedAt');
+    await batchGet(
+      page.map(({ network, id }) => keys.accountScore(network, id)),
+      'network, id, handle, score, optedOut, campaigns, computedAt',
+    );
   };
   const timed = await timeConcurrently(CONNECTIONS, total, search);
   db.destroy();
@@ -80,7 +87,10 @@ export const benchSearchLatency = async (url: string, endpoint: string, function
   for (let i = 0; i < total / 10; i++) oneAtATime.push(await handlerSearch(i));
   oneAtATime.sort((a, b) => a - b);
   await functions.takeUsage();
-  const sizes = list.items.slice(0, 3).map((item) => `${item.topic} (${item.accounts} accounts)`).join(', ');
+  const sizes = list.items
+    .slice(0, 3)
+    .map((item) => `${item.topic} (${item.accounts} accounts)`)
+    .join(', ');
   return {
     name: 'search.latency',
     value: round(load.p99),

@@ -43,15 +43,19 @@ const DAY_MS = 86_400_000;
 type Row = Record<string, string>;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescape = (value: string): string =>
+const unescapeHtml = (value: string): string =>
   value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) =>
-    name.startsWith('#x') ? String.fromCodePoint(parseInt(name.slice(2), 16)) : name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : (ENTITIES[name] ?? entity),
+    name.startsWith('#x')
+      ? String.fromCodePoint(parseInt(name.slice(2), 16))
+      : name.startsWith('#')
+        ? String.fromCodePoint(Number(name.slice(1)))
+        : (ENTITIES[name] ?? entity),
   );
 
 /** The `<row …/>` elements of a Stack Exchange dump file, attributes unescaped. */
 const rowsOf = (file: string): Row[] =>
   [...readFileSync(resolve(STACK_EXCHANGE, file), 'utf8').matchAll(/<row ([^>]*?)\/>/g)].map(([, attributes]) =>
-    Object.fromEntries([...attributes!.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name!, unescape(value!)])),
+    Object.fromEntries([...attributes!.matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name!, unescapeHtml(value!)])),
   );
 
 /** A dump timestamp (UTC, no zone written) as ISO 8601. */
@@ -146,7 +150,15 @@ export const readStackExchange = (): StackExchangeSite => {
     const topics = tagsOf(post);
     if (post.PostTypeId === '1') {
       for (const topic of topics) questions.set(topic, (questions.get(topic) ?? 0) + 1);
-      add({ id: `post-${post.Id}`, network: NETWORK, type: 'post', actor: { id: `u${owner}` }, topics, contentId: contentOf(post), occurredAt: instant(post.CreationDate!) });
+      add({
+        id: `post-${post.Id}`,
+        network: NETWORK,
+        type: 'post',
+        actor: { id: `u${owner}` },
+        topics,
+        contentId: contentOf(post),
+        occurredAt: instant(post.CreationDate!),
+      });
       continue;
     }
     const question = posts.get(post.ParentId ?? '');
@@ -185,7 +197,13 @@ export const readStackExchange = (): StackExchangeSite => {
     const post = posts.get(vote.PostId ?? '');
     if (!post?.OwnerUserId) continue;
     if (vote.VoteTypeId === '3') earn(post.OwnerUserId, -2);
-    const base = { network: NETWORK, target: { id: `u${post.OwnerUserId}` }, topics: tagsOf(post), parentContentId: contentOf(post), occurredAt: instant(vote.CreationDate!) };
+    const base = {
+      network: NETWORK,
+      target: { id: `u${post.OwnerUserId}` },
+      topics: tagsOf(post),
+      parentContentId: contentOf(post),
+      occurredAt: instant(vote.CreationDate!),
+    };
     if (vote.VoteTypeId === '2') {
       earn(post.OwnerUserId, post.PostTypeId === '2' ? 10 : 5);
       // The voter is anonymous in the dump: one account per vote, whom nobody engages.
@@ -224,12 +242,17 @@ const timeless: ScoringModel = { ...scoringModel, windowDays: 10_000, halfLifeDa
 const scorersOf = (interactions: readonly Interaction[], asOf: Date): Record<string, Scorer> => {
   const aggregates = aggregateInMemory(interactions);
   const cache = new Map<string, Map<string, number>>();
-  const memo = (name: string, compute: (topic: string) => Map<string, number>): Scorer => (topic) => {
-    const key = `${name}\u0000${topic}`;
-    let scores = cache.get(key);
-    if (!scores) cache.set(key, (scores = compute(topic)));
-    return scores;
-  };
+  const memo =
+    (name: string, compute: (topic: string) => Map<string, number>): Scorer =>
+    (topic) => {
+      const key = `${name}\u0000${topic}`;
+      let scores = cache.get(key);
+      if (!scores) {
+        scores = compute(topic);
+        cache.set(key, scores);
+      }
+      return scores;
+    };
   const rows = (topic: string) => aggregates.get(topic) ?? { edges: [], posts: [], content: [] };
   const weights = scoringModel.engagementWeights;
   return {
@@ -270,7 +293,10 @@ const scorersOf = (interactions: readonly Interaction[], asOf: Date): Record<str
 };
 
 const topTen = (scores: Map<string, number>): string[] =>
-  [...scores].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 10).map(([name]) => name);
+  [...scores]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, 10)
+    .map(([name]) => name);
 
 interface Figures {
   rho: number;
@@ -282,7 +308,10 @@ const writersOf = (site: StackExchangeSite): string[] => [...site.writers].filte
 
 /** The site's three largest tags, by questions. */
 const largestTagsOf = (site: StackExchangeSite): string[] =>
-  [...site.questions].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, 3).map(([tag]) => tag);
+  [...site.questions]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, 3)
+    .map(([tag]) => tag);
 
 /** Spearman(overall score, reputation) over the writers, and the top-10 overlap with the top answerers of each largest tag. */
 const stackExchangeFigures = (site: StackExchangeSite, scorer: Scorer): Figures => {
@@ -300,12 +329,19 @@ const stackExchangeFigures = (site: StackExchangeSite, scorer: Scorer): Figures 
 };
 
 /** Prints the table and returns each scorer's figures. */
-const stackExchangeTable = (site: StackExchangeSite, interactions: readonly Interaction[], title: string, { withReference = false } = {}): Record<string, Figures> => {
+const stackExchangeTable = (
+  site: StackExchangeSite,
+  interactions: readonly Interaction[],
+  title: string,
+  { withReference = false } = {},
+): Record<string, Figures> => {
   const figures: Record<string, Figures> = {};
   const scorers = scorersOf(interactions, site.asOf);
   const writers = writersOf(site);
   const largestTags = largestTagsOf(site);
-  console.log(`\n${title}: ${interactions.length.toLocaleString('en')} interactions, scored as of ${site.asOf.toISOString().slice(0, 10)}; ${writers.length} accounts that posted or commented`);
+  console.log(
+    `\n${title}: ${interactions.length.toLocaleString('en')} interactions, scored as of ${site.asOf.toISOString().slice(0, 10)}; ${writers.length} accounts that posted or commented`,
+  );
   console.log(`| scorer | Spearman(score, reputation) | ${largestTags.map((tag) => `top-10 overlap, ${tag}`).join(' | ')} |`);
   console.log(`|---|---:|${largestTags.map(() => '---:').join('|')}|`);
   for (const [name, scorer] of Object.entries(scorers)) {
@@ -369,7 +405,9 @@ const bitcoinOtc = (): Record<string, number> => {
   const scorers = scorersOf(interactions, asOf);
   const rated = [...net.keys()];
   const distrusted = rated.filter((name) => net.get(name)! < 0);
-  console.log(`\nBitcoin OTC: ${ratings.toLocaleString('en')} ratings (${interactions.length.toLocaleString('en')} positive, as engagements), ${rated.length.toLocaleString('en')} rated accounts, ${distrusted.length} with net negative ratings`);
+  console.log(
+    `\nBitcoin OTC: ${ratings.toLocaleString('en')} ratings (${interactions.length.toLocaleString('en')} positive, as engagements), ${rated.length.toLocaleString('en')} rated accounts, ${distrusted.length} with net negative ratings`,
+  );
   console.log('| scorer | distrusted accounts below the median of rated accounts | their median percentile |');
   console.log('|---|---:|---:|');
   // Bitcoin OTC has no posts: the post-count baseline says nothing there.
@@ -393,7 +431,9 @@ const REFERENCE = 'reputation rules';
  */
 export const benchValidity = (): BenchmarkResult[] => {
   const site = readStackExchange();
-  const asDated = stackExchangeTable(site, site.interactions, 'Quantum Computing Stack Exchange, with votes, as of the extract\'s last day', { withReference: true });
+  const asDated = stackExchangeTable(site, site.interactions, "Quantum Computing Stack Exchange, with votes, as of the extract's last day", {
+    withReference: true,
+  });
   const mapped = mappedOntoWindow(site.interactions, site.asOf);
   const withVotes = stackExchangeTable(site, mapped, 'Quantum Computing Stack Exchange, with votes, its 174 days mapped onto the window');
   const graphsOnly = stackExchangeTable(
@@ -422,7 +462,9 @@ export const benchValidity = (): BenchmarkResult[] => {
       name: 'scoring.validity_bitcoin_otc',
       value: round(bitcoin.sway! * 100, 1),
       unit: '%',
-      notes: `share of Bitcoin OTC accounts with net negative received ratings that rank below the median of rated accounts (positive ratings as engagements, six years mapped onto the window): ${Object.entries(bitcoin)
+      notes: `share of Bitcoin OTC accounts with net negative received ratings that rank below the median of rated accounts (positive ratings as engagements, six years mapped onto the window): ${Object.entries(
+        bitcoin,
+      )
         .map(([name, share]) => `${name} ${round(share * 100, 1)} %`)
         .join(', ')}`,
     },
@@ -447,12 +489,19 @@ const ablations = () => {
   const bitcoinAggregates = aggregateInMemory(bitcoin.interactions);
   const rated = [...bitcoin.net.keys()];
   const distrusted = rated.filter((name) => bitcoin.net.get(name)! < 0);
-  const sway = (aggregates: ReturnType<typeof aggregateInMemory>, asOf: Date, constants: ScoringModel): Scorer => (topic) => {
-    const rows = aggregates.get(topic);
-    return rows ? new Map(scoreTopic(topicAggregatesOf(rows.edges, rows.posts), asOf, { constants }).ranked.map((entry) => [entry.account, entry.score])) : new Map();
-  };
-  const range = (ranks: (number | undefined)[]) => `#${Math.min(...ranks.map((rank) => rank ?? Infinity))}–#${Math.max(...ranks.map((rank) => rank ?? Infinity))}`;
-  console.log('| change | Stack Exchange, mapped: Spearman (top-10 overlaps) | Bitcoin OTC below the median | planted world: mean precision@10, best gamer, ring, like farm, 40 one-off likes |');
+  const sway =
+    (aggregates: ReturnType<typeof aggregateInMemory>, asOf: Date, constants: ScoringModel): Scorer =>
+    (topic) => {
+      const rows = aggregates.get(topic);
+      return rows
+        ? new Map(scoreTopic(topicAggregatesOf(rows.edges, rows.posts), asOf, { constants }).ranked.map((entry) => [entry.account, entry.score]))
+        : new Map();
+    };
+  const range = (ranks: (number | undefined)[]) =>
+    `#${Math.min(...ranks.map((rank) => rank ?? Infinity))}–#${Math.max(...ranks.map((rank) => rank ?? Infinity))}`;
+  console.log(
+    '| change | Stack Exchange, mapped: Spearman (top-10 overlaps) | Bitcoin OTC below the median | planted world: mean precision@10, best gamer, ring, like farm, 40 one-off likes |',
+  );
   console.log('|---|---:|---:|---|');
   for (const [name, change] of Object.entries(ABLATIONS)) {
     const constants = { ...scoringModel, ...change } as ScoringModel;

@@ -28,7 +28,8 @@ const regionOfHost = (host: string): string | undefined => /\.execute-api\.([a-z
 /** The signer's region: AWS_REGION, AWS_DEFAULT_REGION, or the one in an execute-api host name. */
 export const signingRegion = (env: Env, url: URL): string => {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || regionOfHost(url.hostname);
-  if (!region) throw new SetupError('AWS_REGION is not set: admin requests to AWS are signed for the API\'s region (or pass the API\'s execute-api URL, which names it).');
+  if (!region)
+    throw new SetupError("AWS_REGION is not set: admin requests to AWS are signed for the API's region (or pass the API's execute-api URL, which names it).");
   return region;
 };
 
@@ -45,7 +46,7 @@ export const sigV4Authorizer = (env: Env): AdminAuthorizer => {
   return async ({ method, url: href, headers, body }) => {
     const url = new URL(href);
     const signer = new SignatureV4({ service: 'execute-api', region: signingRegion(env, url), credentials, sha256: Hash.bind(null, 'sha256') });
-    let signed;
+    let signed: Awaited<ReturnType<SignatureV4['sign']>>;
     try {
       signed = await signer.sign({
         method,
@@ -58,7 +59,9 @@ export const sigV4Authorizer = (env: Env): AdminAuthorizer => {
         body,
       });
     } catch (error) {
-      throw new SetupError(`no AWS credentials to sign admin requests with (${(error as Error).message}): set AWS_PROFILE, or run \`aws sso login\`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`);
+      throw new SetupError(
+        `no AWS credentials to sign admin requests with (${(error as Error).message}): set AWS_PROFILE, or run \`aws sso login\`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+      );
     }
     // fetch sets Host itself, from the URL: the signed value.
     const { host: _host, ...signedHeaders } = signed.headers;

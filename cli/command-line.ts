@@ -56,9 +56,7 @@ export interface PageOptions {
   cursor: string | undefined;
 }
 
-export type CommandLine =
-  | { kind: 'help'; command: CommandName | undefined }
-  | { kind: 'run'; options: GlobalOptions; command: Command };
+export type CommandLine = { kind: 'help'; command: CommandName | undefined } | { kind: 'run'; options: GlobalOptions; command: Command };
 
 interface OptionSpec {
   type: 'string' | 'boolean';
@@ -262,7 +260,11 @@ export const parseCommandLine = (argv: string[], env: Record<string, string | un
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help', command: name as CommandName | undefined };
   if (!spec) throw new UsageError('no command given');
-  return { kind: 'run', options: { url: serviceUrl(values.url as string | undefined, env), json: values.json === true, iam: values.iam === true }, command: spec.build(positionals, values) };
+  return {
+    kind: 'run',
+    options: { url: serviceUrl(values.url as string | undefined, env), json: values.json === true, iam: values.iam === true },
+    command: spec.build(positionals, values),
+  };
 };
 
 const serviceUrl = (flag: string | undefined, env: Record<string, string | undefined>): string => {

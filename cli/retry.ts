@@ -23,11 +23,7 @@ export const backoffDelayMs = (retry: number, policy: RetryPolicy, retryAfterSec
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 };
 
-export const withRetries = async <T>(
-  attempt: () => Promise<T>,
-  policy: RetryPolicy,
-  sleep: (ms: number) => Promise<void>,
-): Promise<T> => {
+export const withRetries = async <T>(attempt: () => Promise<T>, policy: RetryPolicy, sleep: (ms: number) => Promise<void>): Promise<T> => {
   for (let retry = 0; ; retry++) {
     try {
       return await attempt();

@@ -24,6 +24,7 @@ export const apiUrlFromOutputs = (file: string, cwd: string): string => {
     return typeof url === 'string' && /^https?:\/\//.test(url) ? [{ stack, url }] : [];
   });
   if (urls.length === 0) throw new SetupError(`${file} holds no stack output ${API_URL_OUTPUT}: deploy with \`npx cdk deploy --all --outputs-file ${file}\`.`);
-  if (urls.length > 1) throw new SetupError(`${file} holds the ${API_URL_OUTPUT} of several stacks (${urls.map((entry) => entry.stack).join(', ')}): pass the URL itself.`);
+  if (urls.length > 1)
+    throw new SetupError(`${file} holds the ${API_URL_OUTPUT} of several stacks (${urls.map((entry) => entry.stack).join(', ')}): pass the URL itself.`);
   return urls[0]!.url;
 };

@@ -34,7 +34,8 @@ export const handler = middy(async (_event: unknown, context: Context): Promise<
     connect: (cursorUs) => openJetstream(subscriptionUrl(baseUrl, cursorUs)),
     storedCursor: () => store.jetstreamCursor(),
     saveCursor: (timeUs) => store.saveJetstreamCursor(timeUs, new Date().toISOString()),
-    ingest: (interactions, alongside) => ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), alongside),
+    ingest: (interactions, alongside) =>
+      ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), alongside),
     timeLeftMs: () => Math.min(readUntil - Date.now(), context.getRemainingTimeInMillis() - STOP_MARGIN_MS),
   });
 

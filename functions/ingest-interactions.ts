@@ -11,31 +11,34 @@ import { messageQueue, stores } from '../lib/runtime/dependencies';
 import { acceptedValues } from '../lib/config';
 import { webhookSecret } from '../lib/runtime/secrets';
 
-export const handler = httpHandler(async (event) => {
-  const body = rawBody(event);
-  if (body.length > MAX_INGEST_BODY_BYTES) throw problems.payloadTooLarge('The body is larger than 1 MiB.');
-  const contentType = header(event, 'content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw problems.unsupportedMediaType('Send the interactions as application/json.');
-  }
-  const secret = await webhookSecret('generic');
-  if (!secret) throw problems.notConfigured('The generic ingestion secret is not configured.');
-  const signature = header(event, 'x-sway-signature');
-  if (!acceptedValues(secret).some((value) => hasValidSignature(value, body, signature, { prefix: 'sha256=', encoding: 'hex' }))) {
-    throw problems.unauthorized('x-sway-signature is missing or does not match the body.');
-  }
+export const handler = httpHandler(
+  async (event) => {
+    const body = rawBody(event);
+    if (body.length > MAX_INGEST_BODY_BYTES) throw problems.payloadTooLarge('The body is larger than 1 MiB.');
+    const contentType = header(event, 'content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+      throw problems.unsupportedMediaType('Send the interactions as application/json.');
+    }
+    const secret = await webhookSecret('generic');
+    if (!secret) throw problems.notConfigured('The generic ingestion secret is not configured.');
+    const signature = header(event, 'x-sway-signature');
+    if (!acceptedValues(secret).some((value) => hasValidSignature(value, body, signature, { prefix: 'sha256=', encoding: 'hex' }))) {
+      throw problems.unauthorized('x-sway-signature is missing or does not match the body.');
+    }
 
-  const parsed = parseIngestRequest(body);
-  if (!parsed.ok) {
-    throw parsed.problem === 'not-json' ? problems.badRequest(parsed.detail) : problems.unprocessable(parsed.detail, parsed.errors);
-  }
-  const { ingest: store } = stores();
-  const result = await ingestInteractions(
-    parsed.interactions,
-    { queue: messageQueue(), appliedInteractions: (refs) => store.appliedInteractions(refs) },
-    new Date(),
-  );
-  metrics.addMetric('InteractionsAccepted', MetricUnit.Count, result.accepted);
-  metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, result.duplicates);
-  return json(202, result);
-}, { emitsMetrics: true });
+    const parsed = parseIngestRequest(body);
+    if (!parsed.ok) {
+      throw parsed.problem === 'not-json' ? problems.badRequest(parsed.detail) : problems.unprocessable(parsed.detail, parsed.errors);
+    }
+    const { ingest: store } = stores();
+    const result = await ingestInteractions(
+      parsed.interactions,
+      { queue: messageQueue(), appliedInteractions: (refs) => store.appliedInteractions(refs) },
+      new Date(),
+    );
+    metrics.addMetric('InteractionsAccepted', MetricUnit.Count, result.accepted);
+    metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, result.duplicates);
+    return json(202, result);
+  },
+  { emitsMetrics: true },
+);

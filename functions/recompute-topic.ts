@@ -8,6 +8,10 @@ import { objectStore, stores } from '../lib/runtime/dependencies';
 /** Topics of a run (one map item): each one's window brought up to date, scored, and what changed published. */
 export const handler = unitHandler(async (event) => {
   const results = await runTopicUnit(TopicTaskSchema.parse(event), { objects: objectStore(), ...stores() });
-  metrics.addMetric('ChangedAccounts', MetricUnit.Count, results.reduce((sum, result) => sum + result.changedAccounts, 0));
+  metrics.addMetric(
+    'ChangedAccounts',
+    MetricUnit.Count,
+    results.reduce((sum, result) => sum + result.changedAccounts, 0),
+  );
   return results;
 });

@@ -28,7 +28,7 @@ const localUnits = () => unitsOver({ objects: objectStore(), ...stores() });
  * triggers: the schedule (a run of its own, skipped while another run holds the lock) and the
  * recompute-requests queue fed by `POST /v1/admin/recompute` (retried until the lock is free).
  */
-export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatchResponse | void> => {
+export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatchResponse | undefined> => {
   if (ScheduleInputSchema.safeParse(event).success) {
     const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, localUnits(), objectStore());
     if (!run) logger.info('scheduled recompute skipped: another run is in progress');
@@ -42,7 +42,7 @@ export const handler = middy(async (event: SQSEvent | unknown): Promise<SQSBatch
       continue;
     }
     const requested = await stores().runs.run(request.data.runId);
-    if (!requested || requested.status !== 'running') continue;
+    if (requested?.status !== 'running') continue;
     try {
       await runRecomputeLocally({ runId: requested.runId, trigger: 'api' }, localUnits(), objectStore());
     } catch (error) {

@@ -9,17 +9,16 @@ import { webhookSecret } from '../lib/runtime/secrets';
 import { webhookPorts } from '../lib/runtime/webhook-ports';
 
 /** GET: Meta's subscription verification (the challenge, as text); POST: Page and Instagram deliveries. */
-export const handler = httpHandler(
-  async (event) => {
-    if (event.requestContext.http.method !== 'GET') return receiveWebhook(metaWebhook, event, webhookPorts());
-    return answerHandshake('meta', async () => {
-      const query = queryParameters(event, MetaVerificationQuerySchema);
-      const verifyToken = await webhookSecret(metaWebhook.handshakeSecret!);
-      if (!verifyToken) throw problems.notConfigured('The meta verify token is not configured.');
-      if (!acceptedValues(verifyToken).some((token) => isMetaSubscription(query, token))) throw problems.forbidden('hub.mode is not subscribe or hub.verify_token does not match.');
-      const challenge = query['hub.challenge'];
-      if (!challenge) throw problems.badRequest('hub.challenge is missing.');
-      return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: challenge };
-    });
-  },
-);
+export const handler = httpHandler(async (event) => {
+  if (event.requestContext.http.method !== 'GET') return receiveWebhook(metaWebhook, event, webhookPorts());
+  return answerHandshake('meta', async () => {
+    const query = queryParameters(event, MetaVerificationQuerySchema);
+    const verifyToken = await webhookSecret(metaWebhook.handshakeSecret!);
+    if (!verifyToken) throw problems.notConfigured('The meta verify token is not configured.');
+    if (!acceptedValues(verifyToken).some((token) => isMetaSubscription(query, token)))
+      throw problems.forbidden('hub.mode is not subscribe or hub.verify_token does not match.');
+    const challenge = query['hub.challenge'];
+    if (!challenge) throw problems.badRequest('hub.challenge is missing.');
+    return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: challenge };
+  });
+});

@@ -8,15 +8,13 @@ import { webhookSecret } from '../lib/runtime/secrets';
 import { webhookPorts } from '../lib/runtime/webhook-ports';
 
 /** GET: X's challenge-response check; POST: Account Activity API deliveries. */
-export const handler = httpHandler(
-  async (event) => {
-    if (event.requestContext.http.method !== 'GET') return receiveWebhook(xWebhook, event, webhookPorts());
-    return answerHandshake('x', async () => {
-      const { crc_token: crcToken } = queryParameters(event, XCrcQuerySchema);
-      const secret = await webhookSecret('x');
-      if (!secret) throw problems.notConfigured('The x webhook secret is not configured.');
-      // X checks the answer with the secret it holds: the current one (rotate at X first, then here).
-      return json(200, { response_token: crcResponseToken(secret.current, crcToken) });
-    });
-  },
-);
+export const handler = httpHandler(async (event) => {
+  if (event.requestContext.http.method !== 'GET') return receiveWebhook(xWebhook, event, webhookPorts());
+  return answerHandshake('x', async () => {
+    const { crc_token: crcToken } = queryParameters(event, XCrcQuerySchema);
+    const secret = await webhookSecret('x');
+    if (!secret) throw problems.notConfigured('The x webhook secret is not configured.');
+    // X checks the answer with the secret it holds: the current one (rotate at X first, then here).
+    return json(200, { response_token: crcResponseToken(secret.current, crcToken) });
+  });
+});

@@ -61,7 +61,8 @@ export class SwayMonitoringStack extends Stack {
     });
     const email: unknown = this.node.tryGetContext(alarmEmailContextKey);
     if (email !== undefined && email !== '') {
-      if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`-c ${alarmEmailContextKey} must be an e-mail address, not ${JSON.stringify(email)}`);
+      if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new Error(`-c ${alarmEmailContextKey} must be an e-mail address, not ${JSON.stringify(email)}`);
       this.alarmTopic.addSubscription(new EmailSubscription(email));
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Sway alarms: subscribe a pager or chat here' });
@@ -69,7 +70,12 @@ export class SwayMonitoringStack extends Stack {
     this.monitoring = new MonitoringFacade(this, 'Monitoring', {
       alarmFactoryDefaults: { alarmNamePrefix: stageOf(this).stackPrefix, actionsEnabled: true, action: notifySns(this.alarmTopic), datapointsToAlarm: 1 },
       metricFactoryDefaults: {},
-      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', { dashboardNamePrefix: stageOf(this).stackPrefix, createDashboard: true, createSummaryDashboard: false, createAlarmDashboard: false }),
+      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
+        dashboardNamePrefix: stageOf(this).stackPrefix,
+        createDashboard: true,
+        createSummaryDashboard: false,
+        createAlarmDashboard: false,
+      }),
     });
     const share = alarmThresholds.durationShareOfTimeout;
 
@@ -79,9 +85,18 @@ export class SwayMonitoringStack extends Stack {
         alarmFriendlyName: 'Ingest',
         humanReadableName: 'Ingest and cost drivers',
         metricGroups: [
-          { title: 'Interactions accepted and duplicate (per 5 min)', metrics: [swayMetric('InteractionsAccepted', 'Sum'), swayMetric('InteractionsDuplicate', 'Sum')] },
-          { title: 'Recompute: seconds a run took, accounts scored', metrics: [swayMetric('RecomputeSeconds', 'Maximum'), swayMetric('ScoredAccounts', 'Maximum')] },
-          { title: 'Recompute: topics and changed accounts per run', metrics: [swayMetric('RecomputeTopics', 'Maximum'), swayMetric('ChangedAccounts', 'Sum')] },
+          {
+            title: 'Interactions accepted and duplicate (per 5 min)',
+            metrics: [swayMetric('InteractionsAccepted', 'Sum'), swayMetric('InteractionsDuplicate', 'Sum')],
+          },
+          {
+            title: 'Recompute: seconds a run took, accounts scored',
+            metrics: [swayMetric('RecomputeSeconds', 'Maximum'), swayMetric('ScoredAccounts', 'Maximum')],
+          },
+          {
+            title: 'Recompute: topics and changed accounts per run',
+            metrics: [swayMetric('RecomputeTopics', 'Maximum'), swayMetric('ChangedAccounts', 'Sum')],
+          },
         ],
       })
       .monitorApiGatewayV2HttpApi({
@@ -184,7 +199,11 @@ export class SwayMonitoringStack extends Stack {
     }
 
     for (const { definition, table } of stateful.tables) {
-      this.monitoring.monitorDynamoTable({ table, alarmFriendlyName: `Table-${definition.id}`, humanReadableName: `Table ${definition.id} (read and write units: the cost drivers)` });
+      this.monitoring.monitorDynamoTable({
+        table,
+        alarmFriendlyName: `Table-${definition.id}`,
+        humanReadableName: `Table ${definition.id} (read and write units: the cost drivers)`,
+      });
     }
   }
 }

@@ -25,7 +25,6 @@ export interface DeployedQueue {
 /** SQS's longest: a backlog the consumers cannot keep up with is kept two weeks, never dropped after the default four days. */
 export const queueRetention = Duration.days(14);
 
-
 /** The Secrets Manager names of a stage's secrets: `sway/api-keys`, `sway-dev/secrets/x`. */
 export const secretNames = (stage: Pick<Stage, 'secretPrefix'>) => ({
   apiKeys: `${stage.secretPrefix}/api-keys`,
@@ -66,10 +65,7 @@ export class SwayStatefulStack extends Stack {
     this.objectStoreConstruct = new ObjectStore(this, 'ObjectStore');
     this.objectStore = this.objectStoreConstruct.bucket;
 
-    this.queues = Object.fromEntries(awsQueues().map((definition) => [definition.name, this.createQueue(definition)])) as Record<
-      AwsQueueName,
-      DeployedQueue
-    >;
+    this.queues = Object.fromEntries(awsQueues().map((definition) => [definition.name, this.createQueue(definition)])) as Record<AwsQueueName, DeployedQueue>;
 
     this.failedInvocations = new sqs.Queue(this, 'FailedInvocationsQueue', {
       retentionPeriod: queueRetention,
@@ -78,7 +74,8 @@ export class SwayStatefulStack extends Stack {
     });
     Validations.of(this.failedInvocations).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself where failed invocations are kept (the schedules\' dead-letter queue, the Bluesky consumer\'s failure destination); nothing consumes it.',
+      reason:
+        "This queue is itself where failed invocations are kept (the schedules' dead-letter queue, the Bluesky consumer's failure destination); nothing consumes it.",
     });
 
     this.webhookSecrets = this.createWebhookSecrets();
@@ -90,7 +87,12 @@ export class SwayStatefulStack extends Stack {
         secretName: secretNames(stageOf(this)).siteKey,
         description:
           'The x-api-key CloudFront adds to the Sway web pages\' API requests, as JSON {"current", "previous"}; generated. The lookup functions accept either; CloudFront sends current, read when its distribution is updated.',
-        generateSecretString: { secretStringTemplate: JSON.stringify({ previous: '' }), generateStringKey: 'current', passwordLength: 40, excludePunctuation: true },
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ previous: '' }),
+          generateStringKey: 'current',
+          passwordLength: 40,
+          excludePunctuation: true,
+        },
       },
       'CloudFront reads the site key when SwayWeb deploys, which a rotation Lambda does not redeploy; the operator rotates it by setting a new value and deploying SwayWeb (docs/OPERATIONS.md).',
     );
@@ -157,7 +159,14 @@ export class SwayStatefulStack extends Stack {
                 ? 'Sway: the secret that signs POST /v1/interactions batches, generated, as JSON {"current", "previous"}.'
                 : `Sway: the ${name} webhook secret as JSON {"current", "previous"}; empty current = not configured.`,
             ...(name === generatedSecretKey
-              ? { generateSecretString: { secretStringTemplate: JSON.stringify({ previous: '' }), generateStringKey: 'current', passwordLength: 64, excludePunctuation: true } }
+              ? {
+                  generateSecretString: {
+                    secretStringTemplate: JSON.stringify({ previous: '' }),
+                    generateStringKey: 'current',
+                    passwordLength: 64,
+                    excludePunctuation: true,
+                  },
+                }
               : { secretObjectValue: { current: SecretValue.unsafePlainText(''), previous: SecretValue.unsafePlainText('') } }),
           },
           'Webhook secrets are shared with third-party networks (X, Meta, Slack, GitHub, ...) that a rotation Lambda cannot update; the operator rotates each with its network, the previous value accepted meanwhile.',

@@ -92,7 +92,13 @@ export const functionSizing: Record<string, FunctionSizing> = {
  * The functions whose code loads DuckDB (`@duckdb/node-api`): its native binding is copied into
  * their bundles, and they run on the binding's architecture (every other function on arm64).
  */
-export const duckdbFunctionNames: readonly string[] = [queues.interactions.consumer, recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish, statsFunction];
+export const duckdbFunctionNames: readonly string[] = [
+  queues.interactions.consumer,
+  recomputeUnits.prepare,
+  recomputeUnits.topic,
+  recomputeUnits.finish,
+  statsFunction,
+];
 
 /** What a function may do in the object store, by key prefix (lib/log/layout.ts). */
 export interface ObjectStoreAccess {
@@ -196,8 +202,7 @@ const functionNamesFor = (auth: RouteAuth): string[] => [
 ];
 
 const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> = {
-  public:
-    'Public by contract (CONTRACT section 4): the health check and the OpenAPI document are meant to be reachable by anyone.',
+  public: 'Public by contract (CONTRACT section 4): the health check and the OpenAPI document are meant to be reachable by anyone.',
   lookup:
     'Lookups are public reads by contract (CONTRACT section 4), throttled at the stage; when the operator sets API keys in the sway/api-keys secret, the lookup functions require a valid x-api-key and limit each key (HTTP APIs have no API keys of their own).',
   signed:
@@ -209,14 +214,9 @@ const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> =
  * Bluesky consumer and the recompute's units, never a local-only function (lib/workers.ts).
  */
 export const awsFunctionNames = (): string[] =>
-  [
-    ...new Set([
-      ...httpFunctionNames(),
-      ...awsQueues().map((queue) => queue.consumer),
-      jetstreamSchedule.target,
-      ...Object.values(recomputeUnits),
-    ]),
-  ].filter((name) => !localOnlyFunctions.has(name));
+  [...new Set([...httpFunctionNames(), ...awsQueues().map((queue) => queue.consumer), jetstreamSchedule.target, ...Object.values(recomputeUnits)])].filter(
+    (name) => !localOnlyFunctions.has(name),
+  );
 
 /**
  * Everything that can be replaced without losing data: the functions, the HTTP API built from the
@@ -246,7 +246,9 @@ export class SwayStatelessStack extends Stack {
     const functionEnvironment = (name: string): Record<string, string> => ({
       ...environment,
       ...(name === jetstreamSchedule.target ? jetstream : {}),
-      ...(functionNamesFor('lookup').includes(name) ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn, [env.siteKeySecretArn]: props.siteKey.secretArn } : {}),
+      ...(functionNamesFor('lookup').includes(name)
+        ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn, [env.siteKeySecretArn]: props.siteKey.secretArn }
+        : {}),
       ...(objectStoreAccess[name] ? { [objectStoreEnv.bucket]: props.objectStore.bucketName } : {}),
       ...(scoringUnitNames.includes(name) ? recomputeNodeOptions : {}),
     });
@@ -280,7 +282,12 @@ export class SwayStatelessStack extends Stack {
     this.connectRunFunctions(this.recompute);
     this.recomputeSchedule = this.createRecomputeSchedule(this.recompute, props.failedInvocations);
     if (jetstream[env.jetstreamUrl]) {
-      this.jetstreamSchedule = this.createSchedule('JetstreamSchedule', jetstreamSchedule, `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`, props.failedInvocations);
+      this.jetstreamSchedule = this.createSchedule(
+        'JetstreamSchedule',
+        jetstreamSchedule,
+        `Read Bluesky's Jetstream for ${jetstreamSchedule.readSeconds} s every ${jetstreamSchedule.rateMinutes} min`,
+        props.failedInvocations,
+      );
       // A failed run is not retried: the next one, a minute later, resumes from the saved cursor. It is kept, for the alarm and the operator.
       this.functionNamed(jetstreamSchedule.target).function.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(props.failedInvocations) });
     }
@@ -543,10 +550,7 @@ export class SwayStatelessStack extends Stack {
 
     const iamAuthorizer = new HttpIamAuthorizer();
     const integrations = new Map(
-      httpFunctionNames().map((name) => [
-        name,
-        new HttpLambdaIntegration(`${pascalCase(name)}Integration`, this.functionNamed(name).function),
-      ]),
+      httpFunctionNames().map((name) => [name, new HttpLambdaIntegration(`${pascalCase(name)}Integration`, this.functionNamed(name).function)]),
     );
     const routeSettings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> = {};
     for (const route of routes as readonly RouteDefinition[]) {

@@ -136,7 +136,7 @@ export const routes = [
     path: '/v1/accounts/{network}/{idOrHandle}/audience',
     functionName: 'get-audience',
     auth: 'lookup',
-    summary: "Distinct engagers of two accounts in the window, and how many they share",
+    summary: 'Distinct engagers of two accounts in the window, and how many they share',
     request: { path: AccountPathSchema, query: AudienceQuerySchema },
     response: { status: 200, schema: AudienceSchema },
     cacheable: true,

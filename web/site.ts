@@ -26,7 +26,12 @@ export const assetsFolder = 'assets';
 const assetPath = new RegExp(`^/${assetsFolder}/[A-Za-z0-9_-]+\\.(?:js|css)$`);
 
 const patternExpression = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.split('/').map((segment) => (/^\{\w+\}$/.test(segment) ? '[^/]+' : segment)).join('/')}$`);
+  new RegExp(
+    `^${pattern
+      .split('/')
+      .map((segment) => (/^\{\w+\}$/.test(segment) ? '[^/]+' : segment))
+      .join('/')}$`,
+  );
 
 const compiledPages = webPages.map((page) => ({ file: page.file, expression: patternExpression(page.pattern) }));
 

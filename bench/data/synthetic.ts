@@ -14,7 +14,15 @@ const TYPES: Interaction['type'][] = ['reply', 'share', 'like', 'like', 'like', 
  * A seeded stand-in for real data when ../shared/data is absent: engagements whose authors follow
  * a heavy-tailed popularity, spread over a few topics and the last 30 days.
  */
-export async function* syntheticInteractions({ count, accounts = 20_000, seed = 42 }: { count: number; accounts?: number; seed?: number }): AsyncGenerator<Interaction> {
+export async function* syntheticInteractions({
+  count,
+  accounts = 20_000,
+  seed = 42,
+}: {
+  count: number;
+  accounts?: number;
+  seed?: number;
+}): AsyncGenerator<Interaction> {
   const random = seededRandom(seed);
   const now = Date.now();
   for (let i = 0; i < count; i++) {

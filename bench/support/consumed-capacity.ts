@@ -45,7 +45,14 @@ export const itemSize = (item: Item): number => Object.entries(item).reduce((sum
 
 const valueSize = (value: unknown): number => {
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return Math.ceil(String(value).replace(/^-|\.|e.*$/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (typeof value === 'number' || typeof value === 'bigint')
+    return (
+      Math.ceil(
+        String(value)
+          .replace(/^-|\.|e.*$/g, '')
+          .replace(/^0+/, '').length / 2,
+      ) + 1
+    );
   if (typeof value === 'boolean' || value === null || value === undefined) return 1;
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) return [...value].reduce((sum: number, member) => sum + valueSize(member), 0);
@@ -98,7 +105,9 @@ export const writeUnitsByKind = (commandName: string, input: Item, units: number
   if (commandName !== 'BatchWriteItemCommand') return [[itemKind((input.Item ?? input.Key ?? {}) as Item), units]];
   const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>).flat();
   const estimates = requests.map((request): [string, number] =>
-    request.PutRequest ? [itemKind(request.PutRequest.Item), Math.max(1, Math.ceil(itemSize(request.PutRequest.Item) / KB))] : [itemKind(request.DeleteRequest?.Key ?? {}), 1],
+    request.PutRequest
+      ? [itemKind(request.PutRequest.Item), Math.max(1, Math.ceil(itemSize(request.PutRequest.Item) / KB))]
+      : [itemKind(request.DeleteRequest?.Key ?? {}), 1],
   );
   const estimated = estimates.reduce((sum, [, estimate]) => sum + estimate, 0);
   return estimates.map(([kind, estimate]) => [kind, (units * estimate) / Math.max(1, estimated)]);
@@ -145,7 +154,9 @@ export class CapacityMeter {
     this.totals = emptyTotals();
     this.unsized = [];
     for (let start = 0; start < unsized.length; start += 50) {
-      const sizes = await Promise.all(unsized.slice(start, start + 50).map(async ({ kind, table, key }) => ({ kind, key, bytes: itemSize((await this.readItem(table, key)) ?? {}) })));
+      const sizes = await Promise.all(
+        unsized.slice(start, start + 50).map(async ({ kind, table, key }) => ({ kind, key, bytes: itemSize((await this.readItem(table, key)) ?? {}) })),
+      );
       for (const { kind, key, bytes } of sizes) this.chargeAction(counted, kind, itemKind(key), bytes);
     }
     return counted;

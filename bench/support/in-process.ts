@@ -77,7 +77,15 @@ export interface InProcessFunctions {
  * Points this process's runtime at the service's table, as `npm start` does for its own handlers
  * (call it after the service has started, so none of this reaches the service's environment).
  */
-export const startInProcessFunctions = async ({ endpoint, genericSecret, logDir }: { endpoint: string; genericSecret: string; logDir: string }): Promise<InProcessFunctions> => {
+export const startInProcessFunctions = async ({
+  endpoint,
+  genericSecret,
+  logDir,
+}: {
+  endpoint: string;
+  genericSecret: string;
+  logDir: string;
+}): Promise<InProcessFunctions> => {
   Object.assign(process.env, {
     [env.dynamodbEndpoint]: endpoint,
     [objectStoreEnv.directory]: logDir,
@@ -97,7 +105,10 @@ export const startInProcessFunctions = async ({ endpoint, genericSecret, logDir 
     queue,
     invoke: async <TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult> => {
       let handler = handlers.get(functionName);
-      if (!handler) handlers.set(functionName, (handler = await loadHandler(functionName)));
+      if (!handler) {
+        handler = await loadHandler(functionName);
+        handlers.set(functionName, handler);
+      }
       const started = performance.now();
       const result = (await handler(event, lambdaContext(functionName, HANDLER_TIMEOUT_MS))) as TResult;
       const counted = byFunction.get(functionName) ?? { invocations: 0, billedMs: 0 };

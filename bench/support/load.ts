@@ -18,7 +18,14 @@ export interface HttpCall {
 const send = (agent: Agent, origin: URL, call: HttpCall): Promise<number> =>
   new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: origin.hostname, port: origin.port, method: call.method, path: call.path, headers: { ...call.headers, ...(call.body ? { 'content-length': String(call.body.length) } : {}) } },
+      {
+        agent,
+        host: origin.hostname,
+        port: origin.port,
+        method: call.method,
+        path: call.path,
+        headers: { ...call.headers, ...(call.body ? { 'content-length': String(call.body.length) } : {}) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));

@@ -10,7 +10,8 @@ export const localDocumentClient = (endpoint: string, overrides: DynamoDBClientC
   createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...overrides });
 
 /** The service's stores, read through such a client (for checks outside what is measured). */
-export const serviceStores = (endpoint: string, tableName: string = tables.main.localName): Stores => storesOver(new Table(localDocumentClient(endpoint), tableName));
+export const serviceStores = (endpoint: string, tableName: string = tables.main.localName): Stores =>
+  storesOver(new Table(localDocumentClient(endpoint), tableName));
 
 /** The Lambda environment the handlers and units expect, quiet, in the bench's processes. */
 export const benchPowertoolsEnv = {

@@ -4,7 +4,7 @@
  * store folders seeded with a copy of a log, and the size of what a folder holds.
  */
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, type Dirent, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -76,7 +76,11 @@ class UnwrittenBoards extends BoardsStore {
   override async writeBoards(writes: readonly BoardWrite[]): Promise<void> {
     for (const { entries, reused = new Set() } of writes) this.counted.boardChunks += Math.ceil(entries.length / BOARD_CHUNK_ENTRIES) - reused.size;
   }
-  override async flipBoard(_board: string, _pointer: BoardPointer, _guard: FlipGuard): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] }> {
+  override async flipBoard(
+    _board: string,
+    _pointer: BoardPointer,
+    _guard: FlipGuard,
+  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] }> {
     this.counted.boardFlips++;
     return { replaced: null, unreferenced: [] };
   }
@@ -125,7 +129,7 @@ export const folderSize = (folder: string): { files: number; bytes: number } => 
   let files = 0;
   let bytes = 0;
   const walk = (directory: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(directory, { withFileTypes: true });
     } catch {

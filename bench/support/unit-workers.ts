@@ -67,7 +67,11 @@ const profileStatements = async (statements: Map<string, { ms: number; count: nu
       } finally {
         depth--;
         if (depth === 0) {
-          const key = sql.replace(/\s+/g, ' ').replace(/'[^']*'/g, "'…'").trim().slice(0, 110);
+          const key = sql
+            .replace(/\s+/g, ' ')
+            .replace(/'[^']*'/g, "'…'")
+            .trim()
+            .slice(0, 110);
           const entry = statements.get(key) ?? { ms: 0, count: 0 };
           entry.ms += performance.now() - started;
           entry.count++;
@@ -272,7 +276,14 @@ const TaskListSchema = z.array(z.object({ runId: z.string(), asOf: z.string(), m
 
 /** A map item's topics in a line: the first, and how many more. */
 const itemName = (topics: readonly string[]): string => (topics.length === 1 ? topics[0]! : `${topics[0]} +${topics.length - 1}`);
-const PrepareSchema = z.object({ runId: z.string(), asOf: z.string(), mode: z.enum(['full', 'incremental']), topicsKey: z.string(), topicCount: z.number(), skipped: z.boolean() });
+const PrepareSchema = z.object({
+  runId: z.string(),
+  asOf: z.string(),
+  mode: z.enum(['full', 'incremental']),
+  topicsKey: z.string(),
+  topicCount: z.number(),
+  skipped: z.boolean(),
+});
 
 /** One run across the workers, timed from prepare's start to finish's end. */
 export const runInWorkers = async (
@@ -285,7 +296,8 @@ export const runInWorkers = async (
   const counted = (reply: Reply, unit: string) => {
     capacity.readUnits += reply.capacity.readUnits;
     capacity.writeUnits += reply.capacity.writeUnits;
-    for (const [kind, units] of Object.entries(reply.capacity.writeUnitsByKind)) capacity.writeUnitsByKind[kind] = (capacity.writeUnitsByKind[kind] ?? 0) + units;
+    for (const [kind, units] of Object.entries(reply.capacity.writeUnitsByKind))
+      capacity.writeUnitsByKind[kind] = (capacity.writeUnitsByKind[kind] ?? 0) + units;
     const byStatement = profile.get(unit) ?? new Map<string, { ms: number; count: number }>();
     for (const [statement, { ms, count }] of Object.entries(reply.statements ?? {})) {
       const entry = byStatement.get(statement) ?? { ms: 0, count: 0 };
@@ -339,7 +351,9 @@ export const runInWorkers = async (
       const entries = [...byStatement].filter(([key]) => isKind(key));
       const top = entries.sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
       const total = entries.reduce((sum, [, entry]) => sum + entry.ms, 0);
-      console.log(`[bench] ${kind} in ${unit}: ${round(total / 1000, 1)} s in all; the longest:\n${top.map(([statement, { ms, count }]) => `  ${round(ms / 1000, 2)} s ×${count}  ${statement}`).join('\n')}`);
+      console.log(
+        `[bench] ${kind} in ${unit}: ${round(total / 1000, 1)} s in all; the longest:\n${top.map(([statement, { ms, count }]) => `  ${round(ms / 1000, 2)} s ×${count}  ${statement}`).join('\n')}`,
+      );
     }
   }
   // Each worker's stubbed stores count from its start: workers serve one run.

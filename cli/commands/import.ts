@@ -9,15 +9,7 @@ import { CommandFailedError, SetupError } from '../errors';
 import { createImportProgress } from '../format/progress';
 import { formatFields } from '../format/table';
 import { ProblemError } from '../http-client';
-import {
-  BatchAccumulator,
-  batchItem,
-  encodeBatchBody,
-  splitByServerErrors,
-  type Batch,
-  type BatchItem,
-  type RejectedLine,
-} from '../import/batches';
+import { BatchAccumulator, batchItem, encodeBatchBody, splitByServerErrors, type Batch, type BatchItem, type RejectedLine } from '../import/batches';
 import { RejectedFile, rejectedFilePath } from '../import/rejected-file';
 import { readInteractions } from '../input/read-interactions';
 import { withRetries, type RetryPolicy } from '../retry';

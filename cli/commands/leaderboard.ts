@@ -4,8 +4,7 @@ import { printJson, printText, segment, type CommandContext } from '../command-c
 import { lookupHeaders } from '../credentials';
 import { formatLeaderboard } from '../format/leaderboard';
 
-export const leaderboardPath = (topic: string | undefined): string =>
-  topic ? `/v1/topics/${segment(topic)}/leaderboard` : '/v1/leaderboard';
+export const leaderboardPath = (topic: string | undefined): string => (topic ? `/v1/topics/${segment(topic)}/leaderboard` : '/v1/leaderboard');
 
 export const runLeaderboard = async (command: Extract<Command, { name: 'leaderboard' }>, context: CommandContext): Promise<number> => {
   const { data, raw } = await context.client.json('GET', leaderboardPath(command.topic), LeaderboardSchema, {

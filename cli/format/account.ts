@@ -6,7 +6,13 @@ export const accountLabel = (account: { network: string; id: string; handle: str
 
 /** An account's scores; with `topics`, only those topics' lines. */
 export const formatAccount = (account: Account, topics: Account['topics'] = account.topics): string => {
-  const header = [accountLabel(account), formatFields([['score', formatScore(account.score)], ['computed at', account.computedAt]])];
+  const header = [
+    accountLabel(account),
+    formatFields([
+      ['score', formatScore(account.score)],
+      ['computed at', account.computedAt],
+    ]),
+  ];
   if (!topics.length) return [...header, '', 'no topic scores yet'].join('\n');
   const table = formatTable(
     [{ header: 'topic' }, { header: 'score', align: 'right' }, { header: 'rank' }],

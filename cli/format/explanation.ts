@@ -1,7 +1,11 @@
 import { formatFields, formatTable, type Cell } from './table';
 
 /** `topEngagers` → `top engagers`. */
-export const humanize = (key: string): string => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+export const humanize = (key: string): string =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
 
 const formatNumber = (value: number): string => (Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000));
 
@@ -12,8 +16,7 @@ const scalarCell = (value: unknown): Cell => {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** `{engager: {network, id}}` → `{"engager network": …, "engager id": …}`, so rows fit a table. */
 export const flattenRow = (row: Record<string, unknown>, prefix = ''): Record<string, Cell> =>

@@ -17,11 +17,7 @@ const silentProgress: ImportProgress = { advance: () => {}, stop: () => {} };
  * A progress bar over the bytes of the input file; for stdin, whose size is unknown, a running count.
  * Only for a terminal: redirected stderr stays free of control sequences.
  */
-export const createImportProgress = (
-  stream: NodeJS.WritableStream & { isTTY?: boolean },
-  totalBytes: number | undefined,
-  enabled: boolean,
-): ImportProgress => {
+export const createImportProgress = (stream: NodeJS.WritableStream & { isTTY?: boolean }, totalBytes: number | undefined, enabled: boolean): ImportProgress => {
   if (!enabled || !stream.isTTY) return silentProgress;
   const counts = '{sent} sent | {rejected} rejected';
   const bar = new SingleBar(

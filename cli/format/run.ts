@@ -1,8 +1,7 @@
 import type { Run } from '../../lib/api/schemas';
 import { formatDuration, formatFields, type Cell } from './table';
 
-const runDuration = (run: Run): string | undefined =>
-  run.finishedAt ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : undefined;
+const runDuration = (run: Run): string | undefined => (run.finishedAt ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : undefined);
 
 export const formatRunSummary = (run: Run): string => {
   const fields: [string, Cell][] = [

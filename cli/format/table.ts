@@ -7,6 +7,7 @@ export interface Column {
 }
 
 /** Server data (handles, texts) may hold control characters: they must not reach the terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point, so a hostile handle cannot move the terminal's cursor
 export const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 
 const cellText = (cell: Cell): string => (cell === null || cell === undefined ? '' : printable(String(cell)));

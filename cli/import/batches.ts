@@ -31,8 +31,7 @@ export const batchItem = (lineNumber: number, text: string, interaction: Interac
 };
 
 /** The exact bytes of `{"interactions":[...]}` that are signed and sent. */
-export const encodeBatchBody = (items: BatchItem[]): Buffer =>
-  Buffer.from(BODY_PREFIX + items.map((item) => item.encoded).join(',') + BODY_SUFFIX);
+export const encodeBatchBody = (items: BatchItem[]): Buffer => Buffer.from(BODY_PREFIX + items.map((item) => item.encoded).join(',') + BODY_SUFFIX);
 
 /**
  * Groups items into batches of at most `maxItems` whose bodies stay within `maxBodyBytes`.
@@ -72,10 +71,7 @@ export class BatchAccumulator {
  * Splits a batch the server refused with 422 into the items it named (by their `index` in the
  * batch, with its reasons) and the rest, which can be sent again.
  */
-export const splitByServerErrors = (
-  items: BatchItem[],
-  errors: Record<string, unknown>[],
-): { rejected: RejectedLine[]; remaining: BatchItem[] } => {
+export const splitByServerErrors = (items: BatchItem[], errors: Record<string, unknown>[]): { rejected: RejectedLine[]; remaining: BatchItem[] } => {
   const reasonsByIndex = new Map<number, string[]>();
   for (const error of errors) {
     const { index } = error;

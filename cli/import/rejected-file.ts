@@ -5,8 +5,7 @@ import type { RejectedLine } from './batches';
 export const STDIN_REJECTED_FILE = 'sway-import.rejected.jsonl';
 
 /** `FILE.rejected.jsonl` next to the input; for stdin, `sway-import.rejected.jsonl` in the working directory. */
-export const rejectedFilePath = (file: string, cwd: string): string =>
-  resolve(cwd, file === '-' ? STDIN_REJECTED_FILE : `${file}.rejected.jsonl`);
+export const rejectedFilePath = (file: string, cwd: string): string => resolve(cwd, file === '-' ? STDIN_REJECTED_FILE : `${file}.rejected.jsonl`);
 
 export const rejectedLineRecord = (rejected: RejectedLine): string =>
   `${JSON.stringify({ line: rejected.line, reason: rejected.reason, input: rejected.input })}\n`;

@@ -56,9 +56,7 @@ export async function* readLines(input: NodeJS.ReadableStream): AsyncGenerator<I
 export async function* assembleCsvRecords(lines: AsyncIterable<InputLine>): AsyncGenerator<InputLine> {
   let pending: InputLine | undefined;
   for await (const line of lines) {
-    const record: InputLine = pending
-      ? { lineNumber: pending.lineNumber, text: `${pending.text}\n${line.text}`, bytes: pending.bytes + line.bytes }
-      : line;
+    const record: InputLine = pending ? { lineNumber: pending.lineNumber, text: `${pending.text}\n${line.text}`, bytes: pending.bytes + line.bytes } : line;
     if (scanCsvRecord(record.text).unterminated && record.text.length < MAX_CSV_RECORD_CHARS) {
       pending = record;
     } else {

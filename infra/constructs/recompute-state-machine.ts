@@ -247,7 +247,10 @@ export class RecomputeStateMachine extends Construct {
       },
       targets: [
         new targets.LambdaFunction(functions.failed, {
-          event: events.RuleTargetInput.fromObject({ runId: events.EventField.fromPath('$.detail.name'), error: events.EventField.fromPath('$.detail.status') }),
+          event: events.RuleTargetInput.fromObject({
+            runId: events.EventField.fromPath('$.detail.name'),
+            error: events.EventField.fromPath('$.detail.status'),
+          }),
         }),
       ],
     });

@@ -20,7 +20,9 @@ import { repositoryRoot } from './sway-function';
  * way `webFileFor` does: `{name}` stands for one non-empty segment. Any other path (the content-
  * hashed assets, or a miss) goes to the bucket as it is.
  */
-export const pageRewriteFunctionCode = (pages: readonly WebPage[]): string => `var pages = ${JSON.stringify(pages.map(({ pattern, file }) => ({ segments: pattern.split('/'), uri: `/${file}` })))};
+export const pageRewriteFunctionCode = (
+  pages: readonly WebPage[],
+): string => `var pages = ${JSON.stringify(pages.map(({ pattern, file }) => ({ segments: pattern.split('/'), uri: `/${file}` })))};
 
 function matches(segments, uriSegments) {
   if (segments.length !== uriSegments.length) return false;
@@ -63,7 +65,8 @@ export const securityHeadersPolicyProps = (headers: SecurityHeaders): cloudfront
     'x-frame-options': frameOption,
     ...others
   } = headers;
-  if (contentTypeOptions !== undefined && contentTypeOptions !== 'nosniff') throw new Error(`CloudFront cannot send X-Content-Type-Options: ${contentTypeOptions}`);
+  if (contentTypeOptions !== undefined && contentTypeOptions !== 'nosniff')
+    throw new Error(`CloudFront cannot send X-Content-Type-Options: ${contentTypeOptions}`);
   const customHeaders = Object.entries(others).map(([header, value]) => ({ header, value, override: true }));
   return {
     securityHeadersBehavior: {
@@ -182,7 +185,7 @@ export class WebSite extends Construct {
     // viewer's own x-api-key): one key for all of them, so a cached answer is the same for every
     // viewer and the cache key needs no key. Read from Secrets Manager when the stack deploys.
     this.apiCache = new cloudfront.CachePolicy(this, 'ApiCache', {
-      comment: "Sway lookups for their own Cache-Control lifetime (30 s); answers without one (admin, webhooks, problems: no-store) are not kept",
+      comment: 'Sway lookups for their own Cache-Control lifetime (30 s); answers without one (admin, webhooks, problems: no-store) are not kept',
       defaultTtl: Duration.seconds(0),
       minTtl: Duration.seconds(0),
       maxTtl: Duration.minutes(5),
@@ -276,6 +279,7 @@ export class WebSite extends Construct {
     if (!handler) throw new Error('the BucketDeployment handler role has no scope');
     const siteBucketLogicalId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId) as string;
     // The bootstrap bucket the site's archive is uploaded to, as cdk-nag names it: cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CDK's own placeholder in the bootstrap bucket's name, not a template
     const assetBucketName = DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace('${Qualifier}', DefaultStackSynthesizer.DEFAULT_QUALIFIER).replace(
       /\$\{([^}]+)\}/g,
       '<$1>',
@@ -283,7 +287,8 @@ export class WebSite extends Construct {
     const syncReason =
       "BucketDeployment's handler copies the built site from its archive in the CDK asset bucket into the site bucket with `aws s3 sync`; aws-cdk-lib grants it read on that archive and read, write and delete on the site bucket's objects, nothing more.";
     const handlerAcknowledgements: Record<string, string> = {
-      'AwsSolutions-L1': "The handler is aws-cdk-lib's own BucketDeployment function (Python with the AWS CLI layer); its runtime moves with aws-cdk-lib upgrades, it runs only during deploys and serves no request.",
+      'AwsSolutions-L1':
+        "The handler is aws-cdk-lib's own BucketDeployment function (Python with the AWS CLI layer); its runtime moves with aws-cdk-lib upgrades, it runs only during deploys and serves no request.",
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
         "aws-cdk-lib gives the BucketDeployment handler's role the basic execution policy, for its own logs; the handler runs only during deploys.",
       'AwsSolutions-IAM5[Action::s3:GetObject*]': syncReason,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HttpProblem, problems } from '../../lib/http/problem';
+import { type HttpProblem, problems } from '../../lib/http/problem';
 import { sameSecret } from '../../lib/http/signature';
 import { isApiPath, routeKey, routes, type RouteDefinition } from '../../lib/routes';
 import { apiSecurityHeaders, type SecurityHeaders } from '../../web/security-headers';
@@ -123,13 +123,14 @@ const routeToApi = async (
   handlers: Map<string, HttpLambda>,
   options: GatewayOptions,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  const matches = compiled
-    .map((candidate) => ({ candidate, match: candidate.pattern.exec(url.pathname) }))
-    .filter((found) => found.match !== null);
+  const matches = compiled.map((candidate) => ({ candidate, match: candidate.pattern.exec(url.pathname) })).filter((found) => found.match !== null);
   const matched = matches.find(({ candidate }) => candidate.route.method === method);
   if (!matched) {
     const problem = matches.length
-      ? problems.methodNotAllowed(`${method} is not allowed here.`, matches.map(({ candidate }) => candidate.route.method))
+      ? problems.methodNotAllowed(
+          `${method} is not allowed here.`,
+          matches.map(({ candidate }) => candidate.route.method),
+        )
       : problems.notFound(`There is no route ${method} ${url.pathname}.`);
     return problem.toResponse();
   }
@@ -143,12 +144,20 @@ const routeToApi = async (
 
   const pathParameters: Record<string, string> = {};
   try {
-    parameterNames.forEach((name, i) => (pathParameters[name] = decodeURIComponent(matched.match?.[i + 1] ?? '')));
+    parameterNames.forEach((name, i) => {
+      pathParameters[name] = decodeURIComponent(matched.match?.[i + 1] ?? '');
+    });
   } catch {
     return problems.badRequest('The path is not validly encoded.').toResponse();
   }
   const fromThePages = options.siteKey !== undefined && request.headers['sec-fetch-site'] === 'same-origin';
-  const event = toEvent(fromThePages ? { ...request, headers: { ...request.headers, 'x-api-key': options.siteKey } } : request, url, matchedRoute, pathParameters, body);
+  const event = toEvent(
+    fromThePages ? { ...request, headers: { ...request.headers, 'x-api-key': options.siteKey } } : request,
+    url,
+    matchedRoute,
+    pathParameters,
+    body,
+  );
   const handler = handlers.get(matchedRoute.functionName);
   if (!handler) throw new Error(`no handler for ${matchedRoute.functionName}`);
   return handler(event, lambdaContext(matchedRoute.functionName, HANDLER_TIMEOUT_MS));
@@ -192,13 +201,7 @@ const readBody = async (request: IncomingMessage): Promise<Buffer | null> => {
   return Buffer.concat(chunks);
 };
 
-const toEvent = (
-  request: GatewayRequest,
-  url: URL,
-  route: RouteDefinition,
-  pathParameters: Record<string, string>,
-  body: Buffer,
-): APIGatewayProxyEventV2 => {
+const toEvent = (request: GatewayRequest, url: URL, route: RouteDefinition, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;

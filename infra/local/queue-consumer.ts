@@ -4,7 +4,7 @@ import type { LocalQueue, ReceivedMessage } from '../../lib/queue/local-queue';
 import type { QueueDefinition } from '../../lib/workers';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 
-type QueueLambda = LambdaHandler<SQSEvent, SQSBatchResponse | void>;
+type QueueLambda = LambdaHandler<SQSEvent, SQSBatchResponse | undefined>;
 
 export interface QueueConsumer {
   stop(): Promise<void>;
@@ -18,7 +18,7 @@ const IDLE_POLL_MS = 500;
  * dead-letter store (partial batch responses).
  */
 export const startQueueConsumer = async (queue: LocalQueue, definition: QueueDefinition): Promise<QueueConsumer> => {
-  const handler = await loadHandler<SQSEvent, SQSBatchResponse | void>(definition.consumer);
+  const handler = await loadHandler<SQSEvent, SQSBatchResponse | undefined>(definition.consumer);
   await queue.releaseInFlight(definition.name);
   let running = true;
   let wake: (() => void) | undefined;
@@ -75,7 +75,10 @@ export const startQueueConsumer = async (queue: LocalQueue, definition: QueueDef
 const deliver = async (queue: LocalQueue, definition: QueueDefinition, handler: QueueLambda, batch: ReceivedMessage[]): Promise<void> => {
   let failedIds: Set<string>;
   try {
-    const response = await handler({ Records: batch.map((message) => toRecord(definition.name, message)) }, lambdaContext(definition.consumer, definition.consumerTimeoutSeconds * 1000));
+    const response = await handler(
+      { Records: batch.map((message) => toRecord(definition.name, message)) },
+      lambdaContext(definition.consumer, definition.consumerTimeoutSeconds * 1000),
+    );
     failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
   } catch (error) {
     console.error(`local queue ${definition.name}: ${definition.consumer} failed`, (error as Error).message);
@@ -83,7 +86,10 @@ const deliver = async (queue: LocalQueue, definition: QueueDefinition, handler: 
   }
   const queueName = definition.name;
   try {
-    await queue.deleteMessages(queueName, batch.filter((message) => !failedIds.has(message.messageId)).map((message) => message.messageId));
+    await queue.deleteMessages(
+      queueName,
+      batch.filter((message) => !failedIds.has(message.messageId)).map((message) => message.messageId),
+    );
     for (const message of batch.filter((candidate) => failedIds.has(candidate.messageId))) {
       await queue.fail(queueName, message, definition.maxReceiveCount);
     }

@@ -108,11 +108,13 @@ export const resolveLog = async (
   // The committed state of every id the log touches.
   await run(`CREATE OR REPLACE TEMP TABLE touched AS ${latestIndex(`i.k IN (SELECT k FROM raw WHERE kind IN ('interaction', 'retract'))`)}`);
   // The committed state of the content those ids speak of: as content, or as the parent of a reaction.
-  await run(`CREATE OR REPLACE TEMP TABLE content_prior AS ${latestContent(`
+  await run(
+    `CREATE OR REPLACE TEMP TABLE content_prior AS ${latestContent(`
         SELECT network, content_id FROM raw WHERE content_id IS NOT NULL
         UNION SELECT network, parent_content_id FROM raw WHERE parent_content_id IS NOT NULL
         UNION SELECT network, content_id FROM touched WHERE content_id IS NOT NULL
-        UNION SELECT network, parent_content_id FROM touched WHERE parent_content_id IS NOT NULL`)}`);
+        UNION SELECT network, parent_content_id FROM touched WHERE parent_content_id IS NOT NULL`)}`,
+  );
   // What the log teaches about content: topics (the earliest interaction carrying them) and deletions.
   await run(`CREATE OR REPLACE TEMP TABLE content_new AS
     WITH taught AS (
@@ -208,7 +210,9 @@ export const resolveLog = async (
   };
   await drop('copies', 'retracted_until', 'repeated', 'content_state', 'touched', 'content_prior', 'content_new');
   await run(`COPY (SELECT * EXCLUDE (counted) FROM changed) TO ${sqlString(output.index)} (FORMAT parquet, COMPRESSION zstd)`);
-  await run(`COPY (SELECT *, ${v} AS version FROM content_changed ORDER BY network, content_id) TO ${sqlString(output.content)} (FORMAT parquet, COMPRESSION zstd)`);
+  await run(
+    `COPY (SELECT *, ${v} AS version FROM content_changed ORDER BY network, content_id) TO ${sqlString(output.content)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
   await run(`COPY (
       SELECT account, handle, seen_at, claimed, ${v} AS version FROM (
         SELECT actor AS account, handle, happened_at AS seen_at, true AS claimed FROM raw WHERE kind = 'handle'
@@ -240,7 +244,13 @@ export const resolveLog = async (
   await drop('prior', 'changed', 'deltas');
   const keys = listOf(topics).map(String);
   const rows = listOf(topicRows).map(Number);
-  return { rows: rawRows, changedIds: Number(changedIds), countedChange: Number(countedChange), topics: keys, deltaRows: Object.fromEntries(keys.map((key, i) => [key, rows[i]!])) };
+  return {
+    rows: rawRows,
+    changedIds: Number(changedIds),
+    countedChange: Number(countedChange),
+    topics: keys,
+    deltaRows: Object.fromEntries(keys.map((key, i) => [key, rows[i]!])),
+  };
 };
 
 const listOf = (value: unknown): unknown[] => (value as { items?: unknown[] } | null)?.items ?? [];

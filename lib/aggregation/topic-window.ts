@@ -28,7 +28,10 @@ export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge)
     ...(merge.previous ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(merge.previous)})`] : []),
     ...(merge.deltas.length > 0 ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(merge.deltas)}, union_by_name = true)`] : []),
   ];
-  if (sources.length === 0) sources.push(`SELECT ${WINDOW_COLUMNS} FROM (SELECT NULL::VARCHAR AS kind, NULL::DATE AS day, NULL::VARCHAR AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id, ${AGGREGATE_COUNTERS.map((counter) => `NULL::INTEGER AS ${counter}`).join(', ')} WHERE false)`);
+  if (sources.length === 0)
+    sources.push(
+      `SELECT ${WINDOW_COLUMNS} FROM (SELECT NULL::VARCHAR AS kind, NULL::DATE AS day, NULL::VARCHAR AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id, ${AGGREGATE_COUNTERS.map((counter) => `NULL::INTEGER AS ${counter}`).join(', ')} WHERE false)`,
+    );
   const merged = `SELECT kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
       FROM (${sources.join(' UNION ALL ')})
       WHERE day >= DATE ${sqlString(merge.firstDay)}
@@ -40,7 +43,10 @@ export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge)
       ? ''
       : `, gone AS (SELECT account FROM (SELECT author AS account FROM merged UNION SELECT engager FROM merged WHERE engager IS NOT NULL)
            WHERE list_contains([${merge.withoutDigests.map(sqlString).join(', ')}], sha256(account)))`;
-  const kept = merge.withoutDigests.length === 0 ? '' : `WHERE author NOT IN (SELECT account FROM gone) AND (engager IS NULL OR engager NOT IN (SELECT account FROM gone))`;
+  const kept =
+    merge.withoutDigests.length === 0
+      ? ''
+      : `WHERE author NOT IN (SELECT account FROM gone) AND (engager IS NULL OR engager NOT IN (SELECT account FROM gone))`;
   await db.run(`COPY (
       WITH merged AS (${merged})${leaving}
       SELECT * FROM merged ${kept}
@@ -75,7 +81,9 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: string, 
   });
   appender.closeSync();
 
-  const [edgeRows, postRows] = (await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM window_rows`)).getRows()[0]!;
+  const [edgeRows, postRows] = (
+    await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM window_rows`)
+  ).getRows()[0]!;
   const edgeCount = Number(edgeRows);
   const edges = emptyEngagementColumns(edgeCount);
   let r = 0;

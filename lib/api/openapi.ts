@@ -70,7 +70,8 @@ export const openApiDocument = (): JsonSchema => {
     if (route.auth === 'admin') operation.security = [{ adminToken: [] }];
     if (route.auth === 'lookup') operation.security = [{}, { apiKey: [] }];
     if (route.auth === 'signed') operation.security = [{ signature: [] }];
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation;
   }
   toSchema(ProblemSchema, 'output');
 

@@ -63,9 +63,7 @@ export type Leaderboard = z.infer<typeof LeaderboardSchema>;
 export const TopicSummarySchema = z.object({ topic: TopicSchema, accounts: z.number().int().nonnegative() });
 export type TopicSummary = z.infer<typeof TopicSummarySchema>;
 
-export const TopicListSchema = z
-  .object({ items: z.array(TopicSummarySchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'TopicList' });
+export const TopicListSchema = z.object({ items: z.array(TopicSummarySchema), nextCursor: z.string().nullable() }).meta({ id: 'TopicList' });
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export const RunSchema = z
@@ -256,9 +254,7 @@ export const InfluencerSchema = z.object({
 });
 export type Influencer = z.infer<typeof InfluencerSchema>;
 
-export const InfluencerSearchSchema = z
-  .object({ items: z.array(InfluencerSchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'InfluencerSearch' });
+export const InfluencerSearchSchema = z.object({ items: z.array(InfluencerSchema), nextCursor: z.string().nullable() }).meta({ id: 'InfluencerSearch' });
 export type InfluencerSearch = z.infer<typeof InfluencerSearchSchema>;
 
 export const AudienceQuerySchema = z.strictObject({

@@ -38,10 +38,12 @@ export const storedAccount = async (accounts: Pick<AccountsStore, 'account'>, ne
 
 /** An account as the API shows it: its best topics with their ranks, read from each topic's rank index. */
 export const accountView = async (boards: Pick<BoardsStore, 'rankCounts'>, account: StoredAccount): Promise<Account> => {
-  const best = [...account.topicScores]
-    .sort(([topicA, a], [topicB, b]) => b - a || (topicA < topicB ? -1 : 1))
-    .slice(0, MAX_TOPICS_PER_ACCOUNT);
-  const counts = await rankCountsOf(boards, best.map(([topic]) => topic), account.computedAt);
+  const best = [...account.topicScores].sort(([topicA, a], [topicB, b]) => b - a || (topicA < topicB ? -1 : 1)).slice(0, MAX_TOPICS_PER_ACCOUNT);
+  const counts = await rankCountsOf(
+    boards,
+    best.map(([topic]) => topic),
+    account.computedAt,
+  );
   return {
     network: account.network,
     id: account.id,

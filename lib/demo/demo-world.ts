@@ -23,14 +23,84 @@ const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 60;
 
 const FIRST_NAMES = [
-  'maya', 'jonas', 'priya', 'tomas', 'aiko', 'lena', 'omar', 'sofia', 'kwame', 'ines', 'ravi', 'clara', 'mateo', 'yuki',
-  'amara', 'felix', 'nadia', 'hugo', 'zara', 'leon', 'mira', 'diego', 'elif', 'noah', 'ana', 'sami', 'freya', 'idris',
-  'lucia', 'bruno', 'hana', 'oscar', 'leila', 'pablo', 'greta', 'tariq', 'vera', 'ezra', 'nina', 'malik',
+  'maya',
+  'jonas',
+  'priya',
+  'tomas',
+  'aiko',
+  'lena',
+  'omar',
+  'sofia',
+  'kwame',
+  'ines',
+  'ravi',
+  'clara',
+  'mateo',
+  'yuki',
+  'amara',
+  'felix',
+  'nadia',
+  'hugo',
+  'zara',
+  'leon',
+  'mira',
+  'diego',
+  'elif',
+  'noah',
+  'ana',
+  'sami',
+  'freya',
+  'idris',
+  'lucia',
+  'bruno',
+  'hana',
+  'oscar',
+  'leila',
+  'pablo',
+  'greta',
+  'tariq',
+  'vera',
+  'ezra',
+  'nina',
+  'malik',
 ];
 const LAST_NAMES = [
-  'okafor', 'berg', 'raman', 'novak', 'tanaka', 'fischer', 'haddad', 'rossi', 'mensah', 'costa', 'iyer', 'dubois',
-  'silva', 'sato', 'adeyemi', 'wagner', 'karim', 'moreau', 'khan', 'weber', 'lindqvist', 'ortega', 'yilmaz', 'park',
-  'lopes', 'nasser', 'larsen', 'bello', 'ferri', 'kowalski', 'mori', 'eriksen', 'amin', 'vidal', 'brandt', 'osei',
+  'okafor',
+  'berg',
+  'raman',
+  'novak',
+  'tanaka',
+  'fischer',
+  'haddad',
+  'rossi',
+  'mensah',
+  'costa',
+  'iyer',
+  'dubois',
+  'silva',
+  'sato',
+  'adeyemi',
+  'wagner',
+  'karim',
+  'moreau',
+  'khan',
+  'weber',
+  'lindqvist',
+  'ortega',
+  'yilmaz',
+  'park',
+  'lopes',
+  'nasser',
+  'larsen',
+  'bello',
+  'ferri',
+  'kowalski',
+  'mori',
+  'eriksen',
+  'amin',
+  'vidal',
+  'brandt',
+  'osei',
 ];
 const MASTODON_INSTANCES = ['mastodon.social', 'fosstodon.org', 'hachyderm.io', 'scholar.social'];
 const ENGAGEMENT_TYPES: Interaction['type'][] = ['reply', 'reply', 'quote', 'share', 'share', 'like', 'like', 'like', 'like', 'mention'];
@@ -61,7 +131,10 @@ export const demoWorld = ({ seed = 2026, people = 360, asOf }: DemoWorldOptions)
   const weightedPick = <T>(list: readonly T[], weight: (item: T) => number): T => {
     const total = list.reduce((sum, item) => sum + weight(item), 0);
     let threshold = random() * total;
-    for (const item of list) if ((threshold -= weight(item)) <= 0) return item;
+    for (const item of list) {
+      threshold -= weight(item);
+      if (threshold <= 0) return item;
+    }
     return list[list.length - 1]!;
   };
 
@@ -104,16 +177,18 @@ export const demoWorld = ({ seed = 2026, people = 360, asOf }: DemoWorldOptions)
     };
   });
   // One prolific poster per topic, on X: hundreds of posts that earn almost nothing.
-  const prolific = DEMO_TOPICS.map((topic, index): Person => ({
-    network: 'x',
-    id: personId('x', people + index),
-    handle: personHandle('x'),
-    topics: [topic],
-    pull: 0.05,
-    momentum: 0,
-    posts: 60,
-    engagements: 2,
-  }));
+  const prolific = DEMO_TOPICS.map(
+    (topic, index): Person => ({
+      network: 'x',
+      id: personId('x', people + index),
+      handle: personHandle('x'),
+      topics: [topic],
+      pull: 0.05,
+      momentum: 0,
+      posts: 60,
+      engagements: 2,
+    }),
+  );
   population.push(...prolific);
 
   const interactions: Interaction[] = [];

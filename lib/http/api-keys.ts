@@ -25,9 +25,7 @@ const countInTable = (): LookupCounter => (tableCounter ??= new LookupRateStore(
  * rate in the current second, counted in the table across every instance (`counter`). Wrong keys
  * are refused before they count. Other routes are left to their own checks.
  */
-export const apiKeyAccess = (
-  counter: () => LookupCounter = countInTable,
-): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
+export const apiKeyAccess = (counter: () => LookupCounter = countInTable): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   before: async ({ event }) => {
     if (!lookupRouteKeys.has(event.routeKey)) return;
     const keys = await acceptedApiKeys();

@@ -27,7 +27,7 @@ export const problemResponses = (): HttpMiddleware => ({
 export const conditionalGet = ({ maxAgeSeconds = 30 } = {}): HttpMiddleware => ({
   after: async (request) => {
     const response = request.response;
-    if (!response || response.statusCode !== 200 || typeof response.body !== 'string') return;
+    if (response?.statusCode !== 200 || typeof response.body !== 'string') return;
     const etag = `"${createHash('sha1').update(response.body).digest('base64url')}"`;
     const headers = { ...response.headers, etag, 'cache-control': `public, max-age=${maxAgeSeconds}` };
     const ifNoneMatch = header(request.event, 'if-none-match');

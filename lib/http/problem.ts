@@ -17,7 +17,10 @@ export class HttpProblem extends Error {
 
   /** A stable, readable problem type: `/problems/not-found`, … */
   get type(): string {
-    return `/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    return `/problems/${this.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}`;
   }
 
   toResponse(): APIGatewayProxyStructuredResultV2 {
@@ -40,8 +43,7 @@ export const problems = {
   unauthorized: (detail: string) => new HttpProblem(401, 'Unauthorized', detail),
   forbidden: (detail: string) => new HttpProblem(403, 'Forbidden', detail),
   notFound: (detail: string) => new HttpProblem(404, 'Not Found', detail),
-  methodNotAllowed: (detail: string, allow: string[]) =>
-    new HttpProblem(405, 'Method Not Allowed', detail, undefined, { allow: allow.join(', ') }),
+  methodNotAllowed: (detail: string, allow: string[]) => new HttpProblem(405, 'Method Not Allowed', detail, undefined, { allow: allow.join(', ') }),
   gone: (detail: string) => new HttpProblem(410, 'Gone', detail),
   payloadTooLarge: (detail: string) => new HttpProblem(413, 'Payload Too Large', detail),
   unsupportedMediaType: (detail: string) => new HttpProblem(415, 'Unsupported Media Type', detail),

@@ -15,10 +15,7 @@ export const NetworkSchema = z
   .regex(NETWORK_PATTERN, 'network must be 1-32 characters of a-z, 0-9 and -')
   .describe('x | facebook | instagram | slack | mastodon | github | discourse | bluesky | any [a-z0-9-]{1,32}');
 
-export const TopicSchema = z
-  .string()
-  .regex(TOPIC_PATTERN, 'topic must match [a-z0-9][a-z0-9-]{0,63}')
-  .describe('A topic slug');
+export const TopicSchema = z.string().regex(TOPIC_PATTERN, 'topic must match [a-z0-9][a-z0-9-]{0,63}').describe('A topic slug');
 
 export const AccountRefSchema = z.strictObject({
   id: z.string().min(1).max(256).describe('Stable id in that network'),

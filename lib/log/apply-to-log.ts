@@ -25,7 +25,8 @@ export interface ApplySummary {
 }
 
 /** The log object a queued message is written to: named by its content, so a redelivery rewrites the same object. */
-export const logObjectKeyOf = (message: QueuedInteractions): string => logObjectKey(message.receivedAt, createHash('sha256').update(JSON.stringify(message)).digest('base64url'));
+export const logObjectKeyOf = (message: QueuedInteractions): string =>
+  logObjectKey(message.receivedAt, createHash('sha256').update(JSON.stringify(message)).digest('base64url'));
 
 /**
  * Applies one queued message: appends what it carries to the interaction log, as one object named
@@ -49,6 +50,8 @@ export const applyToLog = async (message: QueuedInteractions, ports: ApplyPorts,
     interactions.map(({ network, id }) => ({ network, id })),
     appliedAt,
   );
-  await ports.forgetApplied(retractions.flatMap((retraction) => (retraction.kind === 'interaction' ? [{ network: retraction.network, id: retraction.id }] : [])));
+  await ports.forgetApplied(
+    retractions.flatMap((retraction) => (retraction.kind === 'interaction' ? [{ network: retraction.network, id: retraction.id }] : [])),
+  );
   return { logged: interactions.length, dropped: message.interactions.length - interactions.length, retractions: retractions.length, handles: handles.length };
 };

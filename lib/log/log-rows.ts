@@ -47,7 +47,18 @@ export const LOG_COLUMNS = [
   ['handle', 'VARCHAR'],
 ] as const;
 
-const empty = { id: null, type: null, actor: null, actorHandle: null, target: null, targetHandle: null, contentId: null, parentContentId: null, topics: null, handle: null };
+const empty = {
+  id: null,
+  type: null,
+  actor: null,
+  actorHandle: null,
+  target: null,
+  targetHandle: null,
+  contentId: null,
+  parentContentId: null,
+  topics: null,
+  handle: null,
+};
 
 export const interactionRow = (interaction: Interaction): LogRow => {
   const topics = topicsOf(interaction);

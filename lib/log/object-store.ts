@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface ObjectStore {
@@ -78,7 +79,7 @@ export class FolderObjectStore implements ObjectStore {
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     const walk = async (directory: string): Promise<void> => {
-      let entries;
+      let entries: Dirent[];
       try {
         entries = await readdir(directory, { withFileTypes: true });
       } catch (error) {

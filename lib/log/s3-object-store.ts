@@ -102,7 +102,9 @@ export class S3ObjectStore implements ObjectStore {
   async releaseLocalCopies(): Promise<void> {
     await rm(this.transient, { recursive: true, force: true });
     // Kept state past its budget: the oldest go first (a run reads the newest).
-    const files = await Promise.all((await readdir(this.kept).catch(() => [] as string[])).map(async (name) => ({ name, ...(await stat(join(this.kept, name))) })));
+    const files = await Promise.all(
+      (await readdir(this.kept).catch(() => [] as string[])).map(async (name) => ({ name, ...(await stat(join(this.kept, name))) })),
+    );
     let total = files.reduce((sum, file) => sum + file.size, 0);
     for (const file of files.sort((a, b) => a.mtimeMs - b.mtimeMs)) {
       if (total <= KEPT_STATE_BYTES) break;

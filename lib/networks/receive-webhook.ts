@@ -37,9 +37,7 @@ const decode = (body: Buffer, mediaType: WebhookMediaType): unknown => {
     if (payload === null) throw new Error('no payload field');
     return JSON.parse(payload);
   } catch {
-    throw problems.badRequest(
-      mediaType === 'application/json' ? 'The body is not valid JSON.' : 'The body has no payload field holding valid JSON.',
-    );
+    throw problems.badRequest(mediaType === 'application/json' ? 'The body is not valid JSON.' : 'The body has no payload field holding valid JSON.');
   }
 };
 

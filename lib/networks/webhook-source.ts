@@ -19,11 +19,7 @@ export type WebhookMediaType = 'application/json' | 'application/x-www-form-urle
 export type ParseResult<Payload> = { success: true; data: Payload } | { success: false; issues: z.core.$ZodIssue[] };
 
 /** A zod parse as a ParseResult, its data mapped by `as`. */
-export const parseWith = <S extends z.ZodType, Payload>(
-  schema: S,
-  document: unknown,
-  as: (data: z.infer<S>) => Payload,
-): ParseResult<Payload> => {
+export const parseWith = <S extends z.ZodType, Payload>(schema: S, document: unknown, as: (data: z.infer<S>) => Payload): ParseResult<Payload> => {
   const parsed = schema.safeParse(document);
   return parsed.success ? { success: true, data: as(parsed.data) } : { success: false, issues: parsed.error.issues };
 };

@@ -25,5 +25,12 @@ const viewOf = (profile: StoredProfile, lookups: Awaited<ReturnType<Stores['acco
     accounts.push({ network, id, handle: found?.handle ?? null, score: found?.score ?? null });
   });
   const combined = combinedScore(scored);
-  return { profileId: profile.profileId, name: profile.name, score: combined?.score ?? null, topics: combined?.topics ?? [], accounts, updatedAt: profile.updatedAt };
+  return {
+    profileId: profile.profileId,
+    name: profile.name,
+    score: combined?.score ?? null,
+    topics: combined?.topics ?? [],
+    accounts,
+    updatedAt: profile.updatedAt,
+  };
 };

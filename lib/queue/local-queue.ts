@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import {
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { batchWriteAll } from '../store/batch-write';
 import { queues, type QueueName } from '../workers';
@@ -53,7 +48,12 @@ export class LocalQueue implements MessageQueue {
       visibleAt: now,
       sentAt: now,
     }));
-    await batchWriteAll(this.db, this.tableName, items.map((Item) => ({ PutRequest: { Item } })), 1);
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+      1,
+    );
     this.sent.emit('sent', queue);
   }
 
@@ -93,7 +93,12 @@ export class LocalQueue implements MessageQueue {
   }
 
   async deleteMessages(queue: string, messageIds: string[]): Promise<void> {
-    await batchWriteAll(this.db, this.tableName, messageIds.map((messageId) => ({ DeleteRequest: { Key: { queue, messageId } } })), 1);
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      messageIds.map((messageId) => ({ DeleteRequest: { Key: { queue, messageId } } })),
+      1,
+    );
   }
 
   /** A failed delivery: visible again after a back-off, or dead-lettered after `maxReceiveCount` receives. */

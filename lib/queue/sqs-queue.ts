@@ -1,10 +1,4 @@
-import {
-  GetQueueAttributesCommand,
-  ListMessageMoveTasksCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, SendMessageBatchCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { queueUrlEnvVar, requireEnv } from '../config';
 import { awsQueues, type QueueName } from '../workers';
 import type { MessageQueue, QueueDepth, Redrive } from './message-queue';
@@ -34,16 +28,15 @@ export class SqsQueue implements MessageQueue {
   }
 
   async depth(queue: QueueName): Promise<QueueDepth> {
-    const count = async (url: string, names: ('ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible' | 'ApproximateNumberOfMessagesDelayed')[]) => {
+    const count = async (
+      url: string,
+      names: ('ApproximateNumberOfMessages' | 'ApproximateNumberOfMessagesNotVisible' | 'ApproximateNumberOfMessagesDelayed')[],
+    ) => {
       const { Attributes = {} } = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }));
       return names.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0);
     };
     const [pending, deadLetters] = await Promise.all([
-      count(requireEnv(queueUrlEnvVar(queue)), [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ]),
+      count(requireEnv(queueUrlEnvVar(queue)), ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']),
       count(requireEnv(queueUrlEnvVar(queue, true)), ['ApproximateNumberOfMessages']),
     ]);
     return { pending, deadLetters };

@@ -40,11 +40,7 @@ const runStatusOf: Record<ExecutionStatus, RunExecutionStatus> = {
 };
 
 /** The status of run `runId` as its execution tells it; `unknown` when there is no such execution. */
-export async function executionStatus(
-  stateMachineArn: string,
-  runId: string,
-  client: StepFunctionsClient = sfnClient(),
-): Promise<RunExecutionStatus> {
+export async function executionStatus(stateMachineArn: string, runId: string, client: StepFunctionsClient = sfnClient()): Promise<RunExecutionStatus> {
   try {
     const answer = (await client.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, runId) }))) as {
       status?: ExecutionStatus;

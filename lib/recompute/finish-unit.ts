@@ -120,7 +120,13 @@ const nextManifest = (plan: RunPlan, heads: ReadonlyMap<string, TopicHead>): Man
  * accounts at a time, streamed in account order, so a run that changes a million accounts never
  * holds them all. Returns the number of accounts the overall pseudo-topic holds.
  */
-const writeAccounts = async (db: DuckDBConnection, plan: RunPlan, manifest: Manifest, heads: ReadonlyMap<string, TopicHead>, ports: FinishUnitPorts): Promise<number> => {
+const writeAccounts = async (
+  db: DuckDBConnection,
+  plan: RunPlan,
+  manifest: Manifest,
+  heads: ReadonlyMap<string, TopicHead>,
+  ports: FinishUnitPorts,
+): Promise<number> => {
   const { objects } = ports;
   const changeFiles: string[] = [];
   const topicOfFile = new Map<string, string>();
@@ -185,7 +191,14 @@ const publishTopicList = async (plan: RunPlan, manifest: Manifest, ports: Finish
   for (;;) {
     const { epoch } = await ports.consent.optOutState();
     try {
-      const published = await publishBoard(ports.boards, boards.topics, entries, { version: plan.version, computedAt: plan.asOf }, { runId: plan.runId, optOutEpoch: epoch }, { keepReplaced: true });
+      const published = await publishBoard(
+        ports.boards,
+        boards.topics,
+        entries,
+        { version: plan.version, computedAt: plan.asOf },
+        { runId: plan.runId, optOutEpoch: epoch },
+        { keepReplaced: true },
+      );
       await ports.boards.deleteChunks(boards.topics, published.unreferenced);
       return;
     } catch (error) {
@@ -203,7 +216,13 @@ const deleteSuperseded = async (objects: ObjectStore, plan: RunPlan, manifest: M
     const old = plan.manifest.topics[key];
     for (const delta of [...(old?.pending ?? []), ...(plan.deltas[key] ?? [])]) doomed.add(delta);
     if (!old?.head) continue;
-    for (const file of [old.head.window, old.head.scores, old.head.window.replace(/window-[^/]+\.parquet$/, `explanations-${old.head.version}.parquet`), old.head.model, ...Object.values(old.head.daily ?? {})]) {
+    for (const file of [
+      old.head.window,
+      old.head.scores,
+      old.head.window.replace(/window-[^/]+\.parquet$/, `explanations-${old.head.version}.parquet`),
+      old.head.model,
+      ...Object.values(old.head.daily ?? {}),
+    ]) {
       if (file && file !== head.model) doomed.add(file);
     }
   }

@@ -36,14 +36,21 @@ const countOnce = async (objects: ObjectStore, now: Date): Promise<number> => {
   const unread = (await unreadLog(objects, manifest.processed, days)).flatMap((day) => day.unread);
   if (unread.length === 0) return manifest.interactions;
   // Polled while a queue drains: the same unread objects against the same state give the same count.
-  const fingerprint = createHash('sha256').update(JSON.stringify([manifest.version, unread])).digest('base64url');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([manifest.version, unread]))
+    .digest('base64url');
   if (last?.fingerprint === fingerprint) return last.interactions;
   const work = await mkdtemp(join(tmpdir(), 'sway-count-'));
   try {
     const interactions = await withDuckDb(async (db) => {
       const files = await objects.localPaths(unread, { missing: 'skip' });
       const state = { index: await objects.localPaths(manifest.index), content: await objects.localPaths(manifest.content) };
-      const output = { index: join(work, 'index.parquet'), content: join(work, 'content.parquet'), handles: join(work, 'handles.parquet'), deltas: join(work, 'deltas') };
+      const output = {
+        index: join(work, 'index.parquet'),
+        content: join(work, 'content.parquet'),
+        handles: join(work, 'handles.parquet'),
+        deltas: join(work, 'deltas'),
+      };
       const summary = await resolveLog(db, files, state, output, 'count');
       return Math.max(0, manifest.interactions + summary.countedChange);
     });

@@ -56,7 +56,12 @@ export const runRecomputeLocally = async (input: PrepareInput, units: RecomputeU
             await units.topic(task);
             break;
           } catch (error) {
-            logger.warn('topics of the run failed', { runId: task.runId, topics: task.topics, attempt, error: error instanceof Error ? error.stack : String(error) });
+            logger.warn('topics of the run failed', {
+              runId: task.runId,
+              topics: task.topics,
+              attempt,
+              error: error instanceof Error ? error.stack : String(error),
+            });
             // Leaves the topics that failed to the finish, which keeps their previous state and their deltas for the next run.
             if (attempt >= TOPIC_RETRIES) break;
           }

@@ -71,7 +71,10 @@ export class PendingAccountWrites {
   }
 
   private async write(parts: readonly TopicWrites[]): Promise<void> {
-    await this.accounts.writeHistory(this.day, parts.flatMap((part) => part.history));
+    await this.accounts.writeHistory(
+      this.day,
+      parts.flatMap((part) => part.history),
+    );
     await this.accounts.writeExplanations(parts.flatMap((part) => part.explanations));
     await this.accounts.deleteExplanations(parts.flatMap((part) => part.gone));
   }

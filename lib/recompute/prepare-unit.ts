@@ -21,16 +21,7 @@ import type { ConsentStore } from '../store/consent-store';
 import type { RunsStore } from '../store/runs-store';
 import { holdLease, RUN_LEASE_MS, RunInProgressError } from './run-guard';
 import { newRun } from './run-record';
-import {
-  dayOfVersion,
-  planKey,
-  readManifest,
-  runVersion,
-  topicsListKey,
-  writeJson,
-  type Manifest,
-  type RunPlan,
-} from './run-state';
+import { dayOfVersion, planKey, readManifest, runVersion, topicsListKey, writeJson, type Manifest, type RunPlan } from './run-state';
 import { purgeFromLogAndState } from './purge';
 import { processedListKey, unreadLog } from './unread-log';
 import { groupTopics, type PrepareInput, type PrepareOutput, type TopicTask } from './units';
@@ -68,7 +59,14 @@ export const runPrepareUnit = async (input: PrepareInput, ports: PrepareUnitPort
     await lease.confirm();
     await writeJson(objects, planKey(run.runId), plan);
     await writeJson(objects, topicsListKey(run.runId), plan.tasks);
-    return { runId: run.runId, asOf, mode: plan.mode, topicsKey: topicsListKey(run.runId), topicCount: plan.tasks.reduce((count, task) => count + task.topics.length, 0), skipped: false };
+    return {
+      runId: run.runId,
+      asOf,
+      mode: plan.mode,
+      topicsKey: topicsListKey(run.runId),
+      topicCount: plan.tasks.reduce((count, task) => count + task.topics.length, 0),
+      skipped: false,
+    };
   } finally {
     await lease.stop();
     await rm(work, { recursive: true, force: true });
@@ -127,7 +125,12 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
       const stateFiles = { index: await objects.localPaths(state.index), content: await objects.localPaths(state.content) };
       const folder = join(work, `batch-${number}`);
       await mkdir(folder);
-      const output = { index: join(folder, 'index.parquet'), content: join(folder, 'content.parquet'), handles: join(folder, 'handles.parquet'), deltas: join(folder, 'deltas') };
+      const output = {
+        index: join(folder, 'index.parquet'),
+        content: join(folder, 'content.parquet'),
+        handles: join(folder, 'handles.parquet'),
+        deltas: join(folder, 'deltas'),
+      };
       const summary = await resolveLog(db, batch, stateFiles, output, batchVersion);
       interactions = Math.max(0, interactions + summary.countedChange);
       for (const kind of ['index', 'content', 'handles'] as const) {
@@ -163,7 +166,9 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
     ? new Set([...Object.keys(manifest.topics), ...Object.keys(deltas)])
     : new Set([
         ...Object.keys(deltas),
-        ...Object.entries(manifest.topics).filter(([, topic]) => topic.pending.length > 0).map(([key]) => key),
+        ...Object.entries(manifest.topics)
+          .filter(([, topic]) => topic.pending.length > 0)
+          .map(([key]) => key),
         // Boards show handles: the topics of accounts whose handle changed publish theirs again.
         ...(await topicsOfRenamedAccounts(db, objects, manifest.handles, added.handles, ports.accounts)),
       ]);

@@ -21,7 +21,8 @@ export interface BoardRequest {
 }
 
 /** Entries as text to compare: DynamoDB gives a map's attributes back in an order of its own. */
-const canonical = (entries: readonly Entry[]) => JSON.stringify(entries.map((entry) => Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1)))));
+const canonical = (entries: readonly Entry[]) =>
+  JSON.stringify(entries.map((entry) => Object.fromEntries(Object.entries(entry).sort(([a], [b]) => (a < b ? -1 : 1)))));
 const chunkOf = (entries: readonly Entry[], chunk: number) => canonical(entries.slice(chunk * BOARD_CHUNK_ENTRIES, (chunk + 1) * BOARD_CHUNK_ENTRIES));
 
 /** A fingerprint of each chunk's entries. */
@@ -41,10 +42,15 @@ type BoardPlan =
  */
 const planBoard = async (boards: BoardsStore, { board, entries, pointer }: BoardRequest, current: StoredBoardPointer | null): Promise<BoardPlan> => {
   const hashes = chunkHashes(entries);
-  const shown = !current ? [] : (current.chunkHashes ?? chunkHashes(current.count > 0 ? ((await boards.boardPage<Entry>(board, current.count))?.entries ?? []) : []));
-  if (current && current.count === entries.length && sameNetworks(current.networks, pointer.networks) && sameList(shown, hashes)) return { unchanged: true, current };
+  const shown = !current
+    ? []
+    : (current.chunkHashes ?? chunkHashes(current.count > 0 ? ((await boards.boardPage<Entry>(board, current.count))?.entries ?? []) : []));
+  if (current && current.count === entries.length && sameNetworks(current.networks, pointer.networks) && sameList(shown, hashes))
+    return { unchanged: true, current };
   const storedAt = current ? chunkRefs(current) : [];
-  const chunks = hashes.map((hash, chunk) => (current && current.version !== pointer.version && chunk < storedAt.length && shown[chunk] === hash ? storedAt[chunk]!.version : pointer.version));
+  const chunks = hashes.map((hash, chunk) =>
+    current && current.version !== pointer.version && chunk < storedAt.length && shown[chunk] === hash ? storedAt[chunk]!.version : pointer.version,
+  );
   const reused = new Set(chunks.flatMap((version, chunk) => (version === pointer.version ? [] : [chunk])));
   return { unchanged: false, current, hashes, chunks, reused };
 };
@@ -96,13 +102,30 @@ export const publishBoard = async (
 export const publishBoards = async (boards: BoardsStore, requests: readonly BoardRequest[]): Promise<(PublishedBoard | Error)[]> => {
   const pointers = await boards.boardPointers(requests.map((request) => request.board));
   const plans = await Promise.all(requests.map((request) => planBoard(boards, request, pointers.get(request.board) ?? null)));
-  await boards.writeBoards(requests.flatMap((request, i) => (plans[i]!.unchanged ? [] : [{ board: request.board, version: request.pointer.version, entries: request.entries, reused: (plans[i] as Extract<BoardPlan, { unchanged: false }>).reused }])));
+  await boards.writeBoards(
+    requests.flatMap((request, i) =>
+      plans[i]!.unchanged
+        ? []
+        : [
+            {
+              board: request.board,
+              version: request.pointer.version,
+              entries: request.entries,
+              reused: (plans[i] as Extract<BoardPlan, { unchanged: false }>).reused,
+            },
+          ],
+    ),
+  );
   const outcomes: (PublishedBoard | Error)[] = [];
   for (const [i, request] of requests.entries()) {
     const plan = plans[i]!;
     try {
       if (plan.unchanged) outcomes.push(unchangedBoard(plan.current));
-      else outcomes.push((await flipPlanned(boards, request, plan)) ?? (await publishBoard(boards, request.board, request.entries, request.pointer, request.guard, { keepReplaced: request.keepReplaced })));
+      else
+        outcomes.push(
+          (await flipPlanned(boards, request, plan)) ??
+            (await publishBoard(boards, request.board, request.entries, request.pointer, request.guard, { keepReplaced: request.keepReplaced })),
+        );
     } catch (error) {
       outcomes.push(error instanceof Error ? error : new Error(String(error)));
     }

@@ -35,11 +35,23 @@ export const purgeFromLogAndState = async (db: DuckDBConnection, objects: Object
 
   // Every interaction the accounts took part in, from the log and from the index.
   const sources = [
-    ...(logFiles.length > 0 ? [`SELECT network, id FROM read_parquet(${sqlFiles(logFiles)}, union_by_name = true) WHERE kind = 'interaction' AND (actor IN (SELECT account FROM leaving) OR target IN (SELECT account FROM leaving))`] : []),
-    ...(indexFiles.length > 0 ? [`SELECT network, id FROM read_parquet(${sqlFiles(indexFiles)}, union_by_name = true) WHERE actor IN (SELECT account FROM leaving) OR target IN (SELECT account FROM leaving)`] : []),
+    ...(logFiles.length > 0
+      ? [
+          `SELECT network, id FROM read_parquet(${sqlFiles(logFiles)}, union_by_name = true) WHERE kind = 'interaction' AND (actor IN (SELECT account FROM leaving) OR target IN (SELECT account FROM leaving))`,
+        ]
+      : []),
+    ...(indexFiles.length > 0
+      ? [
+          `SELECT network, id FROM read_parquet(${sqlFiles(indexFiles)}, union_by_name = true) WHERE actor IN (SELECT account FROM leaving) OR target IN (SELECT account FROM leaving)`,
+        ]
+      : []),
   ];
-  await db.run(`CREATE OR REPLACE TEMP TABLE leaving_ids AS ${sources.length > 0 ? sources.join(' UNION ') : 'SELECT NULL::VARCHAR AS network, NULL::VARCHAR AS id WHERE false'}`);
-  const interactions = (await db.runAndReadAll(`SELECT network, id FROM leaving_ids ORDER BY 1, 2`)).getRows().map(([network, id]) => ({ network: String(network), id: String(id) }));
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE leaving_ids AS ${sources.length > 0 ? sources.join(' UNION ') : 'SELECT NULL::VARCHAR AS network, NULL::VARCHAR AS id WHERE false'}`,
+  );
+  const interactions = (await db.runAndReadAll(`SELECT network, id FROM leaving_ids ORDER BY 1, 2`))
+    .getRows()
+    .map(([network, id]) => ({ network: String(network), id: String(id) }));
 
   const logRowGoes = `(kind = 'interaction' AND (actor IN (SELECT account FROM leaving) OR target IN (SELECT account FROM leaving)))
     OR (kind = 'handle' AND actor IN (SELECT account FROM leaving))
@@ -49,7 +61,9 @@ export const purgeFromLogAndState = async (db: DuckDBConnection, objects: Object
     const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)}) AS log WHERE ${logRowGoes}`)).getRows()[0]![0]);
     if (holds === 0) continue;
     const output = join(request.work, `log-${logObjects}.parquet`);
-    await db.run(`COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS log WHERE NOT (${logRowGoes})) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(
+      `COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS log WHERE NOT (${logRowGoes})) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
     await objects.putFile(fileOfKey.get(file)!, output);
     logObjects++;
   }
@@ -62,7 +76,9 @@ export const purgeFromLogAndState = async (db: DuckDBConnection, objects: Object
       const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)}) AS state WHERE ${goes}`)).getRows()[0]![0]);
       if (holds === 0) continue;
       const output = join(request.work, `${kind}-${i}.parquet`);
-      await db.run(`COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS state WHERE NOT (${goes})) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`);
+      await db.run(
+        `COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS state WHERE NOT (${goes})) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
       const to = keys[i]!.replace(/\.parquet$/, `-p${request.version}.parquet`);
       await objects.putFile(to, output);
       rewritten.push({ from: keys[i]!, to });

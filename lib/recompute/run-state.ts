@@ -46,7 +46,16 @@ export const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
-export const emptyManifest = (): Manifest => ({ version: null, lastFullPass: null, index: [], content: [], handles: [], processed: {}, topics: {}, interactions: 0 });
+export const emptyManifest = (): Manifest => ({
+  version: null,
+  lastFullPass: null,
+  index: [],
+  content: [],
+  handles: [],
+  processed: {},
+  topics: {},
+  interactions: 0,
+});
 
 /** What prepare decided, for the topic workers and finish of the same run. */
 export const RunPlanSchema = z.object({

@@ -48,7 +48,8 @@ const TOP_CONTENT = 5;
 const EXPLANATION_PAGE = 5_000;
 
 /** The explanations a head's scores come with, beside them. */
-const explanationsKeyOf = (head: Pick<TopicHead, 'window' | 'version'>): string => head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`);
+const explanationsKeyOf = (head: Pick<TopicHead, 'window' | 'version'>): string =>
+  head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`);
 
 const plans = new Map<string, Promise<RunPlan>>();
 /** A run's plan, read once per process (for the run at hand: one run at a time). */
@@ -120,7 +121,11 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         if (writeFailure !== undefined) fail(topic.topic, writeFailure);
         return writeFailure === undefined;
       });
-      const outcomes = await publishTopicBoards(written.map((topic) => topic.boards), ports, task.asOf);
+      const outcomes = await publishTopicBoards(
+        written.map((topic) => topic.boards),
+        ports,
+        task.asOf,
+      );
       const published: { topic: FoundTopic; result: TopicResult }[] = [];
       written.forEach((topic, i) => {
         const outcome = outcomes[i]!;
@@ -240,7 +245,15 @@ const updateWindowAndScore = async (
   }
   const explanations = join(work, 'explanations.parquet');
   const [previousExplanations] = !full && previous ? await objects.localPaths([explanationsKeyOf(previous)]) : [];
-  await writeExplanationDrafts(db, explanations, scored, window, audiences, key, previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null);
+  await writeExplanationDrafts(
+    db,
+    explanations,
+    scored,
+    window,
+    audiences,
+    key,
+    previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null,
+  );
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
   const windowKey = `${prefix}window-${plan.version}.parquet`;
   const explanationsKey = explanationsKeyOf({ window: windowKey, version: plan.version });
@@ -270,7 +283,9 @@ const keepDailyScores = async (
   const oldest = daysBefore(asOf, RISING_DAYS);
   const today = asOf.slice(0, 10);
   const daily: Record<string, string> = {};
-  for (const [day, key] of Object.entries(earlier).filter(([day]) => day >= oldest && day <= today).sort()) {
+  for (const [day, key] of Object.entries(earlier)
+    .filter(([day]) => day >= oldest && day <= today)
+    .sort()) {
     daily[day] = plan.purging.length > 0 ? await withoutPurged(db, plan, key, `${prefix}daily-${day}-${plan.version}.parquet`, work, objects) : key;
   }
   daily[today] ??= scoresKey;
@@ -300,7 +315,9 @@ const writeAudiences = async (db: DuckDBConnection, window: string, file: string
     await db.run(`CREATE OR REPLACE TEMP TABLE audience_authors (account VARCHAR)`);
     await appendStrings(db, 'audience_authors', authors);
   }
-  await db.run(`COPY (${audienceSketchesQuery(window, authors ? 'SELECT account FROM audience_authors' : null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(
+    `COPY (${audienceSketchesQuery(window, authors ? 'SELECT account FROM audience_authors' : null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
   if (authors) await db.run(`DROP TABLE audience_authors`);
 };
 
@@ -487,8 +504,12 @@ const findChanges = async (
   const [oldScores, oldExplanations] = previous ? await objects.localPaths([previous.scores, explanationsKeyOf(previous)]) : [];
   // A retry writes everything again: an earlier attempt may have written other values.
   const orAll = rewriteAll ? 'OR true' : '';
-  const scores = (file: string | undefined) => (file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`);
-  const drafts = (file: string | undefined) => (file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::VARCHAR AS fingerprint WHERE false)`);
+  const scores = (file: string | undefined) =>
+    file
+      ? `read_parquet(${sqlString(file)})`
+      : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`;
+  const drafts = (file: string | undefined) =>
+    file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::VARCHAR AS fingerprint WHERE false)`;
 
   // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists unscored accounts at 1).
   await db.run(`CREATE OR REPLACE TEMP TABLE score_changes AS
@@ -498,7 +519,11 @@ const findChanges = async (
   const changesFile = join(work, 'changes.parquet');
   // COPY answers the number of rows it wrote.
   const changed = Number(
-    (await db.runAndReadAll(`COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`)).getRows()[0]![0],
+    (
+      await db.runAndReadAll(
+        `COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`,
+      )
+    ).getRows()[0]![0],
   );
   await objects.putFile(topicChangesKey(task.runId, key), changesFile);
 
@@ -539,7 +564,9 @@ const findChanges = async (
     if (list.length < MAX_BOARD_ENTRIES) list.push(index);
     networks.set(network, list);
   });
-  const onBoards = [...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])])];
+  const onBoards = [
+    ...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])]),
+  ];
   // The first page's handles are looked up with the boards' (a small topic's only lookup).
   let boardHandles: Map<string, string> | undefined;
   const writePage = async (page: { account: string; body: ExplanationBody }[]) => {
@@ -548,24 +575,37 @@ const findChanges = async (
     const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
     boardHandles ??= handles;
     await writes.add(topic, {
-      explanations: page.map(({ account, body }): StoredExplanation => ({
-        ...parseAccountKey(account),
-        topic,
-        score: body.score,
-        factors: body.factors,
-        topEngagers: body.topEngagers.map((engager) => ({ ...parseAccountKey(engager.account), handle: handles.get(engager.account) ?? null, interactions: engager.interactions, weight: engager.weight })),
-        topContent: body.topContent,
-        ...(body.flags ? { flags: body.flags } : {}),
-        audience: body.audience,
-        computedAt: task.asOf,
-      })),
+      explanations: page.map(
+        ({ account, body }): StoredExplanation => ({
+          ...parseAccountKey(account),
+          topic,
+          score: body.score,
+          factors: body.factors,
+          topEngagers: body.topEngagers.map((engager) => ({
+            ...parseAccountKey(engager.account),
+            handle: handles.get(engager.account) ?? null,
+            interactions: engager.interactions,
+            weight: engager.weight,
+          })),
+          topContent: body.topContent,
+          ...(body.flags ? { flags: body.flags } : {}),
+          audience: body.audience,
+          computedAt: task.asOf,
+        }),
+      ),
     });
   };
   let page: { account: string; body: ExplanationBody }[] = [];
-  for await (const chunk of streamedRows(db, `SELECT account, body, engagers, sketch FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`)) {
+  for await (const chunk of streamedRows(
+    db,
+    `SELECT account, body, engagers, sketch FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`,
+  )) {
     for (const [account, body, engagers, sketch] of chunk) {
       const hashes = sketch === null ? [] : (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b);
-      page.push({ account: String(account), body: { ...(JSON.parse(String(body)) as ExplanationBody), audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: hashes }) } });
+      page.push({
+        account: String(account),
+        body: { ...(JSON.parse(String(body)) as ExplanationBody), audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: hashes }) },
+      });
     }
     if (page.length >= EXPLANATION_PAGE) {
       await writePage(page);
@@ -607,7 +647,14 @@ interface BoardsDone {
 }
 
 const topicBoards = (
-  { topic, board, networks, rankCounts, entryOf, changed }: {
+  {
+    topic,
+    board,
+    networks,
+    rankCounts,
+    entryOf,
+    changed,
+  }: {
     topic: string;
     board: readonly (readonly [string, number, ...unknown[]])[];
     networks: ReadonlyMap<string, number[]>;
@@ -625,7 +672,13 @@ const topicBoards = (
   // A topic on one network needs no board of its own for it: the topic's board is that board (leaderboardOf).
   const ownBoards = networkNames.length > 1 ? networkNames : [];
   const requests: BoardRequest[] = [
-    { board: boards.leaderboard(topic), entries: Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)), pointer: { ...pointer, networks: networkNames }, guard, keepReplaced },
+    {
+      board: boards.leaderboard(topic),
+      entries: Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)),
+      pointer: { ...pointer, networks: networkNames },
+      guard,
+      keepReplaced,
+    },
     ...ownBoards.map((network) => ({ board: boards.leaderboard(topic, network), entries: networks.get(network)!.map(entryOf), pointer, guard, keepReplaced })),
   ];
   return {
@@ -635,7 +688,10 @@ const topicBoards = (
       return {
         result: { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed },
         // A network nobody of the topic is on any more keeps no board of its own.
-        goneBoards: main.replacedNetworks.length > 1 ? main.replacedNetworks.filter((name) => !ownBoards.includes(name)).map((network) => boards.leaderboard(topic, network)) : [],
+        goneBoards:
+          main.replacedNetworks.length > 1
+            ? main.replacedNetworks.filter((name) => !ownBoards.includes(name)).map((network) => boards.leaderboard(topic, network))
+            : [],
         unreferenced: requests.map((request, i) => ({ board: request.board, refs: published[i]!.unreferenced })),
         rankCounts: board.length > 0 ? rankCounts : null,
       };
@@ -648,22 +704,43 @@ const topicBoards = (
  * what completes them, together. When doing it together fails, each topic's is done alone, so one
  * topic whose boards fail does not fail the others. Answers each topic's result or error.
  */
-const publishTopicBoards = async (topics: readonly TopicBoards[], ports: TopicUnitPorts, asOf: string): Promise<({ result: TopicResult } | { error: unknown })[]> => {
+const publishTopicBoards = async (
+  topics: readonly TopicBoards[],
+  ports: TopicUnitPorts,
+  asOf: string,
+): Promise<({ result: TopicResult } | { error: unknown })[]> => {
   let outcomes: (PublishedBoard | Error)[][];
   try {
-    const flat = await publishBoards(ports.boards, topics.flatMap((topic) => topic.requests));
+    const flat = await publishBoards(
+      ports.boards,
+      topics.flatMap((topic) => topic.requests),
+    );
     let next = 0;
-    outcomes = topics.map((topic) => flat.slice(next, (next += topic.requests.length)));
+    outcomes = topics.map((topic) => {
+      next += topic.requests.length;
+      return flat.slice(next - topic.requests.length, next);
+    });
   } catch {
     outcomes = [];
-    for (const topic of topics) outcomes.push(await publishBoards(ports.boards, topic.requests).catch((error: unknown) => topic.requests.map(() => (error instanceof Error ? error : new Error(String(error))))));
+    for (const topic of topics)
+      outcomes.push(
+        await publishBoards(ports.boards, topic.requests).catch((error: unknown) =>
+          topic.requests.map(() => (error instanceof Error ? error : new Error(String(error)))),
+        ),
+      );
   }
-  const done = topics.map((topic, i): BoardsDone | Error => outcomes[i]!.find((outcome): outcome is Error => outcome instanceof Error) ?? topic.complete(outcomes[i] as PublishedBoard[]));
+  const done = topics.map(
+    (topic, i): BoardsDone | Error =>
+      outcomes[i]!.find((outcome): outcome is Error => outcome instanceof Error) ?? topic.complete(outcomes[i] as PublishedBoard[]),
+  );
   const completed = done.filter((item): item is BoardsDone => !(item instanceof Error));
   const completeAll = async (list: readonly BoardsDone[]) => {
     for (const board of list.flatMap((item) => item.goneBoards)) await ports.boards.deleteBoard(board);
     await ports.boards.deleteChunksOfBoards(list.flatMap((item) => item.unreferenced));
-    await ports.boards.writeRankCountsOfTopics(list.flatMap((item) => (item.rankCounts ? [{ topic: item.result.topic, counts: item.rankCounts }] : [])), asOf);
+    await ports.boards.writeRankCountsOfTopics(
+      list.flatMap((item) => (item.rankCounts ? [{ topic: item.result.topic, counts: item.rankCounts }] : [])),
+      asOf,
+    );
     for (const item of list) if (!item.rankCounts) await ports.boards.deleteRankCounts(item.result.topic);
   };
   const failures = new Map<BoardsDone, unknown>();
@@ -687,6 +764,8 @@ interface ExplanationBody {
 /** Ranks of scores in board order: equal scores share the rank of the first of them (1, 2, 2, 4). */
 const competitionRanks = (scores: readonly number[]): number[] => {
   const ranks: number[] = [];
-  scores.forEach((score, index) => ranks.push(index > 0 && Math.round(scores[index - 1]! * 10) === Math.round(score * 10) ? ranks[index - 1]! : index + 1));
+  scores.forEach((score, index) => {
+    ranks.push(index > 0 && Math.round(scores[index - 1]! * 10) === Math.round(score * 10) ? ranks[index - 1]! : index + 1);
+  });
   return ranks;
 };

@@ -28,9 +28,7 @@ export const siteApiKey = (): Promise<RotatedSecret | undefined> => rotatedSecre
  */
 export const acceptedApiKeys = async (): Promise<string[]> => {
   const secretArn = process.env[env.apiKeysSecretArn];
-  const list = secretArn
-    ? ((await getSecret<{ keys?: string }>(secretArn, { transform: 'json', maxAge: 300 })) ?? {}).keys
-    : process.env[env.apiKeys];
+  const list = secretArn ? (await getSecret<{ keys?: string }>(secretArn, { transform: 'json', maxAge: 300 }))?.keys : process.env[env.apiKeys];
   return (list ?? '')
     .split(',')
     .map((key) => key.trim())

@@ -6,7 +6,7 @@
  */
 import { calibratedScore, roundScore, type Calibration } from './calibration';
 import { groupByKey } from './counting-sort';
-import { FACTORS, FLAGS, type ScoringModel } from './model';
+import { type FACTORS, FLAGS, type ScoringModel } from './model';
 import type { TopicPairs } from './topic-pairs';
 
 /** A factor as measured; its label and description (FACTORS) are added where it is shown. */
@@ -146,8 +146,7 @@ export const authorLogScores = (phase: AuthorPhase, authors: ArrayLike<number>):
 
 /** The flags of the author at position `j` of `authorLogScores(phase, authors)`: its own, and `boosted` when flagged engagers give most of its response. */
 export const authorFlags = (phase: AuthorPhase, logScores: AuthorLogScores, j: number, author: number): number =>
-  phase.engagers.flags[author]! |
-  (logScores.flaggedResponse[j]! > phase.constants.flaggedResponseShare * logScores.response[j]! ? FLAGS.boosted.bit : 0);
+  phase.engagers.flags[author]! | (logScores.flaggedResponse[j]! > phase.constants.flaggedResponseShare * logScores.response[j]! ? FLAGS.boosted.bit : 0);
 
 const rounded = (value: number, unit: number) => Math.round(value * unit) / unit;
 

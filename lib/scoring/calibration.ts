@@ -28,7 +28,9 @@ const quantileOf = (sorted: Float64Array, q: number): number => {
 };
 
 export const calibrationFor = (logScores: ArrayLike<number>): Calibration => {
-  const sorted = Float64Array.from(logScores).filter((value) => value > 0).sort();
+  const sorted = Float64Array.from(logScores)
+    .filter((value) => value > 0)
+    .sort();
   const top = sorted.length ? sorted[sorted.length - 1]! : 0;
   if (top <= 0) return { logScores: [], scores: [] };
   const calibration: Calibration = { logScores: [0], scores: [1] };

@@ -84,7 +84,12 @@ export const emptyEngagementColumns = (length: number): EngagementColumns => ({
   follow: new Uint32Array(length),
 });
 
-export const emptyPostColumns = (length: number): PostColumns => ({ length, author: new Uint32Array(length), day: new Int32Array(length), count: new Uint32Array(length) });
+export const emptyPostColumns = (length: number): PostColumns => ({
+  length,
+  author: new Uint32Array(length),
+  day: new Int32Array(length),
+  count: new Uint32Array(length),
+});
 
 /** Columnar aggregates from aggregate objects: for tests, the demo, and anything that holds objects. */
 export const topicAggregatesOf = (edges: readonly EngagementAggregate[], posts: readonly PostAggregate[]): TopicAggregates => {
@@ -93,11 +98,16 @@ export const topicAggregatesOf = (edges: readonly EngagementAggregate[], posts: 
   for (const post of posts) names.add(post.author);
   const accounts = [...names].sort();
   const indexOf = new Map<string, number>();
-  accounts.forEach((account, index) => indexOf.set(account, index));
+  accounts.forEach((account, index) => {
+    indexOf.set(account, index);
+  });
   const days = new Map<string, number>();
   const dayOf = (day: string): number => {
     let number = days.get(day);
-    if (number === undefined) days.set(day, (number = dayNumberOf(day)));
+    if (number === undefined) {
+      number = dayNumberOf(day);
+      days.set(day, number);
+    }
     return number;
   };
 

@@ -9,7 +9,12 @@ import type { EngagerRows } from './topic-pairs';
  * equal runs of distinct targets: engagers are ordered by a hash of their run (a radix sort), and
  * only runs of equal hashes long enough to hold a group are compared target by target.
  */
-export const lockstepFactors = ({ edges: { day } }: TopicAggregates, accountCount: number, { order: rowOrder, author: rowAuthor, start: rowStart }: EngagerRows, constants: ScoringModel): Float64Array => {
+export const lockstepFactors = (
+  { edges: { day } }: TopicAggregates,
+  accountCount: number,
+  { order: rowOrder, author: rowAuthor, start: rowStart }: EngagerRows,
+  constants: ScoringModel,
+): Float64Array => {
   // Positions j in the engager-ordered rows.
   const sameTarget = (i: number, j: number) => rowAuthor[i] === rowAuthor[j] && day[rowOrder[i]!] === day[rowOrder[j]!];
   const factor = new Float64Array(accountCount).fill(1);

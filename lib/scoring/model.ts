@@ -51,7 +51,8 @@ export const FACTORS = {
   base: { label: 'Base', description: 'Every scored account starts at 1.' },
   response: {
     label: 'Response',
-    description: "Decayed replies, quotes, shares, likes and mentions from others, each engager's weight capped and multiplied by that engager's authority in the topic.",
+    description:
+      "Decayed replies, quotes, shares, likes and mentions from others, each engager's weight capped and multiplied by that engager's authority in the topic.",
   },
   breadth: { label: 'Breadth', description: 'How many distinct engagers responded, discounting rings, lockstep groups and accounts that react to everything.' },
   efficiency: { label: 'Response per post', description: 'Response divided by the number of posts: posting more without more response lowers it.' },

@@ -202,7 +202,18 @@ export const buildTopicPairs = ({ accounts, edges }: TopicAggregates, decayOf: D
   for (let e = 0; e < accountCount; e++) rowStart[e + 1]! += rowStart[e]!;
 
   return {
-    pairs: { accountCount, inputAccount, localAccount, count, engager: pairEngager, author: pairAuthor, engagerStart, engagement, follow: pairFollow, interactions },
+    pairs: {
+      accountCount,
+      inputAccount,
+      localAccount,
+      count,
+      engager: pairEngager,
+      author: pairAuthor,
+      engagerStart,
+      engagement,
+      follow: pairFollow,
+      interactions,
+    },
     rows: { order: rowOrder, author: rowAuthor, start: rowStart },
   };
 };

@@ -54,7 +54,8 @@ export const compareAuthorScores = (a: AuthorScore, b: AuthorScore): number =>
   b.score - a.score || b.logScore - a.logScore || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
 
 /** An engager nobody responds to that responded to `authors` distinct authors counts `min(1, √(threshold / authors))` per reaction. */
-const activityDiscount = (authors: number, constants: ScoringModel): number => Math.min(1, Math.sqrt(constants.engagerAuthorsBeforeDiscount / Math.max(1, authors)));
+const activityDiscount = (authors: number, constants: ScoringModel): number =>
+  Math.min(1, Math.sqrt(constants.engagerAuthorsBeforeDiscount / Math.max(1, authors)));
 
 /** Per account, 1 if anyone in the topic responded to it (a pair with engagement, not only follows, names it as the author). */
 const respondedAccounts = (pairs: TopicPairs): Uint8Array => {
@@ -132,8 +133,18 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
   for (let i = 0; i < n; i++) priorTotal += prior[i]!;
   for (let i = 0; i < n; i++) prior[i]! /= priorTotal;
   // Authority flows only along engagement that is not returned: what two accounts give each other earns neither of them standing.
-  const graph = buildWeightedGraph(n, pairs.engager, pairs.author, Float64Array.from(strength, (value, k) => (reciprocated[k] ? 0 : value)));
-  const { rank, iterations, spread } = pageRank(graph, { damping: constants.damping, prior, tolerance: constants.tolerance, maxIterations: constants.maxIterations });
+  const graph = buildWeightedGraph(
+    n,
+    pairs.engager,
+    pairs.author,
+    Float64Array.from(strength, (value, k) => (reciprocated[k] ? 0 : value)),
+  );
+  const { rank, iterations, spread } = pageRank(graph, {
+    damping: constants.damping,
+    prior,
+    tolerance: constants.tolerance,
+    maxIterations: constants.maxIterations,
+  });
   const engagerWeight = (authority: number) => constants.engagerWeightFloor + Math.min(constants.authorityCap, authority);
   const weight = new Float64Array(n);
   for (let i = 0; i < n; i++) weight[i] = engagerWeight(rank[i]! * n);

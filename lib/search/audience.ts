@@ -19,7 +19,9 @@ export interface StoredAudience {
 
 export const encodeAudienceSketch = ({ engagers, sketch }: AudienceSketch): StoredAudience => {
   const bytes = Buffer.alloc(sketch.length * 4);
-  sketch.forEach((hash, i) => bytes.writeUInt32BE(hash, i * 4));
+  sketch.forEach((hash, i) => {
+    bytes.writeUInt32BE(hash, i * 4);
+  });
   return { engagers, sketch: bytes.toString('base64') };
 };
 

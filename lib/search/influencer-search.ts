@@ -27,7 +27,11 @@ export interface InfluencerSearchPorts {
 /** The cursor names results no longer there: a recompute changed the boards since. */
 export class SearchCursorError extends Error {
   constructor(readonly reason: 'malformed' | 'expired') {
-    super(reason === 'malformed' ? 'The cursor is not one this API gave out.' : 'The results changed since this cursor was given (a recompute ran). Start again from the first page.');
+    super(
+      reason === 'malformed'
+        ? 'The cursor is not one this API gave out.'
+        : 'The results changed since this cursor was given (a recompute ran). Start again from the first page.',
+    );
     this.name = 'SearchCursorError';
   }
 }
@@ -38,7 +42,10 @@ export const searchInfluencers = async (query: InfluencerSearchQuery, ports: Inf
   const pages = await Promise.all(
     query.topics.map(async (topic) => ports.boards.boardPage<SearchBoardEntry>(await leaderboardOf(ports.boards, topic, query.network), MAX_BOARD_ENTRIES)),
   );
-  const results = fingerprint(query, pages.map((page) => page?.version ?? ''));
+  const results = fingerprint(
+    query,
+    pages.map((page) => page?.version ?? ''),
+  );
   if (after && after.v !== results) throw new SearchCursorError('expired');
   const boards = pages.map((page) => page?.entries ?? []);
 

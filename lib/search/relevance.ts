@@ -53,7 +53,10 @@ export const rankCandidates = (
     for (const entry of board) {
       const key = accountKey(entry.network, entry.id);
       let perTopic = entries.get(key);
-      if (!perTopic) entries.set(key, (perTopic = new Array<SearchBoardEntry | undefined>(query.topics.length).fill(undefined)));
+      if (!perTopic) {
+        perTopic = new Array<SearchBoardEntry | undefined>(query.topics.length).fill(undefined);
+        entries.set(key, perTopic);
+      }
       perTopic[t] = entry;
     }
   });

@@ -113,7 +113,10 @@ const accountUpdates = (change: AccountChange): AccountUpdate[] => {
   ];
   const updates: AccountUpdate[] = [];
   for (let first = 0; first === 0 || first < topicEdits.length; first += TOPICS_PER_UPDATE) {
-    const update = first === 0 ? { sets: [...sets], removes: [...removes], values: { ...values } } : { sets: [] as string[], removes: [] as string[], values: {} as Record<string, unknown> };
+    const update =
+      first === 0
+        ? { sets: [...sets], removes: [...removes], values: { ...values } }
+        : { sets: [] as string[], removes: [] as string[], values: {} as Record<string, unknown> };
     const names: Record<string, string> = {};
     topicEdits.slice(first, first + TOPICS_PER_UPDATE).forEach(({ topic, score }, i) => {
       names[`#t${i}`] = `${TOPIC_ATTRIBUTE_PREFIX}${topic}`;
@@ -284,7 +287,9 @@ export class AccountsStore {
   }
 
   async writeExplanations(explanations: readonly StoredExplanation[]): Promise<void> {
-    await this.table.putAll(explanations.map((explanation) => ({ ...keys.explanation(explanation.network, explanation.id, explanation.topic), ...explanation })));
+    await this.table.putAll(
+      explanations.map((explanation) => ({ ...keys.explanation(explanation.network, explanation.id, explanation.topic), ...explanation })),
+    );
   }
 
   async deleteExplanations(explanations: readonly { network: string; id: string; topic: string }[]): Promise<void> {

@@ -5,12 +5,7 @@ type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[
 const BATCH_WRITE_LIMIT = 25;
 
 /** BatchWriteItem in chunks of 25, retrying unprocessed items with back-off until all are written. */
-export const batchWriteAll = async (
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  requests: WriteRequest[],
-  concurrency = 16,
-): Promise<void> => {
+export const batchWriteAll = async (db: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[], concurrency = 16): Promise<void> => {
   const chunks: WriteRequest[][] = [];
   for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
     chunks.push(requests.slice(start, start + BATCH_WRITE_LIMIT));

@@ -101,7 +101,11 @@ export class BoardsStore {
 
   /** The pointers of these boards, read together (consistently); a board without one is not in the map. */
   async boardPointers(boardNames: readonly string[]): Promise<Map<string, StoredBoardPointer>> {
-    const items = await this.table.batchGetAll([...new Set(boardNames)].map((board) => keys.boardPointer(board)), undefined, { consistent: true });
+    const items = await this.table.batchGetAll(
+      [...new Set(boardNames)].map((board) => keys.boardPointer(board)),
+      undefined,
+      { consistent: true },
+    );
     return new Map(items.map((item) => [String(item.board), toPointer(item)]));
   }
 
@@ -193,7 +197,11 @@ export class BoardsStore {
     const pointer = await this.boardPointer(board);
     if (!pointer) return;
     await this.table.db.send(new DeleteCommand({ TableName: this.table.name, Key: keys.boardPointer(board) }));
-    const versions = new Set([pointer.version, ...(pointer.previousVersion ? [pointer.previousVersion] : []), ...[...chunkRefs(pointer), ...previousRefs(pointer)].map((ref) => ref.version)]);
+    const versions = new Set([
+      pointer.version,
+      ...(pointer.previousVersion ? [pointer.previousVersion] : []),
+      ...[...chunkRefs(pointer), ...previousRefs(pointer)].map((ref) => ref.version),
+    ]);
     for (const version of versions) {
       const chunks = await this.table.partition(keys.boardPartition(board, version));
       await this.table.deleteAll(chunks.map((chunk) => ({ pk: String(chunk.pk), sk: String(chunk.sk) })));
@@ -251,7 +259,8 @@ export class BoardsStore {
 const MAX_PAGE_ATTEMPTS = 3;
 const previousRefs = (pointer: StoredBoardPointer): BoardChunkRef[] =>
   pointer.previousVersion ? chunkRefs({ version: pointer.previousVersion, count: pointer.previousCount ?? 0, chunks: pointer.previousChunks }) : [];
-const samePointer = (a: StoredBoardPointer, b: StoredBoardPointer | null): boolean => b !== null && a.version === b.version && a.previousVersion === b.previousVersion;
+const samePointer = (a: StoredBoardPointer, b: StoredBoardPointer | null): boolean =>
+  b !== null && a.version === b.version && a.previousVersion === b.previousVersion;
 
 /** An account's rank with this score: 1 + how many accounts of the topic score higher. */
 export const rankOf = (counts: RankCounts, score: number): number => {

@@ -44,13 +44,17 @@ export class IngestStore {
 
   /** Whether a webhook delivery with this id was taken before. */
   async deliverySeen(network: string, deliveryId: string): Promise<boolean> {
-    const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.delivery(network, deliveryId), ProjectionExpression: 'pk' }));
+    const { Item } = await this.table.db.send(
+      new GetCommand({ TableName: this.table.name, Key: keys.delivery(network, deliveryId), ProjectionExpression: 'pk' }),
+    );
     return Item !== undefined;
   }
 
   /** Remembers a delivery id as long as the interactions it brought are kept. */
   async rememberDelivery(network: string, deliveryId: string, receivedAt: Date): Promise<void> {
-    await this.table.db.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.delivery(network, deliveryId), expiresAt: expiresAtFor(receivedAt) } }));
+    await this.table.db.send(
+      new PutCommand({ TableName: this.table.name, Item: { ...keys.delivery(network, deliveryId), expiresAt: expiresAtFor(receivedAt) } }),
+    );
   }
 
   async jetstreamCursor(): Promise<number | null> {

@@ -20,6 +20,11 @@ export class ProfilesStore {
   async profile(profileId: string): Promise<StoredProfile | null> {
     const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.profile(profileId) }));
     if (!Item) return null;
-    return { profileId: Item.profileId as string, name: (Item.name as string | null) ?? null, accounts: Item.accounts as StoredProfile['accounts'], updatedAt: Item.updatedAt as string };
+    return {
+      profileId: Item.profileId as string,
+      name: (Item.name as string | null) ?? null,
+      accounts: Item.accounts as StoredProfile['accounts'],
+      updatedAt: Item.updatedAt as string,
+    };
   }
 }

@@ -4,12 +4,7 @@
  * transactions retried on conflicts and throttling.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from './batch-write';
 
 export type Key = { pk: string; sk: string };
@@ -93,11 +88,19 @@ export class Table {
   }
 
   async putAll(items: readonly Item[]): Promise<void> {
-    await batchWriteAll(this.db, this.name, items.map((Item) => ({ PutRequest: { Item } })));
+    await batchWriteAll(
+      this.db,
+      this.name,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 
   async deleteAll(itemKeys: readonly Key[]): Promise<void> {
-    await batchWriteAll(this.db, this.name, itemKeys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })));
+    await batchWriteAll(
+      this.db,
+      this.name,
+      itemKeys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } })),
+    );
   }
 
   /**

@@ -38,11 +38,15 @@ describe('buildWebAssets', () => {
       }
     }
     for (const page of ['index.html', 'topic.html', 'account.html', 'find.html']) expect(read(page)).toMatch(/<script type="module" src="\/assets\//);
-    for (const page of built.files.filter((file) => file.endsWith('.html'))) expect(read(page), page).toMatch(/<link[^>]+href="\/assets\/site-[A-Z0-9]{8}\.css"/);
+    for (const page of built.files.filter((file) => file.endsWith('.html')))
+      expect(read(page), page).toMatch(/<link[^>]+href="\/assets\/site-[A-Z0-9]{8}\.css"/);
   });
 
   it('keeps zod out of the browser: the pages import only types from the API schemas', () => {
-    const scripts = built.files.filter((file) => file.endsWith('.js')).map(read).join('\n');
+    const scripts = built.files
+      .filter((file) => file.endsWith('.js'))
+      .map(read)
+      .join('\n');
     expect(scripts).toContain('u-over');
     expect(scripts).not.toMatch(/ZodError|\$ZodType/);
   });
@@ -56,7 +60,10 @@ describe('the local server of the built site', () => {
 
     const script = built.files.find((file) => file.startsWith('assets/topic-'))!;
     const asset = await webFileResponse(outDir, `/${script}`, 'GET');
-    expect(asset).toMatchObject({ statusCode: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' } });
+    expect(asset).toMatchObject({
+      statusCode: 200,
+      headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' },
+    });
     expect((await webFileResponse(outDir, '/', 'HEAD')).body).toBe('');
   });
 

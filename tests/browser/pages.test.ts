@@ -101,7 +101,8 @@ beforeAll(async () => {
       reportCspViolation(event.effectiveDirective + ' refused ' + (event.blockedURI || 'inline') + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
   });
   browser.on('console', (message) => {
-    if (/Content[ -]Security[ -]Policy|Refused to/i.test(message.text())) cspViolations.push(`${message.page()?.url()}: console ${message.type()}: ${message.text()}`);
+    if (/Content[ -]Security[ -]Policy|Refused to/i.test(message.text()))
+      cspViolations.push(`${message.page()?.url()}: console ${message.type()}: ${message.text()}`);
   });
 });
 
@@ -175,7 +176,10 @@ describe('the web pages in Chromium', () => {
     const account = await api<Account>(`/v1/accounts/${top.network}/${encodeURIComponent(top.id)}`);
     const page = await settled(await open(`/accounts/${top.network}/${encodeURIComponent(top.id)}`));
     const factorSum = async () =>
-      (await page.locator('.factor-points').evaluateAll((items) => items.map((item) => Number(item.getAttribute('value'))))).reduce((sum, value) => sum + value, 0);
+      (await page.locator('.factor-points').evaluateAll((items) => items.map((item) => Number(item.getAttribute('value'))))).reduce(
+        (sum, value) => sum + value,
+        0,
+      );
     const total = async () => Number(await page.locator('.factor-total data').getAttribute('value'));
 
     const overall = Number(await page.locator('#overall-score').getAttribute('value'));
@@ -205,7 +209,10 @@ describe('the web pages in Chromium', () => {
     expect(firstPage).toHaveLength(20);
     expect((await rowNumbers(page, 'rank'))[0]).toBe('1');
     // Each row's 30-day trend is drawn by uPlot from the account's history in the topic.
-    const trendPoints = await page.locator('.sparkline').first().evaluate((element) => (element as ChartElement).uplot?.data[0]?.length ?? 0);
+    const trendPoints = await page
+      .locator('.sparkline')
+      .first()
+      .evaluate((element) => (element as ChartElement).uplot?.data[0]?.length ?? 0);
     expect(trendPoints).toBeGreaterThan(20);
 
     await page.locator('a[rel="next"]').click();
@@ -306,14 +313,23 @@ describe('the web pages in Chromium', () => {
       const response = await page.goto(`${service.url}${path}`);
       for (const [name, value] of Object.entries(pageSecurityHeaders)) expect(response!.headers()[name], `${path}: ${name}`).toBe(value);
       await settled(page);
-      expect(assets.some((asset) => asset.endsWith('.css')), path).toBe(true);
-      expect(assets.some((asset) => asset.endsWith('.js')), path).toBe(script);
+      expect(
+        assets.some((asset) => asset.endsWith('.css')),
+        path,
+      ).toBe(true);
+      expect(
+        assets.some((asset) => asset.endsWith('.js')),
+        path,
+      ).toBe(script);
       if (path.startsWith(account)) {
         expect(await page.locator('#history-chart canvas').count(), path).toBeGreaterThan(0);
         // Each factor's bar is its share of the track, so together they fill one track: sized, not refused.
         const [track, fills] = await page
           .locator('.factor-bar')
-          .evaluateAll((bars) => [bars[0]!.getBoundingClientRect().width, bars.reduce((sum, bar) => sum + bar.firstElementChild!.getBoundingClientRect().width, 0)]);
+          .evaluateAll((bars) => [
+            bars[0]!.getBoundingClientRect().width,
+            bars.reduce((sum, bar) => sum + bar.firstElementChild!.getBoundingClientRect().width, 0),
+          ]);
         expect(fills / track!, path).toBeCloseTo(1, 1);
       }
       await page.close();
@@ -382,7 +398,9 @@ describe('the web pages in Chromium', () => {
       expect(nonIncreasing(relevance)).toBe(true);
       const links = await resultLinks(page);
       expect(links).toEqual(expected.items.map((item) => `/accounts/${item.network}/${encodeURIComponent(item.id)}?topic=astronomy`));
-      expect(await page.locator('table.find-table thead th').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('#astronomy'), expect.stringContaining('#jazz')]));
+      expect(await page.locator('table.find-table thead th').allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining('#astronomy'), expect.stringContaining('#jazz')]),
+      );
       // Each row's trend is the account's history in the first topic.
       expect(await page.locator('table.find-table .sparkline').count()).toBe(relevance.length);
       expect(await page.locator('table.find-table .sparkline canvas').count()).toBeGreaterThan(0);
@@ -398,7 +416,10 @@ describe('the web pages in Chromium', () => {
 
       await page.reload();
       await settled(page);
-      expect(await page.locator('#topic-choices input:checked').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('value')))).toEqual(['astronomy', 'jazz']);
+      expect(await page.locator('#topic-choices input:checked').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('value')))).toEqual([
+        'astronomy',
+        'jazz',
+      ]);
       expect(await resultLinks(page)).toEqual(links);
 
       await page.locator('table.find-table tbody th a').first().click();
@@ -441,7 +462,9 @@ describe('the web pages in Chromium', () => {
       expect(rising).toEqual(expected.items.map((item) => item.rising));
       // Signed: a rise reads +, a fall −.
       const shown = await page.locator('table.find-table tbody td.rising').allTextContents();
-      rising.forEach((value, index) => expect(shown[index], String(value)).toMatch(value >= 0.05 ? /^\+/ : value <= -0.05 ? /^−/ : /^0\.0$/));
+      rising.forEach((value, index) => {
+        expect(shown[index], String(value)).toMatch(value >= 0.05 ? /^\+/ : value <= -0.05 ? /^−/ : /^0\.0$/);
+      });
 
       await page.goBack();
       await settled(page);

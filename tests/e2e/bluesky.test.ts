@@ -23,7 +23,14 @@ const commit = (did: string, collection: string, record: Record<string, unknown>
     did,
     time_us: startUs + sequence * 1000,
     kind: 'commit',
-    commit: { rev: `3n2e2erev${sequence}`, operation: 'create', collection, rkey: `3n2e2e${sequence}`, record: { $type: collection, ...record }, cid: `bafyreie2e${sequence}` },
+    commit: {
+      rev: `3n2e2erev${sequence}`,
+      operation: 'create',
+      collection,
+      rkey: `3n2e2e${sequence}`,
+      record: { $type: collection, ...record },
+      cid: `bafyreie2e${sequence}`,
+    },
   };
 };
 const createdAt = new Date().toISOString();

@@ -36,10 +36,9 @@ afterAll(async () => {
 
 describe('npx sway against npm start', () => {
   it('imports a JSON Lines file, recomputes and shows the leaderboard', async () => {
-    const lines = [
-      ...engagements('ada', 6, 'reply', ['compilers']),
-      ...engagements('grace', 3, 'share', ['compilers']),
-    ].map((interaction) => JSON.stringify(interaction));
+    const lines = [...engagements('ada', 6, 'reply', ['compilers']), ...engagements('grace', 3, 'share', ['compilers'])].map((interaction) =>
+      JSON.stringify(interaction),
+    );
     lines.splice(2, 0, '{"id": "broken"');
     const file = join(workDir, 'interactions.jsonl');
     writeFileSync(file, `${lines.join('\n')}\n`);
@@ -47,7 +46,10 @@ describe('npx sway against npm start', () => {
     const imported = await sway('import', file, '--json');
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ accepted: 9, duplicates: 0, rejected: 1 });
-    const rejected = readFileSync(`${file}.rejected.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const rejected = readFileSync(`${file}.rejected.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rejected).toEqual([expect.objectContaining({ line: 3, input: '{"id": "broken"' })]);
 
     const again = await sway('import', file, '--json');

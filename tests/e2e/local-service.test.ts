@@ -21,7 +21,11 @@ const world: Interaction[] = [
   ...engagements('gardener', 3, 'share', ['gardening']),
 ];
 
-const json = async (response: Response) => ({ status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> });
+const json = async (response: Response) => ({
+  status: response.status,
+  type: response.headers.get('content-type'),
+  body: (await response.json()) as Record<string, unknown>,
+});
 const stats = async () => (await (await admin(service, '/v1/admin/stats')).json()) as { interactions: number; pending: number };
 const boardIds = async (path: string) => ((await (await fetch(`${service.url}${path}`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
 
@@ -93,11 +97,17 @@ describe('npm start, end to end', () => {
 
     const page = (await (await fetch(`${service.url}/v1/topics/physics/leaderboard?limit=2`)).json()) as { items: { rank: number }[]; nextCursor: string };
     expect(page.items.map((item) => item.rank)).toEqual([1, 2]);
-    const next = (await (await fetch(`${service.url}/v1/topics/physics/leaderboard?limit=2&cursor=${page.nextCursor}`)).json()) as { items: { rank: number }[]; nextCursor: null };
+    const next = (await (await fetch(`${service.url}/v1/topics/physics/leaderboard?limit=2&cursor=${page.nextCursor}`)).json()) as {
+      items: { rank: number }[];
+      nextCursor: null;
+    };
     expect(next).toMatchObject({ items: [{ rank: 3 }], nextCursor: null });
 
     const topics = await json(await fetch(`${service.url}/v1/topics`));
-    expect(topics.body.items).toEqual([{ topic: 'physics', accounts: 3 }, { topic: 'gardening', accounts: 1 }]);
+    expect(topics.body.items).toEqual([
+      { topic: 'physics', accounts: 3 },
+      { topic: 'gardening', accounts: 1 },
+    ]);
 
     const account = await fetch(`${service.url}/v1/accounts/x/starphysicist`);
     expect(await account.json()).toMatchObject({ network: 'x', id: 'star', handle: 'StarPhysicist', score: 100, topics: [{ topic: 'physics', rank: 1 }] });
@@ -119,7 +129,10 @@ describe('npm start, end to end', () => {
     expect(explanation.score).toBe(100);
     expect(explanation.factors.reduce((sum, factor) => sum + factor.contribution, 0)).toBeCloseTo(100, 9);
     // Stored without them, every factor is shown with its label and what it measures.
-    expect(explanation.factors.find((factor) => factor.name === 'breadth')).toMatchObject({ label: 'Breadth', description: expect.stringContaining('distinct engagers') });
+    expect(explanation.factors.find((factor) => factor.name === 'breadth')).toMatchObject({
+      label: 'Breadth',
+      description: expect.stringContaining('distinct engagers'),
+    });
     for (const factor of explanation.factors) expect(factor.description.length, factor.name).toBeGreaterThan(10);
     expect(explanation.topEngagers).toHaveLength(5);
     expect((await fetch(`${service.url}/v1/accounts/x/star/explain?topic=gardening`)).status).toBe(404);
@@ -130,7 +143,14 @@ describe('npm start, end to end', () => {
   });
 
   it("links one person's accounts into a profile with a combined score", async () => {
-    const profile = { name: 'Star', accounts: [{ network: 'x', id: 'star' }, { network: 'x', id: 'gardener' }, { network: 'mastodon', id: 'star-elsewhere' }] };
+    const profile = {
+      name: 'Star',
+      accounts: [
+        { network: 'x', id: 'star' },
+        { network: 'x', id: 'gardener' },
+        { network: 'mastodon', id: 'star-elsewhere' },
+      ],
+    };
     const put = (body: unknown, init: RequestInit = {}) =>
       admin(service, '/v1/profiles/star-person', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init });
     expect((await fetch(`${service.url}/v1/profiles/star-person`, { method: 'PUT', body: JSON.stringify(profile) })).status).toBe(401);
@@ -155,7 +175,17 @@ describe('npm start, end to end', () => {
     expect(await created.json()).toMatchObject(expected);
     expect(await (await fetch(`${service.url}/v1/profiles/star-person`)).json()).toMatchObject(expected);
 
-    for (const bad of [{}, { accounts: [] }, { accounts: [{ network: 'x', id: 'star' }, { network: 'x', id: 'star' }] }, { accounts: [{ network: 'X!', id: 'a' }] }]) {
+    for (const bad of [
+      {},
+      { accounts: [] },
+      {
+        accounts: [
+          { network: 'x', id: 'star' },
+          { network: 'x', id: 'star' },
+        ],
+      },
+      { accounts: [{ network: 'X!', id: 'a' }] },
+    ]) {
       const refused = await put(bad);
       expect([400, 422]).toContain(refused.status);
       expect(refused.headers.get('content-type')).toBe('application/problem+json');

@@ -123,7 +123,9 @@ describe('webhooks on npm start', () => {
         expect(await deliver('mastodon', 'status-created-direct.json')).toEqual({ accepted: 0, duplicates: 0, ignored: 1 });
       }),
     ).toBe(4);
-    expect(await appliedBy(async () => void expect(await deliver('mastodon', 'status-updated-reply.json')).toEqual({ accepted: 0, duplicates: 2, ignored: 0 }))).toBe(0);
+    expect(
+      await appliedBy(async () => void expect(await deliver('mastodon', 'status-updated-reply.json')).toEqual({ accepted: 0, duplicates: 2, ignored: 0 })),
+    ).toBe(0);
   });
 
   it('GitHub: applies stars (once, with their watch twin), forks, issues, comments and pull requests; unstars', async () => {

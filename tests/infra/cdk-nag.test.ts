@@ -124,7 +124,10 @@ describe('cdk-nag AWS Solutions checks', () => {
         .map(([id, reason]) => ({ id: id.replace(/^annotation::/i, ''), reason }));
       expect(acknowledgements.length).toBeGreaterThan(0);
       for (const { id, reason } of acknowledgements) {
-        expect(reviewedAcknowledgements.some((pattern) => pattern.test(id)), id).toBe(true);
+        expect(
+          reviewedAcknowledgements.some((pattern) => pattern.test(id)),
+          id,
+        ).toBe(true);
         expect(reason.length, id).toBeGreaterThan(40);
       }
     },

@@ -10,12 +10,7 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  duckdbBundlingCommands,
-  duckdbExternalModules,
-  installedDuckdbBinding,
-  lambdaDuckdbBindings,
-} from '../../infra/constructs/duckdb-binding';
+import { duckdbBundlingCommands, duckdbExternalModules, installedDuckdbBinding, lambdaDuckdbBindings } from '../../infra/constructs/duckdb-binding';
 import { repositoryRoot, SwayFunction } from '../../infra/constructs/sway-function';
 import { newTestApp } from './sway-app-fixture';
 
@@ -37,7 +32,7 @@ const withPackages =
     packages.some((packageName) => file === path.join('/nm', packageName, 'duckdb.node'));
 
 describe('the DuckDB binding for Lambda', () => {
-  it("deploys on the architecture of the binding that is installed: x86_64 for linux-x64, arm64 for linux-arm64 (preferred when both are)", () => {
+  it('deploys on the architecture of the binding that is installed: x86_64 for linux-x64, arm64 for linux-arm64 (preferred when both are)', () => {
     expect(installedDuckdbBinding('/nm', withPackages('@duckdb/node-bindings-linux-x64')).architecture).toBe(Architecture.X86_64);
     expect(installedDuckdbBinding('/nm', withPackages('@duckdb/node-bindings-linux-arm64')).architecture).toBe(Architecture.ARM_64);
     const both = installedDuckdbBinding('/nm', withPackages('@duckdb/node-bindings-linux-x64', '@duckdb/node-bindings-linux-arm64'));
@@ -62,7 +57,10 @@ describe('the DuckDB binding for Lambda', () => {
   it('finds the binding npm installed on this machine, of the version the loader names', () => {
     const binding = installedDuckdbBinding(nodeModules);
     expect(lambdaDuckdbBindings.map(({ packageName }) => packageName)).toContain(binding.packageName);
-    const loader = JSON.parse(readFileSync(path.join(nodeModules, '@duckdb/node-bindings/package.json'), 'utf8')) as { version: string; optionalDependencies: Record<string, string> };
+    const loader = JSON.parse(readFileSync(path.join(nodeModules, '@duckdb/node-bindings/package.json'), 'utf8')) as {
+      version: string;
+      optionalDependencies: Record<string, string>;
+    };
     const platform = JSON.parse(readFileSync(path.join(nodeModules, binding.packageName, 'package.json'), 'utf8')) as { version: string; cpu: string[] };
     expect(platform.version).toBe(loader.optionalDependencies[binding.packageName]);
     expect(platform.cpu).toEqual([binding.architecture === Architecture.X86_64 ? 'x64' : 'arm64']);
@@ -75,7 +73,9 @@ describe('the DuckDB binding for Lambda', () => {
       "mkdir -p '/asset-output/node_modules'",
       "cp -R '/project/node_modules/detect-libc' '/asset-output/node_modules/detect-libc'",
     ]);
-    expect(duckdbBundlingCommands("/it's", '/out', { packages: ['detect-libc'] })[1]).toBe("cp -R '/it'\\''s/node_modules/detect-libc' '/out/node_modules/detect-libc'");
+    expect(duckdbBundlingCommands("/it's", '/out', { packages: ['detect-libc'] })[1]).toBe(
+      "cp -R '/it'\\''s/node_modules/detect-libc' '/out/node_modules/detect-libc'",
+    );
   });
 
   it('copies a binding the bundle can load: the commands run, and the loader finds the copied native module', () => {

@@ -28,7 +28,14 @@ const alarmNamed = (name: string): TemplateResource => {
 /** The one metric an alarm watches, whether given directly or as its only metric stat. */
 const metricOf = (alarm: TemplateResource): { MetricName: string; Namespace: string; Dimensions: unknown; Period: number; Stat: string } => {
   const properties = alarm.Properties!;
-  if (properties.MetricName) return { MetricName: properties.MetricName, Namespace: properties.Namespace, Dimensions: properties.Dimensions, Period: properties.Period, Stat: properties.Statistic };
+  if (properties.MetricName)
+    return {
+      MetricName: properties.MetricName,
+      Namespace: properties.Namespace,
+      Dimensions: properties.Dimensions,
+      Period: properties.Period,
+      Stat: properties.Statistic,
+    };
   expect(properties.Metrics).toHaveLength(1);
   const { MetricStat } = properties.Metrics[0];
   return { ...MetricStat.Metric, Period: MetricStat.Period, Stat: MetricStat.Stat };
@@ -88,7 +95,11 @@ describe('monitoring stack', () => {
     }
     expect(alarmNamed('Sway-Recompute-Duration-P99-Warning').Properties!.Threshold).toBe(recomputeTimeout.toMilliseconds() * 0.8);
     const none = alarmNamed('Sway-RecomputeSucceeded-NoSucceededRecompute-Critical');
-    expect(metricOf(none)).toMatchObject({ MetricName: 'ExecutionsSucceeded', Stat: 'Sum', Period: alarmThresholds.intervalsWithoutRecompute * recomputeSchedule.rateMinutes * 60 });
+    expect(metricOf(none)).toMatchObject({
+      MetricName: 'ExecutionsSucceeded',
+      Stat: 'Sum',
+      Period: alarmThresholds.intervalsWithoutRecompute * recomputeSchedule.rateMinutes * 60,
+    });
     importOf(metricOf(none).Dimensions, stateMachineId);
     expect(none.Properties).toMatchObject({
       Threshold: 1,
@@ -108,24 +119,47 @@ describe('monitoring stack', () => {
     const dashboards = Object.values(resourcesOfType(sway.template, 'AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]!.Properties!.DashboardBody);
-    for (const metric of ['InteractionsAccepted', 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', 'Errors', 'RecomputeSeconds', 'ExecutionTime', 'ConsumedWriteCapacityUnits', 'ConsumedReadCapacityUnits']) {
+    for (const metric of [
+      'InteractionsAccepted',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'RecomputeSeconds',
+      'ExecutionTime',
+      'ConsumedWriteCapacityUnits',
+      'ConsumedReadCapacityUnits',
+    ]) {
       expect(body, metric).toContain(metric);
     }
     expect(body).toMatch(/Latency/);
   });
 
-  it(`e-mails the address of ${alarmEmailContextKey}, and no one without it; refuses what is not an address`, () => {
-    sway.template.resourceCountIs('AWS::SNS::Subscription', 0);
-    const withEmail = synthesize({ [alarmEmailContextKey]: 'ops@example.com' });
-    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: logicalIdOf(withEmail.monitoring.alarmTopic) } });
-    expect(() => synthesize({ [alarmEmailContextKey]: 'ops' })).toThrow(/must be an e-mail address/);
-  }, synthesisTimeoutMs);
+  it(
+    `e-mails the address of ${alarmEmailContextKey}, and no one without it; refuses what is not an address`,
+    () => {
+      sway.template.resourceCountIs('AWS::SNS::Subscription', 0);
+      const withEmail = synthesize({ [alarmEmailContextKey]: 'ops@example.com' });
+      withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: logicalIdOf(withEmail.monitoring.alarmTopic) },
+      });
+      expect(() => synthesize({ [alarmEmailContextKey]: 'ops' })).toThrow(/must be an e-mail address/);
+    },
+    synthesisTimeoutMs,
+  );
 
-  it("alarms on the Bluesky consumer's lag only when it runs", () => {
-    expect(alarms().some((alarm) => String(alarm.Properties!.AlarmName).includes('Jetstream'))).toBe(false);
-    const on = synthesize({ [jetstreamUrlContextKey]: 'wss://jetstream2.us-east.bsky.network/subscribe' });
-    const lag = Object.values(resourcesOfType(on.template, 'AWS::CloudWatch::Alarm')).find((alarm) => alarm.Properties!.AlarmName === 'Sway-Jetstream-JetstreamLag-Warning');
-    expect(lag?.Properties!.Threshold).toBe(alarmThresholds.jetstreamLagSeconds);
-    expect(metricOf(lag!)).toMatchObject({ MetricName: 'JetstreamLagSeconds', Namespace: 'Sway', Stat: 'Maximum' });
-  }, synthesisTimeoutMs);
+  it(
+    "alarms on the Bluesky consumer's lag only when it runs",
+    () => {
+      expect(alarms().some((alarm) => String(alarm.Properties!.AlarmName).includes('Jetstream'))).toBe(false);
+      const on = synthesize({ [jetstreamUrlContextKey]: 'wss://jetstream2.us-east.bsky.network/subscribe' });
+      const lag = Object.values(resourcesOfType(on.template, 'AWS::CloudWatch::Alarm')).find(
+        (alarm) => alarm.Properties!.AlarmName === 'Sway-Jetstream-JetstreamLag-Warning',
+      );
+      expect(lag!.Properties!.Threshold).toBe(alarmThresholds.jetstreamLagSeconds);
+      expect(metricOf(lag!)).toMatchObject({ MetricName: 'JetstreamLagSeconds', Namespace: 'Sway', Stat: 'Maximum' });
+    },
+    synthesisTimeoutMs,
+  );
 });

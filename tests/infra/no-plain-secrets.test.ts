@@ -49,7 +49,9 @@ describe('no plain secrets', () => {
       for (const name of Object.keys(secretEnvVars) as SecretName[]) {
         if (variables[secretArnEnvVar(name)] === undefined) continue;
         passed++;
-        expect(JSON.stringify(variables[secretArnEnvVar(name)])).toMatch(new RegExp(`^\\{"Fn::ImportValue":"SwayStateful:ExportsOutputRef${name[0]!.toUpperCase()}${name.slice(1)}Secret`));
+        expect(JSON.stringify(variables[secretArnEnvVar(name)])).toMatch(
+          new RegExp(`^\\{"Fn::ImportValue":"SwayStateful:ExportsOutputRef${name[0]!.toUpperCase()}${name.slice(1)}Secret`),
+        );
       }
     }
     expect(passed).toBeGreaterThanOrEqual(Object.keys(secretEnvVars).length);
@@ -60,7 +62,9 @@ describe('no plain secrets', () => {
       expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager/i);
     }
     const apiKeysId = logicalIdOf(sway.stateful.apiKeys);
-    const operatorFilledIds = (Object.keys(secretEnvVars) as SecretName[]).filter((name) => name !== 'generic').map((name) => logicalIdOf(sway.stateful.webhookSecrets[name]));
+    const operatorFilledIds = (Object.keys(secretEnvVars) as SecretName[])
+      .filter((name) => name !== 'generic')
+      .map((name) => logicalIdOf(sway.stateful.webhookSecrets[name]));
     for (const [logicalId, secret] of Object.entries(resourcesOfType(sway.statefulTemplate, 'AWS::SecretsManager::Secret'))) {
       // The API keys start as an empty list (lookups open), the networks' secrets empty (not configured): shapes for the operator, no value.
       if (logicalId === apiKeysId) expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ keys: '' });

@@ -6,12 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { objectStoreLayout } from '../../lib/log/layout';
 import { FailedInputSchema, FinishInputSchema, PrepareInputSchema, recomputeUnits, TOPIC_CONCURRENCY } from '../../lib/recompute/units';
-import {
-  endedWithoutFinishStatuses,
-  mapResultsPrefix,
-  recomputeStateNames as names,
-  recomputeTimeout,
-} from '../../infra/constructs/recompute-state-machine';
+import { endedWithoutFinishStatuses, mapResultsPrefix, recomputeStateNames as names, recomputeTimeout } from '../../infra/constructs/recompute-state-machine';
 import {
   logicalIdOf,
   resourceById,
@@ -88,18 +83,21 @@ describe('recompute state machine: definition', () => {
     });
   });
 
-  it.each([names.prepareRequested, names.prepareScheduled])('%s invokes recompute-prepare with the run id (the execution name) and the trigger, then the skip choice', (name) => {
-    const prepare = state(name);
-    expect(prepare).toMatchObject({
-      Type: 'Task',
-      Resource: functionArn('prepare'),
-      Parameters: { 'runId.$': '$$.Execution.Name', 'trigger.$': '$.trigger' },
-      Next: names.skipped,
-    });
-    // What the state passes is what prepare's schema takes.
-    expect(PrepareInputSchema.parse({ runId: 'a1b2c3d4-0000-4000-8000-000000000000', trigger: 'api' }).trigger).toBe('api');
-    catchesIntoFailed(name);
-  });
+  it.each([names.prepareRequested, names.prepareScheduled])(
+    '%s invokes recompute-prepare with the run id (the execution name) and the trigger, then the skip choice',
+    (name) => {
+      const prepare = state(name);
+      expect(prepare).toMatchObject({
+        Type: 'Task',
+        Resource: functionArn('prepare'),
+        Parameters: { 'runId.$': '$$.Execution.Name', 'trigger.$': '$.trigger' },
+        Next: names.skipped,
+      });
+      // What the state passes is what prepare's schema takes.
+      expect(PrepareInputSchema.parse({ runId: 'a1b2c3d4-0000-4000-8000-000000000000', trigger: 'api' }).trigger).toBe('api');
+      catchesIntoFailed(name);
+    },
+  );
 
   it('retries an API-requested run while another run holds the lock (RunInProgressError: 30 s, backoff 2, 8 times), a scheduled one never', () => {
     const retries = (name: string) => (state(name).Retry as { ErrorEquals: string[] }[]).filter((retry) => retry.ErrorEquals.includes('RunInProgressError'));

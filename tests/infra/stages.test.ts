@@ -1,5 +1,5 @@
 /** `-c swayStage=dev`: a development copy beside production, apart in every name, cheaper to keep and to remove. */
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stageContextKey } from '../../infra/stage';
@@ -23,11 +23,20 @@ beforeAll(() => {
 const secretNamesOf = (world: ReturnType<typeof synthesize>) =>
   Object.values(resourcesOfType(world.templates[0]!, 'AWS::SecretsManager::Secret')).map((secret) => String(secret.Properties!.Name));
 const logRetentions = (world: ReturnType<typeof synthesize>) =>
-  new Set(world.templates.flatMap((template) => Object.values(resourcesOfType(template, 'AWS::Logs::LogGroup')).map((group: TemplateResource) => group.Properties!.RetentionInDays as number)));
+  new Set(
+    world.templates.flatMap((template) =>
+      Object.values(resourcesOfType(template, 'AWS::Logs::LogGroup')).map((group: TemplateResource) => group.Properties!.RetentionInDays as number),
+    ),
+  );
 
 describe('stages', () => {
   it('is production without the context key: the stack names, secret names and alarms as deployed so far', () => {
-    expect([prod.stateful, prod.stateless, prod.web, prod.monitoring].map((stack) => stack.stackName)).toEqual(['SwayStateful', 'SwayStateless', 'SwayWeb', 'SwayMonitoring']);
+    expect([prod.stateful, prod.stateless, prod.web, prod.monitoring].map((stack) => stack.stackName)).toEqual([
+      'SwayStateful',
+      'SwayStateless',
+      'SwayWeb',
+      'SwayMonitoring',
+    ]);
     expect(secretNamesOf(prod).every((name) => name.startsWith('sway/'))).toBe(true);
     const table = resourceById(prod.templates[0]!, logicalIdOf(prod.stateful.tables[0]!.table));
     expect(table.Properties!.DeletionProtectionEnabled).toBe(true);
@@ -36,14 +45,21 @@ describe('stages', () => {
   });
 
   it('names every stack, secret, alarm and dashboard of dev apart, so both live in one account', () => {
-    expect([dev.stateful, dev.stateless, dev.web, dev.monitoring].map((stack) => stack.stackName)).toEqual(['SwayDevStateful', 'SwayDevStateless', 'SwayDevWeb', 'SwayDevMonitoring']);
+    expect([dev.stateful, dev.stateless, dev.web, dev.monitoring].map((stack) => stack.stackName)).toEqual([
+      'SwayDevStateful',
+      'SwayDevStateless',
+      'SwayDevWeb',
+      'SwayDevMonitoring',
+    ]);
     const names = secretNamesOf(dev);
     expect(names.length).toBe(secretNamesOf(prod).length);
     expect(names.every((name) => name.startsWith('sway-dev/'))).toBe(true);
     const alarms = Object.values(resourcesOfType(dev.templates[3]!, 'AWS::CloudWatch::Alarm')).map((alarm) => String(alarm.Properties!.AlarmName));
     expect(alarms.length).toBeGreaterThan(0);
     expect(alarms.every((name) => name.startsWith('SwayDev-'))).toBe(true);
-    const dashboards = Object.values(resourcesOfType(dev.templates[3]!, 'AWS::CloudWatch::Dashboard')).map((dashboard) => String(dashboard.Properties!.DashboardName));
+    const dashboards = Object.values(resourcesOfType(dev.templates[3]!, 'AWS::CloudWatch::Dashboard')).map((dashboard) =>
+      String(dashboard.Properties!.DashboardName),
+    );
     expect(dashboards).toEqual([expect.stringMatching(/^SwayDev/)]);
   });
 

@@ -21,9 +21,7 @@ beforeAll(() => {
 describe('stateful stack: tables', () => {
   it('creates one DynamoDB table per table definition that is not local-only', () => {
     sway.statefulTemplate.resourceCountIs('AWS::DynamoDB::Table', deployedTableDefinitions.length);
-    expect(sway.stateful.tables.map(({ definition }) => definition.id).sort()).toEqual(
-      deployedTableDefinitions.map((definition) => definition.id).sort(),
-    );
+    expect(sway.stateful.tables.map(({ definition }) => definition.id).sort()).toEqual(deployedTableDefinitions.map((definition) => definition.id).sort());
   });
 
   it('creates no table for local-only definitions', () => {
@@ -155,7 +153,12 @@ describe('stateful stack: webhook secrets and API keys', () => {
     const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.siteKey));
     expect(secret.Properties!.Name).toBe('sway/site-key');
     expect(secret.Properties!.SecretString).toBeUndefined();
-    expect(secret.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 40, ExcludePunctuation: true, GenerateStringKey: 'current', SecretStringTemplate: JSON.stringify({ previous: '' }) });
+    expect(secret.Properties!.GenerateSecretString).toMatchObject({
+      PasswordLength: 40,
+      ExcludePunctuation: true,
+      GenerateStringKey: 'current',
+      SecretStringTemplate: JSON.stringify({ previous: '' }),
+    });
     expect(secret.DeletionPolicy).toBe('Retain');
   });
 
@@ -205,9 +208,7 @@ describe('stateful stack: object store', () => {
     sway.statefulTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logicalId() },
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -225,7 +226,7 @@ describe('stateful stack: object store', () => {
     ]);
   });
 
-  it('expires each area of lib/log/layout.ts after its expireAfterDays, and the topics\' state never', () => {
+  it("expires each area of lib/log/layout.ts after its expireAfterDays, and the topics' state never", () => {
     const rules = bucket().Properties!.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: number; Status: string }[];
     const expiring = Object.values(objectStoreLayout).filter((area): area is Extract<typeof area, { expireAfterDays: number }> => 'expireAfterDays' in area);
     expect(expiring.map((area) => area.prefix).sort()).toEqual(['log/', 'runs/', 'state/content/', 'state/handles/', 'state/index/', 'state/processed/']);
@@ -241,8 +242,6 @@ describe('stateful stack: object store', () => {
 
   it('removes the parts of multipart uploads that never completed', () => {
     const rules = bucket().Properties!.LifecycleConfiguration.Rules as Record<string, unknown>[];
-    expect(rules).toContainEqual(
-      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: incompleteUploadDays }, Status: 'Enabled' }),
-    );
+    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: incompleteUploadDays }, Status: 'Enabled' }));
   });
 });

@@ -59,13 +59,14 @@ beforeAll(() => {
 
 /** The stateless stack's import of the stateful stack's queue of failed invocations. */
 const failedInvocationsImport = () => {
-  const name = /"(SwayStateful:ExportsOutputFnGetAttFailedInvocationsQueue[0-9A-F]{8}Arn[0-9A-F]{8})"/.exec(JSON.stringify(sway.statelessTemplate.toJSON()))?.[1];
+  const name = /"(SwayStateful:ExportsOutputFnGetAttFailedInvocationsQueue[0-9A-F]{8}Arn[0-9A-F]{8})"/.exec(
+    JSON.stringify(sway.statelessTemplate.toJSON()),
+  )?.[1];
   expect(name).toBeDefined();
   return { 'Fn::ImportValue': name };
 };
 
-const functionResource = (name: string): TemplateResource =>
-  resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).function));
+const functionResource = (name: string): TemplateResource => resourceById(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).function));
 const functionLogicalId = (name: string): string => logicalIdOf(sway.stateless.functionNamed(name).function);
 const roleStatements = (name: string) => statementsOfRole(sway.statelessTemplate, logicalIdOf(sway.stateless.functionNamed(name).role));
 const allowedActions = (name: string): string[] => roleStatements(name).flatMap((statement) => statement.Action);
@@ -115,7 +116,9 @@ describe('stateless stack: functions', () => {
   it("runs the DuckDB functions on the installed binding's architecture and every other function on arm64", () => {
     const binding = installedDuckdbBinding(path.join(repositoryRoot, 'node_modules'));
     // Writing the log (apply), every unit that reads it, and the stats that count it; recompute-failed only deletes objects.
-    expect(duckdbFunctionNames.slice().sort()).toEqual([queues.interactions.consumer, recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish, 'get-stats'].sort());
+    expect(duckdbFunctionNames.slice().sort()).toEqual(
+      [queues.interactions.consumer, recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish, 'get-stats'].sort(),
+    );
     for (const name of expectedFunctionNames) {
       const expected = duckdbFunctionNames.includes(name) ? binding.architecture.name : 'arm64';
       expect(functionResource(name).Properties!.Architectures, name).toEqual([expected]);
@@ -216,9 +219,7 @@ describe('stateless stack: functions', () => {
 
 describe('stateless stack: least privilege', () => {
   const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-  const lookupFunctionNames = [
-    ...new Set(routeTable.filter((route) => route.auth === 'lookup' || route.auth === 'public').map((route) => route.functionName)),
-  ];
+  const lookupFunctionNames = [...new Set(routeTable.filter((route) => route.auth === 'lookup' || route.auth === 'public').map((route) => route.functionName))];
 
   it('lets lookup and public functions only read the table, but for the counts of API keys', () => {
     expect(lookupFunctionNames.length).toBeGreaterThan(0);
@@ -233,7 +234,18 @@ describe('stateless stack: least privilege', () => {
         .filter((statement) => [statement.Action].flat().some((action) => tableWriteActions.includes(action)));
       const isLookup = routeTable.some((route) => route.functionName === name && route.auth === 'lookup');
       // A lookup behind API keys adds to its key's count (lib/store/lookup-rate-store.ts): UpdateItem, on those items only.
-      expect(writes, name).toEqual(isLookup ? [{ Action: 'dynamodb:UpdateItem', Effect: 'Allow', Resource: expect.anything(), Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } } }] : []);
+      expect(writes, name).toEqual(
+        isLookup
+          ? [
+              {
+                Action: 'dynamodb:UpdateItem',
+                Effect: 'Allow',
+                Resource: expect.anything(),
+                Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+              },
+            ]
+          : [],
+      );
     }
   });
 
@@ -261,7 +273,10 @@ describe('stateless stack: least privilege', () => {
     expect(senders('interactions')).toContain('consume-jetstream');
     // start-recompute starts executions instead: it sends to no queue.
     for (const name of ['start-recompute', ...Object.values(recomputeUnits)]) {
-      expect(allowedActions(name).filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+      expect(
+        allowedActions(name).filter((action) => action === 'sqs:SendMessage'),
+        name,
+      ).toEqual([]);
     }
     for (const name of expectedFunctionNames) {
       for (const { deadLetterQueue } of deployedQueues()) {
@@ -283,7 +298,9 @@ describe('stateless stack: least privilege', () => {
     for (const secretName of Object.keys(secretEnvVars) as SecretName[]) {
       const secretId = logicalIdOf(sway.stateful.webhookSecrets[secretName]);
       const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
-      const expected = Object.entries(secretsOfSignedFunctions()).filter(([, names]) => names.includes(secretName)).map(([name]) => name);
+      const expected = Object.entries(secretsOfSignedFunctions())
+        .filter(([, names]) => names.includes(secretName))
+        .map(([name]) => name);
       expect(readers.sort(), secretName).toEqual(expected.sort());
       expect(readers.length, secretName).toBeGreaterThan(0);
       for (const name of expectedFunctionNames) {
@@ -374,7 +391,10 @@ describe('stateless stack: least privilege', () => {
 
   it('gives no other function any S3 permission', () => {
     for (const name of [...expectedFunctionNames].filter((name) => !(name in objectStoreAccess))) {
-      expect(allowedActions(name).filter((action) => action.startsWith('s3:')), name).toEqual([]);
+      expect(
+        allowedActions(name).filter((action) => action.startsWith('s3:')),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -465,7 +485,8 @@ describe('stateless stack: Bluesky consumer', () => {
     for (const [key, value] of Object.entries(context)) app.node.setContext(key, value);
     const { stateless } = buildSwayStacks(app);
     const template = Template.fromStack(stateless);
-    const variables = resourceById(template, logicalIdOf(stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment.Variables as Record<string, string>;
+    const variables = resourceById(template, logicalIdOf(stateless.functionNamed(jetstreamSchedule.target).function)).Properties!.Environment
+      .Variables as Record<string, string>;
     return { stateless, template, variables };
   };
   let on: ReturnType<typeof configured>;
@@ -473,16 +494,20 @@ describe('stateless stack: Bluesky consumer', () => {
     on = configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: followed.join(',') });
   }, synthesisTimeoutMs);
 
-  it('is off unless the operator names a Jetstream instance: no schedule, and consume-jetstream has no URL to read', () => {
-    sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 1);
-    expect(sway.stateless.jetstreamSchedule).toBeUndefined();
-    const variables = functionResource(jetstreamSchedule.target).Properties!.Environment.Variables as Record<string, unknown>;
-    expect(variables).not.toHaveProperty(env.jetstreamUrl);
-    expect(variables).not.toHaveProperty(env.jetstreamWantedDids);
-    const off = configured({ [jetstreamUrlContextKey]: '', [jetstreamWantedDidsContextKey]: followed.join(',') });
-    off.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
-    expect(off.variables).not.toHaveProperty(env.jetstreamUrl);
-  }, synthesisTimeoutMs);
+  it(
+    'is off unless the operator names a Jetstream instance: no schedule, and consume-jetstream has no URL to read',
+    () => {
+      sway.statelessTemplate.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      expect(sway.stateless.jetstreamSchedule).toBeUndefined();
+      const variables = functionResource(jetstreamSchedule.target).Properties!.Environment.Variables as Record<string, unknown>;
+      expect(variables).not.toHaveProperty(env.jetstreamUrl);
+      expect(variables).not.toHaveProperty(env.jetstreamWantedDids);
+      const off = configured({ [jetstreamUrlContextKey]: '', [jetstreamWantedDidsContextKey]: followed.join(',') });
+      off.template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      expect(off.variables).not.toHaveProperty(env.jetstreamUrl);
+    },
+    synthesisTimeoutMs,
+  );
 
   it(`reads the instance of ${jetstreamUrlContextKey}, following the accounts of ${jetstreamWantedDidsContextKey}, every minute`, () => {
     on.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
@@ -499,25 +524,42 @@ describe('stateless stack: Bluesky consumer', () => {
     expect(on.variables[env.jetstreamWantedDids]).toBe(followed.join(','));
     for (const name of expectedFunctionNames) {
       if (name === jetstreamSchedule.target) continue;
-      const variables = resourceById(on.template, logicalIdOf(on.stateless.functionNamed(name).function)).Properties!.Environment.Variables as Record<string, unknown>;
+      const variables = resourceById(on.template, logicalIdOf(on.stateless.functionNamed(name).function)).Properties!.Environment.Variables as Record<
+        string,
+        unknown
+      >;
       expect(variables, name).not.toHaveProperty(env.jetstreamUrl);
       expect(variables, name).not.toHaveProperty(env.jetstreamWantedDids);
     }
   });
 
-  it('takes the accounts as a list in cdk.json too, and reads every account when none is given', () => {
-    expect(configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: followed }).variables[env.jetstreamWantedDids]).toBe(followed.join(','));
-    const everyone = configured({ [jetstreamUrlContextKey]: westUrl });
-    expect(everyone.variables[env.jetstreamUrl]).toBe(westUrl);
-    expect(everyone.variables).not.toHaveProperty(env.jetstreamWantedDids);
-  }, synthesisTimeoutMs);
+  it(
+    'takes the accounts as a list in cdk.json too, and reads every account when none is given',
+    () => {
+      expect(configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: followed }).variables[env.jetstreamWantedDids]).toBe(
+        followed.join(','),
+      );
+      const everyone = configured({ [jetstreamUrlContextKey]: westUrl });
+      expect(everyone.variables[env.jetstreamUrl]).toBe(westUrl);
+      expect(everyone.variables).not.toHaveProperty(env.jetstreamWantedDids);
+    },
+    synthesisTimeoutMs,
+  );
 
-  it('refuses to synthesize with a URL that is not a WebSocket URL, something that is not a DID, or more DIDs than a Lambda environment holds', () => {
-    expect(() => configured({ [jetstreamUrlContextKey]: 'https://jetstream2.us-east.bsky.network/subscribe' })).toThrow(/must be a Jetstream WebSocket URL/);
-    expect(() => configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: 'did:plc:abc,@alice.bsky.social' })).toThrow(/not DIDs: @alice\.bsky\.social/);
-    const tooMany = Array.from({ length: 100 }, (_, i) => `did:plc:${String(i).padStart(24, 'a')}`).join(',');
-    expect(() => configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: tooMany })).toThrow(/more than the \d+ a Lambda environment leaves them/);
-  }, synthesisTimeoutMs);
+  it(
+    'refuses to synthesize with a URL that is not a WebSocket URL, something that is not a DID, or more DIDs than a Lambda environment holds',
+    () => {
+      expect(() => configured({ [jetstreamUrlContextKey]: 'https://jetstream2.us-east.bsky.network/subscribe' })).toThrow(/must be a Jetstream WebSocket URL/);
+      expect(() => configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: 'did:plc:abc,@alice.bsky.social' })).toThrow(
+        /not DIDs: @alice\.bsky\.social/,
+      );
+      const tooMany = Array.from({ length: 100 }, (_, i) => `did:plc:${String(i).padStart(24, 'a')}`).join(',');
+      expect(() => configured({ [jetstreamUrlContextKey]: westUrl, [jetstreamWantedDidsContextKey]: tooMany })).toThrow(
+        /more than the \d+ a Lambda environment leaves them/,
+      );
+    },
+    synthesisTimeoutMs,
+  );
 
   it('gives consume-jetstream a timeout beyond its read time, and no retry of a failed run', () => {
     const properties = resourceById(on.template, logicalIdOf(on.stateless.functionNamed(jetstreamSchedule.target).function)).Properties!;
@@ -542,7 +584,8 @@ describe('stateless stack: Bluesky consumer', () => {
     for (const action of ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']) {
       expect(allows(jetstreamSchedule.target, action, tableId), action).toBe(true);
     }
-    for (const secret of Object.values(sway.stateful.webhookSecrets)) expect(allows(jetstreamSchedule.target, 'secretsmanager:GetSecretValue', logicalIdOf(secret))).toBe(false);
+    for (const secret of Object.values(sway.stateful.webhookSecrets))
+      expect(allows(jetstreamSchedule.target, 'secretsmanager:GetSecretValue', logicalIdOf(secret))).toBe(false);
   });
 });
 
@@ -554,9 +597,7 @@ describe('stateless stack: HTTP API', () => {
     const resource = routeResource(route);
     expect(resource).toBeDefined();
     expect(resource!.Properties!.AuthorizationType).toBe(route.auth === 'admin' ? 'AWS_IAM' : 'NONE');
-    const integrationId = (resource!.Properties!.Target['Fn::Join'] as [string, unknown[]])[1]
-      .map((part) => (part as { Ref?: string }).Ref)
-      .find(Boolean)!;
+    const integrationId = (resource!.Properties!.Target['Fn::Join'] as [string, unknown[]])[1].map((part) => (part as { Ref?: string }).Ref).find(Boolean)!;
     const integration = resourceById(sway.statelessTemplate, integrationId);
     expect(integration.Properties).toMatchObject({
       IntegrationType: 'AWS_PROXY',
@@ -618,7 +659,11 @@ describe('stateless stack: operators', () => {
 
   it('gives a managed policy execute-api:Invoke on each admin route (opt-outs included) and nothing else', () => {
     const policyId = logicalIdOf(sway.stateless.operators.policy);
-    const statements = resourceById(sway.statelessTemplate, policyId).Properties!.PolicyDocument.Statement as { Action: string; Effect: string; Resource: unknown[] }[];
+    const statements = resourceById(sway.statelessTemplate, policyId).Properties!.PolicyDocument.Statement as {
+      Action: string;
+      Effect: string;
+      Resource: unknown[];
+    }[];
     expect(statements).toHaveLength(1);
     expect(statements[0]!.Action).toBe('execute-api:Invoke');
     expect(statements[0]!.Effect).toBe('Allow');
@@ -626,7 +671,10 @@ describe('stateless stack: operators', () => {
     expect(resources).toHaveLength(adminRoutes.length);
     for (const route of adminRoutes) {
       const path = route.path.replace(/\{[^}]+\}/g, '*');
-      expect(resources.some((resource) => resource.includes(`/$default/${route.method}${path}"`)), `${route.method} ${route.path}`).toBe(true);
+      expect(
+        resources.some((resource) => resource.includes(`/$default/${route.method}${path}"`)),
+        `${route.method} ${route.path}`,
+      ).toBe(true);
     }
     expect(adminRoutes.map((route) => route.method)).toContain('DELETE');
     sway.statelessTemplate.hasOutput('OperatorPolicyArn', { Value: { Ref: policyId } });
@@ -637,7 +685,10 @@ describe('stateless stack: operators', () => {
     for (const template of [sway.statefulTemplate, sway.statelessTemplate, sway.webTemplate]) {
       for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group']) {
         const granting = statementsOf(template, type).filter(({ statement }) => grantsInvoke(statement));
-        expect(granting.map(({ id }) => id), type).toEqual(template === sway.statelessTemplate && type === 'AWS::IAM::ManagedPolicy' ? [policyId] : []);
+        expect(
+          granting.map(({ id }) => id),
+          type,
+        ).toEqual(template === sway.statelessTemplate && type === 'AWS::IAM::ManagedPolicy' ? [policyId] : []);
       }
     }
     expect(sway.stateless.operators.role).toBeUndefined();
@@ -646,18 +697,22 @@ describe('stateless stack: operators', () => {
     expect(resourceById(sway.statelessTemplate, policyId).Properties).not.toHaveProperty('Roles');
   });
 
-  it(`makes a role to assume, trusted by the principal of ${operatorTrustContextKey}, with that policy alone`, () => {
-    const app = newTestApp();
-    app.node.setContext(operatorTrustContextKey, '123456789012');
-    const { stateless } = buildSwayStacks(app);
-    const template = Template.fromStack(stateless);
-    const role = resourceById(template, logicalIdOf(stateless.operators.role!));
-    expect(role.Properties!.ManagedPolicyArns).toEqual([{ Ref: logicalIdOf(stateless.operators.policy) }]);
-    expect(role.Properties!.Policies).toBeUndefined();
-    expect(JSON.stringify(role.Properties!.AssumeRolePolicyDocument)).toContain(':iam::123456789012:root');
-    expect(role.Properties!.MaxSessionDuration).toBe(3600);
-    const bad = newTestApp();
-    bad.node.setContext(operatorTrustContextKey, 'everyone');
-    expect(() => buildSwayStacks(bad)).toThrow(/must be an AWS account id or the ARN of an IAM user or role/);
-  }, synthesisTimeoutMs);
+  it(
+    `makes a role to assume, trusted by the principal of ${operatorTrustContextKey}, with that policy alone`,
+    () => {
+      const app = newTestApp();
+      app.node.setContext(operatorTrustContextKey, '123456789012');
+      const { stateless } = buildSwayStacks(app);
+      const template = Template.fromStack(stateless);
+      const role = resourceById(template, logicalIdOf(stateless.operators.role!));
+      expect(role.Properties!.ManagedPolicyArns).toEqual([{ Ref: logicalIdOf(stateless.operators.policy) }]);
+      expect(role.Properties!.Policies).toBeUndefined();
+      expect(JSON.stringify(role.Properties!.AssumeRolePolicyDocument)).toContain(':iam::123456789012:root');
+      expect(role.Properties!.MaxSessionDuration).toBe(3600);
+      const bad = newTestApp();
+      bad.node.setContext(operatorTrustContextKey, 'everyone');
+      expect(() => buildSwayStacks(bad)).toThrow(/must be an AWS account id or the ARN of an IAM user or role/);
+    },
+    synthesisTimeoutMs,
+  );
 });

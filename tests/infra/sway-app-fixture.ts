@@ -4,8 +4,7 @@ import type { IConstruct } from 'constructs';
 import { buildSwayStacks, type SwayStacks } from '../../infra/sway-app';
 
 /** An App that synthesizes without bundling any function (no esbuild run in tests). */
-export const newTestApp = (props: Omit<AppProps, 'context'> = {}): App =>
-  new App({ ...props, context: { 'aws:cdk:bundling-stacks': [] } });
+export const newTestApp = (props: Omit<AppProps, 'context'> = {}): App => new App({ ...props, context: { 'aws:cdk:bundling-stacks': [] } });
 
 export interface SwayFixture extends SwayStacks {
   app: App;

@@ -61,7 +61,12 @@ const apiOrigin = (): Origin => distributionConfig().Origins.find((origin) => or
 const samplePath = (template: string): string => template.replace(/\{\w+\}/g, 'sample');
 /** Whether CloudFront's path pattern (`*` any characters, `?` one) matches `path`. */
 const cloudFrontPatternMatches = (pattern: string, path: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(path);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(path);
 
 describe('web hosting: the bucket', () => {
   it('blocks all public access, encrypts at rest and logs its access to the log bucket', () => {
@@ -91,7 +96,11 @@ describe('web hosting: the bucket', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
 
     const originAccessControl = onlyResource('AWS::CloudFront::OriginAccessControl');
-    expect(originAccessControl.Properties!.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(originAccessControl.Properties!.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     const origin = s3Origin();
     expect(JSON.stringify(origin.OriginAccessControlId)).toContain(Object.keys(resourcesOfType(sway.webTemplate, 'AWS::CloudFront::OriginAccessControl'))[0]!);
     expect(origin.S3OriginConfig!.OriginAccessIdentity ?? '').toBe('');
@@ -104,12 +113,22 @@ describe('web hosting: the distribution', () => {
     const patterns = apiPathPatterns(routes);
     expect(patterns).toEqual(expect.arrayContaining(['/v1/*', '/healthz', '/openapi.json']));
     for (const route of routes as readonly RouteDefinition[]) {
-      expect(patterns.some((pattern) => cloudFrontPatternMatches(pattern, samplePath(route.path))), route.path).toBe(true);
+      expect(
+        patterns.some((pattern) => cloudFrontPatternMatches(pattern, samplePath(route.path))),
+        route.path,
+      ).toBe(true);
     }
     for (const page of webPages) {
-      expect(patterns.some((pattern) => cloudFrontPatternMatches(pattern, samplePath(page.pattern))), page.pattern).toBe(false);
+      expect(
+        patterns.some((pattern) => cloudFrontPatternMatches(pattern, samplePath(page.pattern))),
+        page.pattern,
+      ).toBe(false);
     }
-    expect(distributionConfig().CacheBehaviors.map((behavior) => behavior.PathPattern).sort()).toEqual([...patterns].sort());
+    expect(
+      distributionConfig()
+        .CacheBehaviors.map((behavior) => behavior.PathPattern)
+        .sort(),
+    ).toEqual([...patterns].sort());
   });
 
   it('forwards API requests with every method, query string and header but Host, over HTTPS, keeping only what the API says it may', () => {
@@ -194,7 +213,8 @@ interface ResponseHeadersPolicyConfig {
 
 /** The headers a response headers policy makes CloudFront send, as name → value, and whether each replaces the origin's. */
 const headersSentBy = (policyLogicalId: string): { headers: Record<string, string>; overrides: boolean[] } => {
-  const config = (sway.webTemplate.toJSON().Resources[policyLogicalId] as TemplateResource).Properties!.ResponseHeadersPolicyConfig as ResponseHeadersPolicyConfig;
+  const config = (sway.webTemplate.toJSON().Resources[policyLogicalId] as TemplateResource).Properties!
+    .ResponseHeadersPolicyConfig as ResponseHeadersPolicyConfig;
   const security = config.SecurityHeadersConfig ?? {};
   expect(security.XSSProtection).toBeUndefined();
   const hsts = security.StrictTransportSecurity;
@@ -203,7 +223,11 @@ const headersSentBy = (policyLogicalId: string): { headers: Record<string, strin
     ...(security.ContentTypeOptions ? { 'x-content-type-options': 'nosniff' } : {}),
     ...(security.FrameOptions ? { 'x-frame-options': security.FrameOptions.FrameOption } : {}),
     ...(security.ReferrerPolicy ? { 'referrer-policy': security.ReferrerPolicy.ReferrerPolicy } : {}),
-    ...(hsts ? { 'strict-transport-security': `max-age=${hsts.AccessControlMaxAgeSec}${hsts.IncludeSubdomains ? '; includeSubDomains' : ''}${hsts.Preload ? '; preload' : ''}` } : {}),
+    ...(hsts
+      ? {
+          'strict-transport-security': `max-age=${hsts.AccessControlMaxAgeSec}${hsts.IncludeSubdomains ? '; includeSubDomains' : ''}${hsts.Preload ? '; preload' : ''}`,
+        }
+      : {}),
     ...Object.fromEntries((config.CustomHeadersConfig?.Items ?? []).map((item) => [item.Header.toLowerCase(), item.Value])),
   };
   const overrides = [
@@ -265,7 +289,17 @@ describe('web hosting: the page rewrite function', () => {
   });
 
   it('leaves assets and every other path for the bucket as they are', () => {
-    for (const uri of ['/assets/index-ABCD1234.js', '/topics', '/topics/', '/topics/physics/', '/topics/physics/more', '/accounts/x', '/accounts//alice', '/favicon.ico', `/${notFoundPage}`]) {
+    for (const uri of [
+      '/assets/index-ABCD1234.js',
+      '/topics',
+      '/topics/',
+      '/topics/physics/',
+      '/topics/physics/more',
+      '/accounts/x',
+      '/accounts//alice',
+      '/favicon.ico',
+      `/${notFoundPage}`,
+    ]) {
       expect(rewrittenUri(uri)).toBe(uri);
     }
   });

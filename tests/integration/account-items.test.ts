@@ -49,7 +49,8 @@ describe('an account item', () => {
   it('keeps its best topics when the account is in more than one item holds', async () => {
     const topics = range(0, 6_000);
     const score = (i: number) => 1 + (i % 997) / 10;
-    for (let first = 0; first < topics.length; first += 1_500) await accounts.applyAccountChanges([change('everywhere', topics.slice(first, first + 1_500), score)]);
+    for (let first = 0; first < topics.length; first += 1_500)
+      await accounts.applyAccountChanges([change('everywhere', topics.slice(first, first + 1_500), score)]);
     const stored = (await accounts.account('x', 'everywhere')) as { topicScores: Map<string, number>; handle: string };
     expect(stored.handle).toBe('everywhere-handle');
     // 4,500 topics fit; the last 1,500 would have taken the item past 400 KB.

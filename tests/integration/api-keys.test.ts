@@ -75,7 +75,8 @@ describe('lookups behind API keys', () => {
   });
 
   it("lets the pages' own lookups through with the site key the gateway adds (as CloudFront does), not held to a key's rate", async () => {
-    const fromPages = (extra: Record<string, string> = {}) => sway.request({ method: 'GET', url: '/v1/topics', headers: { 'sec-fetch-site': 'same-origin', ...extra } });
+    const fromPages = (extra: Record<string, string> = {}) =>
+      sway.request({ method: 'GET', url: '/v1/topics', headers: { 'sec-fetch-site': 'same-origin', ...extra } });
     await startOfSecond();
     const statuses = [];
     for (let i = 0; i < RATE + 3; i++) statuses.push((await fromPages()).status);
@@ -105,7 +106,12 @@ describe('the generic secret in rotation', () => {
     const { SIGNATURE_HEADER, signatureOf } = await import('../../cli/signature');
     const body = JSON.stringify({ interactions: [interaction({ type: 'like' })] });
     const signedWith = (secret: string) =>
-      sway.request({ method: 'POST', url: '/v1/interactions', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(secret, Buffer.from(body)) }, body });
+      sway.request({
+        method: 'POST',
+        url: '/v1/interactions',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(secret, Buffer.from(body)) },
+        body,
+      });
     const current = process.env.SWAY_SECRET_GENERIC!;
     Object.assign(process.env, { SWAY_SECRET_GENERIC: 'generic-next', SWAY_SECRET_GENERIC_PREVIOUS: current });
     try {

@@ -28,19 +28,38 @@ const post = (did: string, rkey: string, text: string, facets: unknown[] = []) =
   did,
   time_us: timeUs(),
   kind: 'commit',
-  commit: { rev: `r${rkey}`, operation: 'create', collection: 'app.bsky.feed.post', rkey, cid: `c${rkey}`, record: { text, facets, createdAt: microsToIso(clock) } },
+  commit: {
+    rev: `r${rkey}`,
+    operation: 'create',
+    collection: 'app.bsky.feed.post',
+    rkey,
+    cid: `c${rkey}`,
+    record: { text, facets, createdAt: microsToIso(clock) },
+  },
 });
 const like = (did: string, rkey: string, subject: string) => ({
   did,
   time_us: timeUs(),
   kind: 'commit',
-  commit: { rev: `r${rkey}`, operation: 'create', collection: 'app.bsky.feed.like', rkey, cid: `c${rkey}`, record: { subject: { uri: subject, cid: 'x' }, createdAt: microsToIso(clock) } },
+  commit: {
+    rev: `r${rkey}`,
+    operation: 'create',
+    collection: 'app.bsky.feed.like',
+    rkey,
+    cid: `c${rkey}`,
+    record: { subject: { uri: subject, cid: 'x' }, createdAt: microsToIso(clock) },
+  },
 });
 const identity = (did: string, handle: string) => ({ did, time_us: timeUs(), kind: 'identity', identity: { did, handle, seq: 1, time: microsToIso(clock) } });
 
 const read = async (events: object[]) => {
   const normalized = combine(events.map((event) => normalizeJetstreamEvent(readJetstreamFrame(JSON.stringify(event))!)));
-  await ingestInteractions(normalized.interactions, { queue: sway.queue, appliedInteractions: (refs) => sway.stores.ingest.appliedInteractions(refs) }, new Date(), normalized);
+  await ingestInteractions(
+    normalized.interactions,
+    { queue: sway.queue, appliedInteractions: (refs) => sway.stores.ingest.appliedInteractions(refs) },
+    new Date(),
+    normalized,
+  );
   await sway.drained();
   await sway.recompute();
 };

@@ -27,7 +27,9 @@ beforeEach(async () => {
   store = new BoardsStore(table);
   await db.send(new PutCommand({ TableName: mainTable, Item: { ...keys.runLock, runId: guard.runId, leaseUntil: Date.now() + 3_600_000 } }));
   storedChunks = async () => {
-    const { Items = [] } = await db.send(new ScanCommand({ TableName: mainTable, FilterExpression: 'begins_with(pk, :board)', ExpressionAttributeValues: { ':board': `BOARD#${BOARD}#` } }));
+    const { Items = [] } = await db.send(
+      new ScanCommand({ TableName: mainTable, FilterExpression: 'begins_with(pk, :board)', ExpressionAttributeValues: { ':board': `BOARD#${BOARD}#` } }),
+    );
     return Items.map((item) => `${String(item.pk).slice(`BOARD#${BOARD}#`.length)}#${Number(item.sk)}`).sort();
   };
 });
@@ -95,7 +97,7 @@ describe('board versions', () => {
 
     const shorter = entries(120);
     await publish('v4', shorter);
-    expect((await store.boardPointer(BOARD))).toMatchObject({ count: 120, chunks: ['v1', 'v4'] });
+    expect(await store.boardPointer(BOARD)).toMatchObject({ count: 120, chunks: ['v1', 'v4'] });
     expect(await wholeBoard()).toEqual(shorter);
   });
 
@@ -113,7 +115,9 @@ describe('board versions', () => {
     const watched = reads();
     const second = entries(350, { 250: 60 });
     await publishBoard(watched.store, BOARD, second, { version: 'v2', computedAt: '2026-12-03T00:00:02Z' }, guard, { keepReplaced: true });
-    expect(await publishBoard(watched.store, BOARD, second, { version: 'v3', computedAt: '2026-12-03T00:00:03Z' }, guard, { keepReplaced: true })).toMatchObject({ changed: false });
+    expect(
+      await publishBoard(watched.store, BOARD, second, { version: 'v3', computedAt: '2026-12-03T00:00:03Z' }, guard, { keepReplaced: true }),
+    ).toMatchObject({ changed: false });
     expect(watched.count()).toBe(0);
     expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v1', 'v2', 'v1']);
 
@@ -141,7 +145,13 @@ describe('board versions', () => {
       if (board === other) throw new OptOutsChangedError();
       return store.flipBoard(board, ...rest);
     };
-    const request = (board: string, version: string, list: Entry[]) => ({ board, entries: list, pointer: { version, computedAt: '2026-12-03T00:00:02Z' }, guard, keepReplaced: true });
+    const request = (board: string, version: string, list: Entry[]) => ({
+      board,
+      entries: list,
+      pointer: { version, computedAt: '2026-12-03T00:00:02Z' },
+      guard,
+      keepReplaced: true,
+    });
     const outcomes = await publishBoards(watching, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
     expect(order).toEqual([`chunks of ${BOARD} and ${other}`, `flip ${BOARD}`, `flip ${other}`]);
     expect(outcomes[0]).toMatchObject({ changed: true });

@@ -16,7 +16,8 @@ const DAY_MS = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
 const reply = (actor: string, author: string, topics: string[], occurredAt = daysAgo(1)): Interaction =>
   interaction({ type: 'reply', actor: { id: actor }, target: { id: author, handle: `${author}-handle` }, topics, occurredAt });
-const fans = (author: string, prefix: string, count: number, topics: string[]) => Array.from({ length: count }, (_, i) => reply(`${prefix}-${i}`, author, topics));
+const fans = (author: string, prefix: string, count: number, topics: string[]) =>
+  Array.from({ length: count }, (_, i) => reply(`${prefix}-${i}`, author, topics));
 
 const world: Interaction[] = [
   // Matters in both topics.
@@ -33,12 +34,18 @@ const world: Interaction[] = [
   ...fans('decliner', 'decliner-fan', 8, ['rust']),
   ...fans('leaver', 'leaver-fan', 8, ['rust']),
   // A ring: five accounts replying to each other.
-  ...['ring-0', 'ring-1', 'ring-2', 'ring-3', 'ring-4'].flatMap((member, _, ring) => ring.filter((other) => other !== member).flatMap((other) => [reply(member, other, ['rust']), reply(member, other, ['rust'], daysAgo(2))])),
+  ...['ring-0', 'ring-1', 'ring-2', 'ring-3', 'ring-4'].flatMap((member, _, ring) =>
+    ring.filter((other) => other !== member).flatMap((other) => [reply(member, other, ['rust']), reply(member, other, ['rust'], daysAgo(2))]),
+  ),
   // A farm: six accounts that like one beneficiary on two days, and nothing else.
-  ...Array.from({ length: 6 }, (_, b) => [1, 2].map((day) => interaction({ type: 'like', actor: { id: `farm-${b}` }, target: { id: 'farmed' }, topics: ['rust'], occurredAt: daysAgo(day) }))).flat(),
+  ...Array.from({ length: 6 }, (_, b) =>
+    [1, 2].map((day) => interaction({ type: 'like', actor: { id: `farm-${b}` }, target: { id: 'farmed' }, topics: ['rust'], occurredAt: daysAgo(day) })),
+  ).flat(),
   // A lockstep group: five accounts sharing the same targets on the same days.
   ...Array.from({ length: 5 }, (_, g) =>
-    ['lock-a', 'lock-b'].flatMap((target) => [1, 2].map((day) => interaction({ type: 'share', actor: { id: `lockstep-${g}` }, target: { id: target }, topics: ['rust'], occurredAt: daysAgo(day) }))),
+    ['lock-a', 'lock-b'].flatMap((target) =>
+      [1, 2].map((day) => interaction({ type: 'share', actor: { id: `lockstep-${g}` }, target: { id: target }, topics: ['rust'], occurredAt: daysAgo(day) })),
+    ),
   ).flat(),
 ];
 const neverListed = ['decliner', 'leaver', 'ring-0', 'ring-1', 'ring-2', 'ring-3', 'ring-4', 'farmed', 'lock-a', 'lock-b'];
@@ -134,7 +141,21 @@ describe('campaign search', () => {
 
   it('answers an unknown topic with no items, and bad parameters with 400 problem+json', async () => {
     expect(await search('topics=no-such-topic')).toEqual({ items: [], nextCursor: null });
-    for (const query of ['', 'topics=', 'topics=Not_A_Slug', 'topics=rust&minScore=60&maxScore=10', 'topics=rust&sort=loudest', 'topics=rust&limit=0', 'topics=rust&limit=101', 'topics=rust&minScore=-1', 'topics=rust&maxScore=abc', 'topics=rust&cursor=garbage', 'topics=rust&network=X!', 'topics=a,b,c,d,e,f,g,h,i,j,k', 'topics=rust&extra=1']) {
+    for (const query of [
+      '',
+      'topics=',
+      'topics=Not_A_Slug',
+      'topics=rust&minScore=60&maxScore=10',
+      'topics=rust&sort=loudest',
+      'topics=rust&limit=0',
+      'topics=rust&limit=101',
+      'topics=rust&minScore=-1',
+      'topics=rust&maxScore=abc',
+      'topics=rust&cursor=garbage',
+      'topics=rust&network=X!',
+      'topics=a,b,c,d,e,f,g,h,i,j,k',
+      'topics=rust&extra=1',
+    ]) {
       const answer = await get<{ status: number; title: string }>(`/v1/search/influencers?${query}`);
       expect([query, answer.status, answer.contentType]).toEqual([query, 400, 'application/problem+json']);
       expect(answer.body.status).toBe(400);
@@ -176,7 +197,12 @@ describe('campaign preferences', () => {
       const answer = await sway.admin('PUT', '/v1/accounts/x/rust-star/preferences', body || undefined);
       expect([body, answer.status, answer.headers['content-type']]).toEqual([body, 400, 'application/problem+json']);
     }
-    const anonymous = await sway.request({ method: 'PUT', url: '/v1/accounts/x/rust-star/preferences', headers: { 'content-type': 'application/json' }, body: '{"campaigns":false}' });
+    const anonymous = await sway.request({
+      method: 'PUT',
+      url: '/v1/accounts/x/rust-star/preferences',
+      headers: { 'content-type': 'application/json' },
+      body: '{"campaigns":false}',
+    });
     expect(anonymous.status).toBe(401);
     expect((await get<Preferences>('/v1/accounts/x/rust-star/preferences')).body).toEqual({ campaigns: true });
     expect((await sway.admin('PUT', '/v1/accounts/x/leaver/preferences', JSON.stringify({ campaigns: true }))).status).toBe(410);

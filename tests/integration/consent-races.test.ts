@@ -33,11 +33,15 @@ const ingest = async (interactions: Interaction[]) => {
   expect((await sway.ingest(JSON.stringify({ interactions }))).status).toBe(202);
   await sway.drained();
 };
-const boardIds = async (url: string) => ((await get(url)).body?.items as { id: string }[]).map((entry) => entry.id);
+const boardIds = async (url: string) => ((await get(url)).body!.items as { id: string }[]).map((entry) => entry.id);
 
 /** A whole run over the service's stores, with some of them swapped for pausing ones. */
 const runWith = (swapped: Partial<InProcessSway['stores']>) =>
-  orchestrator.runRecomputeLocally({ runId: randomUUID(), trigger: 'api' }, orchestrator.unitsOver({ ...sway.stores, ...swapped, objects: sway.objects }), sway.objects);
+  orchestrator.runRecomputeLocally(
+    { runId: randomUUID(), trigger: 'api' },
+    orchestrator.unitsOver({ ...sway.stores, ...swapped, objects: sway.objects }),
+    sway.objects,
+  );
 
 /** A world in which each account that will leave is scored, engaged with, and someone's only engager. */
 const worldAround = (leaver: string, handle: string, loner: string, topic: string): Interaction[] => [
@@ -93,7 +97,14 @@ describe('one recompute after an opt-out', () => {
   it('leaves the account in no item of any table but its opt-out record, and nowhere in the log', async () => {
     const mastodonAlone = [
       ...engagements('solo', 3, 'reply', ['leaving']).map((item) => ({ ...item, network: 'mastodon' })),
-      interaction({ type: 'post', network: 'mastodon', id: 'solo-post', actor: { id: 'solo', handle: 'SoloHandle' }, contentId: 'solo-c', topics: ['leaving'] }),
+      interaction({
+        type: 'post',
+        network: 'mastodon',
+        id: 'solo-post',
+        actor: { id: 'solo', handle: 'SoloHandle' },
+        contentId: 'solo-c',
+        topics: ['leaving'],
+      }),
     ];
     const mention = interaction({
       type: 'mention',

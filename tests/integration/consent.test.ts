@@ -33,13 +33,19 @@ const body = async (sway: InProcessSway, url: string) => {
   const answer = await sway.request({ method: 'GET', url });
   return { status: answer.status, body: answer.status === 200 ? (JSON.parse(answer.body) as Record<string, unknown>) : null };
 };
-const boardIds = async (sway: InProcessSway, url: string) => ((await body(sway, url)).body?.items as { id: string }[]).map((entry) => entry.id);
+const boardIds = async (sway: InProcessSway, url: string) => ((await body(sway, url)).body!.items as { id: string }[]).map((entry) => entry.id);
 
 /** Every row of the interaction log that names the account. */
 const logRowsNaming = async (sway: InProcessSway, account: string) => {
   const files = await sway.objects.localPaths(await sway.objects.list('log/'));
   return withDuckDb(async (db) =>
-    Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlFiles(files)}, union_by_name = true) WHERE actor = '${account}' OR target = '${account}'`)).getRows()[0]![0]),
+    Number(
+      (
+        await db.runAndReadAll(
+          `SELECT count(*) FROM read_parquet(${sqlFiles(files)}, union_by_name = true) WHERE actor = '${account}' OR target = '${account}'`,
+        )
+      ).getRows()[0]![0],
+    ),
   );
 };
 

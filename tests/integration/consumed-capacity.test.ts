@@ -34,7 +34,9 @@ describe('counting consumed capacity on a document client against DynamoDB Local
         TransactItems: [
           { Put: { TableName: table, Item: { pk: 'cap-c', sk: 'x' } } },
           { Update: { TableName: table, Key: { pk: 'cap-a', sk: 'x' }, UpdateExpression: 'ADD v :one', ExpressionAttributeValues: { ':one': 1 } } },
-          { Update: { TableName: table, Key: { pk: 'cap-b', sk: 'x' }, UpdateExpression: 'SET w = :w', ExpressionAttributeValues: { ':w': 'z'.repeat(1000) } } },
+          {
+            Update: { TableName: table, Key: { pk: 'cap-b', sk: 'x' }, UpdateExpression: 'SET w = :w', ExpressionAttributeValues: { ':w': 'z'.repeat(1000) } },
+          },
         ],
       }),
     );
@@ -44,11 +46,30 @@ describe('counting consumed capacity on a document client against DynamoDB Local
 
   it('charges reads that find nothing and writes refused by their condition', async () => {
     await meter.reset();
-    await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: [{ pk: 'cap-a', sk: 'x' }, { pk: 'cap-none-1', sk: 'x' }, { pk: 'cap-none-2', sk: 'x' }] } } }));
+    await db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table]: {
+            Keys: [
+              { pk: 'cap-a', sk: 'x' },
+              { pk: 'cap-none-1', sk: 'x' },
+              { pk: 'cap-none-2', sk: 'x' },
+            ],
+          },
+        },
+      }),
+    );
     await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'cap-none' } }));
     await expect(
       db.send(new PutCommand({ TableName: table, Item: { pk: 'cap-a', sk: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' })),
     ).rejects.toThrow();
-    expect(await meter.reset()).toEqual({ readUnits: 0.5 * 3 + 0.5, writeUnits: 1, writeUnitsByKind: { 'cap-a': 1 }, calls: 3, refusedWrites: 1, refusedTransactions: 0 });
+    expect(await meter.reset()).toEqual({
+      readUnits: 0.5 * 3 + 0.5,
+      writeUnits: 1,
+      writeUnitsByKind: { 'cap-a': 1 },
+      calls: 3,
+      refusedWrites: 1,
+      refusedTransactions: 0,
+    });
   });
 });

@@ -59,28 +59,29 @@ const interaction = fc
     text: fc.option(fc.constantFrom('#Jazz tonight', 'Chez #Café-Society', 'no tags', '#physics, then #jazz'), { nil: undefined }),
     at: when,
   })
-  .map(({ network, id, type, actor, target, contentId, parentContentId, topics, text, at }): Interaction =>
-    InteractionSchema.parse({
-      id: `i${id}`,
-      network,
-      type,
-      actor: { id: actor },
-      ...(type === 'post' ? {} : { target: { id: target } }),
-      ...(contentId ? { contentId } : {}),
-      ...(parentContentId ? { parentContentId } : {}),
-      ...(topics ? { topics } : {}),
-      ...(text ? { text } : {}),
-      occurredAt: timestamp(at.minutes, at.offset),
-    }),
+  .map(
+    ({ network, id, type, actor, target, contentId, parentContentId, topics, text, at }): Interaction =>
+      InteractionSchema.parse({
+        id: `i${id}`,
+        network,
+        type,
+        actor: { id: actor },
+        ...(type === 'post' ? {} : { target: { id: target } }),
+        ...(contentId ? { contentId } : {}),
+        ...(parentContentId ? { parentContentId } : {}),
+        ...(topics ? { topics } : {}),
+        ...(text ? { text } : {}),
+        occurredAt: timestamp(at.minutes, at.offset),
+      }),
   );
 
 const retraction = fc.oneof(
-  fc.record({ network: fc.constantFrom('x', 'mastodon'), id: fc.integer({ min: 0, max: 9 }), at: when }).map(
-    ({ network, id, at }): Retraction => ({ kind: 'interaction', network, id: `i${id}`, retractedAt: timestamp(at.minutes, at.offset) }),
-  ),
-  fc.record({ network: fc.constantFrom('x', 'mastodon'), contentId: fc.constantFrom(...contents), at: when }).map(
-    ({ network, contentId, at }): Retraction => ({ kind: 'content', network, contentId, retractedAt: timestamp(at.minutes, at.offset) }),
-  ),
+  fc
+    .record({ network: fc.constantFrom('x', 'mastodon'), id: fc.integer({ min: 0, max: 9 }), at: when })
+    .map(({ network, id, at }): Retraction => ({ kind: 'interaction', network, id: `i${id}`, retractedAt: timestamp(at.minutes, at.offset) })),
+  fc
+    .record({ network: fc.constantFrom('x', 'mastodon'), contentId: fc.constantFrom(...contents), at: when })
+    .map(({ network, contentId, at }): Retraction => ({ kind: 'content', network, contentId, retractedAt: timestamp(at.minutes, at.offset) })),
 );
 
 /** Queue messages in their order of arrival: interactions (some delivered again as they were) and retractions. */
@@ -107,7 +108,9 @@ const messages = fc
       cut.push({ interactions: interactions.slice(start, start + size), retractions: [] });
       start += size;
     }
-    retractions.forEach((item, r) => cut[retractionsIn[r]! % cut.length]!.retractions.push(item));
+    retractions.forEach((item, r) => {
+      cut[retractionsIn[r]! % cut.length]!.retractions.push(item);
+    });
     return cut;
   });
 
@@ -119,9 +122,20 @@ const order = (a: WindowRow, b: WindowRow): number => {
 /** In-memory aggregates as window rows. */
 const asWindowRows = ({ edges, posts, content }: TopicAggregateRows): WindowRow[] =>
   [
-    ...edges.map((edge): WindowRow => ({ kind: 'edge', day: edge.day, author: edge.author, engager: edge.engager, contentId: null, counts: { ...edge.counts } })),
+    ...edges.map(
+      (edge): WindowRow => ({ kind: 'edge', day: edge.day, author: edge.author, engager: edge.engager, contentId: null, counts: { ...edge.counts } }),
+    ),
     ...posts.map((post): WindowRow => ({ kind: 'post', day: post.day, author: post.author, engager: null, contentId: null, counts: { posts: post.posts } })),
-    ...content.map((item): WindowRow => ({ kind: 'content', day: item.day, author: item.author, engager: null, contentId: item.contentId, counts: { responses: item.responses } })),
+    ...content.map(
+      (item): WindowRow => ({
+        kind: 'content',
+        day: item.day,
+        author: item.author,
+        engager: null,
+        contentId: item.contentId,
+        counts: { responses: item.responses },
+      }),
+    ),
   ].sort(order);
 
 /** Logs the messages as the apply step does, one object per message named in their order, and reads every topic's window from scratch. */

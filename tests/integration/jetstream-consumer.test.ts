@@ -47,7 +47,8 @@ const portsFor = (done: (progress: { savedUs: number | null }) => boolean, budge
       await store.saveJetstreamCursor(timeUs, new Date().toISOString());
       progress.savedUs = timeUs;
     },
-    ingest: (interactions, alongside) => ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), alongside),
+    ingest: (interactions, alongside) =>
+      ingestInteractions(interactions, { queue, appliedInteractions: (refs) => store.appliedInteractions(refs) }, new Date(), alongside),
     timeLeftMs: () => (done(progress) ? 0 : deadline - Date.now()),
   };
 };
@@ -59,7 +60,10 @@ const applyQueued = async () => {
     const messages = await queue.receive('interactions', 50, 60);
     if (messages.length === 0) return;
     for (const message of messages) await log.apply(QueuedInteractionsSchema.parse(JSON.parse(message.body)));
-    await queue.deleteMessages('interactions', messages.map((message) => message.messageId));
+    await queue.deleteMessages(
+      'interactions',
+      messages.map((message) => message.messageId),
+    );
   }
 };
 

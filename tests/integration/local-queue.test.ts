@@ -18,7 +18,10 @@ describe('the local queue on DynamoDB Local', () => {
     expect(await queue.receive('interactions', 10, 60)).toEqual([]);
     expect(await queue.depth('interactions')).toEqual({ pending: 2, deadLetters: 0 });
 
-    await queue.deleteMessages('interactions', received.map((message) => message.messageId));
+    await queue.deleteMessages(
+      'interactions',
+      received.map((message) => message.messageId),
+    );
     expect(await queue.depth('interactions')).toEqual({ pending: 0, deadLetters: 0 });
   });
 
@@ -30,7 +33,10 @@ describe('the local queue on DynamoDB Local', () => {
     await queue.releaseInFlight('recompute-requests');
     const again = await queue.receive('recompute-requests', 1, 900);
     expect(again.map((message) => [message.body, message.receiveCount])).toEqual([['run-1', 2]]);
-    await queue.deleteMessages('recompute-requests', again.map((message) => message.messageId));
+    await queue.deleteMessages(
+      'recompute-requests',
+      again.map((message) => message.messageId),
+    );
   });
 
   it('dead-letters a message after its last allowed receive, and redrives it', async () => {

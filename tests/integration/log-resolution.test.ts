@@ -37,7 +37,15 @@ const types = ['reply', 'like', 'share', 'quote', 'mention', 'follow'] as const;
 /** A world's rows as logged: interactions (with copies), retractions, content deletions. */
 const worldRows = fc
   .record({
-    posts: fc.array(fc.record({ author: fc.constantFrom(...accounts), content: fc.constantFrom(...contents), topics: fc.subarray(['physics', 'jazz'], { maxLength: 2 }), daysAgo: fc.integer({ min: 0, max: 25 }) }), { maxLength: 5 }),
+    posts: fc.array(
+      fc.record({
+        author: fc.constantFrom(...accounts),
+        content: fc.constantFrom(...contents),
+        topics: fc.subarray(['physics', 'jazz'], { maxLength: 2 }),
+        daysAgo: fc.integer({ min: 0, max: 25 }),
+      }),
+      { maxLength: 5 },
+    ),
     reactions: fc.array(
       fc.record({
         id: fc.integer({ min: 0, max: 14 }),
@@ -56,24 +64,50 @@ const worldRows = fc
   })
   .map(({ posts, reactions, retractions, deletions }): LogRow[] => {
     const at = (daysAgo: number, hour = 0) => NOW - daysAgo * DAY_MS - hour * 3_600_000;
-    const base = { id: null, type: null, actor: null, actorHandle: null, target: null, targetHandle: null, contentId: null, parentContentId: null, topics: null, handle: null };
+    const base = {
+      id: null,
+      type: null,
+      actor: null,
+      actorHandle: null,
+      target: null,
+      targetHandle: null,
+      contentId: null,
+      parentContentId: null,
+      topics: null,
+      handle: null,
+    };
     return [
-      ...posts.map((post, i): LogRow => ({ ...base, kind: 'interaction', network: 'x', id: `post-${i}-${post.content}`, type: 'post', actor: post.author, contentId: post.content, topics: post.topics.length ? post.topics : null, at: at(post.daysAgo, 1) })),
-      // The same id may come with another time or other topics (an edit, a like given again): copies.
-      ...reactions.flatMap((reaction) =>
-        Array.from({ length: reaction.copies }, (_, copy): LogRow => ({
+      ...posts.map(
+        (post, i): LogRow => ({
           ...base,
           kind: 'interaction',
           network: 'x',
-          id: `r-${reaction.id}`,
-          type: reaction.type,
-          actor: reaction.actor,
-          target: reaction.target,
-          contentId: reaction.type === 'reply' || reaction.type === 'quote' ? `content-of-r-${reaction.id}` : null,
-          parentContentId: reaction.parent,
-          topics: copy === 0 && reaction.topics.length ? reaction.topics : null,
-          at: at(Math.max(0, reaction.daysAgo - copy), 2),
-        })),
+          id: `post-${i}-${post.content}`,
+          type: 'post',
+          actor: post.author,
+          contentId: post.content,
+          topics: post.topics.length ? post.topics : null,
+          at: at(post.daysAgo, 1),
+        }),
+      ),
+      // The same id may come with another time or other topics (an edit, a like given again): copies.
+      ...reactions.flatMap((reaction) =>
+        Array.from(
+          { length: reaction.copies },
+          (_, copy): LogRow => ({
+            ...base,
+            kind: 'interaction',
+            network: 'x',
+            id: `r-${reaction.id}`,
+            type: reaction.type,
+            actor: reaction.actor,
+            target: reaction.target,
+            contentId: reaction.type === 'reply' || reaction.type === 'quote' ? `content-of-r-${reaction.id}` : null,
+            parentContentId: reaction.parent,
+            topics: copy === 0 && reaction.topics.length ? reaction.topics : null,
+            at: at(Math.max(0, reaction.daysAgo - copy), 2),
+          }),
+        ),
       ),
       ...retractions.map((retraction): LogRow => ({ ...base, kind: 'retract', network: 'x', id: `r-${retraction.id}`, at: at(retraction.daysAgo, 3) })),
       ...deletions.map((deletion): LogRow => ({ ...base, kind: 'retract-content', network: 'x', contentId: deletion.content, at: at(deletion.daysAgo, 4) })),
@@ -101,7 +135,9 @@ const resolveInRuns = async (rows: readonly LogRow[], objectSizes: number[], run
     const slice = rows.slice(start, start + size);
     const key = `log/day=2026-12-03/o${String(o).padStart(4, '0')}.parquet`;
     await writeLogObject(store, key, slice);
-    slice.forEach((row, i) => placed.push({ ...row, obj: `o${String(o).padStart(4, '0')}.parquet`, row: i }));
+    slice.forEach((row, i) => {
+      placed.push({ ...row, obj: `o${String(o).padStart(4, '0')}.parquet`, row: i });
+    });
     objects.push(key);
     start += size;
   }
@@ -112,14 +148,25 @@ const resolveInRuns = async (rows: readonly LogRow[], objectSizes: number[], run
     for (let start = 0, r = 0; start < files.length; r++) {
       const size = runSizes[r % runSizes.length]!;
       const version = `2026120312000000${String(r).padStart(4, '0')}`;
-      const out = { index: join(root, `index-${r}.parquet`), content: join(root, `content-${r}.parquet`), handles: join(root, `handles-${r}.parquet`), deltas: join(root, `deltas-${r}`) };
+      const out = {
+        index: join(root, `index-${r}.parquet`),
+        content: join(root, `content-${r}.parquet`),
+        handles: join(root, `handles-${r}.parquet`),
+        deltas: join(root, `deltas-${r}`),
+      };
       const summary = await resolveLog(db, files.slice(start, start + size), state, out, version);
       state.index.push(out.index);
       state.content.push(out.content);
       for (const topicKey of summary.topics) {
         const folder = join(out.deltas, `tk=${topicKey}`);
         const output = join(root, `window-${topicKey}-${r}.parquet`);
-        await mergeTopicWindow(db, { previous: windows.get(topicKey) ?? null, deltas: readdirSync(folder).map((file) => join(folder, file)), firstDay: FIRST_DAY, withoutDigests: [], output });
+        await mergeTopicWindow(db, {
+          previous: windows.get(topicKey) ?? null,
+          deltas: readdirSync(folder).map((file) => join(folder, file)),
+          firstDay: FIRST_DAY,
+          withoutDigests: [],
+          output,
+        });
         windows.set(topicKey, output);
       }
       start += size;
@@ -129,7 +176,11 @@ const resolveInRuns = async (rows: readonly LogRow[], objectSizes: number[], run
   const window: ReferenceWindow = {};
   await withDuckDb(async (db) => {
     for (const [topicKey, file] of windows) {
-      const rowsOfWindow = (await db.runAndReadAll(`SELECT kind, day::VARCHAR, author, coalesce(engager, ''), coalesce(content_id, ''), ${AGGREGATE_COUNTERS.join(', ')} FROM read_parquet('${file}')`)).getRows();
+      const rowsOfWindow = (
+        await db.runAndReadAll(
+          `SELECT kind, day::VARCHAR, author, coalesce(engager, ''), coalesce(content_id, ''), ${AGGREGATE_COUNTERS.join(', ')} FROM read_parquet('${file}')`,
+        )
+      ).getRows();
       for (const [kind, onDay, author, engager, contentId, ...counters] of rowsOfWindow) {
         const topic = topicKey === '_all' ? '*' : topicKey;
         const values = Object.fromEntries(AGGREGATE_COUNTERS.map((name, i) => [name, Number(counters[i])]).filter(([, value]) => value !== 0));

@@ -31,29 +31,45 @@ const ingest = async (interactions: Interaction[]) => {
 };
 
 const settled = (deadLetters: number) =>
-  waitFor(`the queue to settle with ${deadLetters} dead letters`, async () => {
-    const now = await stats();
-    return now.pending === 0 && now.deadLetters === deadLetters ? now : undefined;
-  }, 120_000);
+  waitFor(
+    `the queue to settle with ${deadLetters} dead letters`,
+    async () => {
+      const now = await stats();
+      return now.pending === 0 && now.deadLetters === deadLetters ? now : undefined;
+    },
+    120_000,
+  );
 
 /** The interaction log's rows of this interaction id: its topics as the log holds them. */
 const loggedTopics = async (id: string) => {
   const files = await sway.objects.localPaths(await sway.objects.list('log/'));
   return withDuckDb(async (db) => {
-    const rows = (await db.runAndReadAll(`SELECT topics FROM read_parquet(${sqlFiles(files)}, union_by_name = true) WHERE id = ${sqlString(id)}`)).getRowObjectsJson();
+    const rows = (
+      await db.runAndReadAll(`SELECT topics FROM read_parquet(${sqlFiles(files)}, union_by_name = true) WHERE id = ${sqlString(id)}`)
+    ).getRowObjectsJson();
     return rows.map((row) => (row.topics as string[]).slice().sort());
   });
 };
 
 const account = async (network: string, id: string) => {
   const answer = await sway.request({ method: 'GET', url: `/v1/accounts/${network}/${encodeURIComponent(id)}` });
-  return { status: answer.status, body: answer.status === 200 ? (JSON.parse(answer.body) as { handle: string | null; topics: { topic: string; rank: number }[] }) : null };
+  return {
+    status: answer.status,
+    body: answer.status === 200 ? (JSON.parse(answer.body) as { handle: string | null; topics: { topic: string; rank: number }[] }) : null,
+  };
 };
 
 describe('one interaction beside others', () => {
   it('a post with 300 hashtags keeps 20 topics and its sibling reply is applied', async () => {
     const hashtags = Array.from({ length: 300 }, (_, i) => `#crowd${i}`).join(' ');
-    const post = interaction({ type: 'post', id: 'hashtag-flood', actor: { id: 'flooder' }, text: `look ${hashtags}`, contentId: 'flood-post', topics: ['explicit'] });
+    const post = interaction({
+      type: 'post',
+      id: 'hashtag-flood',
+      actor: { id: 'flooder' },
+      text: `look ${hashtags}`,
+      contentId: 'flood-post',
+      topics: ['explicit'],
+    });
     const reply = interaction({ type: 'reply', id: 'ordinary-reply', actor: { id: 'replier' }, target: { id: 'author' }, topics: ['physics'] });
     expect((await ingest([post, reply])).accepted).toBe(2);
     await settled(0);
@@ -88,7 +104,8 @@ describe('one interaction beside others', () => {
       }),
     );
     const ordinary = interaction({ type: 'like', id: 'ordinary-like', actor: { id: 'plain-fan' }, target: { id: 'plain' }, topics: ['calm'] });
-    for (let first = 0; first < atTheLimits.length; first += 20) expect((await ingest(atTheLimits.slice(first, first + 20))).accepted).toBe(Math.min(20, atTheLimits.length - first));
+    for (let first = 0; first < atTheLimits.length; first += 20)
+      expect((await ingest(atTheLimits.slice(first, first + 20))).accepted).toBe(Math.min(20, atTheLimits.length - first));
     expect((await ingest([ordinary])).accepted).toBe(1);
     await settled(before.deadLetters);
 
@@ -99,9 +116,14 @@ describe('one interaction beside others', () => {
     expect(widest.body).toMatchObject({ handle: authors[7]!.handle });
     expect(widest.body!.topics.map((topic) => topic.topic).sort()).toEqual([...topics].sort());
     // A board page of 100 of the widest entries.
-    const board = JSON.parse((await sway.request({ method: 'GET', url: '/v1/topics/limit-3/leaderboard?limit=100' })).body) as { items: { id: string }[]; nextCursor: string };
+    const board = JSON.parse((await sway.request({ method: 'GET', url: '/v1/topics/limit-3/leaderboard?limit=100' })).body) as {
+      items: { id: string }[];
+      nextCursor: string;
+    };
     expect(board.items).toHaveLength(100);
-    const rest = JSON.parse((await sway.request({ method: 'GET', url: `/v1/topics/limit-3/leaderboard?limit=100&cursor=${board.nextCursor}` })).body) as { items: { id: string }[] };
+    const rest = JSON.parse((await sway.request({ method: 'GET', url: `/v1/topics/limit-3/leaderboard?limit=100&cursor=${board.nextCursor}` })).body) as {
+      items: { id: string }[];
+    };
     expect(new Set([...board.items, ...rest.items].map((entry) => entry.id))).toEqual(new Set(authors.map((author) => author.id)));
   }, 180_000);
 });

@@ -62,13 +62,24 @@ describe('a recompute against DynamoDB Local and the log', () => {
   it('stores an explanation whose contributions add up, with top engagers and top content, and a daily history point', async () => {
     await apply([
       interaction({ type: 'post', id: 'explained-post', actor: { id: 'explained' }, contentId: 'c-explained', topics: ['explaining'] }),
-      ...Array.from({ length: 3 }, (_, i) => interaction({ type: 'reply', actor: { id: `reader-${i}`, ...(i === 0 ? { handle: 'first-reader' } : {}) }, target: { id: 'explained' }, parentContentId: 'c-explained' })),
+      ...Array.from({ length: 3 }, (_, i) =>
+        interaction({
+          type: 'reply',
+          actor: { id: `reader-${i}`, ...(i === 0 ? { handle: 'first-reader' } : {}) },
+          target: { id: 'explained' },
+          parentContentId: 'c-explained',
+        }),
+      ),
     ]);
     const run = await sway.recompute();
     expect(run).toMatchObject({ status: 'succeeded', mode: 'incremental' });
     const explanation = await sway.stores.accounts.explanation('x', 'explained', 'explaining');
     expect(explanation).toMatchObject({ score: 100, topContent: [{ contentId: 'c-explained', responses: 3, weight: 1 }] });
-    expect(explanation!.topEngagers.map((engager) => [engager.id, engager.handle]).sort()).toEqual([['reader-0', 'first-reader'], ['reader-1', null], ['reader-2', null]]);
+    expect(explanation!.topEngagers.map((engager) => [engager.id, engager.handle]).sort()).toEqual([
+      ['reader-0', 'first-reader'],
+      ['reader-1', null],
+      ['reader-2', null],
+    ]);
     const total = explanation!.factors.reduce((sum, factor) => sum + factor.contribution, 0);
     expect(Math.abs(total - explanation!.score)).toBeLessThan(1e-9);
     const day = run!.startedAt.slice(0, 10);

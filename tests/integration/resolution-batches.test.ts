@@ -30,7 +30,11 @@ const early = interaction({ type: 'reply', id: 'early', actor: { id: 'fan-c' }, 
  * counts and lose the later one to the unlike.
  */
 const messages: QueuedInteractions[] = [
-  { receivedAt: at(96), interactions: [copied, ...engagements('star', 6)], retractions: [{ kind: 'interaction', network: 'x', id: 'retracted', retractedAt: at(100) }] },
+  {
+    receivedAt: at(96),
+    interactions: [copied, ...engagements('star', 6)],
+    retractions: [{ kind: 'interaction', network: 'x', id: 'retracted', retractedAt: at(100) }],
+  },
   { receivedAt: at(72), interactions: [retracted, { ...copied, occurredAt: at(73) }, early, ...engagements('quiet', 2)] },
   { receivedAt: at(48), interactions: [{ ...retracted, occurredAt: at(98) }] },
   { receivedAt: at(24), interactions: [post, { ...copied, occurredAt: at(99) }, ...engagements('rising', 3, 'reply', ['jazz'])] },
@@ -45,10 +49,12 @@ const observe = async (sway: ReturnType<typeof logHarness>) => {
     jazz: await page(boards.leaderboard('jazz')),
     topics: (await page(boards.topics)).map(({ topic, accounts: size }) => ({ topic, size })),
     accounts: await Promise.all(accounts.map(async (id) => ({ id, account: await sway.stores.accounts.account('x', id) }))),
-    explanations: await Promise.all(['star', 'rising'].map(async (id) => {
-      const explanation = await sway.stores.accounts.explanation('x', id, 'physics');
-      return explanation && { score: explanation.score, factors: explanation.factors, topEngagers: explanation.topEngagers };
-    })),
+    explanations: await Promise.all(
+      ['star', 'rising'].map(async (id) => {
+        const explanation = await sway.stores.accounts.explanation('x', id, 'physics');
+        return explanation && { score: explanation.score, factors: explanation.factors, topEngagers: explanation.topEngagers };
+      }),
+    ),
   };
 };
 
@@ -74,7 +80,13 @@ describe('a log resolved in batches', () => {
     expect(onePass.indexFiles).toHaveLength(1);
     expect(batched.indexFiles).toHaveLength(4);
     expect(onePass.run).toMatchObject({ status: 'succeeded', mode: 'full' });
-    expect(batched.run).toMatchObject({ status: 'succeeded', mode: 'full', accounts: onePass.run!.accounts, topics: onePass.run!.topics, interactions: onePass.run!.interactions });
+    expect(batched.run).toMatchObject({
+      status: 'succeeded',
+      mode: 'full',
+      accounts: onePass.run!.accounts,
+      topics: onePass.run!.topics,
+      interactions: onePass.run!.interactions,
+    });
     expect(batched.seen).toEqual(onePass.seen);
   });
 

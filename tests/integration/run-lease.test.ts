@@ -33,7 +33,10 @@ describe('a run that lost its lease', () => {
     const manifestBefore = Buffer.from((await sway.objects.get(MANIFEST_KEY))!).toString('utf8');
     const pointers = async () => Promise.all(['alpha', 'beta', 'gamma'].map((topic) => sway.stores.boards.boardPointer(boards.leaderboard(topic))));
     const pointersBefore = await pointers();
-    await sway.apply({ receivedAt: new Date().toISOString(), interactions: [...engagements('sun', 6, 'reply', ['beta']), ...engagements('moon', 5, 'like', ['gamma'])] });
+    await sway.apply({
+      receivedAt: new Date().toISOString(),
+      interactions: [...engagements('sun', 6, 'reply', ['beta']), ...engagements('moon', 5, 'like', ['gamma'])],
+    });
 
     // The topics have scored and are about to publish when another run takes the lock.
     const { proxy, paused, resume } = pausing(sway.stores.boards, 'writeBoards', { onward: true });

@@ -44,9 +44,20 @@ const expectRefusedAndNothingStored = async (response: Awaited<ReturnType<typeof
 
 const anyHeaders = fc.record(
   {
-    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded', 'text/plain', '', 'APPLICATION/JSON'),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      '',
+      'APPLICATION/JSON',
+    ),
     signatureHeader: fc.constantFrom(...SIGNATURE_HEADERS),
-    signature: fc.oneof(fc.string({ maxLength: 80 }), fc.constant('sha256='), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((hex) => `sha256=${hex}`)),
+    signature: fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.constant('sha256='),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }).map((hex) => `sha256=${hex}`),
+    ),
     'x-slack-request-timestamp': fc.oneof(fc.constant(String(Math.floor(Date.now() / 1000))), fc.string({ maxLength: 12 })),
     'x-github-event': fc.constantFrom('star', 'watch', 'fork', 'issues', 'issue_comment', 'pull_request', 'ping', 'x'),
     'x-discourse-event': fc.constantFrom('post_created', 'post_edited', 'post_destroyed', 'post_liked', 'ping', ''),
@@ -93,19 +104,24 @@ describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) 
 
   it('refuses a delivery whose signature was tampered with or (Slack) replayed late: 401, nothing stored', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...fixtureDeliveries[network]), fc.nat(), fc.integer({ min: 301, max: 86_400 }), async ({ file, event }, position, lateBy) => {
-        const body = fixture(network, file);
-        if (network === 'slack') {
-          const late = providerHeaders(network, body, { now: new Date(Date.now() - lateBy * 1000) });
-          await expectRefusedAndNothingStored(await send(network, body, late), [401]);
-        }
-        const headers = providerHeaders(network, body, event ? { event } : {});
-        const name = SIGNATURE_HEADERS.find((header) => header in headers && header !== 'x-hub-signature') ?? 'x-hub-signature';
-        const signature = headers[name]!;
-        const at = position % signature.length;
-        const tampered = signature.slice(0, at) + (signature[at] === 'a' ? 'b' : 'a') + signature.slice(at + 1);
-        await expectRefusedAndNothingStored(await send(network, body, { ...headers, [name]: tampered }), [401]);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...fixtureDeliveries[network]),
+        fc.nat(),
+        fc.integer({ min: 301, max: 86_400 }),
+        async ({ file, event }, position, lateBy) => {
+          const body = fixture(network, file);
+          if (network === 'slack') {
+            const late = providerHeaders(network, body, { now: new Date(Date.now() - lateBy * 1000) });
+            await expectRefusedAndNothingStored(await send(network, body, late), [401]);
+          }
+          const headers = providerHeaders(network, body, event ? { event } : {});
+          const name = SIGNATURE_HEADERS.find((header) => header in headers && header !== 'x-hub-signature') ?? 'x-hub-signature';
+          const signature = headers[name]!;
+          const at = position % signature.length;
+          const tampered = signature.slice(0, at) + (signature[at] === 'a' ? 'b' : 'a') + signature.slice(at + 1);
+          await expectRefusedAndNothingStored(await send(network, body, { ...headers, [name]: tampered }), [401]);
+        },
+      ),
       options,
     );
   });
@@ -124,7 +140,10 @@ describe.each(WEBHOOK_NETWORKS)('POST %s webhook under random input', (network) 
         async ({ body, event }, asForm) => {
           const form = network === 'github' && asForm;
           const sent = form ? githubFormBody(body) : body;
-          const headers = providerHeaders(network, sent, { ...(event ? { event } : {}), ...(form ? { contentType: 'application/x-www-form-urlencoded' } : {}) });
+          const headers = providerHeaders(network, sent, {
+            ...(event ? { event } : {}),
+            ...(form ? { contentType: 'application/x-www-form-urlencoded' } : {}),
+          });
           const response = await send(network, sent, headers);
           const status = response.statusCode ?? 500;
           expect(status).toBeLessThan(500);
@@ -155,10 +174,7 @@ describe('handshakes never sign a delivery', () => {
       apiGatewayEvent({
         method: 'GET',
         path: webhookPath(network),
-        query:
-          network === 'x'
-            ? { crc_token: token }
-            : { 'hub.mode': 'subscribe', 'hub.verify_token': testSecrets.metaVerifyToken, 'hub.challenge': token },
+        query: network === 'x' ? { crc_token: token } : { 'hub.mode': 'subscribe', 'hub.verify_token': testSecrets.metaVerifyToken, 'hub.challenge': token },
       }),
     );
 
@@ -182,7 +198,11 @@ describe('handshakes never sign a delivery', () => {
   const deliveryBodies = fc.oneof(
     fc.constantFrom(...WEBHOOK_NETWORKS.flatMap((network) => fixtureDeliveries[network].map(({ file }) => fixture(network, file).toString('utf8')))),
     // The smallest forms a forger would try: one line, no spaces.
-    fc.constantFrom(...WEBHOOK_NETWORKS.flatMap((network) => fixtureDeliveries[network].map(({ file }) => JSON.stringify(JSON.parse(fixture(network, file).toString('utf8')))))),
+    fc.constantFrom(
+      ...WEBHOOK_NETWORKS.flatMap((network) =>
+        fixtureDeliveries[network].map(({ file }) => JSON.stringify(JSON.parse(fixture(network, file).toString('utf8')))),
+      ),
+    ),
     anyBody.map((body) => body.toString('utf8')),
   );
 
@@ -200,7 +220,12 @@ describe('handshakes never sign a delivery', () => {
         for (const offered of offeredSignatures(String(response.body))) {
           for (const network of WEBHOOK_NETWORKS) {
             for (const headers of asSignatureHeaders(offered)) {
-              const delivery = await send(network, Buffer.from(body), { 'content-type': 'application/json', 'x-github-event': 'star', 'x-discourse-event': 'post_created', ...headers });
+              const delivery = await send(network, Buffer.from(body), {
+                'content-type': 'application/json',
+                'x-github-event': 'star',
+                'x-discourse-event': 'post_created',
+                ...headers,
+              });
               expect(delivery.statusCode, `${network} accepted a body signed by the ${handshakeNetwork} handshake`).toBeGreaterThanOrEqual(400);
             }
           }

@@ -14,13 +14,22 @@ beforeAll(async () => {
 
 const send = async (network: 'github' | 'discourse' | 'mastodon', file: string, options: DeliveryOptions) => {
   const body = fixture(network, file);
-  const response = await webhooks.invoke(network, apiGatewayEvent({ method: 'POST', path: webhookPath(network), body, headers: providerHeaders(network, body, options) }));
+  const response = await webhooks.invoke(
+    network,
+    apiGatewayEvent({ method: 'POST', path: webhookPath(network), body, headers: providerHeaders(network, body, options) }),
+  );
   expect(response.statusCode).toBe(202);
   return JSON.parse(String(response.body)) as { accepted: number; duplicates: number; ignored: number };
 };
 
 describe.each([
-  { network: 'github' as const, file: 'star-created.json', event: 'star', deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958', other: '72d3162e-cc78-11e3-81ab-4c9367dc0959' },
+  {
+    network: 'github' as const,
+    file: 'star-created.json',
+    event: 'star',
+    deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    other: '72d3162e-cc78-11e3-81ab-4c9367dc0959',
+  },
   { network: 'discourse' as const, file: 'post-created-reply.json', event: 'post_created', deliveryId: '90311', other: '90312' },
 ])('$network delivery ids', ({ network, file, event, deliveryId, other }) => {
   it('takes a delivery once and acknowledges its replay without queueing it again', async () => {

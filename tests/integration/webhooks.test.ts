@@ -23,7 +23,10 @@ beforeAll(async () => {
 });
 
 const post = (network: WebhookNetwork, body: Buffer, options: DeliveryOptions & { headers?: Record<string, string> } = {}) =>
-  webhooks.invoke(network, apiGatewayEvent({ method: 'POST', path: webhookPath(network), body, headers: { ...providerHeaders(network, body, options), ...options.headers } }));
+  webhooks.invoke(
+    network,
+    apiGatewayEvent({ method: 'POST', path: webhookPath(network), body, headers: { ...providerHeaders(network, body, options), ...options.headers } }),
+  );
 
 const get = (network: WebhookNetwork, query: Record<string, string>) =>
   webhooks.invoke(network, apiGatewayEvent({ method: 'GET', path: webhookPath(network), query }));
@@ -134,7 +137,14 @@ describe('webhook deliveries', () => {
 
 describe('secret rotation: the previous value is accepted while a network moves to the new one', () => {
   const delivery = (network: WebhookNetwork) => {
-    const file = { x: 'favorite.json', meta: 'instagram-comments.json', slack: 'thread-reply.json', mastodon: 'status-created-reply.json', github: 'issue-comment-created.json', discourse: 'post-created-reply.json' }[network];
+    const file = {
+      x: 'favorite.json',
+      meta: 'instagram-comments.json',
+      slack: 'thread-reply.json',
+      mastodon: 'status-created-reply.json',
+      github: 'issue-comment-created.json',
+      discourse: 'post-created-reply.json',
+    }[network];
     return { body: fixture(network, file), event: network === 'github' ? 'issue_comment' : network === 'discourse' ? 'post_created' : undefined };
   };
   const rotating = async (variable: string, next: string, work: () => Promise<void>) => {
@@ -148,20 +158,23 @@ describe('secret rotation: the previous value is accepted while a network moves 
     }
   };
 
-  it.each(['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'] as const)('%s: signed with the new or the previous value, accepted; with neither, refused', async (network) => {
-    const variable = `SWAY_SECRET_${network.toUpperCase()}`;
-    const previous = testSecrets[network];
-    await rotating(variable, `${previous}-next`, async () => {
+  it.each(['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'] as const)(
+    '%s: signed with the new or the previous value, accepted; with neither, refused',
+    async (network) => {
+      const variable = `SWAY_SECRET_${network.toUpperCase()}`;
+      const previous = testSecrets[network];
+      await rotating(variable, `${previous}-next`, async () => {
+        const { body, event } = delivery(network);
+        expect((await post(network, body, { event, secret: `${previous}-next`, deliveryId: `${network}-rotation-new` })).statusCode, 'new').toBe(202);
+        expect((await post(network, body, { event, secret: previous, deliveryId: `${network}-rotation-old` })).statusCode, 'previous').toBe(202);
+        expect((await post(network, body, { event, secret: 'neither', deliveryId: `${network}-rotation-neither` })).statusCode, 'neither').toBe(401);
+      });
+      // Rotation over: the previous value is refused.
       const { body, event } = delivery(network);
-      expect((await post(network, body, { event, secret: `${previous}-next`, deliveryId: `${network}-rotation-new` })).statusCode, 'new').toBe(202);
-      expect((await post(network, body, { event, secret: previous, deliveryId: `${network}-rotation-old` })).statusCode, 'previous').toBe(202);
-      expect((await post(network, body, { event, secret: 'neither', deliveryId: `${network}-rotation-neither` })).statusCode, 'neither').toBe(401);
-    });
-    // Rotation over: the previous value is refused.
-    const { body, event } = delivery(network);
-    expect((await post(network, body, { event, secret: `${previous}-next`, deliveryId: `${network}-rotation-after` })).statusCode).toBe(401);
-    await webhooks.drain();
-  });
+      expect((await post(network, body, { event, secret: `${previous}-next`, deliveryId: `${network}-rotation-after` })).statusCode).toBe(401);
+      await webhooks.drain();
+    },
+  );
 
   it("answers X's CRC with the current value, and Meta's verification with either token", async () => {
     await rotating('SWAY_SECRET_X', 'x-secret-next', async () => {

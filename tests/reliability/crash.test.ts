@@ -77,7 +77,7 @@ const KILLS: { stage: Stage; optOut?: true }[] = [
   { stage: 'prepare' },
   { stage: 'ingestion' },
   { stage: 'finish' },
-]
+];
 /** Accounts in a topic of their own, one to opt out in each `optOut` round. */
 const LEAVERS = KILLS.filter((kill) => kill.optOut).length;
 
@@ -112,7 +112,9 @@ const sent = {
   problems: [] as string[],
 };
 const acknowledgedAuthors = () =>
-  [...sent.byAuthor].filter(([, interactions]) => interactions.every((i) => (sent.acknowledged.has(keyOf(i)) || sent.yesterday.has(keyOf(i))) && !sent.optedOut.has(keyOf(i)))).map(([author]) => author);
+  [...sent.byAuthor]
+    .filter(([, interactions]) => interactions.every((i) => (sent.acknowledged.has(keyOf(i)) || sent.yesterday.has(keyOf(i))) && !sent.optedOut.has(keyOf(i))))
+    .map(([author]) => author);
 
 /** Whether the service is up, and a count of kills, so a failed request can tell "down" from "broken". */
 const liveness = { up: false, kills: 0 };
@@ -214,7 +216,8 @@ const reader = {
       cursor = page.nextCursor;
       if (cursor) versions.add(cursorVersion(cursor));
     } while (cursor);
-    if (versions.size > 1 || computedAt.size > 1) this.problems.push(`one read mixed board versions ${[...versions].join(', ')} (computed ${[...computedAt].join(', ')})`);
+    if (versions.size > 1 || computedAt.size > 1)
+      this.problems.push(`one read mixed board versions ${[...versions].join(', ')} (computed ${[...computedAt].join(', ')})`);
     return items;
   },
   check(board: Entry[]) {
@@ -225,7 +228,8 @@ const reader = {
       const tie = previous !== undefined && Math.round(previous.score * 10) === Math.round(entry.score * 10);
       // Competition ranks: equal scores (to a tenth) share the rank of the first of them.
       const rank = i === 0 ? 1 : tie ? previous.rank : i + 1;
-      if (entry.rank !== rank || (previous && entry.score > previous.score)) this.problems.push(`entry ${i} of ${board.length} out of order: ${JSON.stringify(board.slice(Math.max(0, i - 1), i + 1))}`);
+      if (entry.rank !== rank || (previous && entry.score > previous.score))
+        this.problems.push(`entry ${i} of ${board.length} out of order: ${JSON.stringify(board.slice(Math.max(0, i - 1), i + 1))}`);
     });
     // Boards only grow here: every delivery brings a new author to the topic, nobody leaves it.
     if (board.length < this.largest) this.problems.push(`a board of ${board.length} after one of ${this.largest}`);
@@ -257,9 +261,16 @@ const queuedIds = async (): Promise<Set<string>> => {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await db.send(
-      new QueryCommand({ TableName: tables.localQueue.localName, KeyConditionExpression: '#q = :q', ExpressionAttributeNames: { '#q': 'queue' }, ExpressionAttributeValues: { ':q': 'interactions' }, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: tables.localQueue.localName,
+        KeyConditionExpression: '#q = :q',
+        ExpressionAttributeNames: { '#q': 'queue' },
+        ExpressionAttributeValues: { ':q': 'interactions' },
+        ExclusiveStartKey: startKey,
+      }),
     );
-    for (const item of page.Items ?? []) for (const interaction of (JSON.parse(String(item.body)) as { interactions: Interaction[] }).interactions) ids.add(keyOf(interaction));
+    for (const item of page.Items ?? [])
+      for (const interaction of (JSON.parse(String(item.body)) as { interactions: Interaction[] }).interactions) ids.add(keyOf(interaction));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return ids;
@@ -288,7 +299,10 @@ const checkApplied = async (crash: number) => {
   expect(wrong, `after crash ${crash}`).toEqual([]);
   const kept = [...sent.acknowledged].filter((id) => !sent.optedOut.has(id));
   const marked = await ingest.appliedInteractions(kept.map((key) => ({ network: key.split(':')[0]!, id: key.slice(key.indexOf(':') + 1) })));
-  expect(kept.filter((id) => !marked.has(id)), `not marked applied after crash ${crash}`).toEqual([]);
+  expect(
+    kept.filter((id) => !marked.has(id)),
+    `not marked applied after crash ${crash}`,
+  ).toEqual([]);
 };
 
 const stats = async () => (await (await admin(service, '/v1/admin/stats')).json()) as { interactions: number; pending: number; deadLetters: number };
@@ -307,10 +321,14 @@ const runFiles = (runId: string, since: number) => {
   // The running service renames its temporary files while this looks: one listed a moment ago may be gone.
   const fresh = (path: string) => (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -Infinity) >= since;
   const folder = join(logDir, 'runs', runId);
-  const tasks = fresh(join(folder, 'topics.json')) ? (JSON.parse(readFileSync(join(folder, 'topics.json'), 'utf8')) as { topics: string[] }[]).reduce((count, task) => count + task.topics.length, 0) : null;
+  const tasks = fresh(join(folder, 'topics.json'))
+    ? (JSON.parse(readFileSync(join(folder, 'topics.json'), 'utf8')) as { topics: string[] }[]).reduce((count, task) => count + task.topics.length, 0)
+    : null;
   const outputs = existsSync(join(folder, 'topics')) ? readdirSync(join(folder, 'topics')).filter((file) => fresh(join(folder, 'topics', file))).length : 0;
   const processedDays = existsSync(join(logDir, 'state/processed')) ? readdirSync(join(logDir, 'state/processed')) : [];
-  const resolving = processedDays.some((day) => readdirSync(join(logDir, 'state/processed', day)).some((file) => file.includes(runId.slice(0, 12)) && fresh(join(logDir, 'state/processed', day, file))));
+  const resolving = processedDays.some((day) =>
+    readdirSync(join(logDir, 'state/processed', day)).some((file) => file.includes(runId.slice(0, 12)) && fresh(join(logDir, 'state/processed', day, file))),
+  );
   const compacting = fresh(join(logDir, 'state/index', `day=${yesterday.toISOString().slice(0, 10)}.parquet`));
   const planned = fresh(join(folder, 'plan.json'));
   const mode = planned ? (JSON.parse(readFileSync(join(folder, 'plan.json'), 'utf8')) as { mode: string }).mode : null;
@@ -350,7 +368,9 @@ const untilStage = async (runId: string, stage: Stage, since: number): Promise<b
 const MAX_AIMS = 5;
 
 const manifestVersion = (): string | null =>
-  existsSync(join(logDir, 'state/manifest.json')) ? (JSON.parse(readFileSync(join(logDir, 'state/manifest.json'), 'utf8')) as { version: string | null }).version : null;
+  existsSync(join(logDir, 'state/manifest.json'))
+    ? (JSON.parse(readFileSync(join(logDir, 'state/manifest.json'), 'utf8')) as { version: string | null }).version
+    : null;
 
 describe('kill -9 while acknowledging deliveries and during every stage of a recompute', () => {
   beforeAll(async () => {
@@ -371,7 +391,13 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
 
     // Yesterday: the service's own apply step and two recomputes, in this process, with the clock a
     // day back — so today's first run has a closed day to compact.
-    Object.assign(process.env, { SWAY_LOG_DIR: logDir, SWAY_DYNAMODB_ENDPOINT: endpoint, SWAY_TABLE_NAME: tables.main.localName, SWAY_LOCAL_QUEUE_TABLE: tables.localQueue.localName, AWS_REGION: 'local' });
+    Object.assign(process.env, {
+      SWAY_LOG_DIR: logDir,
+      SWAY_DYNAMODB_ENDPOINT: endpoint,
+      SWAY_TABLE_NAME: tables.main.localName,
+      SWAY_LOCAL_QUEUE_TABLE: tables.localQueue.localName,
+      AWS_REGION: 'local',
+    });
     vi.resetModules();
     const { objectStore, stores } = await import('../../lib/runtime/dependencies');
     const { applyToLog } = await import('../../lib/log/apply-to-log');
@@ -395,7 +421,9 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
           );
           for (const interaction of interactions) sent.yesterday.add(keyOf(interaction));
         }
-        expect(await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, unitsOver({ objects: objectStore(), ...stores() }), objectStore())).toMatchObject({ status: 'succeeded' });
+        expect(
+          await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, unitsOver({ objects: objectStore(), ...stores() }), objectStore()),
+        ).toMatchObject({ status: 'succeeded' });
       }
     } finally {
       vi.useRealTimers();
@@ -423,7 +451,11 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
     const started: string[] = [];
     const evidence: { stage: Stage; runId: string; inProgress: boolean; committed: boolean; files: ReturnType<typeof runFiles> }[] = [];
     const noRunInProgress = () =>
-      waitFor('the runs started to end', async () => ((await Promise.all(started.map((id) => runs.run(id)))).every((run) => run?.status !== 'running') ? true : undefined), 180_000);
+      waitFor(
+        'the runs started to end',
+        async () => ((await Promise.all(started.map((id) => runs.run(id)))).every((run) => run?.status !== 'running') ? true : undefined),
+        180_000,
+      );
     let since = firstStart;
     let leavers = 0;
 
@@ -471,9 +503,18 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
         const files = runFiles(runId, since);
         const record = await runs.run(runId);
         const version = manifestVersion();
-        evidence.push({ stage: kill.stage, runId, inProgress: record?.status === 'running', committed: version !== committedBefore && version?.endsWith(runId.slice(0, 12)) === true, files });
+        evidence.push({
+          stage: kill.stage,
+          runId,
+          inProgress: record?.status === 'running',
+          committed: version !== committedBefore && version?.endsWith(runId.slice(0, 12)) === true,
+          files,
+        });
       }
-      if (process.env.SWAY_CRASH_TRACE) console.log(`TRACE crash ${crash} ${kill.stage} ${runId ?? ''} ${JSON.stringify(evidence.at(-1) ?? {})} ack=${sent.acknowledged.size} unanswered=${sent.unanswered.size}`);
+      if (process.env.SWAY_CRASH_TRACE)
+        console.log(
+          `TRACE crash ${crash} ${kill.stage} ${runId ?? ''} ${JSON.stringify(evidence.at(-1) ?? {})} ack=${sent.acknowledged.size} unanswered=${sent.unanswered.size}`,
+        );
 
       since = await start();
       laps.push(Date.now() - t0);
@@ -500,10 +541,14 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
     const finalRun = ((await (await admin(service, '/v1/admin/recompute', { method: 'POST' })).json()) as { runId: string }).runId;
     started.push(finalRun);
     for (const runId of started) {
-      const run = await waitFor(`run ${runId}`, async () => {
-        const answer = (await (await admin(service, `/v1/admin/runs/${runId}`)).json()) as { status: string };
-        return answer.status === 'running' ? undefined : answer;
-      }, 180_000);
+      const run = await waitFor(
+        `run ${runId}`,
+        async () => {
+          const answer = (await (await admin(service, `/v1/admin/runs/${runId}`)).json()) as { status: string };
+          return answer.status === 'running' ? undefined : answer;
+        },
+        180_000,
+      );
       expect(run, `run ${runId}`).toMatchObject({ status: 'succeeded' });
     }
     reader.running = false;
@@ -527,7 +572,10 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
       const answer = await fetch(`${service.url}/v1/accounts/x/${author}/explain?topic=${TOPIC}`);
       const explanation = (await answer.json()) as { topEngagers?: { id: string; interactions: number }[] };
       const counted = (explanation.topEngagers ?? []).map(({ id, interactions }) => `${id}=${interactions}`).sort();
-      const expectedCount = sent.byAuthor.get(author)!.map((interaction) => `${interaction.actor.id}=1`).sort();
+      const expectedCount = sent.byAuthor
+        .get(author)!
+        .map((interaction) => `${interaction.actor.id}=1`)
+        .sort();
       if (JSON.stringify(counted) !== JSON.stringify(expectedCount)) miscounted.push(`${author}: ${counted.join(' ')}`);
     }
     expect(miscounted).toEqual([]);
@@ -579,7 +627,9 @@ describe('a run killed after some of its topics were done, received again under 
       // The request comes back to a new process: the same run, a new attempt.
       vi.resetModules();
       const restarted = await import('../../lib/recompute/local-orchestrator');
-      expect(await restarted.runRecomputeLocally({ runId, trigger: 'api' }, restarted.unitsOver({ ...sway.stores, objects: sway.objects }), sway.objects)).toMatchObject({ status: 'succeeded' });
+      expect(
+        await restarted.runRecomputeLocally({ runId, trigger: 'api' }, restarted.unitsOver({ ...sway.stores, objects: sway.objects }), sway.objects),
+      ).toMatchObject({ status: 'succeeded' });
       for (const author of ['committed-author', 'before-the-kill', 'between-attempts']) {
         const answer = await sway.request({ method: 'GET', url: `/v1/accounts/x/${author}/explain?topic=${TOPIC}` });
         expect(answer.status, author).toBe(200);

@@ -32,7 +32,9 @@ const world = replay({ seed: SEED, engagements: 1_600, asOf });
 const once: Send[] = [...world.deliveries.map((delivery) => ({ delivery })), ...world.retractionMessages.map((retractions) => ({ retractions }))];
 const keyOf = (interaction: Pick<Interaction, 'network' | 'id'>) => `${interaction.network}:${interaction.id}`;
 const retractedIds = new Set(
-  world.retractionMessages.flatMap((body) => (JSON.parse(body) as { retractions: { kind: string; network: string; id?: string }[] }).retractions.flatMap((r) => (r.id ? [`${r.network}:${r.id}`] : []))),
+  world.retractionMessages.flatMap((body) =>
+    (JSON.parse(body) as { retractions: { kind: string; network: string; id?: string }[] }).retractions.flatMap((r) => (r.id ? [`${r.network}:${r.id}`] : [])),
+  ),
 );
 
 /** Sends everything with a few senders at once, so copies of one delivery race each other; a 5xx is sent again, as clients do. */
@@ -87,7 +89,8 @@ const recordQueue = (sway: InProcessSway) => {
 const distinctMessagesPerInteraction = (bodies: readonly string[]) => {
   const expected = new Map<string, number>();
   for (const body of new Set(bodies)) {
-    for (const interaction of (JSON.parse(body) as { interactions: Interaction[] }).interactions) expected.set(keyOf(interaction), (expected.get(keyOf(interaction)) ?? 0) + 1);
+    for (const interaction of (JSON.parse(body) as { interactions: Interaction[] }).interactions)
+      expected.set(keyOf(interaction), (expected.get(keyOf(interaction)) ?? 0) + 1);
   }
   return expected;
 };
@@ -157,7 +160,9 @@ describe('exactly-once effect', () => {
     // Every copy is accounted for: queued for the apply step, or answered as a duplicate.
     expect(early.duplicates).toBe(0);
     const queuedPerInteraction = new Map<string, number>();
-    for (const body of queued.bodies) for (const interaction of (JSON.parse(body) as { interactions: Interaction[] }).interactions) queuedPerInteraction.set(keyOf(interaction), (queuedPerInteraction.get(keyOf(interaction)) ?? 0) + 1);
+    for (const body of queued.bodies)
+      for (const interaction of (JSON.parse(body) as { interactions: Interaction[] }).interactions)
+        queuedPerInteraction.set(keyOf(interaction), (queuedPerInteraction.get(keyOf(interaction)) ?? 0) + 1);
     expect([...queuedPerInteraction.values()].reduce((a, b) => a + b, 0) + late.duplicates).toBe(COPIES * world.interactions.length);
     expect(world.interactions.filter((interaction) => (queuedPerInteraction.get(keyOf(interaction)) ?? 0) < 2)).toEqual([]);
     // Every queued copy went through the apply step: the consumers acknowledged each one.
@@ -172,7 +177,9 @@ describe('exactly-once effect', () => {
     const logCopies = [...inLog.values()].reduce((sum, copies) => sum + copies.rows, 0);
     expect(logCopies).toBeGreaterThanOrEqual(2 * world.interactions.length);
     // The three identical copies of a retraction message are one object, written three times.
-    expect(new Set(rows.filter((row) => row.kind === 'retract' || row.kind === 'retract-content').map((row) => row.object)).size).toBe(world.retractionMessages.length);
+    expect(new Set(rows.filter((row) => row.kind === 'retract' || row.kind === 'retract-content').map((row) => row.object)).size).toBe(
+      world.retractionMessages.length,
+    );
 
     await repeated.recompute(asOf);
     expect(await observed(repeated)).toEqual(expected);
@@ -217,7 +224,9 @@ describe('exactly-once effect', () => {
     // Exactly once in the log: one object per distinct message, however often it was applied.
     const rows = await logRows(faulty.objects);
     expect(new Set(rows.map((row) => row.object)).size).toBe(new Set(queued.bodies).size);
-    expect(Object.fromEntries([...copiesInLog(rows)].map(([key, copies]) => [key, copies.rows]))).toEqual(Object.fromEntries(distinctMessagesPerInteraction(queued.bodies)));
+    expect(Object.fromEntries([...copiesInLog(rows)].map(([key, copies]) => [key, copies.rows]))).toEqual(
+      Object.fromEntries(distinctMessagesPerInteraction(queued.bodies)),
+    );
     expect(queued.acknowledged).toBe(queued.bodies.length);
 
     // The recompute, with transient DynamoDB faults (a run makes too many calls to survive calls

@@ -21,7 +21,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes, type RouteDefinition } from '../../lib/routes';
 import { queues } from '../../lib/workers';
 import { anyBody, edits, mutateJson } from '../support/fuzz-inputs';
-import { IN_PROCESS_ADMIN_TOKEN, IN_PROCESS_GENERIC_SECRET, startInProcessSway, type Answer, type InProcessRequest, type InProcessSway } from '../support/in-process-sway';
+import {
+  IN_PROCESS_ADMIN_TOKEN,
+  IN_PROCESS_GENERIC_SECRET,
+  startInProcessSway,
+  type Answer,
+  type InProcessRequest,
+  type InProcessSway,
+} from '../support/in-process-sway';
 import { engagements, interaction } from '../support/interactions';
 import { fixture, fixtureDeliveries, providerHeaders, testSecrets, WEBHOOK_NETWORKS, type WebhookNetwork } from '../support/webhook-deliveries';
 import { recordWrites } from '../support/write-recorder';
@@ -45,7 +52,9 @@ const snapshot = async (db: DynamoDBDocumentClient, table: string): Promise<stri
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []).map((item) => JSON.stringify(item, (_, value: unknown) => (value instanceof Set ? [...(value as Set<unknown>)].sort() : value))));
+    items.push(
+      ...(page.Items ?? []).map((item) => JSON.stringify(item, (_, value: unknown) => (value instanceof Set ? [...(value as Set<unknown>)].sort() : value))),
+    );
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return items.sort().join('\n');
@@ -58,7 +67,10 @@ const tablesNow = async () => [await snapshot(sway.tables.db, sway.tables.mainTa
  */
 const clearInteractionsQueue = async () => {
   const queue = queues.interactions.name;
-  await sway.queue.deleteMessages(queue, (await sway.queue.messages(queue)).map(({ messageId }) => messageId));
+  await sway.queue.deleteMessages(
+    queue,
+    (await sway.queue.messages(queue)).map(({ messageId }) => messageId),
+  );
 };
 
 beforeAll(async () => {
@@ -81,7 +93,9 @@ beforeAll(async () => {
   await sway.recompute();
   const started = JSON.parse((await sway.admin('POST', '/v1/admin/recompute')).body) as { runId: string };
   const page = JSON.parse((await sway.request({ method: 'GET', url: '/v1/topics/fuzzing/leaderboard?limit=1' })).body) as { nextCursor: string };
-  expect((await sway.admin('PUT', '/v1/profiles/fuzz-profile', JSON.stringify({ name: 'Fuzz', accounts: [{ network: 'x', id: 'fuzz-star' }] }))).status).toBe(200);
+  expect((await sway.admin('PUT', '/v1/profiles/fuzz-profile', JSON.stringify({ name: 'Fuzz', accounts: [{ network: 'x', id: 'fuzz-star' }] }))).status).toBe(
+    200,
+  );
   known = {
     networks: ['x', 'mastodon'],
     ids: ['fuzz-star', 'FuzzStar', 'fuzz-rising', 'fuzz-star-fan-0'],
@@ -94,7 +108,28 @@ beforeAll(async () => {
   writes = recordWrites([sway.handlerDb, sway.tables.db]);
 }, 120_000);
 
-const oddValues = ['', '-1', '0', '1e309', '99999999999999999999999', 'NaN', 'null', '[]', '{}', '%', '%zz', '%00', '..', '%2F', '\u0000', 'ünïcödé', '🚀🚀', 'a'.repeat(3000), '<script>', "' OR 1=1 --"];
+const oddValues = [
+  '',
+  '-1',
+  '0',
+  '1e309',
+  '99999999999999999999999',
+  'NaN',
+  'null',
+  '[]',
+  '{}',
+  '%',
+  '%zz',
+  '%00',
+  '..',
+  '%2F',
+  '\u0000',
+  'ünïcödé',
+  '🚀🚀',
+  'a'.repeat(3000),
+  '<script>',
+  "' OR 1=1 --",
+];
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40, unit: 'binary' }), fc.constantFrom(...oddValues));
 
 const isOptOut = (route: RouteDefinition) => route.method === 'DELETE';
@@ -104,7 +139,9 @@ const fieldValue = (route?: RouteDefinition) =>
   fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.constantFrom(...known.networks, ...(route && isOptOut(route) ? known.leavers : known.ids), ...known.topics, ...known.runIds, ...known.profiles).map(encodeURIComponent),
+      arbitrary: fc
+        .constantFrom(...known.networks, ...(route && isOptOut(route) ? known.leavers : known.ids), ...known.topics, ...known.runIds, ...known.profiles)
+        .map(encodeURIComponent),
     },
     { weight: 3, arbitrary: text.map(encodeURIComponent) },
     { weight: 1, arbitrary: fc.constantFrom(...oddValues.slice(9, 13)) },
@@ -115,7 +152,9 @@ const badCursor = () =>
     fc.constantFrom(...known.cursors),
     fc.string({ maxLength: 100 }).map((value) => Buffer.from(value).toString('base64url')),
     fc.jsonValue({ maxDepth: 2 }).map((value) => Buffer.from(JSON.stringify(value) ?? '').toString('base64url')),
-    fc.record({ v: fc.string({ maxLength: 70 }), r: fc.oneof(fc.integer(), fc.double()) }).map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+    fc
+      .record({ v: fc.string({ maxLength: 70 }), r: fc.oneof(fc.integer(), fc.double()) })
+      .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
     text,
   );
 
@@ -127,9 +166,11 @@ const query = () =>
     { maxKeys: 4 },
   );
 
-const validIngestBody = fc
-  .array(fc.constantFrom(...(['post', 'reply', 'like', 'follow'] as const)), { minLength: 1, maxLength: 3 })
-  .map((types) => ({ interactions: types.map((type, i) => interaction({ type, id: `fuzz-valid-${i}`, actor: { id: 'fuzz-fan' }, target: type === 'post' ? undefined : { id: 'fuzz-star' } })) }));
+const validIngestBody = fc.array(fc.constantFrom(...(['post', 'reply', 'like', 'follow'] as const)), { minLength: 1, maxLength: 3 }).map((types) => ({
+  interactions: types.map((type, i) =>
+    interaction({ type, id: `fuzz-valid-${i}`, actor: { id: 'fuzz-fan' }, target: type === 'post' ? undefined : { id: 'fuzz-star' } }),
+  ),
+}));
 
 /** A body for the route: random, a valid one, or a valid one with values replaced, removed or added. */
 const body = (route: RouteDefinition) => {
@@ -147,16 +188,28 @@ const body = (route: RouteDefinition) => {
   );
 };
 
-const webhookNetwork = (route: RouteDefinition): WebhookNetwork | undefined =>
-  WEBHOOK_NETWORKS.find((network) => route.path === `/v1/webhooks/${network}`);
+const webhookNetwork = (route: RouteDefinition): WebhookNetwork | undefined => WEBHOOK_NETWORKS.find((network) => route.path === `/v1/webhooks/${network}`);
 
 /** Headers: a valid signature or token as often as not, else a wrong, tampered or missing one, and random extras. */
 const headers = (route: RouteDefinition, sent: Buffer) =>
   fc
     .record(
       {
-        'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', '', 'APPLICATION/JSON'),
-        authorization: fc.constantFrom(`Bearer ${IN_PROCESS_ADMIN_TOKEN}`, `Bearer ${IN_PROCESS_ADMIN_TOKEN}x`, 'Bearer ', 'Basic YTpi', `bearer ${IN_PROCESS_ADMIN_TOKEN.toUpperCase()}`),
+        'content-type': fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-8',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          '',
+          'APPLICATION/JSON',
+        ),
+        authorization: fc.constantFrom(
+          `Bearer ${IN_PROCESS_ADMIN_TOKEN}`,
+          `Bearer ${IN_PROCESS_ADMIN_TOKEN}x`,
+          'Bearer ',
+          'Basic YTpi',
+          `bearer ${IN_PROCESS_ADMIN_TOKEN.toUpperCase()}`,
+        ),
         'x-sway-signature': fc.oneof(
           fc.constant(`sha256=${createHmac('sha256', IN_PROCESS_GENERIC_SECRET).update(sent).digest('hex')}`),
           fc.string({ maxLength: 80 }),
@@ -185,7 +238,9 @@ const webhookBody = (route: RouteDefinition) => {
   if (!network || route.method !== 'POST') return body(route);
   return fc.oneof(
     body(route),
-    fc.tuple(fc.constantFrom(...fixtureDeliveries[network]), edits).map(([{ file }, changes]) => Buffer.from(JSON.stringify(mutateJson(JSON.parse(fixture(network, file).toString('utf8')), changes)))),
+    fc
+      .tuple(fc.constantFrom(...fixtureDeliveries[network]), edits)
+      .map(([{ file }, changes]) => Buffer.from(JSON.stringify(mutateJson(JSON.parse(fixture(network, file).toString('utf8')), changes)))),
   );
 };
 
@@ -204,7 +259,9 @@ const requestFor = (route: RouteDefinition): fc.Arbitrary<InProcessRequest> => {
       headers(route, sent).map((chosen) => {
         let index = 0;
         const path = route.path.replace(/\{\w+\}/g, () => String(values[index++]));
-        const search = Object.entries(fields).map(([name, value]) => `${encodeURIComponent(name)}=${value}`).join('&');
+        const search = Object.entries(fields)
+          .map(([name, value]) => `${encodeURIComponent(name)}=${value}`)
+          .join('&');
         return { method, url: `${path}${search ? `?${search}` : ''}`, headers: chosen, body: sent };
       }),
     );
@@ -213,7 +270,8 @@ const requestFor = (route: RouteDefinition): fc.Arbitrary<InProcessRequest> => {
 /** What must hold of every answer; returns what is wrong, or null. */
 const judge = (answer: Answer, written: string[]): string | null => {
   if (answer.status >= 500) return `answered ${answer.status}: ${answer.body}`;
-  for (const secret of SECRETS) if (answer.body.includes(secret) || Object.values(answer.headers).some((value) => value.includes(secret))) return 'leaks a secret';
+  for (const secret of SECRETS)
+    if (answer.body.includes(secret) || Object.values(answer.headers).some((value) => value.includes(secret))) return 'leaks a secret';
   for (const table of [sway.tables.mainTable, sway.tables.queueTable]) if (answer.body.includes(table)) return 'names a table';
   if (answer.status < 400) return null;
   if (written.length > 0) return `refused with ${answer.status} but wrote ${written.join(', ')}`;
@@ -254,28 +312,55 @@ const validRequestFor = (route: RouteDefinition): fc.Arbitrary<InProcessRequest>
     case 'POST /v1/interactions':
       return validIngestBody.map((document) => {
         const request = withBody('POST', route.path, document);
-        return { ...request, headers: { ...request.headers, 'x-sway-signature': `sha256=${createHmac('sha256', IN_PROCESS_GENERIC_SECRET).update(request.body).digest('hex')}` } };
+        return {
+          ...request,
+          headers: { ...request.headers, 'x-sway-signature': `sha256=${createHmac('sha256', IN_PROCESS_GENERIC_SECRET).update(request.body).digest('hex')}` },
+        };
       });
     case 'GET /v1/webhooks/x':
       return get(fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/).map((token) => `${route.path}?crc_token=${token}`));
     case 'GET /v1/webhooks/meta':
-      return get(fc.stringMatching(/^[0-9]{1,12}$/).map((challenge) => `${route.path}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(testSecrets.metaVerifyToken)}&hub.challenge=${challenge}`));
+      return get(
+        fc
+          .stringMatching(/^[0-9]{1,12}$/)
+          .map(
+            (challenge) => `${route.path}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(testSecrets.metaVerifyToken)}&hub.challenge=${challenge}`,
+          ),
+      );
     case 'GET /v1/accounts/{network}/{idOrHandle}':
       return get(account.map((id) => `/v1/accounts/x/${id}`));
     case 'GET /v1/accounts/{network}/{idOrHandle}/explain':
-      return get(fc.tuple(fc.constantFrom('fuzz-star', 'FuzzStar'), fc.constantFrom('', '?topic=fuzzing')).map(([id, query]) => `/v1/accounts/x/${id}/explain${query}`));
+      return get(
+        fc.tuple(fc.constantFrom('fuzz-star', 'FuzzStar'), fc.constantFrom('', '?topic=fuzzing')).map(([id, query]) => `/v1/accounts/x/${id}/explain${query}`),
+      );
     case 'GET /v1/accounts/{network}/{idOrHandle}/history':
-      return get(fc.tuple(account, fc.constantFrom('', '?topic=fuzzing', '?days=365', '?topic=testing&days=1')).map(([id, query]) => `/v1/accounts/x/${id}/history${query}`));
+      return get(
+        fc
+          .tuple(account, fc.constantFrom('', '?topic=fuzzing', '?days=365', '?topic=testing&days=1'))
+          .map(([id, query]) => `/v1/accounts/x/${id}/history${query}`),
+      );
     case 'GET /v1/leaderboard':
-      return get(fc.tuple(fc.integer({ min: 1, max: 100 }), fc.constantFrom('', '&network=x', '&network=mastodon')).map(([limit, query]) => `${route.path}?limit=${limit}${query}`));
+      return get(
+        fc
+          .tuple(fc.integer({ min: 1, max: 100 }), fc.constantFrom('', '&network=x', '&network=mastodon'))
+          .map(([limit, query]) => `${route.path}?limit=${limit}${query}`),
+      );
     case 'GET /v1/topics':
       return get(fc.integer({ min: 1, max: 100 }).map((limit) => `${route.path}?limit=${limit}`));
     case 'GET /v1/topics/{topic}/leaderboard':
       return get(
-        fc.constantFrom('/v1/topics/fuzzing/leaderboard', '/v1/topics/testing/leaderboard?network=x', `/v1/topics/fuzzing/leaderboard?limit=1&cursor=${encodeURIComponent(known.cursors[0]!)}`),
+        fc.constantFrom(
+          '/v1/topics/fuzzing/leaderboard',
+          '/v1/topics/testing/leaderboard?network=x',
+          `/v1/topics/fuzzing/leaderboard?limit=1&cursor=${encodeURIComponent(known.cursors[0]!)}`,
+        ),
       );
     case 'GET /v1/accounts/{network}/{idOrHandle}/audience':
-      return get(fc.tuple(account, account, fc.constantFrom('', '&topic=fuzzing', '&topic=no-such-topic')).map(([id, other, query]) => `/v1/accounts/x/${id}/audience?with=x:${other}${query}`));
+      return get(
+        fc
+          .tuple(account, account, fc.constantFrom('', '&topic=fuzzing', '&topic=no-such-topic'))
+          .map(([id, other, query]) => `/v1/accounts/x/${id}/audience?with=x:${other}${query}`),
+      );
     case 'GET /v1/search/influencers':
       return get(
         fc
@@ -286,15 +371,25 @@ const validRequestFor = (route: RouteDefinition): fc.Arbitrary<InProcessRequest>
           .map(([topics, query]) => `${route.path}?topics=${topics.join(',')}${query}`),
       );
     case 'PUT /v1/accounts/{network}/{id}/preferences':
-      return fc.tuple(fc.constantFrom('fuzz-star', 'fuzz-rising', 'fuzz-unseen'), fc.boolean()).map(([id, campaigns]) => withBody('PUT', `/v1/accounts/x/${id}/preferences`, { campaigns }, admin));
+      return fc
+        .tuple(fc.constantFrom('fuzz-star', 'fuzz-rising', 'fuzz-unseen'), fc.boolean())
+        .map(([id, campaigns]) => withBody('PUT', `/v1/accounts/x/${id}/preferences`, { campaigns }, admin));
     case 'GET /v1/accounts/{network}/{id}/preferences':
       return get(fc.constantFrom('fuzz-star', 'fuzz-rising', 'fuzz-unseen').map((id) => `/v1/accounts/x/${id}/preferences`));
     case 'DELETE /v1/accounts/{network}/{id}':
       return fc.constantFrom(...known.leavers).map((id) => ({ method: 'DELETE', url: `/v1/accounts/x/${id}`, headers: admin }));
     case 'PUT /v1/profiles/{profileId}':
       return fc
-        .tuple(fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/), fc.option(fc.string({ minLength: 1, maxLength: 100 }).filter((name) => name.trim().length > 0), { nil: undefined }))
-        .map(([profileId, name]) => withBody('PUT', `/v1/profiles/${profileId}`, { ...(name ? { name } : {}), accounts: [{ network: 'x', id: 'fuzz-star' }] }, admin));
+        .tuple(
+          fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/),
+          fc.option(
+            fc.string({ minLength: 1, maxLength: 100 }).filter((name) => name.trim().length > 0),
+            { nil: undefined },
+          ),
+        )
+        .map(([profileId, name]) =>
+          withBody('PUT', `/v1/profiles/${profileId}`, { ...(name ? { name } : {}), accounts: [{ network: 'x', id: 'fuzz-star' }] }, admin),
+        );
     case 'GET /v1/profiles/{profileId}':
       return get(fc.constantFrom(...known.profiles.map((id) => `/v1/profiles/${id}`)));
     case 'POST /v1/admin/recompute':
@@ -319,7 +414,9 @@ const isSlackVerification = (route: RouteDefinition, request: InProcessRequest) 
 /** What must hold of the answer to a valid request: the route's success, from its handler. */
 const judgeValid = (route: RouteDefinition, request: InProcessRequest, answer: Answer): string | null => {
   if (isSlackVerification(route, request)) {
-    return answer.status === 200 && SlackChallengeSchema.safeParse(JSON.parse(answer.body)).success ? null : `Slack's URL verification answered ${answer.status}: ${answer.body.slice(0, 500)}`;
+    return answer.status === 200 && SlackChallengeSchema.safeParse(JSON.parse(answer.body)).success
+      ? null
+      : `Slack's URL verification answered ${answer.status}: ${answer.body.slice(0, 500)}`;
   }
   if (answer.status !== route.response.status) return `a valid request answered ${answer.status}, not ${route.response.status}: ${answer.body.slice(0, 500)}`;
   const contentType = route.response.contentType ?? 'application/json';
@@ -339,7 +436,9 @@ afterAll(() => {
   const all = Object.values(figures);
   const total = all.reduce((sum, { statuses }) => sum + Object.values(statuses).reduce((a, b) => a + b, 0), 0);
   const valid = all.reduce((sum, route) => sum + route.valid, 0);
-  console.log(`fuzz: ${RUNS} requests per route x ${all.length} of ${routeTable.length} routes = ${total} requests (${valid} of them valid, every one accepted by its handler): no 5xx, no leak, nothing stored by a refusal`);
+  console.log(
+    `fuzz: ${RUNS} requests per route x ${all.length} of ${routeTable.length} routes = ${total} requests (${valid} of them valid, every one accepted by its handler): no 5xx, no leak, nothing stored by a refusal`,
+  );
 });
 
 describe('bad input at every route', () => {

@@ -107,7 +107,9 @@ describe('poison messages', () => {
     // An operator redrives.
     const http = await sway.listen();
     try {
-      const redriven = await runSway(['--url', http.url, '--json', 'redrive', '--queue', 'interactions'], { env: { SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN } });
+      const redriven = await runSway(['--url', http.url, '--json', 'redrive', '--queue', 'interactions'], {
+        env: { SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN },
+      });
       expect(redriven.stderr).toBe('');
       expect(redriven.exitCode).toBe(0);
       expect(JSON.parse(redriven.stdout)).toEqual({ queues: [{ queue: 'interactions', status: 'moved', messages: poisonedAt.size }] });
@@ -126,9 +128,9 @@ describe('poison messages', () => {
       if (poisonedAt.has(i)) continue;
       const explained = await explanation(`author-${i}`);
       expect(explained, `author-${i}`).toMatchObject({ topEngagers: expect.any(Array) });
-      expect((explained as { topEngagers: { id: string; interactions: number }[] }).topEngagers.map(({ id, interactions }) => [id, interactions]).sort()).toEqual(
-        Array.from({ length: FANS }, (_, fan) => [`author-${i}-fan-${fan}`, 1]),
-      );
+      expect(
+        (explained as { topEngagers: { id: string; interactions: number }[] }).topEngagers.map(({ id, interactions }) => [id, interactions]).sort(),
+      ).toEqual(Array.from({ length: FANS }, (_, fan) => [`author-${i}-fan-${fan}`, 1]));
     }
     const healed = await explanation('healed');
     expect((healed as { topEngagers: { id: string; interactions: number }[] }).topEngagers.map(({ id, interactions }) => [id, interactions]).sort()).toEqual([

@@ -44,8 +44,16 @@ export interface FaultInjector {
 }
 
 const FAULTS = {
-  throttled: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput (injected).' },
-  throttledOnDemand: { status: 400, type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Throughput exceeds the current capacity (injected).' },
+  throttled: {
+    status: 400,
+    type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+    message: 'Rate of requests exceeds the allowed throughput (injected).',
+  },
+  throttledOnDemand: {
+    status: 400,
+    type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException',
+    message: 'Throughput exceeds the current capacity (injected).',
+  },
   serverError: { status: 500, type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error (injected).' },
 } as const;
 
@@ -146,7 +154,10 @@ export const injectObjectStoreFaults = (objects: ObjectStore): ObjectStoreFaults
     async (key: string, ...rest: A): Promise<void> => {
       if (fails?.(key, ++writes)) {
         failed.push(key);
-        throw Object.assign(new Error('We encountered an internal error. Please try again. (injected)'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+        throw Object.assign(new Error('We encountered an internal error. Please try again. (injected)'), {
+          name: 'InternalError',
+          $metadata: { httpStatusCode: 500 },
+        });
       }
       return write(key, ...rest);
     };

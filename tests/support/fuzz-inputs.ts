@@ -23,8 +23,16 @@ export const mutateJson = (document: unknown, edits: JsonEdit[]): unknown => {
   for (const edit of edits) {
     const slots: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
     const walk = (node: unknown) => {
-      if (Array.isArray(node)) node.forEach((child, index) => (slots.push({ parent: node, key: index }), walk(child)));
-      else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) (slots.push({ parent: node as Record<string, unknown>, key }), walk(child));
+      if (Array.isArray(node)) {
+        node.forEach((child, index) => {
+          slots.push({ parent: node, key: index });
+          walk(child);
+        });
+      } else if (node && typeof node === 'object')
+        for (const [key, child] of Object.entries(node)) {
+          slots.push({ parent: node as Record<string, unknown>, key });
+          walk(child);
+        }
     };
     walk(copy);
     const slot = slots[edit.at % Math.max(1, slots.length)];

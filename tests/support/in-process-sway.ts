@@ -52,7 +52,15 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
  * on the document client the handlers share (the local queue has a client of its own: it stands
  * in for SQS, which is not under test).
  */
-export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate, siteKey }: { apiKeys?: string[]; apiKeyRate?: number; siteKey?: string } = {}) => {
+export const startInProcessSway = async ({
+  apiKeys = [] as string[],
+  apiKeyRate,
+  siteKey,
+}: {
+  apiKeys?: string[];
+  apiKeyRate?: number;
+  siteKey?: string;
+} = {}) => {
   const tables = await isolatedTables();
   const logDir = mkdtempSync(join(tmpdir(), 'sway-log-'));
   Object.assign(process.env, {
@@ -124,7 +132,11 @@ export const startInProcessSway = async ({ apiKeys = [] as string[], apiKeyRate,
       const address = server.address() as AddressInfo;
       return {
         url: `http://127.0.0.1:${address.port}`,
-        close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
       };
     },
     /** The queue consumers `npm start` runs: SQS-shaped batches, partial failures, back-off, dead letters. */

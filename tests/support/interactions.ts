@@ -17,13 +17,5 @@ export const interaction = (overrides: Partial<Interaction> & Pick<Interaction, 
 };
 
 /** `count` engagements of `type` from distinct engagers to `author`, in `topics`. */
-export const engagements = (
-  author: string,
-  count: number,
-  type: Interaction['type'] = 'reply',
-  topics = ['physics'],
-  handle = author,
-): Interaction[] =>
-  Array.from({ length: count }, (_, i) =>
-    interaction({ type, actor: { id: `${author}-fan-${i}` }, target: { id: author, handle }, topics }),
-  );
+export const engagements = (author: string, count: number, type: Interaction['type'] = 'reply', topics = ['physics'], handle = author): Interaction[] =>
+  Array.from({ length: count }, (_, i) => interaction({ type, actor: { id: `${author}-fan-${i}` }, target: { id: author, handle }, topics }));

@@ -141,15 +141,23 @@ export const admin = (service: LocalService, path: string, init: RequestInit = {
 
 /** Waits until the queue has drained, starts a recompute and waits for it to succeed. */
 export const drainAndRecompute = async (service: LocalService, timeoutMs = 60_000) => {
-  await waitFor('the queue to drain', async () => {
-    const stats = (await (await admin(service, '/v1/admin/stats')).json()) as { pending: number };
-    return stats.pending === 0 ? true : undefined;
-  }, timeoutMs);
+  await waitFor(
+    'the queue to drain',
+    async () => {
+      const stats = (await (await admin(service, '/v1/admin/stats')).json()) as { pending: number };
+      return stats.pending === 0 ? true : undefined;
+    },
+    timeoutMs,
+  );
   const started = await admin(service, '/v1/admin/recompute', { method: 'POST' });
   if (started.status !== 202) throw new Error(`recompute answered ${started.status}`);
   const { runId } = (await started.json()) as { runId: string };
-  return waitFor('the run to finish', async () => {
-    const run = (await (await admin(service, `/v1/admin/runs/${runId}`)).json()) as { status: string };
-    return run.status === 'running' ? undefined : run;
-  }, timeoutMs);
+  return waitFor(
+    'the run to finish',
+    async () => {
+      const run = (await (await admin(service, `/v1/admin/runs/${runId}`)).json()) as { status: string };
+      return run.status === 'running' ? undefined : run;
+    },
+    timeoutMs,
+  );
 };

@@ -38,12 +38,23 @@ export const windowsOfLog = async (files: readonly string[], workDir: string, fi
   if (files.length === 0) return windows;
   mkdirSync(workDir, { recursive: true });
   await withDuckDb(async (duck) => {
-    const out = { index: join(workDir, 'index.parquet'), content: join(workDir, 'content.parquet'), handles: join(workDir, 'handles.parquet'), deltas: join(workDir, 'deltas') };
+    const out = {
+      index: join(workDir, 'index.parquet'),
+      content: join(workDir, 'content.parquet'),
+      handles: join(workDir, 'handles.parquet'),
+      deltas: join(workDir, 'deltas'),
+    };
     const { topics } = await resolveLog(duck, files, { index: [], content: [] }, out, 'harness');
     for (const key of topics) {
       const folder = join(out.deltas, `tk=${key}`);
       const window = join(workDir, `window-${key}.parquet`);
-      await mergeTopicWindow(duck, { previous: null, deltas: readdirSync(folder).map((file) => join(folder, file)), firstDay, withoutDigests: [], output: window });
+      await mergeTopicWindow(duck, {
+        previous: null,
+        deltas: readdirSync(folder).map((file) => join(folder, file)),
+        firstDay,
+        withoutDigests: [],
+        output: window,
+      });
       const rows = (await duck.runAndReadAll(`SELECT * FROM read_parquet('${window}') ORDER BY kind, author, engager, day, content_id`)).getRowObjectsJson();
       windows.set(
         topicOfKey(key),

@@ -88,7 +88,12 @@ export const logRows = async (objects: ObjectStore): Promise<LogRowRef[]> => {
   if (files.length === 0) return [];
   const objectOf = new Map(files.map((file, i) => [file, keys[i]!]));
   const rows = await rowsOf(`SELECT filename, kind, network, id FROM read_parquet(${sqlFiles(files)}, filename = true) ORDER BY ALL`);
-  return rows.map((row) => ({ object: objectOf.get(String(row.filename)) ?? String(row.filename), kind: String(row.kind), network: String(row.network), id: row.id === null ? null : String(row.id) }));
+  return rows.map((row) => ({
+    object: objectOf.get(String(row.filename)) ?? String(row.filename),
+    kind: String(row.kind),
+    network: String(row.network),
+    id: row.id === null ? null : String(row.id),
+  }));
 };
 
 /** How many log rows each interaction (`network:id`) has, and in how many objects. */

@@ -27,7 +27,13 @@ export const replay = ({
   accountsPerNetwork = 150,
   engagements = 2_400,
   asOf = new Date(),
-}: { seed?: number; topics?: string[]; accountsPerNetwork?: number; engagements?: number; asOf?: Date } = {}): Replay => {
+}: {
+  seed?: number;
+  topics?: string[];
+  accountsPerNetwork?: number;
+  engagements?: number;
+  asOf?: Date;
+} = {}): Replay => {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const networks = ['x', 'mastodon'];
@@ -86,9 +92,19 @@ export const replay = ({
 
   const retractions: Retraction[] = interactions
     .filter((interaction) => interaction.type === 'like' && random() < 0.08)
-    .map((like) => ({ kind: 'interaction', network: like.network, id: like.id, retractedAt: new Date(Date.parse(like.occurredAt) + HOUR_MS / 2).toISOString() }));
+    .map((like) => ({
+      kind: 'interaction',
+      network: like.network,
+      id: like.id,
+      retractedAt: new Date(Date.parse(like.occurredAt) + HOUR_MS / 2).toISOString(),
+    }));
   const deletedPost = posts[1]!;
-  retractions.push({ kind: 'content', network: deletedPost.network, contentId: deletedPost.contentId!, retractedAt: new Date(Date.parse(deletedPost.occurredAt) + DAY_MS).toISOString() });
+  retractions.push({
+    kind: 'content',
+    network: deletedPost.network,
+    contentId: deletedPost.contentId!,
+    retractedAt: new Date(Date.parse(deletedPost.occurredAt) + DAY_MS).toISOString(),
+  });
   const retractionMessages: string[] = [];
   for (let start = 0; start < retractions.length; start += 10) {
     retractionMessages.push(JSON.stringify({ receivedAt: asOf.toISOString(), interactions: [], retractions: retractions.slice(start, start + 10) }));

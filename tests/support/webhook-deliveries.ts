@@ -35,15 +35,33 @@ export const testSecretEnvironment = (): Record<string, string> => ({
 export const webhookPath = (network: WebhookNetwork) => `/v1/webhooks/${network}`;
 
 /** The exact bytes of a fixture, as the provider would send them. */
-export const fixture = (network: WebhookNetwork, file: string): Buffer =>
-  readFileSync(resolve(__dirname, '../fixtures/networks', network, file));
+export const fixture = (network: WebhookNetwork, file: string): Buffer => readFileSync(resolve(__dirname, '../fixtures/networks', network, file));
 
 /** Every fixture of a network, with the event header it is sent with. */
 export const fixtureDeliveries: Record<WebhookNetwork, { file: string; event?: string }[]> = {
-  x: ['tweet-reply-extended.json', 'retweet-and-quote.json', 'favorite.json', 'follows.json', 'tweet-delete.json', 'direct-message.json'].map((file) => ({ file })),
+  x: ['tweet-reply-extended.json', 'retweet-and-quote.json', 'favorite.json', 'follows.json', 'tweet-delete.json', 'direct-message.json'].map((file) => ({
+    file,
+  })),
   meta: ['page-feed-batch.json', 'comment-remove.json', 'instagram-comments.json'].map((file) => ({ file })),
-  slack: ['thread-reply.json', 'channel-message.json', 'app-mention.json', 'reaction-added.json', 'reaction-removed.json', 'message-changed.json', 'message-deleted.json', 'channel-join.json', 'url-verification.json'].map((file) => ({ file })),
-  mastodon: ['status-created-reply.json', 'status-updated-reply.json', 'status-created-post.json', 'status-created-reblog.json', 'status-created-direct.json', 'account-created.json'].map((file) => ({ file })),
+  slack: [
+    'thread-reply.json',
+    'channel-message.json',
+    'app-mention.json',
+    'reaction-added.json',
+    'reaction-removed.json',
+    'message-changed.json',
+    'message-deleted.json',
+    'channel-join.json',
+    'url-verification.json',
+  ].map((file) => ({ file })),
+  mastodon: [
+    'status-created-reply.json',
+    'status-updated-reply.json',
+    'status-created-post.json',
+    'status-created-reblog.json',
+    'status-created-direct.json',
+    'account-created.json',
+  ].map((file) => ({ file })),
   github: [
     { file: 'star-created.json', event: 'star' },
     { file: 'star-deleted.json', event: 'star' },
@@ -66,8 +84,7 @@ export const fixtureDeliveries: Record<WebhookNetwork, { file: string; event?: s
   ],
 };
 
-const hmac = (secret: string, payload: Buffer | string, encoding: 'hex' | 'base64') =>
-  createHmac('sha256', secret).update(payload).digest(encoding);
+const hmac = (secret: string, payload: Buffer | string, encoding: 'hex' | 'base64') => createHmac('sha256', secret).update(payload).digest(encoding);
 
 export interface DeliveryOptions {
   /** The event name for providers that send it in a header (GitHub, Discourse). */
@@ -94,7 +111,11 @@ export const providerHeaders = (network: WebhookNetwork, body: Buffer, options: 
     case 'x':
       return { ...contentType, 'x-twitter-webhooks-signature': `sha256=${hmac(secret, body, 'base64')}` };
     case 'meta':
-      return { ...contentType, 'x-hub-signature-256': `sha256=${hmac(secret, body, 'hex')}`, 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` };
+      return {
+        ...contentType,
+        'x-hub-signature-256': `sha256=${hmac(secret, body, 'hex')}`,
+        'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`,
+      };
     case 'slack': {
       const timestamp = String(Math.floor((options.now ?? new Date()).getTime() / 1000));
       const signed = Buffer.concat([Buffer.from(`v0:${timestamp}:`), body]);
@@ -163,6 +184,6 @@ export const apiGatewayEvent = ({
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     },
-    ...(body && body.length ? { body: isText ? text : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+    ...(body?.length ? { body: isText ? text : body.toString('base64'), isBase64Encoded: !isText } : { isBase64Encoded: false }),
   };
 };

@@ -35,7 +35,10 @@ export const loadWebhookHandlers = async () => {
     /** Takes every queued message out of the queue and returns what they carry. */
     drain: async (): Promise<QueuedInteractions[]> => {
       const received = await queue.receive(queues.interactions.name, 1000, 60);
-      await queue.deleteMessages(queues.interactions.name, received.map((message) => message.messageId));
+      await queue.deleteMessages(
+        queues.interactions.name,
+        received.map((message) => message.messageId),
+      );
       return received.map((message) => QueuedInteractionsSchema.parse(JSON.parse(message.body)));
     },
   };

@@ -7,7 +7,15 @@ describe('board cursors', () => {
   });
 
   it('are null when forged or garbled', () => {
-    for (const raw of ['', 'abc', Buffer.from('{"v":1}').toString('base64url'), Buffer.from('[1]').toString('base64url'), Buffer.from('{"v":"a","p":-1}').toString('base64url'), Buffer.from('{"v":"a","p":1.5}').toString('base64url'), Buffer.from('{"v":"a","p":1,"x":0}').toString('base64url')]) {
+    for (const raw of [
+      '',
+      'abc',
+      Buffer.from('{"v":1}').toString('base64url'),
+      Buffer.from('[1]').toString('base64url'),
+      Buffer.from('{"v":"a","p":-1}').toString('base64url'),
+      Buffer.from('{"v":"a","p":1.5}').toString('base64url'),
+      Buffer.from('{"v":"a","p":1,"x":0}').toString('base64url'),
+    ]) {
       expect(decodeCursor(raw)).toBeNull();
     }
   });

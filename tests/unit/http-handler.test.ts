@@ -5,7 +5,15 @@ import { problems } from '../../lib/http/problem';
 import { json } from '../../lib/http/request';
 
 const event = (headers: Record<string, string> = {}): APIGatewayProxyEventV2 =>
-  ({ version: '2.0', routeKey: 'GET /x', rawPath: '/x', rawQueryString: '', headers, requestContext: { http: { method: 'GET' } }, isBase64Encoded: false }) as unknown as APIGatewayProxyEventV2;
+  ({
+    version: '2.0',
+    routeKey: 'GET /x',
+    rawPath: '/x',
+    rawQueryString: '',
+    headers,
+    requestContext: { http: { method: 'GET' } },
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEventV2;
 const context = { functionName: 'test', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 
 describe('httpHandler', () => {

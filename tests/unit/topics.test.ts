@@ -8,7 +8,7 @@ describe('topics', () => {
 
   it('finds a hashtag at the start of the text and after punctuation, never inside a word, a URL or an HTML entity', () => {
     expect(hashtagTopics('#physics at CERN, (#LHC) "#Higgs" and.#atlas;#cms')).toEqual(['physics', 'lhc', 'higgs', 'atlas', 'cms']);
-    expect(hashtagTopics("email#tag snake_#case 42#answer ##double https://example.org/page#section it&#39;s &#x27;")).toEqual([]);
+    expect(hashtagTopics('email#tag snake_#case 42#answer ##double https://example.org/page#section it&#39;s &#x27;')).toEqual([]);
   });
 
   it('reads hashtags in any script, starting with a letter, a digit or _, and drops those that leave no slug', () => {

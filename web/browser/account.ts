@@ -18,7 +18,17 @@ const topicScores = (account: Account): HTMLElement =>
           'table',
           { class: 'topic-scores' },
           h('caption', { class: 'visually-hidden' }, `Scores of ${accountLabel(account)} per topic, with their rank in each`),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Topic'), h('th', { scope: 'col', class: 'score' }, 'Score'), h('th', { scope: 'col', class: 'rank' }, 'Rank'))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Topic'),
+              h('th', { scope: 'col', class: 'score' }, 'Score'),
+              h('th', { scope: 'col', class: 'rank' }, 'Rank'),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -57,7 +67,11 @@ const factorBars = (explanation: Explanation): HTMLElement => {
           'li',
           { class: 'factor', 'data-factor': factor.name },
           h('span', { class: 'factor-label' }, factor.label),
-          h('data', { class: 'factor-points', value: factor.contribution }, `${factor.contribution < 0 ? '−' : '+'}${Math.abs(factor.contribution).toFixed(2)}`),
+          h(
+            'data',
+            { class: 'factor-points', value: factor.contribution },
+            `${factor.contribution < 0 ? '−' : '+'}${Math.abs(factor.contribution).toFixed(2)}`,
+          ),
           h('span', { class: 'factor-bar', 'aria-hidden': 'true' }, barFill((Math.abs(factor.contribution) / total) * 100)),
           h('span', { class: 'factor-description' }, factor.description),
         ),
@@ -86,7 +100,10 @@ const explanationOf = (explanation: Explanation, topic: string | null): Child[] 
   h('h3', {}, 'Content that earned the most response'),
   listOrNone(
     'content',
-    explanation.topContent.map((item) => [h('code', {}, item.contentId), ` · ${item.responses} response${item.responses === 1 ? '' : 's'} · ${formatPercent(item.weight)}`]),
+    explanation.topContent.map((item) => [
+      h('code', {}, item.contentId),
+      ` · ${item.responses} response${item.responses === 1 ? '' : 's'} · ${formatPercent(item.weight)}`,
+    ]),
     'No content with responses in this topic.',
   ),
   ...(explanation.flags.length > 0
@@ -160,7 +177,11 @@ const render = async (): Promise<void> => {
   if (result.outcome === 'unreachable') return showUnreachable(region);
   if (result.outcome === 'gone') return showOptedOut(region, `${networkName(network)} account ${idOrHandle}`);
   if (result.outcome === 'not-found' || (result.outcome === 'refused' && result.status === 400)) {
-    return showNotFound(region, 'Account', `Sway knows no ${networkName(network)} account “${idOrHandle}”. Accounts appear at the first recompute after they interact.`);
+    return showNotFound(
+      region,
+      'Account',
+      `Sway knows no ${networkName(network)} account “${idOrHandle}”. Accounts appear at the first recompute after they interact.`,
+    );
   }
   if (result.outcome === 'refused') return showRefused(region, result.detail, '/');
 
@@ -185,7 +206,12 @@ const render = async (): Promise<void> => {
       { class: 'account-header' },
       h('h1', {}, accountLabel(account)),
       h('p', { class: 'account-meta' }, `${networkName(account.network)} · id ${account.id}`),
-      h('p', { class: 'account-score' }, h('data', { value: account.score, id: 'overall-score' }, formatScore(account.score)), h('span', {}, ' overall score, out of 100')),
+      h(
+        'p',
+        { class: 'account-score' },
+        h('data', { value: account.score, id: 'overall-score' }, formatScore(account.score)),
+        h('span', {}, ' overall score, out of 100'),
+      ),
     ),
     topicScores(account),
     h(

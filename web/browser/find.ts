@@ -25,7 +25,14 @@ interface Search {
 const searchFromUrl = (): Search => {
   const query = new URLSearchParams(window.location.search);
   return {
-    topics: [...new Set((query.get('topics') ?? '').split(',').map((topic) => topic.trim()).filter(Boolean))],
+    topics: [
+      ...new Set(
+        (query.get('topics') ?? '')
+          .split(',')
+          .map((topic) => topic.trim())
+          .filter(Boolean),
+      ),
+    ],
     network: query.get('network') ?? '',
     minScore: query.get('minScore') ?? '',
     maxScore: query.get('maxScore') ?? '',
@@ -130,7 +137,9 @@ const loadTopics = async (): Promise<void> => {
   for (const topic of new Set([...topics.slice(0, TOPICS_OFFERED).map(({ topic }) => topic), ...chosenTopics])) offerTopic(topic);
   chooseTopics(chosenTopics);
   if (!topics.length) {
-    choices.append(h('li', { class: 'empty' }, listed.outcome === 'ok' ? 'No scored topics yet: type one below.' : 'The topic list is unavailable: type a topic below.'));
+    choices.append(
+      h('li', { class: 'empty' }, listed.outcome === 'ok' ? 'No scored topics yet: type one below.' : 'The topic list is unavailable: type a topic below.'),
+    );
   }
   suggestions.replaceChildren(...topics.map(({ topic, accounts }) => h('option', { value: topic }, `${accounts} scored accounts`)));
   choices.removeAttribute('aria-busy');
@@ -175,7 +184,10 @@ const topicCell = (item: Influencer, topic: string): HTMLElement => {
     'td',
     { class: 'topic-score', 'data-topic': topic },
     scored
-      ? [h('data', { value: scored.score }, formatScore(scored.score)), h('span', { class: 'topic-rank' }, h('span', { class: 'visually-hidden' }, 'rank '), `#${scored.rank}`)]
+      ? [
+          h('data', { value: scored.score }, formatScore(scored.score)),
+          h('span', { class: 'topic-rank' }, h('span', { class: 'visually-hidden' }, 'rank '), `#${scored.rank}`),
+        ]
       : [h('span', { 'aria-hidden': 'true' }, '–'), h('span', { class: 'visually-hidden' }, 'not scored')],
   );
 };
@@ -243,7 +255,12 @@ const emptyResult = (search: Search): HTMLElement => {
   return resultMessage(
     'empty',
     h('p', {}, `No account matches ${searchDescription(search)}.`),
-    h('p', { class: 'hint' }, unscored.length ? `Sway has no scores in ${topicList(unscored)}. ` : '', `Try other topics${widen.length ? `, or ${widen.join(' and ')}` : ''}.`),
+    h(
+      'p',
+      { class: 'hint' },
+      unscored.length ? `Sway has no scores in ${topicList(unscored)}. ` : '',
+      `Try other topics${widen.length ? `, or ${widen.join(' and ')}` : ''}.`,
+    ),
   );
 };
 
@@ -261,7 +278,9 @@ const runSearch = async (search: Search): Promise<void> => {
   if (!search.topics.length) {
     document.title = 'Campaign search · Sway';
     announce('');
-    return showResults(resultMessage('no-topics', h('p', {}, 'Choose one or more topics above, then Search: the accounts that move them will be listed here.')));
+    return showResults(
+      resultMessage('no-topics', h('p', {}, 'Choose one or more topics above, then Search: the accounts that move them will be listed here.')),
+    );
   }
   document.title = `${topicList(search.topics)} · Campaign search · Sway`;
   results.replaceChildren(h('p', { class: 'loading' }, 'Searching…'));
@@ -273,7 +292,13 @@ const runSearch = async (search: Search): Promise<void> => {
   if (page.outcome !== 'ok') {
     announce('That search did not work.');
     const detail = page.outcome === 'refused' ? page.detail : 'This Sway does not offer campaign search.';
-    return showResults(resultMessage('refused', h('p', { class: 'problem' }, h('strong', {}, 'That search did not work: '), detail), h('p', {}, 'Change the search above and try again.')));
+    return showResults(
+      resultMessage(
+        'refused',
+        h('p', { class: 'problem' }, h('strong', {}, 'That search did not work: '), detail),
+        h('p', {}, 'Change the search above and try again.'),
+      ),
+    );
   }
   if (!page.data.items.length) {
     // The topic list tells an unknown topic from one nobody in the range has a score in.
@@ -292,7 +317,10 @@ const runSearch = async (search: Search): Promise<void> => {
     shown += items.length;
     cursor = nextCursor;
     more.hidden = nextCursor === null;
-    announce(`${shown} account${shown === 1 ? '' : 's'}, ${search.sort === 'rising' ? 'rising fastest' : 'most relevant'} first${nextCursor ? '; more below' : ''}.`, true);
+    announce(
+      `${shown} account${shown === 1 ? '' : 's'}, ${search.sort === 'rising' ? 'rising fastest' : 'most relevant'} first${nextCursor ? '; more below' : ''}.`,
+      true,
+    );
   };
   more.addEventListener('click', async () => {
     if (body.getAttribute('aria-busy') === 'true') return;
@@ -357,18 +385,27 @@ const renderComparison = async (): Promise<void> => {
       h(
         'p',
         { class: 'hint' },
-        first ? `${accountLabel(first)} chosen: tick Compare on one more account.` : 'Tick Compare on two accounts to see how many of the people who engage with them in ',
+        first
+          ? `${accountLabel(first)} chosen: tick Compare on one more account.`
+          : 'Tick Compare on two accounts to see how many of the people who engage with them in ',
         first ? null : h('strong', {}, `#${compareTopic}`),
         first ? null : ' they share.',
       ),
     );
   }
   compareBody.setAttribute('aria-busy', 'true');
-  const audience = await getJson<Audience>(accountApiPath(first.network, first.id, '/audience'), { with: `${second.network}:${second.id}`, topic: compareTopic });
+  const audience = await getJson<Audience>(accountApiPath(first.network, first.id, '/audience'), {
+    with: `${second.network}:${second.id}`,
+    topic: compareTopic,
+  });
   if (run !== compareRun) return;
   if (audience.outcome !== 'ok') {
     const why =
-      audience.outcome === 'refused' ? audience.detail : audience.outcome === 'unreachable' ? 'Sway did not answer; tick again in a moment.' : 'Sway has no audience for one of them.';
+      audience.outcome === 'refused'
+        ? audience.detail
+        : audience.outcome === 'unreachable'
+          ? 'Sway did not answer; tick again in a moment.'
+          : 'Sway has no audience for one of them.';
     return show(compareBody, h('p', { class: 'problem', 'data-state': 'refused' }, `The audiences could not be compared: ${why}`));
   }
   const { engagers, withEngagers, shared, jaccard, estimated } = audience.data;
@@ -410,7 +447,11 @@ const shortlistToggle = (item: Influencer, search: Search): HTMLButtonElement =>
   shortlistButtons.set(key, button);
   button.addEventListener('click', () => {
     const kept = shortlist.some((entry) => accountKey(entry) === key);
-    storeShortlist(kept ? shortlist.filter((entry) => accountKey(entry) !== key) : [...shortlist, { ...item, searchedTopics: search.topics, addedAt: new Date().toISOString() }]);
+    storeShortlist(
+      kept
+        ? shortlist.filter((entry) => accountKey(entry) !== key)
+        : [...shortlist, { ...item, searchedTopics: search.topics, addedAt: new Date().toISOString() }],
+    );
   });
   return button;
 };

@@ -32,7 +32,16 @@ const render = async (): Promise<void> => {
             'ul',
             { class: 'topic-list' },
             ...topics.data.items.map(({ topic, accounts }) =>
-              h('li', {}, h('a', { href: topicHref(topic) }, h('span', { class: 'topic-name' }, `#${topic}`), h('span', { class: 'topic-size' }, `${accounts} scored accounts`))),
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  { href: topicHref(topic) },
+                  h('span', { class: 'topic-name' }, `#${topic}`),
+                  h('span', { class: 'topic-size' }, `${accounts} scored accounts`),
+                ),
+              ),
             ),
           )
         : noScoresYet(),

@@ -65,6 +65,9 @@ const drawTrend = async (host: ChartHost, account: { network: string; id: string
   }
   const first = history[0]!;
   const last = history[history.length - 1]!;
-  host.setAttribute('aria-label', `Score over the last ${TREND_DAYS} days: ${formatScore(first.score)} on ${first.date}, ${formatScore(last.score)} on ${last.date}`);
+  host.setAttribute(
+    'aria-label',
+    `Score over the last ${TREND_DAYS} days: ${formatScore(first.score)} on ${first.date}, ${formatScore(last.score)} on ${last.date}`,
+  );
   drawSparkline(host, history);
 };

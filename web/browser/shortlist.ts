@@ -52,7 +52,18 @@ export const onShortlistChangedElsewhere = (listener: () => void): void =>
     if (event.key === STORAGE_KEY || event.key === null) listener();
   });
 
-export const SHORTLIST_CSV_HEADER = ['network', 'id', 'handle', 'page', 'overall score', 'relevance', 'rising', 'searched topics', 'topic scores', 'added'] as const;
+export const SHORTLIST_CSV_HEADER = [
+  'network',
+  'id',
+  'handle',
+  'page',
+  'overall score',
+  'relevance',
+  'rising',
+  'searched topics',
+  'topic scores',
+  'added',
+] as const;
 
 /** One row per entry; `origin` makes the account pages' links absolute, for use outside the site. */
 export const shortlistCsv = (entries: readonly ShortlistEntry[], origin: string): string =>

@@ -13,7 +13,13 @@ const showState = (region: HTMLElement, { title, message, kind, action }: State)
   document.title = `${title} · Sway`;
   show(
     region,
-    h('section', { class: 'state', 'data-state': kind, 'aria-labelledby': 'state-title' }, h('h1', { id: 'state-title' }, title), h('p', {}, message), action ?? h('p', {}, h('a', { href: '/' }, 'Back to all topics'))),
+    h(
+      'section',
+      { class: 'state', 'data-state': kind, 'aria-labelledby': 'state-title' },
+      h('h1', { id: 'state-title' }, title),
+      h('p', {}, message),
+      action ?? h('p', {}, h('a', { href: '/' }, 'Back to all topics')),
+    ),
   );
   region.focus();
 };

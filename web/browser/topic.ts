@@ -45,7 +45,11 @@ const networkFilter = (view: View): HTMLElement => {
         h(
           'li',
           {},
-          h('a', { href: viewHref({ network, cursor: null, before: [] }), 'aria-current': network === view.network ? 'page' : null }, network ? networkName(network) : 'All networks'),
+          h(
+            'a',
+            { href: viewHref({ network, cursor: null, before: [] }), 'aria-current': network === view.network ? 'page' : null },
+            network ? networkName(network) : 'All networks',
+          ),
         ),
       ),
     ),
@@ -58,7 +62,9 @@ const pager = (view: View, board: Leaderboard): HTMLElement | null => {
   const previous = view.cursor
     ? viewHref({ network: view.network, cursor: view.before[view.before.length - 1] ?? null, before: view.before.slice(0, -1) })
     : null;
-  const next = board.nextCursor ? viewHref({ network: view.network, cursor: board.nextCursor, before: view.cursor ? [...view.before, view.cursor] : [] }) : null;
+  const next = board.nextCursor
+    ? viewHref({ network: view.network, cursor: board.nextCursor, before: view.cursor ? [...view.before, view.cursor] : [] })
+    : null;
   if (!previous && !next) return null;
   return h(
     'nav',
@@ -74,7 +80,8 @@ const render = async (): Promise<void> => {
   const query = new URLSearchParams(window.location.search);
   const topic = decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
   const view: View = { topic, network: query.get('network'), cursor: query.get('cursor'), before: query.getAll('before') };
-  if (!TOPIC_PATTERN.test(topic)) return showNotFound(region, 'Topic', `“${topic}” is not a topic name: topics are words of lower-case letters, digits and dashes.`);
+  if (!TOPIC_PATTERN.test(topic))
+    return showNotFound(region, 'Topic', `“${topic}” is not a topic name: topics are words of lower-case letters, digits and dashes.`);
 
   const page = await boardPage(view);
   if (page.outcome === 'unreachable') return showUnreachable(region);
@@ -84,7 +91,11 @@ const render = async (): Promise<void> => {
   const board = page.data;
   let list: HTMLElement;
   if (board.items.length > 0) {
-    list = leaderboardTable(board.items, `#${topic}${view.network ? ` on ${networkName(view.network)}` : ''}, ranks ${board.items[0]!.rank} to ${board.items[board.items.length - 1]!.rank}`, topic);
+    list = leaderboardTable(
+      board.items,
+      `#${topic}${view.network ? ` on ${networkName(view.network)}` : ''}, ranks ${board.items[0]!.rank} to ${board.items[board.items.length - 1]!.rank}`,
+      topic,
+    );
   } else {
     // An empty board is a network with nobody in the topic, a topic Sway does not know, or no recompute yet.
     const overall = await getJson<Leaderboard>('/v1/leaderboard', { limit: 1 });
@@ -92,7 +103,12 @@ const render = async (): Promise<void> => {
     const scored = overall.outcome === 'ok' && overall.data.computedAt !== null;
     if (!scored) list = noScoresYet();
     else if (view.network) list = h('p', { class: 'empty' }, `Nobody on ${networkName(view.network)} has a score in #${topic}.`);
-    else return showNotFound(region, 'Topic', `Sway has no scores in #${topic}: nobody has responded to anyone in this topic yet. Topics appear once accounts earn responses in them.`);
+    else
+      return showNotFound(
+        region,
+        'Topic',
+        `Sway has no scores in #${topic}: nobody has responded to anyone in this topic yet. Topics appear once accounts earn responses in them.`,
+      );
   }
 
   document.title = `#${topic} · Sway`;

@@ -75,10 +75,7 @@ const newBatch = (): Batch => ({ events: 0, interactions: [], retractions: [], h
 
 const SLEEP_SLICE_MS = 250;
 
-export const consumeJetstream = async (
-  ports: JetstreamConsumerPorts,
-  options: JetstreamConsumerOptions = defaultConsumerOptions,
-): Promise<JetstreamRun> => {
+export const consumeJetstream = async (ports: JetstreamConsumerPorts, options: JetstreamConsumerOptions = defaultConsumerOptions): Promise<JetstreamRun> => {
   let cursor = await ports.storedCursor();
   const run: JetstreamRun = {
     resumedFromUs: cursor,

@@ -15,7 +15,10 @@ export const collections = {
   follow: 'app.bsky.graph.follow',
 } as const;
 
-export const DidSchema = z.string().regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/).max(2048);
+export const DidSchema = z
+  .string()
+  .regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/)
+  .max(2048);
 
 /** Every event: who, when (Jetstream's clock, the cursor unit), what kind, and the kind's own fields. */
 export const JetstreamEnvelopeSchema = z.looseObject({
@@ -24,7 +27,10 @@ export const JetstreamEnvelopeSchema = z.looseObject({
   kind: z.string(),
 });
 
-const Nsid = z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z0-9-]+)+$/).max(317);
+const Nsid = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z0-9-]+)+$/)
+  .max(317);
 const RecordKey = z.string().regex(/^[A-Za-z0-9._:~-]{1,512}$/);
 
 export const CommitSchema = z.discriminatedUnion('operation', [

@@ -162,7 +162,9 @@ const mentions = (record: PostRecord): Set<string> => {
 /** Tag facets, the post's `tags` and the hashtags of its text, as topic slugs. */
 const postTopics = (record: PostRecord): string[] | undefined =>
   topicSlugs([
-    ...(record.facets ?? []).flatMap((facet) => facet.features.filter((feature) => feature.$type === 'app.bsky.richtext.facet#tag').map((feature) => feature.tag)),
+    ...(record.facets ?? []).flatMap((facet) =>
+      facet.features.filter((feature) => feature.$type === 'app.bsky.richtext.facet#tag').map((feature) => feature.tag),
+    ),
     ...(record.tags ?? []),
     ...hashtagTopics(record.text),
   ]);
@@ -179,5 +181,4 @@ const occurredAt = (createdAt: string | undefined, seenAt: string): string => {
 const validInteractions = (interactions: Interaction[]): Interaction[] =>
   interactions.filter((interaction) => InteractionSchema.safeParse(interaction).success);
 
-const validRetractions = (retractions: Retraction[]): Retraction[] =>
-  retractions.filter((retraction) => RetractionSchema.safeParse(retraction).success);
+const validRetractions = (retractions: Retraction[]): Retraction[] => retractions.filter((retraction) => RetractionSchema.safeParse(retraction).success);

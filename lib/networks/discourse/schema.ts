@@ -36,8 +36,6 @@ export const DiscourseEventSchemas = {
 };
 
 type Events = typeof DiscourseEventSchemas;
-export type DiscourseDelivery =
-  | { [E in keyof Events]: { event: E; payload: z.infer<Events[E]> } }[keyof Events]
-  | { event: 'other'; name: string };
+export type DiscourseDelivery = { [E in keyof Events]: { event: E; payload: z.infer<Events[E]> } }[keyof Events] | { event: 'other'; name: string };
 
 export const isHandledEvent = (name: string): name is keyof Events => Object.hasOwn(DiscourseEventSchemas, name);

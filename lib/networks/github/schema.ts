@@ -57,8 +57,6 @@ export const GitHubEventSchemas = {
 };
 
 type Events = typeof GitHubEventSchemas;
-export type GitHubDelivery =
-  | { [E in keyof Events]: { event: E; payload: z.infer<Events[E]> } }[keyof Events]
-  | { event: 'other'; name: string };
+export type GitHubDelivery = { [E in keyof Events]: { event: E; payload: z.infer<Events[E]> } }[keyof Events] | { event: 'other'; name: string };
 
 export const isHandledEvent = (name: string): name is keyof Events => Object.hasOwn(GitHubEventSchemas, name);

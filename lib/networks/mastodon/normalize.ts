@@ -63,5 +63,4 @@ const fromStatus = (status: Status): Normalized => {
   return { interactions: [primary, ...mentions], retractions: [], ignored: 0 };
 };
 
-export const normalizeMastodon = (delivery: MastodonWebhook): Normalized =>
-  delivery.kind === 'status' ? fromStatus(delivery.status) : ignoredEvents();
+export const normalizeMastodon = (delivery: MastodonWebhook): Normalized => (delivery.kind === 'status' ? fromStatus(delivery.status) : ignoredEvents());

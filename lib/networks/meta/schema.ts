@@ -74,7 +74,12 @@ export const MetaEntrySchema = z.looseObject({
   /** The Page id, or the Instagram professional account id. */
   id: Id,
   /** When Meta sent the notification: seconds, or milliseconds in some Instagram and messaging deliveries. */
-  time: whenUsable(z.number().nonnegative().refine((time) => metaTime(time) !== undefined, 'not a time')),
+  time: whenUsable(
+    z
+      .number()
+      .nonnegative()
+      .refine((time) => metaTime(time) !== undefined, 'not a time'),
+  ),
   changes: z.array(ChangeSchema).nullish(),
   /** Messenger and Instagram messaging events: nothing Sway scores, counted as ignored. */
   messaging: whenUsable(z.array(z.unknown())),

@@ -32,7 +32,14 @@ const fromMessage = (message: SlackMessage, channel: string): Normalized => {
   const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
   const primary: Interaction =
     inThread && message.parent_user_id
-      ? { ...base, id, type: 'reply', target: account(message.parent_user_id), parentContentId: messageId(channel, message.thread_ts!), ...optional('text', text) }
+      ? {
+          ...base,
+          id,
+          type: 'reply',
+          target: account(message.parent_user_id),
+          parentContentId: messageId(channel, message.thread_ts!),
+          ...optional('text', text),
+        }
       : { ...base, id, type: 'post', ...optional('text', text) };
   const named = new Set([message.user, primary.target?.id]);
   const mentions: Interaction[] = [];
@@ -97,5 +104,4 @@ const fromEvent = (tagged: SlackEvent): Normalized => {
  * A Slack Events API request as canonical interactions. Retries (`x-slack-retry-num`) carry the
  * same event and map to the same ids, so they are duplicates like any redelivery.
  */
-export const normalizeSlack = (request: SlackRequest): Normalized =>
-  request.kind === 'event_callback' ? fromEvent(request.event) : ignoredEvents();
+export const normalizeSlack = (request: SlackRequest): Normalized => (request.kind === 'event_callback' ? fromEvent(request.event) : ignoredEvents());

@@ -65,11 +65,7 @@ export const SlackRequestSchema = z.union([
   z
     .looseObject({ type: z.literal('url_verification'), challenge: z.string().min(1).max(1024) })
     .transform(({ challenge }) => ({ kind: 'url_verification' as const, challenge })),
-  z
-    .looseObject({ type: z.literal('event_callback'), event: SlackEventSchema })
-    .transform(({ event }) => ({ kind: 'event_callback' as const, event })),
-  z
-    .looseObject({ type: z.string().refine((type) => type !== 'url_verification' && type !== 'event_callback') })
-    .transform(() => ({ kind: 'other' as const })),
+  z.looseObject({ type: z.literal('event_callback'), event: SlackEventSchema }).transform(({ event }) => ({ kind: 'event_callback' as const, event })),
+  z.looseObject({ type: z.string().refine((type) => type !== 'url_verification' && type !== 'event_callback') }).transform(() => ({ kind: 'other' as const })),
 ]);
 export type SlackRequest = z.infer<typeof SlackRequestSchema>;

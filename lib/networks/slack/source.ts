@@ -19,7 +19,10 @@ export const verifySlackRequest = (
 ): Verification => {
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, detail: 'x-slack-request-timestamp is missing or not a Unix time.' };
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > SLACK_REPLAY_WINDOW_SECONDS) {
-    return { ok: false, detail: `x-slack-request-timestamp is more than ${SLACK_REPLAY_WINDOW_SECONDS} s from now; the request is refused as a possible replay.` };
+    return {
+      ok: false,
+      detail: `x-slack-request-timestamp is more than ${SLACK_REPLAY_WINDOW_SECONDS} s from now; the request is refused as a possible replay.`,
+    };
   }
   const signed = Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), body]);
   return hasValidSignature(signingSecret, signed, signature, { prefix: 'v0=', encoding: 'hex' })

@@ -32,9 +32,7 @@ export const XUserSchema = z
 
 const EntitiesSchema = z.looseObject({
   hashtags: whenUsable(z.array(z.looseObject({ text: z.string() }))),
-  user_mentions: whenUsable(
-    z.array(z.looseObject({ id_str: IdString, screen_name: whenUsable(z.string()), indices: whenUsable(z.array(z.number())) })),
-  ),
+  user_mentions: whenUsable(z.array(z.looseObject({ id_str: IdString, screen_name: whenUsable(z.string()), indices: whenUsable(z.array(z.number())) }))),
 });
 
 const DisplayRangeSchema = z.tuple([z.number(), z.number()]);

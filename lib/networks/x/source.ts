@@ -4,8 +4,7 @@ import { normalizeX } from './normalize';
 import { XWebhookSchema, type XWebhook } from './schema';
 
 /** The answer to X's challenge-response check (CRC): the token signed with the consumer secret. */
-export const crcResponseToken = (consumerSecret: string, crcToken: string): string =>
-  `sha256=${hmacSha256(consumerSecret, crcToken, 'base64')}`;
+export const crcResponseToken = (consumerSecret: string, crcToken: string): string => `sha256=${hmacSha256(consumerSecret, crcToken, 'base64')}`;
 
 /** X Account Activity API: signed with the app's consumer secret, base64 HMAC-SHA256 of the body. */
 export const xWebhook: WebhookSource<XWebhook> = {

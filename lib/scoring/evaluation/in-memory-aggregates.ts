@@ -73,9 +73,15 @@ export const aggregateInMemory = (interactions: Iterable<Interaction>, retractio
   };
   const entryOf = <T>(byTopic: Map<string, Map<string, T>>, topic: string, key: string, create: () => T): T => {
     let byKey = byTopic.get(topic);
-    if (!byKey) byTopic.set(topic, (byKey = new Map()));
+    if (!byKey) {
+      byKey = new Map();
+      byTopic.set(topic, byKey);
+    }
     let entry = byKey.get(key);
-    if (!entry) byKey.set(key, (entry = create()));
+    if (!entry) {
+      entry = create();
+      byKey.set(key, entry);
+    }
     return entry;
   };
 

@@ -47,7 +47,9 @@ export interface IncrementalDrift {
 export const incrementalDrift = (world: PlantedWorld, topic: string, before: TopicScores, extra: Interaction[]): IncrementalDrift => {
   const aggregates = aggregateInMemory([...world.interactions, ...extra]).get(topic)!;
   const input = topicAggregatesOf(aggregates.edges, aggregates.posts);
-  const touched = [...new Set(extra.flatMap((interaction) => [`${interaction.network}:${interaction.actor.id}`, `${interaction.network}:${interaction.target!.id}`]))];
+  const touched = [
+    ...new Set(extra.flatMap((interaction) => [`${interaction.network}:${interaction.actor.id}`, `${interaction.network}:${interaction.target!.id}`])),
+  ];
   const rescored = rescoreAuthors(before.model, aggregatesTouching(input, touched), touched, world.asOf);
   const incremental = new Map(before.ranked.map((entry) => [entry.account, entry.score]));
   for (const account of rescored.unscored) incremental.delete(account);

@@ -53,7 +53,10 @@ export const plantedWorld = ({
   for (const topic of topics) {
     const stars = Array.from({ length: influencersPerTopic }, (_, i) => `${topic}-star-${i}`);
     const users = Array.from({ length: usersPerTopic }, (_, i) => `${topic}-user-${i}`);
-    influencers.set(topic, stars.map((id) => `x:${id}`));
+    influencers.set(
+      topic,
+      stars.map((id) => `x:${id}`),
+    );
 
     for (const star of stars) for (let p = 0; p < 12; p++) add('post', star, null, topic);
     for (const user of users) {
@@ -64,10 +67,11 @@ export const plantedWorld = ({
         if (target !== user) add(engagementType(), user, target, topic);
       }
     }
-    for (const star of stars) for (let k = 0; k < 6; k++) {
-      const other = pick(stars);
-      if (other !== star) add(engagementType(), star, other, topic);
-    }
+    for (const star of stars)
+      for (let k = 0; k < 6; k++) {
+        const other = pick(stars);
+        if (other !== star) add(engagementType(), star, other, topic);
+      }
 
     const topicGamers: string[] = [];
     // A prolific poster: hundreds of posts, a trickle of response.
@@ -95,7 +99,9 @@ export const plantedWorld = ({
     for (let g = 0; g < 25; g++) {
       const member = `${topic}-lockstep-${g}`;
       topicGamers.push(member);
-      burst.forEach((time, i) => add(i % 2 ? 'share' : 'like', member, lockstepTargets[i % 2]!, topic, time));
+      burst.forEach((time, i) => {
+        add(i % 2 ? 'share' : 'like', member, lockstepTargets[i % 2]!, topic, time);
+      });
       add('like', member, cover, topic, burst[0]);
     }
     // Bots that react to everything.
@@ -104,7 +110,10 @@ export const plantedWorld = ({
       topicGamers.push(bot);
       for (let k = 0; k < 60; k++) add('like', bot, pick(users), topic);
     }
-    gamers.set(topic, topicGamers.map((id) => `x:${id}`));
+    gamers.set(
+      topic,
+      topicGamers.map((id) => `x:${id}`),
+    );
   }
   return { interactions, topics, influencers, gamers, asOf };
 };

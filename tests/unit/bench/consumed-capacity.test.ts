@@ -32,7 +32,7 @@ describe('capacity units as DynamoDB bills them, from what DynamoDB Local report
     ]);
   });
 
-  it('splits write units by the kind of item: a batch by its items\' sizes, an explanation apart from its account', () => {
+  it("splits write units by the kind of item: a batch by its items' sizes, an explanation apart from its account", () => {
     expect(itemKind({ pk: 'ACC#x#1', sk: 'SCORE' })).toBe('ACC');
     expect(itemKind({ pk: 'ACC#x#1', sk: 'EXPLAIN#*' })).toBe('EXPLAIN');
     expect(writeUnitsByKind('UpdateItemCommand', { Key: { pk: 'HIST#x#1', sk: '*#2026-12-03' } }, 1)).toEqual([['HIST', 1]]);

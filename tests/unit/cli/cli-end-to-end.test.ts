@@ -79,9 +79,11 @@ describe('sway import', () => {
 
   it('reads CSV from stdin and prints the counts for people', async () => {
     const sway = await start();
-    const csv = ['id,network,type,actor.id,target.id,parentContentId,topics,occurredAt', 'l1,x,like,a1,b1,p1,rust;wasm,2025-01-01T00:00:00Z', 'l2,x,like,a1,,p1,,2025-01-01T00:00:00Z'].join(
-      '\n',
-    );
+    const csv = [
+      'id,network,type,actor.id,target.id,parentContentId,topics,occurredAt',
+      'l1,x,like,a1,b1,p1,rust;wasm,2025-01-01T00:00:00Z',
+      'l2,x,like,a1,,p1,,2025-01-01T00:00:00Z',
+    ].join('\n');
 
     const result = await runSway(['--url', sway.url, 'import', '-', '--format', 'csv'], { env: env(), cwd: directory, stdin: csv });
 
@@ -89,9 +91,7 @@ describe('sway import', () => {
     const rejectedFile = join(directory, 'sway-import.rejected.jsonl');
     expect(result.stdout).toBe(`accepted    1\nduplicates  0\nignored     0\nrejected    1 (see ${rejectedFile})\n`);
     expect(sway.state.stored.get('x:l1')).toMatchObject({ topics: ['rust', 'wasm'], target: { id: 'b1' } });
-    expect(await readJsonLines(rejectedFile)).toEqual([
-      { line: 3, reason: 'target: a like needs a target', input: 'l2,x,like,a1,,p1,,2025-01-01T00:00:00Z' },
-    ]);
+    expect(await readJsonLines(rejectedFile)).toEqual([{ line: 3, reason: 'target: a like needs a target', input: 'l2,x,like,a1,,p1,,2025-01-01T00:00:00Z' }]);
   });
 
   it('replaces the rejected file of an earlier run and leaves none when nothing is rejected', async () => {

@@ -49,7 +49,15 @@ export const searchableInfluencers: Influencer[] = [
       { topic: 'wasm', score: 55, rank: 12 },
     ],
   },
-  { network: 'github', id: '=HYPERLINK("http://evil")', handle: null, score: 60, relevance: 70.5, rising: -1, topics: [{ topic: 'rust', score: 70.5, rank: 3 }] },
+  {
+    network: 'github',
+    id: '=HYPERLINK("http://evil")',
+    handle: null,
+    score: 60,
+    relevance: 70.5,
+    rising: -1,
+    topics: [{ topic: 'rust', score: 70.5, rank: 3 }],
+  },
   { network: 'x', id: '7', handle: 'bob, "the builder"', score: 40, relevance: 30, rising: 0, topics: [{ topic: 'wasm', score: 30, rank: 40 }] },
 ];
 
@@ -81,9 +89,10 @@ const validSignature = (body: Buffer, header: string | undefined): boolean => {
  * same signature; the stated payload hash must be the body's.
  */
 const validSigV4 = async (request: IncomingMessage, body: Buffer, iam: NonNullable<FakeSwayOptions['iam']>): Promise<boolean> => {
-  const authorization = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/execute-api\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
-    request.headers.authorization ?? '',
-  );
+  const authorization =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/execute-api\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      request.headers.authorization ?? '',
+    );
   const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(String(request.headers['x-amz-date'] ?? ''));
   if (!authorization || !amzDate || authorization[1] !== iam.accessKeyId || authorization[3] !== iam.region) return false;
   const payloadHash = request.headers['x-amz-content-sha256'];
@@ -216,7 +225,10 @@ export const startFakeSway = async (options: FakeSwayOptions = {}) => {
         if (!options.explainAvailable) return problem(response, 404, 'Not Found', `No route for GET ${pathname}`);
         return json(response, 200, {
           topic: url.searchParams.get('topic'),
-          factors: [{ name: 'engagement', contribution: 0.75 }, { name: 'reach', contribution: 0.25 }],
+          factors: [
+            { name: 'engagement', contribution: 0.75 },
+            { name: 'reach', contribution: 0.25 },
+          ],
           topEngagers: [{ account: { network: 'x', id: '7', handle: 'bob' }, weight: 12 }],
           topContent: [],
         });

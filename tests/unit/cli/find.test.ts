@@ -38,7 +38,9 @@ describe('sway find: the command line', () => {
     expect(parseCommandLine([...argv, '--limit', '100', '--cursor', 'abc', '--csv'], {})).toMatchObject({
       command: { topics: ['rust', 'wasm'], network: 'x', minScore: 0, maxScore: 99.5, sort: 'rising', limit: 100, cursor: 'abc', csv: true },
     });
-    expect(parseCommandLine(['find', '--topics', 'go', '--min-score', '50', '--max-score', '50'], {})).toMatchObject({ command: { minScore: 50, maxScore: 50 } });
+    expect(parseCommandLine(['find', '--topics', 'go', '--min-score', '50', '--max-score', '50'], {})).toMatchObject({
+      command: { minScore: 50, maxScore: 50 },
+    });
   });
 
   it.each([
@@ -126,7 +128,15 @@ describe('sway find: the request and its output', () => {
     const sway = await start();
     const result = await runSway(['--url', sway.url, 'find', '--topics', 'wasm', '--sort', 'rising', '--limit', '1']);
     expect(result.stdout).toBe(
-      ['rising fastest in wasm', '', '#  account  relevance  rising  overall        wasm', '1  x:alice       91.2    +3.2     87.3  55.0 (#12)', '', 'next page: --cursor page-2', ''].join('\n'),
+      [
+        'rising fastest in wasm',
+        '',
+        '#  account  relevance  rising  overall        wasm',
+        '1  x:alice       91.2    +3.2     87.3  55.0 (#12)',
+        '',
+        'next page: --cursor page-2',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -167,7 +177,10 @@ describe('sway find: the request and its output', () => {
     const sway = await start();
     const result = await runSway(['--url', sway.url, '--json', 'find', '--topics', 'rust', '--limit', '1']);
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ items: [searchableInfluencers[0]].map((influencer) => ({ ...influencer, topics: [influencer?.topics[0]] })), nextCursor: 'page-2' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      items: [searchableInfluencers[0]].map((influencer) => ({ ...influencer, topics: [influencer?.topics[0]] })),
+      nextCursor: 'page-2',
+    });
   });
 
   it("exits 1 with the problem's title and detail when the server answers 400", async () => {

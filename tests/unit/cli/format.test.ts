@@ -10,15 +10,27 @@ import type { Account, Run } from '../../../lib/api/schemas';
 
 describe('formatTable', () => {
   it('pads columns, right-aligns numbers, trims line ends', () => {
-    expect(formatTable([{ header: 'name' }, { header: 'n' }], [['alice', 5], ['bo', 120]])).toBe(
-      ['name     n', 'alice    5', 'bo     120'].join('\n'),
-    );
+    expect(
+      formatTable(
+        [{ header: 'name' }, { header: 'n' }],
+        [
+          ['alice', 5],
+          ['bo', 120],
+        ],
+      ),
+    ).toBe(['name     n', 'alice    5', 'bo     120'].join('\n'));
   });
 
   it('follows an explicit alignment and shows missing cells as blanks', () => {
-    expect(formatTable([{ header: 'score', align: 'right' }, { header: 'who' }], [['9.5', null], ['10.0', 'x']])).toBe(
-      ['score  who', '  9.5', ' 10.0  x'].join('\n'),
-    );
+    expect(
+      formatTable(
+        [{ header: 'score', align: 'right' }, { header: 'who' }],
+        [
+          ['9.5', null],
+          ['10.0', 'x'],
+        ],
+      ),
+    ).toBe(['score  who', '  9.5', ' 10.0  x'].join('\n'));
   });
 
   it('keeps control characters from the server off the terminal', () => {
@@ -28,7 +40,12 @@ describe('formatTable', () => {
 
 describe('formatFields and formatDuration', () => {
   it('line up labelled values', () => {
-    expect(formatFields([['pending', 0], ['dead letters', 3]])).toBe('pending       0\ndead letters  3');
+    expect(
+      formatFields([
+        ['pending', 0],
+        ['dead letters', 3],
+      ]),
+    ).toBe('pending       0\ndead letters  3');
   });
 
   it('say durations in the unit that reads best', () => {
@@ -53,15 +70,9 @@ const account: Account = {
 describe('formatAccount', () => {
   it('prints handle, network:id, the overall score and a table of topic scores', () => {
     expect(formatAccount(account)).toBe(
-      [
-        'alice (x:42)',
-        'score        87.3',
-        'computed at  2025-01-02T03:04:05.000Z',
-        '',
-        'topic  score  rank',
-        'rust    91.2     1',
-        'wasm    55.0    12',
-      ].join('\n'),
+      ['alice (x:42)', 'score        87.3', 'computed at  2025-01-02T03:04:05.000Z', '', 'topic  score  rank', 'rust    91.2     1', 'wasm    55.0    12'].join(
+        '\n',
+      ),
     );
   });
 
@@ -150,7 +161,9 @@ const run: Run = {
 describe('run and stats', () => {
   it('summarize a run', () => {
     expect(formatRunSummary(run)).toBe(
-      ['run         run-1', 'status      succeeded', 'started at  2025-01-02T03:00:00.000Z', 'duration    12.5 s', 'topics      7', 'accounts    56'].join('\n'),
+      ['run         run-1', 'status      succeeded', 'started at  2025-01-02T03:00:00.000Z', 'duration    12.5 s', 'topics      7', 'accounts    56'].join(
+        '\n',
+      ),
     );
     expect(formatRunSummary({ ...run, status: 'failed', error: 'boom' })).toContain('error       boom');
     expect(formatRunSummary({ ...run, status: 'running', finishedAt: null })).toContain('duration    still running');

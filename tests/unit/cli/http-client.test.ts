@@ -47,7 +47,12 @@ describe('parseRetryAfter', () => {
 });
 
 describe('SwayHttpClient.url', () => {
-  const client = new SwayHttpClient({ baseUrl: 'https://api.example.com/prod/', fetch: globalThis.fetch, timeoutMs: 1000, authorizeAdmin: () => Promise.resolve({}) });
+  const client = new SwayHttpClient({
+    baseUrl: 'https://api.example.com/prod/',
+    fetch: globalThis.fetch,
+    timeoutMs: 1000,
+    authorizeAdmin: () => Promise.resolve({}),
+  });
 
   it('keeps the base path and leaves out unset query parameters', () => {
     expect(client.url('/v1/leaderboard', { limit: 5, cursor: undefined, network: 'x y' })).toBe(

@@ -53,7 +53,9 @@ describe('sway --iam', () => {
 
   it('needs a region: exit 2 naming AWS_REGION when neither the environment nor the URL gives one', async () => {
     server = await startFakeSway({ iam });
-    const result = await runSway(['--url', server.url, '--iam', 'stats'], { env: { AWS_ACCESS_KEY_ID: iam.accessKeyId, AWS_SECRET_ACCESS_KEY: iam.secretAccessKey } });
+    const result = await runSway(['--url', server.url, '--iam', 'stats'], {
+      env: { AWS_ACCESS_KEY_ID: iam.accessKeyId, AWS_SECRET_ACCESS_KEY: iam.secretAccessKey },
+    });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('AWS_REGION is not set');
     expect(server.state.requests).toHaveLength(0);

@@ -31,9 +31,7 @@ describe('describeFailure', () => {
 
   it('a command failure names what failed, then its cause', () => {
     const cause = new ProblemError(404, 'Not Found', 'Never seen.', '/problems/not-found');
-    expect(describeFailure(new CommandFailedError('x:alice not found', { cause })).text).toBe(
-      'sway: x:alice not found\n  Not Found (404): Never seen.\n',
-    );
+    expect(describeFailure(new CommandFailedError('x:alice not found', { cause })).text).toBe('sway: x:alice not found\n  Not Found (404): Never seen.\n');
   });
 
   it('no connection, an off-contract answer, a bug: exit 1', () => {

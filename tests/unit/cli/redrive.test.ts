@@ -17,7 +17,9 @@ describe('sway redrive', () => {
   it('reads an optional --queue naming one of the queues', () => {
     expect(parseCommandLine(['redrive'], {})).toMatchObject({ kind: 'run', command: { name: 'redrive', queue: undefined } });
     expect(parseCommandLine(['redrive', '--queue', 'interactions'], {})).toMatchObject({ command: { name: 'redrive', queue: 'interactions' } });
-    expect(() => parseCommandLine(['redrive', '--queue', 'mail'], {})).toThrow(new UsageError('--queue must be interactions or recompute-requests, not "mail"', 'redrive'));
+    expect(() => parseCommandLine(['redrive', '--queue', 'mail'], {})).toThrow(
+      new UsageError('--queue must be interactions or recompute-requests, not "mail"', 'redrive'),
+    );
     expect(() => parseCommandLine(['redrive', 'extra'], {})).toThrow(UsageError);
   });
 

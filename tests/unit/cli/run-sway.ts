@@ -16,7 +16,12 @@ const capture = () => {
 /** Runs `sway …` in-process with captured output, a given environment and fast timings. */
 export const runSway = async (
   argv: string[],
-  { env = {}, cwd = process.cwd(), stdin = '', fetch = globalThis.fetch }: { env?: Record<string, string>; cwd?: string; stdin?: string; fetch?: typeof globalThis.fetch } = {},
+  {
+    env = {},
+    cwd = process.cwd(),
+    stdin = '',
+    fetch = globalThis.fetch,
+  }: { env?: Record<string, string>; cwd?: string; stdin?: string; fetch?: typeof globalThis.fetch } = {},
 ) => {
   const stdout = capture();
   const stderr = capture();

@@ -64,7 +64,15 @@ describe('the canonical interaction (CONTRACT §2)', () => {
     });
     expect(problems(atLimits)).toEqual([]);
 
-    const atLeast = like({ id: '1', actor: { id: 'a', handle: 'h' }, target: { id: 'b', handle: 'g' }, contentId: 'c', parentContentId: 'p', text: '', topics: [] });
+    const atLeast = like({
+      id: '1',
+      actor: { id: 'a', handle: 'h' },
+      target: { id: 'b', handle: 'g' },
+      contentId: 'c',
+      parentContentId: 'p',
+      text: '',
+      topics: [],
+    });
     expect(problems(atLeast)).toEqual([]);
   });
 

@@ -113,7 +113,9 @@ describe('the Jetstream consumer loop', () => {
       ingest: async () => ({ accepted: 0, duplicates: 0 }),
       timeLeftMs: () => deadline - Date.now(),
     };
-    await expect(consumeJetstream(ports, { ...options, reconnectDelayMs: 20, maxReconnectDelayMs: 40 })).rejects.toThrow(/could not connect to Jetstream .*ECONNREFUSED/);
+    await expect(consumeJetstream(ports, { ...options, reconnectDelayMs: 20, maxReconnectDelayMs: 40 })).rejects.toThrow(
+      /could not connect to Jetstream .*ECONNREFUSED/,
+    );
     expect(attempts).toBeGreaterThan(2);
   });
 });

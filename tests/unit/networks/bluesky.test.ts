@@ -78,7 +78,15 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
       { id: uriOf(stream[2]!), network: 'bluesky', type: 'like', actor: { id: bo }, target: { id: ana }, parentContentId: anaPost, occurredAt: createdAt(2) },
     ]);
     expect(normalize(stream[3]!).interactions).toEqual([
-      { id: uriOf(stream[3]!), network: 'bluesky', type: 'share', actor: { id: chen }, target: { id: ana }, parentContentId: anaPost, occurredAt: createdAt(3) },
+      {
+        id: uriOf(stream[3]!),
+        network: 'bluesky',
+        type: 'share',
+        actor: { id: chen },
+        target: { id: ana },
+        parentContentId: anaPost,
+        occurredAt: createdAt(3),
+      },
     ]);
     expect(normalize(stream[5]!).interactions).toEqual([
       { id: uriOf(stream[5]!), network: 'bluesky', type: 'follow', actor: { id: dara }, target: { id: ana }, occurredAt: createdAt(5) },
@@ -105,7 +113,9 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
   });
 
   it('makes a post without topics of a post whose only facet is a link', () => {
-    expect(normalize(stream[14]!).interactions).toEqual([expect.objectContaining({ type: 'post', actor: { id: bo }, text: '今日の東京は晴れ。写真はこちら example.com/tokyo' })]);
+    expect(normalize(stream[14]!).interactions).toEqual([
+      expect.objectContaining({ type: 'post', actor: { id: bo }, text: '今日の東京は晴れ。写真はこちら example.com/tokyo' }),
+    ]);
     expect(normalize(stream[14]!).interactions[0]).not.toHaveProperty('topics');
   });
 
@@ -152,7 +162,10 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
 
   it('keeps a post whose facets or embed do not follow the lexicon, without them', () => {
     const quote = stream[6]!;
-    const [post, ...rest] = normalize({ ...quote, commit: { ...quote.commit!, record: { ...quote.commit!.record, facets: [{ index: 'start' }], embed: { record: 42 } } } }).interactions;
+    const [post, ...rest] = normalize({
+      ...quote,
+      commit: { ...quote.commit!, record: { ...quote.commit!.record, facets: [{ index: 'start' }], embed: { record: 42 } } },
+    }).interactions;
     expect(rest).toEqual([]);
     expect(post).toMatchObject({ type: 'post', actor: { id: eli }, topics: ['landscape', 'photography'] });
   });
@@ -180,8 +193,13 @@ describe('Bluesky: Jetstream events to canonical interactions', () => {
   it('makes a post, and no quote, of a post that embeds a record that is not a post', () => {
     const quote = stream[6]!;
     const embedding = (uri: string) =>
-      normalize({ ...quote, commit: { ...quote.commit!, record: { ...quote.commit!.record, embed: { $type: 'app.bsky.embed.record', record: { uri, cid: quote.commit!.record!.embed.record.record.cid } } } } })
-        .interactions.map((interaction) => interaction.type);
+      normalize({
+        ...quote,
+        commit: {
+          ...quote.commit!,
+          record: { ...quote.commit!.record, embed: { $type: 'app.bsky.embed.record', record: { uri, cid: quote.commit!.record!.embed.record.record.cid } } },
+        },
+      }).interactions.map((interaction) => interaction.type);
     // A feed generator (or a list) embedded in a post.
     expect(embedding(`at://${ana}/app.bsky.feed.generator/golden-hour`)).toEqual(['post']);
     // A record named by handle: no account Sway can credit.

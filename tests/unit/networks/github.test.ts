@@ -43,13 +43,26 @@ describe('GitHub webhook deliveries', () => {
 
   it('reads a fork as a share of the repository', () => {
     expect(normalize('fork.json', 'fork').interactions).toEqual([
-      expect.objectContaining({ id: 'fork:1093442211', type: 'share', actor: { id: '7734102', handle: 'octo-ravi' }, target: OWNER, contentId: 'repo:1093442211', parentContentId: 'repo:712334455' }),
+      expect.objectContaining({
+        id: 'fork:1093442211',
+        type: 'share',
+        actor: { id: '7734102', handle: 'octo-ravi' },
+        target: OWNER,
+        contentId: 'repo:1093442211',
+        parentContentId: 'repo:712334455',
+      }),
     ]);
   });
 
   it('reads an issue on someone’s repository as a reply to its owner, and a comment as a reply to the issue’s author', () => {
     expect(normalize('issues-opened.json', 'issues').interactions).toEqual([
-      expect.objectContaining({ id: 'issue:2671234567', type: 'reply', target: OWNER, parentContentId: 'repo:712334455', text: expect.stringContaining('anything but a hang 🙃') }),
+      expect.objectContaining({
+        id: 'issue:2671234567',
+        type: 'reply',
+        target: OWNER,
+        parentContentId: 'repo:712334455',
+        text: expect.stringContaining('anything but a hang 🙃'),
+      }),
     ]);
     expect(normalize('issue-comment-created.json', 'issue_comment').interactions).toEqual([
       {
@@ -110,7 +123,9 @@ describe('GitHub webhook deliveries', () => {
   });
 
   it('reads an edited comment as the reply it was, and acknowledges a comment whose author is gone, or another action, as ignored', () => {
-    expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.action = 'edited'))).toEqual(normalize('issue-comment-created.json', 'issue_comment'));
+    expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.action = 'edited'))).toEqual(
+      normalize('issue-comment-created.json', 'issue_comment'),
+    );
     expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.comment.user = null))).toEqual(nothing);
     expect(variant('issue-comment-created.json', 'issue_comment', (payload) => (payload.action = 'pinned'))).toEqual(nothing);
   });

@@ -53,7 +53,12 @@ describe('Mastodon webhook deliveries', () => {
 
   it('reads a post with its tags, and a reblog as a share of the original', () => {
     expect(normalize('status-created-post.json').interactions).toEqual([
-      expect.objectContaining({ id: '113520447281912345', type: 'post', topics: ['urbanecology', 'birds'], text: expect.stringContaining('old brewery & the count') }),
+      expect.objectContaining({
+        id: '113520447281912345',
+        type: 'post',
+        topics: ['urbanecology', 'birds'],
+        text: expect.stringContaining('old brewery & the count'),
+      }),
     ]);
     expect(normalize('status-created-reblog.json').interactions).toEqual([
       {
@@ -102,7 +107,12 @@ describe('Mastodon webhook deliveries', () => {
 
   it('reads a quote post (Mastodon 4.4) as a quote of the quoted status’s author', () => {
     const quote = variant('status-created-post.json', (status) => {
-      Object.assign(status, { id: '113520650000000001', account: statusOf('status-created-reblog.json').account, content: '<p>Look at these numbers!</p>', tags: [] });
+      Object.assign(status, {
+        id: '113520650000000001',
+        account: statusOf('status-created-reblog.json').account,
+        content: '<p>Look at these numbers!</p>',
+        tags: [],
+      });
       status.quote = { state: 'accepted', quoted_status: statusOf('status-created-post.json') };
     });
     expect(quote.interactions).toEqual([

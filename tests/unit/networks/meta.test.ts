@@ -12,7 +12,8 @@ const at = (offsetSeconds: number) => new Date((1795197600 + offsetSeconds) * 10
 const deliver = (object: string, ...entries: Record<string, unknown>[]) =>
   normalizeFixture(metaWebhook, 'meta', 'page-feed-batch.json', { body: Buffer.from(JSON.stringify({ object, entry: entries })) });
 /** Page feed changes, in one entry. */
-const feed = (...values: Record<string, unknown>[]) => deliver('page', { id: PAGE, time: 1795197730, changes: values.map((value) => ({ field: 'feed', value })) });
+const feed = (...values: Record<string, unknown>[]) =>
+  deliver('page', { id: PAGE, time: 1795197730, changes: values.map((value) => ({ field: 'feed', value })) });
 
 const INES = { id: '6114029385521044', name: 'Inès Moreau' };
 const TOMAS = { id: '9120447315568820', name: 'Tomás Alvarez' };
@@ -65,7 +66,11 @@ describe('Meta Page feed deliveries', () => {
   });
 
   it('reads the Page’s own status as a post and a visitor’s share as a share of the Page', () => {
-    expect(interactions[2]).toMatchObject({ type: 'post', actor: { id: PAGE, handle: 'Rue des Cafés' }, text: expect.stringContaining('torréfaction d’hiver') });
+    expect(interactions[2]).toMatchObject({
+      type: 'post',
+      actor: { id: PAGE, handle: 'Rue des Cafés' },
+      text: expect.stringContaining('torréfaction d’hiver'),
+    });
     expect(interactions[2]?.target).toBeUndefined();
     expect(interactions[4]).toMatchObject({ type: 'share', actor: { id: '9120447315568820' }, target: { id: PAGE }, contentId: '1188412990123344' });
   });
@@ -122,7 +127,15 @@ describe('Meta Page feed deliveries', () => {
         text: 'Beautiful pour!',
         occurredAt: '2026-11-20T19:29:10.000Z',
       },
-      { id: `reaction:${photo}:6114029385521044`, network: 'facebook', type: 'like', actor: { id: '6114029385521044' }, target: { id: PAGE }, parentContentId: photo, occurredAt: '2026-11-20T19:29:20.000Z' },
+      {
+        id: `reaction:${photo}:6114029385521044`,
+        network: 'facebook',
+        type: 'like',
+        actor: { id: '6114029385521044' },
+        target: { id: PAGE },
+        parentContentId: photo,
+        occurredAt: '2026-11-20T19:29:20.000Z',
+      },
       expect.objectContaining({ id: '104729381926457_1188600099988877', type: 'post', actor: { id: PAGE, handle: 'Rue des Cafés' } }),
     ]);
     expect(retractions).toEqual([
@@ -146,16 +159,39 @@ describe('Meta Page feed deliveries', () => {
 
   it('reads a comment answering a comment as a reply on that comment, beside the other changes of its batch', () => {
     const answer = commentOn(POST, { comment_id: '1188235627018851_1529043114599999', parent_id: COMMENT, from: TOMAS, message: '+1' });
-    const unliked = { from: { id: '7302558812040113', name: 'Kenji Watanabe' }, post_id: POST, created_time: 1795198535, item: 'reaction', reaction_type: 'love', verb: 'remove' };
+    const unliked = {
+      from: { id: '7302558812040113', name: 'Kenji Watanabe' },
+      post_id: POST,
+      created_time: 1795198535,
+      item: 'reaction',
+      reaction_type: 'love',
+      verb: 'remove',
+    };
     expect(feed(answer, unliked)).toEqual({
-      interactions: [expect.objectContaining({ id: '1188235627018851_1529043114599999', type: 'reply', actor: { id: TOMAS.id, handle: TOMAS.name }, parentContentId: COMMENT })],
+      interactions: [
+        expect.objectContaining({
+          id: '1188235627018851_1529043114599999',
+          type: 'reply',
+          actor: { id: TOMAS.id, handle: TOMAS.name },
+          parentContentId: COMMENT,
+        }),
+      ],
       retractions: [{ kind: 'interaction', network: 'facebook', id: `reaction:${POST}:7302558812040113`, retractedAt: at(935) }],
       ignored: 0,
     });
   });
 
   it('reads a reaction to a comment as a like of the comment, not as a comment', () => {
-    const reaction = { from: { id: '7302558812040113', name: 'Kenji Watanabe' }, post_id: POST, comment_id: COMMENT, parent_id: COMMENT, created_time: 1795197725, item: 'reaction', reaction_type: 'like', verb: 'add' };
+    const reaction = {
+      from: { id: '7302558812040113', name: 'Kenji Watanabe' },
+      post_id: POST,
+      comment_id: COMMENT,
+      parent_id: COMMENT,
+      created_time: 1795197725,
+      item: 'reaction',
+      reaction_type: 'like',
+      verb: 'add',
+    };
     expect(feed(reaction).interactions).toEqual([
       {
         id: `reaction:${COMMENT}:7302558812040113`,
@@ -170,8 +206,25 @@ describe('Meta Page feed deliveries', () => {
   });
 
   it('reads a visitor’s post on the Page as a reply to the Page, and the Page sharing a post as a post of its own', () => {
-    const visitorPost = { from: TOMAS, post_id: `${PAGE}_1188412990777777`, message: 'Best flat white in Lyon', created_time: 1795198000, item: 'status', published: 1, verb: 'add' };
-    const pageShare = { from: { id: PAGE, name: 'Rue des Cafés' }, post_id: POST, share_id: '1188412990555555', message: 'On repart samedi', created_time: 1795198100, item: 'share', published: 1, verb: 'add' };
+    const visitorPost = {
+      from: TOMAS,
+      post_id: `${PAGE}_1188412990777777`,
+      message: 'Best flat white in Lyon',
+      created_time: 1795198000,
+      item: 'status',
+      published: 1,
+      verb: 'add',
+    };
+    const pageShare = {
+      from: { id: PAGE, name: 'Rue des Cafés' },
+      post_id: POST,
+      share_id: '1188412990555555',
+      message: 'On repart samedi',
+      created_time: 1795198100,
+      item: 'share',
+      published: 1,
+      verb: 'add',
+    };
     expect(feed(visitorPost, pageShare).interactions).toEqual([
       {
         id: `${PAGE}_1188412990777777`,
@@ -226,13 +279,21 @@ describe('Meta Page feed deliveries', () => {
     // A User’s feed, or comments on anything but Instagram media, are not what Sway reads.
     const changes = [
       { field: 'feed', value: commentOn(POST) },
-      { field: 'comments', value: { from: { id: '17841401234567890', username: 'ana.fotografa' }, media: { id: '18035611234567891' }, id: '17998877665544332', text: 'Que luz!' } },
+      {
+        field: 'comments',
+        value: { from: { id: '17841401234567890', username: 'ana.fotografa' }, media: { id: '18035611234567891' }, id: '17998877665544332', text: 'Que luz!' },
+      },
     ];
     expect(deliver('user', { id: '6114029385521044', time: 1795198000, changes })).toEqual({ interactions: [], retractions: [], ignored: 2 });
   });
 
   it('counts messaging entries as ignored, one per message, and a delivery without entries as one', () => {
-    const message = (mid: string) => ({ sender: { id: '7302558812040113' }, recipient: { id: PAGE }, timestamp: 1795198000000, message: { mid, text: 'Vous ouvrez à quelle heure ?' } });
+    const message = (mid: string) => ({
+      sender: { id: '7302558812040113' },
+      recipient: { id: PAGE },
+      timestamp: 1795198000000,
+      message: { mid, text: 'Vous ouvrez à quelle heure ?' },
+    });
     const messaging = { id: PAGE, time: 1795198000, messaging: [message('m_1'), message('m_2')] };
     const bare = { id: PAGE, time: 1795198001 };
     expect(deliver('page', messaging, bare)).toEqual({ interactions: [], retractions: [], ignored: 3 });

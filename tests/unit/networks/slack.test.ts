@@ -61,9 +61,7 @@ describe('Slack Events API requests', () => {
         occurredAt: '2026-11-20T19:05:00.000Z',
       },
     ]);
-    expect(normalize('reaction-removed.json').retractions).toEqual([
-      { kind: 'interaction', network: 'slack', id, retractedAt: '2026-11-20T19:07:00.000Z' },
-    ]);
+    expect(normalize('reaction-removed.json').retractions).toEqual([{ kind: 'interaction', network: 'slack', id, retractedAt: '2026-11-20T19:07:00.000Z' }]);
   });
 
   it('gives an edited message the ids it had, plus mentions added in the edit', () => {
@@ -115,11 +113,25 @@ describe('Slack Events API requests', () => {
 
   it('acknowledges events it does not read, and requests other than event callbacks, as ignored', () => {
     const joined = variant('channel-join.json', (request) => {
-      request.event = { type: 'member_joined_channel', user: 'U05EVE0004', channel: 'C052RGY7F6F', channel_type: 'C', team: 'T04KQ7ZJ2B1', inviter: 'U02ALICE01', event_ts: '1795201230.000800' };
+      request.event = {
+        type: 'member_joined_channel',
+        user: 'U05EVE0004',
+        channel: 'C052RGY7F6F',
+        channel_type: 'C',
+        team: 'T04KQ7ZJ2B1',
+        inviter: 'U02ALICE01',
+        event_ts: '1795201230.000800',
+      };
     });
     expect(joined).toEqual(nothing);
     // Slack tells the app it is rate limited on the same URL.
-    const rateLimited = { token: 'XXYYZZtokenDeprecated', type: 'app_rate_limited', team_id: 'T04KQ7ZJ2B1', minute_rate_limited: 1795201200, api_app_id: 'A06B3LQX9MN' };
+    const rateLimited = {
+      token: 'XXYYZZtokenDeprecated',
+      type: 'app_rate_limited',
+      team_id: 'T04KQ7ZJ2B1',
+      minute_rate_limited: 1795201200,
+      api_app_id: 'A06B3LQX9MN',
+    };
     expect(normalizeFixture(slackWebhook, 'slack', 'channel-join.json', { body: Buffer.from(JSON.stringify(rateLimited)) })).toEqual(nothing);
   });
 
@@ -144,8 +156,7 @@ describe('Slack request signing', () => {
   const secret = 'signing-secret';
   const body = fixture('slack', 'reaction-added.json');
   const now = new Date('2026-11-20T19:05:00Z');
-  const sign = (timestamp: number, bytes = body) =>
-    `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(bytes).digest('hex')}`;
+  const sign = (timestamp: number, bytes = body) => `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(bytes).digest('hex')}`;
   const timestamp = Math.floor(now.getTime() / 1000);
 
   it('accepts v0 signatures over "v0:<timestamp>:<body>" within 300 s', () => {

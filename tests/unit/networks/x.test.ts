@@ -63,7 +63,12 @@ describe('X Account Activity deliveries', () => {
         in_reply_to_user_id: 40298123,
         in_reply_to_user_id_str: '40298123',
         in_reply_to_screen_name: 'lio_ferreira',
-        entities: { hashtags: [{ text: 'HiggsBoson', indices: [59, 70] }], urls: [], user_mentions: [mentionOf(text, 'lio_ferreira', '40298123')], symbols: [] },
+        entities: {
+          hashtags: [{ text: 'HiggsBoson', indices: [59, 70] }],
+          urls: [],
+          user_mentions: [mentionOf(text, 'lio_ferreira', '40298123')],
+          symbols: [],
+        },
       });
       // Without tweet_mode=extended there is no display_text_range: the whole text is displayed.
       delete tweet.display_text_range;
@@ -115,7 +120,11 @@ describe('X Account Activity deliveries', () => {
         entities: {
           hashtags: [],
           urls: [],
-          user_mentions: [mentionOf(text, 'mara_quantum', '1327465039224832001'), mentionOf(text, 'lio_ferreira', '40298123'), mentionOf(text, 'priya_nr', '3011877412')],
+          user_mentions: [
+            mentionOf(text, 'mara_quantum', '1327465039224832001'),
+            mentionOf(text, 'lio_ferreira', '40298123'),
+            mentionOf(text, 'priya_nr', '3011877412'),
+          ],
           symbols: [],
         },
       });
@@ -221,9 +230,7 @@ describe('X Account Activity deliveries', () => {
         occurredAt: '2026-11-20T17:16:41.552Z',
       },
     ]);
-    expect(retractions).toEqual([
-      { kind: 'interaction', network: 'x', id: 'follow:70231190:1327465039224832001', retractedAt: '2026-11-20T17:23:40.017Z' },
-    ]);
+    expect(retractions).toEqual([{ kind: 'interaction', network: 'x', id: 'follow:70231190:1327465039224832001', retractedAt: '2026-11-20T17:23:40.017Z' }]);
   });
 
   it('acknowledges a follow event of another type than follow or unfollow as ignored', () => {

@@ -14,7 +14,10 @@ const account = (network: string, id: string, score: number, topics: [string, nu
 describe("a profile's combined score", () => {
   it('is the best account overall and in each topic, naming the account it comes from', () => {
     const combined = combinedScore([
-      account('x', 'a', 40, [['physics', 60], ['jazz', 10]]),
+      account('x', 'a', 40, [
+        ['physics', 60],
+        ['jazz', 10],
+      ]),
       account('mastodon', 'b', 55, [['jazz', 30]]),
     ]);
     expect(combined).toEqual({
@@ -28,7 +31,10 @@ describe("a profile's combined score", () => {
 
   it('is not raised by adding more accounts of lower scores', () => {
     const one = combinedScore([account('x', 'a', 70, [['physics', 70]])])!;
-    const many = combinedScore([account('x', 'a', 70, [['physics', 70]]), ...Array.from({ length: 10 }, (_, i) => account('x', `alt-${i}`, 30, [['physics', 30]]))])!;
+    const many = combinedScore([
+      account('x', 'a', 70, [['physics', 70]]),
+      ...Array.from({ length: 10 }, (_, i) => account('x', `alt-${i}`, 30, [['physics', 30]])),
+    ])!;
     expect(many.score).toBe(one.score);
     expect(many.topics).toEqual(one.topics);
   });

@@ -19,7 +19,11 @@ const accounts = (refused?: string) => {
   const history = record('history');
   return {
     calls,
-    port: { writeHistory: (_day: string, points: readonly { topic: string }[]) => history(points), writeExplanations: record('explanations'), deleteExplanations: record('deletions') },
+    port: {
+      writeHistory: (_day: string, points: readonly { topic: string }[]) => history(points),
+      writeExplanations: record('explanations'),
+      deleteExplanations: record('deletions'),
+    },
   };
 };
 

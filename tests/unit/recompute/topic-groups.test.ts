@@ -23,8 +23,22 @@ describe('groupTopics', () => {
   });
 
   it('orders topics of equal weight by name, so a plan does not depend on the order it found them in', () => {
-    const forward = groupTopics(new Map([['b', 1], ['a', 1], ['c', 1]]), limits);
-    const backward = groupTopics(new Map([['c', 1], ['a', 1], ['b', 1]]), limits);
+    const forward = groupTopics(
+      new Map([
+        ['b', 1],
+        ['a', 1],
+        ['c', 1],
+      ]),
+      limits,
+    );
+    const backward = groupTopics(
+      new Map([
+        ['c', 1],
+        ['a', 1],
+        ['b', 1],
+      ]),
+      limits,
+    );
     expect(forward).toEqual([['a', 'b', 'c']]);
     expect(backward).toEqual(forward);
   });

@@ -10,7 +10,6 @@ import { topicModelFromJSON, topicModelToJSON } from '../../../lib/scoring/topic
 import { compareAuthorScores, scoreTopic, scoreTopicRanking } from '../../../lib/scoring/topic-scores';
 import { RANDOM_TOPIC_AS_OF, randomTopic } from './random-topic';
 
-
 describe('columnar aggregates', () => {
   it('are dictionary-encoded with the accounts in UTF-16 code unit order, rows kept as they come', () => {
     const input = topicAggregatesOf(
@@ -28,7 +27,11 @@ describe('columnar aggregates', () => {
     expect(Array.from(input.edges.reply)).toEqual([2, 0, 1]);
     expect(Array.from(input.edges.like)).toEqual([0, 3, 0]);
     expect(Array.from(input.edges.follow)).toEqual([1, 0, 0]);
-    expect({ author: Array.from(input.posts.author), day: Array.from(input.posts.day), count: Array.from(input.posts.count) }).toEqual({ author: [0], day: [20776], count: [4] });
+    expect({ author: Array.from(input.posts.author), day: Array.from(input.posts.day), count: Array.from(input.posts.count) }).toEqual({
+      author: [0],
+      day: [20776],
+      count: [4],
+    });
     expect(indexOfAccount(input.accounts, 'x:b')).toBe(2);
     expect(indexOfAccount(input.accounts, 'x:c')).toBe(-1);
     expect(['bsky:z', 'x:B', 'x:b', 'x:é'].map((account) => indexOfAccount(input.accounts, account))).toEqual([0, 1, 2, 3]);
@@ -44,11 +47,18 @@ describe('columnar aggregates', () => {
     const rowsOf = ({ accounts, edges }: TopicAggregates) =>
       Array.from({ length: edges.length }, (_, r) => `${accounts[edges.engager[r]!]}>${accounts[edges.author[r]!]}@${edges.day[r]}:${edges.like[r]}`).sort();
     const wanted = new Set(authors);
-    expect(rowsOf(restricted)).toEqual(rowsOf(input).filter((row) => [...wanted].some((author) => row.startsWith(`${author}>`) || row.includes(`>${author}@`))));
-    const postsOf = ({ accounts, posts }: TopicAggregates) => Array.from({ length: posts.length }, (_, r) => `${accounts[posts.author[r]!]}@${posts.day[r]}:${posts.count[r]}`).sort();
+    expect(rowsOf(restricted)).toEqual(
+      rowsOf(input).filter((row) => [...wanted].some((author) => row.startsWith(`${author}>`) || row.includes(`>${author}@`))),
+    );
+    const postsOf = ({ accounts, posts }: TopicAggregates) =>
+      Array.from({ length: posts.length }, (_, r) => `${accounts[posts.author[r]!]}@${posts.day[r]}:${posts.count[r]}`).sort();
     expect(postsOf(restricted)).toEqual(postsOf(input).filter((row) => wanted.has(row.slice(0, row.indexOf('@')))));
     // Exactly the accounts those rows name.
-    const named = new Set([...Array.from(restricted.edges.author), ...Array.from(restricted.edges.engager), ...Array.from(restricted.posts.author)].map((i) => restricted.accounts[i]!));
+    const named = new Set(
+      [...Array.from(restricted.edges.author), ...Array.from(restricted.edges.engager), ...Array.from(restricted.posts.author)].map(
+        (i) => restricted.accounts[i]!,
+      ),
+    );
     expect(restricted.accounts).toEqual([...named].sort());
   });
 });

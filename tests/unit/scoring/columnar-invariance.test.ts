@@ -30,7 +30,6 @@ describe('columnar aggregates', () => {
       expect(scoreTopic(shuffledAndSplit(input, 7), world.asOf)).toEqual(scoreTopic(input, world.asOf));
     }
   });
-
 });
 
 describe('the topic model of the planted world', () => {
@@ -47,5 +46,4 @@ describe('the topic model of the planted world', () => {
     expect(model.unknownEngager.discount).toBe(1);
     expect(model.unknownEngager.weight).toBeLessThan(model.weight[indexOfAccount(model.accounts, 'x:cooking-star-0')]!);
   });
-
 });

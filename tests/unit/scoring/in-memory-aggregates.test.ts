@@ -18,10 +18,21 @@ type Extra = Partial<Pick<Interaction, 'network' | 'contentId' | 'parentContentI
 const t = (day: number, hour: number): string => `2026-11-${day}T${String(hour).padStart(2, '0')}:00:00Z`;
 
 const post = (id: string, author: string, occurredAt: string, extra: Extra = {}): Interaction => ({
-  id, network: 'x', type: 'post', actor: { id: author }, occurredAt, ...extra,
+  id,
+  network: 'x',
+  type: 'post',
+  actor: { id: author },
+  occurredAt,
+  ...extra,
 });
 const engage = (type: EngagementType, id: string, actor: string, target: string, occurredAt: string, extra: Extra = {}): Interaction => ({
-  id, network: 'x', type, actor: { id: actor }, target: { id: target }, occurredAt, ...extra,
+  id,
+  network: 'x',
+  type,
+  actor: { id: actor },
+  target: { id: target },
+  occurredAt,
+  ...extra,
 });
 const retract = (id: string, retractedAt: string, network = 'x'): Retraction => ({ kind: 'interaction', network, id, retractedAt });
 const deleteContent = (contentId: string, retractedAt: string, network = 'x'): Retraction => ({ kind: 'content', network, contentId, retractedAt });
@@ -29,11 +40,17 @@ const deleteContent = (contentId: string, retractedAt: string, network = 'x'): R
 /** Expected rows; an account without a network is on `x`. */
 const acct = (id: string): string => (id.includes(':') ? id : `x:${id}`);
 const edge = (author: string, engager: string, day: number, counts: EngagementAggregate['counts']): EngagementAggregate => ({
-  author: acct(author), engager: acct(engager), day: `2026-11-${day}`, counts,
+  author: acct(author),
+  engager: acct(engager),
+  day: `2026-11-${day}`,
+  counts,
 });
 const posts = (author: string, day: number, count: number): PostAggregate => ({ author: acct(author), day: `2026-11-${day}`, posts: count });
 const responses = (author: string, contentId: string, day: number, count: number): ContentAggregate => ({
-  author: acct(author), contentId, day: `2026-11-${day}`, responses: count,
+  author: acct(author),
+  contentId,
+  day: `2026-11-${day}`,
+  responses: count,
 });
 
 type Row = EngagementAggregate | PostAggregate | ContentAggregate;
@@ -42,7 +59,9 @@ const sorted = <T extends Row>(rows: readonly T[]): T[] => {
   return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 };
 const topic = ({ edges = [], posts = [], content = [] }: Partial<TopicAggregateRows>): TopicAggregateRows => ({
-  edges: sorted(edges), posts: sorted(posts), content: sorted(content),
+  edges: sorted(edges),
+  posts: sorted(posts),
+  content: sorted(content),
 });
 /** The whole output as a plain object, topics and rows in a fixed order. */
 const aggregated = (interactions: Interaction[], retractions: Retraction[] = []): Record<string, TopicAggregateRows> =>

@@ -91,7 +91,9 @@ describe('incremental runs', () => {
   // Factor values are rounded to thousandths: two roundings apart at most.
   const expectNear = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(0.0011);
   const previous = new Map(before.ranked.map((entry) => [entry.account, withoutRank(entry)]));
-  const engaged = new Set(world.interactions.filter((interaction) => interaction.target).map((interaction) => `${interaction.actor.id}>${interaction.target!.id}`));
+  const engaged = new Set(
+    world.interactions.filter((interaction) => interaction.target).map((interaction) => `${interaction.actor.id}>${interaction.target!.id}`),
+  );
   /** Two scored users, neither of which ever engaged the other. */
   const strangers = (from: number): [string, string] => {
     for (let u = from; ; u++)
@@ -136,7 +138,12 @@ describe('incremental runs', () => {
     const returned = [...one, engage('reply', author, engager)];
     const touched = [`x:${engager}`, `x:${author}`];
     const rescore = (extra: Interaction[]) =>
-      new Map(rescoreAuthors(model, aggregatesTouching(columnsOf([...world.interactions, ...extra], topic), touched), touched, world.asOf).scores.map((entry) => [entry.account, entry]));
+      new Map(
+        rescoreAuthors(model, aggregatesTouching(columnsOf([...world.interactions, ...extra], topic), touched), touched, world.asOf).scores.map((entry) => [
+          entry.account,
+          entry,
+        ]),
+      );
     const [first, second] = [rescore(one), rescore(returned)];
     expect(second.get(`x:${author}`)).toEqual(first.get(`x:${author}`));
     // The reply back adds to the first engager's response, at the author's frozen weight.

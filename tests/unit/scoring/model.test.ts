@@ -11,6 +11,12 @@ describe('describedFactor', () => {
       contribution: 7.25,
     });
     expect(describedFactor({ name: 'efficiency', value: 0, contribution: 0 }).label).toBe('Response per post');
-    expect(describedFactor({ name: 'retired', value: 1, contribution: 2 })).toEqual({ name: 'retired', label: 'retired', description: '', value: 1, contribution: 2 });
+    expect(describedFactor({ name: 'retired', value: 1, contribution: 2 })).toEqual({
+      name: 'retired',
+      label: 'retired',
+      description: '',
+      value: 1,
+      contribution: 2,
+    });
   });
 });

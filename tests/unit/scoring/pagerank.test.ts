@@ -59,10 +59,20 @@ describe('the PageRank kernel, configured as plain PageRank', () => {
     const prior = new Float64Array(300);
     prior[0] = 0.5;
     prior[1] = 0.5;
-    const forward = pageRank(buildWeightedGraph(300, input.sources, input.targets, input.weights), { damping: 0.85, prior, tolerance: 1e-12, maxIterations: 500 });
+    const forward = pageRank(buildWeightedGraph(300, input.sources, input.targets, input.weights), {
+      damping: 0.85,
+      prior,
+      tolerance: 1e-12,
+      maxIterations: 500,
+    });
     const order = input.sources.map((_, k) => k).reverse();
     const reversed = pageRank(
-      buildWeightedGraph(300, order.map((k) => input.sources[k]!), order.map((k) => input.targets[k]!), order.map((k) => input.weights[k]!)),
+      buildWeightedGraph(
+        300,
+        order.map((k) => input.sources[k]!),
+        order.map((k) => input.targets[k]!),
+        order.map((k) => input.weights[k]!),
+      ),
       { damping: 0.85, prior, tolerance: 1e-12, maxIterations: 500 },
     );
     expect(reversed.rank).toEqual(forward.rank);

@@ -31,7 +31,14 @@ const engage = (type: Interaction['type'], actor: string, target: string, topic 
   topics: [topic],
   occurredAt: day(daysAgo),
 });
-const post = (actor: string, topic = 'astronomy'): Interaction => ({ id: `extra-${++sequence}`, network: 'x', type: 'post', actor: { id: actor }, topics: [topic], occurredAt: day(2) });
+const post = (actor: string, topic = 'astronomy'): Interaction => ({
+  id: `extra-${++sequence}`,
+  network: 'x',
+  type: 'post',
+  actor: { id: actor },
+  topics: [topic],
+  occurredAt: day(2),
+});
 
 const plantedAggregates = aggregateInMemory(world.interactions);
 /** Accounts of a topic, best first, by the real scorer. */
@@ -91,7 +98,9 @@ describe('scoring on a world with planted truth', () => {
   it('keeps a farm out of the top 20 whether its bots like once or come back, and counts dedicated bots as one', () => {
     // 40 accounts nobody responds to around each of two accounts: one-off likes, or bots that came back on 10 days.
     const oneOff = Array.from({ length: 40 }, (_, i) => engage('like', `one-off-${i}`, 'astronomy-user-300', 'astronomy', 1 + (i % 20)));
-    const dedicated = Array.from({ length: 40 }, (_, i) => Array.from({ length: 10 }, (_, d) => engage('like', `bot-${i}`, 'astronomy-user-301', 'astronomy', 1 + d))).flat();
+    const dedicated = Array.from({ length: 40 }, (_, i) =>
+      Array.from({ length: 10 }, (_, d) => engage('like', `bot-${i}`, 'astronomy-user-301', 'astronomy', 1 + d)),
+    ).flat();
     const scoreMap = (result: TopicScores) => new Map(result.ranked.map((entry) => [entry.account, entry]));
     const before = scoreMap(scoresOf(world.interactions, 'astronomy'));
     const after = scoreMap(scoresOf([...world.interactions, ...oneOff, ...dedicated], 'astronomy'));
@@ -115,7 +124,8 @@ describe('scoring on a world with planted truth', () => {
   it('explains every score by what produced it: the factor values give the log-score, each contribution is its factor’s share, each top engager its own interactions', () => {
     const { factorWeights, responseUnit } = scoringModel;
     // Factor values are shown to thousandths: each part lies between those of the value ± half a thousandth.
-    const partBetween = (weight: number, value: number) => [weight * Math.log1p(Math.max(0, value - 0.0005) / responseUnit), weight * Math.log1p((value + 0.0005) / responseUnit)] as const;
+    const partBetween = (weight: number, value: number) =>
+      [weight * Math.log1p(Math.max(0, value - 0.0005) / responseUnit), weight * Math.log1p((value + 0.0005) / responseUnit)] as const;
     const interactionsOf = new Map<string, number>();
     for (const { type, actor, target, topics } of world.interactions) {
       if (type === 'post' || !target || target.id === actor.id) continue;
@@ -199,7 +209,10 @@ describe('value over volume, relevance, authority, time, determinism', () => {
 
   it('gives identical scores, bit for bit, whatever the order of arrival', () => {
     const random = seededRandom(99);
-    const shuffled = [...world.interactions].map((interaction) => ({ interaction, key: random() })).sort((a, b) => a.key - b.key).map(({ interaction }) => interaction);
+    const shuffled = [...world.interactions]
+      .map((interaction) => ({ interaction, key: random() }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ interaction }) => interaction);
     expect(scoresOf(shuffled, 'football')).toEqual(scoresOf(world.interactions, 'football'));
   });
 });

@@ -22,7 +22,11 @@ export const randomTopic = (seed: number): TopicAggregates => {
   const integer = (below: number) => Math.floor(random() * below);
   const accountCount = 8 + integer(150);
   // Names that sort differently by code unit than by locale or number, to keep the order honest.
-  const accounts = [...new Set(Array.from({ length: accountCount }, (_, i) => `${random() < 0.5 ? 'x' : 'bsky'}:${random() < 0.3 ? 'Z' : 'a'}${i}${random() < 0.1 ? 'é' : ''}`))].sort();
+  const accounts = [
+    ...new Set(
+      Array.from({ length: accountCount }, (_, i) => `${random() < 0.5 ? 'x' : 'bsky'}:${random() < 0.3 ? 'Z' : 'a'}${i}${random() < 0.1 ? 'é' : ''}`),
+    ),
+  ].sort();
   const n = accounts.length;
   const popular = () => Math.floor(n * random() ** 2.5);
   const anyone = () => integer(n);
@@ -63,7 +67,9 @@ export const randomTopic = (seed: number): TopicAggregates => {
     columns.author[r] = edge.author;
     columns.engager[r] = edge.engager;
     columns.day[r] = edge.day;
-    ENGAGEMENT_COUNT_COLUMNS.forEach((type, i) => (columns[type][r] = edge.counts[i]!));
+    ENGAGEMENT_COUNT_COLUMNS.forEach((type, i) => {
+      columns[type][r] = edge.counts[i]!;
+    });
   });
   const postRows = integer(3 * n);
   const posts = emptyPostColumns(postRows);
@@ -83,11 +89,20 @@ export const shuffledAndSplit = (input: TopicAggregates, seed: number): TopicAgg
     const part = counts.map((count) => Math.floor(count * random()));
     return [part, counts.map((count, i) => count - part[i]!)];
   };
-  const shuffled = <T>(list: T[]): T[] => list.map((item) => ({ item, key: random() })).sort((a, b) => a.key - b.key).map(({ item }) => item);
+  const shuffled = <T>(list: T[]): T[] =>
+    list
+      .map((item) => ({ item, key: random() }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ item }) => item);
 
   const edgeRows = shuffled(
     Array.from({ length: input.edges.length }, (_, r) =>
-      split(ENGAGEMENT_COUNT_COLUMNS.map((type) => input.edges[type][r]!)).map((counts) => ({ author: input.edges.author[r]!, engager: input.edges.engager[r]!, day: input.edges.day[r]!, counts })),
+      split(ENGAGEMENT_COUNT_COLUMNS.map((type) => input.edges[type][r]!)).map((counts) => ({
+        author: input.edges.author[r]!,
+        engager: input.edges.engager[r]!,
+        day: input.edges.day[r]!,
+        counts,
+      })),
     ).flat(),
   );
   const edges = emptyEngagementColumns(edgeRows.length);
@@ -95,10 +110,14 @@ export const shuffledAndSplit = (input: TopicAggregates, seed: number): TopicAgg
     edges.author[j] = row.author;
     edges.engager[j] = row.engager;
     edges.day[j] = row.day;
-    ENGAGEMENT_COUNT_COLUMNS.forEach((type, i) => (edges[type][j] = row.counts[i]!));
+    ENGAGEMENT_COUNT_COLUMNS.forEach((type, i) => {
+      edges[type][j] = row.counts[i]!;
+    });
   });
   const postRows = shuffled(
-    Array.from({ length: input.posts.length }, (_, r) => split([input.posts.count[r]!]).map(([count]) => ({ author: input.posts.author[r]!, day: input.posts.day[r]!, count: count! }))).flat(),
+    Array.from({ length: input.posts.length }, (_, r) =>
+      split([input.posts.count[r]!]).map(([count]) => ({ author: input.posts.author[r]!, day: input.posts.day[r]!, count: count! })),
+    ).flat(),
   );
   const posts = emptyPostColumns(postRows.length);
   postRows.forEach((row, j) => {

@@ -56,7 +56,9 @@ const windowOf = (input: TopicAggregates, asOf: Date, constants: ScoringModel) =
     const pair = pairs.get(key) ?? { engager, author, days: new Map<number, number[]>() };
     pairs.set(key, pair);
     const counts = pair.days.get(day) ?? [0, 0, 0, 0, 0, 0];
-    ENGAGEMENT_COUNT_COLUMNS.forEach((type, i) => (counts[i]! += edges[type][r]!));
+    ENGAGEMENT_COUNT_COLUMNS.forEach((type, i) => {
+      counts[i]! += edges[type][r]!;
+    });
     pair.days.set(day, counts);
     targets.set(engager, (targets.get(engager) ?? new Set()).add(`${author}@${day}`));
   }
@@ -92,7 +94,13 @@ const windowOf = (input: TopicAggregates, asOf: Date, constants: ScoringModel) =
 type Window = ReturnType<typeof windowOf>;
 
 /** Each author's factors and explanation from its pairs, given the engagers' terms and a calibration. */
-const authorScores = (input: TopicAggregates, window: Window, termsOf: (account: number) => EngagerTerm, calibration: Calibration, constants: ScoringModel): AuthorScore[] => {
+const authorScores = (
+  input: TopicAggregates,
+  window: Window,
+  termsOf: (account: number) => EngagerTerm,
+  calibration: Calibration,
+  constants: ScoringModel,
+): AuthorScore[] => {
   const { factorWeights, responseUnit } = constants;
   const scored: AuthorScore[] = [];
   for (const author of window.accounts) {
@@ -153,7 +161,10 @@ const calibrationOf = (logScores: number[]): Calibration => {
   };
   const calibration: Calibration = { logScores: [0], scores: [1] };
   if (sorted.length >= 20) {
-    for (const [q, score] of [[0.5, 20], [0.95, 50]] as const) {
+    for (const [q, score] of [
+      [0.5, 20],
+      [0.95, 50],
+    ] as const) {
       const at = quantile(q);
       if (at > calibration.logScores.at(-1)! && at < top) {
         calibration.logScores.push(at);
@@ -181,7 +192,8 @@ const referencePass = (input: TopicAggregates, asOf: Date, constants: ScoringMod
     const key = [...set].sort().join(' ');
     groups.set(key, [...(groups.get(key) ?? []), engager]);
   }
-  for (const members of groups.values()) if (members.length >= constants.lockstepGroupSize) for (const member of members) lockstep.set(member, 1 / members.length);
+  for (const members of groups.values())
+    if (members.length >= constants.lockstepGroupSize) for (const member of members) lockstep.set(member, 1 / members.length);
   // Accounts someone responds to (not only follows); the others are the only ones discounted for activity.
   const responded = new Set(pairs.filter((pair) => pair.engagement > 0).map((pair) => pair.author));
   // Farm cohorts: unknowns whose only pair, with engagement on enough days, is with the same author, enough of them.
@@ -195,7 +207,10 @@ const referencePass = (input: TopicAggregates, asOf: Date, constants: ScoringMod
   for (const members of cohorts.values()) if (members.length >= constants.farmCohortSize) for (const member of members) farm.set(member, 1 / members.length);
   const activity = (authors: number) => Math.min(1, Math.sqrt(constants.engagerAuthorsBeforeDiscount / Math.max(1, authors)));
   const discount = accounts.map(
-    (account) => (responded.has(account) ? 1 : activity(pairs.filter((pair) => pair.engager === account).length)) * (lockstep.get(account) ?? 1) * (farm.get(account) ?? 1),
+    (account) =>
+      (responded.has(account) ? 1 : activity(pairs.filter((pair) => pair.engager === account).length)) *
+      (lockstep.get(account) ?? 1) *
+      (farm.get(account) ?? 1),
   );
 
   const terms = pairs.map((pair) => window.pairTerms(pair, discount[at.get(pair.engager)!]!));
@@ -209,7 +224,9 @@ const referencePass = (input: TopicAggregates, asOf: Date, constants: ScoringMod
   // Authority flows along engagement that is not returned.
   const authority = pairs.map((pair, k) => (pair.reciprocated ? 0 : terms[k]!.strength));
   const out = new Array<number>(n).fill(0);
-  pairs.forEach((pair, k) => (out[at.get(pair.engager)!]! += authority[k]!));
+  pairs.forEach((pair, k) => {
+    out[at.get(pair.engager)!]! += authority[k]!;
+  });
   let rank = [...prior];
   let spread = 1;
   let iterations = 0;
@@ -316,7 +333,9 @@ const withRows = (input: TopicAggregates, rows: readonly NamedRow[]): TopicAggre
   const extended = <T extends Uint32Array | Int32Array>(old: T, value: (row: NamedRow) => number): T => {
     const column = new (old.constructor as new (length: number) => T)(length);
     column.set(old);
-    rows.forEach((row, j) => (column[old.length + j] = value(row)));
+    rows.forEach((row, j) => {
+      column[old.length + j] = value(row);
+    });
     return column;
   };
   const edges = {
@@ -336,7 +355,11 @@ const withRows = (input: TopicAggregates, rows: readonly NamedRow[]): TopicAggre
  * target) and sorts first; a set one member short of a group; near-copies that differ in one day
  * or one author; and a group as large whose rows are enough but whose distinct targets are not.
  */
-const withLockstep = (input: TopicAggregates, seed: number, { size, targets: targetCount, minTargets }: { size: number; targets: number; minTargets: number }): TopicAggregates => {
+const withLockstep = (
+  input: TopicAggregates,
+  seed: number,
+  { size, targets: targetCount, minTargets }: { size: number; targets: number; minTargets: number },
+): TopicAggregates => {
   const random = seededRandom(seed);
   const [a1, a2, a3, a4] = [0, 1, 2, 3].map((i) => input.accounts[(Math.floor(random() * input.accounts.length) + i * 7) % input.accounts.length]!);
   const pattern = [
@@ -357,8 +380,14 @@ const withLockstep = (input: TopicAggregates, seed: number, { size, targets: tar
   member(`x:m0-${seed}`, [...targets, targets[targets.length - 1]!]);
   for (let m = 1; m < size; m++) member(`x:m${m}-group`, targets);
   for (let m = 0; m < size - 2; m++) member(`x:m${m}-short`, targets.slice(1));
-  member(`x:m0-other-day`, targets.map((target, i) => (i === 1 ? { ...target, day: target.day - 20 } : target)));
-  member(`x:m0-other-author`, targets.map((target, i) => (i === 1 ? { ...target, author: a4! } : target)));
+  member(
+    `x:m0-other-day`,
+    targets.map((target, i) => (i === 1 ? { ...target, day: target.day - 20 } : target)),
+  );
+  member(
+    `x:m0-other-author`,
+    targets.map((target, i) => (i === 1 ? { ...target, author: a4! } : target)),
+  );
   const few = pattern.slice(0, minTargets - 1);
   for (let m = 0; m < size; m++) member(`x:m${m}-few`, [...few, ...few]);
   return withRows(input, rows);
@@ -371,7 +400,11 @@ const withLockstep = (input: TopicAggregates, seed: number, { size, targets: tar
  * one short around a second author, an account that also engages another author, one that someone
  * responds to, one that came back on too few days, and passers-by who engaged the first author once.
  */
-const withFarm = (input: TopicAggregates, seed: number, { size, minDays, cohortSize }: { size: number; minDays: number; cohortSize: number }): TopicAggregates => {
+const withFarm = (
+  input: TopicAggregates,
+  seed: number,
+  { size, minDays, cohortSize }: { size: number; minDays: number; cohortSize: number },
+): TopicAggregates => {
   const random = seededRandom(seed);
   const [farmed, other, third] = [0, 1, 2].map((i) => input.accounts[(Math.floor(random() * input.accounts.length) + i * 11) % input.accounts.length]!);
   const like = [0, 0, 0, 1, 0, 0];
@@ -448,7 +481,8 @@ describe('the scorer agrees with a plain reading of the formulas', () => {
     expect(discount(`x:m0-${seed}`)).toBeCloseTo(discount('x:m0-other-day') / group.size, 12);
     expect(discount('x:m1-group')).toBe(discount(`x:m0-${seed}`));
     // Nobody else is in a group: a set one member short, near-copies, enough rows but too few targets.
-    for (const loner of ['x:m0-short', 'x:m0-other-day', 'x:m0-other-author', 'x:m0-few', 'x:m1-few']) expect(discount(loner)).toBeGreaterThan(discount('x:m1-group'));
+    for (const loner of ['x:m0-short', 'x:m0-other-day', 'x:m0-other-author', 'x:m0-few', 'x:m1-few'])
+      expect(discount(loner)).toBeGreaterThan(discount('x:m1-group'));
   });
 
   it.each([
@@ -500,7 +534,18 @@ describe('the scorer agrees with a plain reading of the formulas', () => {
     expect(nothing.model.unknownEngager).toEqual(referencePass(none, RANDOM_TOPIC_AS_OF, scoringModel).model.unknownEngager);
     const one: TopicAggregates = {
       accounts: ['x:a', 'x:b'],
-      edges: { length: 1, author: Uint32Array.of(0), engager: Uint32Array.of(1), day: Int32Array.of(TODAY), reply: Uint32Array.of(1), quote: new Uint32Array(1), share: new Uint32Array(1), like: new Uint32Array(1), mention: new Uint32Array(1), follow: new Uint32Array(1) },
+      edges: {
+        length: 1,
+        author: Uint32Array.of(0),
+        engager: Uint32Array.of(1),
+        day: Int32Array.of(TODAY),
+        reply: Uint32Array.of(1),
+        quote: new Uint32Array(1),
+        share: new Uint32Array(1),
+        like: new Uint32Array(1),
+        mention: new Uint32Array(1),
+        follow: new Uint32Array(1),
+      },
       posts: { length: 0, author: new Uint32Array(0), day: new Int32Array(0), count: new Uint32Array(0) },
     };
     const single = scoreTopic(one, RANDOM_TOPIC_AS_OF);
@@ -519,7 +564,12 @@ describe('PageRank stops', () => {
     expect(converged.converged).toBe(true);
     expect(converged.iterations).toBeGreaterThan(3);
     expect(converged.iterations).toBeLessThan(500);
-    expect(pageRank(buildWeightedGraph(0, [], [], []), { damping: 0.85, tolerance: 1e-12, maxIterations: 5 })).toEqual({ rank: new Float64Array(0), iterations: 0, converged: true, spread: 1 });
+    expect(pageRank(buildWeightedGraph(0, [], [], []), { damping: 0.85, tolerance: 1e-12, maxIterations: 5 })).toEqual({
+      rank: new Float64Array(0),
+      iterations: 0,
+      converged: true,
+      spread: 1,
+    });
   });
 });
 

@@ -18,7 +18,12 @@ describe('audience overlap', () => {
   });
 
   it('estimates large audiences within a few percent of the truth', () => {
-    for (const [own, shared, other] of [[5_000, 5_000, 5_000], [20_000, 2_000, 500], [3_000, 0, 3_000], [1_000, 9_000, 1_000]] as const) {
+    for (const [own, shared, other] of [
+      [5_000, 5_000, 5_000],
+      [20_000, 2_000, 500],
+      [3_000, 0, 3_000],
+      [1_000, 9_000, 1_000],
+    ] as const) {
       const a = sketchOf([...names('a', own), ...names('s', shared)]);
       const b = sketchOf([...names('b', other), ...names('s', shared)]);
       const overlap = audienceOverlap(a, b);

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates, relevanceOf, type SearchBoardEntry } from '../../../lib/search/relevance';
 
-const entry = (id: string, score: number, extra: Partial<SearchBoardEntry> = {}): SearchBoardEntry => ({ network: 'x', id, handle: `${id}-h`, score, before: score, ...extra });
-const query = (topics: string[], more: { minScore?: number; maxScore?: number; sort?: 'relevance' | 'rising' } = {}) => ({ topics, sort: 'relevance' as const, ...more });
+const entry = (id: string, score: number, extra: Partial<SearchBoardEntry> = {}): SearchBoardEntry => ({
+  network: 'x',
+  id,
+  handle: `${id}-h`,
+  score,
+  before: score,
+  ...extra,
+});
+const query = (topics: string[], more: { minScore?: number; maxScore?: number; sort?: 'relevance' | 'rising' } = {}) => ({
+  topics,
+  sort: 'relevance' as const,
+  ...more,
+});
 
 describe('relevance', () => {
   it('is the score for one topic, and rewards mattering in several topics over one', () => {
@@ -15,7 +26,11 @@ describe('relevance', () => {
   });
 
   it('lies between the geometric and the arithmetic mean', () => {
-    for (const scores of [[10, 90], [1, 100, 50], [33.3, 66.6]]) {
+    for (const scores of [
+      [10, 90],
+      [1, 100, 50],
+      [33.3, 66.6],
+    ]) {
       const arithmetic = scores.reduce((a, b) => a + b) / scores.length;
       const geometric = Math.exp(scores.reduce((a, b) => a + Math.log(b), 0) / scores.length);
       expect(relevanceOf(scores)).toBeLessThanOrEqual(arithmetic);
@@ -43,6 +58,10 @@ describe('ranking candidates', () => {
     expect(rankCandidates(query(['rust'], { maxScore: 60 }), [rust]).map((candidate) => candidate.id)).toEqual(['both', 'small']);
     expect(rankCandidates(query(['rust'], { minScore: 60 }), [rust]).map((candidate) => candidate.id)).toEqual(['star', 'both']);
     const rising = rankCandidates(query(['rust'], { sort: 'rising' }), [rust]);
-    expect(rising.map((candidate) => [candidate.id, candidate.rising])).toEqual([['small', 10], ['star', 0], ['both', 0]]);
+    expect(rising.map((candidate) => [candidate.id, candidate.rising])).toEqual([
+      ['small', 10],
+      ['star', 0],
+      ['both', 0],
+    ]);
   });
 });

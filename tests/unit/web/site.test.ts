@@ -18,7 +18,20 @@ describe('webFileFor', () => {
   });
 
   it('knows nothing else, so the server answers it with the 404 page', () => {
-    for (const path of ['/topics', '/topics/', '/topics/a/b', '/accounts/x', '/accounts/x/1/explain', '/find/', '/find/x', '/index.html', '/assets/../secret.js', '/assets/a.map', '/v1/topics', '/favicon.ico']) {
+    for (const path of [
+      '/topics',
+      '/topics/',
+      '/topics/a/b',
+      '/accounts/x',
+      '/accounts/x/1/explain',
+      '/find/',
+      '/find/x',
+      '/index.html',
+      '/assets/../secret.js',
+      '/assets/a.map',
+      '/v1/topics',
+      '/favicon.ico',
+    ]) {
       expect(webFileFor(path), path).toBeUndefined();
     }
     expect(webPages.map((page) => page.file)).not.toContain(notFoundPage);
