@@ -31,7 +31,7 @@ const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
 
 environment: PORT, SWAY_DYNAMODB_ENDPOINT, SWAY_DYNAMODB_PORT, SWAY_DATA_DIR,
 SWAY_RECOMPUTE_INTERVAL_S, SWAY_ADMIN_TOKEN, SWAY_API_KEYS, SWAY_API_KEY_RATE, SWAY_SECRET_*, SWAY_JETSTREAM_URL,
-SWAY_JETSTREAM_WANTED_DIDS (see README)`;
+SWAY_JETSTREAM_WANTED_DIDS (see docs/LOCAL.md)`;
 
 const numberFromEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];

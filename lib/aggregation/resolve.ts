@@ -3,7 +3,7 @@
  * every interaction id they touch (and of those a content deletion or a newly known content topic
  * touches), and the per-topic daily aggregates that change, as deltas. All in DuckDB, out of core.
  *
- * The rules, applied whatever the order of arrival (CONTRACT §2, README "Retractions"):
+ * The rules, applied whatever the order of arrival (CONTRACT §2, docs/NETWORKS.md "Retractions"):
  * - Copies of an interaction `(network, id)` count once: the earliest by `occurredAt` (then by log
  *   object and row) among the copies that happened after its latest retraction, if any.
  * - A retraction of an id takes out every copy up to its time; a copy after it counts again.

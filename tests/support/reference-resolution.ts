@@ -1,5 +1,5 @@
 /**
- * An independent reading of the log, written from the rules in README "Retractions" and CONTRACT §2
+ * An independent reading of the log, written from the rules in docs/NETWORKS.md "Retractions" and CONTRACT §2
  * rather than from lib/aggregation/resolve.ts: given every row ever logged (wherever and whenever
  * it was logged), the per-topic daily aggregates that must result. Plain loops over plain objects,
  * so it can be checked by eye; the property tests hold the real, incremental DuckDB resolution to it.
