@@ -1,6 +1,6 @@
 /**
  * Mutation testing of the pure domain against the unit tests: `npm run test:mutation`
- * (docs/RELIABILITY.md, "Mutation testing"). The DuckDB SQL of lib/aggregation is not mutated:
+ * (docs/RELIABILITY.md, "Mutation testing"). The DuckDB SQL of lib/app/aggregation is not mutated:
  * its mutants are SQL text only the integration tests run, and the in-memory aggregation it is
  * held to (tests/integration/in-memory-aggregation.test.ts) is mutated instead.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
@@ -9,18 +9,18 @@ export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.unit.config.mts', related: true },
   mutate: [
-    'lib/scoring/**/*.ts',
+    'lib/domain/scoring/**/*.ts',
     // Generators of test worlds and the drift measure: what they compute is the test's input, not the service's output.
-    '!lib/scoring/evaluation/planted-world.ts',
-    '!lib/scoring/evaluation/seeded-random.ts',
-    '!lib/scoring/evaluation/synthetic-topic.ts',
-    '!lib/scoring/evaluation/incremental-drift.ts',
-    'lib/topics/**/*.ts',
-    'lib/interactions/**/*.ts',
-    'lib/networks/normalized.ts',
-    'lib/networks/*/normalize.ts',
-    'lib/networks/bluesky/at-uri.ts',
-    'lib/networks/bluesky/jetstream-event.ts',
+    '!lib/dev/evaluation/planted-world.ts',
+    '!lib/dev/evaluation/seeded-random.ts',
+    '!lib/dev/evaluation/synthetic-topic.ts',
+    '!lib/dev/evaluation/incremental-drift.ts',
+    'lib/domain/topics/**/*.ts',
+    'lib/domain/interactions/**/*.ts',
+    'lib/domain/networks/normalized.ts',
+    'lib/domain/networks/*/normalize.ts',
+    'lib/domain/networks/bluesky/at-uri.ts',
+    'lib/domain/networks/bluesky/jetstream-event.ts',
   ],
   coverageAnalysis: 'perTest',
   // Module-level mutants (zod schemas, tables of constants) need the whole unit suite reloaded for

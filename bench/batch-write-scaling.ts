@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTables } from '../infra/local/create-tables';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
-import { batchWriteAll } from '../lib/store/batch-write';
-import { tables } from '../lib/store/tables';
+import { batchWriteAll } from '../lib/adapters/dynamodb/batch-write';
+import { tables } from '../lib/adapters/dynamodb/tables';
 import { freePort } from '../tests/support/free-port';
 import { localDocumentClient } from './support/local-dynamodb';
 

@@ -8,8 +8,8 @@
 import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { swayFunctionDefaults } from '../infra/constructs/sway-function';
-import type { Interaction } from '../lib/interactions/schema';
-import { queues } from '../lib/workers';
+import type { Interaction } from '../lib/domain/interactions/schema';
+import { queues } from '../lib/wiring/workers';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
 import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
@@ -17,7 +17,7 @@ import { costPerMillion, describeCost, meteredRequests, type MeasuredUsage } fro
 import { sqsEvent, type InProcessFunctions } from './support/in-process';
 import { serviceStores } from './support/local-dynamodb';
 import { folderSize } from './support/recompute-harness';
-import { objectStoreLayout } from '../lib/log/layout';
+import { objectStoreLayout } from '../lib/app/log/layout';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 interface IngestMeasurement {

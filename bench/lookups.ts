@@ -8,9 +8,9 @@ import autocannon from 'autocannon';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { swayFunctionDefaults } from '../infra/constructs/sway-function';
-import { boards, keys } from '../lib/store/keys';
-import { BOARD_CHUNK_ENTRIES } from '../lib/store/boards-store';
-import { tables } from '../lib/store/tables';
+import { boards, keys } from '../lib/adapters/dynamodb/keys';
+import { BOARD_CHUNK_ENTRIES } from '../lib/adapters/dynamodb/boards-store';
+import { tables } from '../lib/adapters/dynamodb/tables';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
 import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
@@ -18,8 +18,8 @@ import { costPerMillion, describeCost } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
 import { localDocumentClient } from './support/local-dynamodb';
 import { percentile, runLoad, timeConcurrently } from './support/load';
-import { env } from '../lib/config';
-import { routeKey, routes, type RouteDefinition } from '../lib/routes';
+import { env } from '../lib/wiring/config';
+import { routeKey, routes, type RouteDefinition } from '../lib/wiring/routes';
 
 export interface Account {
   network: string;
@@ -206,7 +206,7 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
     awsPrices,
   );
 
-  // The same lookups behind an API key, whose rate is counted in the table (lib/store/lookup-rate-store.ts); a rate no lookup reaches.
+  // The same lookups behind an API key, whose rate is counted in the table (lib/adapters/dynamodb/lookup-rate-store.ts); a rate no lookup reaches.
   const saved = { keys: process.env[env.apiKeys], rate: process.env[env.apiKeyRate] };
   Object.assign(process.env, { [env.apiKeys]: BENCH_API_KEY, [env.apiKeyRate]: String(Number.MAX_SAFE_INTEGER) });
   let keyed: Awaited<ReturnType<InProcessFunctions['takeUsage']>>;

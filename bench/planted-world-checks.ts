@@ -5,12 +5,12 @@
  * account once each (`<topic>-one-off-target`): the cheapest attack, indistinguishable from 40
  * passers-by but for the accounts' lack of standing.
  */
-import type { Interaction } from '../lib/interactions/schema';
-import { topicAggregatesOf } from '../lib/scoring/engagement';
-import { aggregateInMemory } from '../lib/scoring/evaluation/in-memory-aggregates';
-import { plantedWorld } from '../lib/scoring/evaluation/planted-world';
-import { scoringModel, type ScoringModel } from '../lib/scoring/model';
-import { scoreTopic, type AccountTopicScore } from '../lib/scoring/topic-scores';
+import type { Interaction } from '../lib/domain/interactions/schema';
+import { topicAggregatesOf } from '../lib/domain/scoring/engagement';
+import { aggregateInMemory } from '../lib/dev/evaluation/in-memory-aggregates';
+import { plantedWorld } from '../lib/dev/evaluation/planted-world';
+import { scoringModel, type ScoringModel } from '../lib/domain/scoring/model';
+import { scoreTopic, type AccountTopicScore } from '../lib/domain/scoring/topic-scores';
 
 const DAY_MS = 86_400_000;
 

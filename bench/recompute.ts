@@ -1,6 +1,6 @@
 /**
  * The recompute on the Higgs replay, in this process, with the units the local orchestrator runs
- * (lib/recompute/local-orchestrator.ts), each in a fresh object store folder holding a copy of the
+ * (lib/app/recompute/local-orchestrator.ts), each in a fresh object store folder holding a copy of the
  * service's log and in a DynamoDB Local table of its own, so each run starts from nothing:
  *
  * - a warm-up run (not measured: loads the code and DuckDB's extensions);
@@ -12,14 +12,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Run } from '../lib/api/schemas';
-import type { Interaction } from '../lib/interactions/schema';
-import { applyToLog } from '../lib/log/apply-to-log';
-import { writeLogObject } from '../lib/log/log-writer';
-import { FolderObjectStore, type ObjectStore } from '../lib/log/object-store';
-import { runRecomputeLocally, unitsOver, type RecomputeUnits } from '../lib/recompute/local-orchestrator';
-import { storesOver, type Stores } from '../lib/runtime/dependencies';
-import { documentClient } from '../lib/store/dynamodb-client';
+import type { Run } from '../lib/app/api/schemas';
+import type { Interaction } from '../lib/domain/interactions/schema';
+import { applyToLog } from '../lib/app/log/apply-to-log';
+import { writeLogObject } from '../lib/app/log/log-writer';
+import { FolderObjectStore, type ObjectStore } from '../lib/adapters/object-store/object-store';
+import { runRecomputeLocally, unitsOver, type RecomputeUnits } from '../lib/app/recompute/local-orchestrator';
+import { storesOver, type Stores } from '../lib/wiring/dependencies';
+import { documentClient } from '../lib/adapters/dynamodb/dynamodb-client';
 import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costOf } from './support/cost-model';
@@ -75,7 +75,7 @@ const recompute = async (stores: Stores, objects: ObjectStore, full?: boolean): 
   return { run, seconds, times };
 };
 
-/** Write units by kind of item (lib/store/keys.ts), largest first. */
+/** Write units by kind of item (lib/adapters/dynamodb/keys.ts), largest first. */
 const byKindText = (byKind: Record<string, number>): string =>
   Object.entries(byKind)
     .sort(([, a], [, b]) => b - a)
@@ -206,7 +206,7 @@ export const benchRecompute = async ({
         ceiling: round(full.seconds),
         ratio: round(full.seconds / incremental.seconds, 2),
         notes:
-          `the run after ${more.length.toLocaleString('en')} new Higgs interactions (the ones after the replay) were appended to the log of recompute.higgs's full run, as ${Math.ceil(more.length / NEW_PER_MESSAGE)} queue messages of ${NEW_PER_MESSAGE} through lib/log/apply-to-log.ts: ` +
+          `the run after ${more.length.toLocaleString('en')} new Higgs interactions (the ones after the replay) were appended to the log of recompute.higgs's full run, as ${Math.ceil(more.length / NEW_PER_MESSAGE)} queue messages of ${NEW_PER_MESSAGE} through lib/app/log/apply-to-log.ts: ` +
           `${unitsText(incremental)}; ${capacityText(incrementalCapacity)} ≈ $${incrementalDollars.toFixed(4)} a run; ratio = the full run's ${round(full.seconds)} s ÷ this run's`,
       },
       {

@@ -4,14 +4,14 @@
  * how far one extra interaction moves any score on a 10,000-account graph, and how far incremental
  * runs stray from a fresh full pass.
  */
-import type { Interaction } from '../lib/interactions/schema';
-import { aggregateInMemory } from '../lib/scoring/evaluation/in-memory-aggregates';
-import { incrementalDrift, newInteractions } from '../lib/scoring/evaluation/incremental-drift';
-import { plantedWorld } from '../lib/scoring/evaluation/planted-world';
-import { seededRandom } from '../lib/scoring/evaluation/seeded-random';
+import type { Interaction } from '../lib/domain/interactions/schema';
+import { aggregateInMemory } from '../lib/dev/evaluation/in-memory-aggregates';
+import { incrementalDrift, newInteractions } from '../lib/dev/evaluation/incremental-drift';
+import { plantedWorld } from '../lib/dev/evaluation/planted-world';
+import { seededRandom } from '../lib/dev/evaluation/seeded-random';
 import { plantedWorldChecks } from './planted-world-checks';
-import { topicAggregatesOf } from '../lib/scoring/engagement';
-import { scoreTopic } from '../lib/scoring/topic-scores';
+import { topicAggregatesOf } from '../lib/domain/scoring/engagement';
+import { scoreTopic } from '../lib/domain/scoring/topic-scores';
 
 for (const checks of plantedWorldChecks()) {
   const { topic, scored, precisionAt10, bestGamer, ring, farmed, oneOffFarmed, median, p95 } = checks;

@@ -6,10 +6,10 @@
 import { Agent } from 'node:http';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DEFAULT_PAGE_LIMIT } from '../lib/api/schemas';
-import { chunkRefs, type StoredBoardPointer } from '../lib/store/boards-store';
-import { boards, keys } from '../lib/store/keys';
-import { tables } from '../lib/store/tables';
+import { DEFAULT_PAGE_LIMIT } from '../lib/app/api/schemas';
+import { chunkRefs, type StoredBoardPointer } from '../lib/adapters/dynamodb/boards-store';
+import { boards, keys } from '../lib/adapters/dynamodb/keys';
+import { tables } from '../lib/adapters/dynamodb/tables';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
 import { round, type BenchmarkResult } from './result';
 import type { InProcessFunctions } from './support/in-process';

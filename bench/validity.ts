@@ -24,13 +24,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InteractionSchema, type Interaction } from '../lib/interactions/schema';
-import { topicAggregatesOf } from '../lib/scoring/engagement';
-import { aggregateInMemory } from '../lib/scoring/evaluation/in-memory-aggregates';
-import { scoringModel, type ScoringModel } from '../lib/scoring/model';
-import { scoreTopic } from '../lib/scoring/topic-scores';
-import { OVERALL_TOPIC } from '../lib/store/keys';
-import { toTopicSlug } from '../lib/topics/extract';
+import { InteractionSchema, type Interaction } from '../lib/domain/interactions/schema';
+import { topicAggregatesOf } from '../lib/domain/scoring/engagement';
+import { aggregateInMemory } from '../lib/dev/evaluation/in-memory-aggregates';
+import { scoringModel, type ScoringModel } from '../lib/domain/scoring/model';
+import { scoreTopic } from '../lib/domain/scoring/topic-scores';
+import { OVERALL_TOPIC } from '../lib/adapters/dynamodb/keys';
+import { toTopicSlug } from '../lib/domain/topics/extract';
 import { plantedWorldChecks } from './planted-world-checks';
 import { round, type BenchmarkResult } from './result';
 

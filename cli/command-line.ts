@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { MAX_INTERACTIONS_PER_REQUEST, NETWORK_PATTERN, TOPIC_PATTERN } from '../lib/interactions/schema';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_SEARCH_TOPICS, SEARCH_SORTS } from '../lib/api/schemas';
+import { MAX_INTERACTIONS_PER_REQUEST, NETWORK_PATTERN, TOPIC_PATTERN } from '../lib/domain/interactions/schema';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_SEARCH_TOPICS } from '../lib/app/api/schemas';
+import { SEARCH_SORTS } from '../lib/domain/search/relevance';
 import { envVars } from './credentials';
 import { isOutputsFile } from './stack-outputs';
 import { UsageError } from './errors';
 import type { InputFormat } from './input/read-interactions';
-import { allQueueNames } from '../lib/config';
-import type { QueueName } from '../lib/workers';
+import { allQueueNames } from '../lib/wiring/config';
+import type { QueueName } from '../lib/wiring/workers';
 
 export const DEFAULT_URL = 'http://localhost:3000';
 export const DEFAULT_BATCH_SIZE = 500;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ProblemSchema } from '../lib/api/schemas';
+import { ProblemSchema } from '../lib/app/api/schemas';
 import type { AdminAuthorizer } from './aws-signing';
 
 /** A non-2xx answer, read from its problem+json body (RFC 9457) or made up from the status when it has none. */

@@ -1,4 +1,4 @@
-import { hmacSha256 } from '../lib/http/signature';
+import { hmacSha256 } from '../lib/domain/networks/signature';
 
 export const SIGNATURE_HEADER = 'x-sway-signature';
 

@@ -7,12 +7,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { QueuedInteractionsSchema, type QueuedInteractions } from '../lib/interactions/queued';
-import { applyToLog } from '../lib/log/apply-to-log';
-import { writeLogObject } from '../lib/log/log-writer';
-import { logger, metrics, tracer } from '../lib/observability';
-import { objectStore, stores } from '../lib/runtime/dependencies';
-import { knownOptOutsOf } from '../lib/store/consent-store';
+import { QueuedInteractionsSchema, type QueuedInteractions } from '../lib/domain/interactions/queued';
+import { applyToLog } from '../lib/app/log/apply-to-log';
+import { writeLogObject } from '../lib/app/log/log-writer';
+import { logger, metrics, tracer } from '../lib/adapters/observability';
+import { objectStore, stores } from '../lib/wiring/dependencies';
+import { knownOptOutsOf } from '../lib/adapters/dynamodb/consent-store';
 
 /**
  * A processor per invocation: it keeps the batch's records and outcomes on itself, and the local

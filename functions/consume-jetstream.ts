@@ -4,13 +4,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { env } from '../lib/config';
-import { ingestInteractions } from '../lib/ingestion/ingest-interactions';
-import { consumeJetstream, type JetstreamRun } from '../lib/networks/bluesky/consume-jetstream';
-import { openJetstream, subscriptionUrl } from '../lib/networks/bluesky/jetstream-socket';
-import { logger, metrics, tracer } from '../lib/observability';
-import { messageQueue, stores } from '../lib/runtime/dependencies';
-import { jetstreamSchedule } from '../lib/workers';
+import { env } from '../lib/wiring/config';
+import { ingestInteractions } from '../lib/app/ingestion/ingest-interactions';
+import { consumeJetstream, type JetstreamRun } from '../lib/app/bluesky/consume-jetstream';
+import { openJetstream, subscriptionUrl } from '../lib/adapters/jetstream/jetstream-socket';
+import { logger, metrics, tracer } from '../lib/adapters/observability';
+import { messageQueue, stores } from '../lib/wiring/dependencies';
+import { jetstreamSchedule } from '../lib/wiring/workers';
 
 /** Kept free at the end of an invocation to queue the last batch and save the cursor. */
 const STOP_MARGIN_MS = 5_000;

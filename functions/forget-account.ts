@@ -1,7 +1,7 @@
-import { ForgetPathSchema } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { json, pathParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
+import { ForgetPathSchema } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, pathParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
 
 /** Opt-out: lookups answer 410 at once; the next recompute removes every other trace. */
 export const handler = httpHandler(async (event) => {

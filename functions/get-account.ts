@@ -1,8 +1,8 @@
-import { AccountPathSchema } from '../lib/api/schemas';
-import { accountView, storedAccount } from '../lib/api/scored-account';
-import { httpHandler } from '../lib/http/handler';
-import { json, pathParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
+import { AccountPathSchema } from '../lib/app/api/schemas';
+import { accountView, storedAccount } from '../lib/app/api/scored-account';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, pathParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
 
 export const handler = httpHandler(
   async (event) => {

@@ -1,10 +1,10 @@
-import { AccountPathSchema, AudienceQuerySchema, type Audience } from '../lib/api/schemas';
-import { storedAccount } from '../lib/api/scored-account';
-import { httpHandler } from '../lib/http/handler';
-import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
-import { audienceOverlap, decodeAudienceSketch } from '../lib/search/audience';
-import { OVERALL_TOPIC } from '../lib/store/keys';
+import { AccountPathSchema, AudienceQuerySchema, type Audience } from '../lib/app/api/schemas';
+import { storedAccount } from '../lib/app/api/scored-account';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, pathParameters, queryParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
+import { audienceOverlap, decodeAudienceSketch } from '../lib/domain/search/audience';
+import { OVERALL_TOPIC } from '../lib/adapters/dynamodb/keys';
 
 /** Two accounts' audiences in a topic (or overall): each one's distinct engagers in the window, and how many they share. */
 export const handler = httpHandler(

@@ -1,12 +1,12 @@
-import { AccountPathSchema, ExplainQuerySchema, type Explanation } from '../lib/api/schemas';
-import { rankCountsOf, storedAccount } from '../lib/api/scored-account';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { describedFactor, describedFlags } from '../lib/scoring/model';
-import { stores } from '../lib/runtime/dependencies';
-import { rankOf } from '../lib/store/boards-store';
-import { OVERALL_TOPIC } from '../lib/store/keys';
+import { AccountPathSchema, ExplainQuerySchema, type Explanation } from '../lib/app/api/schemas';
+import { rankCountsOf, storedAccount } from '../lib/app/api/scored-account';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, pathParameters, queryParameters } from '../lib/adapters/http/request';
+import { describedFactor, describedFlags } from '../lib/domain/scoring/model';
+import { stores } from '../lib/wiring/dependencies';
+import { rankOf } from '../lib/adapters/dynamodb/boards-store';
+import { OVERALL_TOPIC } from '../lib/adapters/dynamodb/keys';
 
 export const handler = httpHandler(
   async (event) => {

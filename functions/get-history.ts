@@ -1,9 +1,9 @@
-import { AccountPathSchema, HistoryQuerySchema } from '../lib/api/schemas';
-import { storedAccount } from '../lib/api/scored-account';
-import { httpHandler } from '../lib/http/handler';
-import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
-import { OVERALL_TOPIC } from '../lib/store/keys';
+import { AccountPathSchema, HistoryQuerySchema } from '../lib/app/api/schemas';
+import { storedAccount } from '../lib/app/api/scored-account';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, pathParameters, queryParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
+import { OVERALL_TOPIC } from '../lib/adapters/dynamodb/keys';
 
 const DAY_MS = 86_400_000;
 

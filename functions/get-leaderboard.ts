@@ -1,9 +1,9 @@
-import { LeaderboardQuerySchema, TopicPathSchema, type Leaderboard, type LeaderboardEntry } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { json, pathParameters, queryParameters } from '../lib/http/request';
-import { leaderboardOf, readBoardPage } from '../lib/leaderboards/read-board';
-import { stores } from '../lib/runtime/dependencies';
-import { OVERALL_TOPIC } from '../lib/store/keys';
+import { LeaderboardQuerySchema, TopicPathSchema, type Leaderboard, type LeaderboardEntry } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, pathParameters, queryParameters } from '../lib/adapters/http/request';
+import { leaderboardOf, readBoardPage } from '../lib/app/queries/read-board';
+import { stores } from '../lib/wiring/dependencies';
+import { OVERALL_TOPIC } from '../lib/adapters/dynamodb/keys';
 
 /** Serves the overall leaderboard and every topic's. */
 export const handler = httpHandler(

@@ -1,8 +1,8 @@
-import { ForgetPathSchema, type Preferences } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, pathParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
+import { ForgetPathSchema, type Preferences } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, pathParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
 
 export const handler = httpHandler(async (event) => {
   const { network, id } = pathParameters(event, ForgetPathSchema);

@@ -1,8 +1,8 @@
-import { ProfilePathSchema } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { json, pathParameters } from '../lib/http/request';
-import { profileView } from '../lib/profiles/profile-view';
-import { stores } from '../lib/runtime/dependencies';
+import { ProfilePathSchema } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, pathParameters } from '../lib/adapters/http/request';
+import { profileView } from '../lib/app/queries/profile-view';
+import { stores } from '../lib/wiring/dependencies';
 
 export const handler = httpHandler(
   async (event) => {

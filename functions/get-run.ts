@@ -1,10 +1,10 @@
-import { RunPathSchema, type Run } from '../lib/api/schemas';
-import { env } from '../lib/config';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, pathParameters } from '../lib/http/request';
-import { executionStatus } from '../lib/recompute/execution-status';
-import { stores } from '../lib/runtime/dependencies';
+import { RunPathSchema, type Run } from '../lib/app/api/schemas';
+import { env } from '../lib/wiring/config';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, pathParameters } from '../lib/adapters/http/request';
+import { executionStatus } from '../lib/app/recompute/execution-status';
+import { stores } from '../lib/wiring/dependencies';
 
 /**
  * A run as recorded; in AWS, while the record says `running`, its status comes from its

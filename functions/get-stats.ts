@@ -1,9 +1,9 @@
-import type { Stats } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { json } from '../lib/http/request';
-import { interactionsNow } from '../lib/recompute/interactions-now';
-import { messageQueue, objectStore, stores } from '../lib/runtime/dependencies';
-import { queues } from '../lib/workers';
+import type { Stats } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json } from '../lib/adapters/http/request';
+import { interactionsNow } from '../lib/app/recompute/interactions-now';
+import { messageQueue, objectStore, stores } from '../lib/wiring/dependencies';
+import { queues } from '../lib/wiring/workers';
 
 export const handler = httpHandler(async () => {
   const [depth, lastRun, interactions] = await Promise.all([

@@ -1,8 +1,8 @@
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json } from '../lib/http/request';
-import { logger } from '../lib/observability';
-import { stores } from '../lib/runtime/dependencies';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json } from '../lib/adapters/http/request';
+import { logger } from '../lib/adapters/observability';
+import { stores } from '../lib/wiring/dependencies';
 
 export const handler = httpHandler(async () => {
   try {

@@ -1,15 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ingestInteractions } from '../lib/ingestion/ingest-interactions';
-import { parseIngestRequest } from '../lib/ingestion/parse-ingest-request';
-import { MAX_INGEST_BODY_BYTES } from '../lib/interactions/schema';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { header, json, rawBody } from '../lib/http/request';
-import { hasValidSignature } from '../lib/http/signature';
-import { metrics } from '../lib/observability';
-import { messageQueue, stores } from '../lib/runtime/dependencies';
-import { acceptedValues } from '../lib/config';
-import { webhookSecret } from '../lib/runtime/secrets';
+import { ingestInteractions } from '../lib/app/ingestion/ingest-interactions';
+import { parseIngestRequest } from '../lib/app/ingestion/parse-ingest-request';
+import { MAX_INGEST_BODY_BYTES } from '../lib/domain/interactions/schema';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { header, json, rawBody } from '../lib/adapters/http/request';
+import { hasValidSignature } from '../lib/domain/networks/signature';
+import { metrics } from '../lib/adapters/observability';
+import { messageQueue, stores } from '../lib/wiring/dependencies';
+import { acceptedValues } from '../lib/wiring/config';
+import { webhookSecret } from '../lib/adapters/secrets/secrets';
 
 export const handler = httpHandler(
   async (event) => {

@@ -1,9 +1,9 @@
-import { PageQuerySchema, type TopicSummary } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { json, queryParameters } from '../lib/http/request';
-import { readBoardPage } from '../lib/leaderboards/read-board';
-import { stores } from '../lib/runtime/dependencies';
-import { boards } from '../lib/store/keys';
+import { PageQuerySchema, type TopicSummary } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json, queryParameters } from '../lib/adapters/http/request';
+import { readBoardPage } from '../lib/app/queries/read-board';
+import { stores } from '../lib/wiring/dependencies';
+import { boards } from '../lib/adapters/dynamodb/keys';
 
 export const handler = httpHandler(
   async (event) => {

@@ -1,5 +1,5 @@
-import { openApiDocument } from '../lib/api/openapi';
-import { httpHandler } from '../lib/http/handler';
+import { openApiDocument } from '../lib/app/api/openapi';
+import { httpHandler } from '../lib/adapters/http/handler';
 
 let document: string | undefined;
 

@@ -1,8 +1,8 @@
-import { ForgetPathSchema, PreferencesSchema, type Preferences } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, optionalJsonBody, pathParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
+import { ForgetPathSchema, PreferencesSchema, type Preferences } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, optionalJsonBody, pathParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
 
 /** Sets whether campaign search may list the account; an account not seen yet keeps it for when it is. */
 export const handler = httpHandler(async (event) => {

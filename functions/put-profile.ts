@@ -1,10 +1,10 @@
-import { ProfilePathSchema, ProfileRequestSchema } from '../lib/api/schemas';
-import { accountKey } from '../lib/interactions/schema';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, optionalJsonBody, pathParameters } from '../lib/http/request';
-import { profileView } from '../lib/profiles/profile-view';
-import { stores } from '../lib/runtime/dependencies';
+import { ProfilePathSchema, ProfileRequestSchema } from '../lib/app/api/schemas';
+import { accountKey } from '../lib/domain/interactions/schema';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, optionalJsonBody, pathParameters } from '../lib/adapters/http/request';
+import { profileView } from '../lib/app/queries/profile-view';
+import { stores } from '../lib/wiring/dependencies';
 
 /** Creates or replaces a profile (PUT is idempotent); an account that opted out cannot be linked. */
 export const handler = httpHandler(async (event) => {

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metrics } from '../lib/observability';
-import { runFinishUnit } from '../lib/recompute/finish-unit';
-import { unitHandler } from '../lib/recompute/unit-handler';
-import { FinishInputSchema } from '../lib/recompute/units';
-import { objectStore, stores } from '../lib/runtime/dependencies';
+import { metrics } from '../lib/adapters/observability';
+import { runFinishUnit } from '../lib/app/recompute/finish-unit';
+import { unitHandler } from '../lib/app/recompute/unit-handler';
+import { FinishInputSchema } from '../lib/app/recompute/units';
+import { objectStore, stores } from '../lib/wiring/dependencies';
 
 /** The last unit of a run: account items, the topic list, the commit of its state, purges, the run's summary. */
 export const handler = unitHandler(async (event) => {

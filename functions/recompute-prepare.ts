@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metrics } from '../lib/observability';
-import { runPrepareUnit } from '../lib/recompute/prepare-unit';
-import { unitHandler } from '../lib/recompute/unit-handler';
-import { PrepareInputSchema } from '../lib/recompute/units';
-import { objectStore, stores } from '../lib/runtime/dependencies';
+import { metrics } from '../lib/adapters/observability';
+import { runPrepareUnit } from '../lib/app/recompute/prepare-unit';
+import { unitHandler } from '../lib/app/recompute/unit-handler';
+import { PrepareInputSchema } from '../lib/app/recompute/units';
+import { objectStore, stores } from '../lib/wiring/dependencies';
 
 /** The first unit of a run: its lock, the log read since the last run, the topics to score. */
 export const handler = unitHandler(async (event) => {

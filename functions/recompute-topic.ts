@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metrics } from '../lib/observability';
-import { runTopicUnit } from '../lib/recompute/topic-unit';
-import { unitHandler } from '../lib/recompute/unit-handler';
-import { TopicTaskSchema } from '../lib/recompute/units';
-import { objectStore, stores } from '../lib/runtime/dependencies';
+import { metrics } from '../lib/adapters/observability';
+import { runTopicUnit } from '../lib/app/recompute/topic-unit';
+import { unitHandler } from '../lib/app/recompute/unit-handler';
+import { TopicTaskSchema } from '../lib/app/recompute/units';
+import { objectStore, stores } from '../lib/wiring/dependencies';
 
 /** Topics of a run (one map item): each one's window brought up to date, scored, and what changed published. */
 export const handler = unitHandler(async (event) => {

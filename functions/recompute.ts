@@ -5,10 +5,10 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { runRecomputeLocally, unitsOver } from '../lib/recompute/local-orchestrator';
-import { RunInProgressError } from '../lib/recompute/run-guard';
-import { logger, metrics, tracer } from '../lib/observability';
-import { objectStore, stores } from '../lib/runtime/dependencies';
+import { runRecomputeLocally, unitsOver } from '../lib/app/recompute/local-orchestrator';
+import { RunInProgressError } from '../lib/app/recompute/run-guard';
+import { logger, metrics, tracer } from '../lib/adapters/observability';
+import { objectStore, stores } from '../lib/wiring/dependencies';
 
 const RecomputeRequestSchema = z.object({ runId: z.string().min(1) });
 const ScheduleInputSchema = z.object({ trigger: z.literal('schedule') });

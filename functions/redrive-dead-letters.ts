@@ -1,8 +1,8 @@
-import { RedriveRequestSchema, type RedriveResult } from '../lib/api/schemas';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, optionalJsonBody } from '../lib/http/request';
-import { messageQueue } from '../lib/runtime/dependencies';
+import { RedriveRequestSchema, type RedriveResult } from '../lib/app/api/schemas';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, optionalJsonBody } from '../lib/adapters/http/request';
+import { messageQueue } from '../lib/wiring/dependencies';
 
 /** Puts the dead letters of one queue, or of every queue, back on it: `sway redrive`. */
 export const handler = httpHandler(async (event) => {

@@ -1,10 +1,10 @@
-import { InfluencerSearchQuerySchema } from '../lib/api/schemas';
-import { rankCountsOf } from '../lib/api/scored-account';
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, queryParameters } from '../lib/http/request';
-import { stores } from '../lib/runtime/dependencies';
-import { SearchCursorError, searchInfluencers } from '../lib/search/influencer-search';
+import { InfluencerSearchQuerySchema } from '../lib/app/api/schemas';
+import { rankCountsOf } from '../lib/app/api/scored-account';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, queryParameters } from '../lib/adapters/http/request';
+import { stores } from '../lib/wiring/dependencies';
+import { SearchCursorError, searchInfluencers } from '../lib/app/queries/influencer-search';
 
 export const handler = httpHandler(
   async (event) => {

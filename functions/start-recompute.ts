@@ -1,10 +1,10 @@
-import { env } from '../lib/config';
-import { httpHandler } from '../lib/http/handler';
-import { json } from '../lib/http/request';
-import { startExecution } from '../lib/recompute/execution-status';
-import { newRun } from '../lib/recompute/run-record';
-import { messageQueue, stores } from '../lib/runtime/dependencies';
-import { queues } from '../lib/workers';
+import { env } from '../lib/wiring/config';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { json } from '../lib/adapters/http/request';
+import { startExecution } from '../lib/app/recompute/execution-status';
+import { newRun } from '../lib/app/recompute/run-record';
+import { messageQueue, stores } from '../lib/wiring/dependencies';
+import { queues } from '../lib/wiring/workers';
 
 /**
  * Records the run and starts it: in AWS an execution of the recompute state machine named by the

@@ -1,12 +1,12 @@
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { queryParameters } from '../lib/http/request';
-import { MetaVerificationQuerySchema } from '../lib/networks/meta/schema';
-import { isMetaSubscription, metaWebhook } from '../lib/networks/meta/source';
-import { answerHandshake, receiveWebhook } from '../lib/networks/receive-webhook';
-import { acceptedValues } from '../lib/config';
-import { webhookSecret } from '../lib/runtime/secrets';
-import { webhookPorts } from '../lib/runtime/webhook-ports';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { queryParameters } from '../lib/adapters/http/request';
+import { MetaVerificationQuerySchema } from '../lib/domain/networks/meta/schema';
+import { isMetaSubscription, metaWebhook } from '../lib/domain/networks/meta/source';
+import { answerHandshake, receiveWebhook } from '../lib/app/webhooks/receive-webhook';
+import { acceptedValues } from '../lib/wiring/config';
+import { webhookSecret } from '../lib/adapters/secrets/secrets';
+import { webhookPorts } from '../lib/wiring/webhook-ports';
 
 /** GET: Meta's subscription verification (the challenge, as text); POST: Page and Instagram deliveries. */
 export const handler = httpHandler(async (event) => {

@@ -1,11 +1,11 @@
-import { httpHandler } from '../lib/http/handler';
-import { problems } from '../lib/http/problem';
-import { json, queryParameters } from '../lib/http/request';
-import { answerHandshake, receiveWebhook } from '../lib/networks/receive-webhook';
-import { XCrcQuerySchema } from '../lib/networks/x/schema';
-import { crcResponseToken, xWebhook } from '../lib/networks/x/source';
-import { webhookSecret } from '../lib/runtime/secrets';
-import { webhookPorts } from '../lib/runtime/webhook-ports';
+import { httpHandler } from '../lib/adapters/http/handler';
+import { problems } from '../lib/adapters/http/problem';
+import { json, queryParameters } from '../lib/adapters/http/request';
+import { answerHandshake, receiveWebhook } from '../lib/app/webhooks/receive-webhook';
+import { XCrcQuerySchema } from '../lib/domain/networks/x/schema';
+import { crcResponseToken, xWebhook } from '../lib/domain/networks/x/source';
+import { webhookSecret } from '../lib/adapters/secrets/secrets';
+import { webhookPorts } from '../lib/wiring/webhook-ports';
 
 /** GET: X's challenge-response check; POST: Account Activity API deliveries. */
 export const handler = httpHandler(async (event) => {

@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefaultDashboardFactory, MonitoringFacade, notifySns } from 'cdk-monitoring-constructs';
 import type { Construct } from 'constructs';
-import { jetstreamSchedule, recomputeSchedule } from '../lib/workers';
+import { jetstreamSchedule, recomputeSchedule } from '../lib/wiring/workers';
 import { recomputeTimeout } from './constructs/recompute-state-machine';
 import { stageOf } from './stage';
 import type { DeployedQueue, SwayStatefulStack } from './stateful-stack';

@@ -4,9 +4,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { secretEnvVars, type SecretName } from '../lib/config';
-import { tables, type TableDefinition } from '../lib/store/tables';
-import { awsQueues, type AwsQueueName, type QueueDefinition } from '../lib/workers';
+import { secretEnvVars, type SecretName } from '../lib/wiring/config';
+import { tables, type TableDefinition } from '../lib/adapters/dynamodb/tables';
+import { awsQueues, type AwsQueueName, type QueueDefinition } from '../lib/wiring/workers';
 import { ObjectStore } from './constructs/object-store';
 import { stageOf, type Stage } from './stage';
 import { pascalCase } from './naming';
@@ -42,12 +42,12 @@ const generatedSecretKey: SecretName = 'generic';
  */
 export class SwayStatefulStack extends Stack {
   public readonly tables: DeployedTable[];
-  /** The interaction log and the recompute's state and hand-overs (lib/log/layout.ts). */
+  /** The interaction log and the recompute's state and hand-overs (lib/app/log/layout.ts). */
   public readonly objectStore: s3.Bucket;
   public readonly objectStoreConstruct: ObjectStore;
-  /** Only the queues that are not local-only (lib/workers.ts). */
+  /** Only the queues that are not local-only (lib/wiring/workers.ts). */
   public readonly queues: Record<AwsQueueName, DeployedQueue>;
-  /** Each webhook secret, by name (lib/config.ts). */
+  /** Each webhook secret, by name (lib/wiring/config.ts). */
   public readonly webhookSecrets: Record<SecretName, secretsmanager.Secret>;
   public readonly apiKeys: secretsmanager.Secret;
   /** The key CloudFront adds to the pages' API requests, so they keep working when lookups need keys. */

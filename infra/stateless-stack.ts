@@ -15,14 +15,14 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
-import { env, queueUrlEnvVar, secretArnEnvVar, type SecretName } from '../lib/config';
-import { objectStoreEnv, objectStoreLayout } from '../lib/log/layout';
-import { parseWantedDids } from '../lib/networks/bluesky/jetstream-socket';
-import { webhookRoutes } from '../lib/networks/webhook-routes';
-import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../lib/networks/webhook-sources';
-import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS, recomputeUnits } from '../lib/recompute/units';
-import { LOOKUP_RATE_KEY_PREFIX } from '../lib/store/lookup-rate-store';
-import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/routes';
+import { env, queueUrlEnvVar, secretArnEnvVar, type SecretName } from '../lib/wiring/config';
+import { objectStoreEnv, objectStoreLayout } from '../lib/app/log/layout';
+import { parseWantedDids } from '../lib/adapters/jetstream/jetstream-socket';
+import { webhookRoutes } from '../lib/wiring/webhook-routes';
+import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../lib/domain/networks/webhook-sources';
+import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS, recomputeUnits } from '../lib/app/recompute/units';
+import { LOOKUP_RATE_KEY_PREFIX } from '../lib/adapters/dynamodb/lookup-rate-store';
+import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/wiring/routes';
 import {
   awsQueues,
   jetstreamSchedule,
@@ -32,7 +32,7 @@ import {
   visibilityTimeoutPerConsumerTimeout,
   type AwsQueueName,
   type ScheduleDefinition,
-} from '../lib/workers';
+} from '../lib/wiring/workers';
 import { installedDuckdbBinding } from './constructs/duckdb-binding';
 import { OperatorAccess, operatorTrustContextKey } from './constructs/operator-access';
 import { RecomputeStateMachine } from './constructs/recompute-state-machine';
@@ -44,7 +44,7 @@ import type { DeployedQueue, DeployedTable } from './stateful-stack';
 
 export interface SwayStatelessStackProps extends StackProps {
   tables: DeployedTable[];
-  /** The interaction log and the recompute's state (lib/log/layout.ts). */
+  /** The interaction log and the recompute's state (lib/app/log/layout.ts). */
   objectStore: IBucket;
   queues: Record<AwsQueueName, DeployedQueue>;
   webhookSecrets: Record<SecretName, ISecret>;
@@ -58,7 +58,7 @@ export interface SwayStatelessStackProps extends StackProps {
 
 export type FunctionSizing = Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions' | 'ephemeralStorageSize'>;
 
-/** The Node flags of the units that score (lib/recompute/units.ts), beside the defaults'. */
+/** The Node flags of the units that score (lib/app/recompute/units.ts), beside the defaults'. */
 const recomputeNodeOptions = { NODE_OPTIONS: [powertoolsEnvironment.NODE_OPTIONS, ...RECOMPUTE_NODE_FLAGS].join(' ') };
 const scoringUnitNames: readonly string[] = [recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish];
 
@@ -72,7 +72,7 @@ const longestTimeout = Duration.minutes(15);
 
 /**
  * Sizing that differs from the SwayFunction defaults, named once here; a queue consumer's timeout
- * comes with its queue (lib/workers.ts).
+ * comes with its queue (lib/wiring/workers.ts).
  */
 export const functionSizing: Record<string, FunctionSizing> = {
   // DuckDB writes each applied message's Parquet file in memory: 1,024 MB, stated here on purpose.
@@ -83,7 +83,7 @@ export const functionSizing: Record<string, FunctionSizing> = {
   // Marks the run failed, then lists the state and deletes what the run wrote but never committed.
   [recomputeUnits.failed]: { timeout: Duration.minutes(1) },
   [jetstreamSchedule.target]: { timeout: Duration.seconds(jetstreamSchedule.timeoutSeconds) },
-  // Resolves the log received since the last run against the index (lib/recompute/interactions-now.ts):
+  // Resolves the log received since the last run against the index (lib/app/recompute/interactions-now.ts):
   // DuckDB's memory and a warm /tmp of state files; API Gateway waits at most 29 s.
   [statsFunction]: { memorySize: 2048, ephemeralStorageSize: duckdbScratch, timeout: Duration.seconds(28) },
 };
@@ -100,7 +100,7 @@ export const duckdbFunctionNames: readonly string[] = [
   statsFunction,
 ];
 
-/** What a function may do in the object store, by key prefix (lib/log/layout.ts). */
+/** What a function may do in the object store, by key prefix (lib/app/log/layout.ts). */
 export interface ObjectStoreAccess {
   read?: readonly string[];
   write?: readonly string[];
@@ -114,7 +114,7 @@ export interface ObjectStoreAccess {
 }
 
 /**
- * Everything the recompute keeps between runs (lib/recompute/run-state.ts): the manifest, the
+ * Everything the recompute keeps between runs (lib/app/recompute/run-state.ts): the manifest, the
  * index (`state/index/`), the topics (`state/topics/`) and the other state files beside them.
  */
 export const statePrefix = 'state/';
@@ -211,7 +211,7 @@ const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> =
 
 /**
  * The functions deployed to AWS: every HTTP function, the consumers of the AWS queues, the
- * Bluesky consumer and the recompute's units, never a local-only function (lib/workers.ts).
+ * Bluesky consumer and the recompute's units, never a local-only function (lib/wiring/workers.ts).
  */
 export const awsFunctionNames = (): string[] =>
   [...new Set([...httpFunctionNames(), ...awsQueues().map((queue) => queue.consumer), jetstreamSchedule.target, ...Object.values(recomputeUnits)])].filter(
@@ -367,7 +367,7 @@ export class SwayStatelessStack extends Stack {
         swayFunction.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
       }
     }
-    // Lookups behind API keys count each key's lookups in the main table (lib/store/lookup-rate-store.ts): those items alone.
+    // Lookups behind API keys count each key's lookups in the main table (lib/adapters/dynamodb/lookup-rate-store.ts): those items alone.
     const [main] = tables;
     for (const name of functionNamesFor('lookup')) {
       this.functionNamed(name).function.addToRolePolicy(
@@ -439,7 +439,7 @@ export class SwayStatelessStack extends Stack {
         acknowledgeWildcardResource(
           swayFunction.role,
           `${bucketArn}/${prefix}*`,
-          `S3 grants objects by key prefix: ${name} may ${actions.join(', ')} only the objects under ${prefix} of the object store (lib/log/layout.ts); the wildcard is their keys, nothing beyond the prefix.`,
+          `S3 grants objects by key prefix: ${name} may ${actions.join(', ')} only the objects under ${prefix} of the object store (lib/app/log/layout.ts); the wildcard is their keys, nothing beyond the prefix.`,
         );
       }
     }

@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import type { Interaction } from '../../lib/interactions/schema';
+import type { Interaction } from '../../lib/domain/interactions/schema';
 
 /** SNAP Higgs Twitter activity (De Domenico et al. 2013), read in place from ../shared/data. */
 export const HIGGS_ACTIVITY = resolve(__dirname, '../../../shared/data/higgs-twitter/higgs-activity_time.txt.gz');

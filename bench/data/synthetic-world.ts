@@ -9,16 +9,16 @@
  * 50% likes, 15% shares, 15% replies, 5% quotes, 10% mentions; replies, quotes and posts are
  * content themselves and every engagement names the post it answers (one of its author's 20).
  *
- * DuckDB writes the rows as Parquet, with the log's own columns (lib/log/log-rows.ts), into the
- * log's layout (lib/log/layout.ts): `log/day=YYYY-MM-DD/<uuid>.parquet`, the day being the one each
+ * DuckDB writes the rows as Parquet, with the log's own columns (lib/app/log/log-rows.ts), into the
+ * log's layout (lib/app/log/layout.ts): `log/day=YYYY-MM-DD/<uuid>.parquet`, the day being the one each
  * interaction happened (and, here, was received) on. Randomness is a hash of the row number and
  * the seed, so the same arguments write the same rows, whatever the number of threads.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlString } from '../../lib/log/duckdb';
-import { LOG_COLUMNS, type LogRow } from '../../lib/log/log-rows';
+import { sqlString } from '../../lib/adapters/duckdb/duckdb';
+import { LOG_COLUMNS, type LogRow } from '../../lib/app/log/log-rows';
 
 export interface WorldShape {
   interactions: number;

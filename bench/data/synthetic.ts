@@ -1,4 +1,4 @@
-import type { Interaction } from '../../lib/interactions/schema';
+import type { Interaction } from '../../lib/domain/interactions/schema';
 
 /** mulberry32: a small, seeded generator, so every run produces the same world. */
 export const seededRandom = (seed: number) => () => {

@@ -94,7 +94,7 @@ export const transactionActions = (input: Item): TransactionAction[] =>
 
 const emptyTotals = (): CapacityTotals => ({ readUnits: 0, writeUnits: 0, writeUnitsByKind: {}, calls: 0, refusedWrites: 0, refusedTransactions: 0 });
 
-/** The kind of item a key names, from its partition key's prefix (lib/store/keys.ts); an explanation apart from its account. */
+/** The kind of item a key names, from its partition key's prefix (lib/adapters/dynamodb/keys.ts); an explanation apart from its account. */
 export const itemKind = (key: Item): string => {
   const prefix = String(key.pk ?? '').split('#')[0]!;
   return prefix === 'ACC' && String(key.sk ?? '').startsWith('EXPLAIN#') ? 'EXPLAIN' : prefix;

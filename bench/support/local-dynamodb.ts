@@ -1,9 +1,9 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { storesOver, type Stores } from '../../lib/runtime/dependencies';
-import { createDocumentClient } from '../../lib/store/dynamodb-client';
-import { Table } from '../../lib/store/table';
-import { tables } from '../../lib/store/tables';
+import { storesOver, type Stores } from '../../lib/wiring/dependencies';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { Table } from '../../lib/adapters/dynamodb/table';
+import { tables } from '../../lib/adapters/dynamodb/tables';
 
 /** A document client of its own on the bench's DynamoDB Local: nothing it does is counted or shared with the handlers. */
 export const localDocumentClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBDocumentClient =>

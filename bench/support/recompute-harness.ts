@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables } from '../../infra/local/create-tables';
-import type { BoardPointer } from '../../lib/leaderboards/board';
-import { storesOver, type Stores } from '../../lib/runtime/dependencies';
-import { AccountsStore, type AccountChange, type StoredExplanation } from '../../lib/store/accounts-store';
-import { BoardsStore, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/store/boards-store';
-import { Table } from '../../lib/store/table';
-import { tables } from '../../lib/store/tables';
-import type { FlipGuard } from '../../lib/recompute/run-guard';
+import type { BoardPointer } from '../../lib/domain/leaderboards/board';
+import { storesOver, type Stores } from '../../lib/wiring/dependencies';
+import { AccountsStore, type AccountChange, type StoredExplanation } from '../../lib/adapters/dynamodb/accounts-store';
+import { BoardsStore, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/adapters/dynamodb/boards-store';
+import { Table } from '../../lib/adapters/dynamodb/table';
+import { tables } from '../../lib/adapters/dynamodb/tables';
+import type { FlipGuard } from '../../lib/app/recompute/run-guard';
 
 /** What a run would have written, had its writes not been stubbed out: items by kind. */
 export interface UnwrittenItems {

@@ -4,7 +4,7 @@
  * takes topic after topic, as a warm Lambda instance does), finish in one. Each worker reports,
  * after every unit, its process's peak resident memory so far (what Lambda's memory limit applies
  * to: JavaScript heap, DuckDB and everything native), the unit's duration and the DynamoDB capacity
- * the unit consumed. The orchestration is the local orchestrator's (lib/recompute/local-orchestrator.ts):
+ * the unit consumed. The orchestration is the local orchestrator's (lib/app/recompute/local-orchestrator.ts):
  * prepare, topics with bounded concurrency and two retries each, finish; a failure marks the run failed.
  *
  * The worker side runs when this module is forked with SWAY_BENCH_UNIT_WORKER set.
@@ -12,8 +12,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Run } from '../../lib/api/schemas';
-import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS } from '../../lib/recompute/units';
+import type { Run } from '../../lib/app/api/schemas';
+import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS } from '../../lib/app/recompute/units';
 import type { CapacityTotals } from './consumed-capacity';
 import { round } from '../result';
 import { benchPowertoolsEnv } from './local-dynamodb';
@@ -28,7 +28,7 @@ export interface WorkerConfig {
   root: string;
   /** Stub out the run's result writes to DynamoDB (the aggregation + scoring ceiling). */
   withoutResultWrites: boolean;
-  /** The memory of the unit's Lambda function (AWS_LAMBDA_FUNCTION_MEMORY_SIZE in the worker): lib/log/duckdb.ts sizes DuckDB's memory and threads from it. */
+  /** The memory of the unit's Lambda function (AWS_LAMBDA_FUNCTION_MEMORY_SIZE in the worker): lib/adapters/duckdb/duckdb.ts sizes DuckDB's memory and threads from it. */
   lambdaMemoryMb: number;
 }
 
@@ -113,14 +113,14 @@ const serve = async () => {
   const config = JSON.parse(process.env[WORKER_ENV]!) as WorkerConfig;
   process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = String(config.lambdaMemoryMb);
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { FolderObjectStore } = await import('../../lib/log/object-store');
-  const { unitsOver } = await import('../../lib/recompute/local-orchestrator');
-  const { Table } = await import('../../lib/store/table');
+  const { FolderObjectStore } = await import('../../lib/adapters/object-store/object-store');
+  const { unitsOver } = await import('../../lib/app/recompute/local-orchestrator');
+  const { Table } = await import('../../lib/adapters/dynamodb/table');
   const { CapacityMeter } = await import('./consumed-capacity');
   const { localDocumentClient } = await import('./local-dynamodb');
-  const { storesOver } = await import('../../lib/runtime/dependencies');
+  const { storesOver } = await import('../../lib/wiring/dependencies');
   const { storesWithoutResultWrites } = await import('./recompute-harness');
-  const { duckDb } = await import('../../lib/log/duckdb');
+  const { duckDb } = await import('../../lib/adapters/duckdb/duckdb');
 
   const db = localDocumentClient(config.endpoint);
   const uncounted = localDocumentClient(config.endpoint);

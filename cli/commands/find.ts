@@ -1,4 +1,4 @@
-import { InfluencerSearchSchema } from '../../lib/api/schemas';
+import { InfluencerSearchSchema } from '../../lib/app/api/schemas';
 import type { Command } from '../command-line';
 import { printJson, printText, type CommandContext } from '../command-context';
 import { lookupHeaders } from '../credentials';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { IngestResultSchema, type IngestResult } from '../../lib/interactions/schema';
+import { IngestResultSchema, type IngestResult } from '../../lib/domain/interactions/schema';
 import type { Command } from '../command-line';
 import { printJson, printText, type CommandContext } from '../command-context';
 import { ingestionSecret } from '../credentials';

@@ -1,4 +1,4 @@
-import { LeaderboardSchema } from '../../lib/api/schemas';
+import { LeaderboardSchema } from '../../lib/app/api/schemas';
 import type { Command } from '../command-line';
 import { printJson, printText, segment, type CommandContext } from '../command-context';
 import { lookupHeaders } from '../credentials';

@@ -1,4 +1,4 @@
-import { RunSchema, StartedRunSchema, StatsSchema } from '../../lib/api/schemas';
+import { RunSchema, StartedRunSchema, StatsSchema } from '../../lib/app/api/schemas';
 import type { Command } from '../command-line';
 import { printJson, printText, segment, type CommandContext } from '../command-context';
 import { CommandFailedError } from '../errors';

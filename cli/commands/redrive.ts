@@ -1,4 +1,4 @@
-import { RedriveResultSchema } from '../../lib/api/schemas';
+import { RedriveResultSchema } from '../../lib/app/api/schemas';
 import type { Command } from '../command-line';
 import { printJson, printText, type CommandContext } from '../command-context';
 import { formatRedrive } from '../format/redrive';

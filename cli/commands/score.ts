@@ -1,4 +1,4 @@
-import { AccountSchema } from '../../lib/api/schemas';
+import { AccountSchema } from '../../lib/app/api/schemas';
 import { z } from 'zod';
 import { formatAccountRef, type AccountRef, type Command } from '../command-line';
 import { printJson, printText, segment, type CommandContext } from '../command-context';

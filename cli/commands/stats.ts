@@ -1,4 +1,4 @@
-import { StatsSchema } from '../../lib/api/schemas';
+import { StatsSchema } from '../../lib/app/api/schemas';
 import { printJson, printText, type CommandContext } from '../command-context';
 import { formatStats } from '../format/stats';
 

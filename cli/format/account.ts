@@ -1,4 +1,4 @@
-import type { Account } from '../../lib/api/schemas';
+import type { Account } from '../../lib/app/api/schemas';
 import { formatFields, formatScore, formatTable, printable } from './table';
 
 export const accountLabel = (account: { network: string; id: string; handle: string | null }): string =>

@@ -1,6 +1,6 @@
-import type { Influencer, InfluencerSearch } from '../../lib/api/schemas';
+import type { Influencer, InfluencerSearch } from '../../lib/app/api/schemas';
 import type { SearchSort } from '../command-line';
-import { csvRecord } from '../../lib/api/csv';
+import { csvRecord } from '../../lib/app/api/csv';
 import { formatScore, formatTable, nextPageLine, type Cell } from './table';
 
 /** `+3.2`, `-1.0`, and `0.0` for what rounds to nothing. */

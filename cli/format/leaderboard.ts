@@ -1,4 +1,4 @@
-import type { Leaderboard } from '../../lib/api/schemas';
+import type { Leaderboard } from '../../lib/app/api/schemas';
 import { formatScore, formatTable, nextPageLine } from './table';
 
 export const formatLeaderboard = (board: Leaderboard, topic: string | undefined): string => {

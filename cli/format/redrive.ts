@@ -1,4 +1,4 @@
-import type { RedriveResult } from '../../lib/api/schemas';
+import type { RedriveResult } from '../../lib/app/api/schemas';
 import { formatTable } from './table';
 
 const messages = (count: number): string => `${count} message${count === 1 ? '' : 's'}`;

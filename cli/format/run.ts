@@ -1,4 +1,4 @@
-import type { Run } from '../../lib/api/schemas';
+import type { Run } from '../../lib/app/api/schemas';
 import { formatDuration, formatFields, type Cell } from './table';
 
 const runDuration = (run: Run): string | undefined => (run.finishedAt ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : undefined);

@@ -1,4 +1,4 @@
-import type { Stats } from '../../lib/api/schemas';
+import type { Stats } from '../../lib/app/api/schemas';
 import { formatRunLine } from './run';
 import { formatFields } from './table';
 

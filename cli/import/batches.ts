@@ -1,4 +1,4 @@
-import { MAX_INGEST_BODY_BYTES, type Interaction } from '../../lib/interactions/schema';
+import { MAX_INGEST_BODY_BYTES, type Interaction } from '../../lib/domain/interactions/schema';
 
 const BODY_PREFIX = '{"interactions":[';
 const BODY_SUFFIX = ']}';

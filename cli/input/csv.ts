@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InteractionSchema } from '../../lib/interactions/schema';
+import { InteractionSchema } from '../../lib/domain/interactions/schema';
 import { SetupError } from '../errors';
 
 export interface CsvScan {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
-import { InteractionSchema, type Interaction } from '../../lib/interactions/schema';
+import { InteractionSchema, type Interaction } from '../../lib/domain/interactions/schema';
 import { csvRecordToObject, parseCsvHeader, scanCsvRecord } from './csv';
 
 export type InputFormat = 'jsonl' | 'csv';

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { objectStoreLayout } from '../../lib/log/layout';
+import { objectStoreLayout } from '../../lib/app/log/layout';
 
 /** How long the object store's server access logs are kept. */
 export const objectStoreAccessLogDays = 90;
@@ -31,7 +31,7 @@ export const objectStoreLifecycleRules = (): s3.LifecycleRule[] => [
 
 /**
  * The bucket holding the interaction log (Parquet) and the recompute's state and hand-overs
- * (lib/log/layout.ts), with a bucket of its own for its server access logs. Private, S3-managed
+ * (lib/app/log/layout.ts), with a bucket of its own for its server access logs. Private, S3-managed
  * encryption, TLS only, unversioned (an opt-out rewrites log objects and nothing of the old ones
  * may remain), retained when the stack is deleted.
  */

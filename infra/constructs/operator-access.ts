@@ -3,7 +3,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource, nagName } from '../nag';
-import type { RouteDefinition } from '../../lib/routes';
+import type { RouteDefinition } from '../../lib/wiring/routes';
 
 /** `-c swayOperatorTrust=<account id or principal ARN>`: who may assume the operator role (no role without it). */
 export const operatorTrustContextKey = 'swayOperatorTrust';

@@ -9,8 +9,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { STEPFUNCTIONS_USE_DISTRIBUTED_MAP_RESULT_WRITER_V2 } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { objectStoreLayout } from '../../lib/log/layout';
-import { TOPIC_CONCURRENCY } from '../../lib/recompute/units';
+import { objectStoreLayout } from '../../lib/app/log/layout';
+import { TOPIC_CONCURRENCY } from '../../lib/app/recompute/units';
 import { acknowledgeWildcardResource, nagName } from '../nag';
 import { stageOf } from '../stage';
 
@@ -121,7 +121,7 @@ class PrefixResultWriter extends sfn.ResultWriterV2 {
 }
 
 /**
- * A recompute run (lib/recompute/units.ts) as a Step Functions state machine, and the rule that
+ * A recompute run (lib/app/recompute/units.ts) as a Step Functions state machine, and the rule that
  * marks runs failed when their execution fails, times out or is aborted:
  *
  * ```

@@ -9,7 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { apiPathPatterns, routes } from '../../lib/routes';
+import { apiPathPatterns, routes } from '../../lib/wiring/routes';
 import { apiSecurityHeaders, pageSecurityHeaders, strictTransportSecurity, type SecurityHeaders } from '../../web/security-headers';
 import { assetsFolder, notFoundPage, webFileFor, webPages, type WebPage } from '../../web/site';
 import { repositoryRoot } from './sway-function';
@@ -93,7 +93,7 @@ export interface WebSiteProps {
   api: IHttpApi;
   /**
    * Sent as `x-api-key` on every API request through the distribution, in place of a viewer's
-   * own, so the pages' lookups pass when lookups need keys (lib/http/api-keys.ts).
+   * own, so the pages' lookups pass when lookups need keys (lib/adapters/http/api-keys.ts).
    */
   siteKey: ISecret;
 }

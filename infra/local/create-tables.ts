@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from '../../lib/store/tables';
+import type { TableDefinition } from '../../lib/adapters/dynamodb/tables';
 
 const indexesOf = (table: TableDefinition): GlobalSecondaryIndex[] =>
   (table.globalSecondaryIndexes ?? []).map((index) => ({

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type HttpProblem, problems } from '../../lib/http/problem';
-import { sameSecret } from '../../lib/http/signature';
-import { isApiPath, routeKey, routes, type RouteDefinition } from '../../lib/routes';
+import { type HttpProblem, problems } from '../../lib/adapters/http/problem';
+import { sameSecret } from '../../lib/domain/networks/signature';
+import { isApiPath, routeKey, routes, type RouteDefinition } from '../../lib/wiring/routes';
 import { apiSecurityHeaders, type SecurityHeaders } from '../../web/security-headers';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 import { webFileResponse } from './static-site';
@@ -179,7 +179,7 @@ const compileRoute = (route: RouteDefinition): CompiledRoute => {
 
 /**
  * What the IAM authorizer does for admin routes in AWS, with a bearer token here. API keys on
- * lookups are the handlers' own check (lib/http/api-keys.ts), in AWS as here.
+ * lookups are the handlers' own check (lib/adapters/http/api-keys.ts), in AWS as here.
  */
 const authorize = (route: RouteDefinition, headers: IncomingHttpHeaders, adminToken: string): HttpProblem | null => {
   if (route.auth !== 'admin') return null;

@@ -1,8 +1,8 @@
-import { demoWorld } from '../../lib/demo/demo-world';
-import { pastHistoryPoints } from '../../lib/demo/past-history';
-import { applyToLog, type ApplyPorts } from '../../lib/log/apply-to-log';
-import type { Run } from '../../lib/api/schemas';
-import type { AccountsStore } from '../../lib/store/accounts-store';
+import { demoWorld } from '../../lib/dev/demo/demo-world';
+import { pastHistoryPoints } from '../../lib/dev/demo/past-history';
+import { applyToLog, type ApplyPorts } from '../../lib/app/log/apply-to-log';
+import type { Run } from '../../lib/app/api/schemas';
+import type { AccountsStore } from '../../lib/adapters/dynamodb/accounts-store';
 
 const DAY_MS = 86_400_000;
 /** Past days of history, so the 30-day trends and the history charts have their points. */

@@ -8,19 +8,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { env, secretEnvVars } from '../../lib/config';
-import { objectStoreEnv } from '../../lib/log/layout';
-import { LocalQueue } from '../../lib/queue/local-queue';
-import { createDocumentClient } from '../../lib/store/dynamodb-client';
-import { tables } from '../../lib/store/tables';
-import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/workers';
+import { env, secretEnvVars } from '../../lib/wiring/config';
+import { objectStoreEnv } from '../../lib/app/log/layout';
+import { LocalQueue } from '../../lib/dev/local-queue';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { tables } from '../../lib/adapters/dynamodb/tables';
+import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/wiring/workers';
 import { createTables } from './create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
 import { startScheduler, type Scheduler } from './scheduler';
-import { DEFAULT_API_KEY_RATE } from '../../lib/http/api-keys';
-import { parseWantedDids } from '../../lib/networks/bluesky/jetstream-socket';
+import { DEFAULT_API_KEY_RATE } from '../../lib/adapters/http/api-keys';
+import { parseWantedDids } from '../../lib/adapters/jetstream/jetstream-socket';
 import { buildWebAssets } from '../../web/build';
 
 const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
@@ -129,7 +129,6 @@ const main = async (): Promise<void> => {
     [objectStoreEnv.directory]: logDir,
     [env.dynamodbEndpoint]: endpoint,
     [env.tableName]: tables.main.localName,
-    [env.localQueueTable]: tables.localQueue.localName,
     [env.adminToken]: adminToken,
     // The key the gateway adds to the pages' own lookups, as CloudFront does in AWS: new at every start, nobody needs to know it.
     [env.siteKey]: process.env[env.siteKey] || randomBytes(24).toString('base64url'),
@@ -146,7 +145,7 @@ const main = async (): Promise<void> => {
   await createTables(client, Object.values(tables));
   client.destroy();
 
-  const { objectStore, stores, useMessageQueue } = await import('../../lib/runtime/dependencies');
+  const { objectStore, stores, useMessageQueue } = await import('../../lib/wiring/dependencies');
   const localQueue = new LocalQueue(createDocumentClient(), tables.localQueue.localName);
   useMessageQueue(localQueue);
   // A recompute that died with the previous process still holds the run lock until its lease runs
@@ -199,8 +198,8 @@ Ctrl-C stops everything.`);
     const { loadDemo } = await import('./load-demo');
     console.log('\nLoading the demo world; the pages fill in as it loads…');
     try {
-      const { runRecomputeLocally, unitsOver } = await import('../../lib/recompute/local-orchestrator');
-      const { writeLogObject } = await import('../../lib/log/log-writer');
+      const { runRecomputeLocally, unitsOver } = await import('../../lib/app/recompute/local-orchestrator');
+      const { writeLogObject } = await import('../../lib/app/log/log-writer');
       const { consent, ingest, accounts } = stores();
       const objects = objectStore();
       const loaded = await loadDemo({

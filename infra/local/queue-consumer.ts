@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { LocalQueue, ReceivedMessage } from '../../lib/queue/local-queue';
-import type { QueueDefinition } from '../../lib/workers';
+import type { LocalQueue, ReceivedMessage } from '../../lib/dev/local-queue';
+import type { QueueDefinition } from '../../lib/wiring/workers';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 
 type QueueLambda = LambdaHandler<SQSEvent, SQSBatchResponse | undefined>;

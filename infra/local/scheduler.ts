@@ -1,4 +1,4 @@
-import type { ScheduleDefinition } from '../../lib/workers';
+import type { ScheduleDefinition } from '../../lib/wiring/workers';
 import { lambdaContext, loadHandler } from './lambda-context';
 
 export interface Scheduler {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Account, History } from '../../lib/api/schemas';
+import type { Account, History } from '../../lib/app/api/schemas';
 import { pageSecurityHeaders } from '../../web/security-headers';
 import { admin, drainAndRecompute, repoRoot, startLocalService, type LocalService } from '../support/local-service';
 
@@ -278,7 +278,7 @@ describe('the web pages in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
 
-    // Before the first recompute the API answers empty boards with no computedAt (lib/leaderboards/read-board.ts).
+    // Before the first recompute the API answers empty boards with no computedAt (lib/app/queries/read-board.ts).
     const empty = await browser.newPage();
     await empty.route(/\/v1\/topics\?/, (route) => route.fulfill({ json: { items: [], nextCursor: null } }));
     await empty.route(/\/v1\/leaderboard\?/, (route) => route.fulfill({ json: { items: [], nextCursor: null, computedAt: null } }));

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../lib/interactions/schema';
+import type { Interaction } from '../../lib/domain/interactions/schema';
 import { engagements, interaction } from '../support/interactions';
 import { admin, drainAndRecompute, signedPost, startLocalService, waitFor, type LocalService } from '../support/local-service';
 

@@ -24,7 +24,7 @@ const reviewedAcknowledgements: RegExp[] = [
   /^AwsSolutions-IAM5\[Resource::<ConsumeJetstreamFunction[0-9A-F]{8}\.Arn>:\*\]$/, // scheduler may invoke consume-jetstream's versions
   // the recompute state machine may invoke its four units' versions
   /^AwsSolutions-IAM5\[Resource::<Recompute(Prepare|Topic|Finish|Failed)Function[0-9A-F]{8}\.Arn>:\*\]$/,
-  // objects under one prefix of the object store (lib/log/layout.ts): the functions' grants, the map's items and results
+  // objects under one prefix of the object store (lib/app/log/layout.ts): the functions' grants, the map's items and results
   /^AwsSolutions-IAM5\[Resource::SwayStateful:ExportsOutputFnGetAttObjectStoreBucket[0-9A-F]{8}Arn[0-9A-F]{8}\/(log|state|state\/topics|runs|runs\/map-results)\/\*\]$/,
   // executions of the recompute state machine (get-run; the Distributed Map's child executions and their redrive)
   /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"RecomputeStateMachine[0-9A-F]{8}"\}\]\}\]\}(\/topics)?:\*\]$/,

@@ -4,7 +4,7 @@
  */
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { executionArn, executionStatus, startExecution, type StepFunctionsClient } from '../../lib/recompute/execution-status';
+import { executionArn, executionStatus, startExecution, type StepFunctionsClient } from '../../lib/app/recompute/execution-status';
 
 const stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:RecomputeStateMachine29E57507-AbCdEf';
 const runId = '3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';

@@ -4,7 +4,7 @@ import { alarmEmailContextKey, alarmThresholds } from '../../infra/monitoring-st
 import { recomputeTimeout } from '../../infra/constructs/recompute-state-machine';
 import { jetstreamUrlContextKey } from '../../infra/stateless-stack';
 import { buildSwayStacks } from '../../infra/sway-app';
-import { recomputeSchedule, awsQueues } from '../../lib/workers';
+import { recomputeSchedule, awsQueues } from '../../lib/wiring/workers';
 import { logicalIdOf, newTestApp, resourcesOfType, synthesisTimeoutMs, type TemplateResource } from './sway-app-fixture';
 
 const synthesize = (context: Record<string, unknown> = {}) => {

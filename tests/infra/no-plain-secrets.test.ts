@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { env, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/config';
+import { env, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/wiring/config';
 import { logicalIdOf, newTestApp, resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 
 /** Variables that carry secret material locally and must never be set in AWS. */

@@ -1,11 +1,11 @@
 /**
- * The recompute in AWS: a Step Functions state machine over the units of lib/recompute/units.ts
+ * The recompute in AWS: a Step Functions state machine over the units of lib/app/recompute/units.ts
  * (prepare → a Distributed Map of topic workers → finish; any failure → failed), its logging and
  * tracing, the rule marking dead executions failed, and what its role may do.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { objectStoreLayout } from '../../lib/log/layout';
-import { FailedInputSchema, FinishInputSchema, PrepareInputSchema, recomputeUnits, TOPIC_CONCURRENCY } from '../../lib/recompute/units';
+import { objectStoreLayout } from '../../lib/app/log/layout';
+import { FailedInputSchema, FinishInputSchema, PrepareInputSchema, recomputeUnits, TOPIC_CONCURRENCY } from '../../lib/app/recompute/units';
 import { endedWithoutFinishStatuses, mapResultsPrefix, recomputeStateNames as names, recomputeTimeout } from '../../infra/constructs/recompute-state-machine';
 import {
   logicalIdOf,

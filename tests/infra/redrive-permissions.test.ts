@@ -4,7 +4,7 @@
  * on each source queue: send), and nothing it does not use.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awsQueues } from '../../lib/workers';
+import { awsQueues } from '../../lib/wiring/workers';
 import type { DeployedQueue } from '../../infra/stateful-stack';
 import { logicalIdOf, statementsOfRole, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeKey, routes } from '../../lib/routes';
-import { localOnlyFunctions } from '../../lib/workers';
+import { routeKey, routes } from '../../lib/wiring/routes';
+import { localOnlyFunctions } from '../../lib/wiring/workers';
 import { resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 
 let sway: SwayFixture;
@@ -11,7 +11,7 @@ beforeAll(() => {
 const templateRouteKeys = (): string[] =>
   Object.values(resourcesOfType(sway.statelessTemplate, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties!.RouteKey as string);
 
-describe('route parity between lib/routes.ts and the HTTP API', () => {
+describe('route parity between lib/wiring/routes.ts and the HTTP API', () => {
   it('has every route of the route table in the template', () => {
     const inTemplate = new Set(templateRouteKeys());
     const missing = routes.map(routeKey).filter((key) => !inTemplate.has(key));

@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { secretEnvVars, type SecretName } from '../../lib/config';
-import { tables, type TableDefinition } from '../../lib/store/tables';
-import { objectStoreLayout } from '../../lib/log/layout';
-import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../../lib/workers';
+import { secretEnvVars, type SecretName } from '../../lib/wiring/config';
+import { tables, type TableDefinition } from '../../lib/adapters/dynamodb/tables';
+import { objectStoreLayout } from '../../lib/app/log/layout';
+import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../../lib/wiring/workers';
 import { incompleteUploadDays, objectStoreAccessLogDays } from '../../infra/constructs/object-store';
 import { secretNames, type DeployedQueue } from '../../infra/stateful-stack';
 import { stages } from '../../infra/stage';
@@ -226,7 +226,7 @@ describe('stateful stack: object store', () => {
     ]);
   });
 
-  it("expires each area of lib/log/layout.ts after its expireAfterDays, and the topics' state never", () => {
+  it("expires each area of lib/app/log/layout.ts after its expireAfterDays, and the topics' state never", () => {
     const rules = bucket().Properties!.LifecycleConfiguration.Rules as { Prefix?: string; ExpirationInDays?: number; Status: string }[];
     const expiring = Object.values(objectStoreLayout).filter((area): area is Extract<typeof area, { expireAfterDays: number }> => 'expireAfterDays' in area);
     expect(expiring.map((area) => area.prefix).sort()).toEqual(['log/', 'runs/', 'state/content/', 'state/handles/', 'state/index/', 'state/processed/']);

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../../lib/networks/webhook-sources';
-import { env, queueUrlEnvVar, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/config';
-import { objectStoreEnv, objectStoreLayout } from '../../lib/log/layout';
-import { recomputeUnits } from '../../lib/recompute/units';
-import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/routes';
+import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../../lib/domain/networks/webhook-sources';
+import { env, queueUrlEnvVar, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/wiring/config';
+import { objectStoreEnv, objectStoreLayout } from '../../lib/app/log/layout';
+import { recomputeUnits } from '../../lib/app/recompute/units';
+import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/wiring/routes';
 import {
   awsQueues,
   jetstreamSchedule,
@@ -15,7 +15,7 @@ import {
   visibilityTimeoutPerConsumerTimeout,
   type AwsQueueName,
   type QueueName,
-} from '../../lib/workers';
+} from '../../lib/wiring/workers';
 import { installedDuckdbBinding } from '../../infra/constructs/duckdb-binding';
 import { operatorTrustContextKey } from '../../infra/constructs/operator-access';
 import { powertoolsEnvironment, repositoryRoot } from '../../infra/constructs/sway-function';
@@ -233,7 +233,7 @@ describe('stateless stack: least privilege', () => {
         .flatMap((policy) => policy.Properties!.PolicyDocument.Statement as { Action: string | string[]; Condition?: unknown }[])
         .filter((statement) => [statement.Action].flat().some((action) => tableWriteActions.includes(action)));
       const isLookup = routeTable.some((route) => route.functionName === name && route.auth === 'lookup');
-      // A lookup behind API keys adds to its key's count (lib/store/lookup-rate-store.ts): UpdateItem, on those items only.
+      // A lookup behind API keys adds to its key's count (lib/adapters/dynamodb/lookup-rate-store.ts): UpdateItem, on those items only.
       expect(writes, name).toEqual(
         isLookup
           ? [

@@ -4,9 +4,9 @@
  * an opt-out record is never overwritten by either.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_STORED_TOPICS, type AccountChange, type AccountsStore } from '../../lib/store/accounts-store';
-import { storesOver } from '../../lib/runtime/dependencies';
-import { Table } from '../../lib/store/table';
+import { MAX_STORED_TOPICS, type AccountChange, type AccountsStore } from '../../lib/adapters/dynamodb/accounts-store';
+import { storesOver } from '../../lib/wiring/dependencies';
+import { Table } from '../../lib/adapters/dynamodb/table';
 import { isolatedTables } from '../support/isolated-tables';
 
 let accounts: AccountsStore;

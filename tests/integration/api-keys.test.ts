@@ -58,9 +58,9 @@ describe('lookups behind API keys', () => {
   });
 
   it('counts a key across instances: two stores with clients of their own and the gateway add to one count', async () => {
-    const { LookupRateStore } = await import('../../lib/store/lookup-rate-store');
-    const { Table } = await import('../../lib/store/table');
-    const { createDocumentClient } = await import('../../lib/store/dynamodb-client');
+    const { LookupRateStore } = await import('../../lib/adapters/dynamodb/lookup-rate-store');
+    const { Table } = await import('../../lib/adapters/dynamodb/table');
+    const { createDocumentClient } = await import('../../lib/adapters/dynamodb/dynamodb-client');
     // Two instances of the store, each with its own client, as two Lambda instances would have.
     const [first, second] = [0, 1].map(() => new LookupRateStore(new Table(createDocumentClient(), sway.tables.mainTable)));
     await startOfSecond();

@@ -4,9 +4,9 @@
  * can give a DID a famous handle and have lookups follow it; an identity event names the account.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestInteractions } from '../../lib/ingestion/ingest-interactions';
-import { microsToIso, normalizeJetstreamEvent, readJetstreamFrame } from '../../lib/networks/bluesky/normalize';
-import { combine } from '../../lib/networks/normalized';
+import { ingestInteractions } from '../../lib/app/ingestion/ingest-interactions';
+import { microsToIso, normalizeJetstreamEvent, readJetstreamFrame } from '../../lib/domain/networks/bluesky/normalize';
+import { combine } from '../../lib/domain/networks/normalized';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 
 let sway: InProcessSway;

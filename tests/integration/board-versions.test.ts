@@ -6,11 +6,11 @@
  */
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { publishBoard, publishBoards } from '../../lib/recompute/publish-board';
-import { OptOutsChangedError } from '../../lib/recompute/run-guard';
-import { BoardsStore } from '../../lib/store/boards-store';
-import { keys } from '../../lib/store/keys';
-import { Table } from '../../lib/store/table';
+import { publishBoard, publishBoards } from '../../lib/app/recompute/publish-board';
+import { OptOutsChangedError } from '../../lib/app/recompute/run-guard';
+import { BoardsStore } from '../../lib/adapters/dynamodb/boards-store';
+import { keys } from '../../lib/adapters/dynamodb/keys';
+import { Table } from '../../lib/adapters/dynamodb/table';
 import { isolatedTables } from '../support/isolated-tables';
 
 const BOARD = 'lb:astronomy:*';

@@ -6,9 +6,9 @@
  * audience overlap counted exactly; campaign preferences.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Audience, Explanation, InfluencerSearch, Preferences } from '../../lib/api/schemas';
-import type { Interaction } from '../../lib/interactions/schema';
-import { relevanceOf } from '../../lib/search/relevance';
+import type { Audience, Explanation, InfluencerSearch, Preferences } from '../../lib/app/api/schemas';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { relevanceOf } from '../../lib/domain/search/relevance';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { interaction } from '../support/interactions';
 

@@ -6,18 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../lib/interactions/schema';
+import type { Interaction } from '../../lib/domain/interactions/schema';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { engagements, interaction } from '../support/interactions';
 import { pausing } from '../support/pausing-ports';
-import { sqlString, withDuckDb } from '../../lib/log/duckdb';
+import { sqlString, withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 
 let sway: InProcessSway;
 // The run as the service's own modules hold it: the stores' errors are its classes.
-let orchestrator: typeof import('../../lib/recompute/local-orchestrator');
+let orchestrator: typeof import('../../lib/app/recompute/local-orchestrator');
 beforeAll(async () => {
   sway = await startInProcessSway();
-  orchestrator = await import('../../lib/recompute/local-orchestrator');
+  orchestrator = await import('../../lib/app/recompute/local-orchestrator');
   await sway.startConsumers();
 });
 afterAll(async () => {

@@ -4,8 +4,8 @@
  * contributions to others' scores — and interactions involving it later are dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../lib/interactions/schema';
-import { withDuckDb, sqlFiles } from '../../lib/log/duckdb';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { withDuckDb, sqlFiles } from '../../lib/adapters/duckdb/duckdb';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { engagements, interaction } from '../support/interactions';
 

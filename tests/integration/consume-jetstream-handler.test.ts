@@ -1,11 +1,12 @@
 /** The scheduled `consume-jetstream` function as Lambda runs it, configured from its environment only. */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { env } from '../../lib/config';
-import { LocalQueue } from '../../lib/queue/local-queue';
-import { IngestStore } from '../../lib/store/ingest-store';
-import { Table } from '../../lib/store/table';
-import { jetstreamSchedule } from '../../lib/workers';
+import { env } from '../../lib/wiring/config';
+import { useMessageQueue } from '../../lib/wiring/dependencies';
+import { LocalQueue } from '../../lib/dev/local-queue';
+import { IngestStore } from '../../lib/adapters/dynamodb/ingest-store';
+import { Table } from '../../lib/adapters/dynamodb/table';
+import { jetstreamSchedule } from '../../lib/wiring/workers';
 import { recordedStream } from '../support/bluesky-fixtures';
 import { isolatedTables } from '../support/isolated-tables';
 import { startJetstreamReplay, type JetstreamReplay } from '../support/jetstream-replay';
@@ -23,17 +24,17 @@ beforeAll(async () => {
   server = await startJetstreamReplay(stream);
   Object.assign(process.env, {
     [env.tableName]: mainTable,
-    [env.localQueueTable]: queueTable,
     [env.dynamodbEndpoint]: endpoint,
     AWS_REGION: 'local',
   });
   delete process.env[env.jetstreamUrl];
+  useMessageQueue(queue);
   ({ handler } = (await import('../../functions/consume-jetstream')) as unknown as { handler: typeof handler });
 });
 
 afterAll(async () => {
   await server?.close();
-  for (const name of [env.tableName, env.localQueueTable, env.dynamodbEndpoint, env.jetstreamUrl, env.jetstreamReadSeconds]) delete process.env[name];
+  for (const name of [env.tableName, env.dynamodbEndpoint, env.jetstreamUrl, env.jetstreamReadSeconds]) delete process.env[name];
 });
 
 /** The context Lambda passes: what matters here is the time the invocation has left. */

@@ -1,7 +1,7 @@
 /**
- * The in-memory aggregation (lib/scoring/evaluation/in-memory-aggregates.ts), which the scoring
+ * The in-memory aggregation (lib/dev/evaluation/in-memory-aggregates.ts), which the scoring
  * property tests, the benchmarks and the demo's past history run on, gives the topic windows the
- * service's own reading of the log gives (lib/aggregation/resolve.ts, then topic-window.ts) — on
+ * service's own reading of the log gives (lib/app/aggregation/resolve.ts, then topic-window.ts) — on
  * random worlds: copies of an id with other times, types or topics, exact redeliveries,
  * retractions before and after what they retract, deleted content, reactions that take their
  * topics from their content, hashtags, self-interactions, two networks sharing ids, and
@@ -13,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Retraction } from '../../lib/interactions/retraction';
-import { INTERACTION_TYPES, InteractionSchema, type Interaction } from '../../lib/interactions/schema';
-import { logRowsOf } from '../../lib/log/log-rows';
-import { writeLogObject } from '../../lib/log/log-writer';
-import { FolderObjectStore } from '../../lib/log/object-store';
-import { aggregateInMemory, type TopicAggregateRows } from '../../lib/scoring/evaluation/in-memory-aggregates';
+import type { Retraction } from '../../lib/domain/interactions/retraction';
+import { INTERACTION_TYPES, InteractionSchema, type Interaction } from '../../lib/domain/interactions/schema';
+import { logRowsOf } from '../../lib/app/log/log-rows';
+import { writeLogObject } from '../../lib/app/log/log-writer';
+import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
+import { aggregateInMemory, type TopicAggregateRows } from '../../lib/dev/evaluation/in-memory-aggregates';
 import { windowsOfLog, type WindowRow } from '../support/log-harness';
 
 const SEED = 20_261_117;

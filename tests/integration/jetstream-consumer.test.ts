@@ -4,12 +4,12 @@
  * and the real apply step, against DynamoDB Local.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestInteractions } from '../../lib/ingestion/ingest-interactions';
-import { QueuedInteractionsSchema } from '../../lib/interactions/queued';
-import { consumeJetstream, defaultConsumerOptions, type JetstreamConsumerPorts } from '../../lib/networks/bluesky/consume-jetstream';
-import { openJetstream, subscriptionUrl } from '../../lib/networks/bluesky/jetstream-socket';
-import { LocalQueue } from '../../lib/queue/local-queue';
-import { OVERALL_TOPIC } from '../../lib/store/keys';
+import { ingestInteractions } from '../../lib/app/ingestion/ingest-interactions';
+import { QueuedInteractionsSchema } from '../../lib/domain/interactions/queued';
+import { consumeJetstream, defaultConsumerOptions, type JetstreamConsumerPorts } from '../../lib/app/bluesky/consume-jetstream';
+import { openJetstream, subscriptionUrl } from '../../lib/adapters/jetstream/jetstream-socket';
+import { LocalQueue } from '../../lib/dev/local-queue';
+import { OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
 import { logHarness } from '../support/log-harness';
 import { malformedFrames, people, recordedStream } from '../support/bluesky-fixtures';
 import { isolatedTables } from '../support/isolated-tables';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LocalQueue } from '../../lib/queue/local-queue';
+import { LocalQueue } from '../../lib/dev/local-queue';
 import { isolatedTables } from '../support/isolated-tables';
 
 let queue: LocalQueue;

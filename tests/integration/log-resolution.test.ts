@@ -1,6 +1,6 @@
 /**
- * The log's resolution (lib/aggregation/resolve.ts) and the topic windows it feeds
- * (lib/aggregation/topic-window.ts), the code every run uses, held to an independent reading of
+ * The log's resolution (lib/app/aggregation/resolve.ts) and the topic windows it feeds
+ * (lib/app/aggregation/topic-window.ts), the code every run uses, held to an independent reading of
  * the rules (tests/support/reference-resolution.ts) on random worlds: duplicates delivered in any
  * objects, retractions before and after what they retract, likes given again, deleted content,
  * content whose topics arrive after its reactions — logged in any order, read in any grouping of
@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AGGREGATE_COUNTERS, resolveLog } from '../../lib/aggregation/resolve';
-import { mergeTopicWindow } from '../../lib/aggregation/topic-window';
-import { withDuckDb } from '../../lib/log/duckdb';
-import { FolderObjectStore } from '../../lib/log/object-store';
-import { writeLogObject } from '../../lib/log/log-writer';
-import type { LogRow } from '../../lib/log/log-rows';
+import { AGGREGATE_COUNTERS, resolveLog } from '../../lib/app/aggregation/resolve';
+import { mergeTopicWindow } from '../../lib/app/aggregation/topic-window';
+import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
+import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
+import { writeLogObject } from '../../lib/app/log/log-writer';
+import type { LogRow } from '../../lib/app/log/log-rows';
 import { referenceWindow, type PlacedRow, type ReferenceWindow } from '../support/reference-resolution';
 
 const SEED = 20_261_203;

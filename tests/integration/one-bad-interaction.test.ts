@@ -4,8 +4,8 @@
  * allows, and a topic exists only once an applied interaction earns someone a score in it.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Interaction } from '../../lib/interactions/schema';
-import { sqlFiles, sqlString, withDuckDb } from '../../lib/log/duckdb';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { sqlFiles, sqlString, withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { interaction } from '../support/interactions';
 import { waitFor } from '../support/wait-for';

@@ -4,7 +4,7 @@
  * then completes, so `sway recompute --wait` does not wait forever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queues } from '../../lib/workers';
+import { queues } from '../../lib/wiring/workers';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { interaction } from '../support/interactions';
 import { waitFor } from '../support/wait-for';

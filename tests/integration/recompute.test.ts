@@ -4,12 +4,12 @@
  * writes fail keeps its previous board while the others publish, and the next run catches up.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accountView } from '../../lib/api/scored-account';
-import type { Interaction } from '../../lib/interactions/schema';
-import { readBoardPage } from '../../lib/leaderboards/read-board';
-import { RunInProgressError } from '../../lib/recompute/run-guard';
-import type { StoredAccount } from '../../lib/store/accounts-store';
-import { boards, OVERALL_TOPIC } from '../../lib/store/keys';
+import { accountView } from '../../lib/app/api/scored-account';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { readBoardPage } from '../../lib/app/queries/read-board';
+import { RunInProgressError } from '../../lib/app/recompute/run-guard';
+import type { StoredAccount } from '../../lib/adapters/dynamodb/accounts-store';
+import { boards, OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
 import { logHarness } from '../support/log-harness';

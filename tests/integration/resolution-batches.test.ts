@@ -1,15 +1,15 @@
 /**
  * prepare resolves a large unread log in batches of whole days, oldest first, each against the
- * state the ones before it wrote (lib/recompute/prepare-unit.ts), as runs read the log day after
+ * state the ones before it wrote (lib/app/recompute/prepare-unit.ts), as runs read the log day after
  * day. A first run that takes four days of log a day per batch ends exactly as one that takes them
  * in one pass: the same boards, accounts, explanations and count — with copies of an interaction
  * on several days (an earlier one arriving last), an unlike that arrives before its like, the like
  * given again after it, and a reaction whose content's topics arrive two days later.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedInteractions } from '../../lib/interactions/queued';
-import { readBoardPage } from '../../lib/leaderboards/read-board';
-import { boards, OVERALL_TOPIC } from '../../lib/store/keys';
+import type { QueuedInteractions } from '../../lib/domain/interactions/queued';
+import { readBoardPage } from '../../lib/app/queries/read-board';
+import { boards, OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
 import { logHarness } from '../support/log-harness';

@@ -4,8 +4,8 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_KEY } from '../../lib/recompute/run-state';
-import { boards, keys } from '../../lib/store/keys';
+import { MANIFEST_KEY } from '../../lib/app/recompute/run-state';
+import { boards, keys } from '../../lib/adapters/dynamodb/keys';
 import { engagements } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
 import { logHarness } from '../support/log-harness';

@@ -25,14 +25,14 @@ import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTables } from '../../infra/local/create-tables';
-import type { Interaction } from '../../lib/interactions/schema';
-import { FolderObjectStore } from '../../lib/log/object-store';
-import { seededRandom } from '../../lib/scoring/evaluation/seeded-random';
-import { createDocumentClient } from '../../lib/store/dynamodb-client';
-import { IngestStore } from '../../lib/store/ingest-store';
-import { RunsStore } from '../../lib/store/runs-store';
-import { Table } from '../../lib/store/table';
-import { tables } from '../../lib/store/tables';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
+import { seededRandom } from '../../lib/dev/evaluation/seeded-random';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { IngestStore } from '../../lib/adapters/dynamodb/ingest-store';
+import { RunsStore } from '../../lib/adapters/dynamodb/runs-store';
+import { Table } from '../../lib/adapters/dynamodb/table';
+import { tables } from '../../lib/adapters/dynamodb/tables';
 import { startInProcessSway } from '../support/in-process-sway';
 import { engagements } from '../support/interactions';
 import { admin, signedPost, startLocalService, waitFor, type LocalService } from '../support/local-service';
@@ -395,14 +395,13 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
       SWAY_LOG_DIR: logDir,
       SWAY_DYNAMODB_ENDPOINT: endpoint,
       SWAY_TABLE_NAME: tables.main.localName,
-      SWAY_LOCAL_QUEUE_TABLE: tables.localQueue.localName,
       AWS_REGION: 'local',
     });
     vi.resetModules();
-    const { objectStore, stores } = await import('../../lib/runtime/dependencies');
-    const { applyToLog } = await import('../../lib/log/apply-to-log');
-    const { writeLogObject } = await import('../../lib/log/log-writer');
-    const { runRecomputeLocally, unitsOver } = await import('../../lib/recompute/local-orchestrator');
+    const { objectStore, stores } = await import('../../lib/wiring/dependencies');
+    const { applyToLog } = await import('../../lib/app/log/apply-to-log');
+    const { writeLogObject } = await import('../../lib/app/log/log-writer');
+    const { runRecomputeLocally, unitsOver } = await import('../../lib/app/recompute/local-orchestrator');
     const { consent, ingest: ingestStore } = stores();
     vi.useFakeTimers({ toFake: ['Date'], now: yesterday });
     try {
@@ -601,8 +600,8 @@ describe('a run killed after some of its topics were done, received again under 
   it('scores what was applied between the two attempts', async () => {
     const sway = await startInProcessSway();
     // The service's own module instances (startInProcessSway loaded them afresh).
-    const { unitsOver } = await import('../../lib/recompute/local-orchestrator');
-    const { newRun } = await import('../../lib/recompute/run-record');
+    const { unitsOver } = await import('../../lib/app/recompute/local-orchestrator');
+    const { newRun } = await import('../../lib/app/recompute/run-record');
     const deliver = async (interactions: Interaction[]) => {
       expect((await sway.ingest(JSON.stringify({ interactions }))).status).toBe(202);
       await sway.drained();
@@ -626,7 +625,7 @@ describe('a run killed after some of its topics were done, received again under 
 
       // The request comes back to a new process: the same run, a new attempt.
       vi.resetModules();
-      const restarted = await import('../../lib/recompute/local-orchestrator');
+      const restarted = await import('../../lib/app/recompute/local-orchestrator');
       expect(
         await restarted.runRecomputeLocally({ runId, trigger: 'api' }, restarted.unitsOver({ ...sway.stores, objects: sway.objects }), sway.objects),
       ).toMatchObject({ status: 'succeeded' });

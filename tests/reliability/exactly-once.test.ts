@@ -11,7 +11,7 @@
  * SQS-shaped batches, partial batch responses, redelivery after a back-off, dead letters.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Interaction } from '../../lib/interactions/schema';
+import type { Interaction } from '../../lib/domain/interactions/schema';
 import { injectObjectStoreFaults } from '../support/fault-injection';
 import { startInProcessSway, type InProcessSway } from '../support/in-process-sway';
 import { copiesInLog, logRows, observedState } from '../support/observed-state';

@@ -18,8 +18,8 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { routes, type RouteDefinition } from '../../lib/routes';
-import { queues } from '../../lib/workers';
+import { routes, type RouteDefinition } from '../../lib/wiring/routes';
+import { queues } from '../../lib/wiring/workers';
 import { anyBody, edits, mutateJson } from '../support/fuzz-inputs';
 import {
   IN_PROCESS_ADMIN_TOKEN,

@@ -5,10 +5,10 @@
  * log, scored after the next recompute, nothing acknowledged lost. Each test has a service of its own.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Interaction } from '../../lib/interactions/schema';
-import { QueuedInteractionsSchema } from '../../lib/interactions/queued';
-import { logObjectKeyOf } from '../../lib/log/apply-to-log';
-import { queues } from '../../lib/workers';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { QueuedInteractionsSchema } from '../../lib/domain/interactions/queued';
+import { logObjectKeyOf } from '../../lib/app/log/apply-to-log';
+import { queues } from '../../lib/wiring/workers';
 import { injectObjectStoreFaults } from '../support/fault-injection';
 import { runSway } from '../unit/cli/run-sway';
 import { IN_PROCESS_ADMIN_TOKEN, startInProcessSway, type InProcessSway } from '../support/in-process-sway';

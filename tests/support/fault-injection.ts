@@ -8,8 +8,8 @@
  * so some failures outlast the SDK's retries and reach the caller (and the queue's redelivery).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ObjectStore } from '../../lib/log/object-store';
-import { seededRandom } from '../../lib/scoring/evaluation/seeded-random';
+import type { ObjectStore } from '../../lib/adapters/object-store/object-store';
+import { seededRandom } from '../../lib/dev/evaluation/seeded-random';
 
 export interface FaultPlan {
   seed: number;

@@ -12,8 +12,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { vi } from 'vitest';
 import type { GatewayRouter } from '../../infra/local/gateway';
 import type { QueueConsumer } from '../../infra/local/queue-consumer';
-import type { LocalQueue } from '../../lib/queue/local-queue';
-import { queues, recomputeSchedule } from '../../lib/workers';
+import type { LocalQueue } from '../../lib/dev/local-queue';
+import { queues, recomputeSchedule } from '../../lib/wiring/workers';
 import { injectFaults, type FaultInjector } from './fault-injection';
 import { freePort } from './free-port';
 import { isolatedTables } from './isolated-tables';
@@ -67,7 +67,6 @@ export const startInProcessSway = async ({
     SWAY_LOG_DIR: logDir,
     SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
     SWAY_TABLE_NAME: tables.mainTable,
-    SWAY_LOCAL_QUEUE_TABLE: tables.queueTable,
     SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN,
     SWAY_API_KEYS: apiKeys.join(','),
     SWAY_API_KEY_RATE: apiKeyRate === undefined ? '' : String(apiKeyRate),
@@ -77,9 +76,9 @@ export const startInProcessSway = async ({
     ...testSecretEnvironment(),
   });
   vi.resetModules();
-  const { objectStore, stores, useMessageQueue } = await import('../../lib/runtime/dependencies');
-  const { documentClient } = await import('../../lib/store/dynamodb-client');
-  const { LocalQueue: FreshLocalQueue } = await import('../../lib/queue/local-queue');
+  const { objectStore, stores, useMessageQueue } = await import('../../lib/wiring/dependencies');
+  const { documentClient } = await import('../../lib/adapters/dynamodb/dynamodb-client');
+  const { LocalQueue: FreshLocalQueue } = await import('../../lib/dev/local-queue');
   const { createRouter, startGateway } = await import('../../infra/local/gateway');
   const { startQueueConsumer } = await import('../../infra/local/queue-consumer');
   const { lambdaContext, loadHandler } = await import('../../infra/local/lambda-context');

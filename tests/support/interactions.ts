@@ -1,4 +1,4 @@
-import type { Interaction } from '../../lib/interactions/schema';
+import type { Interaction } from '../../lib/domain/interactions/schema';
 
 let sequence = 0;
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { createTables } from '../../infra/local/create-tables';
-import { createDocumentClient } from '../../lib/store/dynamodb-client';
-import { tables } from '../../lib/store/tables';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { tables } from '../../lib/adapters/dynamodb/tables';
 
 /** Fresh tables with unique names in the shared DynamoDB Local, so test files never see each other's data. */
 export const isolatedTables = async () => {

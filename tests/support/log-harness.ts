@@ -8,17 +8,17 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resolveLog, topicOfKey } from '../../lib/aggregation/resolve';
-import { mergeTopicWindow } from '../../lib/aggregation/topic-window';
-import type { QueuedInteractions } from '../../lib/interactions/queued';
-import { applyToLog } from '../../lib/log/apply-to-log';
-import { withDuckDb } from '../../lib/log/duckdb';
-import { writeLogObject } from '../../lib/log/log-writer';
-import { FolderObjectStore } from '../../lib/log/object-store';
-import { runRecomputeLocally, unitsOver } from '../../lib/recompute/local-orchestrator';
-import { newRun } from '../../lib/recompute/run-record';
-import { storesOver, type Stores } from '../../lib/runtime/dependencies';
-import { Table } from '../../lib/store/table';
+import { resolveLog, topicOfKey } from '../../lib/app/aggregation/resolve';
+import { mergeTopicWindow } from '../../lib/app/aggregation/topic-window';
+import type { QueuedInteractions } from '../../lib/domain/interactions/queued';
+import { applyToLog } from '../../lib/app/log/apply-to-log';
+import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
+import { writeLogObject } from '../../lib/app/log/log-writer';
+import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
+import { runRecomputeLocally, unitsOver } from '../../lib/app/recompute/local-orchestrator';
+import { newRun } from '../../lib/app/recompute/run-record';
+import { storesOver, type Stores } from '../../lib/wiring/dependencies';
+import { Table } from '../../lib/adapters/dynamodb/table';
 
 export interface WindowRow {
   kind: 'edge' | 'post' | 'content';

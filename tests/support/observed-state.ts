@@ -6,9 +6,9 @@
  * explanations of each topic's leaders. Run ids, versions, log object names and timestamps are left
  * out, so two services can be compared. And the interaction log itself, object by object.
  */
-import { sqlFiles, withDuckDb } from '../../lib/log/duckdb';
-import type { ObjectStore } from '../../lib/log/object-store';
-import { MANIFEST_KEY } from '../../lib/recompute/run-state';
+import { sqlFiles, withDuckDb } from '../../lib/adapters/duckdb/duckdb';
+import type { ObjectStore } from '../../lib/adapters/object-store/object-store';
+import { MANIFEST_KEY } from '../../lib/app/recompute/run-state';
 import type { InProcessSway } from './in-process-sway';
 import type { Replay } from './replay';
 

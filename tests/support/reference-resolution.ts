@@ -1,10 +1,10 @@
 /**
  * An independent reading of the log, written from the rules in docs/NETWORKS.md "Retractions" and CONTRACT §2
- * rather than from lib/aggregation/resolve.ts: given every row ever logged (wherever and whenever
+ * rather than from lib/app/aggregation/resolve.ts: given every row ever logged (wherever and whenever
  * it was logged), the per-topic daily aggregates that must result. Plain loops over plain objects,
  * so it can be checked by eye; the property tests hold the real, incremental DuckDB resolution to it.
  */
-import type { LogRow } from '../../lib/log/log-rows';
+import type { LogRow } from '../../lib/app/log/log-rows';
 
 /** A logged row with where it was logged: the log object (its file name) and its row in it. */
 export interface PlacedRow extends LogRow {

@@ -3,9 +3,9 @@
  * and two networks (posts with content, responses to that content, follows), cut into deliveries
  * as clients send them, plus the retractions a network would queue (un-likes, a deleted post).
  */
-import type { Retraction } from '../../lib/interactions/retraction';
-import type { Interaction } from '../../lib/interactions/schema';
-import { seededRandom } from '../../lib/scoring/evaluation/seeded-random';
+import type { Retraction } from '../../lib/domain/interactions/retraction';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import { seededRandom } from '../../lib/dev/evaluation/seeded-random';
 
 export interface Replay {
   /** Deliveries of `POST /v1/interactions`, in order. */

@@ -1,7 +1,7 @@
 /**
  * Provider deliveries for tests and benchmarks: the fixtures (written from each provider's
  * documented payloads) and the headers each provider sends, signed the way the provider signs.
- * The signing here is written from the providers' documentation, independently of lib/networks.
+ * The signing here is written from the providers' documentation, independently of lib/domain/networks.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';

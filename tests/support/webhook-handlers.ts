@@ -3,9 +3,9 @@
  * the local queue: for tests that drive the handlers with API Gateway events.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { QueuedInteractionsSchema, type QueuedInteractions } from '../../lib/interactions/queued';
-import { LocalQueue } from '../../lib/queue/local-queue';
-import { queues } from '../../lib/workers';
+import { QueuedInteractionsSchema, type QueuedInteractions } from '../../lib/domain/interactions/queued';
+import { LocalQueue } from '../../lib/dev/local-queue';
+import { queues } from '../../lib/wiring/workers';
 import { isolatedTables } from './isolated-tables';
 import { testSecretEnvironment, WEBHOOK_NETWORKS, type WebhookNetwork } from './webhook-deliveries';
 
@@ -18,16 +18,17 @@ export const loadWebhookHandlers = async () => {
   Object.assign(process.env, {
     SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
     SWAY_TABLE_NAME: tables.mainTable,
-    SWAY_LOCAL_QUEUE_TABLE: tables.queueTable,
     AWS_REGION: 'local',
     ...testSecretEnvironment(),
   });
+  const queue = new LocalQueue(tables.db, tables.queueTable);
+  const { useMessageQueue } = await import('../../lib/wiring/dependencies');
+  useMessageQueue(queue);
   const handlers = new Map<WebhookNetwork, Handler>();
   for (const network of WEBHOOK_NETWORKS) {
     const module = (await import(`../../functions/webhook-${network}.ts`)) as { handler: Handler };
     handlers.set(network, module.handler);
   }
-  const queue = new LocalQueue(tables.db, tables.queueTable);
   return {
     invoke: (network: WebhookNetwork, event: APIGatewayProxyEventV2) => handlers.get(network)!(event, context),
     /** Messages waiting in the interactions queue. */

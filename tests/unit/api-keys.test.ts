@@ -24,7 +24,7 @@ describe('acceptedApiKeys', () => {
     vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', SECRET_ARN);
     vi.stubEnv('SWAY_API_KEYS', 'ignored-in-aws');
     getSecret.mockResolvedValue({ keys: ' k1, k2 ,,' });
-    const { acceptedApiKeys } = await import('../../lib/runtime/secrets');
+    const { acceptedApiKeys } = await import('../../lib/adapters/secrets/secrets');
     expect(await acceptedApiKeys()).toEqual(['k1', 'k2']);
     expect(getSecret).toHaveBeenCalledWith(SECRET_ARN, { transform: 'json', maxAge: 300 });
   });
@@ -32,14 +32,14 @@ describe('acceptedApiKeys', () => {
   it('treats an empty list in the secret as open', async () => {
     vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', SECRET_ARN);
     getSecret.mockResolvedValue({ keys: '' });
-    const { acceptedApiKeys } = await import('../../lib/runtime/secrets');
+    const { acceptedApiKeys } = await import('../../lib/adapters/secrets/secrets');
     expect(await acceptedApiKeys()).toEqual([]);
   });
 
   it('reads SWAY_API_KEYS locally, without Secrets Manager', async () => {
     vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
     vi.stubEnv('SWAY_API_KEYS', 'a,b');
-    const { acceptedApiKeys } = await import('../../lib/runtime/secrets');
+    const { acceptedApiKeys } = await import('../../lib/adapters/secrets/secrets');
     expect(await acceptedApiKeys()).toEqual(['a', 'b']);
     expect(getSecret).not.toHaveBeenCalled();
   });
@@ -63,7 +63,7 @@ describe('apiKeyAccess', () => {
     vi.useRealTimers();
   });
   const run = async (routeKey: string, headers: Record<string, string> = {}) => {
-    const { apiKeyAccess } = await import('../../lib/http/api-keys');
+    const { apiKeyAccess } = await import('../../lib/adapters/http/api-keys');
     const event = { routeKey, headers } as unknown as APIGatewayProxyEventV2;
     return apiKeyAccess(() => counter).before!({ event, context: {} as Context, response: null, error: null, internal: {} });
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../lib/leaderboards/cursor';
+import { decodeCursor, encodeCursor } from '../../lib/domain/leaderboards/cursor';
 
 describe('board cursors', () => {
   it('round-trip', () => {

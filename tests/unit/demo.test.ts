@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_NETWORKS, DEMO_TOPICS, demoWorld } from '../../lib/demo/demo-world';
-import { pastHistoryPoints } from '../../lib/demo/past-history';
-import { InteractionSchema } from '../../lib/interactions/schema';
-import { aggregateInMemory } from '../../lib/scoring/evaluation/in-memory-aggregates';
-import { topicAggregatesOf } from '../../lib/scoring/engagement';
-import { scoreTopic } from '../../lib/scoring/topic-scores';
-import { OVERALL_TOPIC } from '../../lib/store/keys';
+import { DEMO_NETWORKS, DEMO_TOPICS, demoWorld } from '../../lib/dev/demo/demo-world';
+import { pastHistoryPoints } from '../../lib/dev/demo/past-history';
+import { InteractionSchema } from '../../lib/domain/interactions/schema';
+import { aggregateInMemory } from '../../lib/dev/evaluation/in-memory-aggregates';
+import { topicAggregatesOf } from '../../lib/domain/scoring/engagement';
+import { scoreTopic } from '../../lib/domain/scoring/topic-scores';
+import { OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
 
 const asOf = new Date('2026-11-26T09:30:00Z');
 const world = demoWorld({ asOf });

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { httpHandler } from '../../lib/http/handler';
-import { problems } from '../../lib/http/problem';
-import { json } from '../../lib/http/request';
+import { httpHandler } from '../../lib/adapters/http/handler';
+import { problems } from '../../lib/adapters/http/problem';
+import { json } from '../../lib/adapters/http/request';
 
 const event = (headers: Record<string, string> = {}): APIGatewayProxyEventV2 =>
   ({

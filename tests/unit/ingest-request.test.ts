@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseIngestRequest } from '../../lib/ingestion/parse-ingest-request';
-import { ingestInteractions, toMessages } from '../../lib/ingestion/ingest-interactions';
-import { MAX_MESSAGE_BYTES } from '../../lib/queue/message-queue';
+import { parseIngestRequest } from '../../lib/app/ingestion/parse-ingest-request';
+import { ingestInteractions, toMessages } from '../../lib/app/ingestion/ingest-interactions';
+import { MAX_MESSAGE_BYTES } from '../../lib/adapters/queue/message-queue';
 import { interaction } from '../support/interactions';
 
 const body = (value: unknown) => Buffer.from(JSON.stringify(value));

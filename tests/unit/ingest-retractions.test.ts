@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ingestInteractions, toMessages } from '../../lib/ingestion/ingest-interactions';
-import { QueuedInteractionsSchema } from '../../lib/interactions/queued';
-import type { Retraction } from '../../lib/interactions/retraction';
+import { ingestInteractions, toMessages } from '../../lib/app/ingestion/ingest-interactions';
+import { QueuedInteractionsSchema } from '../../lib/domain/interactions/queued';
+import type { Retraction } from '../../lib/domain/interactions/retraction';
 import { interaction } from '../support/interactions';
 
 const retraction = (id: string): Retraction => ({ kind: 'interaction', network: 'x', id, retractedAt: '2026-11-25T00:00:00Z' });

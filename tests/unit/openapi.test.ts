@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../lib/api/openapi';
-import { routes } from '../../lib/routes';
+import { openApiDocument } from '../../lib/app/api/openapi';
+import { routes } from '../../lib/wiring/routes';
 
 describe('the OpenAPI document', () => {
   const document = openApiDocument() as {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hasValidSignature } from '../../lib/http/signature';
+import { hasValidSignature } from '../../lib/domain/networks/signature';
 
 const hex = { prefix: 'sha256=', encoding: 'hex' } as const;
 

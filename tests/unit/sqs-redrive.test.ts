@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, StartMessageMoveTaskCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SqsQueue } from '../../lib/queue/sqs-queue';
+import { SqsQueue } from '../../lib/adapters/queue/sqs-queue';
 
 const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/interactions-dlq';
 const DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:interactions-dlq';

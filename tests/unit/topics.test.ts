@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashtagTopics, toTopicSlug, topicsOf } from '../../lib/topics/extract';
+import { hashtagTopics, toTopicSlug, topicsOf } from '../../lib/domain/topics/extract';
 
 describe('topics', () => {
   it('turns hashtags into topic slugs', () => {

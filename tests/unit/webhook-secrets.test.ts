@@ -19,8 +19,8 @@ describe('webhookSecret', () => {
     vi.stubEnv('SWAY_SECRETS_ARN_META_VERIFY_TOKEN', ARN);
     vi.stubEnv('SWAY_META_VERIFY_TOKEN', 'ignored-in-aws');
     getSecret.mockResolvedValue({ current: 'new', previous: 'old' });
-    const { webhookSecret } = await import('../../lib/runtime/secrets');
-    const { acceptedValues } = await import('../../lib/config');
+    const { webhookSecret } = await import('../../lib/adapters/secrets/secrets');
+    const { acceptedValues } = await import('../../lib/wiring/config');
     const secret = await webhookSecret('metaVerifyToken');
     expect(secret).toEqual({ current: 'new', previous: 'old' });
     expect(acceptedValues(secret!)).toEqual(['new', 'old']);
@@ -29,8 +29,8 @@ describe('webhookSecret', () => {
 
   it('is not configured without a current value, and has no previous one when it is empty', async () => {
     vi.stubEnv('SWAY_SECRETS_ARN_META_VERIFY_TOKEN', ARN);
-    const { webhookSecret } = await import('../../lib/runtime/secrets');
-    const { acceptedValues } = await import('../../lib/config');
+    const { webhookSecret } = await import('../../lib/adapters/secrets/secrets');
+    const { acceptedValues } = await import('../../lib/wiring/config');
     getSecret.mockResolvedValue({ current: '', previous: 'old' });
     expect(await webhookSecret('metaVerifyToken')).toBeUndefined();
     getSecret.mockResolvedValue({ current: 'new', previous: '' });
@@ -43,7 +43,7 @@ describe('webhookSecret', () => {
     vi.stubEnv('SWAY_SECRETS_ARN_GENERIC', '');
     vi.stubEnv('SWAY_SECRET_GENERIC', 'new');
     vi.stubEnv('SWAY_SECRET_GENERIC_PREVIOUS', 'old');
-    const { webhookSecret } = await import('../../lib/runtime/secrets');
+    const { webhookSecret } = await import('../../lib/adapters/secrets/secrets');
     expect(await webhookSecret('generic')).toEqual({ current: 'new', previous: 'old' });
     expect(getSecret).not.toHaveBeenCalled();
   });
@@ -51,7 +51,7 @@ describe('webhookSecret', () => {
 
 describe('secretArnEnvVar', () => {
   it('names one variable per secret', async () => {
-    const { secretArnEnvVar, secretEnvVars } = await import('../../lib/config');
+    const { secretArnEnvVar, secretEnvVars } = await import('../../lib/wiring/config');
     expect(secretArnEnvVar('metaVerifyToken')).toBe('SWAY_SECRETS_ARN_META_VERIFY_TOKEN');
     const names = Object.keys(secretEnvVars).map((name) => secretArnEnvVar(name as keyof typeof secretEnvVars));
     expect(new Set(names).size).toBe(names.length);

@@ -1,4 +1,4 @@
-import type { Account, Explanation, History } from '../../lib/api/schemas';
+import type { Account, Explanation, History } from '../../lib/app/api/schemas';
 import { accountApiPath, getJson } from './api';
 import { drawHistoryChart, type ChartHost } from './charts';
 import { h, mainRegion, show, type Child } from './dom';

@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import type { History } from '../../lib/api/schemas';
+import type { History } from '../../lib/app/api/schemas';
 
 const ACCENT = '#1d4ed8';
 const INK = '#374151';

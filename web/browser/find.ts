@@ -1,5 +1,5 @@
-import type { Audience, Influencer, InfluencerSearch, TopicSummary } from '../../lib/api/schemas';
-import { toTopicSlug } from '../../lib/topics/extract';
+import type { Audience, Influencer, InfluencerSearch, TopicSummary } from '../../lib/app/api/schemas';
+import { toTopicSlug } from '../../lib/domain/topics/extract';
 import { accountApiPath, getJson, type ApiResult } from './api';
 import { h, mainRegion, show, type Child } from './dom';
 import { accountHref, accountLabel, formatPercent, formatScore, KNOWN_NETWORKS, networkName } from './format';

@@ -1,4 +1,4 @@
-import type { Leaderboard, TopicSummary } from '../../lib/api/schemas';
+import type { Leaderboard, TopicSummary } from '../../lib/app/api/schemas';
 import { getJson } from './api';
 import { h, mainRegion, show } from './dom';
 import { formatDate, topicHref } from './format';

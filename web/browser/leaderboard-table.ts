@@ -1,4 +1,4 @@
-import type { History, LeaderboardEntry } from '../../lib/api/schemas';
+import type { History, LeaderboardEntry } from '../../lib/app/api/schemas';
 import { accountApiPath, getJson } from './api';
 import { drawSparkline, type ChartHost } from './charts';
 import { h } from './dom';

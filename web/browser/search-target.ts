@@ -1,5 +1,5 @@
-import { NETWORK_PATTERN } from '../../lib/interactions/patterns';
-import { toTopicSlug } from '../../lib/topics/extract';
+import { NETWORK_PATTERN } from '../../lib/domain/interactions/patterns';
+import { toTopicSlug } from '../../lib/domain/topics/extract';
 import { accountHref, topicHref } from './format';
 
 /**

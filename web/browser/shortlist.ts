@@ -1,5 +1,5 @@
-import type { Influencer } from '../../lib/api/schemas';
-import { toCsv } from '../../lib/api/csv';
+import type { Influencer } from '../../lib/app/api/schemas';
+import { toCsv } from '../../lib/app/api/csv';
 import { accountHref } from './format';
 
 /** An account kept for a campaign, with what the search that found it said about it. */

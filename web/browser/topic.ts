@@ -1,5 +1,5 @@
-import type { Leaderboard } from '../../lib/api/schemas';
-import { TOPIC_PATTERN } from '../../lib/interactions/patterns';
+import type { Leaderboard } from '../../lib/app/api/schemas';
+import { TOPIC_PATTERN } from '../../lib/domain/interactions/patterns';
 import { getJson, type ApiResult } from './api';
 import { h, mainRegion, show } from './dom';
 import { formatDate, KNOWN_NETWORKS, networkName } from './format';

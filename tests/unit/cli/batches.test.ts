@@ -5,7 +5,7 @@ import { ProblemError } from '../../../cli/http-client';
 import { BatchAccumulator, batchItem, encodeBatchBody, splitByServerErrors, type BatchItem } from '../../../cli/import/batches';
 import { rejectedFilePath, rejectedLineRecord } from '../../../cli/import/rejected-file';
 import { signatureOf } from '../../../cli/signature';
-import type { Interaction } from '../../../lib/interactions/schema';
+import type { Interaction } from '../../../lib/domain/interactions/schema';
 
 const interaction = (id: string, text?: string): Interaction => ({
   id,

@@ -7,8 +7,8 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InfluencerSearchQuerySchema, type Influencer } from '../../../lib/api/schemas';
-import { InteractionSchema } from '../../../lib/interactions/schema';
+import { InfluencerSearchQuerySchema, type Influencer } from '../../../lib/app/api/schemas';
+import { InteractionSchema } from '../../../lib/domain/interactions/schema';
 
 export const TEST_SECRET = 'test-generic-secret';
 export const TEST_ADMIN_TOKEN = 'test-admin-token';

@@ -1,7 +1,7 @@
 /** `sway find`: usage, the request it sends, the table, the CSV and the exit codes, against the loopback fake of the API. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_URL, parseCommandLine } from '../../../cli/command-line';
-import { csvField, csvRecord } from '../../../lib/api/csv';
+import { csvField, csvRecord } from '../../../lib/app/api/csv';
 import { formatRising } from '../../../cli/format/influencer-search';
 import { searchableInfluencers, startFakeSway } from './fake-sway-server';
 import { runSway } from './run-sway';

@@ -6,7 +6,7 @@ import { formatLeaderboard } from '../../../cli/format/leaderboard';
 import { formatRunSummary } from '../../../cli/format/run';
 import { formatStats } from '../../../cli/format/stats';
 import { formatDuration, formatFields, formatTable } from '../../../cli/format/table';
-import type { Account, Run } from '../../../lib/api/schemas';
+import type { Account, Run } from '../../../lib/app/api/schemas';
 
 describe('formatTable', () => {
   it('pads columns, right-aligns numbers, trims line ends', () => {

@@ -3,8 +3,8 @@
  * epoch moved, and the same answer the accounts' own opt-out records would give.
  */
 import { describe, expect, it } from 'vitest';
-import { accountDigest } from '../../../lib/interactions/account-digest';
-import { KnownOptOuts, knownOptOutsOf } from '../../../lib/store/consent-store';
+import { accountDigest } from '../../../lib/domain/interactions/account-digest';
+import { KnownOptOuts, knownOptOutsOf } from '../../../lib/adapters/dynamodb/consent-store';
 
 /** A consent store in memory that counts its reads; `optOut` moves the epoch with the list, as the store's transaction does. */
 const consent = () => {

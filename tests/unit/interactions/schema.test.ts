@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountDigest } from '../../../lib/interactions/account-digest';
+import { accountDigest } from '../../../lib/domain/interactions/account-digest';
 import {
   INTERACTION_TYPES,
   InteractionSchema,
@@ -10,7 +10,7 @@ import {
   TOPIC_PATTERN,
   accountKey,
   parseAccountKey,
-} from '../../../lib/interactions/schema';
+} from '../../../lib/domain/interactions/schema';
 
 /** A valid like with fixed values; spread over it what the case is about. */
 const like = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({

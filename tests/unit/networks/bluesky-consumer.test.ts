@@ -5,7 +5,7 @@ import {
   type JetstreamConnection,
   type JetstreamConsumerPorts,
   type Received,
-} from '../../../lib/networks/bluesky/consume-jetstream';
+} from '../../../lib/app/bluesky/consume-jetstream';
 import { recordedStream } from '../../support/bluesky-fixtures';
 
 const stream = recordedStream();

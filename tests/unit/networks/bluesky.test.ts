@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RetractionSchema } from '../../../lib/interactions/retraction';
-import { InteractionSchema } from '../../../lib/interactions/schema';
-import { parseRecordUri } from '../../../lib/networks/bluesky/at-uri';
-import { microsToIso, normalizeJetstreamEvent, readJetstreamFrame } from '../../../lib/networks/bluesky/normalize';
+import { RetractionSchema } from '../../../lib/domain/interactions/retraction';
+import { InteractionSchema } from '../../../lib/domain/interactions/schema';
+import { parseRecordUri } from '../../../lib/domain/networks/bluesky/at-uri';
+import { microsToIso, normalizeJetstreamEvent, readJetstreamFrame } from '../../../lib/domain/networks/bluesky/normalize';
 import { malformedFrames, people, recordedStream, uriOf, type RecordedEvent } from '../../support/bluesky-fixtures';
 
 const { ana, bo, chen, dara, eli } = people;

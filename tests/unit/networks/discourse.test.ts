@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discourseWebhook } from '../../../lib/networks/discourse/source';
+import { discourseWebhook } from '../../../lib/domain/networks/discourse/source';
 import { fixture } from '../../support/webhook-deliveries';
 import { normalizeFixture, RECEIVED_AT } from './normalize-fixture';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { githubWebhook } from '../../../lib/networks/github/source';
+import { githubWebhook } from '../../../lib/domain/networks/github/source';
 import { fixture } from '../../support/webhook-deliveries';
 import { normalizeFixture, parseFails, RECEIVED_AT } from './normalize-fixture';
 

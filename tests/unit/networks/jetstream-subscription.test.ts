@@ -3,9 +3,9 @@
  * (`wantedCollections`), the accounts of SWAY_JETSTREAM_WANTED_DIDS (`wantedDids`) and the cursor.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { env } from '../../../lib/config';
-import { collections } from '../../../lib/networks/bluesky/jetstream-event';
-import { MAX_WANTED_DIDS, parseWantedDids, subscriptionUrl } from '../../../lib/networks/bluesky/jetstream-socket';
+import { env } from '../../../lib/wiring/config';
+import { collections } from '../../../lib/domain/networks/bluesky/jetstream-event';
+import { MAX_WANTED_DIDS, parseWantedDids, subscriptionUrl } from '../../../lib/adapters/jetstream/jetstream-socket';
 
 const base = 'wss://jetstream2.us-east.bsky.network/subscribe';
 const ana = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';

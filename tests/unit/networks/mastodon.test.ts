@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { statusText } from '../../../lib/networks/mastodon/normalize';
-import { mastodonWebhook } from '../../../lib/networks/mastodon/source';
+import { statusText } from '../../../lib/domain/networks/mastodon/normalize';
+import { mastodonWebhook } from '../../../lib/domain/networks/mastodon/source';
 import { fixture } from '../../support/webhook-deliveries';
 import { normalizeFixture } from './normalize-fixture';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isMetaSubscription, metaWebhook } from '../../../lib/networks/meta/source';
+import { isMetaSubscription, metaWebhook } from '../../../lib/domain/networks/meta/source';
 import { fixture, testSecrets } from '../../support/webhook-deliveries';
 import { normalizeFixture, parseFails, RECEIVED_AT } from './normalize-fixture';
 

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { RetractionSchema } from '../../../lib/interactions/retraction';
-import { InteractionSchema } from '../../../lib/interactions/schema';
-import type { Normalized } from '../../../lib/networks/normalized';
-import type { WebhookDelivery, WebhookSource } from '../../../lib/networks/webhook-source';
+import { RetractionSchema } from '../../../lib/domain/interactions/retraction';
+import { InteractionSchema } from '../../../lib/domain/interactions/schema';
+import type { Normalized } from '../../../lib/domain/networks/normalized';
+import type { WebhookDelivery, WebhookSource } from '../../../lib/domain/networks/webhook-source';
 import { fixture, providerHeaders, type WebhookNetwork } from '../../support/webhook-deliveries';
 
 export const RECEIVED_AT = new Date('2026-11-21T08:00:00.000Z');

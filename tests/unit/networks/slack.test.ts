@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { slackWebhook, verifySlackRequest } from '../../../lib/networks/slack/source';
+import { slackWebhook, verifySlackRequest } from '../../../lib/domain/networks/slack/source';
 import { fixture } from '../../support/webhook-deliveries';
 import { normalizeFixture } from './normalize-fixture';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { notAfter } from '../../../lib/networks/normalized';
-import { crcResponseToken, xWebhook } from '../../../lib/networks/x/source';
+import { notAfter } from '../../../lib/domain/networks/normalized';
+import { crcResponseToken, xWebhook } from '../../../lib/domain/networks/x/source';
 import { fixture, providerHeaders, testSecrets } from '../../support/webhook-deliveries';
 import { normalizeFixture, parseFails, RECEIVED_AT } from './normalize-fixture';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combinedScore } from '../../../lib/profiles/combined-score';
-import type { StoredAccount } from '../../../lib/store/accounts-store';
+import { combinedScore } from '../../../lib/domain/profiles/combined-score';
+import type { StoredAccount } from '../../../lib/adapters/dynamodb/accounts-store';
 
 const account = (network: string, id: string, score: number, topics: [string, number][]): StoredAccount => ({
   network,

@@ -3,8 +3,8 @@
  * topic's alone when writing them together fails, so one topic's failing writes fail only it.
  */
 import { describe, expect, it } from 'vitest';
-import { PendingAccountWrites } from '../../../lib/recompute/pending-account-writes';
-import type { StoredExplanation } from '../../../lib/store/accounts-store';
+import { PendingAccountWrites } from '../../../lib/app/recompute/pending-account-writes';
+import type { StoredExplanation } from '../../../lib/adapters/dynamodb/accounts-store';
 
 const explanation = (topic: string, id: string) => ({ network: 'x', id, topic, score: 50 }) as unknown as StoredExplanation;
 const point = (topic: string, id: string) => ({ network: 'x', id, topic, score: 50 });

@@ -3,7 +3,7 @@
  * for good once another run holds the lock, and confirmed on demand before a write that commits.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { holdLease, LeaseLostError } from '../../../lib/recompute/run-guard';
+import { holdLease, LeaseLostError } from '../../../lib/app/recompute/run-guard';
 
 /** A lock that answers renewals as told, and counts them. */
 const lock = () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { groupTopics, TopicTaskSchema } from '../../../lib/recompute/units';
+import { groupTopics, TopicTaskSchema } from '../../../lib/app/recompute/units';
 
 const limits = { maxWeight: 100, maxTopics: 3 };
 

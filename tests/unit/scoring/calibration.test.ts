@@ -3,8 +3,8 @@
  * counting sort under it all: exact numbers at every anchor and between them.
  */
 import { describe, expect, it } from 'vitest';
-import { calibratedScore, calibrationFor, MIN_POPULATION, roundScore } from '../../../lib/scoring/calibration';
-import { groupByKey } from '../../../lib/scoring/counting-sort';
+import { calibratedScore, calibrationFor, MIN_POPULATION, roundScore } from '../../../lib/domain/scoring/calibration';
+import { groupByKey } from '../../../lib/domain/scoring/counting-sort';
 
 describe('calibration', () => {
   it('maps nothing scored to 1 everywhere', () => {

@@ -5,9 +5,9 @@
  * the planted world are in columnar-invariance.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { aggregatesTouching, indexOfAccount, topicAggregatesOf, type TopicAggregates } from '../../../lib/scoring/engagement';
-import { topicModelFromJSON, topicModelToJSON } from '../../../lib/scoring/topic-model';
-import { compareAuthorScores, scoreTopic, scoreTopicRanking } from '../../../lib/scoring/topic-scores';
+import { aggregatesTouching, indexOfAccount, topicAggregatesOf, type TopicAggregates } from '../../../lib/domain/scoring/engagement';
+import { topicModelFromJSON, topicModelToJSON } from '../../../lib/domain/scoring/topic-model';
+import { compareAuthorScores, scoreTopic, scoreTopicRanking } from '../../../lib/domain/scoring/topic-scores';
 import { RANDOM_TOPIC_AS_OF, randomTopic } from './random-topic';
 
 describe('columnar aggregates', () => {

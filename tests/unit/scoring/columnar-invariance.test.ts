@@ -6,11 +6,11 @@
  * columnar-input.test.ts hold the same code there.
  */
 import { describe, expect, it } from 'vitest';
-import { indexOfAccount, topicAggregatesOf, type TopicAggregates } from '../../../lib/scoring/engagement';
-import { aggregateInMemory } from '../../../lib/scoring/evaluation/in-memory-aggregates';
-import { plantedWorld } from '../../../lib/scoring/evaluation/planted-world';
-import { topicModelFromJSON, topicModelToJSON } from '../../../lib/scoring/topic-model';
-import { scoreTopic } from '../../../lib/scoring/topic-scores';
+import { indexOfAccount, topicAggregatesOf, type TopicAggregates } from '../../../lib/domain/scoring/engagement';
+import { aggregateInMemory } from '../../../lib/dev/evaluation/in-memory-aggregates';
+import { plantedWorld } from '../../../lib/dev/evaluation/planted-world';
+import { topicModelFromJSON, topicModelToJSON } from '../../../lib/domain/scoring/topic-model';
+import { scoreTopic } from '../../../lib/domain/scoring/topic-scores';
 import { RANDOM_TOPIC_AS_OF, randomTopic, shuffledAndSplit, withUnusedAccounts } from './random-topic';
 
 const world = plantedWorld();

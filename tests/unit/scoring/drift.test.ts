@@ -5,13 +5,13 @@
  * of the same code kill the same mutants in a fraction of the time.
  */
 import { describe, expect, it } from 'vitest';
-import type { Interaction } from '../../../lib/interactions/schema';
-import { topicAggregatesOf } from '../../../lib/scoring/engagement';
-import { aggregateInMemory } from '../../../lib/scoring/evaluation/in-memory-aggregates';
-import { incrementalDrift, newInteractions, type NewInteractionKind } from '../../../lib/scoring/evaluation/incremental-drift';
-import { plantedWorld } from '../../../lib/scoring/evaluation/planted-world';
-import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
-import { scoreTopic, type TopicScores } from '../../../lib/scoring/topic-scores';
+import type { Interaction } from '../../../lib/domain/interactions/schema';
+import { topicAggregatesOf } from '../../../lib/domain/scoring/engagement';
+import { aggregateInMemory } from '../../../lib/dev/evaluation/in-memory-aggregates';
+import { incrementalDrift, newInteractions, type NewInteractionKind } from '../../../lib/dev/evaluation/incremental-drift';
+import { plantedWorld } from '../../../lib/dev/evaluation/planted-world';
+import { seededRandom } from '../../../lib/dev/evaluation/seeded-random';
+import { scoreTopic, type TopicScores } from '../../../lib/domain/scoring/topic-scores';
 
 const scoresOf = (interactions: Interaction[], topic: string, asOf: Date): TopicScores => {
   const { edges, posts } = aggregateInMemory(interactions).get(topic)!;

@@ -4,11 +4,11 @@
  * incremental rescoring against the frozen model flags exactly as the full pass did.
  */
 import { describe, expect, it } from 'vitest';
-import { topicAggregatesOf, type TopicAggregates } from '../../../lib/scoring/engagement';
-import { aggregateInMemory } from '../../../lib/scoring/evaluation/in-memory-aggregates';
-import { plantedWorld } from '../../../lib/scoring/evaluation/planted-world';
-import { FLAGS, flagNames } from '../../../lib/scoring/model';
-import { rescoreAuthors, scoreTopic } from '../../../lib/scoring/topic-scores';
+import { topicAggregatesOf, type TopicAggregates } from '../../../lib/domain/scoring/engagement';
+import { aggregateInMemory } from '../../../lib/dev/evaluation/in-memory-aggregates';
+import { plantedWorld } from '../../../lib/dev/evaluation/planted-world';
+import { FLAGS, flagNames } from '../../../lib/domain/scoring/model';
+import { rescoreAuthors, scoreTopic } from '../../../lib/domain/scoring/topic-scores';
 
 const world = plantedWorld();
 const planted = aggregateInMemory(world.interactions);

@@ -1,16 +1,16 @@
 /**
- * aggregateInMemory (lib/scoring/evaluation/in-memory-aggregates.ts) on small hand-made logs, each
+ * aggregateInMemory (lib/dev/evaluation/in-memory-aggregates.ts) on small hand-made logs, each
  * with its whole expected output written out: which copy of an id counts, what retractions and
  * content deletions take out, the topics an interaction inherits from its parent content, UTC days,
  * posts, engagement counts, responses per content, self-interactions and the overall topic `*`.
  * Small and fast on purpose: the mutation run uses it against that file.
  */
 import { describe, expect, it } from 'vitest';
-import type { Retraction } from '../../../lib/interactions/retraction';
-import type { EngagementType, Interaction } from '../../../lib/interactions/schema';
-import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../../../lib/scoring/engagement';
-import { aggregateInMemory, type TopicAggregateRows } from '../../../lib/scoring/evaluation/in-memory-aggregates';
-import { OVERALL_TOPIC } from '../../../lib/store/keys';
+import type { Retraction } from '../../../lib/domain/interactions/retraction';
+import type { EngagementType, Interaction } from '../../../lib/domain/interactions/schema';
+import type { ContentAggregate, EngagementAggregate, PostAggregate } from '../../../lib/domain/scoring/engagement';
+import { aggregateInMemory, type TopicAggregateRows } from '../../../lib/dev/evaluation/in-memory-aggregates';
+import { OVERALL_TOPIC } from '../../../lib/adapters/dynamodb/keys';
 
 type Extra = Partial<Pick<Interaction, 'network' | 'contentId' | 'parentContentId' | 'topics'>>;
 

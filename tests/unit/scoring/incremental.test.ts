@@ -4,14 +4,14 @@
  * bring and nobody else. How far it strays from a fresh full pass is measured in drift.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Interaction } from '../../../lib/interactions/schema';
-import { aggregatesTouching, indexOfAccount, topicAggregatesOf, type TopicAggregates } from '../../../lib/scoring/engagement';
-import { aggregateInMemory } from '../../../lib/scoring/evaluation/in-memory-aggregates';
-import { plantedWorld } from '../../../lib/scoring/evaluation/planted-world';
-import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
-import { scoringModel } from '../../../lib/scoring/model';
-import { topicModelFromJSON, topicModelToJSON, type TopicModel } from '../../../lib/scoring/topic-model';
-import { rescoreAuthors, scoreTopic, type AccountTopicScore, type AuthorScore, type TopicScores } from '../../../lib/scoring/topic-scores';
+import type { Interaction } from '../../../lib/domain/interactions/schema';
+import { aggregatesTouching, indexOfAccount, topicAggregatesOf, type TopicAggregates } from '../../../lib/domain/scoring/engagement';
+import { aggregateInMemory } from '../../../lib/dev/evaluation/in-memory-aggregates';
+import { plantedWorld } from '../../../lib/dev/evaluation/planted-world';
+import { seededRandom } from '../../../lib/dev/evaluation/seeded-random';
+import { scoringModel } from '../../../lib/domain/scoring/model';
+import { topicModelFromJSON, topicModelToJSON, type TopicModel } from '../../../lib/domain/scoring/topic-model';
+import { rescoreAuthors, scoreTopic, type AccountTopicScore, type AuthorScore, type TopicScores } from '../../../lib/domain/scoring/topic-scores';
 import { RANDOM_TOPIC_AS_OF, randomTopic } from './random-topic';
 
 const world = plantedWorld();

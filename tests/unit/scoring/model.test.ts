@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describedFactor, FACTORS } from '../../../lib/scoring/model';
+import { describedFactor, FACTORS } from '../../../lib/domain/scoring/model';
 
 describe('describedFactor', () => {
   it('adds the label and description of a known factor, and names an unknown one by its name', () => {

@@ -1,8 +1,8 @@
 import Graph from 'graphology';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
-import { buildWeightedGraph, pageRank } from '../../../lib/scoring/weighted-graph';
+import { seededRandom } from '../../../lib/dev/evaluation/seeded-random';
+import { buildWeightedGraph, pageRank } from '../../../lib/domain/scoring/weighted-graph';
 
 const randomGraph = (seed: number, nodes: number, edges: number, danglingShare: number) => {
   const random = seededRandom(seed);

@@ -1,16 +1,16 @@
 /**
  * The scoring properties of DESIGN.md, each a test that could fail, on a seeded world with
- * planted truth (lib/scoring/evaluation/planted-world.ts), aggregated in memory by the log's rules
+ * planted truth (lib/dev/evaluation/planted-world.ts), aggregated in memory by the log's rules
  * (tests/integration/in-memory-aggregation.test.ts holds that aggregation to the service's own).
  */
 import { describe, expect, it } from 'vitest';
-import type { Interaction } from '../../../lib/interactions/schema';
-import { topicAggregatesOf } from '../../../lib/scoring/engagement';
-import { aggregateInMemory, type TopicAggregateRows } from '../../../lib/scoring/evaluation/in-memory-aggregates';
-import { plantedWorld } from '../../../lib/scoring/evaluation/planted-world';
-import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
-import { scoringModel } from '../../../lib/scoring/model';
-import { scoreTopic, type TopicScores } from '../../../lib/scoring/topic-scores';
+import type { Interaction } from '../../../lib/domain/interactions/schema';
+import { topicAggregatesOf } from '../../../lib/domain/scoring/engagement';
+import { aggregateInMemory, type TopicAggregateRows } from '../../../lib/dev/evaluation/in-memory-aggregates';
+import { plantedWorld } from '../../../lib/dev/evaluation/planted-world';
+import { seededRandom } from '../../../lib/dev/evaluation/seeded-random';
+import { scoringModel } from '../../../lib/domain/scoring/model';
+import { scoreTopic, type TopicScores } from '../../../lib/domain/scoring/topic-scores';
 
 const world = plantedWorld();
 const noAggregates: TopicAggregateRows = { edges: [], posts: [], content: [] };

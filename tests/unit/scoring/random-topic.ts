@@ -4,8 +4,8 @@
  * (author, engager, day) rows, returned engagement, a lockstep group, and accounts in the
  * dictionary that no row names.
  */
-import { emptyEngagementColumns, emptyPostColumns, ENGAGEMENT_COUNT_COLUMNS, type TopicAggregates } from '../../../lib/scoring/engagement';
-import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
+import { emptyEngagementColumns, emptyPostColumns, ENGAGEMENT_COUNT_COLUMNS, type TopicAggregates } from '../../../lib/domain/scoring/engagement';
+import { seededRandom } from '../../../lib/dev/evaluation/seeded-random';
 
 export const RANDOM_TOPIC_AS_OF = new Date('2026-11-25T06:00:00Z');
 const TODAY = Math.floor(RANDOM_TOPIC_AS_OF.getTime() / 86_400_000);

@@ -8,11 +8,17 @@
  * mutation run (stryker.config.mjs) runs it for every mutant of the scoring code.
  */
 import { describe, expect, it } from 'vitest';
-import { aggregatesTouching, emptyEngagementColumns, emptyPostColumns, ENGAGEMENT_COUNT_COLUMNS, type TopicAggregates } from '../../../lib/scoring/engagement';
-import { scoringModel, type ScoringModel } from '../../../lib/scoring/model';
-import { rescoreAuthors, scoreTopic, type AuthorScore } from '../../../lib/scoring/topic-scores';
-import { buildWeightedGraph, pageRank } from '../../../lib/scoring/weighted-graph';
-import { seededRandom } from '../../../lib/scoring/evaluation/seeded-random';
+import {
+  aggregatesTouching,
+  emptyEngagementColumns,
+  emptyPostColumns,
+  ENGAGEMENT_COUNT_COLUMNS,
+  type TopicAggregates,
+} from '../../../lib/domain/scoring/engagement';
+import { scoringModel, type ScoringModel } from '../../../lib/domain/scoring/model';
+import { rescoreAuthors, scoreTopic, type AuthorScore } from '../../../lib/domain/scoring/topic-scores';
+import { buildWeightedGraph, pageRank } from '../../../lib/domain/scoring/weighted-graph';
+import { seededRandom } from '../../../lib/dev/evaluation/seeded-random';
 import { RANDOM_TOPIC_AS_OF, randomTopic } from './random-topic';
 
 const DAY_MS = 86_400_000;

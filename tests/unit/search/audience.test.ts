@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { audienceOverlap, decodeAudienceSketch, encodeAudienceSketch, type AudienceSketch } from '../../../lib/search/audience';
+import { audienceOverlap, decodeAudienceSketch, encodeAudienceSketch, type AudienceSketch } from '../../../lib/domain/search/audience';
 
-/** The sketch the recompute keeps (lib/aggregation/topic-window.ts): the smallest 256 of DuckDB's `md5_number_lower(name) >> 32`, MD5's last four bytes read little-endian. */
+/** The sketch the recompute keeps (lib/app/aggregation/topic-window.ts): the smallest 256 of DuckDB's `md5_number_lower(name) >> 32`, MD5's last four bytes read little-endian. */
 const sketchOf = (engagers: readonly string[]): AudienceSketch => {
   const hashes = engagers.map((name) => createHash('md5').update(name).digest().readUInt32LE(12)).sort((a, b) => a - b);
   return { engagers: engagers.length, sketch: hashes.slice(0, 256) };

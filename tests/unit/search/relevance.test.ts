@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankCandidates, relevanceOf, type SearchBoardEntry } from '../../../lib/search/relevance';
+import { rankCandidates, relevanceOf, type SearchBoardEntry } from '../../../lib/domain/search/relevance';
 
 const entry = (id: string, score: number, extra: Partial<SearchBoardEntry> = {}): SearchBoardEntry => ({
   network: 'x',

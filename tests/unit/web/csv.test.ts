@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, toCsv } from '../../../lib/api/csv';
+import { csvField, toCsv } from '../../../lib/app/api/csv';
 
 describe('the shortlist CSV', () => {
   it('quotes as RFC 4180 says: fields with a comma, quote or line break, quotes doubled; CRLF after every row', () => {

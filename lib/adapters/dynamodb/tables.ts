@@ -1,0 +1,44 @@
+/**
+ * Table definitions, read by the CDK stateful stack and by the local runtime that creates the same
+ * tables in DynamoDB Local. Plain data: no AWS construct here.
+ */
+export interface TableDefinition {
+  /** Logical id; the environment variable named by `envVar` carries the physical name. */
+  id: string;
+  envVar: string;
+  /** Name used in DynamoDB Local. */
+  localName: string;
+  partitionKey: string;
+  sortKey: string;
+  /** Epoch-seconds attribute that DynamoDB's TTL deletes after. */
+  timeToLiveAttribute?: string;
+  /** Global secondary indexes with string keys, projecting all attributes or only the keys. */
+  globalSecondaryIndexes?: readonly { indexName: string; partitionKey: string; sortKey?: string; projection: 'ALL' | 'KEYS_ONLY' }[];
+  /** Only the local runtime uses it (in AWS, SQS plays its part). */
+  localOnly?: boolean;
+}
+
+export const tables = {
+  /** Single-table design: what lookups read (scores, boards), dedupe keys, runs. See lib/adapters/dynamodb/keys.ts. */
+  main: {
+    id: 'SwayTable',
+    envVar: 'SWAY_TABLE_NAME',
+    localName: 'sway',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [
+      /** Account lookups by handle: `handleKey` = `{network}#{lower-case handle}` on account score items. */
+      { indexName: 'byHandle', partitionKey: 'handleKey', projection: 'ALL' },
+    ],
+  },
+  /** The local stand-in for SQS: durable messages with visibility and a dead-letter partition. */
+  localQueue: {
+    id: 'SwayLocalQueue',
+    envVar: 'SWAY_LOCAL_QUEUE_TABLE',
+    localName: 'sway-local-queue',
+    partitionKey: 'queue',
+    sortKey: 'messageId',
+    localOnly: true,
+  },
+} as const satisfies Record<string, TableDefinition>;

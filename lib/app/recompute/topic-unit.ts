@@ -1,0 +1,771 @@
+/**
+ * The topics of a run (a Distributed Map item in AWS holds one or several): each one's window
+ * brought up to date with the run's deltas, scored — afresh in a full pass, or only the authors
+ * whose engagement changed, against the topic's last full pass, in an incremental run — and what
+ * changed published: explanations, history points, the boards and the rank index. What a topic
+ * wrote for the run's finish and the next run goes to the object store; a retry of the same run
+ * skips a topic it finds finished and redoes all of the publishing of one it finds begun.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parseAccountKey } from '../../domain/interactions/schema';
+import { MAX_BOARD_ENTRIES } from '../../domain/leaderboards/board';
+import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
+import type { ObjectStore } from '../../adapters/object-store/object-store';
+import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
+import { appendStrings, audienceSketchesQuery, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
+import { encodeAudienceSketch, type StoredAudience } from '../../domain/search/audience';
+import { readHandlesOfRun } from '../aggregation/handles';
+import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../../domain/scoring/topic-scores';
+import type { AuthorScore } from '../../domain/scoring/author-scores';
+import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../../domain/scoring/topic-model';
+import type { AccountsStore, StoredExplanation } from '../../adapters/dynamodb/accounts-store';
+import type { BoardChunkRef, BoardsStore, RankCounts } from '../../adapters/dynamodb/boards-store';
+import { knownOptOutsOf, type ConsentStore, type KnownOptOutState } from '../../adapters/dynamodb/consent-store';
+import { PendingAccountWrites } from './pending-account-writes';
+import { boards } from '../../adapters/dynamodb/keys';
+import { holdLease, LeaseLostError, OptOutsChangedError, type FlipGuard, type Lease, type LeasePorts } from './run-guard';
+import { logger } from '../../adapters/observability';
+import { daysBefore, readJson, RISING_DAYS, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
+import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
+import { z } from 'zod';
+import { publishBoards, type BoardRequest, type PublishedBoard } from './publish-board';
+
+export interface TopicUnitPorts {
+  objects: ObjectStore;
+  consent: Pick<ConsentStore, 'optOutState' | 'optOutEpoch'>;
+  runs: LeasePorts;
+  boards: BoardsStore;
+  accounts: Pick<AccountsStore, 'writeExplanations' | 'deleteExplanations' | 'writeHistory'>;
+}
+
+export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.custom<TopicHead>() });
+
+const TOP_CONTENT = 5;
+/** Changed explanations written at a time: what a topic of a million accounts holds of them in memory. */
+const EXPLANATION_PAGE = 5_000;
+
+/** The explanations a head's scores come with, beside them. */
+const explanationsKeyOf = (head: Pick<TopicHead, 'window' | 'version'>): string =>
+  head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`);
+
+const plans = new Map<string, Promise<RunPlan>>();
+/** A run's plan, read once per process (for the run at hand: one run at a time). */
+export const loadPlan = (objects: ObjectStore, runId: string): Promise<RunPlan> => {
+  let plan = plans.get(runId);
+  if (!plan) {
+    plans.clear();
+    plan = readJson(objects, `runs/${runId}/plan.json`, RunPlanSchema).then((found) => {
+      if (!found) throw new Error(`run ${runId} has no plan`);
+      return found;
+    });
+    plans.set(runId, plan);
+    plan.catch(() => plans.delete(runId));
+  }
+  return plan;
+};
+
+/** Topics of a map item that failed (the others were published): the item's retry scores only these. */
+export class TopicsFailedError extends Error {
+  constructor(readonly topics: readonly string[]) {
+    super(`${topics.length} topics failed: ${topics.slice(0, 5).join(', ')}`);
+    this.name = 'TopicsFailedError';
+  }
+}
+
+/**
+ * A map item: its topics one after another, under one lease, on one DuckDB connection. Each is
+ * scored and what changed is found; their history points and explanations are written together,
+ * then their boards' chunks together, then each board flips, then their rank indexes together. A
+ * topic that fails does not stop the others; the item then fails, and its retry (the state
+ * machine's, or the local orchestrator's) skips the topics an earlier attempt of this plan finished.
+ */
+export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult[]> => {
+  const plan = await loadPlan(ports.objects, task.runId);
+  const lease = holdLease(ports.runs, task.runId);
+  try {
+    return await withDuckDb(async (db) => {
+      const results: TopicResult[] = [];
+      const failed: string[] = [];
+      const fail = (topic: string, error: unknown) => {
+        if (error instanceof LeaseLostError) throw error;
+        logger.warn('a topic of the run failed', { runId: task.runId, topic, error: error instanceof Error ? error.stack : String(error) });
+        failed.push(topic);
+      };
+      const writes = new PendingAccountWrites(ports.accounts, task.asOf.slice(0, 10), EXPLANATION_PAGE);
+      const found: FoundTopic[] = [];
+      let optOuts: KnownOptOutState | undefined;
+      for (const topic of task.topics) {
+        try {
+          const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
+          // Finished by an earlier attempt of this plan: its output is written only once all of it is published.
+          // A run received again after its process died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
+          if (earlier?.head.version === plan.version) results.push(earlier.result);
+          else {
+            // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
+            optOuts ??= await knownOptOutsOf(ports.consent).current();
+            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null));
+          }
+        } catch (error) {
+          writes.discard(topic);
+          fail(topic, error);
+          // The opt-outs are read again for the next topic: one that landed may be why this one failed.
+          optOuts = undefined;
+        }
+      }
+      await writes.flush();
+      const written = found.filter((topic) => {
+        const writeFailure = writes.failureOf(topic.topic);
+        if (writeFailure !== undefined) fail(topic.topic, writeFailure);
+        return writeFailure === undefined;
+      });
+      const outcomes = await publishTopicBoards(
+        written.map((topic) => topic.boards),
+        ports,
+        task.asOf,
+      );
+      const published: { topic: FoundTopic; result: TopicResult }[] = [];
+      written.forEach((topic, i) => {
+        const outcome = outcomes[i]!;
+        if ('result' in outcome) published.push({ topic, result: outcome.result });
+        else fail(topic.topic, outcome.error);
+      });
+      // An opt-out that landed while these topics wrote what they found: their writes may name the account. Another attempt leaves it out.
+      const epoch = published.length > 0 ? await ports.consent.optOutEpoch() : undefined;
+      for (const { topic, result } of published) {
+        if (topic.optOutEpoch !== epoch) fail(topic.topic, new OptOutsChangedError());
+        else {
+          await writeJson(ports.objects, topicOutputKey(task.runId, topic.key), { result, head: { ...topic.head, scoredAccounts: result.scoredAccounts } });
+          results.push(result);
+        }
+      }
+      if (failed.length > 0) throw new TopicsFailedError(failed);
+      return results;
+    });
+  } finally {
+    await lease.stop();
+  }
+};
+
+/** A topic scored, its history points and explanations handed to the item's pending writes, its boards still to flip. */
+interface FoundTopic {
+  topic: string;
+  key: string;
+  head: UnpublishedHead;
+  optOutEpoch: number;
+  boards: TopicBoards;
+}
+
+const findTopicChanges = async (
+  db: DuckDBConnection,
+  run: RunOfTask,
+  topic: string,
+  plan: RunPlan,
+  lease: Lease,
+  ports: TopicUnitPorts,
+  optOuts: KnownOptOutState,
+  writes: PendingAccountWrites,
+  triedBefore: boolean,
+): Promise<FoundTopic> => {
+  const key = topicKeyOf(topic);
+  const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
+  try {
+    // An earlier attempt of this run may have published part of what it found: this one writes everything again.
+    const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
+    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
+    await lease.confirm();
+    const toPublish = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
+    return { topic, key, head, optOutEpoch: optOuts.epoch, boards: toPublish };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+};
+
+/** A head before publishing, which counts its scored accounts. */
+type UnpublishedHead = Omit<TopicHead, 'scoredAccounts'>;
+
+/** What a topic's work needs of its map item. */
+type RunOfTask = Pick<TopicTask, 'runId' | 'asOf' | 'mode'>;
+
+/** Merges the deltas into the window and scores the topic; writes the new window, scores and model under the run's version. */
+const updateWindowAndScore = async (
+  db: DuckDBConnection,
+  task: RunOfTask,
+  plan: RunPlan,
+  key: string,
+  work: string,
+  ports: TopicUnitPorts,
+  { digests: optedOut, epoch: optOutEpoch }: { digests: ReadonlySet<string>; epoch: number },
+): Promise<UnpublishedHead> => {
+  const { objects } = ports;
+  const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
+  const previous = state.head;
+  const deltaKeys = [...state.pending, ...(plan.deltas[key] ?? [])];
+  const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
+  const deltaFiles = await objects.localPaths(deltaKeys);
+  const window = join(work, 'window.parquet');
+  await mergeTopicWindow(db, {
+    previous: previousWindow ?? null,
+    deltas: deltaFiles,
+    firstDay: plan.firstDay,
+    withoutDigests: [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex')),
+    output: window,
+  });
+  const asOf = new Date(task.asOf);
+  const prefix = `state/topics/${key}/`;
+  const scoresFile = join(work, 'scores.parquet');
+  let model: string | null = previous?.model ?? null;
+  // An opt-out since prepare: an incremental pass would keep the account's last scores, a full one leaves it out.
+  const full = task.mode === 'full' || !previous?.model || optOutEpoch !== plan.optOutEpoch;
+  let scored: ScoredAuthors;
+  let rescoredAuthors: string[] = [];
+  // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
+  const audiences = join(work, 'audiences.parquet');
+  if (full) {
+    await writeAudiences(db, window, audiences, null);
+    const aggregates = await readTopicAggregates(db, window);
+    const result = scoreTopicRanking(aggregates, asOf);
+    scored = rankedAuthors(result);
+    model = `${prefix}model-${plan.version}.json`;
+    await objects.put(model, JSON.stringify(topicModelToJSON(result.model)));
+    await writeScores(db, scoresFile, scored, key === '_all' ? aggregates.accounts : []);
+  } else {
+    // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
+    const touched = await touchedAuthors(db, deltaFiles);
+    rescoredAuthors = touched;
+    await writeAudiences(db, window, audiences, touched);
+    const aggregates = await readTopicAggregates(db, window, touched);
+    const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
+    const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
+    scored = listedAuthors(rescored.scores);
+    const [previousScores] = await objects.localPaths([previous!.scores]);
+    await writeIncrementalScores(db, scoresFile, previousScores!, scored, touched, key === '_all' ? aggregates.accounts : []);
+  }
+  const explanations = join(work, 'explanations.parquet');
+  const [previousExplanations] = !full && previous ? await objects.localPaths([explanationsKeyOf(previous)]) : [];
+  await writeExplanationDrafts(
+    db,
+    explanations,
+    scored,
+    window,
+    audiences,
+    key,
+    previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null,
+  );
+  const scoresKey = `${prefix}scores-${plan.version}.parquet`;
+  const windowKey = `${prefix}window-${plan.version}.parquet`;
+  const explanationsKey = explanationsKeyOf({ window: windowKey, version: plan.version });
+  await objects.putFile(windowKey, window);
+  await objects.putFile(scoresKey, scoresFile);
+  await objects.putFile(explanationsKey, explanations);
+  // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
+  const daily = key === '_all' ? undefined : await keepDailyScores(db, plan, prefix, previous?.daily ?? {}, scoresKey, task.asOf, work, objects);
+  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model, ...(daily ? { daily } : {}) };
+};
+
+/**
+ * The scores of the first run of each of the last RISING_DAYS days (this run's, if it is today's
+ * first): campaign search's `rising` compares with the oldest. A run that purges opted-out accounts
+ * rewrites the ones that hold them, under this run's version.
+ */
+const keepDailyScores = async (
+  db: DuckDBConnection,
+  plan: RunPlan,
+  prefix: string,
+  earlier: Readonly<Record<string, string>>,
+  scoresKey: string,
+  asOf: string,
+  work: string,
+  objects: ObjectStore,
+): Promise<Record<string, string>> => {
+  const oldest = daysBefore(asOf, RISING_DAYS);
+  const today = asOf.slice(0, 10);
+  const daily: Record<string, string> = {};
+  for (const [day, key] of Object.entries(earlier)
+    .filter(([day]) => day >= oldest && day <= today)
+    .sort()) {
+    daily[day] = plan.purging.length > 0 ? await withoutPurged(db, plan, key, `${prefix}daily-${day}-${plan.version}.parquet`, work, objects) : key;
+  }
+  daily[today] ??= scoresKey;
+  return daily;
+};
+
+/** `key`, or a copy of it without the purged accounts at `copyKey` when it holds any. */
+const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, copyKey: string, work: string, objects: ObjectStore): Promise<string> => {
+  const [file] = await objects.localPaths([key]);
+  if (!file) return key;
+  await db.run(`CREATE OR REPLACE TEMP TABLE purged (account VARCHAR)`);
+  await appendStrings(db, 'purged', plan.purging);
+  const source = `read_parquet(${sqlString(file)})`;
+  const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM ${source} WHERE account IN (SELECT account FROM purged)`)).getRows()[0]![0]) > 0;
+  if (holds) {
+    const copy = join(work, 'daily.parquet');
+    await db.run(`COPY (SELECT * FROM ${source} WHERE account NOT IN (SELECT account FROM purged)) TO ${sqlString(copy)} (FORMAT parquet, COMPRESSION zstd)`);
+    await objects.putFile(copyKey, copy);
+  }
+  await db.run(`DROP TABLE purged`);
+  return holds ? copyKey : key;
+};
+
+/** The audiences of `authors` (null: every author) in the window, to `file`. */
+const writeAudiences = async (db: DuckDBConnection, window: string, file: string, authors: readonly string[] | null): Promise<void> => {
+  if (authors) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE audience_authors (account VARCHAR)`);
+    await appendStrings(db, 'audience_authors', authors);
+  }
+  await db.run(
+    `COPY (${audienceSketchesQuery(window, authors ? 'SELECT account FROM audience_authors' : null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
+  if (authors) await db.run(`DROP TABLE audience_authors`);
+};
+
+/** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
+const touchedAuthors = async (db: DuckDBConnection, deltaFiles: readonly string[]): Promise<string[]> => {
+  if (deltaFiles.length === 0) return [];
+  const deltas = `read_parquet(${sqlFiles(deltaFiles)}, union_by_name = true)`;
+  const rows = (await db.runAndReadAll(`SELECT author FROM ${deltas} UNION SELECT engager FROM ${deltas} WHERE engager IS NOT NULL ORDER BY 1`)).getRows();
+  return rows.map(([author]) => String(author));
+};
+
+/**
+ * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
+ * when it is written, so a topic of millions of edges never holds them all.
+ */
+interface ScoredAuthors {
+  count: number;
+  account(position: number): string;
+  score(position: number): number;
+  logScore(position: number): number;
+  flags(position: number): number;
+  entry(position: number): AuthorScore;
+}
+
+const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
+  count: ranking.count,
+  account: ranking.account,
+  score: (position) => ranking.score[position]!,
+  logScore: (position) => ranking.logScore[position]!,
+  flags: (position) => ranking.flags[position]!,
+  entry: ranking.entry,
+});
+
+const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
+  count: list.length,
+  account: (position) => list[position]!.account,
+  score: (position) => list[position]!.score,
+  logScore: (position) => list[position]!.logScore,
+  flags: (position) => list[position]!.flags,
+  entry: (position) => list[position]!,
+});
+
+const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));
+
+const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`;
+
+/** The scores of a pass; the overall pseudo-topic also lists every account seen, unscored ones at 1. */
+const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
+  await appendScores(db, scored, seen);
+  await db.run(`COPY (SELECT * FROM new_scores ORDER BY account) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE new_scores`);
+};
+
+/**
+ * The previous scores with the rescored authors' replaced: an author that earns no response any
+ * more leaves the scores (in the overall pseudo-topic it stays, at 1); everyone else keeps theirs.
+ */
+const writeIncrementalScores = async (
+  db: DuckDBConnection,
+  file: string,
+  previous: string,
+  scored: ScoredAuthors,
+  touched: readonly string[],
+  seen: readonly string[],
+): Promise<void> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
+  await appendScores(db, scored, seen);
+  await db.run(`CREATE OR REPLACE TEMP TABLE touched (account VARCHAR)`);
+  await appendStrings(db, 'touched', touched);
+  // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
+  // engaged with or was engaged by a touched author, not because anything of its own changed.
+  await db.run(`COPY (
+      WITH rescored AS (SELECT * FROM new_scores WHERE scored),
+      kept AS (
+        SELECT * FROM read_parquet(${sqlString(previous)}) p
+        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
+      ),
+      first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
+      -- By name: scores written before flags have none.
+      SELECT account, score, log_score, scored, coalesce(flags, 0)::UTINYINT AS flags
+      FROM (SELECT * FROM rescored UNION ALL BY NAME SELECT * FROM kept UNION ALL BY NAME SELECT * FROM first_seen) ORDER BY account
+    ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE new_scores`);
+  await db.run(`DROP TABLE touched`);
+};
+
+const appendScores = async (db: DuckDBConnection, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
+  const appender = await db.createAppender('new_scores');
+  const scoredAccounts = new Set<string>();
+  for (let position = 0; position < scored.count; position++) {
+    scoredAccounts.add(scored.account(position));
+    appender.appendVarchar(scored.account(position));
+    appender.appendDouble(scored.score(position));
+    appender.appendDouble(scored.logScore(position));
+    appender.appendBoolean(true);
+    appender.appendUTinyInt(scored.flags(position));
+    appender.endRow();
+  }
+  for (const account of seen) {
+    if (scoredAccounts.has(account)) continue;
+    appender.appendVarchar(account);
+    appender.appendDouble(1);
+    appender.appendDouble(0);
+    appender.appendBoolean(false);
+    appender.appendUTinyInt(0);
+    appender.endRow();
+  }
+  appender.closeSync();
+};
+
+/**
+ * The explanation of each scored account as it would be written, with a fingerprint to tell which
+ * changed; an incremental run keeps the previous ones of the accounts it did not rescore.
+ */
+const writeExplanationDrafts = async (
+  db: DuckDBConnection,
+  file: string,
+  scored: ScoredAuthors,
+  window: string,
+  audiences: string,
+  key: string,
+  previous: { file: string; replaced: readonly string[] } | null,
+): Promise<void> => {
+  const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
+  await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
+  const appender = await db.createAppender('drafts');
+  for (let position = 0; position < scored.count; position++) {
+    const entry = scored.entry(position);
+    const own = topContent.get(entry.account) ?? [];
+    const responses = own.reduce((sum, item) => sum + item.responses, 0);
+    const body = JSON.stringify({
+      topic: topicOfKey(key),
+      score: entry.score,
+      factors: entry.factors,
+      topEngagers: entry.topEngagers,
+      topContent: own.map((item) => ({ ...item, weight: Math.round((item.responses / responses) * 1000) / 1000 })),
+      ...(entry.flags !== 0 ? { flags: entry.flags } : {}),
+    });
+    appender.appendVarchar(entry.account);
+    appender.appendVarchar(body);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await db.run(`CREATE OR REPLACE TEMP TABLE replaced (account VARCHAR)`);
+  await appendStrings(db, 'replaced', previous?.replaced ?? []);
+  const kept = previous
+    ? `UNION ALL BY NAME SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
+    : '';
+  // Each explanation with its audience, which its fingerprint covers too; the audiences are joined
+  // here, not built in JavaScript, where a million accounts' sketches would not fit. The fingerprint
+  // is DuckDB's too, over the column, rather than a hash of each body in JavaScript.
+  const withAudiences = `SELECT d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
+      md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
+    FROM drafts d LEFT JOIN read_parquet(${sqlString(audiences)}) a USING (account)`;
+  // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
+  await db.run(`COPY (${withAudiences} ${kept}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE drafts`);
+  await db.run(`DROP TABLE replaced`);
+};
+
+/**
+ * Finds what changed between the topic's last head and this one, and hands the writes of it to
+ * `writes`: explanations of accounts whose explanation changed (deleted where they are no longer
+ * scored) and today's history point where the score changed; stores the account changes for the
+ * run's finish. Answers the topic's boards and rank index, to publish once `writes` are written.
+ */
+const findChanges = async (
+  db: DuckDBConnection,
+  task: RunOfTask,
+  plan: RunPlan,
+  key: string,
+  head: UnpublishedHead,
+  work: string,
+  ports: TopicUnitPorts,
+  writes: PendingAccountWrites,
+  guard: FlipGuard,
+  rewriteAll: boolean,
+): Promise<TopicBoards> => {
+  const { objects } = ports;
+  const topic = topicOfKey(key);
+  const previous = plan.manifest.topics[key]?.head ?? null;
+  const [newScores, newExplanations] = await objects.localPaths([head.scores, explanationsKeyOf(head)]);
+  const [oldScores, oldExplanations] = previous ? await objects.localPaths([previous.scores, explanationsKeyOf(previous)]) : [];
+  // A retry writes everything again: an earlier attempt may have written other values.
+  const orAll = rewriteAll ? 'OR true' : '';
+  const scores = (file: string | undefined) =>
+    file
+      ? `read_parquet(${sqlString(file)})`
+      : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`;
+  const drafts = (file: string | undefined) =>
+    file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::VARCHAR AS fingerprint WHERE false)`;
+
+  // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists unscored accounts at 1).
+  await db.run(`CREATE OR REPLACE TEMP TABLE score_changes AS
+    SELECT coalesce(n.account, o.account) AS account, n.score AS score, coalesce(n.scored, false) AS scored, n.account IS NOT NULL AS present
+    FROM ${scores(newScores)} n FULL OUTER JOIN ${scores(oldScores)} o USING (account)
+    WHERE n.account IS NULL OR o.account IS NULL OR n.score <> o.score OR n.scored <> o.scored ${orAll}`);
+  const changesFile = join(work, 'changes.parquet');
+  // COPY answers the number of rows it wrote.
+  const changed = Number(
+    (
+      await db.runAndReadAll(
+        `COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`,
+      )
+    ).getRows()[0]![0],
+  );
+  await objects.putFile(topicChangesKey(task.runId, key), changesFile);
+
+  // Streamed: in a full pass the overall topic has a point for each of a million accounts.
+  for await (const chunk of streamedRows(db, `SELECT account, score FROM score_changes WHERE scored`)) {
+    await writes.add(topic, { history: chunk.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })) });
+  }
+  await db.run(`DROP TABLE score_changes`);
+
+  // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
+  // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's
+  // memory at once; read whole into JavaScript, they made the overall topic's peak (docs/SCALING.md).
+  await db.run(`CREATE OR REPLACE TEMP TABLE explanation_changes AS
+    SELECT coalesce(n.account, o.account) AS account, n.account IS NOT NULL AS present
+    FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
+    WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
+  const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
+  // Beside each entry, for campaign search: its flags, and its score in the oldest daily snapshot (0: not scored then).
+  const snapshotDay = Object.keys(head.daily ?? {}).sort()[0];
+  const [snapshot] = snapshotDay ? await objects.localPaths([head.daily![snapshotDay]!]) : [];
+  const board = (
+    await db.runAndReadAll(`SELECT n.account, n.score, n.flags, coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
+      FROM read_parquet(${sqlString(newScores!)}) n LEFT JOIN ${scores(snapshot)} s USING (account)
+      WHERE n.scored ORDER BY n.score DESC, n.log_score DESC, n.account`)
+  ).getRows() as [string, number, number, number][];
+  const rankCounts: RankCounts = [];
+  for (const [, score] of board) {
+    const tenths = Math.round(Number(score) * 10);
+    const last = rankCounts.at(-1);
+    if (last && last[0] === tenths) last[1]++;
+    else rankCounts.push([tenths, 1]);
+  }
+  const rankOfIndex = competitionRanks(board.map(([, score]) => Number(score)));
+  const networks = new Map<string, number[]>();
+  board.forEach(([account], index) => {
+    const network = parseAccountKey(account).network;
+    const list = networks.get(network) ?? [];
+    if (list.length < MAX_BOARD_ENTRIES) list.push(index);
+    networks.set(network, list);
+  });
+  const onBoards = [
+    ...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])]),
+  ];
+  // The first page's handles are looked up with the boards' (a small topic's only lookup).
+  let boardHandles: Map<string, string> | undefined;
+  const writePage = async (page: { account: string; body: ExplanationBody }[]) => {
+    const wanted = page.flatMap(({ account, body }) => [account, ...body.topEngagers.map((engager) => engager.account)]);
+    // On a connection of its own: the page's rows come from a result still streaming on `db`.
+    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
+    boardHandles ??= handles;
+    await writes.add(topic, {
+      explanations: page.map(
+        ({ account, body }): StoredExplanation => ({
+          ...parseAccountKey(account),
+          topic,
+          score: body.score,
+          factors: body.factors,
+          topEngagers: body.topEngagers.map((engager) => ({
+            ...parseAccountKey(engager.account),
+            handle: handles.get(engager.account) ?? null,
+            interactions: engager.interactions,
+            weight: engager.weight,
+          })),
+          topContent: body.topContent,
+          ...(body.flags ? { flags: body.flags } : {}),
+          audience: body.audience,
+          computedAt: task.asOf,
+        }),
+      ),
+    });
+  };
+  let page: { account: string; body: ExplanationBody }[] = [];
+  for await (const chunk of streamedRows(
+    db,
+    `SELECT account, body, engagers, sketch FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`,
+  )) {
+    for (const [account, body, engagers, sketch] of chunk) {
+      const hashes = sketch === null ? [] : (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b);
+      page.push({
+        account: String(account),
+        body: { ...(JSON.parse(String(body)) as ExplanationBody), audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: hashes }) },
+      });
+    }
+    if (page.length >= EXPLANATION_PAGE) {
+      await writePage(page);
+      page = [];
+    }
+  }
+  if (page.length > 0) await writePage(page);
+  const gone = (await db.runAndReadAll(`SELECT account FROM explanation_changes WHERE NOT present`)).getRows();
+  await writes.add(topic, { gone: gone.map(([account]) => ({ ...parseAccountKey(String(account)), topic })) });
+  await db.run(`DROP TABLE explanation_changes`);
+  const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
+  const entryOf = (index: number) => {
+    const [account, score, flags, before] = board[index]!;
+    return {
+      rank: rankOfIndex[index]!,
+      ...parseAccountKey(account),
+      handle: handles.get(account) ?? null,
+      score: Number(score),
+      ...(Number(flags) !== 0 ? { flags: Number(flags) } : {}),
+      before: Number(before),
+    };
+  };
+  return topicBoards({ topic, board, networks, rankCounts, entryOf, changed }, task, plan, guard);
+};
+
+/** A topic's boards to publish (its own, and one per network when it spans several), and what completes them once published. */
+interface TopicBoards {
+  requests: BoardRequest[];
+  complete(published: readonly PublishedBoard[]): BoardsDone;
+}
+
+/** A topic whose boards flipped, and what is left to do for it: boards of networks it left, chunks nothing reads, its rank index. */
+interface BoardsDone {
+  result: TopicResult;
+  goneBoards: string[];
+  unreferenced: { board: string; refs: BoardChunkRef[] }[];
+  /** null: the topic has nobody scored, and its rank index goes. */
+  rankCounts: RankCounts | null;
+}
+
+const topicBoards = (
+  {
+    topic,
+    board,
+    networks,
+    rankCounts,
+    entryOf,
+    changed,
+  }: {
+    topic: string;
+    board: readonly (readonly [string, number, ...unknown[]])[];
+    networks: ReadonlyMap<string, number[]>;
+    rankCounts: RankCounts;
+    entryOf: (index: number) => Record<string, unknown>;
+    changed: number;
+  },
+  task: RunOfTask,
+  plan: RunPlan,
+  guard: FlipGuard,
+): TopicBoards => {
+  const keepReplaced = plan.purging.length === 0;
+  const pointer = { version: plan.version, computedAt: task.asOf };
+  const networkNames = [...networks.keys()].sort();
+  // A topic on one network needs no board of its own for it: the topic's board is that board (leaderboardOf).
+  const ownBoards = networkNames.length > 1 ? networkNames : [];
+  const requests: BoardRequest[] = [
+    {
+      board: boards.leaderboard(topic),
+      entries: Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)),
+      pointer: { ...pointer, networks: networkNames },
+      guard,
+      keepReplaced,
+    },
+    ...ownBoards.map((network) => ({ board: boards.leaderboard(topic, network), entries: networks.get(network)!.map(entryOf), pointer, guard, keepReplaced })),
+  ];
+  return {
+    requests,
+    complete: (published) => {
+      const main = published[0]!;
+      return {
+        result: { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed },
+        // A network nobody of the topic is on any more keeps no board of its own.
+        goneBoards:
+          main.replacedNetworks.length > 1
+            ? main.replacedNetworks.filter((name) => !ownBoards.includes(name)).map((network) => boards.leaderboard(topic, network))
+            : [],
+        unreferenced: requests.map((request, i) => ({ board: request.board, refs: published[i]!.unreferenced })),
+        rankCounts: board.length > 0 ? rankCounts : null,
+      };
+    },
+  };
+};
+
+/**
+ * The boards of a map item's topics, published together (lib/app/recompute/publish-board.ts), then
+ * what completes them, together. When doing it together fails, each topic's is done alone, so one
+ * topic whose boards fail does not fail the others. Answers each topic's result or error.
+ */
+const publishTopicBoards = async (
+  topics: readonly TopicBoards[],
+  ports: TopicUnitPorts,
+  asOf: string,
+): Promise<({ result: TopicResult } | { error: unknown })[]> => {
+  let outcomes: (PublishedBoard | Error)[][];
+  try {
+    const flat = await publishBoards(
+      ports.boards,
+      topics.flatMap((topic) => topic.requests),
+    );
+    let next = 0;
+    outcomes = topics.map((topic) => {
+      next += topic.requests.length;
+      return flat.slice(next - topic.requests.length, next);
+    });
+  } catch {
+    outcomes = [];
+    for (const topic of topics)
+      outcomes.push(
+        await publishBoards(ports.boards, topic.requests).catch((error: unknown) =>
+          topic.requests.map(() => (error instanceof Error ? error : new Error(String(error)))),
+        ),
+      );
+  }
+  const done = topics.map(
+    (topic, i): BoardsDone | Error =>
+      outcomes[i]!.find((outcome): outcome is Error => outcome instanceof Error) ?? topic.complete(outcomes[i] as PublishedBoard[]),
+  );
+  const completed = done.filter((item): item is BoardsDone => !(item instanceof Error));
+  const completeAll = async (list: readonly BoardsDone[]) => {
+    for (const board of list.flatMap((item) => item.goneBoards)) await ports.boards.deleteBoard(board);
+    await ports.boards.deleteChunksOfBoards(list.flatMap((item) => item.unreferenced));
+    await ports.boards.writeRankCountsOfTopics(
+      list.flatMap((item) => (item.rankCounts ? [{ topic: item.result.topic, counts: item.rankCounts }] : [])),
+      asOf,
+    );
+    for (const item of list) if (!item.rankCounts) await ports.boards.deleteRankCounts(item.result.topic);
+  };
+  const failures = new Map<BoardsDone, unknown>();
+  try {
+    await completeAll(completed);
+  } catch {
+    for (const item of completed) await completeAll([item]).catch((error: unknown) => failures.set(item, error));
+  }
+  return done.map((item) => (item instanceof Error ? { error: item } : failures.has(item) ? { error: failures.get(item) } : { result: item.result }));
+};
+
+interface ExplanationBody {
+  score: number;
+  factors: StoredExplanation['factors'];
+  topEngagers: { account: string; interactions: number; weight: number }[];
+  topContent: StoredExplanation['topContent'];
+  flags?: number;
+  audience: StoredAudience;
+}
+
+/** Ranks of scores in board order: equal scores share the rank of the first of them (1, 2, 2, 4). */
+const competitionRanks = (scores: readonly number[]): number[] => {
+  const ranks: number[] = [];
+  scores.forEach((score, index) => {
+    ranks.push(index > 0 && Math.round(scores[index - 1]! * 10) === Math.round(score * 10) ? ranks[index - 1]! : index + 1);
+  });
+  return ranks;
+};

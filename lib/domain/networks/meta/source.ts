@@ -1,0 +1,27 @@
+import { sameSecret } from '../signature';
+import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { normalizeMeta } from './normalize';
+import { MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
+
+/**
+ * Meta's subscription check: the challenge is echoed only for `hub.mode=subscribe` with the verify
+ * token the operator entered in the App Dashboard.
+ */
+export const isMetaSubscription = (query: MetaVerificationQuery, verifyToken: string): boolean => {
+  return query['hub.mode'] === 'subscribe' && sameSecret(query['hub.verify_token'] ?? '', verifyToken);
+};
+
+/**
+ * Meta Graph API webhooks (Pages and Instagram): hex HMAC-SHA256 with the app secret over the
+ * body exactly as sent — Meta escapes non-ASCII characters as \uXXXX and slashes as \/, and the
+ * signature covers those escapes, so the body is never re-serialized before checking.
+ */
+export const metaWebhook: WebhookSource<MetaWebhook> = {
+  name: 'meta',
+  secret: 'meta',
+  handshakeSecret: 'metaVerifyToken',
+  mediaTypes: ['application/json'],
+  verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
+  parse: (document) => parseWith(MetaWebhookSchema, document, (data) => data),
+  normalize: (payload, { receivedAt }) => normalizeMeta(payload, receivedAt),
+};

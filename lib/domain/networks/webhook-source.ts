@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import { hasValidSignature } from './signature';
+import type { Normalized } from './normalized';
+
+/**
+ * The secrets deliveries are signed or verified with, by name (CONTRACT §1). Where each is kept (an
+ * environment variable locally, a Secrets Manager secret in AWS) is the wiring's (lib/wiring/config.ts).
+ */
+export const SECRET_NAMES = ['generic', 'x', 'meta', 'metaVerifyToken', 'slack', 'mastodon', 'github', 'discourse'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** One HTTP delivery from a provider, as received. */
+export interface WebhookDelivery {
+  /** The exact bytes of the body: signatures are over these. */
+  body: Buffer;
+  /** A request header by (case-insensitive) name. */
+  header(name: string): string | undefined;
+  receivedAt: Date;
+}
+
+export type Verification = { ok: true } | { ok: false; detail: string };
+
+export type WebhookMediaType = 'application/json' | 'application/x-www-form-urlencoded';
+
+export type ParseResult<Payload> = { success: true; data: Payload } | { success: false; issues: z.core.$ZodIssue[] };
+
+/** A zod parse as a ParseResult, its data mapped by `as`. */
+export const parseWith = <S extends z.ZodType, Payload>(schema: S, document: unknown, as: (data: z.infer<S>) => Payload): ParseResult<Payload> => {
+  const parsed = schema.safeParse(document);
+  return parsed.success ? { success: true, data: as(parsed.data) } : { success: false, issues: parsed.error.issues };
+};
+
+/**
+ * A provider's webhook contract: which secret signs it and how, what it sends, and what its
+ * deliveries mean. The request flow around it is the same for every provider (receive-webhook.ts).
+ */
+export interface WebhookSource<Payload> {
+  /** Name in messages and metrics: x, meta, slack, … */
+  name: string;
+  secret: SecretName;
+  /** A second secret the webhook's subscription handshake checks (Meta's verify token), when it has one. */
+  handshakeSecret?: SecretName;
+  /** The media types the provider sends. */
+  mediaTypes: readonly WebhookMediaType[];
+  /** Whether the delivery was signed with the secret: the provider's rule, over the exact bytes. */
+  verify(secret: string, delivery: WebhookDelivery): Verification;
+  /** The provider's document as a zod parse of the decoded body (the schema may depend on headers). */
+  parse(document: unknown, delivery: WebhookDelivery): ParseResult<Payload>;
+  /**
+   * The header in which the provider names each delivery with an id it never gives another one
+   * (GitHub's X-GitHub-Delivery, Discourse's X-Discourse-Event-Id): a delivery whose id was seen
+   * before is a replay, acknowledged and not queued again.
+   */
+  deliveryIdHeader?: string;
+  /** A handshake the provider sends as a signed delivery (Slack's url_verification): its answer body. */
+  handshake?(payload: Payload): Record<string, unknown> | undefined;
+  normalize(payload: Payload, delivery: WebhookDelivery): Normalized;
+}
+
+/** The common rule: `<prefix><HMAC-SHA256(secret, raw body)>` in one header, compared in constant time. */
+export const hmacOfBody =
+  (headerName: string, { prefix, encoding }: { prefix: string; encoding: 'hex' | 'base64' }) =>
+  (secret: string, delivery: WebhookDelivery): Verification =>
+    hasValidSignature(secret, delivery.body, delivery.header(headerName), { prefix, encoding })
+      ? { ok: true }
+      : { ok: false, detail: `${headerName} is missing or does not match the body.` };
