@@ -27,6 +27,9 @@ const probes: Record<string, string> = {
   'infra/imports-dev.ts': `import { LocalQueue } from '../lib/dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
   'infra/local/imports-dev.ts': `import { LocalQueue } from '../../lib/dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
   'lib/app/recompute/imports-an-adapter.ts': `import { Table } from '../../adapters/dynamodb/table';\n\nexport const probe = Table;\n`,
+  'lib/app/queries/imports-http.ts': `import { problems } from '../../adapters/http/problem';\n\nexport const probe = problems;\n`,
+  'lib/app/webhooks/imports-http.ts': `import { problems } from '../../adapters/http/problem';\n\nexport const probe = problems;\n`,
+  'lib/app/webhooks/imports-dev.ts': `import { LocalQueue } from '../../dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
 };
 
 let findings: Map<string, number>;
@@ -80,17 +83,24 @@ describe('npm run lint: the layers', () => {
     expect(findings.get(path)).toBe(1);
   });
 
-  it.each(['lib/app/recompute/imports-dev.ts', 'functions/imports-dev.ts', 'infra/imports-dev.ts'])(
+  it.each(['lib/app/recompute/imports-dev.ts', 'lib/app/webhooks/imports-dev.ts', 'functions/imports-dev.ts', 'infra/imports-dev.ts'])(
     'fails deployed code that imports development-only code: %s',
     (path) => {
       expect(findings.get(path)).toBe(1);
     },
   );
 
-  it.each(['lib/domain/scoring/imports-the-domain.ts', 'infra/local/imports-dev.ts', 'lib/app/recompute/imports-an-adapter.ts'])(
-    'passes an import the layers allow: %s',
-    (path) => {
-      expect(findings.get(path)).toBeUndefined();
-    },
-  );
+  it('fails a use case that imports the HTTP adapter (it throws domain errors that the adapter maps)', () => {
+    expect(findings.get('lib/app/queries/imports-http.ts')).toBe(1);
+  });
+
+  it.each([
+    'lib/domain/scoring/imports-the-domain.ts',
+    'infra/local/imports-dev.ts',
+    'lib/app/recompute/imports-an-adapter.ts',
+    // The webhooks' use case is the HTTP side of the webhooks: it reads the request and answers problems.
+    'lib/app/webhooks/imports-http.ts',
+  ])('passes an import the layers allow: %s', (path) => {
+    expect(findings.get(path)).toBeUndefined();
+  });
 });

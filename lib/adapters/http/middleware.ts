@@ -1,24 +1,35 @@
 import { createHash } from 'node:crypto';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { InvalidInputError, NotFoundError, OptedOutError } from '../../domain/errors';
 import { logger } from '../observability';
 import { HttpProblem, problems } from './problem';
 import { header } from './request';
 
 type HttpMiddleware = middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
+/** The problem a use case's domain error (`lib/domain/errors.ts`) is answered with, if it is one. */
+const problemOf = (error: unknown): HttpProblem | undefined => {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof InvalidInputError) return problems.badRequest(error.detail);
+  if (error instanceof NotFoundError) return problems.notFound(error.detail);
+  if (error instanceof OptedOutError) return problems.gone(error.detail);
+  return undefined;
+};
+
 /**
- * Every error leaves as problem+json. A problem is answered as it is; anything else is logged and
- * answered with a bare 500 that names no table, secret or stack frame.
+ * Every error leaves as problem+json. A problem, or a domain error the use cases throw, is answered
+ * as its problem; anything else is logged and answered with a bare 500 that names no table, secret
+ * or stack frame.
  */
 export const problemResponses = (): HttpMiddleware => ({
   onError: async (request) => {
-    const { error } = request;
-    if (error instanceof HttpProblem) {
-      request.response = error.toResponse();
+    const problem = problemOf(request.error);
+    if (problem) {
+      request.response = problem.toResponse();
       return;
     }
-    logger.error('unhandled error', error as Error);
+    logger.error('unhandled error', request.error as Error);
     request.response = problems.internal().toResponse();
   },
 });

@@ -1,7 +1,7 @@
-import { problems } from '../../adapters/http/problem';
 import type { AccountsStore, StoredAccount } from '../../adapters/dynamodb/accounts-store';
 import { rankOf, type BoardsStore, type RankCounts } from '../../adapters/dynamodb/boards-store';
 import type { Account } from './schemas';
+import { NotFoundError, OptedOutError } from '../../domain/errors';
 
 /** An account lists its best topics, at most this many. */
 export const MAX_TOPICS_PER_ACCOUNT = 50;
@@ -28,11 +28,11 @@ export const rankCountsOf = async (boards: Pick<BoardsStore, 'rankCounts'>, topi
   return new Map(topics.map((topic) => [topic, rankCache.get(topic)!.counts]));
 };
 
-/** The account behind a lookup route: 404 if never seen, 410 if it opted out. */
+/** The account behind a lookup route: `NotFoundError` (a 404) if never seen, `OptedOutError` (a 410) if it opted out. */
 export const storedAccount = async (accounts: Pick<AccountsStore, 'account'>, network: string, idOrHandle: string): Promise<StoredAccount> => {
   const account = await accounts.account(network, idOrHandle);
-  if (!account) throw problems.notFound(`No account ${network}:${idOrHandle} has been seen.`);
-  if ('optedOut' in account) throw problems.gone(`${network}:${idOrHandle} opted out of Sway.`);
+  if (!account) throw new NotFoundError(`No account ${network}:${idOrHandle} has been seen.`);
+  if ('optedOut' in account) throw new OptedOutError(`${network}:${idOrHandle} opted out of Sway.`);
   return account;
 };
 

@@ -1,9 +1,9 @@
 import type { Profile } from '../api/schemas';
-import { problems } from '../../adapters/http/problem';
 import type { Stores } from '../../wiring/dependencies';
 import type { StoredAccount } from '../../adapters/dynamodb/accounts-store';
 import type { StoredProfile } from '../../adapters/dynamodb/profiles-store';
 import { combinedScore } from '../../domain/profiles/combined-score';
+import { NotFoundError } from '../../domain/errors';
 
 /**
  * The profile as lookups show it: each linked account with its current score (null until scored),
@@ -11,7 +11,7 @@ import { combinedScore } from '../../domain/profiles/combined-score';
  */
 export const profileView = async ({ profiles, accounts }: Pick<Stores, 'profiles' | 'accounts'>, profileId: string): Promise<Profile> => {
   const profile = await profiles.profile(profileId);
-  if (!profile) throw problems.notFound(`No profile ${profileId}.`);
+  if (!profile) throw new NotFoundError(`No profile ${profileId}.`);
   return viewOf(profile, await Promise.all(profile.accounts.map(({ network, id }) => accounts.account(network, id))));
 };
 

@@ -1,7 +1,7 @@
-import { problems } from '../../adapters/http/problem';
 import type { BoardPage } from '../../adapters/dynamodb/boards-store';
 import { boards } from '../../adapters/dynamodb/keys';
 import { decodeCursor, encodeCursor } from '../../domain/leaderboards/cursor';
+import { InvalidInputError } from '../../domain/errors';
 
 export interface BoardReader {
   boardPage<T>(board: string, limit: number, after?: { version: string; position: number }): Promise<BoardPage<T> | null>;
@@ -21,7 +21,7 @@ export const leaderboardOf = async (reader: Pick<BoardReader, 'boardPointer'>, t
 /**
  * One page of a board for the API: `items`, the cursor of the next page, and when the board was
  * computed. A board never computed is an empty page; a cursor that is malformed or points at a
- * version that is gone is a 400.
+ * version that is gone is an `InvalidInputError` (a 400).
  */
 export const readBoardPage = async <T>(
   reader: BoardReader,
@@ -30,10 +30,10 @@ export const readBoardPage = async <T>(
   cursor: string | undefined,
 ): Promise<{ items: T[]; nextCursor: string | null; computedAt: string | null }> => {
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  if (after === null) throw problems.badRequest('The cursor is not one this API gave out.');
+  if (after === null) throw new InvalidInputError('The cursor is not one this API gave out.');
   const page = await reader.boardPage<T>(board, limit, after && { version: after.v, position: after.p });
   if (!page) {
-    if (after) throw problems.badRequest('The cursor has expired: the board was recomputed twice since. Start again from the first page.');
+    if (after) throw new InvalidInputError('The cursor has expired: the board was recomputed twice since. Start again from the first page.');
     return { items: [], nextCursor: null, computedAt: null };
   }
   return {
