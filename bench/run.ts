@@ -33,6 +33,7 @@ import { benchPageRankKernel, benchWholeScoring } from './scoring';
 import { startBareServer } from './support/bare-server';
 import { startInProcessFunctions } from './support/in-process';
 import { benchWebBundle } from './web-bundle';
+import { benchFunctionBundles } from './function-bundles';
 import { benchWebhookLatency } from './webhook-latency';
 import { runLoad } from './support/load';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
@@ -180,6 +181,7 @@ const ROWS = {
   wholeScoring: ['scoring.higgs_whole', 'scoring.bytes_per_aggregated_edge'],
   validity: ['scoring.validity', 'scoring.validity_bitcoin_otc'],
   bundle: ['web.bundle_gzip'],
+  functionBundles: ['functions.bundle_healthz', 'functions.bundle_webhook', 'functions.bundle_largest'],
   webhook: ['webhook.latency', ...['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'].map((network) => `webhook.latency.${network}`)],
   ingest: ['ingest.throughput'],
   lookups: ['lookup.throughput'],
@@ -228,6 +230,7 @@ const main = async () => {
       );
   }
   if (wants(ROWS.bundle)) results.push(await phase('web.bundle_gzip', benchWebBundle));
+  if (wants(ROWS.functionBundles)) results.push(...(await phase('functions.bundle', benchFunctionBundles)));
 
   const serviceRows = [ROWS.webhook, ROWS.ingest, ROWS.lookups, ROWS.leaderboard, ROWS.search, ROWS.lookupCost, ROWS.recompute, ROWS.ingestCost];
   if (serviceRows.some(wants)) {

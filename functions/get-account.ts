@@ -10,5 +10,5 @@ export const handler = httpHandler(
     const { accounts, boards } = stores();
     return json(200, await accountView(boards, await storedAccount(accounts, network, idOrHandle)));
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

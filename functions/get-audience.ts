@@ -27,5 +27,5 @@ export const handler = httpHandler(
     const body: Audience = audienceOverlap(audiences[0]!, audiences[1]!);
     return json(200, body);
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

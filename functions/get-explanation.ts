@@ -48,5 +48,5 @@ export const handler = httpHandler(
         };
     return json(200, body);
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

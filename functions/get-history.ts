@@ -19,5 +19,5 @@ export const handler = httpHandler(
     const fromDay = new Date(now - (days - 1) * DAY_MS).toISOString().slice(0, 10);
     return json(200, await accounts.history(network, account.id, topic ?? OVERALL_TOPIC, fromDay, toDay));
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

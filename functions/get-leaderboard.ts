@@ -19,5 +19,5 @@ export const handler = httpHandler(
     };
     return json(200, body);
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

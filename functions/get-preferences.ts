@@ -4,10 +4,13 @@ import { problems } from '../lib/adapters/http/problem';
 import { json, pathParameters } from '../lib/adapters/http/request';
 import { stores } from '../lib/wiring/dependencies';
 
-export const handler = httpHandler(async (event) => {
-  const { network, id } = pathParameters(event, ForgetPathSchema);
-  const preference = await stores().accounts.campaignPreference(network, id);
-  if ('optedOut' in preference) throw problems.gone(`${network}:${id} opted out of Sway.`);
-  const body: Preferences = preference;
-  return json(200, body);
-});
+export const handler = httpHandler(
+  async (event) => {
+    const { network, id } = pathParameters(event, ForgetPathSchema);
+    const preference = await stores().accounts.campaignPreference(network, id);
+    if ('optedOut' in preference) throw problems.gone(`${network}:${id} opted out of Sway.`);
+    const body: Preferences = preference;
+    return json(200, body);
+  },
+  { lookup: true },
+);

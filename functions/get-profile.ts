@@ -9,5 +9,5 @@ export const handler = httpHandler(
     const { profileId } = pathParameters(event, ProfilePathSchema);
     return json(200, await profileView(stores(), profileId));
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

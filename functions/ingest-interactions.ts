@@ -6,6 +6,7 @@ import { httpHandler } from '../lib/adapters/http/handler';
 import { problems } from '../lib/adapters/http/problem';
 import { header, json, rawBody } from '../lib/adapters/http/request';
 import { hasValidSignature } from '../lib/domain/networks/signature';
+import { genericSecret } from '../lib/domain/networks/webhook-source';
 import { metrics } from '../lib/adapters/observability';
 import { messageQueue, stores } from '../lib/wiring/dependencies';
 import { acceptedValues } from '../lib/wiring/config';
@@ -19,7 +20,7 @@ export const handler = httpHandler(
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
       throw problems.unsupportedMediaType('Send the interactions as application/json.');
     }
-    const secret = await webhookSecret('generic');
+    const secret = await webhookSecret(genericSecret);
     if (!secret) throw problems.notConfigured('The generic ingestion secret is not configured.');
     const signature = header(event, 'x-sway-signature');
     if (!acceptedValues(secret).some((value) => hasValidSignature(value, body, signature, { prefix: 'sha256=', encoding: 'hex' }))) {

@@ -11,5 +11,5 @@ export const handler = httpHandler(
     const page = await readBoardPage<TopicSummary>(stores().boards, boards.topics, limit, cursor);
     return json(200, { items: page.items.map(({ topic, accounts }) => ({ topic, accounts })), nextCursor: page.nextCursor });
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

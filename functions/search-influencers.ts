@@ -17,5 +17,5 @@ export const handler = httpHandler(
       throw error;
     }
   },
-  { cacheable: true },
+  { cacheable: true, lookup: true },
 );

@@ -12,7 +12,7 @@ export const handler = httpHandler(async (event) => {
   if (event.requestContext.http.method !== 'GET') return receiveWebhook(xWebhook, event, webhookPorts());
   return answerHandshake('x', async () => {
     const { crc_token: crcToken } = queryParameters(event, XCrcQuerySchema);
-    const secret = await webhookSecret('x');
+    const secret = await webhookSecret(xWebhook.secret);
     if (!secret) throw problems.notConfigured('The x webhook secret is not configured.');
     // X checks the answer with the secret it holds: the current one (rotate at X first, then here).
     return json(200, { response_token: crcResponseToken(secret.current, crcToken) });

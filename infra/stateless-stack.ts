@@ -411,8 +411,10 @@ export class SwayStatelessStack extends Stack {
     for (const [name, secretNames] of Object.entries(secretsOfSignedFunctions())) {
       const signed = this.functionNamed(name).function;
       for (const secretName of secretNames) {
-        webhookSecrets[secretName].grantRead(signed);
-        signed.addEnvironment(secretArnEnvVar(secretName), webhookSecrets[secretName].secretArn);
+        const secret = webhookSecrets[secretName];
+        if (!secret) throw new Error(`${name} reads the secret ${secretName}, which the stateful stack does not hold`);
+        secret.grantRead(signed);
+        signed.addEnvironment(secretArnEnvVar(secretName), secret.secretArn);
       }
     }
     for (const name of functionNamesFor('lookup')) for (const secret of lookupSecrets) secret.grantRead(this.functionNamed(name).function);

@@ -34,6 +34,14 @@ export const powertoolsEnvironment = {
  */
 const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** How every function is bundled (ESM, besides): one definition for the stacks and for bench/function-bundles.ts, which weighs them. */
+export const functionBundling = {
+  minify: true,
+  target: 'node22',
+  banner: esmRequireBanner,
+  mainFields: ['module', 'main'],
+} as const;
+
 export interface SwayFunctionProps {
   /** File name in functions/ (without .ts) whose `handler` export is the entry point. */
   name: string;
@@ -100,13 +108,13 @@ export class SwayFunction extends Construct {
         forceDockerBundling: false,
         externalModules: props.duckdb ? [...duckdbExternalModules] : [],
         ...(props.duckdb ? { commandHooks: duckdbCommandHooks(props.duckdb) } : {}),
-        minify: true,
+        minify: functionBundling.minify,
         sourceMap: true,
         sourcesContent: false,
-        target: 'node22',
+        target: functionBundling.target,
         format: OutputFormat.ESM,
-        banner: esmRequireBanner,
-        mainFields: ['module', 'main'],
+        banner: functionBundling.banner,
+        mainFields: [...functionBundling.mainFields],
       },
     });
 

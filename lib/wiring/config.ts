@@ -4,7 +4,7 @@
  */
 import { queues, type QueueName } from './workers';
 import { tables } from '../adapters/dynamodb/tables';
-import type { SecretName } from '../domain/networks/webhook-source';
+import type { SecretName, WebhookSecret } from '../domain/networks/webhook-source';
 
 export type { SecretName };
 
@@ -41,22 +41,6 @@ export const queueUrlEnvVar = (queue: QueueName, deadLetter = false): string =>
 
 export const allQueueNames = (): QueueName[] => Object.values(queues).map((queue) => queue.name);
 
-/**
- * Secrets, by name and the environment variable that carries them locally (CONTRACT §1); the
- * previous value of one being rotated goes in the same variable with `_PREVIOUS`. In AWS each is a
- * Secrets Manager secret of its own, `{"current", "previous"}` (`secretArnEnvVar`).
- */
-export const secretEnvVars = {
-  generic: 'SWAY_SECRET_GENERIC',
-  x: 'SWAY_SECRET_X',
-  meta: 'SWAY_SECRET_META',
-  metaVerifyToken: 'SWAY_META_VERIFY_TOKEN',
-  slack: 'SWAY_SECRET_SLACK',
-  mastodon: 'SWAY_SECRET_MASTODON',
-  github: 'SWAY_SECRET_GITHUB',
-  discourse: 'SWAY_SECRET_DISCOURSE',
-} as const satisfies Record<SecretName, string>;
-
 /** A secret's value, and during a rotation the one before it, which is still accepted. */
 export interface RotatedSecret {
   current: string;
@@ -70,7 +54,7 @@ export const acceptedValues = (secret: RotatedSecret): string[] => (secret.previ
 export const secretArnEnvVar = (name: SecretName): string => `SWAY_SECRETS_ARN_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
 
 /** Locally: the variable holding the previous value of a secret during its rotation. */
-export const previousSecretEnvVar = (name: SecretName): string => `${secretEnvVars[name]}_PREVIOUS`;
+export const previousSecretEnvVar = (secret: WebhookSecret): string => `${secret.envVar}_PREVIOUS`;
 
 export const requireEnv = (name: string): string => {
   const value = process.env[name];

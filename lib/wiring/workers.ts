@@ -3,6 +3,7 @@
  * functions, and the schedules (recompute, Bluesky consumer). In AWS a recompute run is a Step
  * Functions execution (lib/app/recompute/units.ts); what only the local runtime has is marked here.
  */
+import { webhookFunctionNames } from '../domain/networks/webhook-networks';
 export interface QueueDefinition {
   /** Logical name; locally the partition of the local queue table, in AWS part of the queue's id. */
   name: string;
@@ -37,16 +38,7 @@ export const queues = {
   interactions: {
     name: 'interactions',
     consumer: 'apply-interactions',
-    producers: [
-      'ingest-interactions',
-      'consume-jetstream',
-      'webhook-x',
-      'webhook-meta',
-      'webhook-slack',
-      'webhook-mastodon',
-      'webhook-github',
-      'webhook-discourse',
-    ],
+    producers: ['ingest-interactions', 'consume-jetstream', ...webhookFunctionNames()],
     batchSize: 10,
     maxReceiveCount: 5,
     consumerTimeoutSeconds: APPLY_TIMEOUT_SECONDS,

@@ -3,7 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { env, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/wiring/config';
+import { env, secretArnEnvVar, type SecretName } from '../../lib/wiring/config';
+import { secretEnvVars } from '../../lib/wiring/secret-variables';
 import { logicalIdOf, newTestApp, resourcesOfType, synthesisTimeoutMs, synthesizeSway, type SwayFixture } from './sway-app-fixture';
 
 /** Variables that carry secret material locally and must never be set in AWS. */
@@ -64,7 +65,7 @@ describe('no plain secrets', () => {
     const apiKeysId = logicalIdOf(sway.stateful.apiKeys);
     const operatorFilledIds = (Object.keys(secretEnvVars) as SecretName[])
       .filter((name) => name !== 'generic')
-      .map((name) => logicalIdOf(sway.stateful.webhookSecrets[name]));
+      .map((name) => logicalIdOf(sway.stateful.webhookSecrets[name]!));
     for (const [logicalId, secret] of Object.entries(resourcesOfType(sway.statefulTemplate, 'AWS::SecretsManager::Secret'))) {
       // The API keys start as an empty list (lookups open), the networks' secrets empty (not configured): shapes for the operator, no value.
       if (logicalId === apiKeysId) expect(JSON.parse(secret.Properties!.SecretString as string)).toEqual({ keys: '' });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { secretEnvVars, type SecretName } from '../../lib/wiring/config';
+import type { SecretName } from '../../lib/wiring/config';
+import { secretEnvVars } from '../../lib/wiring/secret-variables';
 import { tables, type TableDefinition } from '../../lib/adapters/dynamodb/tables';
 import { objectStoreLayout } from '../../lib/app/log/layout';
 import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../../lib/wiring/workers';
@@ -172,7 +173,7 @@ describe('stateful stack: webhook secrets and API keys', () => {
 
   it('holds one secret per webhook secret, {"current", "previous"}: the generic one generated, every other empty for the operator', () => {
     for (const name of Object.keys(secretEnvVars) as SecretName[]) {
-      const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets[name]));
+      const secret = resourceById(sway.statefulTemplate, logicalIdOf(sway.stateful.webhookSecrets[name]!));
       expect(secret.Properties!.Name).toBe(`sway/secrets/${name}`);
       expect(secretNames(stages.prod).webhook(name)).toBe(`sway/secrets/${name}`);
       expect(secret.DeletionPolicy).toBe('Retain');

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../../lib/domain/networks/webhook-sources';
-import { env, queueUrlEnvVar, secretArnEnvVar, secretEnvVars, type SecretName } from '../../lib/wiring/config';
+import { env, queueUrlEnvVar, secretArnEnvVar, type SecretName } from '../../lib/wiring/config';
+import { secretEnvVars } from '../../lib/wiring/secret-variables';
 import { objectStoreEnv, objectStoreLayout } from '../../lib/app/log/layout';
 import { recomputeUnits } from '../../lib/app/recompute/units';
 import { httpFunctionNames, routeKey, routes, type RouteDefinition } from '../../lib/wiring/routes';
@@ -296,7 +297,7 @@ describe('stateless stack: least privilege', () => {
     const signedRouteFunctions = [...new Set(routeTable.filter((route) => route.auth === 'signed').map((route) => route.functionName))];
     expect(Object.keys(secretsOfSignedFunctions()).sort()).toEqual(signedRouteFunctions.sort());
     for (const secretName of Object.keys(secretEnvVars) as SecretName[]) {
-      const secretId = logicalIdOf(sway.stateful.webhookSecrets[secretName]);
+      const secretId = logicalIdOf(sway.stateful.webhookSecrets[secretName]!);
       const readers = [...expectedFunctionNames].filter((name) => allows(name, 'secretsmanager:GetSecretValue', secretId));
       const expected = Object.entries(secretsOfSignedFunctions())
         .filter(([, names]) => names.includes(secretName))

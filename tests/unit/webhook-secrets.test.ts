@@ -1,9 +1,11 @@
 /** Where a webhook secret and its previous value come from: its own Secrets Manager secret in AWS, two variables locally. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { genericSecret } from '../../lib/domain/networks/webhook-source';
 
 const getSecret = vi.fn();
 vi.mock('@aws-lambda-powertools/parameters/secrets', () => ({ getSecret }));
 
+const VERIFY_TOKEN = { name: 'metaVerifyToken', envVar: 'SWAY_META_VERIFY_TOKEN' };
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/secrets/metaVerifyToken-AbCdEf';
 
 beforeEach(() => {
@@ -21,7 +23,7 @@ describe('webhookSecret', () => {
     getSecret.mockResolvedValue({ current: 'new', previous: 'old' });
     const { webhookSecret } = await import('../../lib/adapters/secrets/secrets');
     const { acceptedValues } = await import('../../lib/wiring/config');
-    const secret = await webhookSecret('metaVerifyToken');
+    const secret = await webhookSecret(VERIFY_TOKEN);
     expect(secret).toEqual({ current: 'new', previous: 'old' });
     expect(acceptedValues(secret!)).toEqual(['new', 'old']);
     expect(getSecret).toHaveBeenCalledWith(ARN, { transform: 'json', maxAge: 300 });
@@ -32,9 +34,9 @@ describe('webhookSecret', () => {
     const { webhookSecret } = await import('../../lib/adapters/secrets/secrets');
     const { acceptedValues } = await import('../../lib/wiring/config');
     getSecret.mockResolvedValue({ current: '', previous: 'old' });
-    expect(await webhookSecret('metaVerifyToken')).toBeUndefined();
+    expect(await webhookSecret(VERIFY_TOKEN)).toBeUndefined();
     getSecret.mockResolvedValue({ current: 'new', previous: '' });
-    const secret = await webhookSecret('metaVerifyToken');
+    const secret = await webhookSecret(VERIFY_TOKEN);
     expect(secret).toEqual({ current: 'new' });
     expect(acceptedValues(secret!)).toEqual(['new']);
   });
@@ -44,16 +46,17 @@ describe('webhookSecret', () => {
     vi.stubEnv('SWAY_SECRET_GENERIC', 'new');
     vi.stubEnv('SWAY_SECRET_GENERIC_PREVIOUS', 'old');
     const { webhookSecret } = await import('../../lib/adapters/secrets/secrets');
-    expect(await webhookSecret('generic')).toEqual({ current: 'new', previous: 'old' });
+    expect(await webhookSecret(genericSecret)).toEqual({ current: 'new', previous: 'old' });
     expect(getSecret).not.toHaveBeenCalled();
   });
 });
 
 describe('secretArnEnvVar', () => {
   it('names one variable per secret', async () => {
-    const { secretArnEnvVar, secretEnvVars } = await import('../../lib/wiring/config');
+    const { secretArnEnvVar } = await import('../../lib/wiring/config');
+    const { secretEnvVars } = await import('../../lib/wiring/secret-variables');
     expect(secretArnEnvVar('metaVerifyToken')).toBe('SWAY_SECRETS_ARN_META_VERIFY_TOKEN');
-    const names = Object.keys(secretEnvVars).map((name) => secretArnEnvVar(name as keyof typeof secretEnvVars));
+    const names = Object.keys(secretEnvVars).map((name) => secretArnEnvVar(name));
     expect(new Set(names).size).toBe(names.length);
   });
 });

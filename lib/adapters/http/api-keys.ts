@@ -1,7 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { acceptedValues, env, requireEnv } from '../../wiring/config';
-import { routeKey, routes, type RouteDefinition } from '../../wiring/routes';
 import { acceptedApiKeys, siteApiKey } from '../secrets/secrets';
 import { documentClient } from '../dynamodb/dynamodb-client';
 import { LookupRateStore, type LookupCounter } from '../dynamodb/lookup-rate-store';
@@ -13,8 +12,6 @@ import { sameSecret } from '../../domain/networks/signature';
 /** Lookups one API key may make per second before it gets 429 (SWAY_API_KEY_RATE). */
 export const DEFAULT_API_KEY_RATE = 50;
 
-const lookupRouteKeys = new Set((routes as readonly RouteDefinition[]).filter((route) => route.auth === 'lookup').map(routeKey));
-
 let tableCounter: LookupCounter | undefined;
 /** The count in the function's table; built on first use (every HTTP function carries this middleware, most never count). */
 const countInTable = (): LookupCounter => (tableCounter ??= new LookupRateStore(new Table(documentClient(), requireEnv(env.tableName))));
@@ -23,11 +20,11 @@ const countInTable = (): LookupCounter => (tableCounter ??= new LookupRateStore(
  * Lookups behind API keys, when any are configured (SWAY_API_KEYS locally, the `sway/api-keys`
  * secret in AWS): 401 without a valid `x-api-key`, 429 with Retry-After once a key is over its
  * rate in the current second, counted in the table across every instance (`counter`). Wrong keys
- * are refused before they count. Other routes are left to their own checks.
+ * are refused before they count. Only the functions that serve lookups carry it (`httpHandler`'s
+ * `lookup`), so the others neither bundle nor run it.
  */
 export const apiKeyAccess = (counter: () => LookupCounter = countInTable): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> => ({
   before: async ({ event }) => {
-    if (!lookupRouteKeys.has(event.routeKey)) return;
     const keys = await acceptedApiKeys();
     if (keys.length === 0) return;
     const given = header(event, 'x-api-key') ?? '';

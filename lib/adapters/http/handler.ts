@@ -10,17 +10,19 @@ import { conditionalGet, problemResponses } from './middleware';
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * The middleware every HTTP function shares: API keys on lookup routes (when configured), and
- * problem+json for every error. `cacheable` adds ETag and Cache-Control for lookups;
- * `emitsMetrics` flushes the metrics the handler adds.
+ * The middleware every HTTP function shares: tracing, logging, and problem+json for every error.
+ * `lookup` (the function serves the route table's `lookup` routes) adds the API keys, when keys are
+ * configured; `cacheable` adds ETag and Cache-Control; `emitsMetrics` flushes the metrics the
+ * handler adds. `servesLookups` on the result says which it is (tests/codebase/lookup-functions.test.ts
+ * holds it to the route table).
  */
-export const httpHandler = (handler: HttpHandler, { cacheable = false, emitsMetrics = false } = {}) => {
+export const httpHandler = (handler: HttpHandler, { cacheable = false, emitsMetrics = false, lookup = false } = {}) => {
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger))
-    .use(apiKeyAccess());
+    .use(injectLambdaContext(logger));
+  if (lookup) wrapped.use(apiKeyAccess());
   if (emitsMetrics) wrapped.use(logMetrics(metrics));
   if (cacheable) wrapped.use(conditionalGet());
   // Registered last so its onError runs first and every other middleware sees a response.
-  return wrapped.use(problemResponses());
+  return Object.assign(wrapped.use(problemResponses()), { servesLookups: lookup });
 };

@@ -1,5 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { env, previousSecretEnvVar, secretArnEnvVar, secretEnvVars, type RotatedSecret, type SecretName } from '../../wiring/config';
+import type { WebhookSecret } from '../../domain/networks/webhook-source';
+import { env, previousSecretEnvVar, secretArnEnvVar, type RotatedSecret } from '../../wiring/config';
 
 /** A rotated secret from its Secrets Manager secret (`{"current", "previous"}`, cached five minutes) in AWS, from `local` elsewhere; undefined without a current value. */
 const rotatedSecret = async (secretArn: string | undefined, local: { current?: string; previous?: string }): Promise<RotatedSecret | undefined> => {
@@ -12,8 +13,8 @@ const rotatedSecret = async (secretArn: string | undefined, local: { current?: s
  * A webhook secret: in AWS from its own Secrets Manager secret, locally from its environment
  * variable (and `…_PREVIOUS`). Undefined when the operator has not configured it.
  */
-export const webhookSecret = (name: SecretName): Promise<RotatedSecret | undefined> =>
-  rotatedSecret(process.env[secretArnEnvVar(name)], { current: process.env[secretEnvVars[name]], previous: process.env[previousSecretEnvVar(name)] });
+export const webhookSecret = (secret: WebhookSecret): Promise<RotatedSecret | undefined> =>
+  rotatedSecret(process.env[secretArnEnvVar(secret.name)], { current: process.env[secret.envVar], previous: process.env[previousSecretEnvVar(secret)] });
 
 /**
  * The key the web pages' lookups carry (added by CloudFront in AWS, by the local gateway on one

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { acceptedValues, type RotatedSecret, type SecretName } from '../../wiring/config';
+import { acceptedValues, type RotatedSecret } from '../../wiring/config';
 import { HttpProblem, problems } from '../../adapters/http/problem';
 import { header, issuesAsErrors, json, rawBody } from '../../adapters/http/request';
 import { ingestInteractions, type IngestPorts } from '../ingestion/ingest-interactions';
@@ -8,11 +8,11 @@ import { RetractionSchema } from '../../domain/interactions/retraction';
 import { InteractionSchema, MAX_INGEST_BODY_BYTES } from '../../domain/interactions/schema';
 import { metrics } from '../../adapters/observability';
 import { notAfter, type Normalized } from '../../domain/networks/normalized';
-import type { WebhookDelivery, WebhookMediaType, WebhookSource } from '../../domain/networks/webhook-source';
+import type { WebhookDelivery, WebhookMediaType, WebhookSecret, WebhookSource } from '../../domain/networks/webhook-source';
 
 export interface WebhookPorts extends IngestPorts {
   /** The secret, and during a rotation the previous value, which signatures may still use. */
-  secret(name: SecretName): Promise<RotatedSecret | undefined>;
+  secret(secret: WebhookSecret): Promise<RotatedSecret | undefined>;
   /** Delivery ids of the networks that send them: whether one was taken before, and remembering one. */
   deliveries: {
     seen(network: string, deliveryId: string): Promise<boolean>;

@@ -1,13 +1,37 @@
 import type { z } from 'zod';
+import { IngestResultSchema } from '../interactions/schema';
 import { hasValidSignature } from './signature';
 import type { Normalized } from './normalized';
 
 /**
- * The secrets deliveries are signed or verified with, by name (CONTRACT §1). Where each is kept (an
- * environment variable locally, a Secrets Manager secret in AWS) is the wiring's (lib/wiring/config.ts).
+ * A secret deliveries are signed or verified with (CONTRACT §1), by name, and the environment
+ * variable that carries it on one machine. In AWS each is a Secrets Manager secret of its own
+ * (lib/wiring/config.ts names the variables that carry their ARNs).
  */
-export const SECRET_NAMES = ['generic', 'x', 'meta', 'metaVerifyToken', 'slack', 'mastodon', 'github', 'discourse'] as const;
-export type SecretName = (typeof SECRET_NAMES)[number];
+export interface WebhookSecret {
+  name: string;
+  envVar: string;
+}
+
+/** The batch API's secret (`POST /v1/interactions`), beside the webhooks' own. */
+export const genericSecret: WebhookSecret = { name: 'generic', envVar: 'SWAY_SECRET_GENERIC' };
+
+/** A secret's name: `generic` (the batch API's) or one a webhook source declares (lib/domain/networks/webhook-sources.ts lists them). */
+export type SecretName = string;
+
+/**
+ * A route of a provider's webhook, at `/v1/webhooks/<network>`, served by `webhook-<network>`: the
+ * route table (lib/wiring/webhook-routes.ts) and the OpenAPI document are built from these.
+ */
+export interface WebhookRoute {
+  method: 'GET' | 'POST';
+  summary: string;
+  request?: { query?: z.ZodType; body?: z.ZodType };
+  response: { status: number; schema?: z.ZodType; contentType?: string };
+}
+
+/** A delivery's answer: accepted, with what was queued. */
+export const acceptedDelivery = { status: 202, schema: IngestResultSchema } as const;
 
 /** One HTTP delivery from a provider, as received. */
 export interface WebhookDelivery {
@@ -37,9 +61,11 @@ export const parseWith = <S extends z.ZodType, Payload>(schema: S, document: unk
 export interface WebhookSource<Payload> {
   /** Name in messages and metrics: x, meta, slack, … */
   name: string;
-  secret: SecretName;
+  secret: WebhookSecret;
   /** A second secret the webhook's subscription handshake checks (Meta's verify token), when it has one. */
-  handshakeSecret?: SecretName;
+  handshakeSecret?: WebhookSecret;
+  /** Its routes: the deliveries' POST, and a GET handshake where the provider has one. */
+  routes: readonly WebhookRoute[];
   /** The media types the provider sends. */
   mediaTypes: readonly WebhookMediaType[];
   /** Whether the delivery was signed with the secret: the provider's rule, over the exact bytes. */

@@ -1,11 +1,19 @@
-/** Every webhook source, by network: read by the functions that serve them and by the stacks that grant them. */
+/**
+ * Every webhook network's source, by name (webhook-networks.ts lists the names). Their routes
+ * (lib/wiring/webhook-routes.ts), their secrets (the stateful stack, npm start) and what each
+ * function may read (the stateless stack) derive from it; the producers of the interactions queue
+ * from the names. Adding a network: docs/NETWORKS.md, "Adding a network".
+ */
 import { discourseWebhook } from './discourse/source';
 import { githubWebhook } from './github/source';
 import { mastodonWebhook } from './mastodon/source';
 import { metaWebhook } from './meta/source';
 import { slackWebhook } from './slack/source';
 import { xWebhook } from './x/source';
-import type { SecretName } from './webhook-source';
+import { genericSecret, type SecretName, type WebhookSecret } from './webhook-source';
+import { webhookFunctionName, type WebhookNetwork } from './webhook-networks';
+
+export { webhookFunctionName, webhookFunctionNames } from './webhook-networks';
 
 export const webhookSources = {
   x: xWebhook,
@@ -14,24 +22,30 @@ export const webhookSources = {
   mastodon: mastodonWebhook,
   github: githubWebhook,
   discourse: discourseWebhook,
-};
+} satisfies Record<WebhookNetwork, { name: string }>;
 
 /**
  * The secrets each signed function reads, and no other: the batch API's generic one, each
  * webhook's network secret, and its handshake's when it has one (Meta's verify token).
  */
 export const secretsOfSignedFunctions = (): Record<string, SecretName[]> => ({
-  'ingest-interactions': ['generic'],
+  'ingest-interactions': [genericSecret.name],
   ...Object.fromEntries(
     Object.entries(webhookSources).map(([network, source]): [string, SecretName[]] => [
       webhookFunctionName(network),
-      [source.secret, ...(source.handshakeSecret ? [source.handshakeSecret] : [])],
+      secretsOf(source).map((secret) => secret.name),
     ]),
   ),
 });
 
-/** The function serving a network's webhook (functions/webhook-<network>.ts). */
-export const webhookFunctionName = (network: string): string => `webhook-${network}`;
+const secretsOf = (source: { secret: WebhookSecret; handshakeSecret?: WebhookSecret }): WebhookSecret[] => [
+  source.secret,
+  ...(source.handshakeSecret ? [source.handshakeSecret] : []),
+];
+
+/** Every secret by name, and the variable that carries it on one machine: the batch API's, then each network's. */
+export const secretEnvVarsOfNetworks = (): Record<SecretName, string> =>
+  Object.fromEntries([genericSecret, ...Object.values(webhookSources).flatMap(secretsOf)].map((secret) => [secret.name, secret.envVar]));
 
 /** Webhook functions that remember the delivery ids their network sends, so they write the table. */
 export const deliveryRememberingFunctions = (): string[] =>

@@ -1,4 +1,4 @@
-import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeGitHub } from './normalize';
 import { GitHubEventSchemas, isHandledEvent, type GitHubDelivery } from './schema';
 
@@ -9,7 +9,14 @@ import { GitHubEventSchemas, isHandledEvent, type GitHubDelivery } from './schem
  */
 export const githubWebhook: WebhookSource<GitHubDelivery> = {
   name: 'github',
-  secret: 'github',
+  secret: { name: 'github', envVar: 'SWAY_SECRET_GITHUB' },
+  routes: [
+    {
+      method: 'POST',
+      summary: 'GitHub webhooks (JSON or form-encoded), signed in x-hub-signature-256; the event in x-github-event',
+      response: acceptedDelivery,
+    },
+  ],
   mediaTypes: ['application/json', 'application/x-www-form-urlencoded'],
   deliveryIdHeader: 'x-github-delivery',
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),

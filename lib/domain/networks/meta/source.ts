@@ -1,7 +1,7 @@
 import { sameSecret } from '../signature';
-import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeMeta } from './normalize';
-import { MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
+import { MetaVerificationQuerySchema, MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
 
 /**
  * Meta's subscription check: the challenge is echoed only for `hub.mode=subscribe` with the verify
@@ -18,8 +18,22 @@ export const isMetaSubscription = (query: MetaVerificationQuery, verifyToken: st
  */
 export const metaWebhook: WebhookSource<MetaWebhook> = {
   name: 'meta',
-  secret: 'meta',
-  handshakeSecret: 'metaVerifyToken',
+  secret: { name: 'meta', envVar: 'SWAY_SECRET_META' },
+  handshakeSecret: { name: 'metaVerifyToken', envVar: 'SWAY_META_VERIFY_TOKEN' },
+  routes: [
+    {
+      method: 'GET',
+      summary: 'Meta subscription verification: hub.challenge as text/plain when hub.verify_token matches, else 403',
+      request: { query: MetaVerificationQuerySchema },
+      response: { status: 200, contentType: 'text/plain' },
+    },
+    {
+      method: 'POST',
+      summary: 'Meta Page (feed) and Instagram (comments, mentions) deliveries, signed in x-hub-signature-256 (sha256=<hex HMAC of the body>)',
+      request: { body: MetaWebhookSchema },
+      response: acceptedDelivery,
+    },
+  ],
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
   parse: (document) => parseWith(MetaWebhookSchema, document, (data) => data),

@@ -1,7 +1,7 @@
 import { hmacSha256 } from '../signature';
-import { hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeX } from './normalize';
-import { XWebhookSchema, type XWebhook } from './schema';
+import { XCrcQuerySchema, XCrcResponseSchema, XWebhookSchema, type XWebhook } from './schema';
 
 /** The answer to X's challenge-response check (CRC): the token signed with the consumer secret. */
 export const crcResponseToken = (consumerSecret: string, crcToken: string): string => `sha256=${hmacSha256(consumerSecret, crcToken, 'base64')}`;
@@ -9,7 +9,21 @@ export const crcResponseToken = (consumerSecret: string, crcToken: string): stri
 /** X Account Activity API: signed with the app's consumer secret, base64 HMAC-SHA256 of the body. */
 export const xWebhook: WebhookSource<XWebhook> = {
   name: 'x',
-  secret: 'x',
+  secret: { name: 'x', envVar: 'SWAY_SECRET_X' },
+  routes: [
+    {
+      method: 'GET',
+      summary: 'X challenge-response check: {"response_token": "sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}',
+      request: { query: XCrcQuerySchema },
+      response: { status: 200, schema: XCrcResponseSchema },
+    },
+    {
+      method: 'POST',
+      summary: 'X Account Activity API deliveries, signed in x-twitter-webhooks-signature (sha256=<base64 HMAC of the body>)',
+      request: { body: XWebhookSchema },
+      response: acceptedDelivery,
+    },
+  ],
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-twitter-webhooks-signature', { prefix: 'sha256=', encoding: 'base64' }),
   parse: (document) => parseWith(XWebhookSchema, document, (data) => data),

@@ -1,0 +1,65 @@
+/**
+ * What each Lambda function bundles: every file of functions/ built as the stacks build it
+ * (infra/constructs/sway-function.ts: esbuild, minified, ESM, the DuckDB binding left out), weighed
+ * without its source map. No ceiling: the goals (bench/goals.ts) are budgets, as for the pages.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { duckdbExternalModules } from '../infra/constructs/duckdb-binding';
+import { functionBundling, repositoryRoot } from '../infra/constructs/sway-function';
+import { webhookFunctionNames } from '../lib/domain/networks/webhook-networks';
+import { round, type BenchmarkResult } from './result';
+
+const kilobytes = (bytes: number): number => round(bytes / 1024, 1);
+
+/** The minified bundle of functions/<name>.ts, in bytes. */
+const bundleBytes = async (name: string): Promise<number> => {
+  const result = await build({
+    entryPoints: [join(repositoryRoot, 'functions', `${name}.ts`)],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    minify: functionBundling.minify,
+    target: functionBundling.target,
+    mainFields: [...functionBundling.mainFields],
+    banner: { js: functionBundling.banner },
+    external: [...duckdbExternalModules],
+    logLevel: 'silent',
+  });
+  return result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0);
+};
+
+export const benchFunctionBundles = async (): Promise<BenchmarkResult[]> => {
+  const names = readdirSync(join(repositoryRoot, 'functions'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.slice(0, -3))
+    .sort();
+  const sizes = new Map<string, number>();
+  for (const name of names) sizes.set(name, await bundleBytes(name));
+  const webhooks = webhookFunctionNames().map((name) => [name, sizes.get(name)!] as const);
+  const [largestWebhook, largestWebhookBytes] = webhooks.reduce((largest, entry) => (entry[1] > largest[1] ? entry : largest));
+  const listed = (entries: readonly (readonly [string, number])[]) => entries.map(([name, bytes]) => `${name} ${kilobytes(bytes)} KB`).join(', ');
+  const others = [...sizes].filter(([name]) => name !== 'healthz' && !name.startsWith('webhook-'));
+  return [
+    {
+      name: 'functions.bundle_healthz',
+      value: kilobytes(sizes.get('healthz')!),
+      unit: 'KB',
+      notes: 'functions/healthz.ts as deployed: esbuild, minified, ESM',
+    },
+    {
+      name: 'functions.bundle_webhook',
+      value: kilobytes(largestWebhookBytes),
+      unit: 'KB',
+      notes: `the largest webhook function (${largestWebhook}); each: ${listed(webhooks)}`,
+    },
+    {
+      name: 'functions.bundle_largest',
+      value: kilobytes(Math.max(...others.map(([, bytes]) => bytes))),
+      unit: 'KB',
+      notes: `the largest of the other functions (the DuckDB binding left out, as deployed): ${listed(others)}`,
+    },
+  ];
+};
