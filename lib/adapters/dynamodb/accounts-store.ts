@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Explanation, History } from '../../app/api/schemas';
-import { accountKey } from '../../domain/interactions/schema';
+import { accountKey } from '../../domain/interactions/account-key';
 import type { StoredAudience } from '../../domain/search/audience';
 import { keys } from './keys';
 import { inParallel, isConditionalCheckFailure, type Table } from './table';

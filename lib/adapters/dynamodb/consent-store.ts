@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { accountDigest } from '../../domain/interactions/account-digest';
-import { accountKey, parseAccountKey } from '../../domain/interactions/schema';
+import { accountKey, parseAccountKey } from '../../domain/interactions/account-key';
 import { keys } from './keys';
 import type { Table } from './table';
 

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { RETENTION_DAYS } from '../../app/aggregation/retention';
-import { accountKey } from '../../domain/interactions/schema';
+import { accountKey } from '../../domain/interactions/account-key';
 import { keys } from './keys';
 import { isConditionalCheckFailure, type Table } from './table';
 

@@ -64,10 +64,4 @@ export const IngestResultSchema = z
   .meta({ id: 'IngestResult' });
 export type IngestResult = z.infer<typeof IngestResultSchema>;
 
-/** Identity of an account across Sway: `network:id`. */
-export const accountKey = (network: string, id: string): string => `${network}:${id}`;
-
-export const parseAccountKey = (key: string): { network: string; id: string } => {
-  const at = key.indexOf(':');
-  return { network: key.slice(0, at), id: key.slice(at + 1) };
-};
+export { accountKey, parseAccountKey } from './account-key';
