@@ -1,13 +1,12 @@
 /**
  * What each Lambda function bundles: every file of functions/ built as the stacks build it
- * (infra/constructs/sway-function.ts: esbuild, minified, ESM, the DuckDB binding left out), weighed
+ * (infra/constructs/function-build.ts: esbuild, minified, ESM, the DuckDB binding left out), weighed
  * without its source map. No ceiling: the goals (bench/goals.ts) are budgets, as for the pages.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { duckdbExternalModules } from '../infra/constructs/duckdb-binding';
-import { functionBundling, repositoryRoot } from '../infra/constructs/sway-function';
+import { functionBuildOptions, repositoryRoot } from '../infra/constructs/function-build';
 import { webhookFunctionNames } from '../lib/domain/networks/webhook-networks';
 import { round, type BenchmarkResult } from './result';
 
@@ -15,19 +14,8 @@ const kilobytes = (bytes: number): number => round(bytes / 1024, 1);
 
 /** The minified bundle of functions/<name>.ts, in bytes. */
 const bundleBytes = async (name: string): Promise<number> => {
-  const result = await build({
-    entryPoints: [join(repositoryRoot, 'functions', `${name}.ts`)],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'esm',
-    minify: functionBundling.minify,
-    target: functionBundling.target,
-    mainFields: [...functionBundling.mainFields],
-    banner: { js: functionBundling.banner },
-    external: [...duckdbExternalModules],
-    logLevel: 'silent',
-  });
+  // Every function with DuckDB's binding left out: it is copied beside the bundle, not into it.
+  const result = await build({ ...functionBuildOptions(name, { duckdb: true }), outfile: 'index.mjs', write: false, logLevel: 'silent' });
   return result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0);
 };
 

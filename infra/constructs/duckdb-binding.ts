@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
  * the package built for the platform it runs on (`@duckdb/node-bindings-linux-x64/duckdb.node` and
  * its `libduckdb.so`). esbuild cannot bundle a native module, so the functions that use DuckDB
  * leave these packages out of the bundle (`duckdbExternalModules`) and get copies of the ones npm
- * installed on the build machine next to it (`duckdbBundlingCommands`), at synth, offline. Lambda
+ * installed on the build machine next to it (function-build.ts), at synth, offline. Lambda
  * runs Linux with glibc; the function's architecture is that of the binding that is installed, so a
  * build machine with the arm64 binding deploys arm64 functions and one with the x64 binding x86_64.
  */
@@ -47,13 +47,4 @@ export function installedDuckdbBinding(nodeModulesDirectory: string, exists: (fi
     // detect-libc: the loader asks it whether the system is musl (it falls back to glibc without it).
     packages: ['@duckdb/node-bindings', found.packageName, 'detect-libc'],
   };
-}
-
-/** Shell commands (NodejsFunction `commandHooks.afterBundling`) copying the binding's packages from the project into the bundle. */
-export function duckdbBundlingCommands(inputDir: string, outputDir: string, binding: Pick<DuckdbBinding, 'packages'>): string[] {
-  const quote = (file: string): string => `'${file.replace(/'/g, `'\\''`)}'`;
-  return binding.packages.flatMap((packageName) => {
-    const target = path.posix.join(outputDir, 'node_modules', packageName);
-    return [`mkdir -p ${quote(path.posix.dirname(target))}`, `cp -R ${quote(path.posix.join(inputDir, 'node_modules', packageName))} ${quote(target)}`];
-  });
 }

@@ -1,14 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { Duration, Validations, type Size } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations, type Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { duckdbBundlingCommands, duckdbExternalModules, type DuckdbBinding } from './duckdb-binding';
+import type { DuckdbBinding } from './duckdb-binding';
+import { repositoryRoot } from './function-build';
 import { stageOf } from '../stage';
 
-export const repositoryRoot = path.resolve(__dirname, '..', '..');
+export { repositoryRoot };
 
 export const swayFunctionDefaults = {
   runtime: lambda.Runtime.NODEJS_22_X,
@@ -26,20 +27,6 @@ export const powertoolsEnvironment = {
   // until purged): traces keep timings, not bodies.
   POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   NODE_OPTIONS: '--enable-source-maps',
-} as const;
-
-/**
- * ESM bundles have no `require`; some dependencies (the Powertools tracer, via the X-Ray SDK)
- * still call it, so the bundle defines one.
- */
-const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/** How every function is bundled (ESM, besides): one definition for the stacks and for bench/function-bundles.ts, which weighs them. */
-export const functionBundling = {
-  minify: true,
-  target: 'node22',
-  banner: esmRequireBanner,
-  mainFields: ['module', 'main'],
 } as const;
 
 export interface SwayFunctionProps {
@@ -60,17 +47,37 @@ export interface SwayFunctionProps {
   environment?: Record<string, string>;
 }
 
-/** Copies the DuckDB binding's packages into the bundle, after esbuild (which left them out). */
-const duckdbCommandHooks = (binding: DuckdbBinding): ICommandHooks => ({
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (inputDir, outputDir) => duckdbBundlingCommands(inputDir, outputDir, binding),
-});
+/**
+ * The function's code: functions/<name>.ts built at synth by infra/build-function.ts
+ * (infra/constructs/function-build.ts: esbuild with the project's own options and plugins, the
+ * DuckDB binding copied in when the function uses it), locally, without Docker.
+ */
+const functionCode = (name: string, duckdb: DuckdbBinding | undefined): lambda.Code => {
+  // Also the key CDK caches the bundle under (it cannot see into tryBundle): every function must differ here.
+  const command = ['infra/build-function.ts', name, ...(duckdb?.packages ?? [])];
+  return lambda.Code.fromAsset(repositoryRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('unused'),
+      command,
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const [script, ...args] = command;
+          execFileSync(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, script!), ...args.slice(0, 1), outputDir, ...args.slice(1)], {
+            cwd: repositoryRoot,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          });
+          return true;
+        },
+      },
+    },
+  });
+};
 
-/** A Lambda function for one file in functions/, bundled locally with esbuild, with Sway's defaults. */
+/** A Lambda function for one file in functions/, bundled locally with esbuild at synth, with Sway's defaults. */
 export class SwayFunction extends Construct {
   public readonly name: string;
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
 
@@ -88,11 +95,9 @@ export class SwayFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(repositoryRoot, 'functions', `${props.name}.ts`),
-      handler: 'handler',
-      projectRoot: repositoryRoot,
-      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+    this.function = new lambda.Function(this, 'Function', {
+      code: functionCode(props.name, props.duckdb),
+      handler: 'index.handler',
       description: `Sway ${props.name} (functions/${props.name}.ts)`,
       runtime: swayFunctionDefaults.runtime,
       architecture: props.duckdb?.architecture ?? swayFunctionDefaults.architecture,
@@ -104,18 +109,6 @@ export class SwayFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...powertoolsEnvironment, ...props.environment },
-      bundling: {
-        forceDockerBundling: false,
-        externalModules: props.duckdb ? [...duckdbExternalModules] : [],
-        ...(props.duckdb ? { commandHooks: duckdbCommandHooks(props.duckdb) } : {}),
-        minify: functionBundling.minify,
-        sourceMap: true,
-        sourcesContent: false,
-        target: functionBundling.target,
-        format: OutputFormat.ESM,
-        banner: functionBundling.banner,
-        mainFields: [...functionBundling.mainFields],
-      },
     });
 
     Validations.of(this.function).acknowledge({

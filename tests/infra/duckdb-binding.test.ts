@@ -2,7 +2,6 @@
  * The DuckDB functions get the native binding npm installed, copied into their bundles at synth
  * (esbuild cannot bundle it), and run on its architecture.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,8 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { duckdbBundlingCommands, duckdbExternalModules, installedDuckdbBinding, lambdaDuckdbBindings } from '../../infra/constructs/duckdb-binding';
+import { duckdbExternalModules, installedDuckdbBinding, lambdaDuckdbBindings } from '../../infra/constructs/duckdb-binding';
+import { buildFunction } from '../../infra/constructs/function-build';
 import { repositoryRoot, SwayFunction } from '../../infra/constructs/sway-function';
 import { newTestApp } from './sway-app-fixture';
 
@@ -66,22 +66,12 @@ describe('the DuckDB binding for Lambda', () => {
     expect(platform.cpu).toEqual([binding.architecture === Architecture.X86_64 ? 'x64' : 'arm64']);
   });
 
-  it('builds shell commands that create node_modules folders in the bundle and copy each package there', () => {
-    expect(duckdbBundlingCommands('/project', '/asset-output', { packages: ['@duckdb/node-bindings', 'detect-libc'] })).toEqual([
-      "mkdir -p '/asset-output/node_modules/@duckdb'",
-      "cp -R '/project/node_modules/@duckdb/node-bindings' '/asset-output/node_modules/@duckdb/node-bindings'",
-      "mkdir -p '/asset-output/node_modules'",
-      "cp -R '/project/node_modules/detect-libc' '/asset-output/node_modules/detect-libc'",
-    ]);
-    expect(duckdbBundlingCommands("/it's", '/out', { packages: ['detect-libc'] })[1]).toBe(
-      "cp -R '/it'\\''s/node_modules/detect-libc' '/out/node_modules/detect-libc'",
-    );
-  });
-
-  it('copies a binding the bundle can load: the commands run, and the loader finds the copied native module', () => {
+  it('builds a DuckDB function with the binding beside its bundle, where the bundle loads it from', async () => {
     const binding = installedDuckdbBinding(nodeModules);
     const bundle = temporaryDirectory('sway-duckdb-bundle-');
-    for (const command of duckdbBundlingCommands(repositoryRoot, bundle, binding)) execFileSync('bash', ['-c', command]);
+    await buildFunction('get-stats', bundle, binding.packages);
+    // The loader stays an import of the bundle, resolved at run time from the copies beside it.
+    expect(readFileSync(path.join(bundle, 'index.mjs'), 'utf8')).toContain('@duckdb/node-bindings');
     expect(existsSync(path.join(bundle, 'node_modules', binding.packageName, 'duckdb.node'))).toBe(true);
     expect(existsSync(path.join(bundle, 'node_modules', binding.packageName, 'libduckdb.so'))).toBe(true);
     expect(existsSync(path.join(bundle, 'node_modules/@duckdb/node-bindings/duckdb.js'))).toBe(true);
@@ -96,10 +86,10 @@ describe('the DuckDB binding for Lambda', () => {
     }
   });
 
-  it('is copied into a function bundle by the afterBundling hook when synthesized with bundling', () => {
+  it('is copied into a function bundle when the stack is synthesized with bundling', () => {
     const binding = installedDuckdbBinding(nodeModules);
     const outdir = temporaryDirectory('sway-duckdb-synth-');
-    // Bundling on (no 'aws:cdk:bundling-stacks' override): esbuild bundles a small handler and the hook runs.
+    // Bundling on (no 'aws:cdk:bundling-stacks' override): infra/build-function.ts builds the function and copies the binding.
     const app = newTestApp({ outdir });
     app.node.setContext('aws:cdk:bundling-stacks', ['**']);
     const stack = new Stack(app, 'DuckdbBundleStack');
