@@ -6,7 +6,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { runRecomputeLocally, unitsOver } from '../lib/app/recompute/local-orchestrator';
-import { RunInProgressError } from '../lib/app/recompute/run-guard';
+import { RunInProgressError } from '../lib/domain/recompute-run';
 import { logger, metrics, tracer } from '../lib/adapters/observability';
 import { objectStore, stores } from '../lib/wiring/dependencies';
 

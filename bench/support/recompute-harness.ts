@@ -15,7 +15,7 @@ import { AccountsStore, type AccountChange, type StoredExplanation } from '../..
 import { BoardsStore, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/adapters/dynamodb/boards-store';
 import { Table } from '../../lib/adapters/dynamodb/table';
 import { tables } from '../../lib/adapters/dynamodb/tables';
-import type { FlipGuard } from '../../lib/app/recompute/run-guard';
+import type { FlipGuard } from '../../lib/domain/recompute-run';
 
 /** What a run would have written, had its writes not been stubbed out: items by kind. */
 export interface UnwrittenItems {

@@ -7,7 +7,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { publishBoard, publishBoards } from '../../lib/app/recompute/publish-board';
-import { OptOutsChangedError } from '../../lib/app/recompute/run-guard';
+import { OptOutsChangedError } from '../../lib/domain/recompute-run';
 import { BoardsStore } from '../../lib/adapters/dynamodb/boards-store';
 import { keys } from '../../lib/adapters/dynamodb/keys';
 import { Table } from '../../lib/adapters/dynamodb/table';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { accountView } from '../../lib/app/api/scored-account';
 import type { Interaction } from '../../lib/domain/interactions/schema';
 import { readBoardPage } from '../../lib/app/queries/read-board';
-import { RunInProgressError } from '../../lib/app/recompute/run-guard';
+import { RunInProgressError } from '../../lib/domain/recompute-run';
 import type { StoredAccount } from '../../lib/adapters/dynamodb/accounts-store';
 import { boards, OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
 import { engagements, interaction } from '../support/interactions';

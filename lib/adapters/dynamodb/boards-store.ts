@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BoardPointer } from '../../domain/leaderboards/board';
-import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../app/recompute/run-guard';
+import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
 import { keys } from './keys';
 import type { Table } from './table';
 

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { RETENTION_DAYS } from '../../app/aggregation/retention';
+import { RETENTION_DAYS } from '../../domain/retention';
 import { accountKey } from '../../domain/interactions/account-key';
 import { keys } from './keys';
 import { isConditionalCheckFailure, type Table } from './table';

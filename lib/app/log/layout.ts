@@ -3,7 +3,7 @@
  * folder under SWAY_DATA_DIR on one machine), and how long each is kept: read by the stores, the
  * recompute and the CDK bucket's lifecycle rules.
  */
-import { RETENTION_DAYS } from '../aggregation/retention';
+import { RETENTION_DAYS } from '../../domain/retention';
 
 export const objectStoreLayout = {
   /** Parquet, one object per applied queue message: `log/day=YYYY-MM-DD/<digest>.parquet` (the day the message was received). */

@@ -11,7 +11,7 @@ import type { Stores } from '../../wiring/dependencies';
 import { runFailedUnit } from './failed-unit';
 import { runFinishUnit } from './finish-unit';
 import { runPrepareUnit } from './prepare-unit';
-import { RunInProgressError } from './run-guard';
+import { RunInProgressError } from '../../domain/recompute-run';
 import { runTopicUnit } from './topic-unit';
 import { readJson } from './run-state';
 import { PrepareOutputSchema, TOPIC_CONCURRENCY, TopicTaskSchema, type PrepareInput, type PrepareOutput, type TopicResult, type TopicTask } from './units';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BOARD_CHUNK_ENTRIES, chunkRefs, type BoardChunkRef, type BoardsStore, type StoredBoardPointer } from '../../adapters/dynamodb/boards-store';
-import type { FlipGuard } from './run-guard';
+import type { FlipGuard } from '../../domain/recompute-run';
 
 export interface PublishedBoard {
   changed: boolean;

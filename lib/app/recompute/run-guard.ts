@@ -3,34 +3,7 @@
  * the opt-out epoch it last read. Every board flip checks both in the same write.
  */
 
-/** What a run's board flip requires: that the run still holds its lease, and that nobody opted out since it read the opt-outs. */
-export interface FlipGuard {
-  runId: string;
-  optOutEpoch: number;
-}
-
-export class RunInProgressError extends Error {
-  constructor() {
-    super('another recompute holds the lock');
-    this.name = 'RunInProgressError';
-  }
-}
-
-/** The run no longer holds the lock (its lease ran out and another run took it): it must stop writing. */
-export class LeaseLostError extends Error {
-  constructor() {
-    super('the run lost its lease on the recompute lock');
-    this.name = 'LeaseLostError';
-  }
-}
-
-/** Someone opted out since the run read the opt-outs: what it was about to publish may name them. */
-export class OptOutsChangedError extends Error {
-  constructor() {
-    super('an account opted out during the run');
-    this.name = 'OptOutsChangedError';
-  }
-}
+import { LeaseLostError } from '../../domain/recompute-run';
 
 /** Long enough to ride out a slow write; short enough that a crashed run frees the way soon. */
 export const RUN_LEASE_MS = 120_000;

@@ -26,7 +26,8 @@ import type { BoardChunkRef, BoardsStore, RankCounts } from '../../adapters/dyna
 import { knownOptOutsOf, type ConsentStore, type KnownOptOutState } from '../../adapters/dynamodb/consent-store';
 import { PendingAccountWrites } from './pending-account-writes';
 import { boards } from '../../adapters/dynamodb/keys';
-import { holdLease, LeaseLostError, OptOutsChangedError, type FlipGuard, type Lease, type LeasePorts } from './run-guard';
+import { holdLease, type Lease, type LeasePorts } from './run-guard';
+import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
 import { logger } from '../../adapters/observability';
 import { daysBefore, readJson, RISING_DAYS, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';

@@ -3,7 +3,8 @@
  * for good once another run holds the lock, and confirmed on demand before a write that commits.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { holdLease, LeaseLostError } from '../../../lib/app/recompute/run-guard';
+import { holdLease } from '../../../lib/app/recompute/run-guard';
+import { LeaseLostError } from '../../../lib/domain/recompute-run';
 
 /** A lock that answers renewals as told, and counts them. */
 const lock = () => {
