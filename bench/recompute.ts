@@ -18,6 +18,7 @@ import { applyToLog } from '../lib/app/log/apply-to-log';
 import { writeLogObject } from '../lib/app/log/log-writer';
 import { FolderObjectStore, type ObjectStore } from '../lib/adapters/object-store/object-store';
 import { runRecomputeLocally, unitsOver, type RecomputeUnits } from '../lib/app/recompute/local-orchestrator';
+import { RECOMPUTE_MEMORY_MB } from '../lib/app/recompute/units';
 import { storesOver, type Stores } from '../lib/wiring/dependencies';
 import { documentClient } from '../lib/adapters/dynamodb/dynamodb-client';
 import { round, type BenchmarkResult } from './result';
@@ -26,8 +27,8 @@ import { costOf } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
 import { folderSize, folderWithLogOf, freshTable, storesWithoutResultWrites, type UnwrittenItems } from './support/recompute-harness';
 
-/** The units' memory in AWS (functionSizing in infra/stateless-stack.ts). */
-const MEMORY_MB = { prepare: 3008, topic: 1769, finish: 3008 } as const;
+/** The units' memory in AWS (the catalogue, lib/wiring/functions.ts, takes it from here). */
+const MEMORY_MB = RECOMPUTE_MEMORY_MB;
 const NEW_PER_MESSAGE = 100;
 
 interface UnitTimes {

@@ -16,23 +16,14 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
 import { env, queueUrlEnvVar, secretArnEnvVar, type SecretName } from '../lib/wiring/config';
-import { objectStoreEnv, objectStoreLayout } from '../lib/app/log/layout';
+import { functionCatalogue, type FunctionDefinition } from '../lib/wiring/functions';
+import { objectStoreEnv } from '../lib/app/log/layout';
 import { parseWantedDids } from '../lib/adapters/jetstream/jetstream-socket';
-import { webhookRoutes } from '../lib/wiring/webhook-routes';
-import { deliveryRememberingFunctions, secretsOfSignedFunctions } from '../lib/domain/networks/webhook-sources';
-import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS, recomputeUnits } from '../lib/app/recompute/units';
+import { secretsOfSignedFunctions } from '../lib/domain/networks/webhook-sources';
+import { recomputeUnits } from '../lib/app/recompute/units';
 import { LOOKUP_RATE_KEY_PREFIX } from '../lib/adapters/dynamodb/lookup-rate-store';
 import { httpFunctionNames, routeKey, routes, type RouteAuth, type RouteDefinition } from '../lib/wiring/routes';
-import {
-  awsQueues,
-  jetstreamSchedule,
-  localOnlyFunctions,
-  queues,
-  recomputeSchedule,
-  visibilityTimeoutPerConsumerTimeout,
-  type AwsQueueName,
-  type ScheduleDefinition,
-} from '../lib/wiring/workers';
+import { jetstreamSchedule, recomputeSchedule, visibilityTimeoutPerConsumerTimeout, type AwsQueueName, type ScheduleDefinition } from '../lib/wiring/workers';
 import { installedDuckdbBinding } from './constructs/duckdb-binding';
 import { OperatorAccess, operatorTrustContextKey } from './constructs/operator-access';
 import { RecomputeStateMachine } from './constructs/recompute-state-machine';
@@ -58,88 +49,6 @@ export interface SwayStatelessStackProps extends StackProps {
 
 export type FunctionSizing = Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'reservedConcurrentExecutions' | 'ephemeralStorageSize'>;
 
-/** The Node flags of the units that score (lib/app/recompute/units.ts), beside the defaults'. */
-const recomputeNodeOptions = { NODE_OPTIONS: [powertoolsEnvironment.NODE_OPTIONS, ...RECOMPUTE_NODE_FLAGS].join(' ') };
-const scoringUnitNames: readonly string[] = [recomputeUnits.prepare, recomputeUnits.topic, recomputeUnits.finish];
-
-/** Lambda's largest /tmp: DuckDB spills there what does not fit in memory. */
-const duckdbScratch = Size.gibibytes(10);
-/** The admin stats, which count what the log received since the last run. */
-const statsFunction = 'get-stats';
-
-/** Lambda's longest timeout. */
-const longestTimeout = Duration.minutes(15);
-
-/**
- * Sizing that differs from the SwayFunction defaults, named once here; a queue consumer's timeout
- * comes with its queue (lib/wiring/workers.ts).
- */
-export const functionSizing: Record<string, FunctionSizing> = {
-  // DuckDB writes each applied message's Parquet file in memory: 1,024 MB, stated here on purpose.
-  [queues.interactions.consumer]: { timeout: Duration.seconds(queues.interactions.consumerTimeoutSeconds), memorySize: 1024 },
-  [recomputeUnits.topic]: { memorySize: RECOMPUTE_MEMORY_MB.topic, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
-  [recomputeUnits.prepare]: { memorySize: RECOMPUTE_MEMORY_MB.prepare, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
-  [recomputeUnits.finish]: { memorySize: RECOMPUTE_MEMORY_MB.finish, ephemeralStorageSize: duckdbScratch, timeout: longestTimeout },
-  // Marks the run failed, then lists the state and deletes what the run wrote but never committed.
-  [recomputeUnits.failed]: { timeout: Duration.minutes(1) },
-  [jetstreamSchedule.target]: { timeout: Duration.seconds(jetstreamSchedule.timeoutSeconds) },
-  // Resolves the log received since the last run against the index (lib/app/recompute/interactions-now.ts):
-  // DuckDB's memory and a warm /tmp of state files; API Gateway waits at most 29 s.
-  [statsFunction]: { memorySize: 2048, ephemeralStorageSize: duckdbScratch, timeout: Duration.seconds(28) },
-};
-
-/**
- * The functions whose code loads DuckDB (`@duckdb/node-api`): its native binding is copied into
- * their bundles, and they run on the binding's architecture (every other function on arm64).
- */
-export const duckdbFunctionNames: readonly string[] = [
-  queues.interactions.consumer,
-  recomputeUnits.prepare,
-  recomputeUnits.topic,
-  recomputeUnits.finish,
-  statsFunction,
-];
-
-/** What a function may do in the object store, by key prefix (lib/app/log/layout.ts). */
-export interface ObjectStoreAccess {
-  read?: readonly string[];
-  write?: readonly string[];
-  delete?: readonly string[];
-  /**
-   * ListBucket on the bucket. Not narrowed by prefix: S3 answers a GET of a missing key with 404
-   * only to a caller that may list the bucket (403 otherwise), and the recompute reads state that
-   * may not exist yet. Keys name days, digests, topics and runs, never an account.
-   */
-  list?: boolean;
-}
-
-/**
- * Everything the recompute keeps between runs (lib/app/recompute/run-state.ts): the manifest, the
- * index (`state/index/`), the topics (`state/topics/`) and the other state files beside them.
- */
-export const statePrefix = 'state/';
-const everyArea = [objectStoreLayout.log.prefix, statePrefix, objectStoreLayout.runs.prefix];
-/** Every function that touches the object store, and what it may do there; no other function may. */
-export const objectStoreAccess: Record<string, ObjectStoreAccess> = {
-  // Appends one Parquet object per applied message to the log; never reads it back.
-  [queues.interactions.consumer]: { write: [objectStoreLayout.log.prefix] },
-  // Reads the state and the run's hand-overs; writes its topic's state and its results.
-  [recomputeUnits.topic]: {
-    read: [statePrefix, objectStoreLayout.runs.prefix],
-    write: [objectStoreLayout.topics.prefix, objectStoreLayout.runs.prefix],
-    list: true,
-  },
-  // Prepare reads the log, writes the run's plan and new state, and purges opt-outs from the log
-  // (rewriting log objects); finish commits, purges and deletes what is no longer used, earlier
-  // runs' hand-overs included: both everywhere in the layout.
-  [recomputeUnits.prepare]: { read: everyArea, write: everyArea, delete: everyArea, list: true },
-  [recomputeUnits.finish]: { read: everyArea, write: everyArea, delete: everyArea, list: true },
-  // Reads the failed run's plan and deletes the state files it wrote but never committed.
-  [recomputeUnits.failed]: { read: [objectStoreLayout.runs.prefix], delete: [statePrefix], list: true },
-  // Counts the interactions the log received since the last run: reads the log and the state.
-  [statsFunction]: { read: [objectStoreLayout.log.prefix, statePrefix], list: true },
-};
-
 /** The functions that start runs (executions of the recompute state machine) and read their status. */
 const runStarter = 'start-recompute';
 const runReader = 'get-run';
@@ -157,24 +66,8 @@ export const jetstreamWantedDidsContextKey = 'swayJetstreamWantedDids';
  */
 export const wantedDidsEnvironmentBudget = 3_000;
 
-/** The function behind `POST /v1/admin/redrive`: it moves dead letters with SQS, never touching the table. */
+/** The function behind `POST /v1/admin/redrive`: it moves dead letters with SQS (lib/wiring/functions.ts keeps it off the table). */
 const deadLetterRedriver = 'redrive-dead-letters';
-
-/**
- * Handlers of non-GET routes that still only read the tables: ingestion only looks up which
- * interactions were applied before; the queue consumer does the writing.
- */
-const readOnlyWriteRouteFunctions: ReadonlySet<string> = new Set(
-  [
-    'ingest-interactions',
-    ...webhookRoutes.filter((route) => route.method === 'POST').map((route) => route.functionName),
-    deadLetterRedriver,
-    // …but a webhook whose network names its deliveries remembers their ids, against replays.
-  ].filter((name) => !deliveryRememberingFunctions().includes(name)),
-);
-
-/** Functions that read queue depths (GetQueueAttributes) of every queue and dead-letter queue. */
-const queueStatsReaders: readonly string[] = ['get-stats'];
 
 const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
 const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -196,10 +89,16 @@ export const routeThrottles: Record<RouteAuth, ThrottleSettings> = {
   public: { rateLimit: 20, burstLimit: 40 },
 };
 
-/** The functions behind the routes with this authorization (lookup functions check API keys, signed ones signatures). */
-const functionNamesFor = (auth: RouteAuth): string[] => [
-  ...new Set((routes as readonly RouteDefinition[]).filter((route) => route.auth === auth).map((route) => route.functionName)),
-];
+/** The deployed functions behind the routes with this authorization (lookup functions check API keys, signed ones signatures). */
+const functionNamesFor = (auth: RouteAuth): string[] =>
+  [...functionCatalogue().values()].filter((definition) => definition.deployed && definition.auth === auth).map((definition) => definition.name);
+
+/** A function's memory, time and /tmp, from the catalogue. */
+const sizingOf = (definition: FunctionDefinition): Pick<SwayFunctionProps, 'memorySize' | 'timeout' | 'ephemeralStorageSize'> => ({
+  memorySize: definition.memoryMb,
+  timeout: Duration.seconds(definition.timeoutSeconds),
+  ...(definition.tmpGiB ? { ephemeralStorageSize: Size.gibibytes(definition.tmpGiB) } : {}),
+});
 
 const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> = {
   public: 'Public by contract (CONTRACT section 4): the health check and the OpenAPI document are meant to be reachable by anyone.',
@@ -209,14 +108,9 @@ const unauthenticatedRouteReasons: Record<Exclude<RouteAuth, 'admin'>, string> =
     'Webhook senders (social networks) cannot sign AWS requests; the handler authenticates every request with an HMAC over the raw body, using a secret from Secrets Manager.',
 };
 
-/**
- * The functions deployed to AWS: every HTTP function, the consumers of the AWS queues, the
- * Bluesky consumer and the recompute's units, never a local-only function (lib/wiring/workers.ts).
- */
+/** The functions deployed to AWS: every function of the catalogue but the local-only ones (lib/wiring/workers.ts). */
 export const awsFunctionNames = (): string[] =>
-  [...new Set([...httpFunctionNames(), ...awsQueues().map((queue) => queue.consumer), jetstreamSchedule.target, ...Object.values(recomputeUnits)])].filter(
-    (name) => !localOnlyFunctions.has(name),
-  );
+  [...functionCatalogue().values()].filter((definition) => definition.deployed).map((definition) => definition.name);
 
 /**
  * Everything that can be replaced without losing data: the functions, the HTTP API built from the
@@ -239,32 +133,30 @@ export class SwayStatelessStack extends Stack {
     // secret that deployed functions still use.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
 
-    const backgroundFunctionNames = [...awsQueues().map((queue) => queue.consumer), jetstreamSchedule.target, ...Object.values(recomputeUnits)];
+    const catalogue = [...functionCatalogue().values()].filter((definition) => definition.deployed);
     const duckdb = installedDuckdbBinding(path.join(repositoryRoot, 'node_modules'));
     const environment = this.sharedEnvironment(props);
     const jetstream = this.jetstreamEnvironment();
-    const functionEnvironment = (name: string): Record<string, string> => ({
+    const functionEnvironment = (definition: FunctionDefinition): Record<string, string> => ({
       ...environment,
-      ...(name === jetstreamSchedule.target ? jetstream : {}),
-      ...(functionNamesFor('lookup').includes(name)
-        ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn, [env.siteKeySecretArn]: props.siteKey.secretArn }
-        : {}),
-      ...(objectStoreAccess[name] ? { [objectStoreEnv.bucket]: props.objectStore.bucketName } : {}),
-      ...(scoringUnitNames.includes(name) ? recomputeNodeOptions : {}),
+      ...(definition.name === jetstreamSchedule.target ? jetstream : {}),
+      ...(definition.auth === 'lookup' ? { [env.apiKeysSecretArn]: props.apiKeys.secretArn, [env.siteKeySecretArn]: props.siteKey.secretArn } : {}),
+      ...(definition.objectStore ? { [objectStoreEnv.bucket]: props.objectStore.bucketName } : {}),
+      ...(definition.nodeFlags.length > 0 ? { NODE_OPTIONS: [powertoolsEnvironment.NODE_OPTIONS, ...definition.nodeFlags].join(' ') } : {}),
     });
     this.functions = new Map(
-      awsFunctionNames().map((name) => [
-        name,
-        new SwayFunction(this, `${pascalCase(name)}Function`, {
-          name,
-          environment: functionEnvironment(name),
-          ...functionSizing[name],
-          ...(duckdbFunctionNames.includes(name) ? { duckdb } : {}),
+      catalogue.map((definition) => [
+        definition.name,
+        new SwayFunction(this, `${pascalCase(definition.name)}Function`, {
+          name: definition.name,
+          environment: functionEnvironment(definition),
+          ...sizingOf(definition),
+          ...(definition.duckdb ? { duckdb } : {}),
         }),
       ]),
     );
 
-    this.grantTableAccess(props.tables, new Set(backgroundFunctionNames));
+    this.grantTableAccess(props.tables, catalogue);
     this.grantQueueAccess(props.queues);
     this.grantSecretAccess(props.webhookSecrets, [props.apiKeys, props.siteKey]);
     this.grantObjectStoreAccess(props.objectStore);
@@ -348,23 +240,14 @@ export class SwayStatelessStack extends Stack {
     return environment;
   }
 
-  /**
-   * Queue consumers, scheduled functions and handlers of non-GET routes read and write; every
-   * other function (lookups, health, admin reads) only reads.
-   */
-  private grantTableAccess(tables: DeployedTable[], backgroundFunctionNames: ReadonlySet<string>): void {
-    const writerNames = new Set([
-      ...backgroundFunctionNames,
-      ...(routes as readonly RouteDefinition[])
-        .filter((route) => route.method !== 'GET' && !readOnlyWriteRouteFunctions.has(route.functionName))
-        .map((route) => route.functionName),
-    ]);
-    for (const [name, swayFunction] of this.functions) {
+  /** Each function reads the tables, or reads and writes them, as the catalogue says (lib/wiring/functions.ts). */
+  private grantTableAccess(tables: DeployedTable[], catalogue: readonly FunctionDefinition[]): void {
+    for (const { name, table: access } of catalogue) {
       for (const { definition, table } of tables) {
         // Named index ARNs rather than CDK's `<table>/index/*`: least privilege with no wildcard to acknowledge.
         const resources = [table.tableArn, ...(definition.globalSecondaryIndexes ?? []).map((index) => `${table.tableArn}/index/${index.indexName}`)];
-        const actions = writerNames.has(name) ? [...tableReadActions, ...tableWriteActions] : tableReadActions;
-        swayFunction.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
+        const actions = access === 'write' ? [...tableReadActions, ...tableWriteActions] : tableReadActions;
+        this.functionNamed(name).function.addToRolePolicy(new PolicyStatement({ actions, resources }));
       }
     }
     // Lookups behind API keys count each key's lookups in the main table (lib/adapters/dynamodb/lookup-rate-store.ts): those items alone.
@@ -384,7 +267,7 @@ export class SwayStatelessStack extends Stack {
     for (const { definition, queue } of Object.values<DeployedQueue>(deployedQueues)) {
       for (const producerName of definition.producers) queue.grantSendMessages(this.functionNamed(producerName).function);
     }
-    for (const readerName of queueStatsReaders) {
+    for (const readerName of [...functionCatalogue().values()].filter((definition) => definition.deployed && definition.queueStats).map(({ name }) => name)) {
       const reader = this.functionNamed(readerName).function;
       for (const { queue, deadLetterQueue } of Object.values<DeployedQueue>(deployedQueues)) {
         queue.grant(reader, 'sqs:GetQueueAttributes');
@@ -420,11 +303,12 @@ export class SwayStatelessStack extends Stack {
     for (const name of functionNamesFor('lookup')) for (const secret of lookupSecrets) secret.grantRead(this.functionNamed(name).function);
   }
 
-  /** Each function of `objectStoreAccess` gets what it lists there, on its prefixes only. */
+  /** Each function the catalogue gives object store access gets what it lists there, on its prefixes only. */
   private grantObjectStoreAccess(bucket: IBucket): void {
     const objectsUnder = (prefixes: readonly string[]): string[] => prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`));
     const bucketArn = nagName(this, bucket.bucketArn, bucket);
-    for (const [name, access] of Object.entries(objectStoreAccess)) {
+    for (const { name, objectStore: access } of [...functionCatalogue().values()].filter((definition) => definition.deployed)) {
+      if (!access) continue;
       const swayFunction = this.functionNamed(name);
       const role = swayFunction.function;
       const statements: [string, readonly string[] | undefined][] = [

@@ -25,7 +25,6 @@ import { benchPowertoolsEnv, localDocumentClient } from './local-dynamodb';
 
 /** SendMessageBatch takes at most 10 entries; SqsQueue sends that many per request. */
 const SQS_SEND_BATCH_ENTRIES = 10;
-const HANDLER_TIMEOUT_MS = 900_000;
 
 /** Stands in for SQS: keeps what is sent and counts the SendMessageBatch requests SQS would bill. */
 class RecordingQueue implements MessageQueue {
@@ -111,7 +110,7 @@ export const startInProcessFunctions = async ({
         handlers.set(functionName, handler);
       }
       const started = performance.now();
-      const result = (await handler(event, lambdaContext(functionName, HANDLER_TIMEOUT_MS))) as TResult;
+      const result = (await handler(event, lambdaContext(functionName))) as TResult;
       const counted = byFunction.get(functionName) ?? { invocations: 0, billedMs: 0 };
       byFunction.set(functionName, { invocations: counted.invocations + 1, billedMs: counted.billedMs + Math.ceil(performance.now() - started) });
       return result;

@@ -10,7 +10,6 @@ import { webFileResponse } from './static-site';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; functions enforce their own, smaller limits. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-const HANDLER_TIMEOUT_MS = 30_000;
 
 type HttpLambda = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
@@ -160,7 +159,7 @@ const routeToApi = async (
   );
   const handler = handlers.get(matchedRoute.functionName);
   if (!handler) throw new Error(`no handler for ${matchedRoute.functionName}`);
-  return handler(event, lambdaContext(matchedRoute.functionName, HANDLER_TIMEOUT_MS));
+  return handler(event, lambdaContext(matchedRoute.functionName));
 };
 
 const compileRoute = (route: RouteDefinition): CompiledRoute => {

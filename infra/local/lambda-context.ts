@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { functionDefinition } from '../../lib/wiring/functions';
 
-/** The context Lambda would pass, for invoking a handler module in-process. */
-export const lambdaContext = (functionName: string, timeoutMs: number): Context => {
-  const deadline = Date.now() + timeoutMs;
+/** The context Lambda would pass, for invoking a handler module in-process: the function's memory and time as the catalogue gives them in AWS. */
+export const lambdaContext = (functionName: string): Context => {
+  const { memoryMb, timeoutSeconds } = functionDefinition(functionName);
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: String(memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',

@@ -75,10 +75,7 @@ export const startQueueConsumer = async (queue: LocalQueue, definition: QueueDef
 const deliver = async (queue: LocalQueue, definition: QueueDefinition, handler: QueueLambda, batch: ReceivedMessage[]): Promise<void> => {
   let failedIds: Set<string>;
   try {
-    const response = await handler(
-      { Records: batch.map((message) => toRecord(definition.name, message)) },
-      lambdaContext(definition.consumer, definition.consumerTimeoutSeconds * 1000),
-    );
+    const response = await handler({ Records: batch.map((message) => toRecord(definition.name, message)) }, lambdaContext(definition.consumer));
     failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
   } catch (error) {
     console.error(`local queue ${definition.name}: ${definition.consumer} failed`, (error as Error).message);

@@ -16,7 +16,7 @@ export const startScheduler = async (schedule: ScheduleDefinition, intervalSecon
   let stopping = false;
   const timer = setInterval(() => {
     if (inFlight) return;
-    const context = lambdaContext(schedule.target, schedule.timeoutSeconds * 1000);
+    const context = lambdaContext(schedule.target);
     const remainingMs = context.getRemainingTimeInMillis;
     context.getRemainingTimeInMillis = () => (stopping ? 0 : remainingMs());
     inFlight = handler(schedule.input, context)

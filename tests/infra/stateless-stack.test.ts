@@ -22,15 +22,8 @@ import { operatorTrustContextKey } from '../../infra/constructs/operator-access'
 import { powertoolsEnvironment, repositoryRoot } from '../../infra/constructs/sway-function';
 import type { DeployedQueue } from '../../infra/stateful-stack';
 import { buildSwayStacks } from '../../infra/sway-app';
-import {
-  apiThrottle,
-  duckdbFunctionNames,
-  jetstreamUrlContextKey,
-  jetstreamWantedDidsContextKey,
-  objectStoreAccess,
-  routeThrottles,
-  statePrefix,
-} from '../../infra/stateless-stack';
+import { apiThrottle, jetstreamUrlContextKey, jetstreamWantedDidsContextKey, routeThrottles } from '../../infra/stateless-stack';
+import { functionCatalogue, statePrefix } from '../../lib/wiring/functions';
 import {
   logicalIdOf,
   newTestApp,
@@ -42,6 +35,11 @@ import {
   type SwayFixture,
   type TemplateResource,
 } from './sway-app-fixture';
+
+/** What the catalogue (lib/wiring/functions.ts) says of the deployed functions: which load DuckDB, and what each may do in the object store. */
+const deployed = [...functionCatalogue().values()].filter((definition) => definition.deployed);
+const duckdbFunctionNames = deployed.filter((definition) => definition.duckdb).map((definition) => definition.name);
+const objectStoreAccess = Object.fromEntries(deployed.flatMap((definition) => (definition.objectStore ? [[definition.name, definition.objectStore]] : [])));
 
 const routeTable = routes as readonly RouteDefinition[];
 /** The queues AWS has: the interactions queue (recompute-requests is local-only). */

@@ -155,7 +155,7 @@ export const startInProcessSway = async ({
     recompute: async (asOf?: Date) => {
       if (asOf) vi.useFakeTimers({ toFake: ['Date'], now: asOf });
       try {
-        await recompute(recomputeSchedule.input, lambdaContext(recomputeSchedule.target, recomputeSchedule.timeoutSeconds * 1000));
+        await recompute(recomputeSchedule.input, lambdaContext(recomputeSchedule.target));
       } finally {
         if (asOf) vi.useRealTimers();
       }
