@@ -145,8 +145,15 @@ const triggeredFunctionNames = (): string[] => [
   ]),
 ];
 
-/** The catalogue, by function name. */
+let catalogue: ReadonlyMap<string, FunctionDefinition> | undefined;
+
+/** The catalogue, by function name: built once (the local runtime reads it on every invocation). */
 export const functionCatalogue = (): ReadonlyMap<string, FunctionDefinition> => {
+  catalogue ??= buildCatalogue();
+  return catalogue;
+};
+
+const buildCatalogue = (): ReadonlyMap<string, FunctionDefinition> => {
   const routeTable = routes as readonly RouteDefinition[];
   // Queue consumers, scheduled functions, the recompute's units and handlers of non-GET routes read and write; every other function only reads.
   const background = new Set([
