@@ -1,4 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Every temporary folder of the run — DuckDB's spill folders, the harnesses' logs and tables, the
+// data of each npm start the tests run — goes under one folder, removed when the run ends: test
+// workers that vitest stops, and processes the tests kill, never reach their own clean-up.
+const runTemporaryFolder = mkdtempSync(join(tmpdir(), 'sway-test-run-'));
+process.env.TMPDIR = runTemporaryFolder;
+process.once('exit', () => rmSync(runTemporaryFolder, { recursive: true, force: true }));
 
 // Lambda runs Node 22; the SDK's notice about the Node 20 used here would only clutter test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
