@@ -30,8 +30,13 @@ export interface WebhookRoute {
   response: { status: number; schema?: z.ZodType; contentType?: string };
 }
 
-/** A delivery's answer: accepted, with what was queued. */
-export const acceptedDelivery = { status: 202, schema: IngestResultSchema } as const;
+/** The route of a provider's deliveries: a POST answered 202 with what was queued; `body`, the schema OpenAPI shows, when one schema covers every event. */
+export const deliveryRoute = (summary: string, body?: z.ZodType): WebhookRoute => ({
+  method: 'POST',
+  summary,
+  ...(body ? { request: { body } } : {}),
+  response: { status: 202, schema: IngestResultSchema },
+});
 
 /** One HTTP delivery from a provider, as received. */
 export interface WebhookDelivery {

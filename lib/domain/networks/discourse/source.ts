@@ -1,4 +1,4 @@
-import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeDiscourse } from './normalize';
 import { DiscourseEventSchemas, isHandledEvent, type DiscourseDelivery } from './schema';
 
@@ -9,13 +9,7 @@ import { DiscourseEventSchemas, isHandledEvent, type DiscourseDelivery } from '.
 export const discourseWebhook: WebhookSource<DiscourseDelivery> = {
   name: 'discourse',
   secret: { name: 'discourse', envVar: 'SWAY_SECRET_DISCOURSE' },
-  routes: [
-    {
-      method: 'POST',
-      summary: 'Discourse webhooks, signed in x-discourse-event-signature (sha256=<hex HMAC of the body>); the event in x-discourse-event',
-      response: acceptedDelivery,
-    },
-  ],
+  routes: [deliveryRoute('Discourse webhooks, signed in x-discourse-event-signature (sha256=<hex HMAC of the body>); the event in x-discourse-event')],
   mediaTypes: ['application/json'],
   deliveryIdHeader: 'x-discourse-event-id',
   verify: hmacOfBody('x-discourse-event-signature', { prefix: 'sha256=', encoding: 'hex' }),

@@ -1,4 +1,4 @@
-import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeGitHub } from './normalize';
 import { GitHubEventSchemas, isHandledEvent, type GitHubDelivery } from './schema';
 
@@ -10,13 +10,7 @@ import { GitHubEventSchemas, isHandledEvent, type GitHubDelivery } from './schem
 export const githubWebhook: WebhookSource<GitHubDelivery> = {
   name: 'github',
   secret: { name: 'github', envVar: 'SWAY_SECRET_GITHUB' },
-  routes: [
-    {
-      method: 'POST',
-      summary: 'GitHub webhooks (JSON or form-encoded), signed in x-hub-signature-256; the event in x-github-event',
-      response: acceptedDelivery,
-    },
-  ],
+  routes: [deliveryRoute('GitHub webhooks (JSON or form-encoded), signed in x-hub-signature-256; the event in x-github-event')],
   mediaTypes: ['application/json', 'application/x-www-form-urlencoded'],
   deliveryIdHeader: 'x-github-delivery',
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),

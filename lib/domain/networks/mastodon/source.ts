@@ -1,4 +1,4 @@
-import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeMastodon } from './normalize';
 import { MastodonWebhookSchema, type MastodonWebhook } from './schema';
 
@@ -7,12 +7,7 @@ export const mastodonWebhook: WebhookSource<MastodonWebhook> = {
   name: 'mastodon',
   secret: { name: 'mastodon', envVar: 'SWAY_SECRET_MASTODON' },
   routes: [
-    {
-      method: 'POST',
-      summary: 'Mastodon webhooks (status.created, status.updated), signed in x-hub-signature (sha256=<hex HMAC of the body>)',
-      request: { body: MastodonWebhookSchema },
-      response: acceptedDelivery,
-    },
+    deliveryRoute('Mastodon webhooks (status.created, status.updated), signed in x-hub-signature (sha256=<hex HMAC of the body>)', MastodonWebhookSchema),
   ],
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-hub-signature', { prefix: 'sha256=', encoding: 'hex' }),

@@ -1,5 +1,5 @@
 import { sameSecret } from '../signature';
-import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeMeta } from './normalize';
 import { MetaVerificationQuerySchema, MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
 
@@ -27,12 +27,10 @@ export const metaWebhook: WebhookSource<MetaWebhook> = {
       request: { query: MetaVerificationQuerySchema },
       response: { status: 200, contentType: 'text/plain' },
     },
-    {
-      method: 'POST',
-      summary: 'Meta Page (feed) and Instagram (comments, mentions) deliveries, signed in x-hub-signature-256 (sha256=<hex HMAC of the body>)',
-      request: { body: MetaWebhookSchema },
-      response: acceptedDelivery,
-    },
+    deliveryRoute(
+      'Meta Page (feed) and Instagram (comments, mentions) deliveries, signed in x-hub-signature-256 (sha256=<hex HMAC of the body>)',
+      MetaWebhookSchema,
+    ),
   ],
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),

@@ -1,5 +1,5 @@
 import { hasValidSignature } from '../signature';
-import { acceptedDelivery, parseWith, type Verification, type WebhookDelivery, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, parseWith, type Verification, type WebhookDelivery, type WebhookSource } from '../webhook-source';
 import { normalizeSlack } from './normalize';
 import { SlackRequestSchema, type SlackRequest } from './schema';
 
@@ -34,12 +34,10 @@ export const slackWebhook: WebhookSource<SlackRequest> = {
   name: 'slack',
   secret: { name: 'slack', envVar: 'SWAY_SECRET_SLACK' },
   routes: [
-    {
-      method: 'POST',
-      summary: 'Slack Events API: url_verification answers {"challenge"}; x-slack-signature v0 over "v0:<timestamp>:<body>", timestamp within 300 s',
-      request: { body: SlackRequestSchema },
-      response: acceptedDelivery,
-    },
+    deliveryRoute(
+      'Slack Events API: url_verification answers {"challenge"}; x-slack-signature v0 over "v0:<timestamp>:<body>", timestamp within 300 s',
+      SlackRequestSchema,
+    ),
   ],
   mediaTypes: ['application/json'],
   verify: (secret, delivery: WebhookDelivery) =>

@@ -1,5 +1,5 @@
 import { hmacSha256 } from '../signature';
-import { acceptedDelivery, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
 import { normalizeX } from './normalize';
 import { XCrcQuerySchema, XCrcResponseSchema, XWebhookSchema, type XWebhook } from './schema';
 
@@ -17,12 +17,7 @@ export const xWebhook: WebhookSource<XWebhook> = {
       request: { query: XCrcQuerySchema },
       response: { status: 200, schema: XCrcResponseSchema },
     },
-    {
-      method: 'POST',
-      summary: 'X Account Activity API deliveries, signed in x-twitter-webhooks-signature (sha256=<base64 HMAC of the body>)',
-      request: { body: XWebhookSchema },
-      response: acceptedDelivery,
-    },
+    deliveryRoute('X Account Activity API deliveries, signed in x-twitter-webhooks-signature (sha256=<base64 HMAC of the body>)', XWebhookSchema),
   ],
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-twitter-webhooks-signature', { prefix: 'sha256=', encoding: 'base64' }),
