@@ -53,17 +53,16 @@ export interface SwayFunctionProps {
  * DuckDB binding copied in when the function uses it), locally, without Docker.
  */
 const functionCode = (name: string, duckdb: DuckdbBinding | undefined): lambda.Code => {
-  // Also the key CDK caches the bundle under (it cannot see into tryBundle): every function must differ here.
-  const command = ['infra/build-function.ts', name, ...(duckdb?.packages ?? [])];
+  const packages = duckdb?.packages ?? [];
   return lambda.Code.fromAsset(repositoryRoot, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       image: DockerImage.fromRegistry('unused'),
-      command,
+      // Never run (no Docker); the key CDK caches the bundle under, which cannot see into tryBundle: every function must differ here.
+      command: ['infra/build-function.ts', name, ...packages],
       local: {
         tryBundle(outputDir: string): boolean {
-          const [script, ...args] = command;
-          execFileSync(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, script!), ...args.slice(0, 1), outputDir, ...args.slice(1)], {
+          execFileSync(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'infra', 'build-function.ts'), name, outputDir, ...packages], {
             cwd: repositoryRoot,
             stdio: ['ignore', 'ignore', 'inherit'],
           });
