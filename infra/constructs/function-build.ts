@@ -19,7 +19,7 @@ const esmRequireBanner = "import { createRequire } from 'module'; const require 
 
 /**
  * zod's entry points re-export every locale as a namespace (`export * as locales`), which esbuild
- * cannot tree-shake: about 258 KB of translated error messages in every function that validates
+ * cannot tree-shake: every translation of its error messages in every function that validates
  * anything. The service answers in English only, and English is what zod registers by default
  * (`en`, imported on its own by its schemas), so the locales' index resolves to English alone.
  */
