@@ -1,3 +1,4 @@
+import { dynamoDbLocalConfig } from '../lib/adapters/dynamodb/dynamodb-client';
 /**
  * `npx tsx bench/batch-write-scaling.ts`: DynamoDB Local's BatchWriteItem rate on this machine at
  * 4, 8, 16 and 32 requests in flight — what bounds the recompute, which is mostly writes, and why
@@ -21,7 +22,7 @@ const main = async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = mkdtempSync(join(tmpdir(), 'sway-batch-scaling-'));
   const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir, inMemory: true });
-  const client = new DynamoDBClient({ endpoint: dynamoDb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient(dynamoDbLocalConfig(dynamoDb.endpoint));
   const db = localDocumentClient(dynamoDb.endpoint);
   try {
     // Items shaped like the explanations a recompute writes; the first round warms DynamoDB Local up.

@@ -207,20 +207,14 @@ export const benchLookupCost = async (functions: InProcessFunctions, accounts: A
   );
 
   // The same lookups behind an API key, whose rate is counted in the table (lib/adapters/dynamodb/lookup-rate-store.ts); a rate no lookup reaches.
-  const saved = { keys: process.env[env.apiKeys], rate: process.env[env.apiKeyRate] };
-  Object.assign(process.env, { [env.apiKeys]: BENCH_API_KEY, [env.apiKeyRate]: String(Number.MAX_SAFE_INTEGER) });
+  Object.assign(functions.variables, { [env.apiKeys]: BENCH_API_KEY, [env.apiKeyRate]: String(Number.MAX_SAFE_INTEGER) });
   let keyed: Awaited<ReturnType<InProcessFunctions['takeUsage']>>;
   try {
     for (const account of accounts) await lookup(account, { 'x-api-key': BENCH_API_KEY });
     keyed = await functions.takeUsage();
   } finally {
-    for (const [name, value] of [
-      [env.apiKeys, saved.keys],
-      [env.apiKeyRate, saved.rate],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    delete functions.variables[env.apiKeys];
+    delete functions.variables[env.apiKeyRate];
   }
   const keyedInvocations = keyed.byFunction.get('get-account') ?? { invocations: 0, billedMs: 0 };
   const keyedCost = costPerMillion(

@@ -14,7 +14,7 @@ import { createTables } from '../infra/local/create-tables';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import type { Interaction } from '../lib/domain/interactions/schema';
 import { batchWriteAll } from '../lib/adapters/dynamodb/batch-write';
-import { createDocumentClient } from '../lib/adapters/dynamodb/dynamodb-client';
+import { createDocumentClient, dynamoDbLocalConfig } from '../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../lib/adapters/dynamodb/tables';
 import { admin, drainAndRecompute, startLocalService, waitFor, type LocalService } from '../tests/support/local-service';
 import { freePort } from '../tests/support/free-port';
@@ -105,10 +105,10 @@ const ingestThroughput = async (service: LocalService, endpoint: string, interac
   const value = interactions.length / ((performance.now() - started) / 1000);
 
   // Ceiling: the same number of items written with BatchWriteItem at the same concurrency.
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient(dynamoDbLocalConfig(endpoint));
   const ceilingTable = { ...tables.main, localName: `ceiling-${randomUUID().slice(0, 8)}` };
   await createTables(client, [ceilingTable]);
-  const db = createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const db = createDocumentClient(dynamoDbLocalConfig(endpoint));
   const items = interactions.map((interaction) => ({
     PutRequest: { Item: { pk: `INT#${interaction.network}#${interaction.id}`, sk: 'INT', ...interaction } },
   }));

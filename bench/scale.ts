@@ -1,3 +1,4 @@
+import { dynamoDbLocalConfig } from '../lib/adapters/dynamodb/dynamodb-client';
 /**
  * `npm run bench -- --only scale.10m`: the recompute at ten million interactions in the window.
  * A seeded synthetic world (bench/data/synthetic-world.ts: 1 M accounts, 1,000 topics of Zipf
@@ -71,7 +72,7 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
   const objects = new FolderObjectStore(root);
   const dynamoDb = await startDynamoDbLocal({ port: await freePort(), dataDir: join(workDir, 'dynamodb'), inMemory: true });
   const tableName = `scale-${randomUUID().slice(0, 8)}`;
-  const client = new DynamoDBClient({ endpoint: dynamoDb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient(dynamoDbLocalConfig(dynamoDb.endpoint));
   await createTables(client, [{ ...tables.main, localName: tableName }]);
   client.destroy();
   const shape: WorldShape = { ...world, now: new Date() };

@@ -11,7 +11,7 @@ import { QueuedInteractionsSchema, type QueuedInteractions } from '../lib/domain
 import { applyToLog } from '../lib/app/log/apply-to-log';
 import { writeLogObject } from '../lib/app/log/log-writer';
 import { logger, metrics, tracer } from '../lib/adapters/observability';
-import { objectStore, stores } from '../lib/wiring/dependencies';
+import { objectStore, stores, type Dependencies } from '../lib/wiring/dependencies';
 import { knownOptOutsOf } from '../lib/adapters/dynamodb/consent-store';
 
 /**
@@ -26,25 +26,32 @@ const batchProcessor = () =>
     logger,
   });
 
-const applyRecord = async (record: ParsedRecord<SQSRecord, QueuedInteractions>) => {
-  const { consent, ingest } = stores();
-  const summary = await applyToLog(
-    record.body,
-    {
-      optedOutAmong: (accounts) => knownOptOutsOf(consent).among(accounts),
-      writeLogObject: (key, rows) => writeLogObject(objectStore(), key, rows),
-      rememberApplied: (refs, at) => ingest.rememberApplied(refs, at),
-      forgetApplied: (refs) => ingest.forgetApplied(refs),
-    },
-    new Date(),
-  );
-  metrics.addMetric('InteractionsLogged', MetricUnit.Count, summary.logged);
-  metrics.addMetric('InteractionsDropped', MetricUnit.Count, summary.dropped);
-  metrics.addMetric('RetractionsLogged', MetricUnit.Count, summary.retractions);
-};
+const recordApplier =
+  ({ stores, objectStore }: Pick<Dependencies, 'stores' | 'objectStore'>) =>
+  async (record: ParsedRecord<SQSRecord, QueuedInteractions>) => {
+    const { consent, ingest } = stores();
+    const summary = await applyToLog(
+      record.body,
+      {
+        optedOutAmong: (accounts) => knownOptOutsOf(consent).among(accounts),
+        writeLogObject: (key, rows) => writeLogObject(objectStore(), key, rows),
+        rememberApplied: (refs, at) => ingest.rememberApplied(refs, at),
+        forgetApplied: (refs) => ingest.forgetApplied(refs),
+      },
+      new Date(),
+    );
+    metrics.addMetric('InteractionsLogged', MetricUnit.Count, summary.logged);
+    metrics.addMetric('InteractionsDropped', MetricUnit.Count, summary.dropped);
+    metrics.addMetric('RetractionsLogged', MetricUnit.Count, summary.retractions);
+  };
 
 /** Appends queued interactions to the log; a failing message is reported alone and retried, the rest of its batch is kept. */
-export const handler = middy(async (event: SQSEvent, context: Context) => processPartialResponse(event, applyRecord, batchProcessor(), { context }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const createHandler = (dependencies: Pick<Dependencies, 'stores' | 'objectStore'>) => {
+  const applyRecord = recordApplier(dependencies);
+  return middy(async (event: SQSEvent, context: Context) => processPartialResponse(event, applyRecord, batchProcessor(), { context }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+};
+
+export const handler = createHandler({ stores, objectStore });

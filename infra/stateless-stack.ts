@@ -18,7 +18,7 @@ import type { Construct } from 'constructs';
 import { env, queueUrlEnvVar, secretArnEnvVar, type SecretName } from '../lib/wiring/config';
 import { functionCatalogue, type FunctionDefinition } from '../lib/wiring/functions';
 import { objectStoreEnv } from '../lib/app/log/layout';
-import { parseWantedDids } from '../lib/adapters/jetstream/jetstream-socket';
+import { parseWantedDids } from '../lib/domain/networks/bluesky/wanted-dids';
 import { secretsOfSignedFunctions } from '../lib/domain/networks/webhook-sources';
 import { recomputeUnits } from '../lib/app/recompute/units';
 import { LOOKUP_RATE_KEY_PREFIX } from '../lib/adapters/dynamodb/lookup-rate-store';

@@ -1,8 +1,7 @@
 /**
  * Sway's functions invoked in the bench process as Lambda invokes them, against the DynamoDB Local
  * the service uses, so capacity and duration come from the real code paths: a CapacityMeter on the
- * document client the runtime shares between handlers (`documentClient()`), a recording queue in
- * place of SQS, a log folder of their own in place of S3 (`logDir`), and each invocation timed and
+ * document client the handlers share, a recording queue in place of SQS, a log folder of their own in place of S3 (`logDir`), and each invocation timed and
  * rounded up to the millisecond as Lambda bills it.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,13 +9,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../../infra/local/lambda-context';
 import { toRecord } from '../../infra/local/queue-consumer';
-import { env } from '../../lib/wiring/config';
+import { localDependencies } from '../../infra/local/local-dependencies';
 import { secretEnvVars } from '../../lib/wiring/secret-variables';
 import type { MessageQueue, QueueDepth, Redrive } from '../../lib/adapters/queue/message-queue';
-import { useMessageQueue } from '../../lib/wiring/dependencies';
-import { documentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../../lib/adapters/dynamodb/tables';
-import { objectStoreEnv } from '../../lib/app/log/layout';
 import { queues, type QueueName } from '../../lib/wiring/workers';
 import { awsPrices } from './aws-prices';
 import { CapacityMeter, type CapacityTotals } from './consumed-capacity';
@@ -68,15 +64,14 @@ type Invocations = Omit<FunctionUsage, 'memoryMb'>;
 
 export interface InProcessFunctions {
   queue: RecordingQueue;
+  /** The functions' secrets and settings by variable, read at each use (`SWAY_API_KEYS`, …). */
+  variables: Record<string, string | undefined>;
   invoke<TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult>;
   /** Invocations and capacity since the last call, then starts counting afresh. */
   takeUsage(): Promise<{ capacity: CapacityTotals; byFunction: Map<string, Invocations> }>;
 }
 
-/**
- * Points this process's runtime at the service's table, as `npm start` does for its own handlers
- * (call it after the service has started, so none of this reaches the service's environment).
- */
+/** Builds the handlers on the service's table, as `npm start` builds its own. */
 export const startInProcessFunctions = async ({
   endpoint,
   genericSecret,
@@ -86,27 +81,24 @@ export const startInProcessFunctions = async ({
   genericSecret: string;
   logDir: string;
 }): Promise<InProcessFunctions> => {
-  Object.assign(process.env, {
-    [env.dynamodbEndpoint]: endpoint,
-    [objectStoreEnv.directory]: logDir,
-    [env.tableName]: tables.main.localName,
-    [secretEnvVars.generic]: genericSecret,
-    ...benchPowertoolsEnv,
-  });
+  Object.assign(process.env, benchPowertoolsEnv);
   const uncounted = localDocumentClient(endpoint);
   const meter = new CapacityMeter(async (table, key) => (await uncounted.send(new GetCommand({ TableName: table, Key: key }))).Item);
-  meter.attachTo(documentClient());
+  const handlerDb = localDocumentClient(endpoint);
+  meter.attachTo(handlerDb);
   const queue = new RecordingQueue();
+  const variables: Record<string, string | undefined> = { [secretEnvVars.generic]: genericSecret };
+  const dependencies = localDependencies({ db: handlerDb, tableName: tables.main.localName, queue, logDir, variables });
   const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
   let byFunction = new Map<string, Invocations>();
 
-  useMessageQueue(queue);
   return {
     queue,
+    variables,
     invoke: async <TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult> => {
       let handler = handlers.get(functionName);
       if (!handler) {
-        handler = await loadHandler(functionName);
+        handler = await loadHandler(functionName, dependencies);
         handlers.set(functionName, handler);
       }
       const started = performance.now();

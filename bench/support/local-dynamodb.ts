@@ -1,13 +1,13 @@
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { storesOver, type Stores } from '../../lib/wiring/dependencies';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { Table } from '../../lib/adapters/dynamodb/table';
 import { tables } from '../../lib/adapters/dynamodb/tables';
 
 /** A document client of its own on the bench's DynamoDB Local: nothing it does is counted or shared with the handlers. */
 export const localDocumentClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBDocumentClient =>
-  createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, ...overrides });
+  createDocumentClient({ ...dynamoDbLocalConfig(endpoint), ...overrides });
 
 /** The service's stores, read through such a client (for checks outside what is measured). */
 export const serviceStores = (endpoint: string, tableName: string = tables.main.localName): Stores =>

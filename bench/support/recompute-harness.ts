@@ -1,3 +1,4 @@
+import { dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 /**
  * What the recompute benchmarks share: the stores with every DynamoDB write of a run's results
  * stubbed out (the ceiling: the same units, aggregating and scoring, with nothing written), object
@@ -110,7 +111,7 @@ export const storesWithoutResultWrites = (table: Table): { stores: Stores; unwri
 
 /** A table of its own in the bench's DynamoDB Local, shaped as the service's. */
 export const freshTable = async (endpoint: string, db: DynamoDBDocumentClient, prefix: string): Promise<Table> => {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient(dynamoDbLocalConfig(endpoint));
   const localName = `${prefix}-${randomUUID().slice(0, 8)}`;
   await createTables(client, [{ ...tables.main, localName }]);
   client.destroy();

@@ -1,3 +1,4 @@
+import { dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,7 +49,7 @@ export const startDynamoDbLocal = async ({ port, dataDir, inMemory }: { port: nu
 };
 
 const waitUntilReady = async (endpoint: string, exited: Promise<number | null>, output: () => string): Promise<void> => {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({ ...dynamoDbLocalConfig(endpoint), maxAttempts: 1 });
   let stoppedWith: number | null | undefined;
   void exited.then((code) => (stoppedWith = code));
   const deadline = Date.now() + 60_000;

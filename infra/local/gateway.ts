@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type HttpProblem, problems } from '../../lib/adapters/http/problem';
 import { sameSecret } from '../../lib/domain/networks/signature';
+import type { Dependencies } from '../../lib/wiring/dependencies';
 import { isApiPath, routeKey, routes, type RouteDefinition } from '../../lib/wiring/routes';
 import { apiSecurityHeaders, type SecurityHeaders } from '../../web/security-headers';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
@@ -21,6 +22,8 @@ interface CompiledRoute {
 
 export interface GatewayOptions {
   adminToken: string;
+  /** What the routes' handlers are built from (infra/local/local-dependencies.ts). */
+  dependencies: Dependencies;
   /** The built web pages (web/build.ts), served for GET paths outside the API that no route matches. */
   webRoot?: string;
   /**
@@ -56,7 +59,7 @@ export const createRouter = async (options: GatewayOptions): Promise<GatewayRout
   const compiled = (routes as readonly RouteDefinition[]).map(compileRoute);
   const handlers = new Map<string, HttpLambda>();
   for (const functionName of new Set(compiled.map(({ route }) => route.functionName))) {
-    handlers.set(functionName, await loadHandler(functionName));
+    handlers.set(functionName, await loadHandler(functionName, options.dependencies));
   }
   return (request) => route(request, compiled, handlers, options);
 };

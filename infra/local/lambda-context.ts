@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import type { Dependencies } from '../../lib/wiring/dependencies';
 import { functionDefinition } from '../../lib/wiring/functions';
 
 /** The context Lambda would pass, for invoking a handler module in-process: the function's memory and time as the catalogue gives them in AWS. */
@@ -24,9 +25,12 @@ export const lambdaContext = (functionName: string): Context => {
 
 export type LambdaHandler<TEvent = unknown, TResult = unknown> = (event: TEvent, context: Context) => Promise<TResult>;
 
-/** Loads `functions/<name>.ts` and returns its `handler`, as Lambda would. */
-export const loadHandler = async <TEvent, TResult>(functionName: string): Promise<LambdaHandler<TEvent, TResult>> => {
-  const module = (await import(`../../functions/${functionName}`)) as { handler?: LambdaHandler<TEvent, TResult> };
-  if (typeof module.handler !== 'function') throw new Error(`functions/${functionName}.ts exports no handler`);
-  return module.handler;
+/**
+ * Loads `functions/<name>.ts` and builds its handler from these dependencies (its
+ * `createHandler`), where Lambda takes the `handler` the module builds from its environment.
+ */
+export const loadHandler = async <TEvent, TResult>(functionName: string, dependencies: Dependencies): Promise<LambdaHandler<TEvent, TResult>> => {
+  const module = (await import(`../../functions/${functionName}`)) as { createHandler?: (dependencies: Dependencies) => LambdaHandler<TEvent, TResult> };
+  if (typeof module.createHandler !== 'function') throw new Error(`functions/${functionName}.ts exports no createHandler`);
+  return module.createHandler(dependencies);
 };

@@ -2,6 +2,7 @@
  * `npm start`: the whole service on one machine — DynamoDB Local, the HTTP routes, the queue
  * consumers and the recompute schedule — running the same handler modules as Lambda.
  */
+import './powertools-environment';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,8 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { env } from '../../lib/wiring/config';
 import { secretEnvVars } from '../../lib/wiring/secret-variables';
-import { objectStoreEnv } from '../../lib/app/log/layout';
 import { LocalQueue } from '../../lib/dev/local-queue';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../../lib/adapters/dynamodb/tables';
 import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/wiring/workers';
 import { createTables } from './create-tables';
@@ -20,8 +20,9 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
 import { startScheduler, type Scheduler } from './scheduler';
-import { DEFAULT_API_KEY_RATE } from '../../lib/adapters/http/api-keys';
-import { parseWantedDids } from '../../lib/adapters/jetstream/jetstream-socket';
+import { DEFAULT_API_KEY_RATE } from '../../lib/wiring/config';
+import { parseWantedDids } from '../../lib/domain/networks/bluesky/wanted-dids';
+import { localDependencies } from './local-dependencies';
 import { buildWebAssets } from '../../web/build';
 
 const USAGE = `usage: npm start [-- [--in-memory] [--demo]]
@@ -59,8 +60,6 @@ const localSecrets = (dataDir: string, inMemory: boolean): { adminToken: string;
 };
 
 const main = async (): Promise<void> => {
-  // Lambda runs Node 22; the SDK's notice about Node 20 only clutters a developer's terminal.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let options: { 'in-memory'?: boolean; demo?: boolean; help?: boolean };
   try {
     options = parseArgs({
@@ -125,57 +124,51 @@ const main = async (): Promise<void> => {
   mkdirSync(logDir, { recursive: true });
   if (inMemory) stoppers.push(async () => rmSync(logDir, { recursive: true, force: true }));
 
-  // The handlers read their configuration from the environment, as they do in Lambda.
-  Object.assign(process.env, {
-    [objectStoreEnv.directory]: logDir,
-    [env.dynamodbEndpoint]: endpoint,
-    [env.tableName]: tables.main.localName,
+  // The variables a deployed function reads, here handed to the handlers rather than set in this
+  // process's environment: the operator's own (SWAY_API_KEYS, SWAY_SECRET_*, SWAY_JETSTREAM_*, …)
+  // and the secrets generated above.
+  const variables: Record<string, string | undefined> = {
+    ...process.env,
     [env.adminToken]: adminToken,
+    [secretEnvVars.generic]: genericSecret,
     // The key the gateway adds to the pages' own lookups, as CloudFront does in AWS: new at every start, nobody needs to know it.
     [env.siteKey]: process.env[env.siteKey] || randomBytes(24).toString('base64url'),
-    [secretEnvVars.generic]: genericSecret,
-    AWS_REGION: process.env.AWS_REGION ?? 'local',
-    POWERTOOLS_SERVICE_NAME: 'sway',
-    POWERTOOLS_METRICS_NAMESPACE: 'Sway',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  });
+  };
 
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const local = dynamoDbLocalConfig(endpoint);
+  const client = new DynamoDBClient(local);
   await createTables(client, Object.values(tables));
   client.destroy();
-
-  const { objectStore, stores, useMessageQueue } = await import('../../lib/wiring/dependencies');
-  const localQueue = new LocalQueue(createDocumentClient(), tables.localQueue.localName);
-  useMessageQueue(localQueue);
+  const localDb = createDocumentClient(local);
+  const localQueue = new LocalQueue(localDb, tables.localQueue.localName);
+  const dependencies = localDependencies({ db: localDb, tableName: tables.main.localName, queue: localQueue, logDir, variables });
   // A recompute that died with the previous process still holds the run lock until its lease runs
   // out. Nothing else uses these tables (as for the queue's in-flight messages): free it now, so the
   // run's request, received again, finishes the job at once.
-  const { runs } = stores();
+  const { runs } = dependencies.stores();
   const interruptedRun = await runs.runLockHolder();
   if (interruptedRun) await runs.releaseRunLock(interruptedRun);
 
   const consumers: QueueConsumer[] = [];
-  for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(localQueue, definition));
+  for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(localQueue, definition, dependencies));
   stoppers.push(async () => Promise.all(consumers.map((consumer) => consumer.stop())));
 
   let scheduler: Scheduler | undefined;
   if (recomputeIntervalSeconds > 0) {
-    scheduler = await startScheduler(recomputeSchedule, recomputeIntervalSeconds);
+    scheduler = await startScheduler(recomputeSchedule, recomputeIntervalSeconds, dependencies);
     stoppers.push(() => scheduler?.stop() ?? Promise.resolve());
   }
 
   const jetstreamUrl = process.env[env.jetstreamUrl];
   if (jetstreamUrl) {
-    const jetstreamScheduler = await startScheduler(jetstreamSchedule, jetstreamSchedule.localDefaultIntervalSeconds);
+    const jetstreamScheduler = await startScheduler(jetstreamSchedule, jetstreamSchedule.localDefaultIntervalSeconds, dependencies);
     stoppers.push(() => jetstreamScheduler.stop());
   }
 
   // Built at every start, so the pages always match the code; beside the data, so two services never share it.
   const webRoot = join(dataDir, 'web');
   await buildWebAssets(webRoot);
-  const server = await startGateway(port, { adminToken, webRoot, siteKey: process.env[env.siteKey] });
+  const server = await startGateway(port, { adminToken, webRoot, siteKey: variables[env.siteKey], dependencies });
   stoppers.push(
     () =>
       new Promise<void>((resolveClose) => {
@@ -201,8 +194,8 @@ Ctrl-C stops everything.`);
     try {
       const { runRecomputeLocally, unitsOver } = await import('../../lib/app/recompute/local-orchestrator');
       const { writeLogObject } = await import('../../lib/app/log/log-writer');
-      const { consent, ingest, accounts } = stores();
-      const objects = objectStore();
+      const { consent, ingest, accounts } = dependencies.stores();
+      const objects = dependencies.objectStore();
       const loaded = await loadDemo({
         apply: {
           optedOutAmong: (keys) => consent.optedOutAmong(keys),
@@ -213,7 +206,11 @@ Ctrl-C stops everything.`);
         // A scheduled recompute may hold the lock; the demo's run waits for it rather than fail.
         recompute: async (asOf) => {
           for (;;) {
-            const run = await runRecomputeLocally({ runId: randomUUID(), trigger: 'schedule' }, unitsOver({ objects, ...stores(), now: () => asOf }), objects);
+            const run = await runRecomputeLocally(
+              { runId: randomUUID(), trigger: 'schedule' },
+              unitsOver({ objects, ...dependencies.stores(), now: () => asOf }),
+              objects,
+            );
             if (run) return run;
             await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
           }

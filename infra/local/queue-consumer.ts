@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalQueue, ReceivedMessage } from '../../lib/dev/local-queue';
+import type { Dependencies } from '../../lib/wiring/dependencies';
 import type { QueueDefinition } from '../../lib/wiring/workers';
 import { lambdaContext, loadHandler, type LambdaHandler } from './lambda-context';
 
@@ -17,8 +18,8 @@ const IDLE_POLL_MS = 500;
  * consumer with an SQS event, delete what succeeded, and hand failures back for retry or the
  * dead-letter store (partial batch responses).
  */
-export const startQueueConsumer = async (queue: LocalQueue, definition: QueueDefinition): Promise<QueueConsumer> => {
-  const handler = await loadHandler<SQSEvent, SQSBatchResponse | undefined>(definition.consumer);
+export const startQueueConsumer = async (queue: LocalQueue, definition: QueueDefinition, dependencies: Dependencies): Promise<QueueConsumer> => {
+  const handler = await loadHandler<SQSEvent, SQSBatchResponse | undefined>(definition.consumer, dependencies);
   await queue.releaseInFlight(definition.name);
   let running = true;
   let wake: (() => void) | undefined;

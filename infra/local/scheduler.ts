@@ -1,3 +1,4 @@
+import type { Dependencies } from '../../lib/wiring/dependencies';
 import type { ScheduleDefinition } from '../../lib/wiring/workers';
 import { lambdaContext, loadHandler } from './lambda-context';
 
@@ -10,8 +11,8 @@ export interface Scheduler {
  * at once. Stopping ends the running invocation's time, as a Lambda timeout would, so a function
  * that watches its remaining time (the Bluesky consumer) finishes cleanly and promptly.
  */
-export const startScheduler = async (schedule: ScheduleDefinition, intervalSeconds: number): Promise<Scheduler> => {
-  const handler = await loadHandler<ScheduleDefinition['input'], unknown>(schedule.target);
+export const startScheduler = async (schedule: ScheduleDefinition, intervalSeconds: number, dependencies: Dependencies): Promise<Scheduler> => {
+  const handler = await loadHandler<ScheduleDefinition['input'], unknown>(schedule.target, dependencies);
   let inFlight: Promise<unknown> | null = null;
   let stopping = false;
   const timer = setInterval(() => {

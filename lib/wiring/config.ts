@@ -2,7 +2,8 @@
  * Environment variables the functions read. CDK sets them in AWS; the local runtime sets them
  * in-process. Named once here so both sides agree.
  */
-import { queues, type QueueName } from './workers';
+import { jetstreamSchedule, queues, type QueueName } from './workers';
+import { parseWantedDids } from '../domain/networks/bluesky/wanted-dids';
 import { tables } from '../adapters/dynamodb/tables';
 import type { SecretName, WebhookSecret } from '../domain/networks/webhook-source';
 
@@ -55,6 +56,41 @@ export const secretArnEnvVar = (name: SecretName): string => `SWAY_SECRETS_ARN_$
 
 /** Locally: the variable holding the previous value of a secret during its rotation. */
 export const previousSecretEnvVar = (secret: WebhookSecret): string => `${secret.envVar}_PREVIOUS`;
+
+/** Lookups one API key may make per second before it gets 429, unless SWAY_API_KEY_RATE says otherwise. */
+export const DEFAULT_API_KEY_RATE = 50;
+
+/** What the operator chooses, besides secrets and where the data lives. */
+export interface Settings {
+  /** In AWS: the recompute's state machine, whose executions are the runs; unset on one machine, where the local orchestrator runs them. */
+  stateMachineArn?: string;
+  /** Lookups per second each API key may make before 429, across every instance. */
+  apiKeyRate: number;
+  jetstream: {
+    /** The Jetstream WebSocket URL; unset: the Bluesky consumer is off. */
+    url?: string;
+    /** The accounts to follow; none: every account. */
+    wantedDids: string[];
+    /** How long one run of the Bluesky consumer reads. */
+    readSeconds: number;
+  };
+}
+
+const positiveNumber = (raw: string | undefined, fallback: number): number => {
+  const value = Number(raw);
+  return raw && Number.isFinite(value) && value > 0 ? value : fallback;
+};
+
+/** The settings these variables give (a deployed function's environment, or `npm start`'s own variables); throws on a list of DIDs that are not DIDs. */
+export const settingsFrom = (variables: Readonly<Record<string, string | undefined>>): Settings => ({
+  ...(variables[env.stateMachineArn] ? { stateMachineArn: variables[env.stateMachineArn] } : {}),
+  apiKeyRate: positiveNumber(variables[env.apiKeyRate], DEFAULT_API_KEY_RATE),
+  jetstream: {
+    ...(variables[env.jetstreamUrl] ? { url: variables[env.jetstreamUrl] } : {}),
+    wantedDids: parseWantedDids(variables[env.jetstreamWantedDids]),
+    readSeconds: positiveNumber(variables[env.jetstreamReadSeconds], jetstreamSchedule.readSeconds),
+  },
+});
 
 export const requireEnv = (name: string): string => {
   const value = process.env[name];

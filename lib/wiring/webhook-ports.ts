@@ -1,12 +1,13 @@
 import type { WebhookPorts } from '../app/webhooks/receive-webhook';
-import { messageQueue, stores } from './dependencies';
-import { webhookSecret } from '../adapters/secrets/secrets';
+import type { Dependencies } from './dependencies';
+
+export type WebhookDependencies = Pick<Dependencies, 'stores' | 'messageQueue' | 'secrets'>;
 
 /** What a webhook function needs: its secret, the queue, and the dedupe lookup. */
-export const webhookPorts = (): WebhookPorts => {
+export const webhookPorts = ({ stores, messageQueue, secrets }: WebhookDependencies): WebhookPorts => {
   const { ingest } = stores();
   return {
-    secret: webhookSecret,
+    secret: secrets.webhook,
     queue: messageQueue(),
     appliedInteractions: (refs) => ingest.appliedInteractions(refs),
     deliveries: {

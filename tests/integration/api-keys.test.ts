@@ -60,9 +60,11 @@ describe('lookups behind API keys', () => {
   it('counts a key across instances: two stores with clients of their own and the gateway add to one count', async () => {
     const { LookupRateStore } = await import('../../lib/adapters/dynamodb/lookup-rate-store');
     const { Table } = await import('../../lib/adapters/dynamodb/table');
-    const { createDocumentClient } = await import('../../lib/adapters/dynamodb/dynamodb-client');
+    const { createDocumentClient, dynamoDbLocalConfig } = await import('../../lib/adapters/dynamodb/dynamodb-client');
     // Two instances of the store, each with its own client, as two Lambda instances would have.
-    const [first, second] = [0, 1].map(() => new LookupRateStore(new Table(createDocumentClient(), sway.tables.mainTable)));
+    const [first, second] = [0, 1].map(
+      () => new LookupRateStore(new Table(createDocumentClient(dynamoDbLocalConfig(sway.tables.endpoint)), sway.tables.mainTable)),
+    );
     await startOfSecond();
     const at = new Date();
     expect(await first!.count('key-two', at)).toBe(1);
@@ -112,17 +114,18 @@ describe('the generic secret in rotation', () => {
         headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureOf(secret, Buffer.from(body)) },
         body,
       });
-    const current = process.env.SWAY_SECRET_GENERIC!;
-    Object.assign(process.env, { SWAY_SECRET_GENERIC: 'generic-next', SWAY_SECRET_GENERIC_PREVIOUS: current });
+    const { variables } = sway;
+    const current = variables.SWAY_SECRET_GENERIC!;
+    Object.assign(variables, { SWAY_SECRET_GENERIC: 'generic-next', SWAY_SECRET_GENERIC_PREVIOUS: current });
     try {
       expect((await signedWith('generic-next')).status).toBe(202);
       expect((await signedWith(current)).status).toBe(202);
       expectProblem(await signedWith('neither'), 401);
-      delete process.env.SWAY_SECRET_GENERIC_PREVIOUS;
+      delete variables.SWAY_SECRET_GENERIC_PREVIOUS;
       expectProblem(await signedWith(current), 401);
     } finally {
-      process.env.SWAY_SECRET_GENERIC = current;
-      delete process.env.SWAY_SECRET_GENERIC_PREVIOUS;
+      variables.SWAY_SECRET_GENERIC = current;
+      delete variables.SWAY_SECRET_GENERIC_PREVIOUS;
     }
   });
 });

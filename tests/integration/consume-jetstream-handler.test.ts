@@ -1,8 +1,9 @@
-/** The scheduled `consume-jetstream` function as Lambda runs it, configured from its environment only. */
+/** The scheduled `consume-jetstream` function as Lambda runs it, configured by its variables only (SWAY_JETSTREAM_URL, SWAY_JETSTREAM_READ_SECONDS). */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../functions/consume-jetstream';
+import { localDependencies } from '../../infra/local/local-dependencies';
 import { env } from '../../lib/wiring/config';
-import { useMessageQueue } from '../../lib/wiring/dependencies';
 import { LocalQueue } from '../../lib/dev/local-queue';
 import { IngestStore } from '../../lib/adapters/dynamodb/ingest-store';
 import { Table } from '../../lib/adapters/dynamodb/table';
@@ -15,26 +16,19 @@ const stream = recordedStream();
 let server: JetstreamReplay;
 let store: IngestStore;
 let queue: LocalQueue;
+const variables: Record<string, string | undefined> = {};
 let handler: (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
 beforeAll(async () => {
-  const { db, endpoint, mainTable, queueTable } = await isolatedTables();
+  const { db, mainTable, queueTable } = await isolatedTables();
   store = new IngestStore(new Table(db, mainTable));
   queue = new LocalQueue(db, queueTable);
   server = await startJetstreamReplay(stream);
-  Object.assign(process.env, {
-    [env.tableName]: mainTable,
-    [env.dynamodbEndpoint]: endpoint,
-    AWS_REGION: 'local',
-  });
-  delete process.env[env.jetstreamUrl];
-  useMessageQueue(queue);
-  ({ handler } = (await import('../../functions/consume-jetstream')) as unknown as { handler: typeof handler });
+  handler = createHandler(localDependencies({ db, tableName: mainTable, queue, logDir: '/nonexistent', variables })) as unknown as typeof handler;
 });
 
 afterAll(async () => {
   await server?.close();
-  for (const name of [env.tableName, env.dynamodbEndpoint, env.jetstreamUrl, env.jetstreamReadSeconds]) delete process.env[name];
 });
 
 /** The context Lambda passes: what matters here is the time the invocation has left. */
@@ -70,8 +64,8 @@ describe('consume-jetstream, the scheduled function', () => {
   });
 
   it('reads from SWAY_JETSTREAM_URL for SWAY_JETSTREAM_READ_SECONDS, queues what it read and keeps the cursor', async () => {
-    process.env[env.jetstreamUrl] = server.url;
-    process.env[env.jetstreamReadSeconds] = '1.5';
+    variables[env.jetstreamUrl] = server.url;
+    variables[env.jetstreamReadSeconds] = '1.5';
     await store.saveJetstreamCursor(stream[0]!.time_us - 1, new Date().toISOString());
 
     const { result, seconds } = await invoke();
@@ -84,7 +78,7 @@ describe('consume-jetstream, the scheduled function', () => {
   });
 
   it('stops in time to save its cursor when the invocation runs out of time first', async () => {
-    delete process.env[env.jetstreamReadSeconds];
+    delete variables[env.jetstreamReadSeconds];
     const { result, seconds } = await invoke(6_500);
     expect(seconds).toBeLessThan(3);
     // Resumed five seconds before its cursor: the last three events were read again.

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebAssets } from '../../web/build';
 import { apiSecurityHeaders, pageSecurityHeaders, type SecurityHeaders } from '../../web/security-headers';
 import { assetsFolder } from '../../web/site';
+import { startGateway } from '../../infra/local/gateway';
 import { freePort } from '../support/free-port';
 import { IN_PROCESS_ADMIN_TOKEN, startInProcessSway } from '../support/in-process-sway';
 
@@ -21,11 +22,9 @@ let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  await startInProcessSway();
+  const { dependencies } = await startInProcessSway();
   await buildWebAssets(webRoot);
-  // Imported after startInProcessSway, which gives the handler modules a fresh environment.
-  const { startGateway } = await import('../../infra/local/gateway');
-  server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, webRoot });
+  server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, webRoot, dependencies });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 60_000);
 

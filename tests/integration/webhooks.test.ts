@@ -119,17 +119,18 @@ describe('webhook deliveries', () => {
   });
 
   it('answers 503 "not configured" when a network’s secret is unset, and never takes unsigned input', async () => {
-    const saved = process.env.SWAY_SECRET_DISCOURSE;
-    delete process.env.SWAY_SECRET_DISCOURSE;
+    const { variables } = webhooks;
+    const saved = variables.SWAY_SECRET_DISCOURSE;
+    delete variables.SWAY_SECRET_DISCOURSE;
     try {
       const response = await post('discourse', fixture('discourse', 'post-created-topic.json'), { event: 'post_created', secret: '' });
       expect(response.statusCode).toBe(503);
       expect(bodyOf(response).title).toBe('Not Configured');
-      delete process.env.SWAY_SECRET_X;
+      delete variables.SWAY_SECRET_X;
       expect((await get('x', { crc_token: 'abc' })).statusCode).toBe(503);
     } finally {
-      process.env.SWAY_SECRET_DISCOURSE = saved;
-      process.env.SWAY_SECRET_X = testSecrets.x;
+      variables.SWAY_SECRET_DISCOURSE = saved;
+      variables.SWAY_SECRET_X = testSecrets.x;
     }
     expect(await webhooks.pending()).toBe(0);
   });
@@ -148,13 +149,14 @@ describe('secret rotation: the previous value is accepted while a network moves 
     return { body: fixture(network, file), event: network === 'github' ? 'issue_comment' : network === 'discourse' ? 'post_created' : undefined };
   };
   const rotating = async (variable: string, next: string, work: () => Promise<void>) => {
-    const current = process.env[variable]!;
-    Object.assign(process.env, { [variable]: next, [`${variable}_PREVIOUS`]: current });
+    const { variables } = webhooks;
+    const current = variables[variable]!;
+    Object.assign(variables, { [variable]: next, [`${variable}_PREVIOUS`]: current });
     try {
       await work();
     } finally {
-      Object.assign(process.env, { [variable]: current });
-      delete process.env[`${variable}_PREVIOUS`];
+      Object.assign(variables, { [variable]: current });
+      delete variables[`${variable}_PREVIOUS`];
     }
   };
 

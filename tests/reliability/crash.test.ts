@@ -28,7 +28,7 @@ import { createTables } from '../../infra/local/create-tables';
 import type { Interaction } from '../../lib/domain/interactions/schema';
 import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
 import { seededRandom } from '../../lib/dev/evaluation/seeded-random';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { IngestStore } from '../../lib/adapters/dynamodb/ingest-store';
 import { RunsStore } from '../../lib/adapters/dynamodb/runs-store';
 import { Table } from '../../lib/adapters/dynamodb/table';
@@ -375,7 +375,7 @@ const manifestVersion = (): string | null =>
 describe('kill -9 while acknowledging deliveries and during every stage of a recompute', () => {
   beforeAll(async () => {
     endpoint = inject('dynamoDbEndpoint');
-    const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient(dynamoDbLocalConfig(endpoint));
     for (const table of [tables.main, tables.localQueue]) {
       try {
         await client.send(new DeleteTableCommand({ TableName: table.localName }));
@@ -385,7 +385,7 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
     }
     await createTables(client, [tables.main, tables.localQueue]);
     client.destroy();
-    db = createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    db = createDocumentClient(dynamoDbLocalConfig(endpoint));
     runs = new RunsStore(new Table(db, tables.main.localName));
     ingest = new IngestStore(new Table(db, tables.main.localName));
 

@@ -1,8 +1,8 @@
 /**
  * The whole service in the test process, as `npm start` wires it but without HTTP: fresh tables
- * in the shared DynamoDB Local, the handler modules loaded as Lambda loads them (fresh module
- * instances, so each service has its own adapters), requests through the local gateway's routing
- * and authorization, and the local queue with its SQS-like consumers.
+ * in the shared DynamoDB Local, the handlers built from the service's own dependencies as `npm start`
+ * builds them, requests through the local gateway's routing and authorization, and the local queue
+ * with its SQS-like consumers.
  */
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { vi } from 'vitest';
-import type { GatewayRouter } from '../../infra/local/gateway';
-import type { QueueConsumer } from '../../infra/local/queue-consumer';
-import type { LocalQueue } from '../../lib/dev/local-queue';
+import { createRouter, startGateway, type GatewayRouter } from '../../infra/local/gateway';
+import { lambdaContext, loadHandler } from '../../infra/local/lambda-context';
+import { localDependencies } from '../../infra/local/local-dependencies';
+import { startQueueConsumer, type QueueConsumer } from '../../infra/local/queue-consumer';
+import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { LocalQueue } from '../../lib/dev/local-queue';
 import { queues, recomputeSchedule } from '../../lib/wiring/workers';
 import { injectFaults, type FaultInjector } from './fault-injection';
 import { freePort } from './free-port';
@@ -47,10 +50,10 @@ const toAnswer = (result: APIGatewayProxyStructuredResultV2): Answer => ({
 });
 
 /**
- * Starts a service on its own tables, its gateway with these API keys (none: lookups open). Only
- * one is active at a time: its environment is the process's, as in Lambda. `faults` is installed
- * on the document client the handlers share (the local queue has a client of its own: it stands
- * in for SQS, which is not under test).
+ * Starts a service on its own tables and log folder, its gateway with these API keys (none:
+ * lookups open), its handlers built from its own dependencies, so several can run side by side.
+ * `faults` is installed on the document client the handlers share (the local queue has a client of
+ * its own: it stands in for SQS, which is not under test).
  */
 export const startInProcessSway = async ({
   apiKeys = [] as string[],
@@ -63,28 +66,7 @@ export const startInProcessSway = async ({
 } = {}) => {
   const tables = await isolatedTables();
   const logDir = mkdtempSync(join(tmpdir(), 'sway-log-'));
-  Object.assign(process.env, {
-    SWAY_LOG_DIR: logDir,
-    SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
-    SWAY_TABLE_NAME: tables.mainTable,
-    SWAY_ADMIN_TOKEN: IN_PROCESS_ADMIN_TOKEN,
-    SWAY_API_KEYS: apiKeys.join(','),
-    SWAY_API_KEY_RATE: apiKeyRate === undefined ? '' : String(apiKeyRate),
-    SWAY_SITE_KEY: siteKey ?? '',
-    SWAY_SECRET_GENERIC: IN_PROCESS_GENERIC_SECRET,
-    AWS_REGION: 'local',
-    ...testSecretEnvironment(),
-  });
-  vi.resetModules();
-  const { objectStore, stores, useMessageQueue } = await import('../../lib/wiring/dependencies');
-  const { documentClient } = await import('../../lib/adapters/dynamodb/dynamodb-client');
-  const { LocalQueue: FreshLocalQueue } = await import('../../lib/dev/local-queue');
-  const { createRouter, startGateway } = await import('../../infra/local/gateway');
-  const { startQueueConsumer } = await import('../../infra/local/queue-consumer');
-  const { lambdaContext, loadHandler } = await import('../../infra/local/lambda-context');
-
-  const queue: LocalQueue = new FreshLocalQueue(tables.db, tables.queueTable);
-  useMessageQueue(queue);
+  const queue: LocalQueue = new LocalQueue(tables.db, tables.queueTable);
   /** What the consumers did with failed deliveries: put back for redelivery, or dead-lettered. */
   const failedDeliveries = { redelivered: 0, deadLettered: 0 };
   const fail = queue.fail.bind(queue);
@@ -93,9 +75,18 @@ export const startInProcessSway = async ({
     failedDeliveries[outcome === 'retry' ? 'redelivered' : 'deadLettered']++;
     return outcome;
   };
-  const faults: FaultInjector = injectFaults(documentClient());
-  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, siteKey });
-  const recompute = await loadHandler<unknown, unknown>(recomputeSchedule.target);
+  const handlerDb = createDocumentClient(dynamoDbLocalConfig(tables.endpoint));
+  const variables: Record<string, string | undefined> = {
+    SWAY_API_KEYS: apiKeys.join(','),
+    SWAY_API_KEY_RATE: apiKeyRate === undefined ? '' : String(apiKeyRate),
+    SWAY_SITE_KEY: siteKey ?? '',
+    SWAY_SECRET_GENERIC: IN_PROCESS_GENERIC_SECRET,
+    ...testSecretEnvironment(),
+  };
+  const dependencies = localDependencies({ db: handlerDb, tableName: tables.mainTable, queue, logDir, variables });
+  const faults: FaultInjector = injectFaults(handlerDb);
+  const router: GatewayRouter = await createRouter({ adminToken: IN_PROCESS_ADMIN_TOKEN, siteKey, dependencies });
+  const recompute = await loadHandler<unknown, unknown>(recomputeSchedule.target, dependencies);
   const consumers: QueueConsumer[] = [];
 
   const request = async ({ method, url, headers = {}, body }: InProcessRequest): Promise<Answer> => {
@@ -110,11 +101,15 @@ export const startInProcessSway = async ({
     queue,
     faults,
     failedDeliveries,
-    stores: stores(),
-    objects: objectStore(),
+    /** What the handlers are built from. */
+    dependencies,
+    /** The handlers' secrets and settings by variable (`SWAY_SECRET_GENERIC`, `SWAY_API_KEYS`, …), read at each use: change one to rotate it. */
+    variables,
+    stores: dependencies.stores(),
+    objects: dependencies.objectStore(),
     logDir,
     /** The document client the handlers share. */
-    handlerDb: documentClient(),
+    handlerDb,
     request,
     admin,
     /** `POST /v1/interactions`, signed as a client would sign it. */
@@ -127,7 +122,7 @@ export const startInProcessSway = async ({
       }),
     /** The same routes over HTTP on a free port, for clients such as `sway`. */
     listen: async () => {
-      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN });
+      const server = await startGateway(await freePort(), { adminToken: IN_PROCESS_ADMIN_TOKEN, dependencies });
       const address = server.address() as AddressInfo;
       return {
         url: `http://127.0.0.1:${address.port}`,
@@ -140,7 +135,7 @@ export const startInProcessSway = async ({
     },
     /** The queue consumers `npm start` runs: SQS-shaped batches, partial failures, back-off, dead letters. */
     startConsumers: async () => {
-      for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(queue, definition));
+      for (const definition of Object.values(queues)) consumers.push(await startQueueConsumer(queue, definition, dependencies));
     },
     stopConsumers: async () => {
       await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));

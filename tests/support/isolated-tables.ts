@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { createTables } from '../../infra/local/create-tables';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/dynamodb-client';
+import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../../lib/adapters/dynamodb/tables';
 
 /** Fresh tables with unique names in the shared DynamoDB Local, so test files never see each other's data. */
@@ -13,9 +13,9 @@ export const isolatedTables = async () => {
     main: { ...tables.main, localName: `${tables.main.localName}-${suffix}` },
     localQueue: { ...tables.localQueue, localName: `${tables.localQueue.localName}-${suffix}` },
   };
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient(dynamoDbLocalConfig(endpoint));
   await createTables(client, Object.values(definitions));
   client.destroy();
-  const db = createDocumentClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const db = createDocumentClient(dynamoDbLocalConfig(endpoint));
   return { db, endpoint, mainTable: definitions.main.localName, queueTable: definitions.localQueue.localName };
 };

@@ -1,9 +1,11 @@
 /**
- * The six webhook functions, loaded as Lambda loads them, against fresh DynamoDB Local tables and
- * the local queue: for tests that drive the handlers with API Gateway events.
+ * The six webhook functions, built as the local runtime builds them, against fresh DynamoDB Local
+ * tables and the local queue: for tests that drive the handlers with API Gateway events.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { QueuedInteractionsSchema, type QueuedInteractions } from '../../lib/domain/interactions/queued';
+import { loadHandler } from '../../infra/local/lambda-context';
+import { localDependencies } from '../../infra/local/local-dependencies';
 import { LocalQueue } from '../../lib/dev/local-queue';
 import { queues } from '../../lib/wiring/workers';
 import { isolatedTables } from './isolated-tables';
@@ -15,21 +17,15 @@ const context = { functionName: 'webhook-test', awsRequestId: 'test', getRemaini
 
 export const loadWebhookHandlers = async () => {
   const tables = await isolatedTables();
-  Object.assign(process.env, {
-    SWAY_DYNAMODB_ENDPOINT: tables.endpoint,
-    SWAY_TABLE_NAME: tables.mainTable,
-    AWS_REGION: 'local',
-    ...testSecretEnvironment(),
-  });
   const queue = new LocalQueue(tables.db, tables.queueTable);
-  const { useMessageQueue } = await import('../../lib/wiring/dependencies');
-  useMessageQueue(queue);
+  // No log folder: a webhook function only queues what it accepts.
+  const variables: Record<string, string | undefined> = testSecretEnvironment();
+  const dependencies = localDependencies({ db: tables.db, tableName: tables.mainTable, queue, logDir: '/nonexistent', variables });
   const handlers = new Map<WebhookNetwork, Handler>();
-  for (const network of WEBHOOK_NETWORKS) {
-    const module = (await import(`../../functions/webhook-${network}.ts`)) as { handler: Handler };
-    handlers.set(network, module.handler);
-  }
+  for (const network of WEBHOOK_NETWORKS) handlers.set(network, await loadHandler(`webhook-${network}`, dependencies));
   return {
+    /** The functions' secrets by variable (`SWAY_SECRET_X`, …), read at each request: change one to rotate or unset it. */
+    variables,
     invoke: (network: WebhookNetwork, event: APIGatewayProxyEventV2) => handlers.get(network)!(event, context),
     /** Messages waiting in the interactions queue. */
     pending: async () => (await queue.depth(queues.interactions.name)).pending,

@@ -5,42 +5,41 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiKeyAccess } from '../../lib/adapters/http/api-keys';
+import { secretsFrom } from '../../lib/adapters/secrets/secrets';
+import { settingsFrom } from '../../lib/wiring/config';
 
-const getSecret = vi.fn();
+const { getSecret } = vi.hoisted(() => ({ getSecret: vi.fn() }));
 vi.mock('@aws-lambda-powertools/parameters/secrets', () => ({ getSecret }));
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/api-keys-AbCdEf';
 
+/** A function's variables: in AWS the secrets' ARNs, on one machine the values. */
+let variables: Record<string, string>;
 beforeEach(() => {
-  vi.resetModules();
+  variables = {};
   getSecret.mockReset();
 });
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
 
-describe('acceptedApiKeys', () => {
+describe('the accepted API keys', () => {
   it('reads the comma list of the secret in AWS, cached five minutes, trimmed', async () => {
-    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', SECRET_ARN);
-    vi.stubEnv('SWAY_API_KEYS', 'ignored-in-aws');
+    variables.SWAY_API_KEYS_SECRET_ARN = SECRET_ARN;
+    variables.SWAY_API_KEYS = 'ignored-in-aws';
     getSecret.mockResolvedValue({ keys: ' k1, k2 ,,' });
-    const { acceptedApiKeys } = await import('../../lib/adapters/secrets/secrets');
-    expect(await acceptedApiKeys()).toEqual(['k1', 'k2']);
+    expect(await secretsFrom(variables).apiKeys()).toEqual(['k1', 'k2']);
     expect(getSecret).toHaveBeenCalledWith(SECRET_ARN, { transform: 'json', maxAge: 300 });
   });
 
   it('treats an empty list in the secret as open', async () => {
-    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', SECRET_ARN);
+    variables.SWAY_API_KEYS_SECRET_ARN = SECRET_ARN;
     getSecret.mockResolvedValue({ keys: '' });
-    const { acceptedApiKeys } = await import('../../lib/adapters/secrets/secrets');
-    expect(await acceptedApiKeys()).toEqual([]);
+    expect(await secretsFrom(variables).apiKeys()).toEqual([]);
   });
 
   it('reads SWAY_API_KEYS locally, without Secrets Manager', async () => {
-    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
-    vi.stubEnv('SWAY_API_KEYS', 'a,b');
-    const { acceptedApiKeys } = await import('../../lib/adapters/secrets/secrets');
-    expect(await acceptedApiKeys()).toEqual(['a', 'b']);
+    variables.SWAY_API_KEYS_SECRET_ARN = '';
+    variables.SWAY_API_KEYS = 'a,b';
+    expect(await secretsFrom(variables).apiKeys()).toEqual(['a', 'b']);
     expect(getSecret).not.toHaveBeenCalled();
   });
 });
@@ -63,26 +62,26 @@ describe('apiKeyAccess', () => {
     vi.useRealTimers();
   });
   const run = async (routeKey: string, headers: Record<string, string> = {}) => {
-    const { apiKeyAccess } = await import('../../lib/adapters/http/api-keys');
     const event = { routeKey, headers } as unknown as APIGatewayProxyEventV2;
-    return apiKeyAccess(() => counter).before!({ event, context: {} as Context, response: null, error: null, internal: {} });
+    const ports = { secrets: secretsFrom(variables), settings: () => settingsFrom(variables), stores: () => ({ lookupRates: counter }) };
+    return apiKeyAccess(ports).before!({ event, context: {} as Context, response: null, error: null, internal: {} });
   };
 
   // Which functions carry it at all (the lookups, and only they): tests/codebase/lookup-functions.test.ts.
   it('checks a key only when keys are configured', async () => {
-    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
-    vi.stubEnv('SWAY_API_KEYS', 'k1');
+    variables.SWAY_API_KEYS_SECRET_ARN = '';
+    variables.SWAY_API_KEYS = 'k1';
     await expect(run('GET /v1/accounts/{network}/{idOrHandle}')).rejects.toMatchObject({ status: 401 });
     await expect(run('GET /v1/accounts/{network}/{idOrHandle}', { 'x-api-key': 'k1' })).resolves.toBeUndefined();
     await expect(run('GET /v1/accounts/{network}/{idOrHandle}', { 'x-api-key': 'k2' })).rejects.toMatchObject({ status: 401 });
-    vi.stubEnv('SWAY_API_KEYS', '');
+    variables.SWAY_API_KEYS = '';
     await expect(run('GET /v1/accounts/{network}/{idOrHandle}')).resolves.toBeUndefined();
   });
 
   it("lets the pages' site key through uncounted, its current and its previous value while CloudFront moves over", async () => {
-    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
-    vi.stubEnv('SWAY_API_KEYS', 'k1');
-    vi.stubEnv('SWAY_SITE_KEY_SECRET_ARN', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/site-key-AbCdEf');
+    variables.SWAY_API_KEYS_SECRET_ARN = '';
+    variables.SWAY_API_KEYS = 'k1';
+    variables.SWAY_SITE_KEY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sway/site-key-AbCdEf';
     getSecret.mockResolvedValue({ current: 'site-new', previous: 'site-old' });
     const lookup = (key: string) => run('GET /v1/topics', { 'x-api-key': key });
     await expect(lookup('site-new')).resolves.toBeUndefined();
@@ -95,9 +94,9 @@ describe('apiKeyAccess', () => {
   });
 
   it('holds each key to SWAY_API_KEY_RATE lookups a second, then answers 429 with Retry-After', async () => {
-    vi.stubEnv('SWAY_API_KEYS_SECRET_ARN', '');
-    vi.stubEnv('SWAY_API_KEYS', 'k1,k2');
-    vi.stubEnv('SWAY_API_KEY_RATE', '2');
+    variables.SWAY_API_KEYS_SECRET_ARN = '';
+    variables.SWAY_API_KEYS = 'k1,k2';
+    variables.SWAY_API_KEY_RATE = '2';
     const lookup = (key: string) => run('GET /v1/topics', { 'x-api-key': key });
     await lookup('k1');
     await lookup('k1');

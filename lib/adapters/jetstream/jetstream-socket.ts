@@ -1,8 +1,7 @@
 /** The WebSocket side of the Jetstream consumer, on the `ws` client (Node 20 has no stable global WebSocket). */
 import WebSocket from 'ws';
-import { env } from '../../wiring/config';
 import type { JetstreamConnection, Received } from '../../app/bluesky/consume-jetstream';
-import { collections, DidSchema } from '../../domain/networks/bluesky/jetstream-event';
+import { collections } from '../../domain/networks/bluesky/jetstream-event';
 
 /** Frames held before the socket stops reading from the network, and how few let it read again. */
 const PAUSE_AT_FRAMES = 10_000;
@@ -11,31 +10,11 @@ const COMPACT_AT_FRAMES = 1_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2_000;
 
-/** Jetstream's own limit on `wantedDids`. */
-export const MAX_WANTED_DIDS = 10_000;
-
 /**
- * The accounts to follow, from a comma (or whitespace) separated list of DIDs; empty: every account.
- * Throws on anything that is not a DID, so a typo stops a start or a synth instead of following nobody.
+ * The subscription URL: the configured one with Sway's `wantedCollections`, the accounts to follow
+ * as `wantedDids` (when there are any, in place of those in the URL), and the cursor if there is one.
  */
-export const parseWantedDids = (list: string | readonly string[] | undefined): string[] => {
-  const dids = [...new Set((typeof list === 'string' ? list.split(/[\s,]+/) : (list ?? [])).map((did) => String(did).trim()).filter(Boolean))];
-  const invalid = dids.filter((did) => !DidSchema.safeParse(did).success);
-  if (invalid.length > 0) throw new Error(`not DIDs: ${invalid.join(', ')}`);
-  if (dids.length > MAX_WANTED_DIDS) throw new Error(`${dids.length} DIDs to follow; Jetstream takes at most ${MAX_WANTED_DIDS}`);
-  return dids;
-};
-
-/**
- * The subscription URL: the configured one with Sway's `wantedCollections`, the accounts of
- * SWAY_JETSTREAM_WANTED_DIDS as `wantedDids` (when set, in place of any in the URL), and the cursor
- * if there is one.
- */
-export const subscriptionUrl = (
-  baseUrl: string,
-  cursorUs: number | undefined,
-  wantedDids: readonly string[] = parseWantedDids(process.env[env.jetstreamWantedDids]),
-): string => {
+export const subscriptionUrl = (baseUrl: string, cursorUs: number | undefined, wantedDids: readonly string[] = []): string => {
   const url = new URL(baseUrl);
   url.searchParams.delete('wantedCollections');
   url.searchParams.delete('cursor');

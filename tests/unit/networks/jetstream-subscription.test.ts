@@ -2,19 +2,18 @@
  * What the Bluesky consumer asks Jetstream for, locally and in Lambda alike: Sway's collections
  * (`wantedCollections`), the accounts of SWAY_JETSTREAM_WANTED_DIDS (`wantedDids`) and the cursor.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { env } from '../../../lib/wiring/config';
+import { describe, expect, it } from 'vitest';
+import { env, settingsFrom } from '../../../lib/wiring/config';
 import { collections } from '../../../lib/domain/networks/bluesky/jetstream-event';
-import { MAX_WANTED_DIDS, parseWantedDids, subscriptionUrl } from '../../../lib/adapters/jetstream/jetstream-socket';
+import { MAX_WANTED_DIDS, parseWantedDids } from '../../../lib/domain/networks/bluesky/wanted-dids';
+import { subscriptionUrl } from '../../../lib/adapters/jetstream/jetstream-socket';
 
 const base = 'wss://jetstream2.us-east.bsky.network/subscribe';
 const ana = 'did:plc:ewvi7nxzyoun6zhxrhs64oiz';
 const bo = 'did:web:bo.example.com';
 const query = (url: string) => new URL(url).searchParams;
 
-afterEach(() => {
-  delete process.env[env.jetstreamWantedDids];
-});
+const wantedDidsOf = (list: string) => settingsFrom({ [env.jetstreamWantedDids]: list }).jetstream.wantedDids;
 
 describe('the Jetstream subscription URL', () => {
   it("asks for Sway's collections and every account when no DIDs are configured", () => {
@@ -24,9 +23,8 @@ describe('the Jetstream subscription URL', () => {
     expect(query(url).has('cursor')).toBe(false);
   });
 
-  it(`follows the accounts of ${env.jetstreamWantedDids}, read where the URL is built`, () => {
-    process.env[env.jetstreamWantedDids] = ` ${ana}, ${bo} ,${ana}`;
-    const url = subscriptionUrl(base, 1_700_000_000_000_000);
+  it(`follows the accounts of ${env.jetstreamWantedDids}`, () => {
+    const url = subscriptionUrl(base, 1_700_000_000_000_000, wantedDidsOf(` ${ana}, ${bo} ,${ana}`));
     expect(query(url).getAll('wantedDids')).toEqual([ana, bo]);
     expect(query(url).getAll('wantedCollections')).toEqual(Object.values(collections));
     expect(query(url).get('cursor')).toBe('1700000000000000');
@@ -34,8 +32,7 @@ describe('the Jetstream subscription URL', () => {
 
   it('keeps wantedDids written into the URL itself unless the setting names others', () => {
     expect(query(subscriptionUrl(`${base}?wantedDids=${bo}`, undefined)).getAll('wantedDids')).toEqual([bo]);
-    process.env[env.jetstreamWantedDids] = ana;
-    expect(query(subscriptionUrl(`${base}?wantedDids=${bo}`, undefined)).getAll('wantedDids')).toEqual([ana]);
+    expect(query(subscriptionUrl(`${base}?wantedDids=${bo}`, undefined, wantedDidsOf(ana))).getAll('wantedDids')).toEqual([ana]);
   });
 });
 

@@ -4,6 +4,7 @@
  * fields, and a field Sway does not know must not make an event unreadable.
  */
 import { z } from 'zod';
+import { DID_PATTERN, MAX_DID_LENGTH } from './did';
 
 export const BLUESKY_NETWORK = 'bluesky';
 
@@ -15,10 +16,7 @@ export const collections = {
   follow: 'app.bsky.graph.follow',
 } as const;
 
-export const DidSchema = z
-  .string()
-  .regex(/^did:[a-z]+:[A-Za-z0-9._:%-]+$/)
-  .max(2048);
+export const DidSchema = z.string().regex(DID_PATTERN).max(MAX_DID_LENGTH);
 
 /** Every event: who, when (Jetstream's clock, the cursor unit), what kind, and the kind's own fields. */
 export const JetstreamEnvelopeSchema = z.looseObject({
