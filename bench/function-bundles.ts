@@ -1,18 +1,17 @@
 /**
- * What each Lambda function bundles: every file of functions/ built as the stacks build it
+ * What each Lambda function bundles: every function of the catalogue built as the stacks build it
  * (infra/constructs/function-build.ts: esbuild, minified, ESM, the DuckDB binding left out), weighed
  * without its source map. No ceiling: the goals (bench/goals.ts) are budgets, as for the pages.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { build } from 'esbuild';
-import { functionBuildOptions, repositoryRoot } from '../infra/constructs/function-build';
+import { functionBuildOptions } from '../infra/constructs/function-build';
 import { webhookFunctionNames } from '../lib/domain/networks/webhook-networks';
+import { functionCatalogue } from '../lib/wiring/functions';
 import { round, type BenchmarkResult } from './result';
 
 const kilobytes = (bytes: number): number => round(bytes / 1024, 1);
 
-/** The minified bundle of functions/<name>.ts, in bytes. */
+/** The minified bundle of a function, in bytes. */
 const bundleBytes = async (name: string): Promise<number> => {
   // Every function with DuckDB's binding left out: it is copied beside the bundle, not into it.
   const result = await build({ ...functionBuildOptions(name, { duckdb: true }), outfile: 'index.mjs', write: false, logLevel: 'silent' });
@@ -20,10 +19,7 @@ const bundleBytes = async (name: string): Promise<number> => {
 };
 
 export const benchFunctionBundles = async (): Promise<BenchmarkResult[]> => {
-  const names = readdirSync(join(repositoryRoot, 'functions'))
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => file.slice(0, -3))
-    .sort();
+  const names = [...functionCatalogue().keys()].sort();
   const sizes = new Map<string, number>();
   for (const name of names) sizes.set(name, await bundleBytes(name));
   const webhooks = webhookFunctionNames().map((name) => [name, sizes.get(name)!] as const);

@@ -1,5 +1,5 @@
 /**
- * How each Lambda function is built: functions/<name>.ts bundled by esbuild into index.mjs (minified,
+ * How each Lambda function is built: functions/<name>.ts (or a webhook network's source) bundled by esbuild into index.mjs (minified,
  * ESM, with a linked source map), and for a function that uses DuckDB the native binding copied
  * beside it. One definition for the stacks (SwayFunction runs it at synth through
  * infra/build-function.ts, offline, no Docker) and for bench/function-bundles.ts, which weighs it.
@@ -8,6 +8,7 @@ import { cpSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { duckdbExternalModules } from './duckdb-binding';
+import { webhookNetworkOf } from '../../lib/domain/networks/webhook-networks';
 
 export const repositoryRoot = path.resolve(__dirname, '..', '..');
 
@@ -37,9 +38,38 @@ export const englishOnlyZodLocales: Plugin = {
   },
 };
 
+/**
+ * Where a function's bundle starts: functions/<name>.ts; for a webhook network's function, which
+ * has no file, an entry written here that hands the network's source (`<network>Webhook` of
+ * lib/domain/networks/<network>/source.ts, as tests/codebase/function-catalogue.test.ts holds) to the
+ * shared webhook function, so the bundle holds that provider's code alone.
+ */
+const entryOf = (name: string): Pick<BuildOptions, 'entryPoints' | 'stdin'> => {
+  const network = webhookNetworkOf(name);
+  if (!network) return { entryPoints: [path.join(repositoryRoot, 'functions', `${name}.ts`)] };
+  return {
+    stdin: {
+      contents: [
+        `import { ${network}Webhook } from './lib/domain/networks/${network}/source';`,
+        "import { deployedWebhookHandler } from './lib/wiring/webhook-function';",
+        `export const handler = deployedWebhookHandler(${network}Webhook);`,
+      ].join('\n'),
+      resolveDir: repositoryRoot,
+      sourcefile: `${name}.ts`,
+      loader: 'ts',
+    },
+  };
+};
+
+/** Where a reader finds a function's code: its file in functions/, or its network's source. */
+export const functionSource = (name: string): string => {
+  const network = webhookNetworkOf(name);
+  return network ? `lib/domain/networks/${network}/source.ts` : `functions/${name}.ts`;
+};
+
 /** The esbuild options of a function's bundle. */
 export const functionBuildOptions = (name: string, { duckdb = false } = {}): BuildOptions => ({
-  entryPoints: [path.join(repositoryRoot, 'functions', `${name}.ts`)],
+  ...entryOf(name),
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DuckdbBinding } from './duckdb-binding';
-import { repositoryRoot } from './function-build';
+import { functionSource, repositoryRoot } from './function-build';
 import { stageOf } from '../stage';
 
 export { repositoryRoot };
@@ -30,7 +30,7 @@ export const powertoolsEnvironment = {
 } as const;
 
 export interface SwayFunctionProps {
-  /** File name in functions/ (without .ts) whose `handler` export is the entry point. */
+  /** The function's name in the catalogue (lib/wiring/functions.ts): a file of functions/ without .ts, or `webhook-<network>`. */
   name: string;
   memorySize?: number;
   timeout?: Duration;
@@ -48,7 +48,7 @@ export interface SwayFunctionProps {
 }
 
 /**
- * The function's code: functions/<name>.ts built at synth by infra/build-function.ts
+ * The function's code: functions/<name>.ts (or a webhook network's source) built at synth by infra/build-function.ts
  * (infra/constructs/function-build.ts: esbuild with the project's own options and plugins, the
  * DuckDB binding copied in when the function uses it), locally, without Docker.
  */
@@ -73,7 +73,7 @@ const functionCode = (name: string, duckdb: DuckdbBinding | undefined): lambda.C
   });
 };
 
-/** A Lambda function for one file in functions/, bundled locally with esbuild at synth, with Sway's defaults. */
+/** A Lambda function of the catalogue, bundled locally with esbuild at synth, with Sway's defaults. */
 export class SwayFunction extends Construct {
   public readonly name: string;
   public readonly function: lambda.Function;
@@ -97,7 +97,7 @@ export class SwayFunction extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       code: functionCode(props.name, props.duckdb),
       handler: 'index.handler',
-      description: `Sway ${props.name} (functions/${props.name}.ts)`,
+      description: `Sway ${props.name} (${functionSource(props.name)})`,
       runtime: swayFunctionDefaults.runtime,
       architecture: props.duckdb?.architecture ?? swayFunctionDefaults.architecture,
       memorySize: props.memorySize ?? swayFunctionDefaults.memorySize,

@@ -5,7 +5,16 @@
  * what keeps the table out of every function's bundle.
  */
 import { describe, expect, it } from 'vitest';
+import { loadHandler } from '../../infra/local/lambda-context';
+import type { Dependencies } from '../../lib/wiring/dependencies';
 import { routes } from '../../lib/wiring/routes';
+
+/** Building a handler reads none of its ports; serving a request would. */
+const unused = new Proxy({} as Dependencies, {
+  get: (_target, port) => () => {
+    throw new Error(`${String(port)} is not used while a handler is built`);
+  },
+});
 
 const authOf = new Map<string, Set<string>>();
 for (const route of routes) authOf.set(route.functionName, (authOf.get(route.functionName) ?? new Set()).add(route.auth));
@@ -16,7 +25,7 @@ describe('HTTP functions and the route table', () => {
   });
 
   it.each([...authOf.keys()])('%s carries the API keys if and only if it serves lookups', async (functionName) => {
-    const { handler } = (await import(`../../functions/${functionName}.ts`)) as { handler: { servesLookups?: boolean } };
+    const handler = (await loadHandler(functionName, unused)) as unknown as { servesLookups?: boolean };
     expect(handler.servesLookups).toBe(authOf.get(functionName)!.has('lookup'));
   });
 });

@@ -30,9 +30,19 @@ describe('a function built for Lambda', () => {
     expect(code).toContain('createRequire(import.meta.url)');
     expect(code).toContain('//# sourceMappingURL=index.mjs.map');
     const map = JSON.parse(readFileSync(path.join(bundle, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
-    expect(map.sources.some((source) => source.endsWith('functions/webhook-mastodon.ts'))).toBe(true);
+    // A webhook network's function has no file: its entry, written by the build, hands the network's source to the shared webhook function.
+    expect(map.sources.some((source) => source.endsWith('webhook-mastodon.ts'))).toBe(true);
+    expect(map.sources.some((source) => source.endsWith('lib/domain/networks/mastodon/source.ts'))).toBe(true);
+    expect(map.sources.some((source) => source.endsWith('lib/wiring/webhook-function.ts'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
     expect(existsSync(path.join(bundle, 'node_modules'))).toBe(false);
+  });
+
+  it("holds its own provider's code and no other's", () => {
+    const sources = (JSON.parse(readFileSync(path.join(bundle, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+    const providers = new Set(sources.flatMap((source) => /lib\/domain\/networks\/([a-z]+)\//.exec(source)?.[1] ?? []));
+    expect([...providers]).toEqual(['mastodon']);
+    expect(code).not.toContain('x-twitter-webhooks-signature');
   });
 
   it("keeps zod's English messages and leaves its other locales out", () => {

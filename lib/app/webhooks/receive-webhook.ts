@@ -2,13 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { acceptedValues, type RotatedSecret } from '../../wiring/config';
 import { HttpProblem, problems } from '../../adapters/http/problem';
-import { header, issuesAsErrors, json, rawBody } from '../../adapters/http/request';
+import { header, issuesAsErrors, json, queryParameters, rawBody } from '../../adapters/http/request';
 import { ingestInteractions, type IngestPorts } from '../ingestion/ingest-interactions';
 import { RetractionSchema } from '../../domain/interactions/retraction';
 import { InteractionSchema, MAX_INGEST_BODY_BYTES } from '../../domain/interactions/schema';
 import { metrics } from '../../adapters/observability';
 import { notAfter, type Normalized } from '../../domain/networks/normalized';
-import type { WebhookDelivery, WebhookMediaType, WebhookSecret, WebhookSource } from '../../domain/networks/webhook-source';
+import type { SubscriptionCheck, WebhookDelivery, WebhookMediaType, WebhookSecret, WebhookSource } from '../../domain/networks/webhook-source';
 
 export interface WebhookPorts extends IngestPorts {
   /** The secret, and during a rotation the previous value, which signatures may still use. */
@@ -63,24 +63,35 @@ export const receiveWebhook = async <Payload>(
   event: APIGatewayProxyEventV2,
   ports: WebhookPorts,
   receivedAt = new Date(),
-): Promise<APIGatewayProxyStructuredResultV2> => {
-  try {
-    return await receive(source, event, ports, receivedAt);
-  } catch (error) {
-    if (error instanceof HttpProblem) count(source.name, 'WebhookRefused', 1);
-    throw error;
-  }
-};
+): Promise<APIGatewayProxyStructuredResultV2> => countingRefusals(source.name, () => receive(source, event, ports, receivedAt));
 
-/** A provider's GET handshake (X's CRC, Meta's verification), counted like deliveries are. */
-export const answerHandshake = async (
+/**
+ * The provider's GET subscription check (X's CRC, Meta's verification): its query (400 when it is
+ * not one), the secret it is answered with (503 while not configured), and the source's answer —
+ * JSON, or a text that is never cached, or a refusal (400, 403). Counted per network as a handshake
+ * or a refusal.
+ */
+export const answerSubscriptionCheck = async (
   network: string,
-  answer: () => Promise<APIGatewayProxyStructuredResultV2>,
-): Promise<APIGatewayProxyStructuredResultV2> => {
-  try {
-    const response = await answer();
+  check: SubscriptionCheck,
+  event: APIGatewayProxyEventV2,
+  ports: Pick<WebhookPorts, 'secret'>,
+): Promise<APIGatewayProxyStructuredResultV2> =>
+  countingRefusals(network, async () => {
+    const query = queryParameters(event, check.query);
+    const secret = await ports.secret(check.secret);
+    if (!secret) throw problems.notConfigured(`The ${network} ${check.secretLabel} is not configured.`);
+    const answer = check.answer(query, { current: secret.current, accepted: acceptedValues(secret) });
+    if ('refused' in answer) throw answer.refused === 403 ? problems.forbidden(answer.detail) : problems.badRequest(answer.detail);
     count(network, 'WebhookHandshakes', 1);
-    return response;
+    if ('json' in answer) return json(200, answer.json);
+    return { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: answer.text };
+  });
+
+/** Counts a refusal (any problem answered) per network, as it goes by. */
+const countingRefusals = async <T>(network: string, work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
   } catch (error) {
     if (error instanceof HttpProblem) count(network, 'WebhookRefused', 1);
     throw error;

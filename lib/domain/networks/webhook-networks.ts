@@ -7,8 +7,12 @@
 export const WEBHOOK_NETWORKS = ['x', 'meta', 'slack', 'mastodon', 'github', 'discourse'] as const;
 export type WebhookNetwork = (typeof WEBHOOK_NETWORKS)[number];
 
-/** The function serving a network's webhook (functions/webhook-<network>.ts). */
+/** The function serving a network's webhook: built from its source (lib/wiring/webhook-function.ts), it has no file in functions/. */
 export const webhookFunctionName = (network: string): string => `webhook-${network}`;
+
+/** The network whose webhook a function serves; undefined for every other function. */
+export const webhookNetworkOf = (functionName: string): WebhookNetwork | undefined =>
+  WEBHOOK_NETWORKS.find((network) => webhookFunctionName(network) === functionName);
 
 /** The functions serving the webhooks, one per network. */
 export const webhookFunctionNames = (): string[] => WEBHOOK_NETWORKS.map(webhookFunctionName);

@@ -59,6 +59,32 @@ export const parseWith = <S extends z.ZodType, Payload>(schema: S, document: unk
   return parsed.success ? { success: true, data: as(parsed.data) } : { success: false, issues: parsed.error.issues };
 };
 
+/** The values of a secret a check may use: the current one, and every value still accepted (the previous one during a rotation). */
+export interface SecretValues {
+  current: string;
+  accepted: readonly string[];
+}
+
+/** What a subscription check answers: a JSON document or a text, or why it refuses (400 or 403). */
+export type SubscriptionAnswer = { json: Record<string, unknown> } | { text: string } | { refused: 400 | 403; detail: string };
+
+/**
+ * A GET request by which the provider checks that the endpoint is the subscriber's (X's
+ * challenge-response check, Meta's verification): its query, the secret it is answered with, and
+ * the answer. Its route is among the source's `routes`.
+ */
+export interface SubscriptionCheck<Query = Record<string, unknown>> {
+  query: z.ZodType<Query>;
+  /** The delivery's secret, or a second one of its own (Meta's verify token). */
+  secret: WebhookSecret;
+  /** What the provider calls that secret, for the 503 while it is not configured: `webhook secret`, `verify token`. */
+  secretLabel: string;
+  answer(query: Query, secret: SecretValues): SubscriptionAnswer;
+}
+
+/** A subscription check, its query's type inferred from its schema and then forgotten, so every source holds the same type. */
+export const subscriptionCheck = <Query>(check: SubscriptionCheck<Query>): SubscriptionCheck => check as unknown as SubscriptionCheck;
+
 /**
  * A provider's webhook contract: which secret signs it and how, what it sends, and what its
  * deliveries mean. The request flow around it is the same for every provider (receive-webhook.ts).
@@ -67,10 +93,10 @@ export interface WebhookSource<Payload> {
   /** Name in messages and metrics: x, meta, slack, … */
   name: string;
   secret: WebhookSecret;
-  /** A second secret the webhook's subscription handshake checks (Meta's verify token), when it has one. */
-  handshakeSecret?: WebhookSecret;
   /** Its routes: the deliveries' POST, and a GET handshake where the provider has one. */
   routes: readonly WebhookRoute[];
+  /** The provider's GET subscription check, where it has one. */
+  subscriptionCheck?: SubscriptionCheck;
   /** The media types the provider sends. */
   mediaTypes: readonly WebhookMediaType[];
   /** Whether the delivery was signed with the secret: the provider's rule, over the exact bytes. */

@@ -10,7 +10,7 @@ import { mastodonWebhook } from './mastodon/source';
 import { metaWebhook } from './meta/source';
 import { slackWebhook } from './slack/source';
 import { xWebhook } from './x/source';
-import { genericSecret, type SecretName, type WebhookSecret } from './webhook-source';
+import { genericSecret, type WebhookSource, type SecretName, type WebhookSecret } from './webhook-source';
 import { webhookFunctionName, type WebhookNetwork } from './webhook-networks';
 
 export { webhookFunctionName, webhookFunctionNames } from './webhook-networks';
@@ -23,6 +23,9 @@ export const webhookSources = {
   github: githubWebhook,
   discourse: discourseWebhook,
 } satisfies Record<WebhookNetwork, { name: string }>;
+
+/** A network's source, its payload's type forgotten (each source reads and normalizes its own payloads). */
+export const webhookSourceOf = (network: WebhookNetwork): WebhookSource<unknown> => webhookSources[network] as unknown as WebhookSource<unknown>;
 
 /**
  * The secrets each signed function reads, and no other: the batch API's generic one, each
@@ -38,9 +41,9 @@ export const secretsOfSignedFunctions = (): Record<string, SecretName[]> => ({
   ),
 });
 
-const secretsOf = (source: { secret: WebhookSecret; handshakeSecret?: WebhookSecret }): WebhookSecret[] => [
+const secretsOf = (source: { secret: WebhookSecret; subscriptionCheck?: { secret: WebhookSecret } }): WebhookSecret[] => [
   source.secret,
-  ...(source.handshakeSecret ? [source.handshakeSecret] : []),
+  ...(source.subscriptionCheck && source.subscriptionCheck.secret.name !== source.secret.name ? [source.subscriptionCheck.secret] : []),
 ];
 
 /** Every secret by name, and the variable that carries it on one machine: the batch API's, then each network's. */

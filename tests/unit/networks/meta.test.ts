@@ -385,4 +385,13 @@ describe('Meta signatures and verification', () => {
     expect(isMetaSubscription({ 'hub.mode': 'unsubscribe', 'hub.verify_token': 'tok' }, 'tok')).toBe(false);
     expect(isMetaSubscription({}, 'tok')).toBe(false);
   });
+
+  it('answers its subscription check with the challenge as text, with the current or the previous token, and refuses otherwise', () => {
+    const check = metaWebhook.subscriptionCheck!;
+    const tokens = { current: 'new', accepted: ['new', 'old'] };
+    expect(check.secret.envVar).toBe('SWAY_META_VERIFY_TOKEN');
+    expect(check.answer({ 'hub.mode': 'subscribe', 'hub.verify_token': 'old', 'hub.challenge': 'c1' }, tokens)).toEqual({ text: 'c1' });
+    expect(check.answer({ 'hub.mode': 'subscribe', 'hub.verify_token': 'other', 'hub.challenge': 'c1' }, tokens)).toMatchObject({ refused: 403 });
+    expect(check.answer({ 'hub.mode': 'subscribe', 'hub.verify_token': 'new' }, tokens)).toMatchObject({ refused: 400 });
+  });
 });

@@ -337,6 +337,14 @@ describe('X signatures', () => {
     expect(crcResponseToken('consumer-secret', 'crc-token-1')).toBe(`sha256=${expected}`);
   });
 
+  it('answers its subscription check with the current consumer secret, which is the one X holds', () => {
+    const check = xWebhook.subscriptionCheck!;
+    expect(check.secret).toBe(xWebhook.secret);
+    expect(check.answer({ crc_token: 'crc-token-1' }, { current: 'consumer-secret', accepted: ['consumer-secret', 'old'] })).toEqual({
+      json: { response_token: crcResponseToken('consumer-secret', 'crc-token-1') },
+    });
+  });
+
   it('accepts the body X signed and nothing else', () => {
     const body = fixture('x', 'favorite.json');
     const headers = providerHeaders('x', body);

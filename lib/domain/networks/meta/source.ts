@@ -1,5 +1,5 @@
 import { sameSecret } from '../signature';
-import { deliveryRoute, hmacOfBody, parseWith, type WebhookSource } from '../webhook-source';
+import { deliveryRoute, hmacOfBody, parseWith, subscriptionCheck, type WebhookSource } from '../webhook-source';
 import { normalizeMeta } from './normalize';
 import { MetaVerificationQuerySchema, MetaWebhookSchema, type MetaVerificationQuery, type MetaWebhook } from './schema';
 
@@ -16,10 +16,11 @@ export const isMetaSubscription = (query: MetaVerificationQuery, verifyToken: st
  * body exactly as sent — Meta escapes non-ASCII characters as \uXXXX and slashes as \/, and the
  * signature covers those escapes, so the body is never re-serialized before checking.
  */
+const verifyToken = { name: 'metaVerifyToken', envVar: 'SWAY_META_VERIFY_TOKEN' };
+
 export const metaWebhook: WebhookSource<MetaWebhook> = {
   name: 'meta',
   secret: { name: 'meta', envVar: 'SWAY_SECRET_META' },
-  handshakeSecret: { name: 'metaVerifyToken', envVar: 'SWAY_META_VERIFY_TOKEN' },
   routes: [
     {
       method: 'GET',
@@ -32,6 +33,17 @@ export const metaWebhook: WebhookSource<MetaWebhook> = {
       MetaWebhookSchema,
     ),
   ],
+  subscriptionCheck: subscriptionCheck({
+    query: MetaVerificationQuerySchema,
+    secret: verifyToken,
+    secretLabel: 'verify token',
+    answer: (query, { accepted }) => {
+      if (!accepted.some((token) => isMetaSubscription(query, token)))
+        return { refused: 403, detail: 'hub.mode is not subscribe or hub.verify_token does not match.' };
+      const challenge = query['hub.challenge'];
+      return challenge ? { text: challenge } : { refused: 400, detail: 'hub.challenge is missing.' };
+    },
+  }),
   mediaTypes: ['application/json'],
   verify: hmacOfBody('x-hub-signature-256', { prefix: 'sha256=', encoding: 'hex' }),
   parse: (document) => parseWith(MetaWebhookSchema, document, (data) => data),
