@@ -30,6 +30,9 @@ const probes: Record<string, string> = {
   'lib/app/queries/imports-http.ts': `import { problems } from '../../adapters/http/problem';\n\nexport const probe = problems;\n`,
   'lib/app/webhooks/imports-http.ts': `import { problems } from '../../adapters/http/problem';\n\nexport const probe = problems;\n`,
   'lib/app/webhooks/imports-dev.ts': `import { LocalQueue } from '../../dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
+  'lib/adapters/dynamodb/imports-a-use-case.ts': `import type { Run } from '../../app/api/schemas';\n\nexport type Probe = Run;\n`,
+  'lib/adapters/queue/imports-dev.ts': `import { LocalQueue } from '../../dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
+  'lib/adapters/dynamodb/imports-the-domain.ts': `import type { RunRecord } from '../../domain/recompute-run';\n\nexport type Probe = RunRecord;\n`,
 };
 
 let findings: Map<string, number>;
@@ -83,21 +86,29 @@ describe('npm run lint: the layers', () => {
     expect(findings.get(path)).toBe(1);
   });
 
-  it.each(['lib/app/recompute/imports-dev.ts', 'lib/app/webhooks/imports-dev.ts', 'functions/imports-dev.ts', 'infra/imports-dev.ts'])(
-    'fails deployed code that imports development-only code: %s',
-    (path) => {
-      expect(findings.get(path)).toBe(1);
-    },
-  );
+  it.each([
+    'lib/app/recompute/imports-dev.ts',
+    'lib/app/webhooks/imports-dev.ts',
+    'lib/adapters/queue/imports-dev.ts',
+    'functions/imports-dev.ts',
+    'infra/imports-dev.ts',
+  ])('fails deployed code that imports development-only code: %s', (path) => {
+    expect(findings.get(path)).toBe(1);
+  });
 
   it('fails a use case that imports the HTTP adapter (it throws domain errors that the adapter maps)', () => {
     expect(findings.get('lib/app/queries/imports-http.ts')).toBe(1);
+  });
+
+  it('fails an adapter that imports a use case (even a type: what the two share is in the domain)', () => {
+    expect(findings.get('lib/adapters/dynamodb/imports-a-use-case.ts')).toBe(1);
   });
 
   it.each([
     'lib/domain/scoring/imports-the-domain.ts',
     'infra/local/imports-dev.ts',
     'lib/app/recompute/imports-an-adapter.ts',
+    'lib/adapters/dynamodb/imports-the-domain.ts',
     // The webhooks' use case is the HTTP side of the webhooks: it reads the request and answers problems.
     'lib/app/webhooks/imports-http.ts',
   ])('passes an import the layers allow: %s', (path) => {

@@ -1,5 +1,4 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Explanation, History } from '../../app/api/schemas';
 import { accountKey } from '../../domain/interactions/account-key';
 import type { StoredAudience } from '../../domain/search/audience';
 import { keys } from './keys';
@@ -44,15 +43,30 @@ export interface AccountChange {
   runId: string;
 }
 
-/** An explanation as stored: its factors as measured, without the label and description every explanation shares. */
-export type StoredExplanation = Omit<Explanation, 'handle' | 'topic' | 'rank' | 'factors' | 'flags'> & {
+/**
+ * An explanation as stored: its factors as measured, without the label and description every
+ * explanation shares; `GET …/explain` adds them, the handle and the rank.
+ */
+export interface StoredExplanation {
+  network: string;
+  id: string;
   topic: string;
+  score: number;
   factors: { name: string; value: number; contribution: number }[];
+  topEngagers: { network: string; id: string; handle: string | null; interactions: number; weight: number }[];
+  topContent: { contentId: string; responses: number; weight: number }[];
+  computedAt: string;
   /** Anti-gaming flags (FLAGS bits); absent: none. */
   flags?: number;
   /** The account's engagers in the topic, for audience overlap (lib/domain/search/audience.ts). */
   audience?: StoredAudience;
-};
+}
+
+/** An account's score on one day. */
+export interface ScorePoint {
+  date: string;
+  score: number;
+}
 
 export interface CampaignFacts {
   handle: string | null;
@@ -313,7 +327,7 @@ export class AccountsStore {
    * One point a day from `fromDay` to `toDay`, oldest first: the stored points, and for days
    * without one the score last stored before (a run writes a point only when the score changed).
    */
-  async history(network: string, id: string, topic: string, fromDay: string, toDay: string): Promise<History> {
+  async history(network: string, id: string, topic: string, fromDay: string, toDay: string): Promise<ScorePoint[]> {
     const { pk, sk: fromKey } = keys.history(network, id, topic, fromDay);
     const [before, within] = await Promise.all([
       this.table.db.send(
@@ -332,7 +346,7 @@ export class AccountsStore {
     ]);
     const stored = new Map(within.map((item) => [String(item.date), Number(item.score)]));
     let last = (before.Items ?? []).map((item) => ({ date: String(item.date), score: Number(item.score) })).find((point) => point.date < fromDay)?.score;
-    const points: History = [];
+    const points: ScorePoint[] = [];
     for (let day = fromDay; day <= toDay; day = nextDay(day)) {
       last = stored.get(day) ?? last;
       if (last !== undefined) points.push({ date: day, score: last });

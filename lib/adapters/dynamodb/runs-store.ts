@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Run } from '../../app/api/schemas';
+import type { RunRecord as Run } from '../../domain/recompute-run';
 import { keys } from './keys';
 import { isConditionalCheckFailure, type Table } from './table';
 

@@ -1,6 +1,6 @@
 /** The WebSocket side of the Jetstream consumer, on the `ws` client (Node 20 has no stable global WebSocket). */
 import WebSocket from 'ws';
-import type { JetstreamConnection, Received } from '../../app/bluesky/consume-jetstream';
+import type { JetstreamConnection, Received } from '../../domain/networks/bluesky/jetstream-connection';
 import { collections } from '../../domain/networks/bluesky/jetstream-event';
 
 /** Frames held before the socket stops reading from the network, and how few let it read again. */

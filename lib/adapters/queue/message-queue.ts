@@ -1,4 +1,3 @@
-import type { RedriveResult } from '../../app/api/schemas';
 import type { QueueName } from '../../wiring/workers';
 
 export interface QueueDepth {
@@ -9,9 +8,10 @@ export interface QueueDepth {
 
 /**
  * Dead letters put back on their queue: `moved` at once (the local queue), or a move `started`
- * that SQS carries out in the background for about `messages` messages. The API's answer for one queue.
+ * that SQS carries out in the background for about `messages` messages (the API answers it as it
+ * is: RedriveResultSchema of lib/app/api/schemas.ts).
  */
-export type Redrive = RedriveResult['queues'][number];
+export type Redrive = { queue: QueueName; status: 'moved'; messages: number } | { queue: QueueName; status: 'started'; messages: number; taskHandle: string };
 
 /** The queue between ingestion and the functions behind it: SQS in AWS, a DynamoDB-backed queue locally. */
 export interface MessageQueue {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NetworkSchema, TopicSchema } from '../../domain/interactions/schema';
 import { SEARCH_SORTS } from '../../domain/search/relevance';
+import { RunRecordSchema } from '../../domain/recompute-run';
 import { queues, type QueueName } from '../../wiring/workers';
 
 export const DEFAULT_PAGE_LIMIT = 20;
@@ -66,23 +67,8 @@ export type TopicSummary = z.infer<typeof TopicSummarySchema>;
 
 export const TopicListSchema = z.object({ items: z.array(TopicSummarySchema), nextCursor: z.string().nullable() }).meta({ id: 'TopicList' });
 
-export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
-export const RunSchema = z
-  .object({
-    runId: z.string(),
-    status: z.enum(RUN_STATUSES),
-    trigger: z.enum(['api', 'schedule']),
-    startedAt: z.iso.datetime(),
-    finishedAt: z.iso.datetime().nullable(),
-    topics: z.number().int().nonnegative(),
-    accounts: z.number().int().nonnegative(),
-    /** `full`: every topic scored afresh (the daily pass, and any run that purges an opt-out); `incremental`: what changed. */
-    mode: z.enum(['full', 'incremental']).optional(),
-    /** Interactions that count in the scoring window as of this run. */
-    interactions: z.number().int().nonnegative().optional(),
-    error: z.string().optional(),
-  })
-  .meta({ id: 'Run' });
+/** A run as recorded (lib/domain/recompute-run.ts): the API answers it as it is. */
+export const RunSchema = RunRecordSchema.meta({ id: 'Run' });
 export type Run = z.infer<typeof RunSchema>;
 
 export const StartedRunSchema = z.object({ runId: z.string() }).meta({ id: 'StartedRun' });

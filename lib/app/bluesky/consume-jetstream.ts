@@ -8,14 +8,7 @@ import type { HandleClaim } from '../../domain/interactions/queued';
 import type { Retraction } from '../../domain/interactions/retraction';
 import type { Interaction } from '../../domain/interactions/schema';
 import { normalizeJetstreamEvent, readJetstreamFrame } from '../../domain/networks/bluesky/normalize';
-
-export type Received = { kind: 'frame'; data: string } | { kind: 'idle' } | { kind: 'closed'; reason: string };
-
-export interface JetstreamConnection {
-  /** The next frame; `idle` when none came within `waitMs`; `closed` once the connection has ended. */
-  receive(waitMs: number): Promise<Received>;
-  close(): Promise<void>;
-}
+import type { JetstreamConnection } from '../../domain/networks/bluesky/jetstream-connection';
 
 export interface JetstreamConsumerPorts {
   /** Opens a subscription from `cursorUs`, or at the live tail when it is undefined. */

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  consumeJetstream,
-  defaultConsumerOptions,
-  type JetstreamConnection,
-  type JetstreamConsumerPorts,
-  type Received,
-} from '../../../lib/app/bluesky/consume-jetstream';
+import { consumeJetstream, defaultConsumerOptions, type JetstreamConsumerPorts } from '../../../lib/app/bluesky/consume-jetstream';
+import type { JetstreamConnection, Received } from '../../../lib/domain/networks/bluesky/jetstream-connection';
 import { recordedStream } from '../../support/bluesky-fixtures';
 
 const stream = recordedStream();
