@@ -40,7 +40,7 @@ export const loadHandler = async <TEvent, TResult>(functionName: string, depende
     ]);
     return createWebhookHandler(webhookSourceOf(network), dependencies) as unknown as LambdaHandler<TEvent, TResult>;
   }
-  const module = (await import(`../../functions/${functionName}`)) as { createHandler?: (dependencies: Dependencies) => LambdaHandler<TEvent, TResult> };
+  const module = (await import(`../../functions/${functionName}.ts`)) as { createHandler?: (dependencies: Dependencies) => LambdaHandler<TEvent, TResult> };
   if (typeof module.createHandler !== 'function') throw new Error(`functions/${functionName}.ts exports no createHandler`);
   return module.createHandler(dependencies);
 };
