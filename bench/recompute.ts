@@ -20,7 +20,6 @@ import { FolderObjectStore, type ObjectStore } from '../lib/adapters/object-stor
 import { runRecomputeLocally, unitsOver, type RecomputeUnits } from '../lib/app/recompute/local-orchestrator';
 import { RECOMPUTE_MEMORY_MB } from '../lib/app/recompute/units';
 import { storesOver, type Stores } from '../lib/wiring/dependencies';
-import { documentClient } from '../lib/adapters/dynamodb/dynamodb-client';
 import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costOf } from './support/cost-model';
@@ -156,8 +155,8 @@ export const benchRecompute = async ({
   more: Interaction[];
   serviceRun: { seconds: number };
 }): Promise<RecomputeBenchResult> => {
-  // The runtime's client: the capacity meter counts what goes through it.
-  const db = documentClient();
+  // The handlers' client: the capacity meter counts what goes through it.
+  const { db } = functions;
   const folder = (name: string) => new FolderObjectStore(folderWithLogOf(serviceRoot, join(workDir, `recompute-${name}`)));
 
   // Warm-up, then the ceiling: nothing written.

@@ -5,7 +5,7 @@
  * rounded up to the millisecond as Lambda bills it.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { lambdaContext, loadHandler, type LambdaHandler } from '../../infra/local/lambda-context';
 import { toRecord } from '../../infra/local/queue-consumer';
@@ -64,6 +64,8 @@ type Invocations = Omit<FunctionUsage, 'memoryMb'>;
 
 export interface InProcessFunctions {
   queue: RecordingQueue;
+  /** The document client the handlers share, its capacity metered. */
+  db: DynamoDBDocumentClient;
   /** The functions' secrets and settings by variable, read at each use (`SWAY_API_KEYS`, …). */
   variables: Record<string, string | undefined>;
   invoke<TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult>;
@@ -94,6 +96,7 @@ export const startInProcessFunctions = async ({
 
   return {
     queue,
+    db: handlerDb,
     variables,
     invoke: async <TEvent, TResult>(functionName: string, event: TEvent): Promise<TResult> => {
       let handler = handlers.get(functionName);
