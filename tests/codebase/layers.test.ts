@@ -32,7 +32,7 @@ const probes: Record<string, string> = {
   'lib/app/webhooks/imports-dev.ts': `import { LocalQueue } from '../../dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
   'lib/adapters/dynamodb/imports-a-use-case.ts': `import type { Run } from '../../app/api/schemas';\n\nexport type Probe = Run;\n`,
   'lib/adapters/queue/imports-dev.ts': `import { LocalQueue } from '../../dev/local-queue';\n\nexport const probe = LocalQueue;\n`,
-  'lib/adapters/dynamodb/imports-the-domain.ts': `import type { RunRecord } from '../../domain/recompute-run';\n\nexport type Probe = RunRecord;\n`,
+  'lib/adapters/dynamodb/imports-the-domain.ts': `import type { RunRecord } from '../../domain/run-record';\n\nexport type Probe = RunRecord;\n`,
 };
 
 let findings: Map<string, number>;

@@ -1,17 +1,17 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { RunRecord as Run } from '../../domain/recompute-run';
+import type { RunRecord } from '../../domain/run-record';
 import { keys } from './keys';
 import { isConditionalCheckFailure, type Table } from './table';
 
-const toRun = (item: Record<string, unknown>): Run => ({
+const toRun = (item: Record<string, unknown>): RunRecord => ({
   runId: String(item.runId),
-  status: item.status as Run['status'],
-  trigger: item.trigger as Run['trigger'],
+  status: item.status as RunRecord['status'],
+  trigger: item.trigger as RunRecord['trigger'],
   startedAt: String(item.startedAt),
   finishedAt: typeof item.finishedAt === 'string' ? item.finishedAt : null,
   topics: Number(item.topics ?? 0),
   accounts: Number(item.accounts ?? 0),
-  ...(typeof item.mode === 'string' ? { mode: item.mode as Run['mode'] } : {}),
+  ...(typeof item.mode === 'string' ? { mode: item.mode as RunRecord['mode'] } : {}),
   ...(typeof item.interactions === 'number' ? { interactions: item.interactions } : {}),
   ...(typeof item.error === 'string' ? { error: item.error } : {}),
 });
@@ -20,17 +20,17 @@ const toRun = (item: Record<string, unknown>): Run => ({
 export class RunsStore {
   constructor(private readonly table: Table) {}
 
-  async putRun(run: Run): Promise<void> {
+  async putRun(run: RunRecord): Promise<void> {
     await this.table.db.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.run(run.runId), ...run } }));
   }
 
-  async run(runId: string): Promise<Run | null> {
+  async run(runId: string): Promise<RunRecord | null> {
     const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.run(runId), ConsistentRead: true }));
     return Item ? toRun(Item) : null;
   }
 
   /** The run's end, and the last run the service reports (only a run that did not end already). */
-  async finishRun(run: Run): Promise<void> {
+  async finishRun(run: RunRecord): Promise<void> {
     await this.table.db.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -41,7 +41,7 @@ export class RunsStore {
     );
   }
 
-  async lastRun(): Promise<Run | null> {
+  async lastRun(): Promise<RunRecord | null> {
     const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: keys.lastRun }));
     return Item ? toRun(Item) : null;
   }

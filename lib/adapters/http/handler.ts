@@ -12,9 +12,9 @@ export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => P
 /**
  * The middleware every HTTP function shares: tracing, logging, and problem+json for every error.
  * `lookup` (the function serves the route table's `lookup` routes) adds the API keys, read from
- * those ports, when keys are configured; `cacheable` adds ETag and Cache-Control; `emitsMetrics` flushes the metrics the
- * handler adds. `servesLookups` on the result says which it is (tests/codebase/lookup-functions.test.ts
- * holds it to the route table).
+ * those ports, when keys are configured; `cacheable` adds ETag and Cache-Control; `emitsMetrics`
+ * flushes the metrics the handler adds. `servesLookups` on the result says which it is
+ * (tests/codebase/lookup-functions.test.ts holds it to the route table).
  */
 export const httpHandler = (
   handler: HttpHandler,

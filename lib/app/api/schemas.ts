@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NetworkSchema, TopicSchema } from '../../domain/interactions/schema';
 import { SEARCH_SORTS } from '../../domain/search/relevance';
-import { RunRecordSchema } from '../../domain/recompute-run';
+import { RunRecordSchema } from '../../domain/run-record';
 import { queues, type QueueName } from '../../wiring/workers';
 
 export const DEFAULT_PAGE_LIMIT = 20;
