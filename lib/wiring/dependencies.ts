@@ -67,7 +67,7 @@ const once = <T>(build: () => T): (() => T) => {
 // secrets' default is in ./secrets.ts: the Secrets Manager client it imports cannot be dropped.
 export const stores = /* @__PURE__ */ once(() => storesOver(new Table(documentClient(), requireEnv(env.tableName))));
 export const messageQueue = /* @__PURE__ */ once((): MessageQueue => new SqsQueue());
-/** The bucket in AWS; a folder when only SWAY_LOG_DIR is set (benchmarks that call the default wiring). */
+/** The bucket in AWS; a folder when only SWAY_LOG_DIR is set (the kill -9 test's setup, which runs the default wiring). */
 export const objectStore = /* @__PURE__ */ once((): ObjectStore => {
   const bucket = process.env[objectStoreEnv.bucket];
   return bucket ? new S3ObjectStore(bucket) : new FolderObjectStore(requireEnv(objectStoreEnv.directory));

@@ -1,5 +1,6 @@
 /**
- * THE catalogue of functions: for each file of functions/, what it is sized to, what it loads, and
+ * THE catalogue of functions: for each file of functions/ and each webhook network's function (built
+ * from its source, lib/wiring/webhook-function.ts), what it is sized to, what it loads, and
  * what it may touch — the table, the object store, the queues' depths. The stateless stack builds
  * and grants each function from it; the local runtime gives each invocation the same memory and
  * time. What triggers a function is in the other single definitions (routes.ts, workers.ts and the
@@ -27,7 +28,7 @@ export interface ObjectStoreAccess {
 }
 
 export interface FunctionDefinition {
-  /** The file in functions/ (without .ts) whose `handler` is the entry point. */
+  /** The file in functions/ (without .ts) whose `handler` is the entry point, or `webhook-<network>`. */
   name: string;
   memoryMb: number;
   timeoutSeconds: number;
