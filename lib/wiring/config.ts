@@ -81,13 +81,20 @@ const positiveNumber = (raw: string | undefined, fallback: number): number => {
   return raw && Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
+/** The last list of DIDs parsed: the local runtime reads its settings at every use, and a list may hold 10,000. */
+let parsedDids: { list: string | undefined; dids: string[] } | undefined;
+const wantedDidsOf = (list: string | undefined): string[] => {
+  if (parsedDids === undefined || parsedDids.list !== list) parsedDids = { list, dids: parseWantedDids(list) };
+  return parsedDids.dids;
+};
+
 /** The settings these variables give (a deployed function's environment, or `npm start`'s own variables); throws on a list of DIDs that are not DIDs. */
 export const settingsFrom = (variables: Readonly<Record<string, string | undefined>>): Settings => ({
   ...(variables[env.stateMachineArn] ? { stateMachineArn: variables[env.stateMachineArn] } : {}),
   apiKeyRate: positiveNumber(variables[env.apiKeyRate], DEFAULT_API_KEY_RATE),
   jetstream: {
     ...(variables[env.jetstreamUrl] ? { url: variables[env.jetstreamUrl] } : {}),
-    wantedDids: parseWantedDids(variables[env.jetstreamWantedDids]),
+    wantedDids: wantedDidsOf(variables[env.jetstreamWantedDids]),
     readSeconds: positiveNumber(variables[env.jetstreamReadSeconds], jetstreamSchedule.readSeconds),
   },
 });
