@@ -16,6 +16,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+// With no traces, the X-Ray SDK's automatic mode would only track every promise through an async hook.
+process.env.AWS_XRAY_MANUAL_MODE ??= 'true';
 
 export default defineConfig({
   test: {

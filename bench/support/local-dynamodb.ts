@@ -20,5 +20,6 @@ export const benchPowertoolsEnv = {
   POWERTOOLS_METRICS_NAMESPACE: 'Sway',
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
+  AWS_XRAY_MANUAL_MODE: 'true',
   POWERTOOLS_LOG_LEVEL: 'WARN',
 } as const;
