@@ -59,9 +59,7 @@ export class SwayStatefulStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    this.tables = Object.values(tables as Record<string, TableDefinition>)
-      .filter((definition) => !definition.localOnly)
-      .map((definition) => ({ definition, table: this.createTable(definition) }));
+    this.tables = Object.values(tables as Record<string, TableDefinition>).map((definition) => ({ definition, table: this.createTable(definition) }));
 
     this.objectStoreConstruct = new ObjectStore(this, 'ObjectStore');
     this.objectStore = this.objectStoreConstruct.bucket;

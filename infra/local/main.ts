@@ -16,6 +16,7 @@ import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dy
 import { tables } from '../../lib/adapters/dynamodb/tables';
 import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/wiring/workers';
 import { createTables } from './create-tables';
+import { moveEarlierQueueTable } from './queue-table-migration';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startGateway } from './gateway';
 import { startQueueConsumer, type QueueConsumer } from './queue-consumer';
@@ -118,11 +119,13 @@ const main = async (): Promise<void> => {
     endpoint = dynamoDbLocal.endpoint;
   }
 
-  // The interaction log and the recompute's state: beside DynamoDB Local's data, or in a temporary
-  // folder that goes with the process when nothing is to be kept.
-  const logDir = inMemory ? mkdtempSync(join(tmpdir(), 'sway-log-')) : join(dataDir, 'log');
+  // The local queue, the interaction log and the recompute's state: beside DynamoDB Local's data,
+  // or in a temporary folder that goes with the process when nothing is to be kept.
+  const filesDir = inMemory ? mkdtempSync(join(tmpdir(), 'sway-files-')) : dataDir;
+  const logDir = join(filesDir, 'log');
+  const queueDir = join(filesDir, 'queue');
   mkdirSync(logDir, { recursive: true });
-  if (inMemory) stoppers.push(async () => rmSync(logDir, { recursive: true, force: true }));
+  if (inMemory) stoppers.push(async () => rmSync(filesDir, { recursive: true, force: true }));
 
   // The variables a deployed function reads, here handed to the handlers rather than set in this
   // process's environment: the operator's own (SWAY_API_KEYS, SWAY_SECRET_*, SWAY_JETSTREAM_*, …)
@@ -138,9 +141,11 @@ const main = async (): Promise<void> => {
   const local = dynamoDbLocalConfig(endpoint);
   const client = new DynamoDBClient(local);
   await createTables(client, Object.values(tables));
-  client.destroy();
   const localDb = createDocumentClient(local);
-  const localQueue = new LocalQueue(localDb, tables.localQueue.localName);
+  const localQueue = new LocalQueue(queueDir);
+  const movedMessages = await moveEarlierQueueTable(client, localDb, localQueue);
+  if (movedMessages > 0) console.log(`Moved ${movedMessages} queued messages from the queue table of an earlier version to ${queueDir}.`);
+  client.destroy();
   const dependencies = localDependencies({ db: localDb, tableName: tables.main.localName, queue: localQueue, logDir, variables });
   // A recompute that died with the previous process still holds the run lock until its lease runs
   // out. Nothing else uses these tables (as for the queue's in-flight messages): free it now, so the
@@ -183,6 +188,7 @@ const main = async (): Promise<void> => {
   generic secret (SWAY_SECRET_GENERIC): ${genericSecret}
   DynamoDB:                            ${endpoint}${dynamoDbLocal ? (inMemory ? ' (DynamoDB Local, in memory)' : ` (DynamoDB Local, data in ${dataDir})`) : ''}
   interaction log:                     ${logDir}${inMemory ? ' (removed when Sway stops)' : ''}
+  queue:                               ${queueDir}
   recompute:                           ${recomputeIntervalSeconds > 0 ? `every ${recomputeIntervalSeconds} s` : 'on demand only'}
   Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}, ${wantedDids.length > 0 ? `following ${wantedDids.length} accounts` : 'every account'}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
 

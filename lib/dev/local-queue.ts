@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { batchWriteAll } from '../adapters/dynamodb/batch-write';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { queues, type QueueName } from '../wiring/workers';
 import type { MessageQueue, QueueDepth, Redrive } from '../adapters/queue/message-queue';
 
@@ -13,20 +12,37 @@ export interface ReceivedMessage {
   sentAt: number;
 }
 
-const deadLetterPartition = (queue: string): string => `${queue}#dead-letters`;
+/** A message as its file names it: `<messageId>.<receiveCount>.<visibleAt>` (for a dead letter, when it died). */
+interface MessageFile {
+  messageId: string;
+  receiveCount: number;
+  visibleAt: number;
+  path: string;
+}
+
+const PARTIAL = '.partial';
+
+const fileName = (messageId: string, receiveCount: number, visibleAt: number): string => `${messageId}.${receiveCount}.${visibleAt}`;
+
+/** Time-ordered ids keep delivery roughly first-in, first-out; the time is also when it was sent. */
+const newMessageId = (now: number, index: number): string => `${now.toString(36).padStart(9, '0')}-${String(index).padStart(4, '0')}-${randomUUID()}`;
+
+const sentAtOf = (messageId: string): number => Number.parseInt(messageId.slice(0, messageId.indexOf('-')), 36);
+
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
- * SQS semantics on a DynamoDB table, for one machine: a message is stored before `send` resolves,
- * so it survives a crash; receiving hides it for a visibility timeout; a message received too many
- * times moves to the dead-letter partition.
+ * SQS semantics in a folder, for one machine: a message is a file, written beside its place and
+ * renamed into it before `send` resolves, so a crash never leaves half of one; its name holds its
+ * state (receive count, and when it is visible again), so receiving it is one rename, which only
+ * one receiver can win; a message received too many times moves to the dead letters' folder.
+ * The folder is the only state: a process that starts after a crash, or a second one that reads
+ * it (a test looking for what was queued), sees what the last rename left.
  */
 export class LocalQueue implements MessageQueue {
   private readonly sent = new EventEmitter();
 
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  constructor(private readonly root: string) {}
 
   /** Called after each send, so a consumer in the same process wakes up at once. */
   onSend(listener: (queue: QueueName) => void): void {
@@ -38,208 +54,140 @@ export class LocalQueue implements MessageQueue {
   }
 
   async send(queue: QueueName, bodies: string[]): Promise<void> {
+    const folder = this.folderOf(queue);
+    await mkdir(folder, { recursive: true });
     const now = Date.now();
-    const items = bodies.map((body, i) => ({
-      queue,
-      // Time-ordered ids keep delivery roughly first-in, first-out.
-      messageId: `${now.toString(36).padStart(9, '0')}-${String(i).padStart(4, '0')}-${randomUUID()}`,
-      body,
-      receiveCount: 0,
-      visibleAt: now,
-      sentAt: now,
-    }));
-    await batchWriteAll(
-      this.db,
-      this.tableName,
-      items.map((Item) => ({ PutRequest: { Item } })),
-      1,
+    await Promise.all(
+      bodies.map(async (body, index) => {
+        const target = join(folder, fileName(newMessageId(now, index), 0, now));
+        await writeFile(target + PARTIAL, body);
+        await rename(target + PARTIAL, target);
+      }),
     );
     this.sent.emit('sent', queue);
   }
 
   async depth(queue: QueueName): Promise<QueueDepth> {
-    const [pending, deadLetters] = await Promise.all([this.count(queue), this.count(deadLetterPartition(queue))]);
-    return { pending, deadLetters };
+    const [pending, deadLetters] = await Promise.all([this.files(this.folderOf(queue)), this.files(this.deadLetterFolderOf(queue))]);
+    return { pending: pending.length, deadLetters: deadLetters.length };
   }
 
-  /** Takes up to `max` visible messages and hides them for `visibilityTimeoutSeconds`. */
+  /** Takes up to `max` visible messages, oldest first, and hides them for `visibilityTimeoutSeconds`. */
   async receive(queue: string, max: number, visibilityTimeoutSeconds: number): Promise<ReceivedMessage[]> {
     const now = Date.now();
     const received: ReceivedMessage[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#queue = :queue',
-          FilterExpression: 'visibleAt <= :now',
-          ExpressionAttributeNames: { '#queue': 'queue' },
-          ExpressionAttributeValues: { ':queue': queue, ':now': now },
-          ExclusiveStartKey: startKey,
-          Limit: 100,
-        }),
-      );
-      // Claimed in parallel, in order; one that another consumer claimed first is skipped.
-      const items = page.Items ?? [];
-      for (let next = 0; next < items.length && received.length < max; ) {
-        const candidates = items.slice(next, next + max - received.length);
-        next += candidates.length;
-        const claims = await Promise.all(candidates.map((item) => this.claim(queue, String(item.messageId), now, visibilityTimeoutSeconds)));
-        for (const claimed of claims) if (claimed) received.push(claimed);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && received.length < max);
+    for (const file of await this.files(this.folderOf(queue))) {
+      if (received.length >= max) break;
+      if (file.visibleAt > now) continue;
+      const claimed = join(this.folderOf(queue), fileName(file.messageId, file.receiveCount + 1, now + visibilityTimeoutSeconds * 1000));
+      const body = await this.moved(file.path, claimed);
+      if (body !== null) received.push({ messageId: file.messageId, body, receiveCount: file.receiveCount + 1, sentAt: sentAtOf(file.messageId) });
+    }
     return received;
   }
 
   async deleteMessages(queue: string, messageIds: string[]): Promise<void> {
-    await batchWriteAll(
-      this.db,
-      this.tableName,
-      messageIds.map((messageId) => ({ DeleteRequest: { Key: { queue, messageId } } })),
-      1,
-    );
+    const deleted = new Set(messageIds);
+    const files = (await this.files(this.folderOf(queue))).filter((file) => deleted.has(file.messageId));
+    await Promise.all(files.map((file) => rm(file.path, { force: true })));
   }
 
   /** A failed delivery: visible again after a back-off, or dead-lettered after `maxReceiveCount` receives. */
   async fail(queue: string, message: ReceivedMessage, maxReceiveCount: number): Promise<'retry' | 'dead-letter'> {
+    const file = (await this.files(this.folderOf(queue))).find((candidate) => candidate.messageId === message.messageId);
     if (message.receiveCount >= maxReceiveCount) {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...message, queue: deadLetterPartition(queue), deadLetteredAt: Date.now() },
-              },
-            },
-            { Delete: { TableName: this.tableName, Key: { queue, messageId: message.messageId } } },
-          ],
-        }),
-      );
+      if (file) {
+        await mkdir(this.deadLetterFolderOf(queue), { recursive: true });
+        await this.moved(file.path, join(this.deadLetterFolderOf(queue), fileName(file.messageId, file.receiveCount, Date.now())), false);
+      }
       return 'dead-letter';
     }
     const backoffMs = Math.min(30_000, 250 * 2 ** message.receiveCount);
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { queue, messageId: message.messageId },
-        UpdateExpression: 'SET visibleAt = :visibleAt',
-        ExpressionAttributeValues: { ':visibleAt': Date.now() + backoffMs },
-      }),
-    );
+    if (file) await this.moved(file.path, join(this.folderOf(queue), fileName(file.messageId, file.receiveCount, Date.now() + backoffMs)), false);
     return 'retry';
   }
 
   /**
    * Makes every in-flight message visible again. Only for a consumer's start, when no earlier
-   * consumer of this table can still be working on one (it was in a process that has ended).
+   * consumer of this folder can still be working on one (it was in a process that has ended).
    */
   async releaseInFlight(queue: string): Promise<void> {
-    for (const message of await this.all(queue)) {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { queue, messageId: message.messageId },
-          UpdateExpression: 'SET visibleAt = :now',
-          ExpressionAttributeValues: { ':now': Date.now() },
-        }),
-      );
+    const now = Date.now();
+    for (const file of await this.files(this.folderOf(queue))) {
+      if (file.visibleAt > now) await this.moved(file.path, join(this.folderOf(queue), fileName(file.messageId, file.receiveCount, now)), false);
     }
   }
 
   async redrive(queue: QueueName): Promise<Redrive> {
+    await mkdir(this.folderOf(queue), { recursive: true });
     let moved = 0;
-    for (const message of await this.all(deadLetterPartition(queue))) {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { queue, messageId: message.messageId, body: message.body, receiveCount: 0, visibleAt: Date.now(), sentAt: message.sentAt },
-              },
-            },
-            { Delete: { TableName: this.tableName, Key: { queue: deadLetterPartition(queue), messageId: message.messageId } } },
-          ],
-        }),
-      );
-      moved++;
+    for (const file of await this.files(this.deadLetterFolderOf(queue))) {
+      if ((await this.moved(file.path, join(this.folderOf(queue), fileName(file.messageId, 0, Date.now())), false)) !== null) moved++;
     }
     if (moved > 0) this.sent.emit('sent', queue);
     return { queue, status: 'moved', messages: moved };
   }
 
   async deadLetters(queue: string): Promise<ReceivedMessage[]> {
-    return this.all(deadLetterPartition(queue));
+    return this.withBodies(await this.files(this.deadLetterFolderOf(queue)));
   }
 
   /** Every message of the queue, visible or in flight (dead letters not included). */
   async messages(queue: string): Promise<ReceivedMessage[]> {
-    return this.all(queue);
+    return this.withBodies(await this.files(this.folderOf(queue)));
   }
 
-  private async claim(queue: string, messageId: string, now: number, visibilityTimeoutSeconds: number): Promise<ReceivedMessage | null> {
+  private folderOf(queue: string): string {
+    return join(this.root, queue);
+  }
+
+  private deadLetterFolderOf(queue: string): string {
+    return join(this.root, 'dead-letters', queue);
+  }
+
+  /**
+   * Renames a message's file, and reads its body from the new name when asked; `null` when the
+   * file was gone (another receiver renamed it first, or it was deleted meanwhile).
+   */
+  private async moved(from: string, to: string, readBody = true): Promise<string | null> {
     try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { queue, messageId },
-          UpdateExpression: 'SET visibleAt = :hiddenUntil ADD receiveCount :one',
-          ConditionExpression: 'attribute_exists(messageId) AND visibleAt <= :now',
-          ExpressionAttributeValues: { ':hiddenUntil': now + visibilityTimeoutSeconds * 1000, ':now': now, ':one': 1 },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (!Attributes) return null;
-      return {
-        messageId,
-        body: String(Attributes.body),
-        receiveCount: Number(Attributes.receiveCount),
-        sentAt: Number(Attributes.sentAt),
-      };
+      await rename(from, to);
+      return readBody ? await readFile(to, 'utf8') : '';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
+      if (isMissing(error)) return null;
       throw error;
     }
   }
 
-  private async all(partition: string): Promise<ReceivedMessage[]> {
-    const messages: ReceivedMessage[] = [];
-    for await (const page of this.pages(partition, 'ALL_ATTRIBUTES')) {
-      for (const item of page.Items ?? []) {
-        messages.push({
-          messageId: String(item.messageId),
-          body: String(item.body),
-          receiveCount: Number(item.receiveCount),
-          sentAt: Number(item.sentAt),
-        });
-      }
+  /** The folder's messages, oldest first. */
+  private async files(folder: string): Promise<MessageFile[]> {
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
     }
-    return messages;
+    return names
+      .filter((name) => !name.endsWith(PARTIAL) && name.split('.').length === 3)
+      .sort()
+      .map((name) => {
+        const [messageId = '', receiveCount, visibleAt] = name.split('.');
+        return { messageId, receiveCount: Number(receiveCount), visibleAt: Number(visibleAt), path: join(folder, name) };
+      });
   }
 
-  private async count(partition: string): Promise<number> {
-    let total = 0;
-    for await (const page of this.pages(partition, 'COUNT')) total += page.Count ?? 0;
-    return total;
-  }
-
-  private async *pages(partition: string, select: 'ALL_ATTRIBUTES' | 'COUNT') {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#queue = :queue',
-          ExpressionAttributeNames: { '#queue': 'queue' },
-          ExpressionAttributeValues: { ':queue': partition },
-          Select: select,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      yield page;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  private async withBodies(files: MessageFile[]): Promise<ReceivedMessage[]> {
+    const read = await Promise.all(
+      files.map(async (file) => {
+        try {
+          return { messageId: file.messageId, body: await readFile(file.path, 'utf8'), receiveCount: file.receiveCount, sentAt: sentAtOf(file.messageId) };
+        } catch (error) {
+          if (isMissing(error)) return null;
+          throw error;
+        }
+      }),
+    );
+    return read.filter((message) => message !== null);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { webhookFunctionNames } from '../domain/networks/webhook-networks';
 export interface QueueDefinition {
-  /** Logical name; locally the partition of the local queue table, in AWS part of the queue's id. */
+  /** Logical name; locally the local queue's folder, in AWS part of the queue's id. */
   name: string;
   /** File name in functions/ that consumes the queue. */
   consumer: string;

@@ -8,11 +8,9 @@ import { awsQueues, queues, type AwsQueueName, type QueueDefinition } from '../.
 import { incompleteUploadDays, objectStoreAccessLogDays } from '../../infra/constructs/object-store';
 import { secretNames, type DeployedQueue } from '../../infra/stateful-stack';
 import { stages } from '../../infra/stage';
-import { logicalIdOf, resourceById, resourcesOfType, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
+import { logicalIdOf, resourceById, synthesizeSway, synthesisTimeoutMs, type SwayFixture } from './sway-app-fixture';
 
-const tableDefinitions = Object.values(tables) as TableDefinition[];
-const deployedTableDefinitions = tableDefinitions.filter((definition) => !definition.localOnly);
-const localOnlyTableDefinitions = tableDefinitions.filter((definition) => definition.localOnly);
+const deployedTableDefinitions = Object.values(tables) as TableDefinition[];
 
 let sway: SwayFixture;
 beforeAll(() => {
@@ -20,25 +18,9 @@ beforeAll(() => {
 }, synthesisTimeoutMs);
 
 describe('stateful stack: tables', () => {
-  it('creates one DynamoDB table per table definition that is not local-only', () => {
+  it('creates one DynamoDB table per table definition', () => {
     sway.statefulTemplate.resourceCountIs('AWS::DynamoDB::Table', deployedTableDefinitions.length);
     expect(sway.stateful.tables.map(({ definition }) => definition.id).sort()).toEqual(deployedTableDefinitions.map((definition) => definition.id).sort());
-  });
-
-  it('creates no table for local-only definitions', () => {
-    expect(localOnlyTableDefinitions.length).toBeGreaterThan(0);
-    const keySchemas = Object.values(resourcesOfType(sway.statefulTemplate, 'AWS::DynamoDB::Table')).map((table) =>
-      JSON.stringify(table.Properties!.KeySchema),
-    );
-    for (const definition of localOnlyTableDefinitions) {
-      expect(keySchemas).not.toContain(
-        JSON.stringify([
-          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
-          { AttributeName: definition.sortKey, KeyType: 'RANGE' },
-        ]),
-      );
-      expect(sway.stateful.node.tryFindChild(definition.id)).toBeUndefined();
-    }
   });
 
   it.each(deployedTableDefinitions)('table $id: keys, on-demand billing, PITR, TTL, encryption, retained', (definition) => {

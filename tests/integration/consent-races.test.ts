@@ -127,17 +127,19 @@ describe('one recompute after an opt-out', () => {
     const names = /leaver(?![-a-z])|solo(?![-a-z])|leaverhandle|solohandle/;
     // Nothing names them but the opt-out records: their items at their own keys, which answer 410.
     const traces: string[] = [];
-    for (const table of [sway.tables.mainTable, sway.tables.queueTable]) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await sway.tables.db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
-        for (const item of page.Items ?? []) {
-          const isOptOutRecord = item.optedOut === true && (item.id === 'leaver' || item.id === 'solo') && item.sk === 'SCORE';
-          if (!isOptOutRecord && names.test(JSON.stringify(item).toLowerCase())) traces.push(`${table}: ${JSON.stringify(item).slice(0, 200)}`);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
+    const table = sway.tables.mainTable;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await sway.tables.db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) {
+        const isOptOutRecord = item.optedOut === true && (item.id === 'leaver' || item.id === 'solo') && item.sk === 'SCORE';
+        if (!isOptOutRecord && names.test(JSON.stringify(item).toLowerCase())) traces.push(`${table}: ${JSON.stringify(item).slice(0, 200)}`);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    for (const queue of sway.queue.queueNames())
+      for (const message of [...(await sway.queue.messages(queue)), ...(await sway.queue.deadLetters(queue))])
+        if (names.test(message.body.toLowerCase())) traces.push(`queue ${queue}: ${message.body.slice(0, 200)}`);
     expect(traces).toEqual([]);
     // Nor does any object of the log or the state: its key, its raw bytes, and for Parquet every row.
     const objectTraces: string[] = [];

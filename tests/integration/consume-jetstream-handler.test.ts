@@ -20,9 +20,9 @@ const variables: Record<string, string | undefined> = {};
 let handler: (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
 beforeAll(async () => {
-  const { db, mainTable, queueTable } = await isolatedTables();
+  const { db, mainTable, queueDir } = await isolatedTables();
   store = new IngestStore(new Table(db, mainTable));
-  queue = new LocalQueue(db, queueTable);
+  queue = new LocalQueue(queueDir);
   server = await startJetstreamReplay(stream);
   handler = createHandler(localDependencies({ db, tableName: mainTable, queue, logDir: '/nonexistent', variables })) as unknown as typeof handler;
 });

@@ -26,10 +26,10 @@ let queue: LocalQueue;
 let server: JetstreamReplay;
 
 beforeEach(async () => {
-  const { db, mainTable, queueTable } = await isolatedTables();
+  const { db, mainTable, queueDir } = await isolatedTables();
   log = logHarness(db, mainTable);
   store = log.ingest;
-  queue = new LocalQueue(db, queueTable);
+  queue = new LocalQueue(queueDir);
 });
 
 afterEach(async () => {

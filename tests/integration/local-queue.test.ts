@@ -1,15 +1,18 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../lib/dev/local-queue';
-import { isolatedTables } from '../support/isolated-tables';
 
 let queue: LocalQueue;
+let folder: string;
 
-beforeAll(async () => {
-  const { db, queueTable } = await isolatedTables();
-  queue = new LocalQueue(db, queueTable);
+beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'sway-queue-'));
+  queue = new LocalQueue(folder);
 });
 
-describe('the local queue on DynamoDB Local', () => {
+describe('the local queue in a folder', () => {
   it('hides a received message until its visibility timeout ends', async () => {
     await queue.send('interactions', ['first', 'second']);
     const received = await queue.receive('interactions', 10, 60);
@@ -54,5 +57,38 @@ describe('the local queue on DynamoDB Local', () => {
     expect(await queue.depth('interactions')).toEqual({ pending: 1, deadLetters: 0 });
     const [redriven] = await queue.receive('interactions', 1, 60);
     expect(redriven?.receiveCount).toBe(1);
+  });
+
+  it('never delivers a message whose file was not completely written', async () => {
+    mkdirSync(join(folder, 'recompute-requests'), { recursive: true });
+    writeFileSync(join(folder, 'recompute-requests', `${Date.now().toString(36)}-0000-torn.0.0.partial`), 'half a bo');
+    expect(await queue.receive('recompute-requests', 10, 60)).toEqual([]);
+    expect(await queue.depth('recompute-requests')).toEqual({ pending: 0, deadLetters: 0 });
+  });
+
+  it('gives a message to one receiver only, however many share the folder', async () => {
+    await queue.send('recompute-requests', ['run-shared']);
+    const others = Array.from({ length: 8 }, () => new LocalQueue(folder));
+    const received = (await Promise.all([queue, ...others].map((receiver) => receiver.receive('recompute-requests', 10, 60)))).flat();
+    expect(received.map((message) => message.body)).toEqual(['run-shared']);
+    await queue.deleteMessages('recompute-requests', [received[0]!.messageId]);
+  });
+
+  it('keeps everything in the folder: a new process finds the messages, their receive counts and dead letters', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'sway-queue-'));
+    const before = new LocalQueue(own);
+    await before.send('interactions', ['poison', 'kept']);
+    const [poison, first] = await before.receive('interactions', 2, 900);
+    expect(await before.fail('interactions', poison!, 1)).toBe('dead-letter');
+    expect(first?.receiveCount).toBe(1);
+
+    const restarted = new LocalQueue(own);
+    expect(await restarted.depth('interactions')).toEqual({ pending: 1, deadLetters: 1 });
+    await restarted.releaseInFlight('interactions');
+    const [again] = await restarted.receive('interactions', 1, 60);
+    expect([again?.body, again?.receiveCount, again?.sentAt]).toEqual(['kept', 2, first?.sentAt]);
+    await restarted.deleteMessages('interactions', [again!.messageId]);
+    expect(readdirSync(join(own, 'interactions'))).toEqual([]);
+    expect((await restarted.deadLetters('interactions')).map((message) => message.body)).toEqual(['poison']);
   });
 });

@@ -22,12 +22,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createTables } from '../../infra/local/create-tables';
 import type { Interaction } from '../../lib/domain/interactions/schema';
 import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
 import { seededRandom } from '../../lib/dev/evaluation/seeded-random';
+import { LocalQueue } from '../../lib/dev/local-queue';
 import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { IngestStore } from '../../lib/adapters/dynamodb/ingest-store';
 import { RunsStore } from '../../lib/adapters/dynamodb/runs-store';
@@ -258,21 +258,8 @@ const logIds = async () => copiesInLog(await logRows(objects));
 /** Every interaction id in a queued message of the interactions queue (in flight included). */
 const queuedIds = async (): Promise<Set<string>> => {
   const ids = new Set<string>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tables.localQueue.localName,
-        KeyConditionExpression: '#q = :q',
-        ExpressionAttributeNames: { '#q': 'queue' },
-        ExpressionAttributeValues: { ':q': 'interactions' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      for (const interaction of (JSON.parse(String(item.body)) as { interactions: Interaction[] }).interactions) ids.add(keyOf(interaction));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for (const message of await new LocalQueue(join(dataDir, 'queue')).messages('interactions'))
+    for (const interaction of (JSON.parse(message.body) as { interactions: Interaction[] }).interactions) ids.add(keyOf(interaction));
   return ids;
 };
 
@@ -376,14 +363,14 @@ describe('kill -9 while acknowledging deliveries and during every stage of a rec
   beforeAll(async () => {
     endpoint = inject('dynamoDbEndpoint');
     const client = new DynamoDBClient(dynamoDbLocalConfig(endpoint));
-    for (const table of [tables.main, tables.localQueue]) {
+    for (const table of [tables.main]) {
       try {
         await client.send(new DeleteTableCommand({ TableName: table.localName }));
       } catch (error) {
         if (!(error instanceof ResourceNotFoundException)) throw error;
       }
     }
-    await createTables(client, [tables.main, tables.localQueue]);
+    await createTables(client, [tables.main]);
     client.destroy();
     db = createDocumentClient(dynamoDbLocalConfig(endpoint));
     runs = new RunsStore(new Table(db, tables.main.localName));

@@ -66,7 +66,7 @@ export const startInProcessSway = async ({
 } = {}) => {
   const tables = await isolatedTables();
   const logDir = mkdtempSync(join(tmpdir(), 'sway-log-'));
-  const queue: LocalQueue = new LocalQueue(tables.db, tables.queueTable);
+  const queue: LocalQueue = new LocalQueue(tables.queueDir);
   /** What the consumers did with failed deliveries: put back for redelivery, or dead-lettered. */
   const failedDeliveries = { redelivered: 0, deadLettered: 0 };
   const fail = queue.fail.bind(queue);

@@ -17,7 +17,7 @@ const context = { functionName: 'webhook-test', awsRequestId: 'test', getRemaini
 
 export const loadWebhookHandlers = async () => {
   const tables = await isolatedTables();
-  const queue = new LocalQueue(tables.db, tables.queueTable);
+  const queue = new LocalQueue(tables.queueDir);
   // No log folder: a webhook function only queues what it accepts.
   const variables: Record<string, string | undefined> = testSecretEnvironment();
   const dependencies = localDependencies({ db: tables.db, tableName: tables.mainTable, queue, logDir: '/nonexistent', variables });

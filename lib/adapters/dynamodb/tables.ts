@@ -14,8 +14,6 @@ export interface TableDefinition {
   timeToLiveAttribute?: string;
   /** Global secondary indexes with string keys, projecting all attributes or only the keys. */
   globalSecondaryIndexes?: readonly { indexName: string; partitionKey: string; sortKey?: string; projection: 'ALL' | 'KEYS_ONLY' }[];
-  /** Only the local runtime uses it (in AWS, SQS plays its part). */
-  localOnly?: boolean;
 }
 
 export const tables = {
@@ -31,14 +29,5 @@ export const tables = {
       /** Account lookups by handle: `handleKey` = `{network}#{lower-case handle}` on account score items. */
       { indexName: 'byHandle', partitionKey: 'handleKey', projection: 'ALL' },
     ],
-  },
-  /** The local stand-in for SQS: durable messages with visibility and a dead-letter partition. */
-  localQueue: {
-    id: 'SwayLocalQueue',
-    envVar: 'SWAY_LOCAL_QUEUE_TABLE',
-    localName: 'sway-local-queue',
-    partitionKey: 'queue',
-    sortKey: 'messageId',
-    localOnly: true,
   },
 } as const satisfies Record<string, TableDefinition>;

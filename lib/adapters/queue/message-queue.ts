@@ -13,7 +13,7 @@ export interface QueueDepth {
  */
 export type Redrive = { queue: QueueName; status: 'moved'; messages: number } | { queue: QueueName; status: 'started'; messages: number; taskHandle: string };
 
-/** The queue between ingestion and the functions behind it: SQS in AWS, a DynamoDB-backed queue locally. */
+/** The queue between ingestion and the functions behind it: SQS in AWS, a folder locally. */
 export interface MessageQueue {
   /** Resolves once every body is durably stored. */
   send(queue: QueueName, bodies: string[]): Promise<void>;
