@@ -91,4 +91,20 @@ describe('the local queue in a folder', () => {
     expect(readdirSync(join(own, 'interactions'))).toEqual([]);
     expect((await restarted.deadLetters('interactions')).map((message) => message.body)).toEqual(['poison']);
   });
+
+  it('receives what another instance sent, and deletes what another received again since', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'sway-queue-'));
+    const consumer = new LocalQueue(own);
+    const producer = new LocalQueue(own);
+    expect(await consumer.receive('interactions', 10, 60)).toEqual([]);
+    await producer.send('interactions', ['from-the-producer']);
+    const [first] = await consumer.receive('interactions', 10, 0);
+    expect(first?.body).toBe('from-the-producer');
+
+    // Its visibility timeout over, another instance receives it; the first one's delete still removes it.
+    const [again] = await producer.receive('interactions', 10, 60);
+    expect(again?.receiveCount).toBe(2);
+    await consumer.deleteMessages('interactions', [first!.messageId]);
+    expect(await producer.depth('interactions')).toEqual({ pending: 0, deadLetters: 0 });
+  });
 });
