@@ -188,7 +188,7 @@ const main = async (): Promise<void> => {
   generic secret (SWAY_SECRET_GENERIC): ${genericSecret}
   DynamoDB:                            ${endpoint}${dynamoDbLocal ? (inMemory ? ' (DynamoDB Local, in memory)' : ` (DynamoDB Local, data in ${dataDir})`) : ''}
   interaction log:                     ${logDir}${inMemory ? ' (removed when Sway stops)' : ''}
-  queue:                               ${queueDir}
+  queue:                               ${queueDir}${inMemory ? ' (removed when Sway stops)' : ''}
   recompute:                           ${recomputeIntervalSeconds > 0 ? `every ${recomputeIntervalSeconds} s` : 'on demand only'}
   Bluesky:                             ${jetstreamUrl ? `reading ${jetstreamUrl}, ${wantedDids.length > 0 ? `following ${wantedDids.length} accounts` : 'every account'}` : `off (set ${env.jetstreamUrl} to read Jetstream)`}
 
