@@ -1,7 +1,6 @@
 /**
- * A recompute run as the runs store records it and `GET /v1/admin/runs/{id}` answers it. Apart
- * from recompute-run.ts, which every store imports: a zod schema cannot be left out of a bundle
- * once its module is imported, and most functions never read a run.
+ * The run record's schema, apart from recompute-run.ts, which every store imports: a zod schema
+ * cannot be left out of a bundle once its module is imported, and most functions never read a run.
  */
 import { z } from 'zod';
 
