@@ -4,6 +4,8 @@
  * §6); with `--only NAME[,NAME]`, only the rows of those names or prefixes (`--only scale.10m`,
  * `--only recompute,ingest`).
  */
+// First: Powertools and the X-Ray SDK read their environment once, when they load, as in npm start.
+import '../infra/local/powertools-environment';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';

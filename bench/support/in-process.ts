@@ -17,7 +17,7 @@ import { queues, type QueueName } from '../../lib/wiring/workers';
 import { awsPrices } from './aws-prices';
 import { CapacityMeter, type CapacityTotals } from './consumed-capacity';
 import { meteredRequests, type FunctionUsage } from './cost-model';
-import { benchPowertoolsEnv, localDocumentClient } from './local-dynamodb';
+import { benchLambdaEnv, localDocumentClient } from './local-dynamodb';
 
 /** SendMessageBatch takes at most 10 entries; SqsQueue sends that many per request. */
 const SQS_SEND_BATCH_ENTRIES = 10;
@@ -83,7 +83,7 @@ export const startInProcessFunctions = async ({
   genericSecret: string;
   logDir: string;
 }): Promise<InProcessFunctions> => {
-  Object.assign(process.env, benchPowertoolsEnv);
+  Object.assign(process.env, benchLambdaEnv);
   const uncounted = localDocumentClient(endpoint);
   const meter = new CapacityMeter(async (table, key) => (await uncounted.send(new GetCommand({ TableName: table, Key: key }))).Item);
   const handlerDb = localDocumentClient(endpoint);

@@ -16,7 +16,7 @@ import type { Run } from '../../lib/app/api/schemas';
 import { RECOMPUTE_MEMORY_MB, RECOMPUTE_NODE_FLAGS } from '../../lib/app/recompute/units';
 import type { CapacityTotals } from './consumed-capacity';
 import { round } from '../result';
-import { benchPowertoolsEnv } from './local-dynamodb';
+import { benchLambdaEnv } from './local-dynamodb';
 import { noUnwrittenItems, type UnwrittenItems } from './recompute-harness';
 
 const WORKER_ENV = 'SWAY_BENCH_UNIT_WORKER';
@@ -199,7 +199,7 @@ export class UnitWorker {
       env: {
         ...process.env,
         [WORKER_ENV]: JSON.stringify(config),
-        ...benchPowertoolsEnv,
+        ...benchLambdaEnv,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       // The units' Node flags, as their functions have them in AWS.
