@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resolveLog, topicOfKey } from '../../lib/app/aggregation/resolve';
-import { mergeTopicWindow } from '../../lib/app/aggregation/topic-window';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { resolveLog, topicKeyOf, topicOfKey } from '../../lib/app/aggregation/resolve';
+import { mergeTopicWindow, windowRows } from '../../lib/app/aggregation/topic-window';
 import type { QueuedInteractions } from '../../lib/domain/interactions/queued';
 import { applyToLog } from '../../lib/app/log/apply-to-log';
 import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
@@ -17,6 +18,7 @@ import { writeLogObject } from '../../lib/app/log/log-writer';
 import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
 import { runRecomputeLocally, unitsOver } from '../../lib/app/recompute/local-orchestrator';
 import { newRun } from '../../lib/app/recompute/run-record';
+import { readManifest, type TopicHead } from '../../lib/app/recompute/run-state';
 import { storesOver, type Stores } from '../../lib/wiring/dependencies';
 import { Table } from '../../lib/adapters/dynamodb/table';
 
@@ -55,25 +57,27 @@ export const windowsOfLog = async (files: readonly string[], workDir: string, fi
         withoutDigests: [],
         output: window,
       });
-      const rows = (await duck.runAndReadAll(`SELECT * FROM read_parquet('${window}') ORDER BY kind, author, engager, day, content_id`)).getRowObjectsJson();
-      windows.set(
-        topicOfKey(key),
-        rows.map((row) => ({
-          kind: row.kind as WindowRow['kind'],
-          day: String(row.day),
-          author: String(row.author),
-          engager: row.engager === null ? null : String(row.engager),
-          contentId: row.content_id === null ? null : String(row.content_id),
-          counts: Object.fromEntries(
-            Object.entries(row)
-              .filter(([name, value]) => (name.startsWith('n_') || name === 'posts' || name === 'responses') && Number(value) !== 0)
-              .map(([name, value]) => [name.replace(/^n_/, ''), Number(value)]),
-          ),
-        })),
-      );
+      windows.set(topicOfKey(key), await windowRowsOf(duck, `read_parquet('${window}')`));
     }
   });
   return windows;
+};
+
+/** The rows of a relation of window rows, in a fixed order, as WindowRow. */
+const windowRowsOf = async (duck: DuckDBConnection, relation: string): Promise<WindowRow[]> => {
+  const rows = (await duck.runAndReadAll(`SELECT * FROM ${relation} ORDER BY kind, author, engager, day, content_id`)).getRowObjectsJson();
+  return rows.map((row) => ({
+    kind: row.kind as WindowRow['kind'],
+    day: String(row.day),
+    author: String(row.author),
+    engager: row.engager === null ? null : String(row.engager),
+    contentId: row.content_id === null ? null : String(row.content_id),
+    counts: Object.fromEntries(
+      Object.entries(row)
+        .filter(([name, value]) => (name.startsWith('n_') || name === 'posts' || name === 'responses') && Number(value) !== 0)
+        .map(([name, value]) => [name.replace(/^n_/, ''), Number(value)]),
+    ),
+  }));
 };
 
 export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
@@ -108,6 +112,13 @@ export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
         },
         appliedAt,
       ),
+    /** A topic's committed window as the recompute reads it (its merged file and the deltas not merged into it), and the head that names them. */
+    committedWindow: async (topic: string): Promise<{ head: TopicHead; rows: WindowRow[] } | null> => {
+      const head = (await readManifest(objects)).topics[topicKeyOf(topic)]?.head;
+      if (!head) return null;
+      const [merged, ...deltas] = await objects.localPaths([head.window, ...(head.windowDeltas ?? [])]);
+      return { head, rows: await withDuckDb((duck) => windowRowsOf(duck, windowRows({ merged: merged!, deltas, firstDay: '2000-01-01' }))) };
+    },
     /** A topic's window rows from the whole log, read afresh. */
     window: async (topic: string, firstDay = '2000-01-01'): Promise<WindowRow[]> => {
       const files = await objects.localPaths(await objects.list('log/'));

@@ -8,7 +8,8 @@
  */
 import { sqlFiles, withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import type { ObjectStore } from '../../lib/adapters/object-store/object-store';
-import { MANIFEST_KEY } from '../../lib/app/recompute/run-state';
+import { windowRows } from '../../lib/app/aggregation/topic-window';
+import { MANIFEST_KEY, type Manifest } from '../../lib/app/recompute/run-state';
 import type { InProcessSway } from './in-process-sway';
 import type { Replay } from './replay';
 
@@ -30,12 +31,6 @@ const withoutTimestamps = (value: unknown): unknown => {
 /** DuckDB's JSON rows, sorted, as plain values. */
 const rowsOf = async (sql: string): Promise<Record<string, unknown>[]> =>
   withDuckDb(async (db) => (await db.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]);
-
-interface Manifest {
-  index: string[];
-  content: string[];
-  topics: Record<string, { head: { window: string; scoredAccounts: number } | null; pending: string[] }>;
-}
 
 const manifestOf = async (objects: ObjectStore): Promise<Manifest | null> => {
   const bytes = await objects.get(MANIFEST_KEY);
@@ -59,11 +54,12 @@ export const committedState = async (objects: ObjectStore) => {
   };
   const windows: Record<string, unknown> = {};
   for (const [key, topic] of Object.entries(manifest.topics).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const [file] = topic.head ? await objects.localPaths([topic.head.window]) : [];
+    // A window as its readers see it: its merged file with the deltas not merged into it, summed.
+    const [merged, ...deltas] = topic.head ? await objects.localPaths([topic.head.window, ...(topic.head.windowDeltas ?? [])]) : [];
     windows[key] = {
       pending: topic.pending.length,
       scoredAccounts: topic.head?.scoredAccounts ?? null,
-      rows: file ? await rowsOf(`SELECT * FROM read_parquet(${sqlFiles([file])}) ORDER BY ALL`) : null,
+      rows: merged ? await rowsOf(`SELECT * FROM ${windowRows({ merged, deltas, firstDay: '1970-01-01' })} ORDER BY ALL`) : null,
     };
   }
   return {

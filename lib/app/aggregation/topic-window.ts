@@ -22,35 +22,77 @@ export interface WindowMerge {
 
 const WINDOW_COLUMNS = `kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.join(', ')}`;
 
+/**
+ * A topic's window as an incremental run leaves it: the file its last merge wrote and the deltas
+ * scored since, not merged into it (merging rewrites the whole window, which made an incremental
+ * run cost as much as the topic's size rather than its change). Readers sum them by key.
+ */
+export interface WindowFiles {
+  /** Local file of the last merge, if any. */
+  merged: string | null;
+  /** Local delta files scored since that merge. */
+  deltas: readonly string[];
+  /** Rows of days before this one are out of the window (YYYY-MM-DD). */
+  firstDay: string;
+}
+
+/** A window as its readers take it: its files, or the part of it a run reads, summed once into a temporary table (windowPart). */
+export type TopicWindow = WindowFiles | { table: string };
+
+/**
+ * SQL of the window's rows, one per key (kind, day, author, engager, content_id) with its counters
+ * summed and none all zero, of those `where` keeps (filtered before they are summed). A merged file
+ * alone is read as it stands: its merge summed it.
+ */
+export const windowRows = (window: TopicWindow, where = 'true'): string => {
+  if ('table' in window) return `(SELECT * FROM ${window.table} WHERE ${where})`;
+  const kept = `day >= DATE ${sqlString(window.firstDay)} AND (${where})`;
+  const files = [...(window.merged ? [window.merged] : []), ...window.deltas];
+  if (files.length === 0)
+    return `(SELECT ${WINDOW_COLUMNS} FROM (SELECT NULL::VARCHAR AS kind, NULL::DATE AS day, NULL::VARCHAR AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id, ${AGGREGATE_COUNTERS.map((counter) => `NULL::INTEGER AS ${counter}`).join(', ')} WHERE false))`;
+  if (window.deltas.length === 0) return `(SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(files[0]!)}) WHERE ${kept})`;
+  return `(SELECT kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
+      FROM read_parquet(${sqlFiles(files)}, union_by_name = true)
+      WHERE ${kept}
+      GROUP BY ALL
+      HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')})`;
+};
+
+/**
+ * The rows of the window `where` keeps, summed once into the temporary table `table`: the window
+ * for readers that read only those (an incremental run's, which read the rows of the accounts it
+ * rescores three times over).
+ */
+export const windowPart = async (db: DuckDBConnection, window: WindowFiles, where: string, table: string): Promise<TopicWindow> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${windowRows(window, where)}`);
+  return { table };
+};
+
+/** Opted-out accounts found among the distinct accounts of `rows` (a relation of window rows), by the hex SHA-256 of `network:id`. */
+const optedOutAccounts = (rows: string, digests: readonly string[]): string =>
+  `SELECT account FROM (SELECT author AS account FROM ${rows} UNION SELECT engager FROM ${rows} WHERE engager IS NOT NULL)
+     WHERE list_contains([${digests.map(sqlString).join(', ')}], sha256(account))`;
+
 /** Writes the merged window to `output`, in no particular order (readers group it; sorting the overall topic's window was most of its merge). */
 export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge): Promise<void> => {
-  const sources = [
-    ...(merge.previous ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(merge.previous)})`] : []),
-    ...(merge.deltas.length > 0 ? [`SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(merge.deltas)}, union_by_name = true)`] : []),
-  ];
-  if (sources.length === 0)
-    sources.push(
-      `SELECT ${WINDOW_COLUMNS} FROM (SELECT NULL::VARCHAR AS kind, NULL::DATE AS day, NULL::VARCHAR AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id, ${AGGREGATE_COUNTERS.map((counter) => `NULL::INTEGER AS ${counter}`).join(', ')} WHERE false)`,
-    );
-  const merged = `SELECT kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
-      FROM (${sources.join(' UNION ALL ')})
-      WHERE day >= DATE ${sqlString(merge.firstDay)}
-      GROUP BY ALL
-      HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')}`;
-  // Opted-out accounts are found among the window's distinct accounts, not row by row.
-  const leaving =
-    merge.withoutDigests.length === 0
-      ? ''
-      : `, gone AS (SELECT account FROM (SELECT author AS account FROM merged UNION SELECT engager FROM merged WHERE engager IS NOT NULL)
-           WHERE list_contains([${merge.withoutDigests.map(sqlString).join(', ')}], sha256(account)))`;
+  // Summed even when there is one file: a delta's rows may cancel out (an interaction and its retraction).
+  const merged = windowRows({ merged: null, deltas: [...(merge.previous ? [merge.previous] : []), ...merge.deltas], firstDay: merge.firstDay });
+  const leaving = merge.withoutDigests.length === 0 ? '' : `, gone AS (${optedOutAccounts('merged', merge.withoutDigests)})`;
   const kept =
     merge.withoutDigests.length === 0
       ? ''
       : `WHERE author NOT IN (SELECT account FROM gone) AND (engager IS NULL OR engager NOT IN (SELECT account FROM gone))`;
   await db.run(`COPY (
-      WITH merged AS (${merged})${leaving}
+      WITH merged AS ${merged}${leaving}
       SELECT * FROM merged ${kept}
     ) TO ${sqlString(merge.output)} (FORMAT parquet, COMPRESSION zstd)`);
+};
+
+/** Whether any of these delta files names an account of `digests` (hex SHA-256 of `network:id`). */
+export const deltasNameAny = async (db: DuckDBConnection, deltas: readonly string[], digests: readonly string[]): Promise<boolean> => {
+  if (deltas.length === 0 || digests.length === 0) return false;
+  const rows = `read_parquet(${sqlFiles(deltas)}, union_by_name = true)`;
+  return (await db.runAndReadAll(`SELECT count(*) FROM (${optedOutAccounts(rows, digests)})`)).getRows()[0]![0] !== 0n;
 };
 
 /**
@@ -58,15 +100,14 @@ export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge)
  * edge and post row by their indices. With `touching`, only the rows an incremental run needs to
  * rescore those authors: their engagements in and out, and their posts.
  */
-export const readTopicAggregates = async (db: DuckDBConnection, window: string, touching?: readonly string[]): Promise<TopicAggregates> => {
-  const source = sqlString(window);
+export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWindow, touching?: readonly string[]): Promise<TopicAggregates> => {
   await db.run(`CREATE OR REPLACE TEMP TABLE wanted (account VARCHAR)`);
   if (touching) await appendStrings(db, 'wanted', touching);
   const filter = touching
-    ? `WHERE (kind = 'edge' AND (author IN (SELECT account FROM wanted) OR engager IN (SELECT account FROM wanted)))
+    ? `(kind = 'edge' AND (author IN (SELECT account FROM wanted) OR engager IN (SELECT account FROM wanted)))
           OR (kind = 'post' AND author IN (SELECT account FROM wanted))`
-    : `WHERE kind IN ('edge', 'post')`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM read_parquet(${source}) ${filter}`);
+    : `kind IN ('edge', 'post')`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, filter)}`);
   const names = (await db.runAndReadAll(`SELECT DISTINCT author FROM window_rows UNION SELECT DISTINCT engager FROM window_rows WHERE engager IS NOT NULL`))
     .getRows()
     .map(([name]) => String(name));
@@ -126,7 +167,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: string, 
 /** Responses to each piece of content of these authors over the window, the five most answered per author. */
 export const readTopContent = async (
   db: DuckDBConnection,
-  window: string,
+  window: TopicWindow,
   authors: readonly string[],
   perAuthor: number,
 ): Promise<Map<string, { contentId: string; responses: number }[]>> => {
@@ -134,8 +175,8 @@ export const readTopContent = async (
   await appendStrings(db, 'wanted', authors);
   const rows = (
     await db.runAndReadAll(`SELECT author, content_id, responses FROM (
-        SELECT author, content_id, sum(responses)::BIGINT AS responses FROM read_parquet(${sqlString(window)})
-        WHERE kind = 'content' AND author IN (SELECT account FROM wanted) GROUP BY author, content_id
+        SELECT author, content_id, sum(responses)::BIGINT AS responses FROM ${windowRows(window, `kind = 'content' AND author IN (SELECT account FROM wanted)`)}
+        GROUP BY author, content_id
       ) QUALIFY row_number() OVER (PARTITION BY author ORDER BY responses DESC, content_id) <= ${perAuthor}
       ORDER BY author, responses DESC, content_id`)
   ).getRows();
@@ -159,11 +200,11 @@ export const AUDIENCE_SKETCH_SIZE = 256;
  * accounts' overlap is counted (lib/domain/search/audience.ts). A window function keeps the smallest:
  * it sorts out of core, where a top-k aggregate over a million authors would not fit in memory.
  */
-export const audienceSketchesQuery = (window: string, authors: string | null): string => `
+export const audienceSketchesQuery = (window: TopicWindow, authors: string | null): string => `
   SELECT account, any_value(engagers)::BIGINT AS engagers, list(hash) AS sketch FROM (
     SELECT author AS account, hash, count(*) OVER (PARTITION BY author) AS engagers FROM (
-      SELECT DISTINCT author, (md5_number_lower(engager) >> 32)::UINTEGER AS hash FROM read_parquet(${sqlString(window)})
-      WHERE kind = 'edge' AND engager IS NOT NULL AND engager <> author ${authors === null ? '' : `AND author IN (${authors})`}
+      SELECT DISTINCT author, (md5_number_lower(engager) >> 32)::UINTEGER AS hash
+      FROM ${windowRows(window, `kind = 'edge' AND engager IS NOT NULL AND engager <> author ${authors === null ? '' : `AND author IN (${authors})`}`)}
     ) QUALIFY row_number() OVER (PARTITION BY author ORDER BY hash) <= ${AUDIENCE_SKETCH_SIZE}
   ) GROUP BY account`;
 

@@ -213,23 +213,27 @@ const deleteSuperseded = async (objects: ObjectStore, plan: RunPlan, manifest: M
   const doomed = new Set(plan.replaced);
   // Lists of read log objects this run replaced with longer ones.
   for (const [day, key] of Object.entries(plan.manifest.processed)) if (manifest.processed[day] !== key) doomed.add(key);
-  for (const [key, head] of heads) {
+  for (const key of heads.keys()) {
     const old = plan.manifest.topics[key];
     for (const delta of [...(old?.pending ?? []), ...(plan.deltas[key] ?? [])]) doomed.add(delta);
     if (!old?.head) continue;
     for (const file of [
       old.head.window,
+      ...(old.head.windowDeltas ?? []),
       old.head.scores,
       old.head.window.replace(/window-[^/]+\.parquet$/, `explanations-${old.head.version}.parquet`),
       old.head.model,
       ...Object.values(old.head.daily ?? {}),
     ]) {
-      if (file && file !== head.model) doomed.add(file);
+      if (file) doomed.add(file);
     }
   }
-  // A topic's daily snapshots are scores files of earlier runs, kept for campaign search's `rising`.
-  const dailySnapshots = Object.values(manifest.topics).flatMap((topic) => Object.values(topic.head?.daily ?? {}));
-  const kept = new Set([...manifest.index, ...manifest.content, ...manifest.handles, ...dailySnapshots]);
+  // What the committed heads still name: a model of the last full pass, a window and deltas an
+  // incremental run did not merge, a topic's daily snapshots (scores of earlier runs, kept for campaign search's `rising`).
+  const named = Object.values(manifest.topics).flatMap(({ head }) =>
+    head ? [head.window, ...(head.windowDeltas ?? []), head.scores, ...(head.model ? [head.model] : []), ...Object.values(head.daily ?? {})] : [],
+  );
+  const kept = new Set([...manifest.index, ...manifest.content, ...manifest.handles, ...named]);
   await objects.delete([...doomed].filter((key) => !kept.has(key)));
   // Runs that failed left theirs for inspection; a run that succeeds after them clears them.
   const earlierRuns = (await objects.list(objectStoreLayout.runs.prefix)).filter((key) => !key.startsWith(runPrefix(plan.runId)));

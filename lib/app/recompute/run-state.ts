@@ -16,6 +16,12 @@ export const TopicHeadSchema = z.object({
   version: z.string(),
   asOf: z.iso.datetime(),
   window: z.string(),
+  /**
+   * Delta files an incremental run scored without merging them into `window` (readers sum the
+   * two: lib/app/aggregation/topic-window.ts). A full pass merges them, as does a run that would
+   * leave more than WINDOW_DELTAS_MERGED or finds an opted-out account among its deltas.
+   */
+  windowDeltas: z.array(z.string()).optional(),
   scores: z.string(),
   /** The frozen model of the topic's last full pass. */
   model: z.string().nullable(),
@@ -104,6 +110,9 @@ export const runVersion = (asOf: string, runId: string): string => `${asOf.repla
 
 /** How far back campaign search's `rising` looks. */
 export const RISING_DAYS = 30;
+
+/** The most delta files a topic's window keeps unmerged: a run that would leave more merges them all. */
+export const WINDOW_DELTAS_MERGED = 32;
 
 /** The day (YYYY-MM-DD) `days` before `asOf`. */
 export const daysBefore = (asOf: string, days: number): string => new Date(Date.parse(asOf) - days * 86_400_000).toISOString().slice(0, 10);

@@ -15,7 +15,17 @@ import { MAX_BOARD_ENTRIES } from '../../domain/leaderboards/board';
 import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
-import { appendStrings, audienceSketchesQuery, mergeTopicWindow, readTopContent, readTopicAggregates } from '../aggregation/topic-window';
+import {
+  appendStrings,
+  audienceSketchesQuery,
+  deltasNameAny,
+  mergeTopicWindow,
+  readTopContent,
+  readTopicAggregates,
+  type TopicWindow,
+  type WindowFiles,
+  windowPart,
+} from '../aggregation/topic-window';
 import { encodeAudienceSketch, type StoredAudience } from '../../domain/search/audience';
 import { readHandlesOfRun } from '../aggregation/handles';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../../domain/scoring/topic-scores';
@@ -29,7 +39,18 @@ import { boards } from '../../adapters/dynamodb/keys';
 import { holdLease, type Lease, type LeasePorts } from './run-guard';
 import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
 import { logger } from '../../adapters/observability';
-import { daysBefore, readJson, RISING_DAYS, RunPlanSchema, topicChangesKey, topicOutputKey, writeJson, type RunPlan, type TopicHead } from './run-state';
+import {
+  daysBefore,
+  readJson,
+  RISING_DAYS,
+  RunPlanSchema,
+  topicChangesKey,
+  topicOutputKey,
+  WINDOW_DELTAS_MERGED,
+  writeJson,
+  type RunPlan,
+  type TopicHead,
+} from './run-state';
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
 import { publishBoards, type BoardRequest, type PublishedBoard } from './publish-board';
@@ -204,22 +225,38 @@ const updateWindowAndScore = async (
   const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
   const previous = state.head;
   const deltaKeys = [...state.pending, ...(plan.deltas[key] ?? [])];
-  const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
   const deltaFiles = await objects.localPaths(deltaKeys);
-  const window = join(work, 'window.parquet');
-  await mergeTopicWindow(db, {
-    previous: previousWindow ?? null,
-    deltas: deltaFiles,
-    firstDay: plan.firstDay,
-    withoutDigests: [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex')),
-    output: window,
-  });
+  const digests = [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex'));
   const asOf = new Date(task.asOf);
   const prefix = `state/topics/${key}/`;
-  const scoresFile = join(work, 'scores.parquet');
-  let model: string | null = previous?.model ?? null;
   // An opt-out since prepare: an incremental pass would keep the account's last scores, a full one leaves it out.
   const full = task.mode === 'full' || !previous?.model || optOutEpoch !== plan.optOutEpoch;
+  // An incremental run adds its deltas to the window's rather than rewrite the window (the topic's
+  // size); a full pass merges them, as does a run that would leave too many or one naming an opted-out account.
+  const unmerged = [...(previous?.windowDeltas ?? []), ...deltaKeys];
+  const merge = full || !previous || unmerged.length > WINDOW_DELTAS_MERGED || (await deltasNameAny(db, deltaFiles, digests));
+  const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
+  let files: WindowFiles;
+  let windowKey: string;
+  if (merge) {
+    const merged = join(work, 'window.parquet');
+    await mergeTopicWindow(db, {
+      previous: previousWindow ?? null,
+      deltas: [...(await objects.localPaths(previous?.windowDeltas ?? [])), ...deltaFiles],
+      firstDay: plan.firstDay,
+      withoutDigests: digests,
+      output: merged,
+    });
+    files = { merged, deltas: [], firstDay: plan.firstDay };
+    windowKey = `${prefix}window-${plan.version}.parquet`;
+    await objects.putFile(windowKey, merged);
+  } else {
+    files = { merged: previousWindow!, deltas: await objects.localPaths(unmerged), firstDay: plan.firstDay };
+    windowKey = previous.window;
+  }
+  let window: TopicWindow = files;
+  const scoresFile = join(work, 'scores.parquet');
+  let model: string | null = previous?.model ?? null;
   let scored: ScoredAuthors;
   let rescoredAuthors: string[] = [];
   // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
@@ -236,6 +273,14 @@ const updateWindowAndScore = async (
     // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
     const touched = await touchedAuthors(db, deltaFiles);
     rescoredAuthors = touched;
+    await db.run(`CREATE OR REPLACE TEMP TABLE touched_accounts (account VARCHAR)`);
+    await appendStrings(db, 'touched_accounts', touched);
+    window = await windowPart(
+      db,
+      files,
+      `author IN (SELECT account FROM touched_accounts) OR engager IN (SELECT account FROM touched_accounts)`,
+      'touched_window',
+    );
     await writeAudiences(db, window, audiences, touched);
     const aggregates = await readTopicAggregates(db, window, touched);
     const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
@@ -255,15 +300,22 @@ const updateWindowAndScore = async (
     key,
     previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null,
   );
+  if ('table' in window) for (const table of [window.table, 'touched_accounts']) await db.run(`DROP TABLE ${table}`);
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
-  const windowKey = `${prefix}window-${plan.version}.parquet`;
   const explanationsKey = explanationsKeyOf({ window: windowKey, version: plan.version });
-  await objects.putFile(windowKey, window);
   await objects.putFile(scoresKey, scoresFile);
   await objects.putFile(explanationsKey, explanations);
   // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
   const daily = key === '_all' ? undefined : await keepDailyScores(db, plan, prefix, previous?.daily ?? {}, scoresKey, task.asOf, work, objects);
-  return { version: plan.version, asOf: task.asOf, window: windowKey, scores: scoresKey, model, ...(daily ? { daily } : {}) };
+  return {
+    version: plan.version,
+    asOf: task.asOf,
+    window: windowKey,
+    ...(merge || unmerged.length === 0 ? {} : { windowDeltas: unmerged }),
+    scores: scoresKey,
+    model,
+    ...(daily ? { daily } : {}),
+  };
 };
 
 /**
@@ -311,7 +363,7 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
 };
 
 /** The audiences of `authors` (null: every author) in the window, to `file`. */
-const writeAudiences = async (db: DuckDBConnection, window: string, file: string, authors: readonly string[] | null): Promise<void> => {
+const writeAudiences = async (db: DuckDBConnection, window: TopicWindow, file: string, authors: readonly string[] | null): Promise<void> => {
   if (authors) {
     await db.run(`CREATE OR REPLACE TEMP TABLE audience_authors (account VARCHAR)`);
     await appendStrings(db, 'audience_authors', authors);
@@ -438,7 +490,7 @@ const writeExplanationDrafts = async (
   db: DuckDBConnection,
   file: string,
   scored: ScoredAuthors,
-  window: string,
+  window: TopicWindow,
   audiences: string,
   key: string,
   previous: { file: string; replaced: readonly string[] } | null,

@@ -1,0 +1,97 @@
+/**
+ * An incremental run leaves a topic's window file as it was and adds its deltas beside it; readers
+ * sum the two, and what they read is the window the whole log gives — retractions included. The
+ * next full pass merges them into one file, and the files it replaced go.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deltasNameAny } from '../../lib/app/aggregation/topic-window';
+import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
+import type { Interaction } from '../../lib/domain/interactions/schema';
+import type { Retraction } from '../../lib/domain/interactions/retraction';
+import { engagements, interaction } from '../support/interactions';
+import { isolatedTables } from '../support/isolated-tables';
+import { logHarness } from '../support/log-harness';
+
+let sway: ReturnType<typeof logHarness>;
+const scratch = mkdtempSync(join(tmpdir(), 'sway-window-deltas-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const apply = (interactions: Interaction[], retractions: Retraction[] = []) =>
+  sway.apply({ receivedAt: new Date().toISOString(), interactions, ...(retractions.length > 0 ? { retractions } : {}) });
+
+/** The topic's committed window, and the window the whole log gives read afresh, side by side. */
+const windows = async (topic: string) => ({ committed: await sway.committedWindow(topic), fromLog: await sway.window(topic) });
+
+const exists = async (key: string) => (await sway.objects.get(key)) !== null;
+
+beforeAll(async () => {
+  const { db, mainTable } = await isolatedTables();
+  sway = logHarness(db, mainTable);
+});
+
+describe('a topic window between full passes', () => {
+  const retracted = interaction({ type: 'reply', actor: { id: 'regretful' }, target: { id: 'soloist' }, topics: ['jazz'] });
+  let fullPassWindow: string;
+
+  it('is one merged file after a full pass', async () => {
+    await apply([...engagements('soloist', 4, 'reply', ['jazz']), retracted]);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'full' });
+    const { committed, fromLog } = await windows('jazz');
+    expect(committed!.head.windowDeltas).toBeUndefined();
+    expect(committed!.rows).toEqual(fromLog);
+    expect(fromLog.some((row) => row.engager === 'x:regretful')).toBe(true);
+    fullPassWindow = committed!.head.window;
+  });
+
+  it('keeps that file and adds each incremental run’s deltas beside it, summed by readers: a retraction cancels its row', async () => {
+    await apply(engagements('pianist', 3, 'reply', ['jazz']), [{ kind: 'interaction', network: 'x', id: retracted.id, retractedAt: new Date().toISOString() }]);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    const first = await windows('jazz');
+    expect(first.committed!.head.window).toBe(fullPassWindow);
+    expect(first.committed!.head.windowDeltas?.length).toBeGreaterThan(0);
+    expect(first.committed!.rows).toEqual(first.fromLog);
+    expect(first.fromLog.some((row) => row.engager === 'x:regretful')).toBe(false);
+    expect(first.fromLog.some((row) => row.author === 'x:pianist')).toBe(true);
+
+    await apply(engagements('drummer', 2, 'like', ['jazz']));
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    const second = await windows('jazz');
+    expect(second.committed!.head.window).toBe(fullPassWindow);
+    expect(second.committed!.head.windowDeltas).toEqual(expect.arrayContaining(first.committed!.head.windowDeltas!));
+    expect(second.committed!.head.windowDeltas!.length).toBeGreaterThan(first.committed!.head.windowDeltas!.length);
+    expect(second.committed!.rows).toEqual(second.fromLog);
+    for (const key of [second.committed!.head.window, ...second.committed!.head.windowDeltas!]) expect(await exists(key)).toBe(true);
+  });
+
+  it('is merged again by the next full pass, and the files it replaced are deleted', async () => {
+    const before = (await sway.committedWindow('jazz'))!.head;
+    expect(await sway.recompute({}, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
+    const { committed, fromLog } = await windows('jazz');
+    expect(committed!.head.window).not.toBe(fullPassWindow);
+    expect(committed!.head.windowDeltas).toBeUndefined();
+    expect(committed!.rows).toEqual(fromLog);
+    for (const key of [before.window, ...before.windowDeltas!]) expect(await exists(key)).toBe(false);
+  });
+});
+
+describe('deltasNameAny', () => {
+  it('finds an account among delta files by the SHA-256 of network:id, as author or engager', async () => {
+    const file = join(scratch, 'delta.parquet');
+    await withDuckDb((db) =>
+      db.run(
+        `COPY (SELECT 'edge' AS kind, 'x:author' AS author, 'x:engager' AS engager UNION ALL SELECT 'post', 'x:poster', NULL) TO '${file}' (FORMAT parquet)`,
+      ),
+    );
+    const digest = (account: string) => createHash('sha256').update(account).digest('hex');
+    await withDuckDb(async (db) => {
+      expect(await deltasNameAny(db, [file], [digest('x:engager')])).toBe(true);
+      expect(await deltasNameAny(db, [file], [digest('x:poster')])).toBe(true);
+      expect(await deltasNameAny(db, [file], [digest('x:someone-else')])).toBe(false);
+      expect(await deltasNameAny(db, [], [digest('x:author')])).toBe(false);
+    });
+  });
+});
