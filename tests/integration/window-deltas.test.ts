@@ -1,7 +1,9 @@
 /**
  * An incremental run leaves a topic's window file as it was and adds its deltas beside it; readers
- * sum the two, and what they read is the window the whole log gives — retractions included. The
- * next full pass merges them into one file, and the files it replaced go.
+ * sum the two, and what they read is the window the whole log gives — retractions included. Its
+ * explanations too go beside the earlier ones, of the accounts it rescored only: an account no
+ * longer scored loses its explanation, one scored again gets it back. The next full pass merges
+ * them into one file each, and the files it replaced go.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,22 +37,32 @@ beforeAll(async () => {
 
 describe('a topic window between full passes', () => {
   const retracted = interaction({ type: 'reply', actor: { id: 'regretful' }, target: { id: 'soloist' }, topics: ['jazz'] });
+  const onlyReply = interaction({ type: 'reply', actor: { id: 'lonely-fan' }, target: { id: 'oneshot' }, topics: ['jazz'] });
+  const retraction = (of: Interaction): Retraction => ({ kind: 'interaction', network: 'x', id: of.id, retractedAt: new Date().toISOString() });
+  const explanation = (id: string) => sway.stores.accounts.explanation('x', id, 'jazz');
   let fullPassWindow: string;
 
   it('is one merged file after a full pass', async () => {
-    await apply([...engagements('soloist', 4, 'reply', ['jazz']), retracted]);
+    await apply([...engagements('soloist', 4, 'reply', ['jazz']), retracted, onlyReply]);
     expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'full' });
     const { committed, fromLog } = await windows('jazz');
     expect(committed!.head.windowDeltas).toBeUndefined();
+    expect(committed!.head.explanations).toBeUndefined();
+    expect(await explanation('oneshot')).not.toBeNull();
     expect(committed!.rows).toEqual(fromLog);
     expect(fromLog.some((row) => row.engager === 'x:regretful')).toBe(true);
     fullPassWindow = committed!.head.window;
   });
 
-  it('keeps that file and adds each incremental run’s deltas beside it, summed by readers: a retraction cancels its row', async () => {
-    await apply(engagements('pianist', 3, 'reply', ['jazz']), [{ kind: 'interaction', network: 'x', id: retracted.id, retractedAt: new Date().toISOString() }]);
+  it('keeps that file and adds each incremental run’s deltas beside it, summed by readers (a retraction cancels its row), and its explanations of the accounts it rescored', async () => {
+    const soloist = await explanation('soloist');
+    await apply(engagements('pianist', 3, 'reply', ['jazz']), [retraction(retracted), retraction(onlyReply)]);
     expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'incremental' });
     const first = await windows('jazz');
+    expect(first.committed!.head.explanations).toHaveLength(2);
+    expect(await explanation('pianist')).toMatchObject({ score: expect.any(Number) });
+    expect(await explanation('oneshot')).toBeNull();
+    expect((await explanation('soloist'))!.topEngagers).toHaveLength(soloist!.topEngagers.length - 1);
     expect(first.committed!.head.window).toBe(fullPassWindow);
     expect(first.committed!.head.windowDeltas?.length).toBeGreaterThan(0);
     expect(first.committed!.rows).toEqual(first.fromLog);
@@ -60,11 +72,21 @@ describe('a topic window between full passes', () => {
     await apply(engagements('drummer', 2, 'like', ['jazz']));
     expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'incremental' });
     const second = await windows('jazz');
+    expect(second.committed!.head.explanations).toEqual([...first.committed!.head.explanations!, expect.any(String)]);
+    expect(await explanation('oneshot')).toBeNull();
+    expect(await explanation('drummer')).not.toBeNull();
     expect(second.committed!.head.window).toBe(fullPassWindow);
     expect(second.committed!.head.windowDeltas).toEqual(expect.arrayContaining(first.committed!.head.windowDeltas!));
     expect(second.committed!.head.windowDeltas!.length).toBeGreaterThan(first.committed!.head.windowDeltas!.length);
     expect(second.committed!.rows).toEqual(second.fromLog);
-    for (const key of [second.committed!.head.window, ...second.committed!.head.windowDeltas!]) expect(await exists(key)).toBe(true);
+    for (const key of [second.committed!.head.window, ...second.committed!.head.windowDeltas!, ...second.committed!.head.explanations!])
+      expect(await exists(key)).toBe(true);
+
+    // Scored again: the explanation comes back, beside the file that says the account was not scored.
+    await apply([interaction({ type: 'reply', actor: { id: 'second-fan' }, target: { id: 'oneshot' }, topics: ['jazz'] })]);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    expect((await explanation('oneshot'))!.topEngagers.map((engager) => engager.id)).toEqual(['second-fan']);
+    expect(await explanation('pianist')).toMatchObject({ score: expect.any(Number) });
   });
 
   it('is merged again by the next full pass, and the files it replaced are deleted', async () => {
@@ -73,8 +95,10 @@ describe('a topic window between full passes', () => {
     const { committed, fromLog } = await windows('jazz');
     expect(committed!.head.window).not.toBe(fullPassWindow);
     expect(committed!.head.windowDeltas).toBeUndefined();
+    expect(committed!.head.explanations).toBeUndefined();
     expect(committed!.rows).toEqual(fromLog);
-    for (const key of [before.window, ...before.windowDeltas!]) expect(await exists(key)).toBe(false);
+    for (const key of [before.window, ...before.windowDeltas!, ...before.explanations!]) expect(await exists(key)).toBe(false);
+    expect(await explanation('oneshot')).not.toBeNull();
   });
 });
 

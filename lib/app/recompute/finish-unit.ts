@@ -25,7 +25,18 @@ import type { RunsStore } from '../../adapters/dynamodb/runs-store';
 import { publishBoard } from './publish-board';
 import { holdLease } from './run-guard';
 import { OptOutsChangedError } from '../../domain/recompute-run';
-import { MANIFEST_KEY, readJson, runPrefix, topicChangesKey, topicOutputKey, writeJson, type Manifest, type RunPlan, type TopicHead } from './run-state';
+import {
+  explanationFilesOf,
+  MANIFEST_KEY,
+  readJson,
+  runPrefix,
+  topicChangesKey,
+  topicOutputKey,
+  writeJson,
+  type Manifest,
+  type RunPlan,
+  type TopicHead,
+} from './run-state';
 import { loadPlan, TopicOutputSchema } from './topic-unit';
 import type { FinishInput } from './units';
 
@@ -221,7 +232,7 @@ const deleteSuperseded = async (objects: ObjectStore, plan: RunPlan, manifest: M
       old.head.window,
       ...(old.head.windowDeltas ?? []),
       old.head.scores,
-      old.head.window.replace(/window-[^/]+\.parquet$/, `explanations-${old.head.version}.parquet`),
+      ...explanationFilesOf(old.head),
       old.head.model,
       ...Object.values(old.head.daily ?? {}),
     ]) {
@@ -231,7 +242,16 @@ const deleteSuperseded = async (objects: ObjectStore, plan: RunPlan, manifest: M
   // What the committed heads still name: a model of the last full pass, a window and deltas an
   // incremental run did not merge, a topic's daily snapshots (scores of earlier runs, kept for campaign search's `rising`).
   const named = Object.values(manifest.topics).flatMap(({ head }) =>
-    head ? [head.window, ...(head.windowDeltas ?? []), head.scores, ...(head.model ? [head.model] : []), ...Object.values(head.daily ?? {})] : [],
+    head
+      ? [
+          head.window,
+          ...(head.windowDeltas ?? []),
+          head.scores,
+          ...explanationFilesOf(head),
+          ...(head.model ? [head.model] : []),
+          ...Object.values(head.daily ?? {}),
+        ]
+      : [],
   );
   const kept = new Set([...manifest.index, ...manifest.content, ...manifest.handles, ...named]);
   await objects.delete([...doomed].filter((key) => !kept.has(key)));

@@ -19,10 +19,17 @@ export const TopicHeadSchema = z.object({
   /**
    * Delta files an incremental run scored without merging them into `window` (readers sum the
    * two: lib/app/aggregation/topic-window.ts). A full pass merges them, as does a run that would
-   * leave more than WINDOW_DELTAS_MERGED or finds an opted-out account among its deltas.
+   * leave more than MOST_UNMERGED_FILES or finds an opted-out account among its deltas.
    */
   windowDeltas: z.array(z.string()).optional(),
   scores: z.string(),
+  /**
+   * The files of its scores' explanations, oldest first, when an incremental run added one of the
+   * accounts it rescored to its predecessors' (a row without a body: an account no longer scored);
+   * an account's explanation is its row in the latest file that has one. Absent: the one file
+   * `explanations-<version>.parquet` beside the window, as a full pass writes it.
+   */
+  explanations: z.array(z.string()).optional(),
   /** The frozen model of the topic's last full pass. */
   model: z.string().nullable(),
   scoredAccounts: z.number().int().nonnegative(),
@@ -111,8 +118,12 @@ export const runVersion = (asOf: string, runId: string): string => `${asOf.repla
 /** How far back campaign search's `rising` looks. */
 export const RISING_DAYS = 30;
 
-/** The most delta files a topic's window keeps unmerged: a run that would leave more merges them all. */
-export const WINDOW_DELTAS_MERGED = 32;
+/** The most files a topic keeps unmerged, of window deltas or of explanations: a run that would leave more merges them all. */
+export const MOST_UNMERGED_FILES = 32;
+
+/** A head's explanation files, oldest first. */
+export const explanationFilesOf = (head: Pick<TopicHead, 'window' | 'version' | 'explanations'>): string[] =>
+  head.explanations ?? [head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`)];
 
 /** The day (YYYY-MM-DD) `days` before `asOf`. */
 export const daysBefore = (asOf: string, days: number): string => new Date(Date.parse(asOf) - days * 86_400_000).toISOString().slice(0, 10);

@@ -46,7 +46,8 @@ import {
   RunPlanSchema,
   topicChangesKey,
   topicOutputKey,
-  WINDOW_DELTAS_MERGED,
+  MOST_UNMERGED_FILES,
+  explanationFilesOf,
   writeJson,
   type RunPlan,
   type TopicHead,
@@ -68,10 +69,6 @@ export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.c
 const TOP_CONTENT = 5;
 /** Changed explanations written at a time: what a topic of a million accounts holds of them in memory. */
 const EXPLANATION_PAGE = 5_000;
-
-/** The explanations a head's scores come with, beside them. */
-const explanationsKeyOf = (head: Pick<TopicHead, 'window' | 'version'>): string =>
-  head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`);
 
 const plans = new Map<string, Promise<RunPlan>>();
 /** A run's plan, read once per process (for the run at hand: one run at a time). */
@@ -234,7 +231,7 @@ const updateWindowAndScore = async (
   // An incremental run adds its deltas to the window's rather than rewrite the window (the topic's
   // size); a full pass merges them, as does a run that would leave too many or one naming an opted-out account.
   const unmerged = [...(previous?.windowDeltas ?? []), ...deltaKeys];
-  const merge = full || !previous || unmerged.length > WINDOW_DELTAS_MERGED || (await deltasNameAny(db, deltaFiles, digests));
+  const merge = full || !previous || unmerged.length > MOST_UNMERGED_FILES || (await deltasNameAny(db, deltaFiles, digests));
   const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
   let files: WindowFiles;
   let windowKey: string;
@@ -290,7 +287,10 @@ const updateWindowAndScore = async (
     await writeIncrementalScores(db, scoresFile, previousScores!, scored, touched, key === '_all' ? aggregates.accounts : []);
   }
   const explanations = join(work, 'explanations.parquet');
-  const [previousExplanations] = !full && previous ? await objects.localPaths([explanationsKeyOf(previous)]) : [];
+  // An incremental run writes the explanations of the accounts it rescored beside the earlier ones
+  // (rewriting them all cost the topic's size), unless that would leave too many files to read.
+  const earlierExplanations = full ? [] : explanationFilesOf(previous!);
+  const addsExplanations = earlierExplanations.length > 0 && earlierExplanations.length < MOST_UNMERGED_FILES;
   await writeExplanationDrafts(
     db,
     explanations,
@@ -298,11 +298,11 @@ const updateWindowAndScore = async (
     window,
     audiences,
     key,
-    previousExplanations ? { file: previousExplanations, replaced: rescoredAuthors } : null,
+    full ? null : { files: await objects.localPaths(earlierExplanations), replaced: rescoredAuthors, merge: !addsExplanations },
   );
   if ('table' in window) for (const table of [window.table, 'touched_accounts']) await db.run(`DROP TABLE ${table}`);
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
-  const explanationsKey = explanationsKeyOf({ window: windowKey, version: plan.version });
+  const explanationsKey = `${prefix}explanations-${plan.version}.parquet`;
   await objects.putFile(scoresKey, scoresFile);
   await objects.putFile(explanationsKey, explanations);
   // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
@@ -313,6 +313,7 @@ const updateWindowAndScore = async (
     window: windowKey,
     ...(merge || unmerged.length === 0 ? {} : { windowDeltas: unmerged }),
     scores: scoresKey,
+    ...(addsExplanations ? { explanations: [...earlierExplanations, explanationsKey] } : {}),
     model,
     ...(daily ? { daily } : {}),
   };
@@ -493,7 +494,7 @@ const writeExplanationDrafts = async (
   window: TopicWindow,
   audiences: string,
   key: string,
-  previous: { file: string; replaced: readonly string[] } | null,
+  previous: { files: readonly string[]; replaced: readonly string[]; merge: boolean } | null,
 ): Promise<void> => {
   const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
   await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
@@ -517,9 +518,13 @@ const writeExplanationDrafts = async (
   appender.closeSync();
   await db.run(`CREATE OR REPLACE TEMP TABLE replaced (account VARCHAR)`);
   await appendStrings(db, 'replaced', previous?.replaced ?? []);
-  const kept = previous
-    ? `UNION ALL BY NAME SELECT * FROM read_parquet(${sqlString(previous.file)}) WHERE account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`
-    : '';
+  // The rescored accounts no longer scored: a row without a body beside the earlier files, left out of a merge.
+  const unscored = `SELECT account FROM replaced WHERE account NOT IN (SELECT account FROM drafts)`;
+  const others = !previous
+    ? ''
+    : previous.merge
+      ? `UNION ALL BY NAME SELECT * FROM ${explanationRows(previous.files, `account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`)}`
+      : `UNION ALL BY NAME ${unscored}`;
   // Each explanation with its audience, which its fingerprint covers too; the audiences are joined
   // here, not built in JavaScript, where a million accounts' sketches would not fit. The fingerprint
   // is DuckDB's too, over the column, rather than a hash of each body in JavaScript.
@@ -527,10 +532,37 @@ const writeExplanationDrafts = async (
       md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
     FROM drafts d LEFT JOIN read_parquet(${sqlString(audiences)}) a USING (account)`;
   // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
-  await db.run(`COPY (${withAudiences} ${kept}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (${withAudiences} ${others}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE drafts`);
   await db.run(`DROP TABLE replaced`);
 };
+
+/**
+ * SQL of the explanations in these files (oldest first) of the accounts `where` keeps: each
+ * account's row in the latest file that has one, unless that row has no body (no longer scored).
+ */
+const explanationRows = (files: readonly string[], where = 'true'): string => {
+  if (files.length === 0)
+    return `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::BIGINT AS engagers, NULL::UINTEGER[] AS sketch, NULL::VARCHAR AS fingerprint WHERE false)`;
+  // A row without a body has no fingerprint either: the test reads the short column.
+  if (files.length === 1)
+    return `(SELECT account, body, engagers, sketch, fingerprint FROM read_parquet(${sqlString(files[0]!)}) WHERE (${where}) AND fingerprint IS NOT NULL)`;
+  // The latest file of each account found from the names alone, then joined: a window function
+  // over the rows would hold a million accounts' bodies at once.
+  const rows = `(SELECT *, list_position(${sqlFiles(files)}, filename) AS layer FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) WHERE ${where})`;
+  return `(SELECT account, body, engagers, sketch, fingerprint
+      FROM ${rows} JOIN (SELECT account, max(layer) AS layer FROM ${rows} GROUP BY account) USING (account, layer)
+      WHERE fingerprint IS NOT NULL)`;
+};
+
+/** The `(account, fingerprint)` of explanationRows, read from those columns alone. */
+const explanationFingerprints = (files: readonly string[], where = 'true'): string =>
+  files.length <= 1
+    ? `(SELECT account, fingerprint FROM ${explanationRows(files, where)})`
+    : `(SELECT account, fingerprint FROM (
+        SELECT account, arg_max_null(fingerprint, list_position(${sqlFiles(files)}, filename)) AS fingerprint
+        FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) WHERE ${where} GROUP BY account
+      ) WHERE fingerprint IS NOT NULL)`;
 
 /**
  * Finds what changed between the topic's last head and this one, and hands the writes of it to
@@ -553,16 +585,19 @@ const findChanges = async (
   const { objects } = ports;
   const topic = topicOfKey(key);
   const previous = plan.manifest.topics[key]?.head ?? null;
-  const [newScores, newExplanations] = await objects.localPaths([head.scores, explanationsKeyOf(head)]);
-  const [oldScores, oldExplanations] = previous ? await objects.localPaths([previous.scores, explanationsKeyOf(previous)]) : [];
+  const [newScores] = await objects.localPaths([head.scores]);
+  const [oldScores] = previous ? await objects.localPaths([previous.scores]) : [];
+  const newExplanations = await objects.localPaths(explanationFilesOf(head));
+  const oldExplanations = previous ? await objects.localPaths(explanationFilesOf(previous)) : [];
+  // An incremental run that added a file of the explanations of the accounts it rescored: only theirs can have changed.
+  const added = !rewriteAll && head.explanations !== undefined && newExplanations.length === oldExplanations.length + 1 ? newExplanations.at(-1)! : null;
+  const ofAdded = added ? `account IN (SELECT account FROM read_parquet(${sqlString(added)}))` : 'true';
   // A retry writes everything again: an earlier attempt may have written other values.
   const orAll = rewriteAll ? 'OR true' : '';
   const scores = (file: string | undefined) =>
     file
       ? `read_parquet(${sqlString(file)})`
       : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`;
-  const drafts = (file: string | undefined) =>
-    file ? `read_parquet(${sqlString(file)})` : `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::VARCHAR AS fingerprint WHERE false)`;
 
   // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists unscored accounts at 1).
   await db.run(`CREATE OR REPLACE TEMP TABLE score_changes AS
@@ -591,7 +626,8 @@ const findChanges = async (
   // memory at once; read whole into JavaScript, they made the overall topic's peak (docs/SCALING.md).
   await db.run(`CREATE OR REPLACE TEMP TABLE explanation_changes AS
     SELECT coalesce(n.account, o.account) AS account, n.account IS NOT NULL AS present
-    FROM (SELECT account, fingerprint FROM ${drafts(newExplanations)}) n FULL OUTER JOIN (SELECT account, fingerprint FROM ${drafts(oldExplanations)}) o USING (account)
+    FROM ${explanationFingerprints(added ? [added] : newExplanations)} n
+      FULL OUTER JOIN ${explanationFingerprints(oldExplanations, ofAdded)} o USING (account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
   const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
   // Beside each entry, for campaign search: its flags, and its score in the oldest daily snapshot (0: not scored then).
@@ -651,7 +687,7 @@ const findChanges = async (
   let page: { account: string; body: ExplanationBody }[] = [];
   for await (const chunk of streamedRows(
     db,
-    `SELECT account, body, engagers, sketch FROM ${drafts(newExplanations)} WHERE account IN (SELECT account FROM explanation_changes WHERE present)`,
+    `SELECT account, body, engagers, sketch FROM ${explanationRows(added ? [added] : newExplanations, `account IN (SELECT account FROM explanation_changes WHERE present)`)}`,
   )) {
     for (const [account, body, engagers, sketch] of chunk) {
       const hashes = sketch === null ? [] : (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b);
