@@ -3,7 +3,8 @@
  * sum the two, and what they read is the window the whole log gives — retractions included. Its
  * explanations too go beside the earlier ones, of the accounts it rescored only: an account no
  * longer scored loses its explanation, one scored again gets it back. The next full pass merges
- * them into one file each, and the files it replaced go.
+ * them into one file each, as does a run that would leave more unmerged files than it keeps, and
+ * the files a merge replaced go.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,6 +100,50 @@ describe('a topic window between full passes', () => {
     expect(committed!.rows).toEqual(fromLog);
     for (const key of [before.window, ...before.windowDeltas!, ...before.explanations!]) expect(await exists(key)).toBe(false);
     expect(await explanation('oneshot')).not.toBeNull();
+  });
+});
+
+describe('a topic with more unmerged files than a run keeps', () => {
+  const explanation = (id: string) => sway.stores.accounts.explanation('x', id, 'blues');
+  const run = async () => {
+    expect(await sway.recompute({}, { mostUnmergedFiles: 2 })).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    const { committed, fromLog } = await windows('blues');
+    expect(committed!.rows).toEqual(fromLog);
+    return committed!.head;
+  };
+  const fanOf = (i: number) => interaction({ type: 'reply', actor: { id: `blues-fan-${i}` }, target: { id: 'singer' }, topics: ['blues'] });
+
+  it('merges the explanations, then the window, once a run would leave more of them', async () => {
+    const fans = Array.from({ length: 6 }, (_, i) => fanOf(i));
+    await apply(fans.slice(0, 3));
+    const first = await run();
+    expect([first.windowDeltas, first.explanations]).toEqual([undefined, undefined]);
+
+    await apply([fans[3]!]);
+    const second = await run();
+    expect(second.window).toBe(first.window);
+    expect(second.windowDeltas).toHaveLength(1);
+    expect(second.explanations).toHaveLength(2);
+
+    await apply([fans[4]!], [{ kind: 'interaction', network: 'x', id: fans[0]!.id, retractedAt: new Date().toISOString() }]);
+    const third = await run();
+    expect(third.windowDeltas).toHaveLength(2);
+    expect(third.explanations).toBeUndefined();
+    for (const key of second.explanations!) expect(await exists(key)).toBe(false);
+    expect((await explanation('singer'))!.topEngagers.map((engager) => engager.id).sort()).toEqual([
+      'blues-fan-1',
+      'blues-fan-2',
+      'blues-fan-3',
+      'blues-fan-4',
+    ]);
+
+    await apply([fans[5]!]);
+    const fourth = await run();
+    expect(fourth.window).not.toBe(first.window);
+    expect(fourth.windowDeltas).toBeUndefined();
+    expect(fourth.explanations).toHaveLength(2);
+    for (const key of [first.window, ...third.windowDeltas!]) expect(await exists(key)).toBe(false);
+    expect((await explanation('singer'))!.topEngagers).toHaveLength(5);
   });
 });
 

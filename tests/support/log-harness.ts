@@ -94,11 +94,24 @@ export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
     /** A whole run as `npm start` runs it, requested through the API unless said otherwise; swapped stores replace the real ones. */
     recompute: (
       swapped: Partial<Stores> = {},
-      { runId = newRun('api').runId, full, asOf, resolutionBatchBytes }: { runId?: string; full?: boolean; asOf?: Date; resolutionBatchBytes?: number } = {},
+      {
+        runId = newRun('api').runId,
+        full,
+        asOf,
+        resolutionBatchBytes,
+        mostUnmergedFiles,
+      }: { runId?: string; full?: boolean; asOf?: Date; resolutionBatchBytes?: number; mostUnmergedFiles?: number } = {},
     ) =>
       runRecomputeLocally(
         { runId, trigger: 'api', ...(full ? { full } : {}) },
-        unitsOver({ ...stores, ...swapped, objects, ...(asOf ? { now: () => asOf } : {}), ...(resolutionBatchBytes ? { resolutionBatchBytes } : {}) }),
+        unitsOver({
+          ...stores,
+          ...swapped,
+          objects,
+          ...(asOf ? { now: () => asOf } : {}),
+          ...(resolutionBatchBytes ? { resolutionBatchBytes } : {}),
+          ...(mostUnmergedFiles ? { mostUnmergedFiles } : {}),
+        }),
         objects,
       ),
     apply: (message: QueuedInteractions, appliedAt = new Date()) =>

@@ -25,7 +25,9 @@ export interface RecomputeUnits {
 }
 
 /** The units over these adapters, called in-process; `now` is the run's clock (tests hold it still). */
-export const unitsOver = (ports: Stores & { objects: ObjectStore; now?: () => Date; resolutionBatchBytes?: number }): RecomputeUnits => ({
+export const unitsOver = (
+  ports: Stores & { objects: ObjectStore; now?: () => Date; resolutionBatchBytes?: number; mostUnmergedFiles?: number },
+): RecomputeUnits => ({
   prepare: (input) => runPrepareUnit(input, ports),
   topic: (task) => runTopicUnit(task, ports),
   finish: (input) => runFinishUnit(input, ports),

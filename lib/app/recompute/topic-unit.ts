@@ -62,6 +62,8 @@ export interface TopicUnitPorts {
   runs: LeasePorts;
   boards: BoardsStore;
   accounts: Pick<AccountsStore, 'writeExplanations' | 'deleteExplanations' | 'writeHistory'>;
+  /** MOST_UNMERGED_FILES, smaller in tests of the merges it brings. */
+  mostUnmergedFiles?: number;
 }
 
 export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.custom<TopicHead>() });
@@ -231,7 +233,7 @@ const updateWindowAndScore = async (
   // An incremental run adds its deltas to the window's rather than rewrite the window (the topic's
   // size); a full pass merges them, as does a run that would leave too many or one naming an opted-out account.
   const unmerged = [...(previous?.windowDeltas ?? []), ...deltaKeys];
-  const merge = full || !previous || unmerged.length > MOST_UNMERGED_FILES || (await deltasNameAny(db, deltaFiles, digests));
+  const merge = full || !previous || unmerged.length > (ports.mostUnmergedFiles ?? MOST_UNMERGED_FILES) || (await deltasNameAny(db, deltaFiles, digests));
   const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
   let files: WindowFiles;
   let windowKey: string;
@@ -290,7 +292,7 @@ const updateWindowAndScore = async (
   // An incremental run writes the explanations of the accounts it rescored beside the earlier ones
   // (rewriting them all cost the topic's size), unless that would leave too many files to read.
   const earlierExplanations = full ? [] : explanationFilesOf(previous!);
-  const addsExplanations = earlierExplanations.length > 0 && earlierExplanations.length < MOST_UNMERGED_FILES;
+  const addsExplanations = earlierExplanations.length > 0 && earlierExplanations.length < (ports.mostUnmergedFiles ?? MOST_UNMERGED_FILES);
   await writeExplanationDrafts(
     db,
     explanations,
