@@ -96,18 +96,12 @@ export const deltasNameAny = async (db: DuckDBConnection, deltas: readonly strin
 };
 
 /**
- * A window as the columns scoring reads (lib/domain/scoring/engagement.ts): accounts in name order, each
- * edge and post row by their indices. With `touching`, only the rows an incremental run needs to
- * rescore those authors: their engagements in and out, and their posts.
+ * A window as the columns scoring reads (lib/domain/scoring/engagement.ts): accounts in name order,
+ * each edge and post row by their indices. An incremental run passes the part of the window it
+ * rescores from (windowPart): the rows of the touched accounts, engagements in and out and posts.
  */
-export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWindow, touching?: readonly string[]): Promise<TopicAggregates> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE wanted (account VARCHAR)`);
-  if (touching) await appendStrings(db, 'wanted', touching);
-  const filter = touching
-    ? `(kind = 'edge' AND (author IN (SELECT account FROM wanted) OR engager IN (SELECT account FROM wanted)))
-          OR (kind = 'post' AND author IN (SELECT account FROM wanted))`
-    : `kind IN ('edge', 'post')`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, filter)}`);
+export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWindow): Promise<TopicAggregates> => {
+  await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, `kind IN ('edge', 'post')`)}`);
   const names = (await db.runAndReadAll(`SELECT DISTINCT author FROM window_rows UNION SELECT DISTINCT engager FROM window_rows WHERE engager IS NOT NULL`))
     .getRows()
     .map(([name]) => String(name));
@@ -160,7 +154,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
       }
     },
   );
-  for (const table of ['window_rows', 'dictionary', 'wanted']) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of ['window_rows', 'dictionary']) await db.run(`DROP TABLE IF EXISTS ${table}`);
   return { accounts, edges, posts };
 };
 

@@ -280,13 +280,13 @@ const updateWindowAndScore = async (
       `author IN (SELECT account FROM touched_accounts) OR engager IN (SELECT account FROM touched_accounts)`,
       'touched_window',
     );
-    await writeAudiences(db, window, audiences, touched);
-    const aggregates = await readTopicAggregates(db, window, touched);
+    await writeAudiences(db, window, audiences, 'SELECT account FROM touched_accounts');
+    const aggregates = await readTopicAggregates(db, window);
     const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
     const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
     scored = listedAuthors(rescored.scores);
     const [previousScores] = await objects.localPaths([previous!.scores]);
-    await writeIncrementalScores(db, scoresFile, previousScores!, scored, touched, key === '_all' ? aggregates.accounts : []);
+    await writeIncrementalScores(db, scoresFile, previousScores!, scored, 'touched_accounts', key === '_all' ? aggregates.accounts : []);
   }
   const explanations = join(work, 'explanations.parquet');
   // An incremental run writes the explanations of the accounts it rescored beside the earlier ones
@@ -365,23 +365,19 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
   return holds ? copyKey : key;
 };
 
-/** The audiences of `authors` (null: every author) in the window, to `file`. */
-const writeAudiences = async (db: DuckDBConnection, window: TopicWindow, file: string, authors: readonly string[] | null): Promise<void> => {
-  if (authors) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE audience_authors (account VARCHAR)`);
-    await appendStrings(db, 'audience_authors', authors);
-  }
-  await db.run(
-    `COPY (${audienceSketchesQuery(window, authors ? 'SELECT account FROM audience_authors' : null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
-  );
-  if (authors) await db.run(`DROP TABLE audience_authors`);
+/** The audiences of `authors` (a query of accounts; null: every author) in the window, to `file`. */
+const writeAudiences = async (db: DuckDBConnection, window: TopicWindow, file: string, authors: string | null): Promise<void> => {
+  await db.run(`COPY (${audienceSketchesQuery(window, authors)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
 };
 
 /** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
 const touchedAuthors = async (db: DuckDBConnection, deltaFiles: readonly string[]): Promise<string[]> => {
   if (deltaFiles.length === 0) return [];
-  const deltas = `read_parquet(${sqlFiles(deltaFiles)}, union_by_name = true)`;
-  const rows = (await db.runAndReadAll(`SELECT author FROM ${deltas} UNION SELECT engager FROM ${deltas} WHERE engager IS NOT NULL ORDER BY 1`)).getRows();
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT DISTINCT account FROM (SELECT unnest([author, engager]) AS account FROM read_parquet(${sqlFiles(deltaFiles)}, union_by_name = true)) WHERE account IS NOT NULL ORDER BY 1`,
+    )
+  ).getRows();
   return rows.map(([author]) => String(author));
 };
 
@@ -437,20 +433,19 @@ const writeIncrementalScores = async (
   file: string,
   previous: string,
   scored: ScoredAuthors,
-  touched: readonly string[],
+  /** A temporary table of the rescored accounts. */
+  touched: string,
   seen: readonly string[],
 ): Promise<void> => {
   await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
   await appendScores(db, scored, seen);
-  await db.run(`CREATE OR REPLACE TEMP TABLE touched (account VARCHAR)`);
-  await appendStrings(db, 'touched', touched);
   // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
   // engaged with or was engaged by a touched author, not because anything of its own changed.
   await db.run(`COPY (
       WITH rescored AS (SELECT * FROM new_scores WHERE scored),
       kept AS (
         SELECT * FROM read_parquet(${sqlString(previous)}) p
-        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM touched))
+        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM ${touched}))
       ),
       first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
       -- By name: scores written before flags have none.
@@ -458,7 +453,6 @@ const writeIncrementalScores = async (
       FROM (SELECT * FROM rescored UNION ALL BY NAME SELECT * FROM kept UNION ALL BY NAME SELECT * FROM first_seen) ORDER BY account
     ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE new_scores`);
-  await db.run(`DROP TABLE touched`);
 };
 
 const appendScores = async (db: DuckDBConnection, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
