@@ -27,7 +27,7 @@ export const TopicHeadSchema = z.object({
    * The files of its scores' explanations, oldest first, when an incremental run added one of the
    * accounts it rescored to its predecessors' (a row without a body: an account no longer scored);
    * an account's explanation is its row in the latest file that has one. Absent: the one file
-   * `explanations-<version>.parquet` beside the window, as a full pass writes it.
+   * `explanations-<version>.parquet` beside the window, as a full pass or a run that merged them writes it.
    */
   explanations: z.array(z.string()).optional(),
   /** The frozen model of the topic's last full pass. */
