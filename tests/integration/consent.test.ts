@@ -15,6 +15,8 @@ const leaversOwn = [
   interaction({ type: 'reply', id: 'leaver-to-star', actor: { id: 'leaver' }, target: { id: 'star' }, topics: ['physics'] }),
   interaction({ type: 'like', id: 'leaver-to-rising', actor: { id: 'leaver' }, target: { id: 'rising' }, topics: ['physics'] }),
 ];
+/** Taken in by an incremental run, which keeps them in files beside the window and explanations until a full pass merges them. */
+const leaversLater = [interaction({ type: 'reply', id: 'leaver-later', actor: { id: 'leaver-fan' }, target: { id: 'leaver' }, topics: ['physics'] })];
 
 let withLeaver: InProcessSway;
 beforeAll(async () => {
@@ -72,6 +74,9 @@ describe('opt-out', () => {
     expect(await boardIds(withLeaver, '/v1/topics/physics/leaderboard')).toContain('leaver');
     expect(await logRowsNaming(withLeaver, 'x:leaver')).toBeGreaterThan(0);
     expect((await stateFilesNaming(withLeaver, 'leaver')).some((key) => key.includes('/daily-') || key.includes('/scores-'))).toBe(true);
+    await ingest(withLeaver, leaversLater);
+    await withLeaver.recompute();
+    expect((await stateFilesNaming(withLeaver, 'leaver')).some((key) => key.startsWith('state/deltas/'))).toBe(true);
 
     expect((await withLeaver.admin('DELETE', '/v1/accounts/x/leaver')).status).toBe(202);
     expect((await body(withLeaver, '/v1/accounts/x/leaver')).status).toBe(410);
@@ -85,7 +90,7 @@ describe('opt-out', () => {
     expect((await body(withLeaver, '/v1/accounts/x/leaver')).status).toBe(410);
     expect(await logRowsNaming(withLeaver, 'x:leaver')).toBe(0);
     expect(await stateFilesNaming(withLeaver, 'leaver')).toEqual([]);
-    expect(await withLeaver.stores.ingest.appliedInteractions(leaversOwn.map(({ network, id }) => ({ network, id })))).toEqual(new Set());
+    expect(await withLeaver.stores.ingest.appliedInteractions([...leaversOwn, ...leaversLater].map(({ network, id }) => ({ network, id })))).toEqual(new Set());
     const star = (await body(withLeaver, '/v1/accounts/x/star/explain?topic=physics')).body as { topEngagers: { id: string }[] };
     expect(star.topEngagers.map((engager) => engager.id)).not.toContain('leaver');
 
