@@ -18,7 +18,7 @@ import { writeLogObject } from '../../lib/app/log/log-writer';
 import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
 import { runRecomputeLocally, unitsOver } from '../../lib/app/recompute/local-orchestrator';
 import { newRun } from '../../lib/app/recompute/run-record';
-import { readManifest, type TopicHead } from '../../lib/app/recompute/run-state';
+import { readManifest, windowFilesOf, type TopicHead } from '../../lib/app/recompute/run-state';
 import { storesOver, type Stores } from '../../lib/wiring/dependencies';
 import { Table } from '../../lib/adapters/dynamodb/table';
 
@@ -129,7 +129,7 @@ export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
     committedWindow: async (topic: string): Promise<{ head: TopicHead; rows: WindowRow[] } | null> => {
       const head = (await readManifest(objects)).topics[topicKeyOf(topic)]?.head;
       if (!head) return null;
-      const [merged, ...deltas] = await objects.localPaths([head.window, ...(head.windowDeltas ?? [])]);
+      const [merged, ...deltas] = await objects.localPaths(windowFilesOf(head));
       return { head, rows: await withDuckDb((duck) => windowRowsOf(duck, windowRows({ merged: merged!, deltas, firstDay: '2000-01-01' }))) };
     },
     /** A topic's window rows from the whole log, read afresh. */

@@ -9,7 +9,7 @@
 import { sqlFiles, withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import type { ObjectStore } from '../../lib/adapters/object-store/object-store';
 import { windowRows } from '../../lib/app/aggregation/topic-window';
-import { MANIFEST_KEY, type Manifest } from '../../lib/app/recompute/run-state';
+import { MANIFEST_KEY, windowFilesOf, type Manifest } from '../../lib/app/recompute/run-state';
 import type { InProcessSway } from './in-process-sway';
 import type { Replay } from './replay';
 
@@ -55,7 +55,7 @@ export const committedState = async (objects: ObjectStore) => {
   const windows: Record<string, unknown> = {};
   for (const [key, topic] of Object.entries(manifest.topics).sort(([a], [b]) => (a < b ? -1 : 1))) {
     // A window as its readers see it: its merged file with the deltas not merged into it, summed.
-    const [merged, ...deltas] = topic.head ? await objects.localPaths([topic.head.window, ...(topic.head.windowDeltas ?? [])]) : [];
+    const [merged, ...deltas] = topic.head ? await objects.localPaths(windowFilesOf(topic.head)) : [];
     windows[key] = {
       pending: topic.pending.length,
       scoredAccounts: topic.head?.scoredAccounts ?? null,

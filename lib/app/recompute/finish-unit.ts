@@ -26,7 +26,7 @@ import { publishBoard } from './publish-board';
 import { holdLease } from './run-guard';
 import { OptOutsChangedError } from '../../domain/recompute-run';
 import {
-  explanationFilesOf,
+  filesOfHead,
   MANIFEST_KEY,
   readJson,
   runPrefix,
@@ -227,32 +227,11 @@ const deleteSuperseded = async (objects: ObjectStore, plan: RunPlan, manifest: M
   for (const key of heads.keys()) {
     const old = plan.manifest.topics[key];
     for (const delta of [...(old?.pending ?? []), ...(plan.deltas[key] ?? [])]) doomed.add(delta);
-    if (!old?.head) continue;
-    for (const file of [
-      old.head.window,
-      ...(old.head.windowDeltas ?? []),
-      old.head.scores,
-      ...explanationFilesOf(old.head),
-      old.head.model,
-      ...Object.values(old.head.daily ?? {}),
-    ]) {
-      if (file) doomed.add(file);
-    }
+    for (const file of old?.head ? filesOfHead(old.head) : []) doomed.add(file);
   }
   // What the committed heads still name: a model of the last full pass, a window and deltas an
   // incremental run did not merge, a topic's daily snapshots (scores of earlier runs, kept for campaign search's `rising`).
-  const named = Object.values(manifest.topics).flatMap(({ head }) =>
-    head
-      ? [
-          head.window,
-          ...(head.windowDeltas ?? []),
-          head.scores,
-          ...explanationFilesOf(head),
-          ...(head.model ? [head.model] : []),
-          ...Object.values(head.daily ?? {}),
-        ]
-      : [],
-  );
+  const named = Object.values(manifest.topics).flatMap(({ head }) => (head ? filesOfHead(head) : []));
   const kept = new Set([...manifest.index, ...manifest.content, ...manifest.handles, ...named]);
   await objects.delete([...doomed].filter((key) => !kept.has(key)));
   // Runs that failed left theirs for inspection; a run that succeeds after them clears them.

@@ -125,6 +125,18 @@ export const MOST_UNMERGED_FILES = 32;
 export const explanationFilesOf = (head: Pick<TopicHead, 'window' | 'version' | 'explanations'>): string[] =>
   head.explanations ?? [head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`)];
 
+/** A head's window file, then the deltas not merged into it. */
+export const windowFilesOf = (head: Pick<TopicHead, 'window' | 'windowDeltas'>): string[] => [head.window, ...(head.windowDeltas ?? [])];
+
+/** Every object a head names: what must stay while it is committed, and may go once it is replaced. */
+export const filesOfHead = (head: TopicHead): string[] => [
+  ...windowFilesOf(head),
+  head.scores,
+  ...explanationFilesOf(head),
+  ...(head.model ? [head.model] : []),
+  ...Object.values(head.daily ?? {}),
+];
+
 /** The day (YYYY-MM-DD) `days` before `asOf`. */
 export const daysBefore = (asOf: string, days: number): string => new Date(Date.parse(asOf) - days * 86_400_000).toISOString().slice(0, 10);
 
