@@ -235,13 +235,14 @@ const updateWindowAndScore = async (
   const unmerged = [...(previous?.windowDeltas ?? []), ...deltaKeys];
   const merge = full || !previous || unmerged.length > (ports.mostUnmergedFiles ?? MOST_UNMERGED_FILES) || (await deltasNameAny(db, deltaFiles, digests));
   const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
+  const deltasSinceMerge = [...(await objects.localPaths(previous?.windowDeltas ?? [])), ...deltaFiles];
   let files: WindowFiles;
   let windowKey: string;
   if (merge) {
     const merged = join(work, 'window.parquet');
     await mergeTopicWindow(db, {
       previous: previousWindow ?? null,
-      deltas: [...(await objects.localPaths(previous?.windowDeltas ?? [])), ...deltaFiles],
+      deltas: deltasSinceMerge,
       firstDay: plan.firstDay,
       withoutDigests: digests,
       output: merged,
@@ -250,7 +251,7 @@ const updateWindowAndScore = async (
     windowKey = `${prefix}window-${plan.version}.parquet`;
     await objects.putFile(windowKey, merged);
   } else {
-    files = { merged: previousWindow!, deltas: await objects.localPaths(unmerged), firstDay: plan.firstDay };
+    files = { merged: previousWindow!, deltas: deltasSinceMerge, firstDay: plan.firstDay };
     windowKey = previous.window;
   }
   let window: TopicWindow = files;
