@@ -13,7 +13,7 @@ import { createTables } from '../../infra/local/create-tables';
 import type { BoardPointer } from '../../lib/domain/leaderboards/board';
 import { storesOver, type Stores } from '../../lib/wiring/dependencies';
 import { AccountsStore, type AccountChange, type StoredExplanation } from '../../lib/adapters/dynamodb/accounts-store';
-import { BoardsStore, type StoredBoardPointer, type BoardChunkRef, type BoardWrite } from '../../lib/adapters/dynamodb/boards-store';
+import { BoardsStore, type BoardChunkRef, type BoardFlip, type BoardWrite, type FlippedBoard } from '../../lib/adapters/dynamodb/boards-store';
 import { Table } from '../../lib/adapters/dynamodb/table';
 import { tables } from '../../lib/adapters/dynamodb/tables';
 import type { FlipGuard } from '../../lib/domain/recompute-run';
@@ -77,13 +77,13 @@ class UnwrittenBoards extends BoardsStore {
   override async writeBoards(writes: readonly BoardWrite[]): Promise<void> {
     for (const { entries, reused = new Set() } of writes) this.counted.boardChunks += Math.ceil(entries.length / BOARD_CHUNK_ENTRIES) - reused.size;
   }
-  override async flipBoard(
-    _board: string,
-    _pointer: BoardPointer,
-    _guard: FlipGuard,
-  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] }> {
+  override async flipBoard(_board: string, _pointer: BoardPointer, _guard: FlipGuard): Promise<FlippedBoard> {
     this.counted.boardFlips++;
     return { replaced: null, unreferenced: [] };
+  }
+  override async flipBoards(flips: readonly BoardFlip[]): Promise<FlippedBoard[]> {
+    this.counted.boardFlips += flips.length;
+    return flips.map(() => ({ replaced: null, unreferenced: [] }));
   }
   override async deleteChunksOfBoards(list: readonly { refs: readonly BoardChunkRef[] }[]): Promise<void> {
     for (const { refs } of list) this.counted.boardDeletes += refs.length;

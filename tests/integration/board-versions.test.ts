@@ -131,20 +131,8 @@ describe('board versions', () => {
     expect(await wholeBoard()).toEqual(third);
   });
 
-  it('publish several boards together: the chunks of all before any flip, each flip on its own, an error answered for the board whose flip is refused', async () => {
+  describe('several together', () => {
     const other = 'lb:gardening:*';
-    await publish('v1', entries(150));
-    const order: string[] = [];
-    const watching = Object.create(store) as BoardsStore;
-    watching.writeBoards = async (writes) => {
-      order.push(`chunks of ${writes.map((write) => write.board).join(' and ')}`);
-      return store.writeBoards(writes);
-    };
-    watching.flipBoard = async (board, ...rest) => {
-      order.push(`flip ${board}`);
-      if (board === other) throw new OptOutsChangedError();
-      return store.flipBoard(board, ...rest);
-    };
     const request = (board: string, version: string, list: Entry[]) => ({
       board,
       entries: list,
@@ -152,13 +140,108 @@ describe('board versions', () => {
       guard,
       keepReplaced: true,
     });
-    const outcomes = await publishBoards(watching, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
-    expect(order).toEqual([`chunks of ${BOARD} and ${other}`, `flip ${BOARD}`, `flip ${other}`]);
-    expect(outcomes[0]).toMatchObject({ changed: true });
-    expect(outcomes[1]).toBeInstanceOf(OptOutsChangedError);
-    expect(await wholeBoard()).toEqual(entries(150, { 120: 1 }));
-    expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v2']);
-    expect(await store.boardPointer(other)).toBeNull();
+    /** The store, telling in order what it was asked to write and flip. */
+    const watch = () => {
+      const order: string[] = [];
+      const watching = Object.create(store) as BoardsStore;
+      watching.writeBoards = async (writes) => {
+        order.push(`chunks of ${writes.map((write) => write.board).join(' and ')}`);
+        return store.writeBoards(writes);
+      };
+      watching.flipBoards = async (flips, flipGuard) => {
+        order.push(`flip ${flips.map((flip) => flip.board).join(' and ')}`);
+        return store.flipBoards(flips, flipGuard);
+      };
+      watching.flipBoard = async (board, ...rest) => {
+        order.push(`flip ${board} alone`);
+        return store.flipBoard(board, ...rest);
+      };
+      return { watching, order };
+    };
+
+    it('write the chunks of all, then flip their pointers in one transaction', async () => {
+      await publish('v1', entries(150));
+      const { watching, order } = watch();
+      const outcomes = await publishBoards(watching, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
+      expect(order).toEqual([`chunks of ${BOARD} and ${other}`, `flip ${BOARD} and ${other}`]);
+      expect(outcomes).toEqual([
+        { changed: true, unreferenced: [], replacedNetworks: [] },
+        { changed: true, unreferenced: [], replacedNetworks: [] },
+      ]);
+      expect(await wholeBoard()).toEqual(entries(150, { 120: 1 }));
+      expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v1', 'v2']);
+      expect((await store.boardPointer(other))!.version).toBe('v2');
+    });
+
+    it('publish alone a board another writer flipped between the read and the flip, and flip the others', async () => {
+      await publish('v1', entries(150));
+      const { watching, order } = watch();
+      let raced = false;
+      watching.flipBoards = async (flips, flipGuard) => {
+        order.push(`flip ${flips.map((flip) => flip.board).join(' and ')}`);
+        if (!raced) {
+          raced = true;
+          await publish('v9', entries(150, { 10: 2 }));
+        }
+        return store.flipBoards(flips, flipGuard);
+      };
+      const outcomes = await publishBoards(watching, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
+      expect(order).toEqual([`chunks of ${BOARD} and ${other}`, `flip ${BOARD} and ${other}`, `chunks of ${BOARD}`, `flip ${BOARD} alone`]);
+      expect(outcomes.map((outcome) => (outcome as { changed: boolean }).changed)).toEqual([true, true]);
+      expect((await store.boardPointer(other))!.version).toBe('v2');
+      // Published against v9, what the board was when it flipped: v9's second chunk is v1's again.
+      const pointer = (await store.boardPointer(BOARD))!;
+      expect([pointer.version, pointer.previousVersion]).toEqual(['v2', 'v9']);
+      expect(await wholeBoard()).toEqual(entries(150, { 120: 1 }));
+    });
+
+    it('answer the opt-outs that changed for every board, and flip none', async () => {
+      await publish('v1', entries(150));
+      await table.db.send(new PutCommand({ TableName: table.name, Item: { ...keys.optOutEpoch, epoch: 1 } }));
+      const outcomes = await publishBoards(store, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
+      expect(outcomes[0]).toBeInstanceOf(OptOutsChangedError);
+      expect(outcomes[1]).toBeInstanceOf(OptOutsChangedError);
+      expect((await store.boardPointer(BOARD))!.version).toBe('v1');
+      expect(await store.boardPointer(other)).toBeNull();
+    });
+
+    it('flip each alone when flipping together fails, answering an error for the board whose flip is refused', async () => {
+      await publish('v1', entries(150));
+      const { watching, order } = watch();
+      watching.flipBoards = async () => {
+        order.push('flip together');
+        throw new Error('Transaction request cannot include multiple operations on one item');
+      };
+      watching.flipBoard = async (board, ...rest) => {
+        order.push(`flip ${board} alone`);
+        if (board === other) throw new Error('refused');
+        return store.flipBoard(board, ...rest);
+      };
+      const outcomes = await publishBoards(watching, [request(BOARD, 'v2', entries(150, { 120: 1 })), request(other, 'v2', entries(20))]);
+      expect(order).toEqual([`chunks of ${BOARD} and ${other}`, 'flip together', `flip ${BOARD} alone`, `flip ${other} alone`]);
+      expect(outcomes[0]).toMatchObject({ changed: true });
+      expect(outcomes[1]).toEqual(new Error('refused'));
+      expect(await wholeBoard()).toEqual(entries(150, { 120: 1 }));
+      expect(await store.boardPointer(other)).toBeNull();
+    });
+
+    it('flip more boards than a transaction takes in one transaction per 98', async () => {
+      const names = Array.from({ length: 99 }, (_, i) => `lb:t${i}:*`);
+      let transactions = 0;
+      const counting = Object.create(table) as Table;
+      counting.transact = async (items) => {
+        transactions += 1;
+        return table.transact(items);
+      };
+      const outcomes = await new BoardsStore(counting).flipBoards(
+        names.map((board) => ({ board, pointer: { version: 'v1', count: 0, computedAt: '2026-12-03T00:00:01Z' }, keepReplaced: true, current: null })),
+        guard,
+      );
+      expect(transactions).toBe(2);
+      expect(outcomes).toHaveLength(99);
+      expect(outcomes.every((outcome) => outcome?.replaced === null)).toBe(true);
+      expect((await store.boardPointers(names)).size).toBe(99);
+    });
   });
 
   it('keep nothing of the replaced versions when told not to (a purge), and nothing at all once the board is deleted', async () => {

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BoardPointer } from '../../domain/leaderboards/board';
 import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
 import { keys } from './keys';
-import type { Table } from './table';
+import type { Table, TransactItem } from './table';
 
 /** Entries per stored chunk: a page of up to 100 reads one chunk or two. */
 export const BOARD_CHUNK_ENTRIES = 100;
@@ -36,6 +36,23 @@ export interface BoardWrite {
 export interface BoardChunkRef {
   version: string;
   chunk: number;
+}
+
+/** A board's next pointer as a run stores it. */
+export type NewBoardPointer = BoardPointer & { chunks?: string[]; chunkHashes?: string[]; networks?: string[] };
+
+/** A flip of `board` to `pointer`, against the pointer it was read as (null: never published). */
+export interface BoardFlip {
+  board: string;
+  pointer: NewBoardPointer;
+  keepReplaced: boolean;
+  current: StoredBoardPointer | null;
+}
+
+/** What a flip replaced, and the chunks no pointer references any more: the caller deletes them once the run is done with them. */
+export interface FlippedBoard {
+  replaced: StoredBoardPointer | null;
+  unreferenced: BoardChunkRef[];
 }
 
 /** The chunks a version of a board reads: chunk `i` of `count` entries, from the version that stored it. */
@@ -121,66 +138,92 @@ export class BoardsStore {
    */
   async flipBoard(
     board: string,
-    pointer: BoardPointer & { chunks?: string[]; chunkHashes?: string[]; networks?: string[] },
+    pointer: NewBoardPointer,
     guard: FlipGuard,
     { keepReplaced, basedOn, read }: { keepReplaced: boolean; basedOn?: string | null; read?: StoredBoardPointer | null },
-  ): Promise<{ replaced: StoredBoardPointer | null; unreferenced: BoardChunkRef[] } | null> {
+  ): Promise<FlippedBoard | null> {
     let known = read;
     for (;;) {
       const current = known !== undefined ? known : await this.boardPointer(board);
       known = undefined;
       if (basedOn !== undefined && (current?.version ?? null) !== basedOn) return null;
-      const replacing = current && keepReplaced && current.version !== pointer.version;
-      const outcome = await this.table.transact([
-        {
-          ConditionCheck: {
-            TableName: this.table.name,
-            Key: keys.runLock,
-            ConditionExpression: 'runId = :runId AND leaseUntil >= :now',
-            ExpressionAttributeValues: { ':runId': guard.runId, ':now': Date.now() },
-          },
-        },
-        {
-          ConditionCheck: {
-            TableName: this.table.name,
-            Key: keys.optOutEpoch,
-            ConditionExpression: guard.optOutEpoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
-            ExpressionAttributeValues: { ':epoch': guard.optOutEpoch },
-          },
-        },
-        {
-          Put: {
-            TableName: this.table.name,
-            Item: {
-              ...keys.boardPointer(board),
-              board,
-              ...pointer,
-              ...(replacing
-                ? {
-                    previousVersion: current.version,
-                    previousCount: current.count,
-                    previousComputedAt: current.computedAt,
-                    ...(current.chunks ? { previousChunks: current.chunks } : {}),
-                  }
-                : {}),
-            },
-            // Another writer flipped it between the read and now: read again.
-            ConditionExpression: current ? 'version = :current' : 'attribute_not_exists(pk)',
-            ...(current ? { ExpressionAttributeValues: { ':current': current.version } } : {}),
-          },
-        },
-      ]);
-      if (outcome !== 'committed') {
-        if (outcome.failedConditions.includes(0)) throw new LeaseLostError();
-        if (outcome.failedConditions.includes(1)) throw new OptOutsChangedError();
-        continue;
-      }
-      const live = [...chunkRefs(pointer), ...(replacing ? chunkRefs(current) : [])];
-      const dropped = current ? [...previousRefs(current), ...(replacing ? [] : chunkRefs(current))] : [];
-      const liveKeys = new Set(live.map(refKey));
-      const unreferenced = [...new Map(dropped.filter((ref) => !liveKeys.has(refKey(ref))).map((ref) => [refKey(ref), ref])).values()];
-      return { replaced: current, unreferenced };
+      const flip = { board, pointer, keepReplaced, current };
+      const outcome = await this.table.transact([...this.guardChecks(guard), this.pointerPut(flip)]);
+      if (outcome === 'committed') return flipped(flip);
+      throwIfGuardFailed(outcome.failedConditions);
+      // Another writer flipped it between the read and now: read again.
     }
+  }
+
+  /**
+   * flipBoard of several boards, each against the pointer `current` it was read as: their pointers
+   * flip together, in one transaction per 98 boards under one check of the guard. Answers each
+   * flip's outcome in order, or null for a board no longer at `current` (the others flip without
+   * it). Throws LeaseLostError or OptOutsChangedError, and nothing changed, as flipBoard does.
+   */
+  async flipBoards(flips: readonly BoardFlip[], guard: FlipGuard): Promise<(FlippedBoard | null)[]> {
+    const outcomes: (FlippedBoard | null)[] = [];
+    for (let start = 0; start < flips.length; start += BOARDS_PER_FLIP) {
+      const batch = flips.slice(start, start + BOARDS_PER_FLIP);
+      const movedOn = new Set<number>();
+      for (;;) {
+        const flipping = batch.flatMap((_, i) => (movedOn.has(i) ? [] : [i]));
+        if (flipping.length === 0) break;
+        const outcome = await this.table.transact([...this.guardChecks(guard), ...flipping.map((i) => this.pointerPut(batch[i]!))]);
+        if (outcome === 'committed') break;
+        throwIfGuardFailed(outcome.failedConditions);
+        for (const index of outcome.failedConditions) movedOn.add(flipping[index - GUARD_CHECKS]!);
+      }
+      outcomes.push(...batch.map((flip, i) => (movedOn.has(i) ? null : flipped(flip))));
+    }
+    return outcomes;
+  }
+
+  /** The checks every flip makes in its transaction: the run holds the lease, and no opt-out came since it read them. */
+  private guardChecks(guard: FlipGuard): TransactItem[] {
+    return [
+      {
+        ConditionCheck: {
+          TableName: this.table.name,
+          Key: keys.runLock,
+          ConditionExpression: 'runId = :runId AND leaseUntil >= :now',
+          ExpressionAttributeValues: { ':runId': guard.runId, ':now': Date.now() },
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: this.table.name,
+          Key: keys.optOutEpoch,
+          ConditionExpression: guard.optOutEpoch === 0 ? 'attribute_not_exists(epoch) OR epoch = :epoch' : 'epoch = :epoch',
+          ExpressionAttributeValues: { ':epoch': guard.optOutEpoch },
+        },
+      },
+    ];
+  }
+
+  /** The new pointer, put on condition that the board is still at `current`. */
+  private pointerPut({ board, pointer, keepReplaced, current }: BoardFlip): TransactItem {
+    const replacing = current && keepReplaced && current.version !== pointer.version;
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: {
+          ...keys.boardPointer(board),
+          board,
+          ...pointer,
+          ...(replacing
+            ? {
+                previousVersion: current.version,
+                previousCount: current.count,
+                previousComputedAt: current.computedAt,
+                ...(current.chunks ? { previousChunks: current.chunks } : {}),
+              }
+            : {}),
+        },
+        ConditionExpression: current ? 'version = :current' : 'attribute_not_exists(pk)',
+        ...(current ? { ExpressionAttributeValues: { ':current': current.version } } : {}),
+      },
+    };
   }
 
   async deleteChunks(board: string, refs: readonly BoardChunkRef[]): Promise<void> {
@@ -257,6 +300,26 @@ export class BoardsStore {
 }
 
 const MAX_PAGE_ATTEMPTS = 3;
+/** A transaction's first items are the guard's two checks. */
+const GUARD_CHECKS = 2;
+/** TransactWriteItems takes 100 items: the guard's checks and 98 pointers. */
+const BOARDS_PER_FLIP = 100 - GUARD_CHECKS;
+
+const throwIfGuardFailed = (failedConditions: readonly number[]): void => {
+  if (failedConditions.includes(0)) throw new LeaseLostError();
+  if (failedConditions.includes(1)) throw new OptOutsChangedError();
+};
+
+/** What a committed flip replaced, and the chunks no pointer references any more. */
+const flipped = ({ pointer, keepReplaced, current }: BoardFlip): FlippedBoard => {
+  const replacing = current && keepReplaced && current.version !== pointer.version;
+  const live = [...chunkRefs(pointer), ...(replacing ? chunkRefs(current) : [])];
+  const dropped = current ? [...previousRefs(current), ...(replacing ? [] : chunkRefs(current))] : [];
+  const liveKeys = new Set(live.map(refKey));
+  const unreferenced = [...new Map(dropped.filter((ref) => !liveKeys.has(refKey(ref))).map((ref) => [refKey(ref), ref])).values()];
+  return { replaced: current, unreferenced };
+};
+
 const previousRefs = (pointer: StoredBoardPointer): BoardChunkRef[] =>
   pointer.previousVersion ? chunkRefs({ version: pointer.previousVersion, count: pointer.previousCount ?? 0, chunks: pointer.previousChunks }) : [];
 const samePointer = (a: StoredBoardPointer, b: StoredBoardPointer | null): boolean =>

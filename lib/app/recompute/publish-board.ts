@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { BOARD_CHUNK_ENTRIES, chunkRefs, type BoardChunkRef, type BoardsStore, type StoredBoardPointer } from '../../adapters/dynamodb/boards-store';
-import type { FlipGuard } from '../../domain/recompute-run';
+import {
+  BOARD_CHUNK_ENTRIES,
+  chunkRefs,
+  type BoardChunkRef,
+  type BoardsStore,
+  type FlippedBoard,
+  type NewBoardPointer,
+  type StoredBoardPointer,
+} from '../../adapters/dynamodb/boards-store';
+import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
 
 export interface PublishedBoard {
   changed: boolean;
@@ -57,15 +65,27 @@ const planBoard = async (boards: BoardsStore, { board, entries, pointer }: Board
 
 const unchangedBoard = (current: StoredBoardPointer): PublishedBoard => ({ changed: false, unreferenced: [], replacedNetworks: current.networks ?? [] });
 
+const nextPointer = (request: BoardRequest, plan: Extract<BoardPlan, { unchanged: false }>): NewBoardPointer => ({
+  ...request.pointer,
+  count: request.entries.length,
+  chunkHashes: plan.hashes,
+  ...(plan.reused.size > 0 ? { chunks: plan.chunks } : {}),
+});
+
+const published = (flipped: FlippedBoard): PublishedBoard => ({
+  changed: true,
+  unreferenced: flipped.unreferenced,
+  replacedNetworks: flipped.replaced?.networks ?? [],
+});
+
 /** Flips the board to the planned version, its chunks written; null when the board moved on since the plan's read. */
 const flipPlanned = async (boards: BoardsStore, request: BoardRequest, plan: Extract<BoardPlan, { unchanged: false }>): Promise<PublishedBoard | null> => {
-  const flipped = await boards.flipBoard(
-    request.board,
-    { ...request.pointer, count: request.entries.length, chunkHashes: plan.hashes, ...(plan.reused.size > 0 ? { chunks: plan.chunks } : {}) },
-    request.guard,
-    { keepReplaced: request.keepReplaced, basedOn: plan.current?.version ?? null, read: plan.current },
-  );
-  return flipped && { changed: true, unreferenced: flipped.unreferenced, replacedNetworks: flipped.replaced?.networks ?? [] };
+  const flipped = await boards.flipBoard(request.board, nextPointer(request, plan), request.guard, {
+    keepReplaced: request.keepReplaced,
+    basedOn: plan.current?.version ?? null,
+    read: plan.current,
+  });
+  return flipped && published(flipped);
 };
 
 /**
@@ -94,44 +114,72 @@ export const publishBoard = async (
 };
 
 /**
- * publishBoard of several boards (a map item's topics'), with their pointers read together and the
- * chunks of all of them written together before any flips; then each flips. Answers each board's
- * outcome, or the error its flip met; a board that moved on since the read is published alone.
- * Throws when reading the pointers or writing the chunks fails: then no board flipped.
+ * publishBoard of several boards (a map item's topics'), with their pointers read together, the
+ * chunks of all of them written together, then their pointers flipped together (BoardsStore.flipBoards:
+ * one transaction per 98 boards). A board that moved on since the read is published alone. When
+ * flipping together fails otherwise, each board flips alone, so an error is answered for the board
+ * whose flip is refused and the others flip. Throws when reading the pointers or writing the chunks
+ * fails: then no board flipped.
  */
 export const publishBoards = async (boards: BoardsStore, requests: readonly BoardRequest[]): Promise<(PublishedBoard | Error)[]> => {
   const pointers = await boards.boardPointers(requests.map((request) => request.board));
   const plans = await Promise.all(requests.map((request) => planBoard(boards, request, pointers.get(request.board) ?? null)));
-  await boards.writeBoards(
-    requests.flatMap((request, i) =>
-      plans[i]!.unchanged
-        ? []
-        : [
-            {
-              board: request.board,
-              version: request.pointer.version,
-              entries: request.entries,
-              reused: (plans[i] as Extract<BoardPlan, { unchanged: false }>).reused,
-            },
-          ],
-    ),
-  );
-  const outcomes: (PublishedBoard | Error)[] = [];
-  for (const [i, request] of requests.entries()) {
+  const changed = requests.flatMap((request, i) => {
     const plan = plans[i]!;
+    return plan.unchanged ? [] : [{ request, plan }];
+  });
+  await boards.writeBoards(
+    changed.map(({ request, plan }) => ({ board: request.board, version: request.pointer.version, entries: request.entries, reused: plan.reused })),
+  );
+  const flips = await flipTogether(boards, changed);
+  const outcomes = new Map<BoardRequest, PublishedBoard | Error>();
+  for (const [i, { request, plan }] of changed.entries()) {
     try {
-      if (plan.unchanged) outcomes.push(unchangedBoard(plan.current));
-      else
-        outcomes.push(
-          (await flipPlanned(boards, request, plan)) ??
-            (await publishBoard(boards, request.board, request.entries, request.pointer, request.guard, { keepReplaced: request.keepReplaced })),
-        );
+      const flip = flips[i];
+      if (flip instanceof Error) throw flip;
+      outcomes.set(
+        request,
+        (flip === undefined ? await flipPlanned(boards, request, plan) : flip && published(flip)) ??
+          (await publishBoard(boards, request.board, request.entries, request.pointer, request.guard, { keepReplaced: request.keepReplaced })),
+      );
     } catch (error) {
-      outcomes.push(error instanceof Error ? error : new Error(String(error)));
+      outcomes.set(request, error instanceof Error ? error : new Error(String(error)));
     }
   }
-  return outcomes;
+  return requests.map((request, i) => {
+    const plan = plans[i]!;
+    return plan.unchanged ? unchangedBoard(plan.current) : outcomes.get(request)!;
+  });
+};
+
+/**
+ * The planned flips of boards under one guard, together: each one's outcome (null: the board moved
+ * on); the guard's error for every board when the guard failed; or nothing, each to flip alone,
+ * when flipping together failed otherwise or the boards are not under one guard.
+ */
+const flipTogether = async (
+  boards: BoardsStore,
+  changed: readonly { request: BoardRequest; plan: Extract<BoardPlan, { unchanged: false }> }[],
+): Promise<(FlippedBoard | null | Error | undefined)[]> => {
+  const guard = changed[0]?.request.guard;
+  if (!guard || changed.some(({ request }) => !sameGuard(request.guard, guard)) || new Set(changed.map(({ request }) => request.board)).size < changed.length)
+    return [];
+  try {
+    return await boards.flipBoards(
+      changed.map(({ request, plan }) => ({
+        board: request.board,
+        pointer: nextPointer(request, plan),
+        keepReplaced: request.keepReplaced,
+        current: plan.current,
+      })),
+      guard,
+    );
+  } catch (error) {
+    if (error instanceof LeaseLostError || error instanceof OptOutsChangedError) return changed.map(() => error);
+    return [];
+  }
 };
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
+const sameGuard = (a: FlipGuard, b: FlipGuard): boolean => a.runId === b.runId && a.optOutEpoch === b.optOutEpoch;
 const sameNetworks = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => sameList(a ?? [], b ?? []);

@@ -99,7 +99,7 @@ export class TopicsFailedError extends Error {
 /**
  * A map item: its topics one after another, under one lease, on one DuckDB connection. Each is
  * scored and what changed is found; their history points and explanations are written together,
- * then their boards' chunks together, then each board flips, then their rank indexes together. A
+ * then their boards' chunks together, then their pointers flip together, then their rank indexes together. A
  * topic that fails does not stop the others; the item then fails, and its retry (the state
  * machine's, or the local orchestrator's) skips the topics an earlier attempt of this plan finished.
  */
