@@ -23,6 +23,7 @@ import { logObjectKey } from '../lib/app/log/log-rows';
 import { writeLogObject } from '../lib/app/log/log-writer';
 import { FolderObjectStore } from '../lib/adapters/object-store/object-store';
 import { readJson } from '../lib/app/recompute/run-state';
+import { TOPIC_CONCURRENCY } from '../lib/app/recompute/units';
 import { tables } from '../lib/adapters/dynamodb/tables';
 import { freePort } from '../tests/support/free-port';
 import { moreOfTheWorld, TEN_MILLION_WORLD, writeWorld, type WorldShape } from './data/synthetic-world';
@@ -31,8 +32,8 @@ import { folderSize } from './support/recompute-harness';
 import { runInWorkers, startUnitWorkers, stopUnitWorkers, type UnitWorkers, type WorkerRun } from './support/unit-workers';
 import { z } from 'zod';
 
-/** Topic workers at once: the local orchestrator's concurrency (TOPIC_CONCURRENCY.local). */
-const TOPIC_WORKERS = 2;
+/** Topic workers at once: the local orchestrator's concurrency. */
+const TOPIC_WORKERS = TOPIC_CONCURRENCY.local;
 const NEW_INTERACTIONS = 10_000;
 const PER_MESSAGE = 100;
 const MiB = 1024 * 1024;

@@ -50,6 +50,8 @@ interface Reply {
 
 /** Set to have workers time every DuckDB statement (printed per unit kind at the end of a run). */
 const PROFILE_ENV = 'SWAY_BENCH_PROFILE';
+/** Statements and port calls shown per unit kind: SWAY_BENCH_PROFILE's number when it is one above 1, else 12. */
+const PROFILE_LINES = Number(process.env[PROFILE_ENV]) > 1 ? Number(process.env[PROFILE_ENV]) : 12;
 
 /** Times each DuckDB statement, keyed by its first words with literals elided. */
 const profileStatements = async (statements: Map<string, { ms: number; count: number }>) => {
@@ -349,7 +351,7 @@ export const runInWorkers = async (
       ['port calls', (key: string) => key.startsWith('port: ')],
     ] as const) {
       const entries = [...byStatement].filter(([key]) => isKind(key));
-      const top = entries.sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+      const top = entries.sort((a, b) => b[1].ms - a[1].ms).slice(0, PROFILE_LINES);
       const total = entries.reduce((sum, [, entry]) => sum + entry.ms, 0);
       console.log(
         `[bench] ${kind} in ${unit}: ${round(total / 1000, 1)} s in all; the longest:\n${top.map(([statement, { ms, count }]) => `  ${round(ms / 1000, 2)} s ×${count}  ${statement}`).join('\n')}`,
