@@ -225,22 +225,30 @@ describe('board versions', () => {
       expect(await store.boardPointer(other)).toBeNull();
     });
 
-    it('flip more boards than a transaction takes in one transaction per 98', async () => {
-      const names = Array.from({ length: 99 }, (_, i) => `lb:t${i}:*`);
-      let transactions = 0;
-      const counting = Object.create(table) as Table;
-      counting.transact = async (items) => {
-        transactions += 1;
-        return table.transact(items);
+    it('flip more boards than a transaction takes in one transaction per 98, and answer each transaction for its own boards', async () => {
+      const names = Array.from({ length: 99 }, (_, i) => `lb:t${String(i).padStart(2, '0')}:*`);
+      const { watching, order } = watch();
+      const flipped: number[] = [];
+      watching.flipBoards = async (flips, flipGuard) => {
+        flipped.push(flips.length);
+        // The second transaction is refused otherwise than by the guard: its board flips alone.
+        if (flipped.length === 2) throw new Error('Transaction is ongoing for the item');
+        return store.flipBoards(flips, flipGuard);
       };
-      const outcomes = await new BoardsStore(counting).flipBoards(
-        names.map((board) => ({ board, pointer: { version: 'v1', count: 0, computedAt: '2026-12-03T00:00:01Z' }, keepReplaced: true, current: null })),
-        guard,
+      const outcomes = await publishBoards(
+        watching,
+        names.map((board) => request(board, 'v1', entries(1))),
       );
-      expect(transactions).toBe(2);
-      expect(outcomes).toHaveLength(99);
-      expect(outcomes.every((outcome) => outcome?.replaced === null)).toBe(true);
-      expect((await store.boardPointers(names)).size).toBe(99);
+      expect(flipped).toEqual([98, 1]);
+      expect(order.at(-1)).toBe(`flip ${names[98]} alone`);
+      expect(outcomes.every((outcome) => !(outcome instanceof Error) && outcome.changed)).toBe(true);
+      expect([...(await store.boardPointers(names)).values()].map((pointer) => pointer.version)).toEqual(names.map(() => 'v1'));
+      await expect(
+        store.flipBoards(
+          names.map((board) => ({ board, pointer: { version: 'v2', count: 0, computedAt: '2026-12-03T00:00:03Z' }, keepReplaced: true, current: null })),
+          guard,
+        ),
+      ).rejects.toThrow(RangeError);
     });
   });
 

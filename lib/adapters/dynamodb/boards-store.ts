@@ -156,27 +156,23 @@ export class BoardsStore {
   }
 
   /**
-   * flipBoard of several boards, each against the pointer `current` it was read as: their pointers
-   * flip together, in one transaction per 98 boards under one check of the guard. Answers each
+   * flipBoard of up to BOARDS_PER_FLIP boards, each against the pointer `current` it was read as:
+   * their pointers flip together, in one transaction under one check of the guard. Answers each
    * flip's outcome in order, or null for a board no longer at `current` (the others flip without
    * it). Throws LeaseLostError or OptOutsChangedError, and nothing changed, as flipBoard does.
    */
   async flipBoards(flips: readonly BoardFlip[], guard: FlipGuard): Promise<(FlippedBoard | null)[]> {
-    const outcomes: (FlippedBoard | null)[] = [];
-    for (let start = 0; start < flips.length; start += BOARDS_PER_FLIP) {
-      const batch = flips.slice(start, start + BOARDS_PER_FLIP);
-      const movedOn = new Set<number>();
-      for (;;) {
-        const flipping = batch.flatMap((_, i) => (movedOn.has(i) ? [] : [i]));
-        if (flipping.length === 0) break;
-        const outcome = await this.table.transact([...this.guardChecks(guard), ...flipping.map((i) => this.pointerPut(batch[i]!))]);
-        if (outcome === 'committed') break;
-        throwIfGuardFailed(outcome.failedConditions);
-        for (const index of outcome.failedConditions) movedOn.add(flipping[index - GUARD_CHECKS]!);
-      }
-      outcomes.push(...batch.map((flip, i) => (movedOn.has(i) ? null : flipped(flip))));
+    if (flips.length > BOARDS_PER_FLIP) throw new RangeError(`${flips.length} boards to flip together: a transaction takes ${BOARDS_PER_FLIP}`);
+    const movedOn = new Set<number>();
+    for (;;) {
+      const flipping = flips.flatMap((_, i) => (movedOn.has(i) ? [] : [i]));
+      if (flipping.length === 0) break;
+      const outcome = await this.table.transact([...this.guardChecks(guard), ...flipping.map((i) => this.pointerPut(flips[i]!))]);
+      if (outcome === 'committed') break;
+      throwIfGuardFailed(outcome.failedConditions);
+      for (const index of outcome.failedConditions) movedOn.add(flipping[index - GUARD_CHECKS]!);
     }
-    return outcomes;
+    return flips.map((flip, i) => (movedOn.has(i) ? null : flipped(flip)));
   }
 
   /** The checks every flip makes in its transaction: the run holds the lease, and no opt-out came since it read them. */
@@ -302,8 +298,8 @@ export class BoardsStore {
 const MAX_PAGE_ATTEMPTS = 3;
 /** A transaction's first items are the guard's two checks. */
 const GUARD_CHECKS = 2;
-/** TransactWriteItems takes 100 items: the guard's checks and 98 pointers. */
-const BOARDS_PER_FLIP = 100 - GUARD_CHECKS;
+/** Boards flipBoards flips in one transaction: TransactWriteItems takes 100 items, the guard's checks and 98 pointers. */
+export const BOARDS_PER_FLIP = 100 - GUARD_CHECKS;
 
 const throwIfGuardFailed = (failedConditions: readonly number[]): void => {
   if (failedConditions.includes(0)) throw new LeaseLostError();

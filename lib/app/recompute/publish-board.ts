@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BOARD_CHUNK_ENTRIES,
+  BOARDS_PER_FLIP,
   chunkRefs,
   type BoardChunkRef,
   type BoardsStore,
@@ -116,7 +117,7 @@ export const publishBoard = async (
 /**
  * publishBoard of several boards (a map item's topics'), with their pointers read together, the
  * chunks of all of them written together, then their pointers flipped together (BoardsStore.flipBoards:
- * one transaction per 98 boards). A board that moved on since the read is published alone. When
+ * one transaction per BOARDS_PER_FLIP boards). A board that moved on since the read is published alone. When
  * flipping together fails otherwise, each board flips alone, so an error is answered for the board
  * whose flip is refused and the others flip. Throws when reading the pointers or writing the chunks
  * fails: then no board flipped.
@@ -153,9 +154,10 @@ export const publishBoards = async (boards: BoardsStore, requests: readonly Boar
 };
 
 /**
- * The planned flips of boards under one guard, together: each one's outcome (null: the board moved
- * on); the guard's error for every board when the guard failed; or nothing, each to flip alone,
- * when flipping together failed otherwise or the boards are not under one guard.
+ * The planned flips of boards under one guard, BOARDS_PER_FLIP at a time: each one's outcome (null:
+ * the board moved on); the guard's error for each board of a transaction the guard refused; or
+ * nothing, each to flip alone, for the boards of a transaction that failed otherwise, or when the
+ * boards are not all under one guard.
  */
 const flipTogether = async (
   boards: BoardsStore,
@@ -164,20 +166,27 @@ const flipTogether = async (
   const guard = changed[0]?.request.guard;
   if (!guard || changed.some(({ request }) => !sameGuard(request.guard, guard)) || new Set(changed.map(({ request }) => request.board)).size < changed.length)
     return [];
-  try {
-    return await boards.flipBoards(
-      changed.map(({ request, plan }) => ({
-        board: request.board,
-        pointer: nextPointer(request, plan),
-        keepReplaced: request.keepReplaced,
-        current: plan.current,
-      })),
-      guard,
-    );
-  } catch (error) {
-    if (error instanceof LeaseLostError || error instanceof OptOutsChangedError) return changed.map(() => error);
-    return [];
+  const outcomes: (FlippedBoard | null | Error | undefined)[] = [];
+  for (let start = 0; start < changed.length; start += BOARDS_PER_FLIP) {
+    const batch = changed.slice(start, start + BOARDS_PER_FLIP);
+    try {
+      outcomes.push(
+        ...(await boards.flipBoards(
+          batch.map(({ request, plan }) => ({
+            board: request.board,
+            pointer: nextPointer(request, plan),
+            keepReplaced: request.keepReplaced,
+            current: plan.current,
+          })),
+          guard,
+        )),
+      );
+    } catch (error) {
+      const refused = error instanceof LeaseLostError || error instanceof OptOutsChangedError;
+      outcomes.push(...batch.map(() => (refused ? error : undefined)));
+    }
   }
+  return outcomes;
 };
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
