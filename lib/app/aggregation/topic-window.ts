@@ -101,8 +101,12 @@ export const deltasNameAny = async (db: DuckDBConnection, deltas: readonly strin
  * rescores from (windowPart): the rows of the touched accounts, engagements in and out and posts.
  */
 export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWindow): Promise<TopicAggregates> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, `kind IN ('edge', 'post')`)}`);
-  const names = (await db.runAndReadAll(`SELECT DISTINCT author FROM window_rows UNION SELECT DISTINCT engager FROM window_rows WHERE engager IS NOT NULL`))
+  // Files are summed once into a table the reads below share; a table (an incremental run's part) is read as it stands.
+  const copied = !('table' in window);
+  const kinds = `kind IN ('edge', 'post')`;
+  if (copied) await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, kinds)}`);
+  const rows = copied ? 'window_rows' : windowRows(window, kinds);
+  const names = (await db.runAndReadAll(`SELECT DISTINCT author FROM ${rows} UNION SELECT DISTINCT engager FROM ${rows} WHERE engager IS NOT NULL`))
     .getRows()
     .map(([name]) => String(name));
   // Name order as JavaScript compares strings (UTF-16 code units), which scoring relies on.
@@ -117,7 +121,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   appender.closeSync();
 
   const [edgeRows, postRows] = (
-    await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM window_rows`)
+    await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM ${rows}`)
   ).getRows()[0]!;
   const edgeCount = Number(edgeRows);
   const edges = emptyEngagementColumns(edgeCount);
@@ -125,7 +129,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   await forEachChunk(
     db,
     `SELECT a.position, e.position, (day - DATE '1970-01-01')::INTEGER, n_reply, n_quote, n_share, n_like, n_mention, n_follow
-     FROM window_rows w JOIN dictionary a ON a.account = w.author JOIN dictionary e ON e.account = w.engager WHERE kind = 'edge'`,
+     FROM ${rows} w JOIN dictionary a ON a.account = w.author JOIN dictionary e ON e.account = w.engager WHERE kind = 'edge'`,
     (columns, length) => {
       for (let i = 0; i < length; i++, r++) {
         edges.author[r] = columns[0]!(i);
@@ -145,7 +149,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   r = 0;
   await forEachChunk(
     db,
-    `SELECT a.position, (day - DATE '1970-01-01')::INTEGER, posts FROM window_rows w JOIN dictionary a ON a.account = w.author WHERE kind = 'post'`,
+    `SELECT a.position, (day - DATE '1970-01-01')::INTEGER, posts FROM ${rows} w JOIN dictionary a ON a.account = w.author WHERE kind = 'post'`,
     (columns, length) => {
       for (let i = 0; i < length; i++, r++) {
         posts.author[r] = columns[0]!(i);
@@ -154,27 +158,24 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
       }
     },
   );
-  for (const table of ['window_rows', 'dictionary']) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of copied ? ['window_rows', 'dictionary'] : ['dictionary']) await db.run(`DROP TABLE IF EXISTS ${table}`);
   return { accounts, edges, posts };
 };
 
-/** Responses to each piece of content of these authors over the window, the five most answered per author. */
+/** Responses to each piece of content of the authors `authors` (a query of one `account` column) lists over the window, the most answered `perAuthor` of each. */
 export const readTopContent = async (
   db: DuckDBConnection,
   window: TopicWindow,
-  authors: readonly string[],
+  authors: string,
   perAuthor: number,
 ): Promise<Map<string, { contentId: string; responses: number }[]>> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE wanted (account VARCHAR)`);
-  await appendStrings(db, 'wanted', authors);
   const rows = (
     await db.runAndReadAll(`SELECT author, content_id, responses FROM (
-        SELECT author, content_id, sum(responses)::BIGINT AS responses FROM ${windowRows(window, `kind = 'content' AND author IN (SELECT account FROM wanted)`)}
+        SELECT author, content_id, sum(responses)::BIGINT AS responses FROM ${windowRows(window, `kind = 'content' AND author IN (${authors})`)}
         GROUP BY author, content_id
       ) QUALIFY row_number() OVER (PARTITION BY author ORDER BY responses DESC, content_id) <= ${perAuthor}
       ORDER BY author, responses DESC, content_id`)
   ).getRows();
-  await db.run(`DROP TABLE IF EXISTS wanted`);
   const byAuthor = new Map<string, { contentId: string; responses: number }[]>();
   for (const [author, contentId, responses] of rows) {
     const list = byAuthor.get(String(author)) ?? [];

@@ -258,11 +258,12 @@ const updateWindowAndScore = async (
   const scoresFile = join(work, 'scores.parquet');
   let model: string | null = previous?.model ?? null;
   let scored: ScoredAuthors;
-  let rescoredAuthors: string[] = [];
-  // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
-  const audiences = join(work, 'audiences.parquet');
+  let audiences: string;
   if (full) {
-    await writeAudiences(db, window, audiences, null);
+    // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
+    const file = join(work, 'audiences.parquet');
+    await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+    audiences = `read_parquet(${sqlString(file)})`;
     const aggregates = await readTopicAggregates(db, window);
     const result = scoreTopicRanking(aggregates, asOf);
     scored = rankedAuthors(result);
@@ -272,7 +273,6 @@ const updateWindowAndScore = async (
   } else {
     // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
     const touched = await touchedAuthors(db, deltaFiles);
-    rescoredAuthors = touched;
     await db.run(`CREATE OR REPLACE TEMP TABLE touched_accounts (account VARCHAR)`);
     await appendStrings(db, 'touched_accounts', touched);
     window = await windowPart(
@@ -281,7 +281,8 @@ const updateWindowAndScore = async (
       `author IN (SELECT account FROM touched_accounts) OR engager IN (SELECT account FROM touched_accounts)`,
       'touched_window',
     );
-    await writeAudiences(db, window, audiences, 'SELECT account FROM touched_accounts');
+    await db.run(`CREATE OR REPLACE TEMP TABLE touched_audiences AS ${audienceSketchesQuery(window, 'SELECT account FROM touched_accounts')}`);
+    audiences = 'touched_audiences';
     const aggregates = await readTopicAggregates(db, window);
     const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
     const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
@@ -301,9 +302,9 @@ const updateWindowAndScore = async (
     window,
     audiences,
     key,
-    full ? null : { files: await objects.localPaths(earlierExplanations), replaced: rescoredAuthors, merge: !addsExplanations },
+    full ? null : { files: await objects.localPaths(earlierExplanations), rescored: 'SELECT account FROM touched_accounts', merge: !addsExplanations },
   );
-  if ('table' in window) for (const table of [window.table, 'touched_accounts']) await db.run(`DROP TABLE ${table}`);
+  if ('table' in window) for (const table of [window.table, 'touched_accounts', audiences]) await db.run(`DROP TABLE ${table}`);
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
   const explanationsKey = `${prefix}explanations-${plan.version}.parquet`;
   await objects.putFile(scoresKey, scoresFile);
@@ -364,11 +365,6 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
   }
   await db.run(`DROP TABLE purged`);
   return holds ? copyKey : key;
-};
-
-/** The audiences of `authors` (a query of accounts; null: every author) in the window, to `file`. */
-const writeAudiences = async (db: DuckDBConnection, window: TopicWindow, file: string, authors: string | null): Promise<void> => {
-  await db.run(`COPY (${audienceSketchesQuery(window, authors)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
 };
 
 /** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
@@ -489,11 +485,19 @@ const writeExplanationDrafts = async (
   file: string,
   scored: ScoredAuthors,
   window: TopicWindow,
+  /** A relation of the scored authors' audiences. */
   audiences: string,
   key: string,
-  previous: { files: readonly string[]; replaced: readonly string[]; merge: boolean } | null,
+  /** An incremental run's: the earlier explanation files, and a query of the accounts it rescored, whose explanations it replaces. */
+  previous: { files: readonly string[]; rescored: string; merge: boolean } | null,
 ): Promise<void> => {
-  const topContent = await readTopContent(db, window, accountsOf(scored), TOP_CONTENT);
+  // An incremental run scores some of the accounts it rescored: their content is read, without listing the scored ones again.
+  if (!previous) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE scored_authors (account VARCHAR)`);
+    await appendStrings(db, 'scored_authors', accountsOf(scored));
+  }
+  const topContent = await readTopContent(db, window, previous?.rescored ?? 'SELECT account FROM scored_authors', TOP_CONTENT);
+  if (!previous) await db.run(`DROP TABLE scored_authors`);
   await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
   const appender = await db.createAppender('drafts');
   for (let position = 0; position < scored.count; position++) {
@@ -513,25 +517,21 @@ const writeExplanationDrafts = async (
     appender.endRow();
   }
   appender.closeSync();
-  await db.run(`CREATE OR REPLACE TEMP TABLE replaced (account VARCHAR)`);
-  await appendStrings(db, 'replaced', previous?.replaced ?? []);
-  // The rescored accounts no longer scored: a row without a body beside the earlier files, left out of a merge.
-  const unscored = `SELECT account FROM replaced WHERE account NOT IN (SELECT account FROM drafts)`;
   const others = !previous
     ? ''
     : previous.merge
-      ? `UNION ALL BY NAME SELECT * FROM ${explanationRows(previous.files, `account NOT IN (SELECT account FROM drafts) AND account NOT IN (SELECT account FROM replaced)`)}`
-      : `UNION ALL BY NAME ${unscored}`;
+      ? `UNION ALL BY NAME SELECT * FROM ${explanationRows(previous.files, `account NOT IN (SELECT account FROM drafts) AND account NOT IN (${previous.rescored})`)}`
+      : // The rescored accounts no longer scored: a row without a body beside the earlier files, left out of a merge.
+        `UNION ALL BY NAME SELECT account FROM (${previous.rescored}) WHERE account NOT IN (SELECT account FROM drafts)`;
   // Each explanation with its audience, which its fingerprint covers too; the audiences are joined
   // here, not built in JavaScript, where a million accounts' sketches would not fit. The fingerprint
   // is DuckDB's too, over the column, rather than a hash of each body in JavaScript.
   const withAudiences = `SELECT d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
       md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
-    FROM drafts d LEFT JOIN read_parquet(${sqlString(audiences)}) a USING (account)`;
+    FROM drafts d LEFT JOIN ${audiences} a USING (account)`;
   // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
   await db.run(`COPY (${withAudiences} ${others}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
   await db.run(`DROP TABLE drafts`);
-  await db.run(`DROP TABLE replaced`);
 };
 
 /**
@@ -596,27 +596,25 @@ const findChanges = async (
       ? `read_parquet(${sqlString(file)})`
       : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`;
 
-  // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists unscored accounts at 1).
-  await db.run(`CREATE OR REPLACE TEMP TABLE score_changes AS
-    SELECT coalesce(n.account, o.account) AS account, n.score AS score, coalesce(n.scored, false) AS scored, n.account IS NOT NULL AS present
-    FROM ${scores(newScores)} n FULL OUTER JOIN ${scores(oldScores)} o USING (account)
-    WHERE n.account IS NULL OR o.account IS NULL OR n.score <> o.score OR n.scored <> o.scored ${orAll}`);
+  // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists
+  // unscored accounts at 1), written for the run's finish; COPY answers the number of rows it wrote.
   const changesFile = join(work, 'changes.parquet');
-  // COPY answers the number of rows it wrote.
   const changed = Number(
     (
-      await db.runAndReadAll(
-        `COPY (SELECT account, CASE WHEN present THEN score END AS score, scored FROM score_changes ORDER BY account) TO ${sqlString(changesFile)} (FORMAT parquet)`,
-      )
+      await db.runAndReadAll(`COPY (
+        SELECT coalesce(n.account, o.account) AS account, n.score AS score, coalesce(n.scored, false) AS scored
+        FROM ${scores(newScores)} n FULL OUTER JOIN ${scores(oldScores)} o USING (account)
+        WHERE n.account IS NULL OR o.account IS NULL OR n.score <> o.score OR n.scored <> o.scored ${orAll}
+        ORDER BY account
+      ) TO ${sqlString(changesFile)} (FORMAT parquet)`)
     ).getRows()[0]![0],
   );
   await objects.putFile(topicChangesKey(task.runId, key), changesFile);
 
   // Streamed: in a full pass the overall topic has a point for each of a million accounts.
-  for await (const chunk of streamedRows(db, `SELECT account, score FROM score_changes WHERE scored`)) {
+  for await (const chunk of streamedRows(db, `SELECT account, score FROM read_parquet(${sqlString(changesFile)}) WHERE scored`)) {
     await writes.add(topic, { history: chunk.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })) });
   }
-  await db.run(`DROP TABLE score_changes`);
 
   // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
   // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's
