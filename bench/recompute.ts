@@ -22,6 +22,7 @@ import { RECOMPUTE_MEMORY_MB } from '../lib/app/recompute/units';
 import { storesOver, type Stores } from '../lib/wiring/dependencies';
 import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
+import { byKindText } from './support/consumed-capacity';
 import { costOf } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
 import { folderSize, folderWithLogOf, freshTable, storesWithoutResultWrites, type UnwrittenItems } from './support/recompute-harness';
@@ -76,12 +77,6 @@ const recompute = async (stores: Stores, objects: ObjectStore, full?: boolean): 
 };
 
 /** Write units by kind of item (lib/adapters/dynamodb/keys.ts), largest first. */
-const byKindText = (byKind: Record<string, number>): string =>
-  Object.entries(byKind)
-    .sort(([, a], [, b]) => b - a)
-    .map(([kind, units]) => `${kind} ${Math.round(units).toLocaleString('en')}`)
-    .join(', ');
-
 /** What a run costs in AWS: Lambda for each unit at its memory, Step Functions transitions, DynamoDB capacity. */
 const dollarsOf = (measured: MeasuredRun, capacity: { readUnits: number; writeUnits: number }) => {
   const topics = measured.times.topic;

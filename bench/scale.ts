@@ -28,6 +28,7 @@ import { tables } from '../lib/adapters/dynamodb/tables';
 import { freePort } from '../tests/support/free-port';
 import { moreOfTheWorld, TEN_MILLION_WORLD, writeWorld, type WorldShape } from './data/synthetic-world';
 import { round, type BenchmarkResult } from './result';
+import { byKindText } from './support/consumed-capacity';
 import { folderSize } from './support/recompute-harness';
 import { runInWorkers, startUnitWorkers, stopUnitWorkers, type UnitWorkers, type WorkerRun } from './support/unit-workers';
 import { z } from 'zod';
@@ -70,7 +71,7 @@ const addToLog = async (objects: FolderObjectStore, shape: WorldShape, batch: nu
 };
 
 const describeIncremental = (run: WorkerRun): string =>
-  `${round(run.seconds, 1)} s, ${run.capacity.writeUnits.toLocaleString('en')} WCU, ${run.capacity.readUnits.toLocaleString('en')} RCU (${describeRun(run)})`;
+  `${round(run.seconds, 1)} s, ${Math.round(run.capacity.writeUnits).toLocaleString('en')} WCU (${byKindText(run.capacity.writeUnitsByKind)}), ${run.capacity.readUnits.toLocaleString('en')} RCU (${describeRun(run)})`;
 
 export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<WorldShape, 'now'> } = {}): Promise<BenchmarkResult[]> => {
   const workDir = mkdtempSync(join(tmpdir(), 'sway-scale-'));
@@ -121,7 +122,9 @@ export const benchScale = async ({ world = TEN_MILLION_WORLD }: { world?: Omit<W
       else if (run.run.mode !== 'incremental') incrementalFailure = `the run after the full pass was ${run.run.mode} (a new UTC day began between them?)`;
       if (incrementalFailure) break;
       incremental.push({ run, peaks });
-      console.log(`[bench] scale: incremental run ${batch + 1} ${round(run.seconds, 1)} s; ${describeRun(run)}; ${run.capacity.writeUnits} WCU`);
+      console.log(
+        `[bench] scale: incremental run ${batch + 1} ${round(run.seconds, 1)} s; ${describeRun(run)}; ${Math.round(run.capacity.writeUnits)} WCU (${byKindText(run.capacity.writeUnitsByKind)})`,
+      );
     }
     const [publishing, ...steady] = incremental;
     const measured = steady.reduce<(typeof incremental)[number] | undefined>(

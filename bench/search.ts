@@ -7,7 +7,7 @@ import { Agent } from 'node:http';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULT_PAGE_LIMIT } from '../lib/app/api/schemas';
-import { chunkRefs, type StoredBoardPointer } from '../lib/adapters/dynamodb/boards-store';
+import { chunkEntries, chunkRefs, type StoredBoardPointer } from '../lib/adapters/dynamodb/boards-store';
 import { boards, keys } from '../lib/adapters/dynamodb/keys';
 import { tables } from '../lib/adapters/dynamodb/tables';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
@@ -44,7 +44,7 @@ const searchReadLatency = async (endpoint: string, topics: readonly string[], to
       }),
     );
     await batchGet(topics.map((topic) => keys.rankIndex(topic)));
-    const page = chunks[0]!.flatMap((chunk) => chunk.entries as { network: string; id: string }[]).slice(0, DEFAULT_PAGE_LIMIT * 2);
+    const page = chunks[0]!.flatMap((chunk) => chunkEntries<{ network: string; id: string }>(chunk)).slice(0, DEFAULT_PAGE_LIMIT * 2);
     await batchGet(
       page.map(({ network, id }) => keys.accountScore(network, id)),
       'network, id, handle, score, optedOut, campaigns, computedAt',

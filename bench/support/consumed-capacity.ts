@@ -184,3 +184,10 @@ export class CapacityMeter {
     else this.addWrite(totals, writtenKind, transactionalUnits('write', bytes));
   }
 }
+
+/** Write units by kind of item, largest first: `explanation 1,234, boardChunk 567`. */
+export const byKindText = (byKind: Record<string, number>): string =>
+  Object.entries(byKind)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kind, units]) => `${kind} ${Math.round(units).toLocaleString('en')}`)
+    .join(', ');

@@ -8,7 +8,7 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { publishBoard, publishBoards } from '../../lib/app/recompute/publish-board';
 import { OptOutsChangedError } from '../../lib/domain/recompute-run';
-import { BoardsStore } from '../../lib/adapters/dynamodb/boards-store';
+import { BoardsStore, chunkEntries } from '../../lib/adapters/dynamodb/boards-store';
 import { keys } from '../../lib/adapters/dynamodb/keys';
 import { Table } from '../../lib/adapters/dynamodb/table';
 import { isolatedTables } from '../support/isolated-tables';
@@ -129,6 +129,25 @@ describe('board versions', () => {
     expect(watched.count()).toBe(1);
     expect((await store.boardPointer(BOARD))!.chunks).toEqual(['v4', 'v1', 'v2', 'v1']);
     expect(await wholeBoard()).toEqual(third);
+  });
+
+  it('store each chunk packed, a fraction of its entries as a list, and read a chunk stored as a list before they were packed', async () => {
+    const board = entries(150);
+    await publish('v1', board);
+    const { Items = [] } = await table.db.send(
+      new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :board)', ExpressionAttributeValues: { ':board': `BOARD#${BOARD}#` } }),
+    );
+    expect(Items).toHaveLength(2);
+    for (const item of Items) {
+      expect(item.entries).toBeUndefined();
+      expect(item.packedEntries).toBeInstanceOf(Uint8Array);
+      expect((item.packedEntries as Uint8Array).length).toBeLessThan(JSON.stringify(chunkEntries(item)).length / 3);
+    }
+
+    // A chunk as the store wrote it before: its entries as a list of maps.
+    const older = entries(150, { 120: 10 });
+    await table.db.send(new PutCommand({ TableName: table.name, Item: { ...keys.boardChunk(BOARD, 'v1', 1), entries: older.slice(100) } }));
+    expect(await wholeBoard()).toEqual([...board.slice(0, 100), ...older.slice(100)]);
   });
 
   describe('several together', () => {

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BoardPointer } from '../../domain/leaderboards/board';
 import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
@@ -61,6 +62,17 @@ export const chunkRefs = ({ version, count, chunks }: { version: string; count: 
 
 const refKey = ({ version, chunk }: BoardChunkRef) => `${version}#${chunk}`;
 
+/**
+ * A chunk's entries as stored: gzipped JSON, about a fifth of their size as a list of maps.
+ * DynamoDB bills a write and a read by the item's size, and most chunks of a board change
+ * whenever anyone's rank does, so a run writes (and later deletes) hundreds of them.
+ */
+const packEntries = (entries: readonly Record<string, unknown>[]): Uint8Array => gzipSync(JSON.stringify(entries));
+
+/** A stored chunk's entries: packed, or as a list of maps in a chunk written before they were packed. */
+export const chunkEntries = <T>(item: Record<string, unknown>): T[] =>
+  item.packedEntries instanceof Uint8Array ? (JSON.parse(gunzipSync(item.packedEntries).toString('utf8')) as T[]) : ((item.entries ?? []) as T[]);
+
 export interface BoardPage<T> {
   entries: T[];
   /** Position of the first entry after this page, or null at the end. */
@@ -105,7 +117,8 @@ export class BoardsStore {
     for (const { board, version, entries, reused = new Set() } of writes) {
       for (let start = 0; start < entries.length; start += BOARD_CHUNK_ENTRIES) {
         const chunk = start / BOARD_CHUNK_ENTRIES;
-        if (!reused.has(chunk)) chunks.push({ ...keys.boardChunk(board, version, chunk), entries: entries.slice(start, start + BOARD_CHUNK_ENTRIES) });
+        if (!reused.has(chunk))
+          chunks.push({ ...keys.boardChunk(board, version, chunk), packedEntries: packEntries(entries.slice(start, start + BOARD_CHUNK_ENTRIES)) });
       }
     }
     await this.table.putAll(chunks);
@@ -270,7 +283,7 @@ export class BoardsStore {
       throw new Error(`board ${board}, version ${version}: ${chunkKeys.length - chunks.length} of its chunks are missing`);
     }
     const first = Math.floor(start / BOARD_CHUNK_ENTRIES) * BOARD_CHUNK_ENTRIES;
-    const entries = chunks.flatMap((chunk) => chunk.entries as T[]).slice(start - first, end - first);
+    const entries = chunks.flatMap((chunk) => chunkEntries<T>(chunk)).slice(start - first, end - first);
     return {
       entries,
       nextPosition: end < count ? end : null,
