@@ -76,7 +76,6 @@ const recompute = async (stores: Stores, objects: ObjectStore, full?: boolean): 
   return { run, seconds, times };
 };
 
-/** Write units by kind of item (lib/adapters/dynamodb/keys.ts), largest first. */
 /** What a run costs in AWS: Lambda for each unit at its memory, Step Functions transitions, DynamoDB capacity. */
 const dollarsOf = (measured: MeasuredRun, capacity: { readUnits: number; writeUnits: number }) => {
   const topics = measured.times.topic;

@@ -185,7 +185,7 @@ export class CapacityMeter {
   }
 }
 
-/** Write units by kind of item, largest first: `explanation 1,234, boardChunk 567`. */
+/** Write units by kind of item (the key prefixes of lib/adapters/dynamodb/keys.ts), largest first: `EXPLAIN 18,943, HIST 8,775, …`. */
 export const byKindText = (byKind: Record<string, number>): string =>
   Object.entries(byKind)
     .sort(([, a], [, b]) => b - a)
