@@ -11,9 +11,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deltasNameAny } from '../../lib/app/aggregation/topic-window';
+import {
+  deltasNameAny,
+  readTopContent,
+  readTopicAggregates,
+  readTouchedAggregates,
+  readTouchedParts,
+  readTouchedTopContent,
+  windowRows,
+  type TopicSources,
+} from '../../lib/app/aggregation/topic-window';
 import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import type { Interaction } from '../../lib/domain/interactions/schema';
+import { emptyEngagementColumns, emptyPostColumns, type TopicAggregates } from '../../lib/domain/scoring/engagement';
 import type { Retraction } from '../../lib/domain/interactions/retraction';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
@@ -162,5 +172,121 @@ describe('deltasNameAny', () => {
       expect(await deltasNameAny(db, [file], [digest('x:someone-else')])).toBe(false);
       expect(await deltasNameAny(db, [], [digest('x:author')])).toBe(false);
     });
+  });
+});
+
+describe('readTouchedParts', () => {
+  /** Window rows as files hold them: kind, day, author, engager, content id, then the counters that matter here. */
+  type Row = [kind: string, day: string, author: string, engager: string | null, contentId: string | null, likes: number, posts: number, responses: number];
+  const writeRows = async (name: string, rows: Row[]) => {
+    const file = join(scratch, `${name}.parquet`);
+    const values = rows
+      .map(([kind, day, author, engager, content, likes, posts, responses]) => {
+        const text = (value: string | null) => (value === null ? 'NULL' : `'${value}'`);
+        return `(${text(kind)}, DATE '${day}', ${text(author)}, ${text(engager)}, ${text(content)}, 0, 0, 0, ${likes}, 0, 0, ${posts}, ${responses})`;
+      })
+      .join(', ');
+    await withDuckDb((db) =>
+      db.run(
+        `COPY (SELECT * FROM (VALUES ${values}) AS t(kind, day, author, engager, content_id, n_reply, n_quote, n_share, n_like, n_mention, n_follow, posts, responses)) TO '${file}' (FORMAT parquet)`,
+      ),
+    );
+    return file;
+  };
+  const firstDay = '2026-11-01';
+  let topics: TopicSources[];
+
+  beforeAll(async () => {
+    // Jazz: a merged window, a delta since, and this run's delta (one like, undone in part by a retraction of the day before's).
+    const jazzWindow = await writeRows('jazz-window', [
+      ['edge', '2026-11-20', 'x:singer', 'x:fan1', null, 2, 0, 0],
+      ['edge', '2026-11-20', 'x:drummer', 'x:fan2', null, 1, 0, 0],
+      ['edge', '2026-10-01', 'x:singer', 'x:old-fan', null, 5, 0, 0],
+      ['post', '2026-11-20', 'x:singer', null, null, 0, 3, 0],
+      ['content', '2026-11-20', 'x:singer', null, 'p1', 0, 0, 2],
+      ['edge', '2026-11-21', 'x:bassist', 'x:fan3', null, 1, 0, 0],
+    ]);
+    const jazzEarlier = await writeRows('jazz-earlier', [['edge', '2026-11-22', 'x:singer', 'x:fan2', null, 1, 0, 0]]);
+    const jazzNow = await writeRows('jazz-now', [
+      ['edge', '2026-11-23', 'x:fan1', 'x:singer', null, 1, 0, 0],
+      ['edge', '2026-11-20', 'x:drummer', 'x:fan2', null, -1, 0, 0],
+    ]);
+    // Rock: no merged window yet; the same accounts as jazz, which its rows must not take in.
+    const rockNow = await writeRows('rock-now', [['edge', '2026-11-23', 'x:singer', 'x:fan9', null, 4, 0, 0]]);
+    // Folk: nothing this run.
+    const folkWindow = await writeRows('folk-window', [['edge', '2026-11-20', 'x:singer', 'x:fan1', null, 7, 0, 0]]);
+    topics = [
+      { key: 'jazz', window: { merged: jazzWindow, deltas: [jazzEarlier, jazzNow], firstDay }, deltas: [jazzNow] },
+      { key: 'rock', window: { merged: null, deltas: [rockNow], firstDay }, deltas: [rockNow] },
+      { key: 'folk', window: { merged: folkWindow, deltas: [], firstDay }, deltas: [] },
+    ];
+  });
+
+  /** Aggregates as rows in one order: their reader keeps none. */
+  const inAnyOrder = ({ accounts, edges, posts }: TopicAggregates) => ({
+    accounts,
+    edges: Array.from({ length: edges.length }, (_, i) =>
+      [edges.author, edges.engager, edges.day, edges.reply, edges.quote, edges.share, edges.like, edges.mention, edges.follow].map((column) => column[i]),
+    ).sort(),
+    posts: Array.from({ length: posts.length }, (_, i) => [posts.author[i], posts.day[i], posts.count[i]]).sort(),
+  });
+
+  /**
+   * What a part reads: its touched accounts, its window rows, its audiences, the aggregates scoring
+   * takes from it and its authors' top content; read for all of `sources` at once (`together`), or
+   * each of these from the part alone.
+   */
+  const readPart = async (sources: TopicSources[], key: string, together: boolean) =>
+    withDuckDb(async (db) => {
+      const tables = together ? 'item' : 'topic';
+      const part = (await readTouchedParts(db, sources, firstDay, tables)).get(key)!;
+      const rows = (sql: string) => db.runAndReadAll(`${sql} ORDER BY ALL`).then((result) => result.getRowObjectsJson());
+      return {
+        touched: part.touched,
+        touchedQuery: (await rows(part.touchedQuery)).map((row) => row.account),
+        window: await rows(`SELECT kind, day, author, engager, content_id, n_like, posts, responses FROM ${windowRows(part.window)}`),
+        audiences: await rows(`SELECT * FROM ${part.audiences}`),
+        aggregates: inAnyOrder(
+          together
+            ? ((await readTouchedAggregates(db, tables)).get(key) ?? { accounts: [], edges: emptyEngagementColumns(0), posts: emptyPostColumns(0) })
+            : await readTopicAggregates(db, part.window),
+        ),
+        topContent: together
+          ? ((await readTouchedTopContent(db, tables, 5)).get(key) ?? new Map())
+          : await readTopContent(db, part.window, part.touchedQuery, 5),
+      };
+    });
+
+  it('reads of each topic the accounts its deltas touched and their rows of the window, summed, in the window’s days', async () => {
+    const jazz = await readPart(topics, 'jazz', true);
+    expect(jazz.touched).toEqual(['x:drummer', 'x:fan1', 'x:fan2', 'x:singer']);
+    expect(jazz.touchedQuery).toEqual(jazz.touched);
+    expect(jazz.window).toEqual([
+      { kind: 'content', day: '2026-11-20', author: 'x:singer', engager: null, content_id: 'p1', n_like: 0, posts: 0, responses: 2 },
+      { kind: 'edge', day: '2026-11-20', author: 'x:singer', engager: 'x:fan1', content_id: null, n_like: 2, posts: 0, responses: 0 },
+      { kind: 'edge', day: '2026-11-22', author: 'x:singer', engager: 'x:fan2', content_id: null, n_like: 1, posts: 0, responses: 0 },
+      { kind: 'edge', day: '2026-11-23', author: 'x:fan1', engager: 'x:singer', content_id: null, n_like: 1, posts: 0, responses: 0 },
+      { kind: 'post', day: '2026-11-20', author: 'x:singer', engager: null, content_id: null, n_like: 0, posts: 3, responses: 0 },
+    ]);
+    expect(jazz.audiences.map((row) => [row.account, row.engagers])).toEqual([
+      ['x:fan1', '1'],
+      ['x:singer', '2'],
+    ]);
+    expect(jazz.aggregates.accounts).toEqual(['x:fan1', 'x:fan2', 'x:singer']);
+    expect(jazz.aggregates.edges).toHaveLength(3);
+    expect(jazz.topContent).toEqual(new Map([['x:singer', [{ contentId: 'p1', responses: 2 }]]]));
+    const rock = await readPart(topics, 'rock', true);
+    expect(rock.touched).toEqual(['x:fan9', 'x:singer']);
+    expect(rock.window.map((row) => [row.author, row.engager, row.n_like])).toEqual([['x:singer', 'x:fan9', 4]]);
+    const folk = await readPart(topics, 'folk', true);
+    expect(folk).toMatchObject({ touched: [], window: [], audiences: [], aggregates: { accounts: [] } });
+  });
+
+  it('reads each topic read with others as it reads it alone', async () => {
+    for (const topic of topics) {
+      const together = await readPart(topics, topic.key, true);
+      const alone = await readPart([topic], topic.key, false);
+      expect(together).toEqual(alone);
+    }
   });
 });

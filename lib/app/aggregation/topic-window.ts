@@ -5,7 +5,15 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
-import { emptyEngagementColumns, emptyPostColumns, type TopicAggregates } from '../../domain/scoring/engagement';
+import {
+  emptyEngagementColumns,
+  emptyPostColumns,
+  ENGAGEMENT_COUNT_COLUMNS,
+  topicAggregatesOf,
+  type EngagementAggregate,
+  type PostAggregate,
+  type TopicAggregates,
+} from '../../domain/scoring/engagement';
 import { AGGREGATE_COUNTERS } from './resolve';
 
 export interface WindowMerge {
@@ -36,8 +44,8 @@ export interface WindowFiles {
   firstDay: string;
 }
 
-/** A window as its readers take it: its files, or the part of it a run reads, summed once into a temporary table (windowPart). */
-export type TopicWindow = WindowFiles | { table: string };
+/** A window as its readers take it: its files, or the part of it an incremental run reads, one topic's rows of a table (readTouchedParts). */
+export type TopicWindow = WindowFiles | { table: string; topic: string };
 
 /**
  * SQL of the window's rows, one per key (kind, day, author, engager, content_id) with its counters
@@ -45,9 +53,9 @@ export type TopicWindow = WindowFiles | { table: string };
  * alone is read as it stands: its merge summed it.
  */
 export const windowRows = (window: TopicWindow, where = 'true'): string => {
-  if ('table' in window) return `(SELECT * FROM ${window.table} WHERE ${where})`;
+  if ('table' in window) return `(SELECT * EXCLUDE (topic) FROM ${window.table} WHERE topic = ${sqlString(window.topic)} AND (${where}))`;
   const kept = `day >= DATE ${sqlString(window.firstDay)} AND (${where})`;
-  const files = [...(window.merged ? [window.merged] : []), ...window.deltas];
+  const files = windowFilesOf(window);
   if (files.length === 0)
     return `(SELECT ${WINDOW_COLUMNS} FROM (SELECT NULL::VARCHAR AS kind, NULL::DATE AS day, NULL::VARCHAR AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id, ${AGGREGATE_COUNTERS.map((counter) => `NULL::INTEGER AS ${counter}`).join(', ')} WHERE false))`;
   if (window.deltas.length === 0) return `(SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(files[0]!)}) WHERE ${kept})`;
@@ -56,16 +64,6 @@ export const windowRows = (window: TopicWindow, where = 'true'): string => {
       WHERE ${kept}
       GROUP BY ALL
       HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')})`;
-};
-
-/**
- * The rows of the window `where` keeps, summed once into the temporary table `table`: the window
- * for readers that read only those (an incremental run's, which read the rows of the accounts it
- * rescores three times over).
- */
-export const windowPart = async (db: DuckDBConnection, window: WindowFiles, where: string, table: string): Promise<TopicWindow> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${windowRows(window, where)}`);
-  return { table };
 };
 
 /** Opted-out accounts found among the distinct accounts of `rows` (a relation of window rows), by the hex SHA-256 of `network:id`. */
@@ -98,7 +96,7 @@ export const deltasNameAny = async (db: DuckDBConnection, deltas: readonly strin
 /**
  * A window as the columns scoring reads (lib/domain/scoring/engagement.ts): accounts in name order,
  * each edge and post row by their indices. An incremental run passes the part of the window it
- * rescores from (windowPart): the rows of the touched accounts, engagements in and out and posts.
+ * rescores from (readTouchedParts): the rows of the touched accounts, engagements in and out and posts.
  */
 export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWindow): Promise<TopicAggregates> => {
   // Files are summed once into a table the reads below share; a table (an incremental run's part) is read as it stands.
@@ -162,27 +160,63 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   return { accounts, edges, posts };
 };
 
-/** Responses to each piece of content of the authors `authors` (a query of one `account` column) lists over the window, the most answered `perAuthor` of each. */
-export const readTopContent = async (
-  db: DuckDBConnection,
-  window: TopicWindow,
-  authors: string,
-  perAuthor: number,
-): Promise<Map<string, { contentId: string; responses: number }[]>> => {
-  const rows = (
-    await db.runAndReadAll(`SELECT author, content_id, responses FROM (
-        SELECT author, content_id, sum(responses)::BIGINT AS responses FROM ${windowRows(window, `kind = 'content' AND author IN (${authors})`)}
-        GROUP BY author, content_id
-      ) QUALIFY row_number() OVER (PARTITION BY author ORDER BY responses DESC, content_id) <= ${perAuthor}
-      ORDER BY author, responses DESC, content_id`)
-  ).getRows();
-  const byAuthor = new Map<string, { contentId: string; responses: number }[]>();
-  for (const [author, contentId, responses] of rows) {
-    const list = byAuthor.get(String(author)) ?? [];
-    list.push({ contentId: String(contentId), responses: Number(responses) });
-    byAuthor.set(String(author), list);
+/** An author's most answered content: each piece's responses over the window. */
+export type TopContent = Map<string, { contentId: string; responses: number }[]>;
+
+/**
+ * readTopicAggregates of every topic of readTouchedParts' tables, in one read rather than five
+ * statements a topic: each topic's rows are few, and named and indexed here (topicAggregatesOf).
+ */
+export const readTouchedAggregates = async (db: DuckDBConnection, tables: string): Promise<Map<string, TopicAggregates>> => {
+  const rows =
+    await db.runAndReadAll(`SELECT topic, kind, author, engager, strftime(day, '%Y-%m-%d') AS day, posts, ${ENGAGEMENT_COUNT_COLUMNS.map((type) => `n_${type}`).join(', ')}
+    FROM ${tables}_window WHERE kind = 'post' OR (kind = 'edge' AND engager IS NOT NULL)`);
+  const byTopic = new Map<string, { edges: EngagementAggregate[]; posts: PostAggregate[] }>();
+  for (const [topic, kind, author, engager, day, posts, ...counts] of rows.getRows()) {
+    const rowsOfTopic = byTopic.get(String(topic)) ?? { edges: [], posts: [] };
+    byTopic.set(String(topic), rowsOfTopic);
+    if (kind === 'post') rowsOfTopic.posts.push({ author: String(author), day: String(day), posts: Number(posts) });
+    else
+      rowsOfTopic.edges.push({
+        author: String(author),
+        engager: String(engager),
+        day: String(day),
+        counts: Object.fromEntries(ENGAGEMENT_COUNT_COLUMNS.map((type, i) => [type, Number(counts[i])])),
+      });
   }
+  return new Map([...byTopic].map(([topic, { edges, posts }]) => [topic, topicAggregatesOf(edges, posts)]));
+};
+
+/** Responses to each piece of content of the authors `authors` (a query of one `account` column) lists over the window, the most answered `perAuthor` of each. */
+export const readTopContent = async (db: DuckDBConnection, window: TopicWindow, authors: string, perAuthor: number): Promise<TopContent> => {
+  const byAuthor: TopContent = new Map();
+  const rows = await db.runAndReadAll(topContentQuery(windowRows(window, `kind = 'content' AND author IN (${authors})`), '', perAuthor));
+  for (const row of rows.getRows()) addTopContent(byAuthor, row);
   return byAuthor;
+};
+
+/** readTopContent of every topic of readTouchedParts' tables, in one statement: its touched authors' content rows are all the content rows it holds. */
+export const readTouchedTopContent = async (db: DuckDBConnection, tables: string, perAuthor: number): Promise<Map<string, TopContent>> => {
+  const rows = await db.runAndReadAll(topContentQuery(`(SELECT * FROM ${tables}_window WHERE kind = 'content')`, 'topic,', perAuthor));
+  const byTopic = new Map<string, TopContent>();
+  for (const [topic, ...row] of rows.getRows()) {
+    const byAuthor = byTopic.get(String(topic)) ?? new Map();
+    byTopic.set(String(topic), byAuthor);
+    addTopContent(byAuthor, row);
+  }
+  return byTopic;
+};
+
+/** SQL of `(${by} author, content_id, responses)`: the `perAuthor` most answered pieces of content of each author (of each `by`) in `rows`. */
+const topContentQuery = (rows: string, by: string, perAuthor: number) => `SELECT ${by} author, content_id, responses FROM (
+    SELECT ${by} author, content_id, sum(responses)::BIGINT AS responses FROM ${rows} GROUP BY ${by} author, content_id
+  ) QUALIFY row_number() OVER (PARTITION BY ${by} author ORDER BY responses DESC, content_id) <= ${perAuthor}
+  ORDER BY ${by} author, responses DESC, content_id`;
+
+const addTopContent = (byAuthor: TopContent, [author, contentId, responses]: readonly unknown[]): void => {
+  const list = byAuthor.get(String(author)) ?? [];
+  list.push({ contentId: String(contentId), responses: Number(responses) });
+  byAuthor.set(String(author), list);
 };
 
 /** Engagers kept of each audience: below this many, overlaps are exact; above, estimated within about 1/√AUDIENCE_SKETCH_SIZE. */
@@ -195,13 +229,116 @@ export const AUDIENCE_SKETCH_SIZE = 256;
  * accounts' overlap is counted (lib/domain/search/audience.ts). A window function keeps the smallest:
  * it sorts out of core, where a top-k aggregate over a million authors would not fit in memory.
  */
-export const audienceSketchesQuery = (window: TopicWindow, authors: string | null): string => `
-  SELECT account, any_value(engagers)::BIGINT AS engagers, list(hash) AS sketch FROM (
-    SELECT author AS account, hash, count(*) OVER (PARTITION BY author) AS engagers FROM (
-      SELECT DISTINCT author, (md5_number_lower(engager) >> 32)::UINTEGER AS hash
-      FROM ${windowRows(window, `kind = 'edge' AND engager IS NOT NULL AND engager <> author ${authors === null ? '' : `AND author IN (${authors})`}`)}
-    ) QUALIFY row_number() OVER (PARTITION BY author ORDER BY hash) <= ${AUDIENCE_SKETCH_SIZE}
-  ) GROUP BY account`;
+export const audienceSketchesQuery = (window: TopicWindow, authors: string | null): string =>
+  audienceSketchesOf(windowRows(window, `${AUDIENCE_EDGES} ${authors === null ? '' : `AND author IN (${authors})`}`), '');
+
+const AUDIENCE_EDGES = `kind = 'edge' AND engager IS NOT NULL AND engager <> author`;
+
+/** audienceSketchesQuery over a relation of window rows, per `by` (columns of it, each followed by a comma) too. */
+const audienceSketchesOf = (rows: string, by: string): string => `
+  SELECT ${by} account, any_value(engagers)::BIGINT AS engagers, list(hash) AS sketch FROM (
+    SELECT ${by} author AS account, hash, count(*) OVER (PARTITION BY ${by} author) AS engagers FROM (
+      SELECT DISTINCT ${by} author, (md5_number_lower(engager) >> 32)::UINTEGER AS hash FROM ${rows}
+    ) QUALIFY row_number() OVER (PARTITION BY ${by} author ORDER BY hash) <= ${AUDIENCE_SKETCH_SIZE}
+  ) GROUP BY ${by} account`;
+
+/** A topic's window and the delta files of this run, whose accounts an incremental pass rescores. */
+export interface TopicSources {
+  key: string;
+  window: WindowFiles;
+  /** Local files of this run's deltas for the topic (among the window's). */
+  deltas: readonly string[];
+}
+
+/** What an incremental pass reads of a topic before it rescores: the accounts touched, and their part of the window and audiences. */
+export interface TouchedPart {
+  /** Accounts of the topic's deltas (authors and engagers), in name order. */
+  touched: string[];
+  /** A query of one `account` column: the touched accounts. */
+  touchedQuery: string;
+  /** The rows of the window in which a touched account is author or engager. */
+  window: TopicWindow;
+  /** A relation of `(account, engagers, sketch)`: the touched accounts' audiences (audienceSketchesQuery). */
+  audiences: string;
+}
+
+/**
+ * The touched parts of topics' windows, read for all of them at once into temporary tables named
+ * `${tables}_touched`, `${tables}_window` and `${tables}_audiences`: for the small topics of an
+ * incremental run a statement costs milliseconds whatever its few rows, and a map item holds up to
+ * fifty topics, which would otherwise run these statements fifty times. The tables stay until
+ * dropTouchedParts or the connection closes.
+ */
+export const readTouchedParts = async (
+  db: DuckDBConnection,
+  sources: readonly TopicSources[],
+  firstDay: string,
+  tables: string,
+): Promise<Map<string, TouchedPart>> => {
+  // A topic without deltas touches nobody: nothing of it to read.
+  const topics = sources.filter((topic) => topic.deltas.length > 0);
+  const parts = new Map<string, TouchedPart>(
+    sources.map(({ key }) => [
+      key,
+      {
+        touched: [],
+        touchedQuery: `SELECT account FROM ${tables}_touched WHERE topic = ${sqlString(key)}`,
+        window: { table: `${tables}_window`, topic: key },
+        audiences: `(SELECT account, engagers, sketch FROM ${tables}_audiences WHERE topic = ${sqlString(key)})`,
+      },
+    ]),
+  );
+  const [only] = topics;
+  // Rows of files with the topic each is of: a topic's own files need no lookup of it.
+  let rowsOf = (files: readonly string[]) =>
+    `(SELECT ${sqlString(only?.key ?? '')} AS topic, ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(files)}, union_by_name = true))`;
+  if (topics.length > 1) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_files (filename VARCHAR, topic VARCHAR)`);
+    const appender = await db.createAppender(`${tables}_files`);
+    for (const { key, window } of topics)
+      for (const file of windowFilesOf(window)) {
+        appender.appendVarchar(file);
+        appender.appendVarchar(key);
+        appender.endRow();
+      }
+    appender.closeSync();
+    rowsOf = (files) =>
+      `(SELECT f.topic, ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) JOIN ${tables}_files f USING (filename))`;
+  }
+  const empty = `(SELECT NULL::VARCHAR AS topic, ${WINDOW_COLUMNS} FROM ${windowRows({ merged: null, deltas: [], firstDay })})`;
+  const deltas = topics.flatMap((topic) => topic.deltas);
+  // Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_touched AS
+    SELECT DISTINCT topic, account FROM (SELECT topic, unnest([author, engager]) AS account FROM ${deltas.length > 0 ? rowsOf(deltas) : empty})
+    WHERE account IS NOT NULL`);
+  // Rows of a touched account: by account alone, then, of several topics, by account in its topic
+  // (the first is the cheap test, and leaves few rows to the second).
+  const touchedAs = (...columns: string[]) => {
+    const byAccount = columns.map((column) => `w.${column} IN (SELECT account FROM ${tables}_touched)`).join(' OR ');
+    if (topics.length === 1) return `(${byAccount})`;
+    const inTopic = columns.map((column) => `EXISTS (SELECT 1 FROM ${tables}_touched t WHERE t.topic = w.topic AND t.account = w.${column})`).join(' OR ');
+    return `(${byAccount}) AND (${inTopic})`;
+  };
+  const files = topics.flatMap(({ window }) => windowFilesOf(window));
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_window AS
+    SELECT topic, kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
+    FROM ${files.length > 0 ? rowsOf(files) : empty} w
+    WHERE day >= DATE ${sqlString(firstDay)} AND ${touchedAs('author', 'engager')}
+    GROUP BY ALL
+    HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')}`);
+  const touchedEdges = `(SELECT * FROM ${tables}_window w WHERE ${AUDIENCE_EDGES} AND ${touchedAs('author')})`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_audiences AS ${audienceSketchesOf(touchedEdges, 'topic,')}`);
+  for (const [topic, account] of (await db.runAndReadAll(`SELECT topic, account FROM ${tables}_touched ORDER BY topic, account`)).getRows())
+    parts.get(String(topic))?.touched.push(String(account));
+  return parts;
+};
+
+/** Drops the tables of readTouchedParts. */
+export const dropTouchedParts = async (db: DuckDBConnection, tables: string): Promise<void> => {
+  for (const table of ['files', 'touched', 'window', 'audiences']) await db.run(`DROP TABLE IF EXISTS ${tables}_${table}`);
+};
+
+const windowFilesOf = (window: WindowFiles): string[] => [...(window.merged ? [window.merged] : []), ...window.deltas];
 
 /** Appends strings to a one-column temporary table. */
 export const appendStrings = async (db: DuckDBConnection, table: string, values: readonly string[]): Promise<void> => {

@@ -19,17 +19,24 @@ import {
   appendStrings,
   audienceSketchesQuery,
   deltasNameAny,
+  dropTouchedParts,
   mergeTopicWindow,
   readTopContent,
   readTopicAggregates,
+  readTouchedAggregates,
+  readTouchedParts,
+  readTouchedTopContent,
+  type TopContent,
+  type TopicSources,
   type TopicWindow,
+  type TouchedPart,
   type WindowFiles,
-  windowPart,
 } from '../aggregation/topic-window';
 import { encodeAudienceSketch, type StoredAudience } from '../../domain/search/audience';
 import { readHandlesOfRun } from '../aggregation/handles';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../../domain/scoring/topic-scores';
 import type { AuthorScore } from '../../domain/scoring/author-scores';
+import { topicAggregatesOf, type TopicAggregates } from '../../domain/scoring/engagement';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../../domain/scoring/topic-model';
 import type { AccountsStore, StoredExplanation } from '../../adapters/dynamodb/accounts-store';
 import type { BoardChunkRef, BoardsStore, RankCounts } from '../../adapters/dynamodb/boards-store';
@@ -117,6 +124,7 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
       };
       const writes = new PendingAccountWrites(ports.accounts, task.asOf.slice(0, 10), EXPLANATION_PAGE);
       const found: FoundTopic[] = [];
+      const together = await touchedPartsTogether(db, task, plan, ports.objects);
       let optOuts: KnownOptOutState | undefined;
       for (const topic of task.topics) {
         try {
@@ -127,7 +135,8 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
           else {
             // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
             optOuts ??= await knownOptOutsOf(ports.consent).current();
-            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null));
+            const touched = together.get(topicKeyOf(topic));
+            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null, touched));
           }
         } catch (error) {
           writes.discard(topic);
@@ -170,6 +179,47 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
   }
 };
 
+/** A topic's touched part read with the item's other topics, with its aggregates and its authors' top content. */
+type TouchedTogether = TouchedPart & { aggregates: TopicAggregates; topContent: TopContent };
+
+/**
+ * The touched parts of an incremental item's topics (readTouchedParts), read together. None when
+ * the item has one topic, or reading them together fails: each topic then reads its own.
+ */
+const touchedPartsTogether = async (db: DuckDBConnection, task: TopicTask, plan: RunPlan, objects: ObjectStore): Promise<Map<string, TouchedTogether>> => {
+  const keys = task.topics.map(topicKeyOf).filter((key) => plan.manifest.topics[key]?.head?.model);
+  if (task.mode === 'full' || keys.length < 2) return new Map();
+  try {
+    const sources: TopicSources[] = [];
+    for (const key of keys) sources.push(await windowSources(objects, plan, key));
+    const parts = await readTouchedParts(db, sources, plan.firstDay, 'item');
+    const aggregates = await readTouchedAggregates(db, 'item');
+    const topContent = await readTouchedTopContent(db, 'item', TOP_CONTENT);
+    return new Map(
+      [...parts].map(([key, part]) => [
+        key,
+        { ...part, aggregates: aggregates.get(key) ?? topicAggregatesOf([], []), topContent: topContent.get(key) ?? new Map() },
+      ]),
+    );
+  } catch (error) {
+    logger.warn('reading the touched parts of an item’s topics together failed: each topic reads its own', {
+      runId: task.runId,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    return new Map();
+  }
+};
+
+/** A topic's window as its last run left it, with this run's deltas beside it; and those deltas, whose accounts an incremental pass rescores. */
+const windowSources = async (objects: ObjectStore, plan: RunPlan, key: string): Promise<TopicSources & { deltaKeys: string[] }> => {
+  const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
+  const deltaKeys = [...state.pending, ...(plan.deltas[key] ?? [])];
+  const deltas = await objects.localPaths(deltaKeys);
+  const [merged] = state.head ? await objects.localPaths([state.head.window]) : [];
+  const window = { merged: merged ?? null, deltas: [...(await objects.localPaths(state.head?.windowDeltas ?? [])), ...deltas], firstDay: plan.firstDay };
+  return { key, deltaKeys, deltas, window };
+};
+
 /** A topic scored, its history points and explanations handed to the item's pending writes, its boards still to flip. */
 interface FoundTopic {
   topic: string;
@@ -189,13 +239,15 @@ const findTopicChanges = async (
   optOuts: KnownOptOutState,
   writes: PendingAccountWrites,
   triedBefore: boolean,
+  /** Its touched part, read with the item's other topics. */
+  touched: TouchedTogether | undefined,
 ): Promise<FoundTopic> => {
   const key = topicKeyOf(topic);
   const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
   try {
     // An earlier attempt of this run may have published part of what it found: this one writes everything again.
     const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts);
+    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, touched);
     await lease.confirm();
     const toPublish = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
     return { topic, key, head, optOutEpoch: optOuts.epoch, boards: toPublish };
@@ -219,12 +271,12 @@ const updateWindowAndScore = async (
   work: string,
   ports: TopicUnitPorts,
   { digests: optedOut, epoch: optOutEpoch }: { digests: ReadonlySet<string>; epoch: number },
+  touchedTogether: TouchedTogether | undefined,
 ): Promise<UnpublishedHead> => {
   const { objects } = ports;
-  const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
-  const previous = state.head;
-  const deltaKeys = [...state.pending, ...(plan.deltas[key] ?? [])];
-  const deltaFiles = await objects.localPaths(deltaKeys);
+  const previous = plan.manifest.topics[key]?.head ?? null;
+  const sources = await windowSources(objects, plan, key);
+  const { deltaKeys, deltas: deltaFiles } = sources;
   const digests = [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex'));
   const asOf = new Date(task.asOf);
   const prefix = `state/topics/${key}/`;
@@ -234,15 +286,13 @@ const updateWindowAndScore = async (
   // size); a full pass merges them, as does a run that would leave too many or one naming an opted-out account.
   const unmerged = [...(previous?.windowDeltas ?? []), ...deltaKeys];
   const merge = full || !previous || unmerged.length > (ports.mostUnmergedFiles ?? MOST_UNMERGED_FILES) || (await deltasNameAny(db, deltaFiles, digests));
-  const [previousWindow] = previous ? await objects.localPaths([previous.window]) : [];
-  const deltasSinceMerge = [...(await objects.localPaths(previous?.windowDeltas ?? [])), ...deltaFiles];
   let files: WindowFiles;
   let windowKey: string;
   if (merge) {
     const merged = join(work, 'window.parquet');
     await mergeTopicWindow(db, {
-      previous: previousWindow ?? null,
-      deltas: deltasSinceMerge,
+      previous: sources.window.merged,
+      deltas: sources.window.deltas,
       firstDay: plan.firstDay,
       withoutDigests: digests,
       output: merged,
@@ -251,7 +301,7 @@ const updateWindowAndScore = async (
     windowKey = `${prefix}window-${plan.version}.parquet`;
     await objects.putFile(windowKey, merged);
   } else {
-    files = { merged: previousWindow!, deltas: deltasSinceMerge, firstDay: plan.firstDay };
+    files = sources.window;
     windowKey = previous.window;
   }
   let window: TopicWindow = files;
@@ -259,6 +309,9 @@ const updateWindowAndScore = async (
   let model: string | null = previous?.model ?? null;
   let scored: ScoredAuthors;
   let audiences: string;
+  let touchedQuery: string | null = null;
+  let topContent: TopContent | undefined;
+  let ownPart = false;
   if (full) {
     // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
     const file = join(work, 'audiences.parquet');
@@ -272,23 +325,19 @@ const updateWindowAndScore = async (
     await writeScores(db, scoresFile, scored, key === '_all' ? aggregates.accounts : []);
   } else {
     // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
-    const touched = await touchedAuthors(db, deltaFiles);
-    await db.run(`CREATE OR REPLACE TEMP TABLE touched_accounts (account VARCHAR)`);
-    await appendStrings(db, 'touched_accounts', touched);
-    window = await windowPart(
-      db,
-      files,
-      `author IN (SELECT account FROM touched_accounts) OR engager IN (SELECT account FROM touched_accounts)`,
-      'touched_window',
-    );
-    await db.run(`CREATE OR REPLACE TEMP TABLE touched_audiences AS ${audienceSketchesQuery(window, 'SELECT account FROM touched_accounts')}`);
-    audiences = 'touched_audiences';
-    const aggregates = await readTopicAggregates(db, window);
+    // Read with the item's other topics, unless this run merges the window (then from the merged file).
+    ownPart = merge || !touchedTogether;
+    const part: TouchedPart & Partial<TouchedTogether> = ownPart
+      ? (await readTouchedParts(db, [{ key, window: files, deltas: deltaFiles }], plan.firstDay, 'topic')).get(key)!
+      : touchedTogether!;
+    const { touched } = part;
+    ({ window, audiences, touchedQuery, topContent } = part);
+    const aggregates = part.aggregates ?? (await readTopicAggregates(db, window));
     const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
     const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
     scored = listedAuthors(rescored.scores);
     const [previousScores] = await objects.localPaths([previous!.scores]);
-    await writeIncrementalScores(db, scoresFile, previousScores!, scored, 'touched_accounts', key === '_all' ? aggregates.accounts : []);
+    await writeIncrementalScores(db, scoresFile, previousScores!, scored, touchedQuery, key === '_all' ? aggregates.accounts : []);
   }
   const explanations = join(work, 'explanations.parquet');
   // An incremental run writes the explanations of the accounts it rescored beside the earlier ones
@@ -302,9 +351,9 @@ const updateWindowAndScore = async (
     window,
     audiences,
     key,
-    full ? null : { files: await objects.localPaths(earlierExplanations), rescored: 'SELECT account FROM touched_accounts', merge: !addsExplanations },
+    touchedQuery === null ? null : { files: await objects.localPaths(earlierExplanations), rescored: touchedQuery, merge: !addsExplanations, topContent },
   );
-  if ('table' in window) for (const table of [window.table, 'touched_accounts', audiences]) await db.run(`DROP TABLE ${table}`);
+  if (ownPart) await dropTouchedParts(db, 'topic');
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
   const explanationsKey = `${prefix}explanations-${plan.version}.parquet`;
   await objects.putFile(scoresKey, scoresFile);
@@ -367,17 +416,6 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
   return holds ? copyKey : key;
 };
 
-/** Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a. */
-const touchedAuthors = async (db: DuckDBConnection, deltaFiles: readonly string[]): Promise<string[]> => {
-  if (deltaFiles.length === 0) return [];
-  const rows = (
-    await db.runAndReadAll(
-      `SELECT DISTINCT account FROM (SELECT unnest([author, engager]) AS account FROM read_parquet(${sqlFiles(deltaFiles)}, union_by_name = true)) WHERE account IS NOT NULL ORDER BY 1`,
-    )
-  ).getRows();
-  return rows.map(([author]) => String(author));
-};
-
 /**
  * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
  * when it is written, so a topic of millions of edges never holds them all.
@@ -430,7 +468,7 @@ const writeIncrementalScores = async (
   file: string,
   previous: string,
   scored: ScoredAuthors,
-  /** A temporary table of the rescored accounts. */
+  /** A query of the rescored accounts. */
   touched: string,
   seen: readonly string[],
 ): Promise<void> => {
@@ -442,7 +480,7 @@ const writeIncrementalScores = async (
       WITH rescored AS (SELECT * FROM new_scores WHERE scored),
       kept AS (
         SELECT * FROM read_parquet(${sqlString(previous)}) p
-        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (SELECT account FROM ${touched}))
+        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (${touched}))
       ),
       first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
       -- By name: scores written before flags have none.
@@ -489,14 +527,14 @@ const writeExplanationDrafts = async (
   audiences: string,
   key: string,
   /** An incremental run's: the earlier explanation files, and a query of the accounts it rescored, whose explanations it replaces. */
-  previous: { files: readonly string[]; rescored: string; merge: boolean } | null,
+  previous: { files: readonly string[]; rescored: string; merge: boolean; topContent?: TopContent | undefined } | null,
 ): Promise<void> => {
   // An incremental run scores some of the accounts it rescored: their content is read, without listing the scored ones again.
   if (!previous) {
     await db.run(`CREATE OR REPLACE TEMP TABLE scored_authors (account VARCHAR)`);
     await appendStrings(db, 'scored_authors', accountsOf(scored));
   }
-  const topContent = await readTopContent(db, window, previous?.rescored ?? 'SELECT account FROM scored_authors', TOP_CONTENT);
+  const topContent = previous?.topContent ?? (await readTopContent(db, window, previous?.rescored ?? 'SELECT account FROM scored_authors', TOP_CONTENT));
   if (!previous) await db.run(`DROP TABLE scored_authors`);
   await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
   const appender = await db.createAppender('drafts');
