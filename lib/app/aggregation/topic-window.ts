@@ -160,7 +160,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   return { accounts, edges, posts };
 };
 
-/** An author's most answered content: each piece's responses over the window. */
+/** Each author's most answered content, by account: each piece's responses over the window. */
 export type TopContent = Map<string, { contentId: string; responses: number }[]>;
 
 /**
