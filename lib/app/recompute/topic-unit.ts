@@ -179,8 +179,8 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
   }
 };
 
-/** A topic's touched part read with the item's other topics, with its aggregates and its authors' top content. */
-type TouchedTogether = TouchedPart & { aggregates: TopicAggregates; topContent: TopContent };
+/** A topic's touched part read with the item's other topics, with its aggregates, its authors' top content and the files it was read from. */
+type TouchedTogether = TouchedPart & { aggregates: TopicAggregates; topContent: TopContent; sources: WindowSources };
 
 /**
  * The touched parts of an incremental item's topics (readTouchedParts), read together. None when
@@ -190,15 +190,20 @@ const touchedPartsTogether = async (db: DuckDBConnection, task: TopicTask, plan:
   const keys = task.topics.map(topicKeyOf).filter((key) => plan.manifest.topics[key]?.head?.model);
   if (task.mode === 'full' || keys.length < 2) return new Map();
   try {
-    const sources: TopicSources[] = [];
-    for (const key of keys) sources.push(await windowSources(objects, plan, key));
-    const parts = await readTouchedParts(db, sources, plan.firstDay, 'item');
+    const sources = new Map<string, WindowSources>();
+    for (const key of keys) sources.set(key, await windowSources(objects, plan, key));
+    const parts = await readTouchedParts(db, [...sources.values()], plan.firstDay, 'item');
     const aggregates = await readTouchedAggregates(db, 'item');
     const topContent = await readTouchedTopContent(db, 'item', TOP_CONTENT);
     return new Map(
       [...parts].map(([key, part]) => [
         key,
-        { ...part, aggregates: aggregates.get(key) ?? topicAggregatesOf([], []), topContent: topContent.get(key) ?? new Map() },
+        {
+          ...part,
+          aggregates: aggregates.get(key) ?? topicAggregatesOf([], []),
+          topContent: topContent.get(key) ?? new Map(),
+          sources: sources.get(key)!,
+        },
       ]),
     );
   } catch (error) {
@@ -210,8 +215,10 @@ const touchedPartsTogether = async (db: DuckDBConnection, task: TopicTask, plan:
   }
 };
 
+type WindowSources = TopicSources & { deltaKeys: string[] };
+
 /** A topic's window as its last run left it, with this run's deltas beside it; and those deltas, whose accounts an incremental pass rescores. */
-const windowSources = async (objects: ObjectStore, plan: RunPlan, key: string): Promise<TopicSources & { deltaKeys: string[] }> => {
+const windowSources = async (objects: ObjectStore, plan: RunPlan, key: string): Promise<WindowSources> => {
   const state = plan.manifest.topics[key] ?? { head: null, pending: [] };
   const deltaKeys = [...state.pending, ...(plan.deltas[key] ?? [])];
   const deltas = await objects.localPaths(deltaKeys);
@@ -275,7 +282,7 @@ const updateWindowAndScore = async (
 ): Promise<UnpublishedHead> => {
   const { objects } = ports;
   const previous = plan.manifest.topics[key]?.head ?? null;
-  const sources = await windowSources(objects, plan, key);
+  const sources = touchedTogether?.sources ?? (await windowSources(objects, plan, key));
   const { deltaKeys, deltas: deltaFiles } = sources;
   const digests = [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex'));
   const asOf = new Date(task.asOf);
