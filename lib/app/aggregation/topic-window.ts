@@ -59,12 +59,16 @@ export const windowRows = (window: TopicWindow, where = 'true'): string => {
   if (files.length === 0)
     return `(SELECT ${WINDOW_COLUMNS} FROM (SELECT NULL::VARCHAR AS kind, NULL::DATE AS day, NULL::VARCHAR AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id, ${AGGREGATE_COUNTERS.map((counter) => `NULL::INTEGER AS ${counter}`).join(', ')} WHERE false))`;
   if (window.deltas.length === 0) return `(SELECT ${WINDOW_COLUMNS} FROM read_parquet(${sqlString(files[0]!)}) WHERE ${kept})`;
-  return `(SELECT kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
-      FROM read_parquet(${sqlFiles(files)}, union_by_name = true)
-      WHERE ${kept}
-      GROUP BY ALL
-      HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')})`;
+  return `(${summedRows(`read_parquet(${sqlFiles(files)}, union_by_name = true)`, kept)})`;
 };
+
+/** SQL of the rows of `source` that `where` keeps, summed by key (and by the `by` columns, each followed by a comma), none all zero. */
+const summedRows = (source: string, where: string, by = ''): string => `
+  SELECT ${by} kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
+  FROM ${source}
+  WHERE ${where}
+  GROUP BY ALL
+  HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')}`;
 
 /** Opted-out accounts found among the distinct accounts of `rows` (a relation of window rows), by the hex SHA-256 of `network:id`. */
 const optedOutAccounts = (rows: string, digests: readonly string[]): string =>
@@ -246,7 +250,7 @@ const audienceSketchesOf = (rows: string, by: string): string => `
 export interface TopicSources {
   key: string;
   window: WindowFiles;
-  /** Local files of this run's deltas for the topic (among the window's). */
+  /** Local files of this run's deltas for the topic (among the window's files, or merged into them). */
   deltas: readonly string[];
 }
 
@@ -320,12 +324,10 @@ export const readTouchedParts = async (
     return `(${byAccount}) AND (${inTopic})`;
   };
   const files = topics.flatMap(({ window }) => windowFilesOf(window));
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_window AS
-    SELECT topic, kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
-    FROM ${files.length > 0 ? rowsOf(files) : empty} w
-    WHERE day >= DATE ${sqlString(firstDay)} AND ${touchedAs('author', 'engager')}
-    GROUP BY ALL
-    HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')}`);
+  const rows = `${files.length > 0 ? rowsOf(files) : empty} w`;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${tables}_window AS ${summedRows(rows, `day >= DATE ${sqlString(firstDay)} AND ${touchedAs('author', 'engager')}`, 'topic,')}`,
+  );
   const touchedEdges = `(SELECT * FROM ${tables}_window w WHERE ${AUDIENCE_EDGES} AND ${touchedAs('author')})`;
   await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_audiences AS ${audienceSketchesOf(touchedEdges, 'topic,')}`);
   for (const [topic, account] of (await db.runAndReadAll(`SELECT topic, account FROM ${tables}_touched ORDER BY topic, account`)).getRows())
