@@ -7,6 +7,7 @@
 // First: Powertools and the X-Ray SDK read their environment once, when they load, as in npm start.
 import '../infra/local/powertools-environment';
 import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,8 @@ import type { Interaction } from '../lib/domain/interactions/schema';
 import { batchWriteAll } from '../lib/adapters/dynamodb/batch-write';
 import { createDocumentClient, dynamoDbLocalConfig } from '../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../lib/adapters/dynamodb/tables';
+import { Table } from '../lib/adapters/dynamodb/table';
+import { storesOver } from '../lib/wiring/dependencies';
 import { admin, drainAndRecompute, startLocalService, waitFor, type LocalService } from '../tests/support/local-service';
 import { freePort } from '../tests/support/free-port';
 import { testSecretEnvironment, WEBHOOK_NETWORKS } from '../tests/support/webhook-deliveries';
@@ -37,7 +40,8 @@ import { startInProcessFunctions } from './support/in-process';
 import { benchWebBundle } from './web-bundle';
 import { benchFunctionBundles } from './function-bundles';
 import { benchWebhookLatency } from './webhook-latency';
-import { runLoad } from './support/load';
+import { runLoad, timeConcurrently } from './support/load';
+import { localDocumentClient } from './support/local-dynamodb';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 const signedCall = (service: LocalService, body: Buffer) => ({
@@ -65,12 +69,27 @@ const deliveryOf = (size: number, seed: string): Buffer =>
     }),
   );
 
-/** p99 of a signed 10-interaction delivery, 50 concurrent, against a bare Node server answering 202. */
-const webhookLatency = async (service: LocalService, quick: boolean): Promise<BenchmarkResult> => {
+/**
+ * p99 of a signed 10-interaction delivery, 50 concurrent, against a bare Node server answering 202.
+ * Its notes add what a delivery waits on that the bare server does not: the dedupe read alone
+ * (IngestStore.appliedInteractions, one BatchGetItem of 10 new keys) from the bench process, at the
+ * same concurrency, against the service's DynamoDB Local while the service is idle.
+ */
+const webhookLatency = async (service: LocalService, endpoint: string, quick: boolean): Promise<BenchmarkResult> => {
   const total = quick ? 1_000 : 5_000;
   const bare = await startBareServer();
   const ceiling = await runLoad(bare.url, 50, total, (i) => signedCall(service, deliveryOf(10, `bare-${i}`)));
   await bare.close();
+  const { ingest } = storesOver(
+    new Table(localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }) } }), tables.main.localName),
+  );
+  const dedupeRead = async () => {
+    const seed = `dedupe-${randomUUID()}`;
+    await ingest.appliedInteractions(Array.from({ length: 10 }, (_, n) => ({ network: 'bench', id: `${seed}-${n}` })));
+  };
+  // Unmeasured first: the bench process's new client opens its connections and warms up.
+  await timeConcurrently(50, total / 10, dedupeRead);
+  const dedupe = await timeConcurrently(50, total, dedupeRead);
   const sway = await runLoad(service.url, 50, total, (i) => signedCall(service, deliveryOf(10, `latency-${randomUUID()}-${i}`)));
   if (sway.statuses[202] !== total) throw new Error(`webhook.latency: unexpected statuses ${JSON.stringify(sway.statuses)}`);
   return {
@@ -79,7 +98,9 @@ const webhookLatency = async (service: LocalService, quick: boolean): Promise<Be
     unit: 'ms',
     ceiling: round(ceiling.p99),
     ratio: round(ceiling.p99 / sway.p99, 3),
-    notes: `p50 ${round(sway.p50)} ms (bare server p50 ${round(ceiling.p50)} ms); ${total} deliveries of 10 interactions, 50 concurrent, ${round(sway.perSecond)} req/s; POST /v1/interactions on npm start`,
+    notes:
+      `p50 ${round(sway.p50)} ms (bare server p50 ${round(ceiling.p50)} ms); ${total} deliveries of 10 interactions, 50 concurrent, ${round(sway.perSecond)} req/s; POST /v1/interactions on npm start; ` +
+      `the dedupe read alone (one BatchGetItem of 10 new keys, ${total} from the bench process, 50 concurrent, on the service's DynamoDB Local before the deliveries): p50 ${round(dedupe.p50)} ms, p99 ${round(dedupe.p99)} ms, ${round(dedupe.perSecond)}/s`,
   };
 };
 
@@ -314,7 +335,7 @@ const main = async () => {
       }
       // Webhooks after the replay: their deliveries are not in the log the recompute copies.
       if (wants(ROWS.webhook)) {
-        const generic = await phase('webhook.latency', () => webhookLatency(service, quick));
+        const generic = await phase('webhook.latency', () => webhookLatency(service, dynamoDb.endpoint, quick));
         if (selected(generic.name)) results.push(generic);
         // Each network's p99 against the same bare-server ceiling.
         for (const result of await phase('webhook.latency per network', () => benchWebhookLatency(service, { quick }))) {
