@@ -2,10 +2,8 @@
  * One embedded DuckDB per process, in memory, spilling to a scratch folder past its memory limit:
  * the engine that writes the log's Parquet files and aggregates them out of core.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { namedScratchDirectory } from '../scratch-folder';
 
 /** SWAY_DUCKDB_MEMORY (`1GB`, `512MB`, …) overrides the share of the function's memory DuckDB may hold. */
 const MEMORY_ENV = 'SWAY_DUCKDB_MEMORY';
@@ -41,8 +39,7 @@ let instance: Promise<DuckDBInstance> | undefined;
 const open = async (): Promise<DuckDBInstance> => {
   // A folder of the process's own: DuckDB's spill files of two processes (npm start and a bench's
   // workers, parallel test files) in one folder overwrite each other's.
-  const spill = mkdtempSync(join(tmpdir(), 'sway-duckdb-'));
-  process.once('exit', () => rmSync(spill, { recursive: true, force: true }));
+  const spill = namedScratchDirectory('duckdb');
   return DuckDBInstance.create(':memory:', { memory_limit: memoryLimit(), ...threads(), temp_directory: spill, preserve_insertion_order: 'false' });
 };
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listValue, timestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { LOG_COLUMNS, type LogRow } from './log-rows';
 import { sqlString, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { scratchFolder } from '../../adapters/scratch-folder';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 
 const appendRows = async (db: DuckDBConnection, table: string, rows: readonly LogRow[]): Promise<void> => {
@@ -33,7 +33,7 @@ const appendRows = async (db: DuckDBConnection, table: string, rows: readonly Lo
 /** Writes rows as one Parquet object of the log (zstd-compressed, one row group). */
 export const writeLogObject = async (store: ObjectStore, key: string, rows: readonly LogRow[]): Promise<void> => {
   const table = `rows_${randomUUID().replace(/-/g, '')}`;
-  const file = join(tmpdir(), `${table}.parquet`);
+  const file = join(scratchFolder(), `${table}.parquet`);
   try {
     await withDuckDb(async (db) => {
       await db.run(`CREATE TEMP TABLE ${table} (${LOG_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`);

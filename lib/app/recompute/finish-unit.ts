@@ -4,9 +4,7 @@
  * the purge of opted-out accounts, deletes what the committed state no longer needs, and records
  * the run. A topic whose worker failed keeps its previous head and its deltas wait for the next run.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Run } from '../api/schemas';
 import { bestHandlesQuery, renamedAccounts } from '../aggregation/handles';
@@ -14,6 +12,7 @@ import { appendStrings } from '../aggregation/topic-window';
 import { topicKeyOf } from '../aggregation/resolve';
 import { parseAccountKey } from '../../domain/interactions/schema';
 import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { scratchDirectory } from '../../adapters/scratch-folder';
 import { objectStoreLayout } from '../log/layout';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import type { AccountChange, AccountsStore } from '../../adapters/dynamodb/accounts-store';
@@ -55,7 +54,7 @@ export const runFinishUnit = async (input: FinishInput, ports: FinishUnitPorts):
   const now = ports.now ?? (() => new Date());
   const plan = await loadPlan(objects, input.runId);
   const lease = holdLease(runs, input.runId);
-  const work = await mkdtemp(join(tmpdir(), 'sway-finish-'));
+  const work = await scratchDirectory('finish-');
   try {
     const heads = new Map<string, TopicHead>();
     const failed: string[] = [];

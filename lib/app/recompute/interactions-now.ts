@@ -4,11 +4,11 @@
  * retractions and deletions taken out — without writing anything.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveLog } from '../aggregation/resolve';
 import { withDuckDb } from '../../adapters/duckdb/duckdb';
+import { scratchDirectory } from '../../adapters/scratch-folder';
 import { MissingObjectError, type ObjectStore } from '../../adapters/object-store/object-store';
 import { readManifest } from './run-state';
 import { unreadLog } from './unread-log';
@@ -40,7 +40,7 @@ const countOnce = async (objects: ObjectStore, now: Date): Promise<number> => {
     .update(JSON.stringify([manifest.version, unread]))
     .digest('base64url');
   if (last?.fingerprint === fingerprint) return last.interactions;
-  const work = await mkdtemp(join(tmpdir(), 'sway-count-'));
+  const work = await scratchDirectory('count-');
   try {
     const interactions = await withDuckDb(async (db) => {
       const files = await objects.localPaths(unread, { missing: 'skip' });

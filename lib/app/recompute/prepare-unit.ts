@@ -4,8 +4,7 @@
  * opted-out accounts from the log and the state, reads the log objects no run has read yet against
  * the committed state, compacts the state of closed days, and plans the topics to score.
  */
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Run } from '../api/schemas';
@@ -14,6 +13,7 @@ import { resolveLog, topicKeyOf, topicOfKey } from '../aggregation/resolve';
 import { parseAccountKey } from '../../domain/interactions/schema';
 import { RETENTION_DAYS } from '../../domain/retention';
 import { sqlFiles, sqlString, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { scratchDirectory } from '../../adapters/scratch-folder';
 import { objectStoreLayout } from '../log/layout';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import type { AccountsStore } from '../../adapters/dynamodb/accounts-store';
@@ -54,7 +54,7 @@ export const runPrepareUnit = async (input: PrepareInput, ports: PrepareUnitPort
   const asOf = now().toISOString();
   await runs.putRun({ ...run, status: 'running', startedAt: recorded?.startedAt ?? asOf });
   const lease = holdLease(runs, run.runId);
-  const work = await mkdtemp(join(tmpdir(), 'sway-prepare-'));
+  const work = await scratchDirectory('prepare-');
   try {
     const plan = await withDuckDb((db) => plan_(db, input, asOf, work, ports));
     await lease.confirm();

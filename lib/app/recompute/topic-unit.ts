@@ -6,13 +6,13 @@
  * wrote for the run's finish and the next run goes to the object store; a retry of the same run
  * skips a topic it finds finished and redoes all of the publishing of one it finds begun.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parseAccountKey } from '../../domain/interactions/schema';
 import { MAX_BOARD_ENTRIES } from '../../domain/leaderboards/board';
 import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { scratchDirectory } from '../../adapters/scratch-folder';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
 import {
@@ -250,7 +250,7 @@ const findTopicChanges = async (
   touched: TouchedTogether | undefined,
 ): Promise<FoundTopic> => {
   const key = topicKeyOf(topic);
-  const work = await mkdtemp(join(tmpdir(), 'sway-topic-'));
+  const work = await scratchDirectory('topic-');
   try {
     // An earlier attempt of this run may have published part of what it found: this one writes everything again.
     const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
