@@ -4,8 +4,7 @@
  */
 import './powertools-environment';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +13,7 @@ import { secretEnvVars } from '../../lib/wiring/secret-variables';
 import { LocalQueue } from '../../lib/dev/local-queue';
 import { createDocumentClient, dynamoDbLocalConfig } from '../../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../../lib/adapters/dynamodb/tables';
+import { namedScratchDirectory } from '../../lib/adapters/scratch-folder';
 import { jetstreamSchedule, queues, recomputeSchedule } from '../../lib/wiring/workers';
 import { createTables } from './create-tables';
 import { moveEarlierQueueTable } from './queue-table-migration';
@@ -120,12 +120,12 @@ const main = async (): Promise<void> => {
   }
 
   // The local queue, the interaction log and the recompute's state: beside DynamoDB Local's data,
-  // or in a temporary folder that goes with the process when nothing is to be kept.
-  const filesDir = inMemory ? mkdtempSync(join(tmpdir(), 'sway-files-')) : dataDir;
+  // or, when nothing is to be kept, in the process's scratch folder, which goes with it (and, if it
+  // is killed, with the next process's first use of its own).
+  const filesDir = inMemory ? namedScratchDirectory('files') : dataDir;
   const logDir = join(filesDir, 'log');
   const queueDir = join(filesDir, 'queue');
   mkdirSync(logDir, { recursive: true });
-  if (inMemory) stoppers.push(async () => rmSync(filesDir, { recursive: true, force: true }));
 
   // The variables a deployed function reads, here handed to the handlers rather than set in this
   // process's environment: the operator's own (SWAY_API_KEYS, SWAY_SECRET_*, SWAY_JETSTREAM_*, …)
