@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PREFIX = 'sway-scratch-';
+const MADE = Symbol.for('sway.scratchFolders');
 
 /**
  * The scratch folders, among `names` in the temporary directory, that no live process owns. One
@@ -39,7 +40,9 @@ const isAlive = (pid: number): boolean => {
  * since a process can load the module more than once (a test's fresh module registry) and each
  * load must find the folder, not take it for a dead process's.
  */
-const made: Map<string, string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('sway.scratchFolders')] ??= new Map<string, string>()) as Map<string, string>;
+const processWide = globalThis as { [MADE]?: Map<string, string> };
+processWide[MADE] ??= new Map();
+const made = processWide[MADE];
 
 /** This process's scratch folder, made on first use (after removing what dead processes left). */
 export const scratchFolder = (): string => {
