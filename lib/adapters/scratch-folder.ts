@@ -49,7 +49,13 @@ export const scratchFolder = (): string => {
   const temporary = tmpdir();
   const existing = made.get(temporary);
   if (existing) return existing;
-  for (const name of leftScratchFolders(readdirSync(temporary), process.pid, isAlive)) rmSync(join(temporary, name), { recursive: true, force: true });
+  for (const name of leftScratchFolders(readdirSync(temporary), process.pid, isAlive)) {
+    try {
+      rmSync(join(temporary, name), { recursive: true, force: true });
+    } catch {
+      // Best effort: one that cannot go (another user's, on a shared machine) must not stop this process's work.
+    }
+  }
   const folder = mkdtempSync(join(temporary, `${PREFIX}${process.pid}-`));
   process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   made.set(temporary, folder);
