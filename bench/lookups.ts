@@ -3,7 +3,6 @@
  * on the same items), leaderboard pages (latency), and what a lookup costs in capacity and Lambda
  * time, measured with the lookup handler in this process.
  */
-import { Agent } from 'node:http';
 import autocannon from 'autocannon';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -16,7 +15,7 @@ import { round, type BenchmarkResult } from './result';
 import { awsPrices } from './support/aws-prices';
 import { costPerMillion, describeCost } from './support/cost-model';
 import type { InProcessFunctions } from './support/in-process';
-import { localDocumentClient } from './support/local-dynamodb';
+import { concurrentDocumentClient } from './support/local-dynamodb';
 import { percentile, runLoad, timeConcurrently } from './support/load';
 import { env } from '../lib/wiring/config';
 import { routeKey, routes, type RouteDefinition } from '../lib/wiring/routes';
@@ -47,7 +46,7 @@ const lookupLoad = async (url: string, accounts: Account[], seconds: number) => 
 
 /** GetItem of the same account items, `CONNECTIONS` in flight, for `seconds`. */
 const getItemRate = async (endpoint: string, accounts: Account[], seconds: number): Promise<number> => {
-  const db = localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: CONNECTIONS }) } });
+  const db = concurrentDocumentClient(endpoint, CONNECTIONS);
   let next = 0;
   let done = 0;
   const started = performance.now();
@@ -90,7 +89,7 @@ export const benchLookupThroughput = async (url: string, endpoint: string, accou
  * time, first chunks and later ones alternately, `total` of them. Latency of each pair in ms.
  */
 const boardReadLatency = async (endpoint: string, topic: string, total: number) => {
-  const db = localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: CONNECTIONS }) } });
+  const db = concurrentDocumentClient(endpoint, CONNECTIONS);
   const board = boards.leaderboard(topic);
   const { Item: pointer } = await db.send(new GetCommand({ TableName: tables.main.localName, Key: keys.boardPointer(board), ConsistentRead: true }));
   if (!pointer) throw new Error(`leaderboard.latency ceiling: no board ${board}`);

@@ -7,7 +7,6 @@
 // First: Powertools and the X-Ray SDK read their environment once, when they load, as in npm start.
 import '../infra/local/powertools-environment';
 import { randomUUID } from 'node:crypto';
-import { Agent } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +19,7 @@ import { batchWriteAll } from '../lib/adapters/dynamodb/batch-write';
 import { createDocumentClient, dynamoDbLocalConfig } from '../lib/adapters/dynamodb/dynamodb-client';
 import { tables } from '../lib/adapters/dynamodb/tables';
 import { Table } from '../lib/adapters/dynamodb/table';
-import { storesOver } from '../lib/wiring/dependencies';
+import { IngestStore } from '../lib/adapters/dynamodb/ingest-store';
 import { admin, drainAndRecompute, startLocalService, waitFor, type LocalService } from '../tests/support/local-service';
 import { freePort } from '../tests/support/free-port';
 import { testSecretEnvironment, WEBHOOK_NETWORKS } from '../tests/support/webhook-deliveries';
@@ -41,7 +40,7 @@ import { benchWebBundle } from './web-bundle';
 import { benchFunctionBundles } from './function-bundles';
 import { benchWebhookLatency } from './webhook-latency';
 import { runLoad, timeConcurrently } from './support/load';
-import { localDocumentClient } from './support/local-dynamodb';
+import { concurrentDocumentClient } from './support/local-dynamodb';
 import { SIGNATURE_HEADER, signatureOf } from '../cli/signature';
 
 const signedCall = (service: LocalService, body: Buffer) => ({
@@ -80,9 +79,8 @@ const webhookLatency = async (service: LocalService, endpoint: string, quick: bo
   const bare = await startBareServer();
   const ceiling = await runLoad(bare.url, 50, total, (i) => signedCall(service, deliveryOf(10, `bare-${i}`)));
   await bare.close();
-  const { ingest } = storesOver(
-    new Table(localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }) } }), tables.main.localName),
-  );
+  const db = concurrentDocumentClient(endpoint, 50);
+  const ingest = new IngestStore(new Table(db, tables.main.localName));
   const dedupeRead = async () => {
     const seed = `dedupe-${randomUUID()}`;
     await ingest.appliedInteractions(Array.from({ length: 10 }, (_, n) => ({ network: 'bench', id: `${seed}-${n}` })));
@@ -90,6 +88,7 @@ const webhookLatency = async (service: LocalService, endpoint: string, quick: bo
   // Unmeasured first: the bench process's new client opens its connections and warms up.
   await timeConcurrently(50, total / 10, dedupeRead);
   const dedupe = await timeConcurrently(50, total, dedupeRead);
+  db.destroy();
   const sway = await runLoad(service.url, 50, total, (i) => signedCall(service, deliveryOf(10, `latency-${randomUUID()}-${i}`)));
   if (sway.statuses[202] !== total) throw new Error(`webhook.latency: unexpected statuses ${JSON.stringify(sway.statuses)}`);
   return {

@@ -3,7 +3,6 @@
  * needs, done directly: per search, each topic's board pointer and all of its chunks, the topics'
  * rank indexes, and the page's accounts (twice the page, projected, as the handler reads them).
  */
-import { Agent } from 'node:http';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DEFAULT_PAGE_LIMIT } from '../lib/app/api/schemas';
@@ -13,7 +12,7 @@ import { tables } from '../lib/adapters/dynamodb/tables';
 import { apiGatewayEvent } from '../tests/support/webhook-deliveries';
 import { round, type BenchmarkResult } from './result';
 import type { InProcessFunctions } from './support/in-process';
-import { localDocumentClient } from './support/local-dynamodb';
+import { concurrentDocumentClient } from './support/local-dynamodb';
 import { percentile, runLoad, timeConcurrently } from './support/load';
 
 const CONNECTIONS = 50;
@@ -21,7 +20,7 @@ const TABLE = tables.main.localName;
 
 /** The reads of one search, straight from DynamoDB Local; latency of each search's reads in ms. */
 const searchReadLatency = async (endpoint: string, topics: readonly string[], total: number) => {
-  const db = localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: CONNECTIONS }) } });
+  const db = concurrentDocumentClient(endpoint, CONNECTIONS);
   const batchGet = async (itemKeys: Record<string, unknown>[], projection?: string) => {
     const found: Record<string, unknown>[] = [];
     for (let start = 0; start < itemKeys.length; start += 100) {

@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { storesOver, type Stores } from '../../lib/wiring/dependencies';
@@ -8,6 +9,10 @@ import { tables } from '../../lib/adapters/dynamodb/tables';
 /** A document client of its own on the bench's DynamoDB Local: nothing it does is counted or shared with the handlers. */
 export const localDocumentClient = (endpoint: string, overrides: DynamoDBClientConfig = {}): DynamoDBDocumentClient =>
   createDocumentClient({ ...dynamoDbLocalConfig(endpoint), ...overrides });
+
+/** Such a client with `connections` keep-alive connections: a ceiling's reads at the concurrency it measures. */
+export const concurrentDocumentClient = (endpoint: string, connections: number): DynamoDBDocumentClient =>
+  localDocumentClient(endpoint, { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: connections }) } });
 
 /** The service's stores, read through such a client (for checks outside what is measured). */
 export const serviceStores = (endpoint: string, tableName: string = tables.main.localName): Stores =>
