@@ -2,7 +2,7 @@
  * The process's scratch folder in the OS temporary directory: DuckDB's spill files and the work
  * files of the log writer and the recompute units go under it, and it is removed when the process
  * exits. A process that is killed (a Lambda timeout or out-of-memory, `kill -9`) never gets there,
- * and in Lambda its sandbox's /tmp outlives it: the next invocation there, often a runtime with the
+ * and in Lambda its sandbox's /tmp outlives it: the next invocation there, perhaps a runtime with the
  * same pid, would start with a dead invocation's spill in the space its own needs. So the first
  * use in a process removes the scratch folders that dead processes left.
  */
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PREFIX = 'sway-scratch-';
+const NAMED = new RegExp(`^${PREFIX}(\\d+)-`);
 const MADE = Symbol.for('sway.scratchFolders');
 
 /**
@@ -21,7 +22,7 @@ const MADE = Symbol.for('sway.scratchFolders');
  */
 export const leftScratchFolders = (names: readonly string[], ownPid: number, isAlive: (pid: number) => boolean): string[] =>
   names.filter((name) => {
-    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
+    const pid = Number(NAMED.exec(name)?.[1]);
     return Number.isInteger(pid) && pid > 0 && (pid === ownPid || !isAlive(pid));
   });
 
