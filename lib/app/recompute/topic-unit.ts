@@ -554,7 +554,11 @@ const writeExplanationDrafts = async (
       score: entry.score,
       factors: entry.factors,
       topEngagers: entry.topEngagers,
-      topContent: own.map((item) => ({ ...item, weight: Math.round((item.responses / responses) * 1000) / 1000 })),
+      topContent: own.map(({ contentId, responses: answered }) => ({
+        contentId,
+        responses: answered,
+        weight: Math.round((answered / responses) * 1000) / 1000,
+      })),
       ...(entry.flags !== 0 ? { flags: entry.flags } : {}),
     });
     appender.appendVarchar(entry.account);
@@ -658,7 +662,12 @@ const findChanges = async (
 
   // Streamed: in a full pass the overall topic has a point for each of a million accounts.
   for await (const chunk of streamedRows(db, `SELECT account, score FROM read_parquet(${sqlString(changesFile)}) WHERE scored`)) {
-    await writes.add(topic, { history: chunk.map(([account, score]) => ({ ...parseAccountKey(String(account)), topic, score: Number(score) })) });
+    await writes.add(topic, {
+      history: chunk.map(([account, score]) => {
+        const { network, id } = parseAccountKey(String(account));
+        return { network, id, topic, score: Number(score) };
+      }),
+    });
   }
 
   // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
@@ -699,42 +708,52 @@ const findChanges = async (
   // The first page's handles are looked up with the boards' (a small topic's only lookup).
   let boardHandles: Map<string, string> | undefined;
   const writePage = async (page: { account: string; body: ExplanationBody }[]) => {
-    const wanted = page.flatMap(({ account, body }) => [account, ...body.topEngagers.map((engager) => engager.account)]);
+    const wanted: string[] = [];
+    for (const { account, body } of page) {
+      wanted.push(account);
+      for (const engager of body.topEngagers) wanted.push(engager.account);
+    }
     // On a connection of its own: the page's rows come from a result still streaming on `db`.
     const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
     boardHandles ??= handles;
+    // Fields named one by one rather than spread: a full pass builds millions of these.
     await writes.add(topic, {
-      explanations: page.map(
-        ({ account, body }): StoredExplanation => ({
-          ...parseAccountKey(account),
+      explanations: page.map(({ account, body }): StoredExplanation => {
+        const { network, id } = parseAccountKey(account);
+        const explanation: StoredExplanation = {
+          network,
+          id,
           topic,
           score: body.score,
           factors: body.factors,
-          topEngagers: body.topEngagers.map((engager) => ({
-            ...parseAccountKey(engager.account),
-            handle: handles.get(engager.account) ?? null,
-            interactions: engager.interactions,
-            weight: engager.weight,
-          })),
+          topEngagers: body.topEngagers.map((engager) => {
+            const key = parseAccountKey(engager.account);
+            return {
+              network: key.network,
+              id: key.id,
+              handle: handles.get(engager.account) ?? null,
+              interactions: engager.interactions,
+              weight: engager.weight,
+            };
+          }),
           topContent: body.topContent,
-          ...(body.flags ? { flags: body.flags } : {}),
           audience: body.audience,
           computedAt: task.asOf,
-        }),
-      ),
+        };
+        if (body.flags) explanation.flags = body.flags;
+        return explanation;
+      }),
     });
   };
   let page: { account: string; body: ExplanationBody }[] = [];
   for await (const chunk of streamedRows(
     db,
-    `SELECT account, body, engagers, sketch FROM ${explanationRows(added ? [added] : newExplanations, `account IN (SELECT account FROM explanation_changes WHERE present)`)}`,
+    `SELECT account, body, engagers, list_sort(sketch) AS sketch FROM ${explanationRows(added ? [added] : newExplanations, `account IN (SELECT account FROM explanation_changes WHERE present)`)}`,
   )) {
     for (const [account, body, engagers, sketch] of chunk) {
-      const hashes = sketch === null ? [] : (sketch as { items: unknown[] }).items.map(Number).sort((a, b) => a - b);
-      page.push({
-        account: String(account),
-        body: { ...(JSON.parse(String(body)) as ExplanationBody), audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: hashes }) },
-      });
+      const parsed = JSON.parse(String(body)) as ExplanationBody;
+      parsed.audience = encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: sketch === null ? [] : (sketch as { items: number[] }).items });
+      page.push({ account: String(account), body: parsed });
     }
     if (page.length >= EXPLANATION_PAGE) {
       await writePage(page);
