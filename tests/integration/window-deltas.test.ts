@@ -12,13 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  audienceSketchesQuery,
   deltasNameAny,
+  mergeTopicWindow,
+  mergeTopicWindows,
   readTopContent,
   readTopicAggregates,
   readTouchedAggregates,
   readTouchedParts,
   readTouchedTopContent,
   windowRows,
+  writeMergedWindow,
   type TopicSources,
 } from '../../lib/app/aggregation/topic-window';
 import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
@@ -175,7 +179,7 @@ describe('deltasNameAny', () => {
   });
 });
 
-describe('readTouchedParts', () => {
+describe('a map item’s topics read together (readTouchedParts, mergeTopicWindows)', () => {
   /** Window rows as files hold them: kind, day, author, engager, content id, then the counters that matter here. */
   type Row = [kind: string, day: string, author: string, engager: string | null, contentId: string | null, likes: number, posts: number, responses: number];
   const writeRows = async (name: string, rows: Row[]) => {
@@ -188,7 +192,8 @@ describe('readTouchedParts', () => {
       .join(', ');
     await withDuckDb((db) =>
       db.run(
-        `COPY (SELECT * FROM (VALUES ${values}) AS t(kind, day, author, engager, content_id, n_reply, n_quote, n_share, n_like, n_mention, n_follow, posts, responses)) TO '${file}' (FORMAT parquet)`,
+        // Typed as the log's files are: a column of NULLs alone would be read as INTEGER.
+        `COPY (SELECT * REPLACE (engager::VARCHAR AS engager, content_id::VARCHAR AS content_id) FROM (VALUES ${values}) AS t(kind, day, author, engager, content_id, n_reply, n_quote, n_share, n_like, n_mention, n_follow, posts, responses)) TO '${file}' (FORMAT parquet)`,
       ),
     );
     return file;
@@ -288,5 +293,34 @@ describe('readTouchedParts', () => {
       const alone = await readPart([topic], topic.key, false);
       expect(together).toEqual(alone);
     }
+  });
+
+  it('merges each topic of a full pass with the others as alone: its window file, its audiences, its top content, without the opted-out', async () => {
+    const withoutDigests = [createHash('sha256').update('x:fan2').digest('hex')];
+    await withDuckDb(async (db) => {
+      const rows = (sql: string) => db.runAndReadAll(`${sql} ORDER BY ALL`).then((result) => result.getRowObjectsJson());
+      const columns = (file: string) => db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`).then((result) => result.getRows());
+      const merged = await mergeTopicWindows(db, topics, { firstDay, withoutDigests }, 'item');
+      const topContent = await readTouchedTopContent(db, 'item', 5);
+      for (const { key, window } of topics) {
+        const alone = join(scratch, `${key}-alone.parquet`);
+        await mergeTopicWindow(db, { previous: window.merged, deltas: window.deltas, firstDay, withoutDigests, output: alone });
+        const together = join(scratch, `${key}-together.parquet`);
+        await writeMergedWindow(db, merged.get(key)!, together);
+        expect(await columns(together)).toEqual(await columns(alone));
+        expect(await rows(`SELECT * FROM read_parquet('${together}')`)).toEqual(await rows(`SELECT * FROM read_parquet('${alone}')`));
+        const aloneWindow = { merged: alone, deltas: [], firstDay };
+        const sketches = (relation: string) => rows(`SELECT account, engagers, list_sort(sketch) AS sketch FROM ${relation}`);
+        expect(await sketches(merged.get(key)!.audiences)).toEqual(await sketches(`(${audienceSketchesQuery(aloneWindow, null)})`));
+        expect(topContent.get(key) ?? new Map()).toEqual(await readTopContent(db, aloneWindow, `SELECT author FROM read_parquet('${alone}')`, 5));
+      }
+      const jazz = await rows(`SELECT author, engager, n_like FROM ${windowRows(merged.get('jazz')!.window)} WHERE kind = 'edge'`);
+      // x:fan2's like went with it; the drummer's, undone by its retraction, and the old fan's, before the window, were gone already.
+      expect(jazz).toEqual([
+        { author: 'x:bassist', engager: 'x:fan3', n_like: 1 },
+        { author: 'x:fan1', engager: 'x:singer', n_like: 1 },
+        { author: 'x:singer', engager: 'x:fan1', n_like: 2 },
+      ]);
+    });
   });
 });

@@ -79,16 +79,17 @@ const optedOutAccounts = (rows: string, digests: readonly string[]): string =>
 export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge): Promise<void> => {
   // Summed even when there is one file: a delta's rows may cancel out (an interaction and its retraction).
   const merged = windowRows({ merged: null, deltas: [...(merge.previous ? [merge.previous] : []), ...merge.deltas], firstDay: merge.firstDay });
-  const leaving = merge.withoutDigests.length === 0 ? '' : `, gone AS (${optedOutAccounts('merged', merge.withoutDigests)})`;
-  const kept =
-    merge.withoutDigests.length === 0
-      ? ''
-      : `WHERE author NOT IN (SELECT account FROM gone) AND (engager IS NULL OR engager NOT IN (SELECT account FROM gone))`;
   await db.run(`COPY (
-      WITH merged AS ${merged}${leaving}
-      SELECT * FROM merged ${kept}
+      WITH merged AS ${merged} ${withoutAccountsOf(merge.withoutDigests)}
     ) TO ${sqlString(merge.output)} (FORMAT parquet, COMPRESSION zstd)`);
 };
+
+/** The end of a query that follows `WITH merged AS (window rows)`: those rows, less every row naming an account of `digests`. */
+const withoutAccountsOf = (digests: readonly string[]): string =>
+  digests.length === 0
+    ? 'SELECT * FROM merged'
+    : `, gone AS (${optedOutAccounts('merged', digests)})
+      SELECT * FROM merged WHERE author NOT IN (SELECT account FROM gone) AND (engager IS NULL OR engager NOT IN (SELECT account FROM gone))`;
 
 /** Whether any of these delta files names an account of `digests` (hex SHA-256 of `network:id`). */
 export const deltasNameAny = async (db: DuckDBConnection, deltas: readonly string[], digests: readonly string[]): Promise<boolean> => {
@@ -292,24 +293,12 @@ export const readTouchedParts = async (
       },
     ]),
   );
-  const [only] = topics;
-  // Rows of files with the topic each is of: a topic's own files need no lookup of it.
-  let rowsOf = (files: readonly string[]) =>
-    `(SELECT ${sqlString(only?.key ?? '')} AS topic, ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(files)}, union_by_name = true))`;
-  if (topics.length > 1) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_files (filename VARCHAR, topic VARCHAR)`);
-    const appender = await db.createAppender(`${tables}_files`);
-    for (const { key, window } of topics)
-      for (const file of windowFilesOf(window)) {
-        appender.appendVarchar(file);
-        appender.appendVarchar(key);
-        appender.endRow();
-      }
-    appender.closeSync();
-    rowsOf = (files) =>
-      `(SELECT f.topic, ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) JOIN ${tables}_files f USING (filename))`;
-  }
-  const empty = `(SELECT NULL::VARCHAR AS topic, ${WINDOW_COLUMNS} FROM ${windowRows({ merged: null, deltas: [], firstDay })})`;
+  const rowsOf = await topicRowsOf(
+    db,
+    topics.map(({ key, window }) => ({ key, files: windowFilesOf(window) })),
+    tables,
+  );
+  const empty = emptyTopicRows(firstDay);
   const deltas = topics.flatMap((topic) => topic.deltas);
   // Both ends of every changed row: a new e → a can make an a → e returned, which damps what e earns from a.
   await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_touched AS
@@ -333,6 +322,77 @@ export const readTouchedParts = async (
   for (const [topic, account] of (await db.runAndReadAll(`SELECT topic, account FROM ${tables}_touched ORDER BY topic, account`)).getRows())
     parts.get(String(topic))?.touched.push(String(account));
   return parts;
+};
+
+/**
+ * SQL of the rows of some of these topics' files, each row with the topic its file is of: the
+ * files are listed with their topics in `${tables}_files` (a topic alone needs no lookup).
+ */
+const topicRowsOf = async (
+  db: DuckDBConnection,
+  topics: readonly { key: string; files: readonly string[] }[],
+  tables: string,
+): Promise<(files: readonly string[]) => string> => {
+  const [only] = topics;
+  if (topics.length <= 1)
+    return (files) => `(SELECT ${sqlString(only?.key ?? '')} AS topic, ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(files)}, union_by_name = true))`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_files (filename VARCHAR, topic VARCHAR)`);
+  const appender = await db.createAppender(`${tables}_files`);
+  for (const { key, files } of topics)
+    for (const file of files) {
+      appender.appendVarchar(file);
+      appender.appendVarchar(key);
+      appender.endRow();
+    }
+  appender.closeSync();
+  return (files) =>
+    `(SELECT f.topic, ${WINDOW_COLUMNS} FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) JOIN ${tables}_files f USING (filename))`;
+};
+
+const emptyTopicRows = (firstDay: string): string =>
+  `(SELECT NULL::VARCHAR AS topic, ${WINDOW_COLUMNS} FROM ${windowRows({ merged: null, deltas: [], firstDay })})`;
+
+/** A topic's window as mergeTopicWindows reads it, as one topic read with others: its rows of `${tables}_window`, and its authors' audiences. */
+export interface MergedWindow {
+  window: TopicWindow;
+  /** A relation of `(account, engagers, sketch)` (audienceSketchesQuery). */
+  audiences: string;
+}
+
+/**
+ * mergeTopicWindow of each of a full pass's topics, at once: their merged rows, with their topic,
+ * into `${tables}_window` (writeMergedWindow writes a topic's file from there), and their authors'
+ * audiences (audienceSketchesQuery) into `${tables}_audiences`. As with readTouchedParts, a
+ * statement per small topic costs more than its rows; the tables stay until dropTouchedParts.
+ */
+export const mergeTopicWindows = async (
+  db: DuckDBConnection,
+  topics: readonly { key: string; window: WindowFiles }[],
+  { firstDay, withoutDigests }: Pick<WindowMerge, 'firstDay' | 'withoutDigests'>,
+  tables: string,
+): Promise<Map<string, MergedWindow>> => {
+  const withFiles = topics.map(({ key, window }) => ({ key, files: windowFilesOf(window) }));
+  const rowsOf = await topicRowsOf(db, withFiles, tables);
+  const files = withFiles.flatMap((topic) => topic.files);
+  const merged = files.length > 0 ? `(${summedRows(rowsOf(files), `day >= DATE ${sqlString(firstDay)}`, 'topic,')})` : emptyTopicRows(firstDay);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_window AS WITH merged AS ${merged} ${withoutAccountsOf(withoutDigests)}`);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${tables}_audiences AS ${audienceSketchesOf(`(SELECT * FROM ${tables}_window WHERE ${AUDIENCE_EDGES})`, 'topic,')}`,
+  );
+  return new Map(
+    topics.map(({ key }) => [
+      key,
+      {
+        window: { table: `${tables}_window`, topic: key },
+        audiences: `(SELECT account, engagers, sketch FROM ${tables}_audiences WHERE topic = ${sqlString(key)})`,
+      },
+    ]),
+  );
+};
+
+/** Writes a topic's window, read with others (mergeTopicWindows), to `output`: the file mergeTopicWindow would have written. */
+export const writeMergedWindow = async (db: DuckDBConnection, { window }: MergedWindow, output: string): Promise<void> => {
+  await db.run(`COPY (SELECT * FROM ${windowRows(window)}) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`);
 };
 
 /** Drops the tables of readTouchedParts. */

@@ -21,6 +21,9 @@ import {
   deltasNameAny,
   dropTouchedParts,
   mergeTopicWindow,
+  mergeTopicWindows,
+  writeMergedWindow,
+  type MergedWindow,
   readTopContent,
   readTopicAggregates,
   readTouchedAggregates,
@@ -124,8 +127,12 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
       };
       const writes = new PendingAccountWrites(ports.accounts, task.asOf.slice(0, 10), EXPLANATION_PAGE);
       const found: FoundTopic[] = [];
-      const together = await touchedPartsTogether(db, task, plan, ports.objects);
       let optOuts: KnownOptOutState | undefined;
+      let together: Map<string, ReadTogether>;
+      if (task.mode === 'full') {
+        optOuts = await knownOptOutsOf(ports.consent).current();
+        together = await windowsMergedTogether(db, task, plan, ports.objects, optOuts);
+      } else together = await touchedPartsTogether(db, task, plan, ports.objects);
       for (const topic of task.topics) {
         try {
           const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
@@ -135,8 +142,10 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
           else {
             // Read here, not taken from the plan: an opt-out since prepare is left out on this attempt.
             optOuts ??= await knownOptOutsOf(ports.consent).current();
-            const touched = together.get(topicKeyOf(topic));
-            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null, touched));
+            const part = together.get(topicKeyOf(topic));
+            // Merged without an opt-out read since (after a topic failed): this topic merges its own window.
+            const read = part && 'optOutEpoch' in part && part.optOutEpoch !== optOuts.epoch ? undefined : part;
+            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null, read));
           }
         } catch (error) {
           writes.discard(topic);
@@ -181,6 +190,54 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
 
 /** A topic's touched part read with the item's other topics, with its aggregates, its authors' top content and the files it was read from. */
 type TouchedTogether = TouchedPart & { aggregates: TopicAggregates; topContent: TopContent; sources: WindowSources };
+
+/** A full pass's topic's window merged with the item's other topics' (mergeTopicWindows), its authors' top content, the files and the opt-outs it was merged from. */
+type MergedTogether = MergedWindow & { topContent: TopContent; sources: WindowSources; optOutEpoch: number };
+
+/** What a topic of an item reads with the others: an incremental pass's touched part, or a full pass's window. */
+type ReadTogether = TouchedTogether | MergedTogether;
+
+/**
+ * The windows of a full item's topics, merged together (mergeTopicWindows) without the accounts
+ * opted out in `optOuts`. None when the item has one topic, or merging them together fails: each
+ * topic then merges its own.
+ */
+const windowsMergedTogether = async (
+  db: DuckDBConnection,
+  task: TopicTask,
+  plan: RunPlan,
+  objects: ObjectStore,
+  optOuts: KnownOptOutState,
+): Promise<Map<string, MergedTogether>> => {
+  if (task.topics.length < 2) return new Map();
+  try {
+    const sources = new Map<string, WindowSources>();
+    for (const topic of task.topics) sources.set(topicKeyOf(topic), await windowSources(objects, plan, topicKeyOf(topic)));
+    const merged = await mergeTopicWindows(
+      db,
+      [...sources.values()].map(({ key, window }) => ({ key, window })),
+      { firstDay: plan.firstDay, withoutDigests: hexDigestsOf(optOuts.digests) },
+      'item',
+    );
+    const topContent = await readTouchedTopContent(db, 'item', TOP_CONTENT);
+    return new Map(
+      [...merged].map(([key, window]) => [
+        key,
+        { ...window, topContent: topContent.get(key) ?? new Map(), sources: sources.get(key)!, optOutEpoch: optOuts.epoch },
+      ]),
+    );
+  } catch (error) {
+    logger.warn('merging the windows of an item’s topics together failed: each topic merges its own', {
+      runId: task.runId,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    await dropTouchedParts(db, 'item').catch(() => undefined);
+    return new Map();
+  }
+};
+
+/** Opted-out accounts as the window merges name them: the hex SHA-256 of `network:id`. */
+const hexDigestsOf = (digests: ReadonlySet<string>): string[] => [...digests].map((digest) => Buffer.from(digest, 'base64url').toString('hex'));
 
 /**
  * The touched parts of an incremental item's topics (readTouchedParts), read together. None when
@@ -246,15 +303,15 @@ const findTopicChanges = async (
   optOuts: KnownOptOutState,
   writes: PendingAccountWrites,
   triedBefore: boolean,
-  /** Its touched part, read with the item's other topics. */
-  touched: TouchedTogether | undefined,
+  /** What it read with the item's other topics. */
+  together: ReadTogether | undefined,
 ): Promise<FoundTopic> => {
   const key = topicKeyOf(topic);
   const work = await scratchDirectory('topic-');
   try {
     // An earlier attempt of this run may have published part of what it found: this one writes everything again.
     const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, touched);
+    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together);
     await lease.confirm();
     const toPublish = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
     return { topic, key, head, optOutEpoch: optOuts.epoch, boards: toPublish };
@@ -278,13 +335,14 @@ const updateWindowAndScore = async (
   work: string,
   ports: TopicUnitPorts,
   { digests: optedOut, epoch: optOutEpoch }: { digests: ReadonlySet<string>; epoch: number },
-  touchedTogether: TouchedTogether | undefined,
+  together: ReadTogether | undefined,
 ): Promise<UnpublishedHead> => {
   const { objects } = ports;
   const previous = plan.manifest.topics[key]?.head ?? null;
-  const sources = touchedTogether?.sources ?? (await windowSources(objects, plan, key));
+  const touchedTogether = together && 'touched' in together ? together : undefined;
+  const sources = together?.sources ?? (await windowSources(objects, plan, key));
   const { deltaKeys, deltas: deltaFiles } = sources;
-  const digests = [...optedOut].map((digest) => Buffer.from(digest, 'base64url').toString('hex'));
+  const digests = hexDigestsOf(optedOut);
   const asOf = new Date(task.asOf);
   const prefix = `state/topics/${key}/`;
   // An opt-out since prepare: an incremental pass would keep the account's last scores, a full one leaves it out.
@@ -293,17 +351,21 @@ const updateWindowAndScore = async (
   // size); a full pass merges them, as does a run that would leave too many or one naming an opted-out account.
   const unmerged = [...(previous?.windowDeltas ?? []), ...deltaKeys];
   const merge = full || !previous || unmerged.length > (ports.mostUnmergedFiles ?? MOST_UNMERGED_FILES) || (await deltasNameAny(db, deltaFiles, digests));
+  // Merged with the item's other topics, by a full pass, without the same opt-outs.
+  const mergedTogether = full && together && 'optOutEpoch' in together ? together : undefined;
   let files: WindowFiles;
   let windowKey: string;
   if (merge) {
     const merged = join(work, 'window.parquet');
-    await mergeTopicWindow(db, {
-      previous: sources.window.merged,
-      deltas: sources.window.deltas,
-      firstDay: plan.firstDay,
-      withoutDigests: digests,
-      output: merged,
-    });
+    if (mergedTogether) await writeMergedWindow(db, mergedTogether, merged);
+    else
+      await mergeTopicWindow(db, {
+        previous: sources.window.merged,
+        deltas: sources.window.deltas,
+        firstDay: plan.firstDay,
+        withoutDigests: digests,
+        output: merged,
+      });
     files = { merged, deltas: [], firstDay: plan.firstDay };
     windowKey = `${prefix}window-${plan.version}.parquet`;
     await objects.putFile(windowKey, merged);
@@ -311,7 +373,8 @@ const updateWindowAndScore = async (
     files = sources.window;
     windowKey = previous.window;
   }
-  let window: TopicWindow = files;
+  // Read from the item's table, where it was merged, rather than from its file.
+  let window: TopicWindow = mergedTogether?.window ?? files;
   const scoresFile = join(work, 'scores.parquet');
   let model: string | null = previous?.model ?? null;
   let scored: ScoredAuthors;
@@ -320,10 +383,13 @@ const updateWindowAndScore = async (
   let topContent: TopContent | undefined;
   let ownPart = false;
   if (full) {
-    // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
-    const file = join(work, 'audiences.parquet');
-    await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
-    audiences = `read_parquet(${sqlString(file)})`;
+    if (mergedTogether) ({ audiences, topContent } = mergedTogether);
+    else {
+      // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
+      const file = join(work, 'audiences.parquet');
+      await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+      audiences = `read_parquet(${sqlString(file)})`;
+    }
     const aggregates = await readTopicAggregates(db, window);
     const result = scoreTopicRanking(aggregates, asOf);
     scored = rankedAuthors(result);
@@ -358,7 +424,8 @@ const updateWindowAndScore = async (
     window,
     audiences,
     key,
-    touchedQuery === null ? null : { files: await objects.localPaths(earlierExplanations), rescored: touchedQuery, merge: !addsExplanations, topContent },
+    topContent,
+    touchedQuery === null ? null : { files: await objects.localPaths(earlierExplanations), rescored: touchedQuery, merge: !addsExplanations },
   );
   if (ownPart) await dropTouchedParts(db, 'topic');
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
@@ -533,16 +600,19 @@ const writeExplanationDrafts = async (
   /** A relation of the scored authors' audiences. */
   audiences: string,
   key: string,
+  /** The scored authors' top content, when it was read with other topics. */
+  readTopContentOf: TopContent | undefined,
   /** An incremental run's: the earlier explanation files, and a query of the accounts it rescored, whose explanations it replaces. */
-  previous: { files: readonly string[]; rescored: string; merge: boolean; topContent?: TopContent | undefined } | null,
+  previous: { files: readonly string[]; rescored: string; merge: boolean } | null,
 ): Promise<void> => {
   // An incremental run scores some of the accounts it rescored: their content is read, without listing the scored ones again.
-  if (!previous) {
+  const listsScored = !readTopContentOf && !previous;
+  if (listsScored) {
     await db.run(`CREATE OR REPLACE TEMP TABLE scored_authors (account VARCHAR)`);
     await appendStrings(db, 'scored_authors', accountsOf(scored));
   }
-  const topContent = previous?.topContent ?? (await readTopContent(db, window, previous?.rescored ?? 'SELECT account FROM scored_authors', TOP_CONTENT));
-  if (!previous) await db.run(`DROP TABLE scored_authors`);
+  const topContent = readTopContentOf ?? (await readTopContent(db, window, previous?.rescored ?? 'SELECT account FROM scored_authors', TOP_CONTENT));
+  if (listsScored) await db.run(`DROP TABLE scored_authors`);
   await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
   const appender = await db.createAppender('drafts');
   for (let position = 0; position < scored.count; position++) {
