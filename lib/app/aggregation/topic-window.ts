@@ -107,7 +107,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
 
 /**
  * readTopicAggregates of every topic of readTouchedParts' or mergeTopicWindows' tables, in one set
- * of statements rather than one a topic: each topic's rows are few, and a statement costs
+ * of statements rather than a set a topic: each topic's rows are few, and a statement costs
  * milliseconds whatever its rows.
  */
 export const readTouchedAggregates = (db: DuckDBConnection, tables: string): Promise<Map<string, TopicAggregates>> =>
@@ -363,7 +363,7 @@ const topicRowsOf = async (
 const emptyTopicRows = (firstDay: string): string =>
   `(SELECT NULL::VARCHAR AS topic, ${WINDOW_COLUMNS} FROM ${windowRows({ merged: null, deltas: [], firstDay })})`;
 
-/** A topic's window as mergeTopicWindows reads it, as one topic read with others: its rows of `${tables}_window`, and its authors' audiences. */
+/** A topic's part of mergeTopicWindows' tables: its rows of the merged window, and its authors' audiences. */
 export interface MergedWindow {
   window: TopicWindow;
   /** A relation of `(account, engagers, sketch)` (audienceSketchesQuery). */
@@ -372,9 +372,10 @@ export interface MergedWindow {
 
 /**
  * mergeTopicWindow of each of a full pass's topics, at once: their merged rows, with their topic,
- * into `${tables}_window` (writeWindow writes a topic's file from there, readTouchedAggregates its aggregates), and their authors'
- * audiences (audienceSketchesQuery) into `${tables}_audiences`. As with readTouchedParts, a
- * statement per small topic costs more than its rows; the tables stay until dropTouchedParts.
+ * into `${tables}_window` (from which writeWindow writes each topic's file and readTouchedAggregates
+ * reads their aggregates), and their authors' audiences (audienceSketchesQuery) into
+ * `${tables}_audiences`. As with readTouchedParts, a statement per small topic costs more than its
+ * rows; the tables stay until dropTouchedParts or the connection closes.
  */
 export const mergeTopicWindows = async (
   db: DuckDBConnection,
