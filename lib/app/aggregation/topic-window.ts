@@ -5,7 +5,15 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
-import { emptyEngagementColumns, emptyPostColumns, topicAggregatesOf, type TopicAggregates } from '../../domain/scoring/engagement';
+import {
+  emptyEngagementColumns,
+  emptyPostColumns,
+  ENGAGEMENT_COUNT_COLUMNS,
+  topicAggregatesOf,
+  type EngagementAggregate,
+  type PostAggregate,
+  type TopicAggregates,
+} from '../../domain/scoring/engagement';
 import { AGGREGATE_COUNTERS } from './resolve';
 
 export interface WindowMerge {
@@ -100,108 +108,89 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   const copied = !('table' in window);
   const kinds = `kind IN ('edge', 'post')`;
   if (copied) await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, kinds)}`);
-  const [aggregates] = (await aggregatesByTopic(db, copied ? 'window_rows' : windowRows(window, kinds), null)).values();
-  if (copied) await db.run(`DROP TABLE IF EXISTS window_rows`);
-  return aggregates ?? topicAggregatesOf([], []);
-};
-
-/**
- * readTopicAggregates of every topic of readTouchedParts' or mergeTopicWindows' tables, in one set
- * of statements rather than a set a topic: each topic's rows are few, and a statement costs
- * milliseconds whatever its rows.
- */
-export const readTouchedAggregates = (db: DuckDBConnection, tables: string): Promise<Map<string, TopicAggregates>> =>
-  aggregatesByTopic(db, `(SELECT * FROM ${tables}_window WHERE kind = 'post' OR (kind = 'edge' AND engager IS NOT NULL))`, tables);
-
-/**
- * The aggregates of each topic of `rows` (window rows of edges and posts with a `topic` column; of
- * one topic without it when `tables` is null, answered under ''), by a dictionary of each topic's
- * accounts and their positions, `${tables}_dictionary`, which the rows are joined with.
- */
-const aggregatesByTopic = async (db: DuckDBConnection, rows: string, tables: string | null): Promise<Map<string, TopicAggregates>> => {
-  const topic = tables === null ? `''` : 'topic';
-  const dictionary = `${tables ?? 'topic'}_dictionary`;
-  const names = new Map<string, string[]>();
-  for (const [of, name] of (
-    await db.runAndReadAll(`SELECT DISTINCT ${topic}, author FROM ${rows} UNION SELECT DISTINCT ${topic}, engager FROM ${rows} WHERE engager IS NOT NULL`)
-  ).getRows()) {
-    const list = names.get(String(of)) ?? [];
-    list.push(String(name));
-    names.set(String(of), list);
-  }
-  const topics = [...names.keys()];
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${dictionary} (topic VARCHAR, topic_number INTEGER, account VARCHAR, position INTEGER)`);
-  const appender = await db.createAppender(dictionary);
-  topics.forEach((of, number) => {
-    // Name order as JavaScript compares strings (UTF-16 code units), which scoring relies on.
-    names
-      .get(of)!
-      .sort()
-      .forEach((account, position) => {
-        appender.appendVarchar(of);
-        appender.appendInteger(number);
-        appender.appendVarchar(account);
-        appender.appendInteger(position);
-        appender.endRow();
-      });
+  const rows = copied ? 'window_rows' : windowRows(window, kinds);
+  const names = (await db.runAndReadAll(`SELECT DISTINCT author FROM ${rows} UNION SELECT DISTINCT engager FROM ${rows} WHERE engager IS NOT NULL`))
+    .getRows()
+    .map(([name]) => String(name));
+  // Name order as JavaScript compares strings (UTF-16 code units), which scoring relies on.
+  const accounts = names.sort();
+  await db.run(`CREATE OR REPLACE TEMP TABLE dictionary (account VARCHAR, position INTEGER)`);
+  const appender = await db.createAppender('dictionary');
+  accounts.forEach((account, position) => {
+    appender.appendVarchar(account);
+    appender.appendInteger(position);
+    appender.endRow();
   });
   appender.closeSync();
-  const counts = new Map<string, [number, number]>();
-  for (const [of, edgeRows, postRows] of (
-    await db.runAndReadAll(`SELECT ${topic}, count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM ${rows} GROUP BY ALL`)
-  ).getRows())
-    counts.set(String(of), [Number(edgeRows), Number(postRows)]);
-  const read = topics.map((of) => ({
-    accounts: names.get(of)!,
-    edges: emptyEngagementColumns(counts.get(of)?.[0] ?? 0),
-    posts: emptyPostColumns(counts.get(of)?.[1] ?? 0),
-  }));
-  const edgesRead = new Array<number>(topics.length).fill(0);
-  const postsRead = new Array<number>(topics.length).fill(0);
-  const sameTopic = (alias: string) => (tables === null ? '' : `${alias}.topic = w.topic AND `);
+
+  const [edgeRows, postRows] = (
+    await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM ${rows}`)
+  ).getRows()[0]!;
+  const edgeCount = Number(edgeRows);
+  const edges = emptyEngagementColumns(edgeCount);
+  let r = 0;
   await forEachChunk(
     db,
-    `SELECT a.topic_number, a.position, e.position, (day - DATE '1970-01-01')::INTEGER, n_reply, n_quote, n_share, n_like, n_mention, n_follow
-     FROM ${rows} w JOIN ${dictionary} a ON ${sameTopic('a')}a.account = w.author JOIN ${dictionary} e ON ${sameTopic('e')}e.account = w.engager
-     WHERE kind = 'edge'`,
+    `SELECT a.position, e.position, (day - DATE '1970-01-01')::INTEGER, n_reply, n_quote, n_share, n_like, n_mention, n_follow
+     FROM ${rows} w JOIN dictionary a ON a.account = w.author JOIN dictionary e ON e.account = w.engager WHERE kind = 'edge'`,
     (columns, length) => {
-      for (let i = 0; i < length; i++) {
-        const number = columns[0]!(i);
-        const { edges } = read[number]!;
-        const r = edgesRead[number]!++;
-        edges.author[r] = columns[1]!(i);
-        edges.engager[r] = columns[2]!(i);
-        edges.day[r] = columns[3]!(i);
-        edges.reply[r] = columns[4]!(i);
-        edges.quote[r] = columns[5]!(i);
-        edges.share[r] = columns[6]!(i);
-        edges.like[r] = columns[7]!(i);
-        edges.mention[r] = columns[8]!(i);
-        edges.follow[r] = columns[9]!(i);
+      for (let i = 0; i < length; i++, r++) {
+        edges.author[r] = columns[0]!(i);
+        edges.engager[r] = columns[1]!(i);
+        edges.day[r] = columns[2]!(i);
+        edges.reply[r] = columns[3]!(i);
+        edges.quote[r] = columns[4]!(i);
+        edges.share[r] = columns[5]!(i);
+        edges.like[r] = columns[6]!(i);
+        edges.mention[r] = columns[7]!(i);
+        edges.follow[r] = columns[8]!(i);
       }
     },
   );
+  const postCount = Number(postRows);
+  const posts = emptyPostColumns(postCount);
+  r = 0;
   await forEachChunk(
     db,
-    `SELECT a.topic_number, a.position, (day - DATE '1970-01-01')::INTEGER, posts FROM ${rows} w JOIN ${dictionary} a ON ${sameTopic('a')}a.account = w.author
-     WHERE kind = 'post'`,
+    `SELECT a.position, (day - DATE '1970-01-01')::INTEGER, posts FROM ${rows} w JOIN dictionary a ON a.account = w.author WHERE kind = 'post'`,
     (columns, length) => {
-      for (let i = 0; i < length; i++) {
-        const number = columns[0]!(i);
-        const { posts } = read[number]!;
-        const r = postsRead[number]!++;
-        posts.author[r] = columns[1]!(i);
-        posts.day[r] = columns[2]!(i);
-        posts.count[r] = columns[3]!(i);
+      for (let i = 0; i < length; i++, r++) {
+        posts.author[r] = columns[0]!(i);
+        posts.day[r] = columns[1]!(i);
+        posts.count[r] = columns[2]!(i);
       }
     },
   );
-  await db.run(`DROP TABLE IF EXISTS ${dictionary}`);
-  return new Map(topics.map((of, number) => [of, read[number]!]));
+  for (const table of copied ? ['window_rows', 'dictionary'] : ['dictionary']) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  return { accounts, edges, posts };
 };
 
 /** Each author's most answered content, by account: each piece's responses over the window. */
 export type TopContent = Map<string, { contentId: string; responses: number }[]>;
+
+/**
+ * readTopicAggregates of every topic of readTouchedParts' tables, in one read rather than five
+ * statements a topic: each topic's rows are few, and named and indexed here (topicAggregatesOf).
+ */
+export const readTouchedAggregates = async (db: DuckDBConnection, tables: string): Promise<Map<string, TopicAggregates>> => {
+  const rows =
+    await db.runAndReadAll(`SELECT topic, kind, author, engager, strftime(day, '%Y-%m-%d') AS day, posts, ${ENGAGEMENT_COUNT_COLUMNS.map((type) => `n_${type}`).join(', ')}
+    FROM ${tables}_window WHERE kind = 'post' OR (kind = 'edge' AND engager IS NOT NULL)`);
+  const byTopic = new Map<string, { edges: EngagementAggregate[]; posts: PostAggregate[] }>();
+  for (const [topic, kind, author, engager, day, posts, ...counts] of rows.getRows()) {
+    const rowsOfTopic = byTopic.get(String(topic)) ?? { edges: [], posts: [] };
+    byTopic.set(String(topic), rowsOfTopic);
+    if (kind === 'post') rowsOfTopic.posts.push({ author: String(author), day: String(day), posts: Number(posts) });
+    else
+      rowsOfTopic.edges.push({
+        author: String(author),
+        engager: String(engager),
+        day: String(day),
+        counts: Object.fromEntries(ENGAGEMENT_COUNT_COLUMNS.map((type, i) => [type, Number(counts[i])])),
+      });
+  }
+  return new Map([...byTopic].map(([topic, { edges, posts }]) => [topic, topicAggregatesOf(edges, posts)]));
+};
 
 /** Responses to each piece of content of the authors `authors` (a query of one `account` column) lists over the window, the most answered `perAuthor` of each. */
 export const readTopContent = async (db: DuckDBConnection, window: TopicWindow, authors: string, perAuthor: number): Promise<TopContent> => {
@@ -363,7 +352,7 @@ const topicRowsOf = async (
 const emptyTopicRows = (firstDay: string): string =>
   `(SELECT NULL::VARCHAR AS topic, ${WINDOW_COLUMNS} FROM ${windowRows({ merged: null, deltas: [], firstDay })})`;
 
-/** A topic's part of mergeTopicWindows' tables: its rows of the merged window, and its authors' audiences. */
+/** A topic's window as mergeTopicWindows reads it, as one topic read with others: its rows of `${tables}_window`, and its authors' audiences. */
 export interface MergedWindow {
   window: TopicWindow;
   /** A relation of `(account, engagers, sketch)` (audienceSketchesQuery). */
@@ -372,10 +361,9 @@ export interface MergedWindow {
 
 /**
  * mergeTopicWindow of each of a full pass's topics, at once: their merged rows, with their topic,
- * into `${tables}_window` (from which writeWindow writes each topic's file and readTouchedAggregates
- * reads their aggregates), and their authors' audiences (audienceSketchesQuery) into
- * `${tables}_audiences`. As with readTouchedParts, a statement per small topic costs more than its
- * rows; the tables stay until dropTouchedParts or the connection closes.
+ * into `${tables}_window` (writeMergedWindow writes a topic's file from there), and their authors'
+ * audiences (audienceSketchesQuery) into `${tables}_audiences`. As with readTouchedParts, a
+ * statement per small topic costs more than its rows; the tables stay until dropTouchedParts.
  */
 export const mergeTopicWindows = async (
   db: DuckDBConnection,
@@ -402,8 +390,8 @@ export const mergeTopicWindows = async (
   );
 };
 
-/** Writes a window's rows to `output`: for a topic merged with others, the file mergeTopicWindow would have written. */
-export const writeWindow = async (db: DuckDBConnection, window: TopicWindow, output: string): Promise<void> => {
+/** Writes a topic's window, read with others (mergeTopicWindows), to `output`: the file mergeTopicWindow would have written. */
+export const writeMergedWindow = async (db: DuckDBConnection, { window }: MergedWindow, output: string): Promise<void> => {
   await db.run(`COPY (SELECT * FROM ${windowRows(window)}) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`);
 };
 

@@ -22,7 +22,7 @@ import {
   dropTouchedParts,
   mergeTopicWindow,
   mergeTopicWindows,
-  writeWindow,
+  writeMergedWindow,
   type MergedWindow,
   readTopContent,
   readTopicAggregates,
@@ -191,8 +191,8 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
 /** A topic's touched part read with the item's other topics, with its aggregates, its authors' top content and the files it was read from. */
 type TouchedTogether = TouchedPart & { aggregates: TopicAggregates; topContent: TopContent; sources: WindowSources };
 
-/** A full pass's topic's window merged with the item's other topics' (mergeTopicWindows), its aggregates, its authors' top content, the files and the opt-outs it was merged from. */
-type MergedTogether = MergedWindow & { aggregates: TopicAggregates; topContent: TopContent; sources: WindowSources; optOutEpoch: number };
+/** A full pass's topic's window merged with the item's other topics' (mergeTopicWindows), its authors' top content, the files and the opt-outs it was merged from. */
+type MergedTogether = MergedWindow & { topContent: TopContent; sources: WindowSources; optOutEpoch: number };
 
 /** What a topic of an item reads with the others: an incremental pass's touched part, or a full pass's window. */
 type ReadTogether = TouchedTogether | MergedTogether;
@@ -219,18 +219,11 @@ const windowsMergedTogether = async (
       { firstDay: plan.firstDay, withoutDigests: hexDigestsOf(optOuts.digests) },
       'item',
     );
-    const aggregates = await readTouchedAggregates(db, 'item');
     const topContent = await readTouchedTopContent(db, 'item', TOP_CONTENT);
     return new Map(
       [...merged].map(([key, window]) => [
         key,
-        {
-          ...window,
-          aggregates: aggregates.get(key) ?? topicAggregatesOf([], []),
-          topContent: topContent.get(key) ?? new Map(),
-          sources: sources.get(key)!,
-          optOutEpoch: optOuts.epoch,
-        },
+        { ...window, topContent: topContent.get(key) ?? new Map(), sources: sources.get(key)!, optOutEpoch: optOuts.epoch },
       ]),
     );
   } catch (error) {
@@ -364,7 +357,7 @@ const updateWindowAndScore = async (
   let windowKey: string;
   if (merge) {
     const merged = join(work, 'window.parquet');
-    if (mergedTogether) await writeWindow(db, mergedTogether.window, merged);
+    if (mergedTogether) await writeMergedWindow(db, mergedTogether, merged);
     else
       await mergeTopicWindow(db, {
         previous: sources.window.merged,
@@ -380,7 +373,7 @@ const updateWindowAndScore = async (
     files = sources.window;
     windowKey = previous.window;
   }
-  // Read from the table it was merged into rather than from its file.
+  // Read from the item's table, where it was merged, rather than from its file.
   let window: TopicWindow = mergedTogether?.window ?? files;
   const scoresFile = join(work, 'scores.parquet');
   let model: string | null = previous?.model ?? null;
@@ -397,7 +390,7 @@ const updateWindowAndScore = async (
       await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
       audiences = `read_parquet(${sqlString(file)})`;
     }
-    const aggregates = mergedTogether?.aggregates ?? (await readTopicAggregates(db, window));
+    const aggregates = await readTopicAggregates(db, window);
     const result = scoreTopicRanking(aggregates, asOf);
     scored = rankedAuthors(result);
     model = `${prefix}model-${plan.version}.json`;
