@@ -352,7 +352,7 @@ const topicRowsOf = async (
 const emptyTopicRows = (firstDay: string): string =>
   `(SELECT NULL::VARCHAR AS topic, ${WINDOW_COLUMNS} FROM ${windowRows({ merged: null, deltas: [], firstDay })})`;
 
-/** A topic's window as mergeTopicWindows reads it, as one topic read with others: its rows of `${tables}_window`, and its authors' audiences. */
+/** A topic's part of mergeTopicWindows' tables: its rows of the merged window, and its authors' audiences. */
 export interface MergedWindow {
   window: TopicWindow;
   /** A relation of `(account, engagers, sketch)` (audienceSketchesQuery). */

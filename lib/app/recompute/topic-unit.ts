@@ -213,12 +213,7 @@ const windowsMergedTogether = async (
   try {
     const sources = new Map<string, WindowSources>();
     for (const topic of task.topics) sources.set(topicKeyOf(topic), await windowSources(objects, plan, topicKeyOf(topic)));
-    const merged = await mergeTopicWindows(
-      db,
-      [...sources.values()].map(({ key, window }) => ({ key, window })),
-      { firstDay: plan.firstDay, withoutDigests: hexDigestsOf(optOuts.digests) },
-      'item',
-    );
+    const merged = await mergeTopicWindows(db, [...sources.values()], { firstDay: plan.firstDay, withoutDigests: hexDigestsOf(optOuts.digests) }, 'item');
     const topContent = await readTouchedTopContent(db, 'item', TOP_CONTENT);
     return new Map(
       [...merged].map(([key, window]) => [
