@@ -45,6 +45,7 @@ import type { AccountsStore, StoredExplanation } from '../../adapters/dynamodb/a
 import type { BoardChunkRef, BoardsStore, RankCounts } from '../../adapters/dynamodb/boards-store';
 import { knownOptOutsOf, type ConsentStore, type KnownOptOutState } from '../../adapters/dynamodb/consent-store';
 import { PendingAccountWrites } from './pending-account-writes';
+import { decodeExplanationBody, encodeExplanationBody, type ExplanationBody } from './explanation-body';
 import { boards } from '../../adapters/dynamodb/keys';
 import { holdLease, type Lease, type LeasePorts } from './run-guard';
 import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
@@ -418,7 +419,6 @@ const updateWindowAndScore = async (
     scored,
     window,
     audiences,
-    key,
     topContent,
     touchedQuery === null ? null : { files: await objects.localPaths(earlierExplanations), rescored: touchedQuery, merge: !addsExplanations },
   );
@@ -594,7 +594,6 @@ const writeExplanationDrafts = async (
   window: TopicWindow,
   /** A relation of the scored authors' audiences. */
   audiences: string,
-  key: string,
   /** The scored authors' top content, when it was read with other topics. */
   readTopContentOf: TopContent | undefined,
   /** An incremental run's: the earlier explanation files, and a query of the accounts it rescored, whose explanations it replaces. */
@@ -612,22 +611,8 @@ const writeExplanationDrafts = async (
   const appender = await db.createAppender('drafts');
   for (let position = 0; position < scored.count; position++) {
     const entry = scored.entry(position);
-    const own = topContent.get(entry.account) ?? [];
-    const responses = own.reduce((sum, item) => sum + item.responses, 0);
-    const body = JSON.stringify({
-      topic: topicOfKey(key),
-      score: entry.score,
-      factors: entry.factors,
-      topEngagers: entry.topEngagers,
-      topContent: own.map(({ contentId, responses: answered }) => ({
-        contentId,
-        responses: answered,
-        weight: Math.round((answered / responses) * 1000) / 1000,
-      })),
-      ...(entry.flags !== 0 ? { flags: entry.flags } : {}),
-    });
     appender.appendVarchar(entry.account);
-    appender.appendVarchar(body);
+    appender.appendVarchar(encodeExplanationBody(entry, topContent.get(entry.account) ?? []));
     appender.endRow();
   }
   appender.closeSync();
@@ -772,7 +757,7 @@ const findChanges = async (
   ];
   // The first page's handles are looked up with the boards' (a small topic's only lookup).
   let boardHandles: Map<string, string> | undefined;
-  const writePage = async (page: { account: string; body: ExplanationBody }[]) => {
+  const writePage = async (page: ChangedExplanation[]) => {
     const wanted: string[] = [];
     for (const { account, body } of page) {
       wanted.push(account);
@@ -783,7 +768,7 @@ const findChanges = async (
     boardHandles ??= handles;
     // Fields named one by one rather than spread: a full pass builds millions of these.
     await writes.add(topic, {
-      explanations: page.map(({ account, body }): StoredExplanation => {
+      explanations: page.map(({ account, body, audience }): StoredExplanation => {
         const { network, id } = parseAccountKey(account);
         const explanation: StoredExplanation = {
           network,
@@ -802,7 +787,7 @@ const findChanges = async (
             };
           }),
           topContent: body.topContent,
-          audience: body.audience,
+          audience,
           computedAt: task.asOf,
         };
         if (body.flags) explanation.flags = body.flags;
@@ -810,15 +795,17 @@ const findChanges = async (
       }),
     });
   };
-  let page: { account: string; body: ExplanationBody }[] = [];
+  let page: ChangedExplanation[] = [];
   for await (const chunk of streamedRows(
     db,
     `SELECT account, body, engagers, list_sort(sketch) AS sketch FROM ${explanationRows(added ? [added] : newExplanations, `account IN (SELECT account FROM explanation_changes WHERE present)`)}`,
   )) {
     for (const [account, body, engagers, sketch] of chunk) {
-      const parsed = JSON.parse(String(body)) as ExplanationBody;
-      parsed.audience = encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: sketch === null ? [] : (sketch as { items: number[] }).items });
-      page.push({ account: String(account), body: parsed });
+      page.push({
+        account: String(account),
+        body: decodeExplanationBody(String(body)),
+        audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: sketch === null ? [] : (sketch as { items: number[] }).items }),
+      });
     }
     if (page.length >= EXPLANATION_PAGE) {
       await writePage(page);
@@ -965,12 +952,10 @@ const publishTopicBoards = async (
   return done.map((item) => (item instanceof Error ? { error: item } : failures.has(item) ? { error: failures.get(item) } : { result: item.result }));
 };
 
-interface ExplanationBody {
-  score: number;
-  factors: StoredExplanation['factors'];
-  topEngagers: { account: string; interactions: number; weight: number }[];
-  topContent: StoredExplanation['topContent'];
-  flags?: number;
+/** A changed explanation read back from the topic's file, with its audience. */
+interface ChangedExplanation {
+  account: string;
+  body: ExplanationBody;
   audience: StoredAudience;
 }
 
