@@ -18,6 +18,7 @@ import {
   mergeTopicWindows,
   readTopContent,
   readTopicAggregates,
+  readMergedAggregates,
   readTouchedAggregates,
   readTouchedParts,
   readTouchedTopContent,
@@ -295,13 +296,14 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
     }
   });
 
-  it('merges each topic of a full pass with the others as alone: its window file, its audiences, its top content, without the opted-out', async () => {
+  it('merges each topic of a full pass with the others as alone: its window file, its audiences, its aggregates, its top content, without the opted-out', async () => {
     const withoutDigests = [createHash('sha256').update('x:fan2').digest('hex')];
     await withDuckDb(async (db) => {
       const rows = (sql: string) => db.runAndReadAll(`${sql} ORDER BY ALL`).then((result) => result.getRowObjectsJson());
       const columns = (file: string) => db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`).then((result) => result.getRows());
       const merged = await mergeTopicWindows(db, topics, { firstDay, withoutDigests }, 'item');
       const topContent = await readTouchedTopContent(db, 'item', 5);
+      const aggregates = await readMergedAggregates(db, 'item');
       for (const { key, window } of topics) {
         const alone = join(scratch, `${key}-alone.parquet`);
         await mergeTopicWindow(db, { previous: window.merged, deltas: window.deltas, firstDay, withoutDigests, output: alone });
@@ -313,6 +315,9 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
         const sketches = (relation: string) => rows(`SELECT account, engagers, list_sort(sketch) AS sketch FROM ${relation}`);
         expect(await sketches(merged.get(key)!.audiences)).toEqual(await sketches(`(${audienceSketchesQuery(aloneWindow, null)})`));
         expect(topContent.get(key) ?? new Map()).toEqual(await readTopContent(db, aloneWindow, `SELECT author FROM read_parquet('${alone}')`, 5));
+        const aggregatesAlone = await readTopicAggregates(db, aloneWindow);
+        expect(aggregatesAlone.accounts.length).toBeGreaterThan(0);
+        expect(inAnyOrder(aggregates.get(key)!)).toEqual(inAnyOrder(aggregatesAlone));
       }
       const jazz = await rows(`SELECT author, engager, n_like FROM ${windowRows(merged.get('jazz')!.window)} WHERE kind = 'edge'`);
       // x:fan2's like went with it; the drummer's, undone by its retraction, and the old fan's, before the window, were gone already.

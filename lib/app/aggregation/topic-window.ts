@@ -108,61 +108,106 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
   const copied = !('table' in window);
   const kinds = `kind IN ('edge', 'post')`;
   if (copied) await db.run(`CREATE OR REPLACE TEMP TABLE window_rows AS SELECT * FROM ${windowRows(window, kinds)}`);
-  const rows = copied ? 'window_rows' : windowRows(window, kinds);
-  const names = (await db.runAndReadAll(`SELECT DISTINCT author FROM ${rows} UNION SELECT DISTINCT engager FROM ${rows} WHERE engager IS NOT NULL`))
-    .getRows()
-    .map(([name]) => String(name));
-  // Name order as JavaScript compares strings (UTF-16 code units), which scoring relies on.
-  const accounts = names.sort();
-  await db.run(`CREATE OR REPLACE TEMP TABLE dictionary (account VARCHAR, position INTEGER)`);
+  const [aggregates] = await aggregatesOf(db, copied ? 'window_rows' : windowRows(window, kinds), 1);
+  if (copied) await db.run(`DROP TABLE window_rows`);
+  return aggregates!;
+};
+
+/**
+ * readTopicAggregates of every topic of mergeTopicWindows' `${tables}_window`, in five statements
+ * for them all rather than five a topic: a full pass's small topics are many, and a statement costs
+ * milliseconds whatever its rows.
+ */
+export const readMergedAggregates = async (db: DuckDBConnection, tables: string): Promise<Map<string, TopicAggregates>> => {
+  const topics = (await db.runAndReadAll(`SELECT DISTINCT topic FROM ${tables}_window ORDER BY topic`)).getRows().map(([topic]) => String(topic));
+  // Topics by number: a number a row is cheap to read back, a topic's name is not.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_rows AS
+    SELECT (list_position(${sqlList(topics)}, topic) - 1)::INTEGER AS number, * EXCLUDE (topic) FROM ${tables}_window WHERE kind IN ('edge', 'post')`);
+  try {
+    const read = await aggregatesOf(db, `${tables}_rows`, topics.length);
+    return new Map(topics.map((topic, number) => [topic, read[number]!]));
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${tables}_rows`);
+  }
+};
+
+const sqlList = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]::VARCHAR[]`;
+
+/**
+ * The aggregates of `rows` (window rows of edges and posts): of one topic, or, when `topics` is
+ * more than one, of each topic its `number` column (0 to topics - 1) tells. Accounts are numbered
+ * by a dictionary table the rows are joined with.
+ */
+const aggregatesOf = async (db: DuckDBConnection, rows: string, topics: number): Promise<TopicAggregates[]> => {
+  // One topic's rows (the overall topic's: a million accounts) are read and numbered without a topic number.
+  const numbered = topics > 1;
+  const number = numbered ? 'number, ' : '';
+  const names = Array.from({ length: topics }, (): string[] => []);
+  for (const row of (
+    await db.runAndReadAll(`SELECT DISTINCT ${number}author FROM ${rows} UNION SELECT DISTINCT ${number}engager FROM ${rows} WHERE engager IS NOT NULL`)
+  ).getRows())
+    names[numbered ? Number(row[0]) : 0]!.push(String(row.at(-1)));
+  await db.run(`CREATE OR REPLACE TEMP TABLE dictionary (${numbered ? 'number INTEGER, ' : ''}account VARCHAR, position INTEGER)`);
   const appender = await db.createAppender('dictionary');
-  accounts.forEach((account, position) => {
-    appender.appendVarchar(account);
-    appender.appendInteger(position);
-    appender.endRow();
+  names.forEach((accounts, of) => {
+    // Name order as JavaScript compares strings (UTF-16 code units), which scoring relies on.
+    accounts.sort().forEach((account, position) => {
+      if (numbered) appender.appendInteger(of);
+      appender.appendVarchar(account);
+      appender.appendInteger(position);
+      appender.endRow();
+    });
   });
   appender.closeSync();
 
-  const [edgeRows, postRows] = (
-    await db.runAndReadAll(`SELECT count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM ${rows}`)
-  ).getRows()[0]!;
-  const edgeCount = Number(edgeRows);
-  const edges = emptyEngagementColumns(edgeCount);
-  let r = 0;
+  const counts = Array.from({ length: topics }, () => [0, 0]);
   await forEachChunk(
     db,
-    `SELECT a.position, e.position, (day - DATE '1970-01-01')::INTEGER, n_reply, n_quote, n_share, n_like, n_mention, n_follow
-     FROM ${rows} w JOIN dictionary a ON a.account = w.author JOIN dictionary e ON e.account = w.engager WHERE kind = 'edge'`,
+    `SELECT ${numbered ? 'number' : '0'}, count(*) FILTER (WHERE kind = 'edge'), count(*) FILTER (WHERE kind = 'post') FROM ${rows} ${numbered ? 'GROUP BY number' : ''}`,
     (columns, length) => {
-      for (let i = 0; i < length; i++, r++) {
-        edges.author[r] = columns[0]!(i);
-        edges.engager[r] = columns[1]!(i);
-        edges.day[r] = columns[2]!(i);
-        edges.reply[r] = columns[3]!(i);
-        edges.quote[r] = columns[4]!(i);
-        edges.share[r] = columns[5]!(i);
-        edges.like[r] = columns[6]!(i);
-        edges.mention[r] = columns[7]!(i);
-        edges.follow[r] = columns[8]!(i);
+      for (let i = 0; i < length; i++) counts[columns[0]!(i)] = [columns[1]!(i), columns[2]!(i)];
+    },
+  );
+  const read = names.map((accounts, of) => ({ accounts, edges: emptyEngagementColumns(counts[of]![0]!), posts: emptyPostColumns(counts[of]![1]!) }));
+  const filled = read.map(() => ({ edges: 0, posts: 0 }));
+  const sameTopic = (alias: string) => (numbered ? `${alias}.number = w.number AND ` : '');
+  await forEachChunk(
+    db,
+    `SELECT ${numbered ? 'w.number' : '0'}, a.position, e.position, (day - DATE '1970-01-01')::INTEGER, n_reply, n_quote, n_share, n_like, n_mention, n_follow
+     FROM ${rows} w JOIN dictionary a ON ${sameTopic('a')}a.account = w.author JOIN dictionary e ON ${sameTopic('e')}e.account = w.engager WHERE kind = 'edge'`,
+    (columns, length) => {
+      for (let i = 0; i < length; i++) {
+        const of = columns[0]!(i);
+        const { edges } = read[of]!;
+        const r = filled[of]!.edges++;
+        edges.author[r] = columns[1]!(i);
+        edges.engager[r] = columns[2]!(i);
+        edges.day[r] = columns[3]!(i);
+        edges.reply[r] = columns[4]!(i);
+        edges.quote[r] = columns[5]!(i);
+        edges.share[r] = columns[6]!(i);
+        edges.like[r] = columns[7]!(i);
+        edges.mention[r] = columns[8]!(i);
+        edges.follow[r] = columns[9]!(i);
       }
     },
   );
-  const postCount = Number(postRows);
-  const posts = emptyPostColumns(postCount);
-  r = 0;
   await forEachChunk(
     db,
-    `SELECT a.position, (day - DATE '1970-01-01')::INTEGER, posts FROM ${rows} w JOIN dictionary a ON a.account = w.author WHERE kind = 'post'`,
+    `SELECT ${numbered ? 'w.number' : '0'}, a.position, (day - DATE '1970-01-01')::INTEGER, posts FROM ${rows} w JOIN dictionary a ON ${sameTopic('a')}a.account = w.author WHERE kind = 'post'`,
     (columns, length) => {
-      for (let i = 0; i < length; i++, r++) {
-        posts.author[r] = columns[0]!(i);
-        posts.day[r] = columns[1]!(i);
-        posts.count[r] = columns[2]!(i);
+      for (let i = 0; i < length; i++) {
+        const of = columns[0]!(i);
+        const { posts } = read[of]!;
+        const r = filled[of]!.posts++;
+        posts.author[r] = columns[1]!(i);
+        posts.day[r] = columns[2]!(i);
+        posts.count[r] = columns[3]!(i);
       }
     },
   );
-  for (const table of copied ? ['window_rows', 'dictionary'] : ['dictionary']) await db.run(`DROP TABLE IF EXISTS ${table}`);
-  return { accounts, edges, posts };
+  await db.run(`DROP TABLE IF EXISTS dictionary`);
+  return read;
 };
 
 /** Each author's most answered content, by account: each piece's responses over the window. */

@@ -25,6 +25,7 @@ import {
   writeMergedWindow,
   type MergedWindow,
   readTopContent,
+  readMergedAggregates,
   readTopicAggregates,
   readTouchedAggregates,
   readTouchedParts,
@@ -192,8 +193,8 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
 /** A topic's touched part read with the item's other topics, with its aggregates, its authors' top content and the files it was read from. */
 type TouchedTogether = TouchedPart & { aggregates: TopicAggregates; topContent: TopContent; sources: WindowSources };
 
-/** A full pass's topic's window merged with the item's other topics' (mergeTopicWindows), its authors' top content, the files and the opt-outs it was merged from. */
-type MergedTogether = MergedWindow & { topContent: TopContent; sources: WindowSources; optOutEpoch: number };
+/** A full pass's topic's window merged with the item's other topics' (mergeTopicWindows), its aggregates, its authors' top content, the files and the opt-outs it was merged from. */
+type MergedTogether = MergedWindow & { aggregates: TopicAggregates; topContent: TopContent; sources: WindowSources; optOutEpoch: number };
 
 /** What a topic of an item reads with the others: an incremental pass's touched part, or a full pass's window. */
 type ReadTogether = TouchedTogether | MergedTogether;
@@ -215,11 +216,18 @@ const windowsMergedTogether = async (
     const sources = new Map<string, WindowSources>();
     for (const topic of task.topics) sources.set(topicKeyOf(topic), await windowSources(objects, plan, topicKeyOf(topic)));
     const merged = await mergeTopicWindows(db, [...sources.values()], { firstDay: plan.firstDay, withoutDigests: hexDigestsOf(optOuts.digests) }, 'item');
+    const aggregates = await readMergedAggregates(db, 'item');
     const topContent = await readTouchedTopContent(db, 'item', TOP_CONTENT);
     return new Map(
       [...merged].map(([key, window]) => [
         key,
-        { ...window, topContent: topContent.get(key) ?? new Map(), sources: sources.get(key)!, optOutEpoch: optOuts.epoch },
+        {
+          ...window,
+          aggregates: aggregates.get(key) ?? topicAggregatesOf([], []),
+          topContent: topContent.get(key) ?? new Map(),
+          sources: sources.get(key)!,
+          optOutEpoch: optOuts.epoch,
+        },
       ]),
     );
   } catch (error) {
@@ -386,7 +394,7 @@ const updateWindowAndScore = async (
       await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
       audiences = `read_parquet(${sqlString(file)})`;
     }
-    const aggregates = await readTopicAggregates(db, window);
+    const aggregates = mergedTogether?.aggregates ?? (await readTopicAggregates(db, window));
     const result = scoreTopicRanking(aggregates, asOf);
     scored = rankedAuthors(result);
     model = `${prefix}model-${plan.version}.json`;
