@@ -140,25 +140,34 @@ const writeAccounts = async (
 ): Promise<number> => {
   const { objects } = ports;
   const changeFiles: string[] = [];
-  const topicOfFile = new Map<string, string>();
+  const topicOfFile: string[] = [];
   for (const key of heads.keys()) {
     const [file] = await objects.localPaths([topicChangesKey(plan.runId, key)]);
     if (!file) continue;
     changeFiles.push(file);
-    topicOfFile.set(file, key === '_all' ? OVERALL_TOPIC : key);
+    topicOfFile.push(key === '_all' ? OVERALL_TOPIC : key);
   }
+  // Each row names its file by number: the rows are millions, and a file's name is a long string to read back for each.
+  await db.run(`CREATE OR REPLACE TEMP TABLE change_files (filename VARCHAR, number INTEGER)`);
+  const files = await db.createAppender('change_files');
+  changeFiles.forEach((file, number) => {
+    files.appendVarchar(file);
+    files.appendInteger(number);
+    files.endRow();
+  });
+  files.closeSync();
   // Accounts whose best handle the run's sightings changed (an account seen again under the handle it had is not written again).
   const newSightings = await objects.localPaths(plan.added.handles.filter((key) => key.includes('/run-')));
   await db.run(`CREATE OR REPLACE TEMP TABLE renamed (account VARCHAR)`);
   await appendStrings(db, 'renamed', await renamedAccounts(db, await objects.localPaths(plan.manifest.handles), newSightings));
   const handleFiles = await objects.localPaths(manifest.handles);
   // Every change row, and a row without a topic for each renamed account, with the account's handle, in account order.
-  const changes = `SELECT filename, account, score, scored FROM ${changeFiles.length > 0 ? `read_parquet(${sqlFiles(changeFiles)}, filename = true)` : `(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::BOOLEAN AS scored WHERE false)`}
+  const changes = `SELECT f.number AS file, account, score, scored FROM ${changeFiles.length > 0 ? `read_parquet(${sqlFiles(changeFiles)}, filename = true) JOIN change_files f USING (filename)` : `(SELECT NULL::INTEGER AS number, NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::BOOLEAN AS scored WHERE false) f`}
     UNION ALL SELECT NULL, account, NULL, NULL FROM renamed`;
   const rows = streamedRows(
     db,
     `WITH changes AS (${changes}), best AS (${bestHandlesQuery(handleFiles, `SELECT account FROM changes`)})
-     SELECT c.filename, c.account, c.score, c.scored, b.handle FROM changes c LEFT JOIN best b USING (account) ORDER BY c.account`,
+     SELECT c.file, c.account, c.score, c.scored, b.handle FROM changes c LEFT JOIN best b USING (account) ORDER BY c.account`,
   );
   let page = new Map<string, AccountChange>();
   for await (const chunk of rows) {
@@ -175,14 +184,15 @@ const writeAccounts = async (
         page.set(account, change);
       }
       if (file === null) continue;
-      const topic = topicOfFile.get(String(file))!;
+      const topic = topicOfFile[Number(file)]!;
       if (topic === OVERALL_TOPIC) change.score = score === null ? 1 : Number(score);
-      else if (scored) change.topicScores = { ...change.topicScores, [topic]: Number(score) };
-      else change.droppedTopics = [...(change.droppedTopics ?? []), topic];
+      else if (scored) (change.topicScores ??= {})[topic] = Number(score);
+      else (change.droppedTopics ??= []).push(topic);
     }
   }
   if (page.size > 0) await ports.accounts.applyAccountChanges([...page.values()]);
   await db.run(`DROP TABLE renamed`);
+  await db.run(`DROP TABLE change_files`);
   const overall = heads.get('_all') ?? plan.manifest.topics._all?.head;
   if (!overall) return 0;
   const [scores] = await objects.localPaths([overall.scores]);
