@@ -2,7 +2,7 @@
  * An account's explanation as a topic's explanation file holds it (its `body` column): what scoring
  * said of it, before the engagers' handles and its audience are added for writing. A JSON array,
  * `[score, [[factor, value, contribution]…], [[engager, interactions, weight]…], [[contentId,
- * responses, weight]…], flags]`: half the bytes of the object with its keys, and a full pass
+ * responses, weight]…], flags]`: without the object's keys, far fewer bytes, and a full pass
  * writes, fingerprints and reads back a million of them (docs/SCALING.md). Files written before
  * hold the object; both are read.
  */

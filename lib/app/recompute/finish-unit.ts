@@ -186,8 +186,13 @@ const writeAccounts = async (
       if (file === null) continue;
       const topic = topicOfFile[Number(file)]!;
       if (topic === OVERALL_TOPIC) change.score = score === null ? 1 : Number(score);
-      else if (scored) (change.topicScores ??= {})[topic] = Number(score);
-      else (change.droppedTopics ??= []).push(topic);
+      else if (scored) {
+        change.topicScores ??= {};
+        change.topicScores[topic] = Number(score);
+      } else {
+        change.droppedTopics ??= [];
+        change.droppedTopics.push(topic);
+      }
     }
   }
   if (page.size > 0) await ports.accounts.applyAccountChanges([...page.values()]);

@@ -49,7 +49,7 @@ describe('explanation bodies', () => {
     expect(decodeExplanationBody(encodeExplanationBody(bare, []))).toEqual({ score: 42.5, factors: entry.factors, topEngagers: [], topContent: [], flags: 5 });
   });
 
-  it('are half the size of the object they replace', () => {
+  it('are shorter than the object they replace', () => {
     const before = JSON.stringify({ topic: 'rust', score: entry.score, factors: entry.factors, topEngagers: entry.topEngagers, topContent: expectedContent });
     expect(encodeExplanationBody(entry, content).length).toBeLessThan(before.length * 0.6);
   });
