@@ -114,7 +114,7 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
 };
 
 /**
- * readTopicAggregates of every topic of mergeTopicWindows' `${tables}_window`, in five statements
+ * readTopicAggregates of every topic of mergeTopicWindows' `${tables}_window`, in nine statements
  * for them all rather than five a topic: a full pass's small topics are many, and a statement costs
  * milliseconds whatever its rows.
  */
