@@ -15,6 +15,7 @@ import {
   audienceSketchesQuery,
   deltasNameAny,
   mergeTopicWindow,
+  dropTouchedParts,
   mergeTopicWindows,
   readTopContent,
   readTopicAggregates,
@@ -326,6 +327,22 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
         { author: 'x:fan1', engager: 'x:singer', n_like: 1 },
         { author: 'x:singer', engager: 'x:fan1', n_like: 2 },
       ]);
+    });
+  });
+
+  it('reads a full item’s aggregates by topic when a topic among them has content rows alone', async () => {
+    // "poetry" sorts between "jazz" and "rock" and has no edge or post: numbering it would shift rock's rows.
+    const poetryWindow = await writeRows('poetry-window', [['content', '2026-11-20', 'x:poet', null, 'poem', 0, 0, 3]]);
+    const withPoetry = [...topics, { key: 'poetry', window: { merged: poetryWindow, deltas: [], firstDay }, deltas: [] }];
+    await withDuckDb(async (db) => {
+      await mergeTopicWindows(db, withPoetry, { firstDay, withoutDigests: [] }, 'item');
+      const aggregates = await readMergedAggregates(db, 'item');
+      expect(aggregates.has('poetry')).toBe(false);
+      for (const { key, window } of topics) {
+        const alone = await readTopicAggregates(db, { ...window, firstDay });
+        expect(inAnyOrder(aggregates.get(key)!)).toEqual(inAnyOrder(alone));
+      }
+      await dropTouchedParts(db, 'item');
     });
   });
 });

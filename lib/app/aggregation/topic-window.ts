@@ -119,10 +119,11 @@ export const readTopicAggregates = async (db: DuckDBConnection, window: TopicWin
  * milliseconds whatever its rows.
  */
 export const readMergedAggregates = async (db: DuckDBConnection, tables: string): Promise<Map<string, TopicAggregates>> => {
-  const topics = (await db.runAndReadAll(`SELECT DISTINCT topic FROM ${tables}_window ORDER BY topic`)).getRows().map(([topic]) => String(topic));
-  // Topics by number: a number a row is cheap to read back, a topic's name is not.
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_rows AS
-    SELECT (list_position(${sqlList(topics)}, topic) - 1)::INTEGER AS number, * EXCLUDE (topic) FROM ${tables}_window WHERE kind IN ('edge', 'post')`);
+  const rows = `FROM ${tables}_window WHERE kind IN ('edge', 'post')`;
+  // A topic with none of these rows (content alone) is not in the answer: it has no aggregates.
+  const topics = (await db.runAndReadAll(`SELECT DISTINCT topic ${rows} ORDER BY topic`)).getRows().map(([topic]) => String(topic));
+  // Topics by number, in the order just read: a number a row is cheap to read back, a topic's name is not.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${tables}_rows AS SELECT (dense_rank() OVER (ORDER BY topic) - 1)::INTEGER AS number, * EXCLUDE (topic) ${rows}`);
   try {
     const read = await aggregatesOf(db, `${tables}_rows`, topics.length);
     return new Map(topics.map((topic, number) => [topic, read[number]!]));
@@ -130,8 +131,6 @@ export const readMergedAggregates = async (db: DuckDBConnection, tables: string)
     await db.run(`DROP TABLE IF EXISTS ${tables}_rows`);
   }
 };
-
-const sqlList = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]::VARCHAR[]`;
 
 /**
  * The aggregates of `rows` (window rows of edges and posts): of one topic, or, when `topics` is
