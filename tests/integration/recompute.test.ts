@@ -10,6 +10,7 @@ import { readBoardPage } from '../../lib/app/queries/read-board';
 import { RunInProgressError } from '../../lib/domain/recompute-run';
 import type { StoredAccount } from '../../lib/adapters/dynamodb/accounts-store';
 import { boards, OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
+import { readManifest } from '../../lib/app/recompute/run-state';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
 import { logHarness } from '../support/log-harness';
@@ -151,6 +152,33 @@ describe('a recompute against DynamoDB Local and the log', () => {
     expect(next).toMatchObject({ status: 'succeeded' });
     const physicsAfter = await page<{ id: string }>(boards.leaderboard('physics'));
     expect(physicsAfter.items.map((entry) => entry.id).indexOf('quiet')).toBeLessThan(physicsBefore.items.map((entry) => entry.id).indexOf('quiet'));
+  });
+
+  it('finds each topic’s changes alone when finding them with the item’s other topics fails, and publishes them all', async () => {
+    await apply([...engagements('violinist', 4, 'reply', ['strings']), ...engagements('cellist', 4, 'reply', ['bows'])]);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded' });
+    // A full pass first reads a topic's previous scores when it finds what changed: the first read of strings' fails.
+    const previousScores = (await readManifest(sway.objects)).topics.strings!.head!.scores;
+    let failures = 0;
+    const failingOnce = Object.create(sway.objects) as typeof sway.objects;
+    failingOnce.localPaths = async (keys, options) => {
+      if (failures === 0 && keys.includes(previousScores)) {
+        failures++;
+        throw new Error('connection reset');
+      }
+      return sway.objects.localPaths(keys, options);
+    };
+    await apply([...engagements('violist', 6, 'reply', ['strings']), ...engagements('bassist', 6, 'reply', ['bows'])]);
+    expect(await sway.recompute({ objects: failingOnce }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
+    expect(failures).toBe(1);
+    for (const [topic, id] of [
+      ['strings', 'violist'],
+      ['bows', 'bassist'],
+    ] as const) {
+      expect((await page<{ id: string }>(boards.leaderboard(topic))).items.map((entry) => entry.id)).toContain(id);
+      expect(await sway.stores.accounts.explanation('x', id, topic)).toMatchObject({ topic, score: expect.any(Number) });
+      expect(await account(id)).toMatchObject({ topics: [{ topic, rank: 1 }] });
+    }
   });
 
   it('marks a run whose finish fails failed, commits none of its state, and the next run redoes it', async () => {

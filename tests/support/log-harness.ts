@@ -15,7 +15,7 @@ import type { QueuedInteractions } from '../../lib/domain/interactions/queued';
 import { applyToLog } from '../../lib/app/log/apply-to-log';
 import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import { writeLogObject } from '../../lib/app/log/log-writer';
-import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
+import { FolderObjectStore, type ObjectStore } from '../../lib/adapters/object-store/object-store';
 import { runRecomputeLocally, unitsOver } from '../../lib/app/recompute/local-orchestrator';
 import { newRun } from '../../lib/app/recompute/run-record';
 import { readManifest, windowFilesOf, type TopicHead } from '../../lib/app/recompute/run-state';
@@ -91,9 +91,9 @@ export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
     stores,
     ingest,
     consent,
-    /** A whole run as `npm start` runs it, requested through the API unless said otherwise; swapped stores replace the real ones. */
+    /** A whole run as `npm start` runs it, requested through the API unless said otherwise; swapped stores (and object store) replace the real ones. */
     recompute: (
-      swapped: Partial<Stores> = {},
+      swapped: Partial<Stores & { objects: ObjectStore }> = {},
       {
         runId = newRun('api').runId,
         full,
@@ -106,8 +106,8 @@ export const logHarness = (db: DynamoDBDocumentClient, tableName: string) => {
         { runId, trigger: 'api', ...(full ? { full } : {}) },
         unitsOver({
           ...stores,
-          ...swapped,
           objects,
+          ...swapped,
           ...(asOf ? { now: () => asOf } : {}),
           ...(resolutionBatchBytes ? { resolutionBatchBytes } : {}),
           ...(mostUnmergedFiles ? { mostUnmergedFiles } : {}),

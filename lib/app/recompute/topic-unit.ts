@@ -6,15 +6,13 @@
  * wrote for the run's finish and the next run goes to the object store; a retry of the same run
  * skips a topic it finds finished and redoes all of the publishing of one it finds begun.
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { parseAccountKey } from '../../domain/interactions/schema';
-import { MAX_BOARD_ENTRIES } from '../../domain/leaderboards/board';
-import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, withDuckDb } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
-import { topicOfKey, topicKeyOf } from '../aggregation/resolve';
+import { topicKeyOf } from '../aggregation/resolve';
 import {
   appendStrings,
   audienceSketchesQuery,
@@ -36,27 +34,23 @@ import {
   type TouchedPart,
   type WindowFiles,
 } from '../aggregation/topic-window';
-import { encodeAudienceSketch, type StoredAudience } from '../../domain/search/audience';
-import { readHandlesOfRun } from '../aggregation/handles';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../../domain/scoring/topic-scores';
 import type { AuthorScore } from '../../domain/scoring/author-scores';
 import { topicAggregatesOf, type TopicAggregates } from '../../domain/scoring/engagement';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../../domain/scoring/topic-model';
-import type { AccountsStore, StoredExplanation } from '../../adapters/dynamodb/accounts-store';
-import type { BoardChunkRef, BoardsStore, RankCounts } from '../../adapters/dynamodb/boards-store';
+import type { AccountsStore } from '../../adapters/dynamodb/accounts-store';
+import type { BoardsStore } from '../../adapters/dynamodb/boards-store';
 import { knownOptOutsOf, type ConsentStore, type KnownOptOutState } from '../../adapters/dynamodb/consent-store';
 import { PendingAccountWrites } from './pending-account-writes';
-import { decodeExplanationBody, encodeExplanationBody, type ExplanationBody } from './explanation-body';
-import { boards } from '../../adapters/dynamodb/keys';
+import { encodeExplanationBody } from './explanation-body';
 import { holdLease, type Lease, type LeasePorts } from './run-guard';
-import { LeaseLostError, OptOutsChangedError, type FlipGuard } from '../../domain/recompute-run';
+import { LeaseLostError, OptOutsChangedError } from '../../domain/recompute-run';
 import { logger } from '../../adapters/observability';
 import {
   daysBefore,
   readJson,
   RISING_DAYS,
   RunPlanSchema,
-  topicChangesKey,
   topicOutputKey,
   MOST_UNMERGED_FILES,
   explanationFilesOf,
@@ -66,7 +60,8 @@ import {
 } from './run-state';
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
-import { publishBoards, type BoardRequest, type PublishedBoard } from './publish-board';
+import { publishBoards, type PublishedBoard } from './publish-board';
+import { findChangesOfTopics, type BoardsDone, type RunOfTask, type ScoredTopic, type TopicBoards, type UnpublishedHead } from './topic-changes';
 
 export interface TopicUnitPorts {
   objects: ObjectStore;
@@ -81,8 +76,8 @@ export interface TopicUnitPorts {
 export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.custom<TopicHead>() });
 
 const TOP_CONTENT = 5;
-/** Changed explanations written at a time: what a topic of a million accounts holds of them in memory. */
-const EXPLANATION_PAGE = 5_000;
+/** Account writes an item holds before writing them: what a topic of a million accounts holds of them in memory. */
+const PENDING_WRITES = 5_000;
 
 const plans = new Map<string, Promise<RunPlan>>();
 /** A run's plan, read once per process (for the run at hand: one run at a time). */
@@ -118,6 +113,8 @@ export class TopicsFailedError extends Error {
 export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Promise<TopicResult[]> => {
   const plan = await loadPlan(ports.objects, task.runId);
   const lease = holdLease(ports.runs, task.runId);
+  // The item's topics' files, kept until their changes are found together.
+  const work = await scratchDirectory('item-');
   try {
     return await withDuckDb(async (db) => {
       const results: TopicResult[] = [];
@@ -127,8 +124,8 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         logger.warn('a topic of the run failed', { runId: task.runId, topic, error: error instanceof Error ? error.stack : String(error) });
         failed.push(topic);
       };
-      const writes = new PendingAccountWrites(ports.accounts, task.asOf.slice(0, 10), EXPLANATION_PAGE);
-      const found: FoundTopic[] = [];
+      const writes = new PendingAccountWrites(ports.accounts, task.asOf.slice(0, 10), PENDING_WRITES);
+      const scored: (ScoredTopic & { optOutEpoch: number })[] = [];
       let optOuts: KnownOptOutState | undefined;
       let together: Map<string, ReadTogether>;
       if (task.mode === 'full') {
@@ -147,15 +144,15 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
             const part = together.get(topicKeyOf(topic));
             // Merged without an opt-out read since (after a topic failed): this topic merges its own window.
             const read = part && 'optOutEpoch' in part && part.optOutEpoch !== optOuts.epoch ? undefined : part;
-            found.push(await findTopicChanges(db, task, topic, plan, lease, ports, optOuts, writes, earlier !== null, read));
+            scored.push(await scoreTopic(db, task, topic, plan, lease, ports, optOuts, earlier !== null, read, join(work, `topic-${scored.length}`)));
           }
         } catch (error) {
-          writes.discard(topic);
           fail(topic, error);
           // The opt-outs are read again for the next topic: one that landed may be why this one failed.
           optOuts = undefined;
         }
       }
+      const found = await findChangesOfItem(db, task, plan, scored, work, ports, writes, fail);
       await writes.flush();
       const written = found.filter((topic) => {
         const writeFailure = writes.failureOf(topic.topic);
@@ -187,6 +184,7 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
     });
   } finally {
     await lease.stop();
+    await rm(work, { recursive: true, force: true });
   }
 };
 
@@ -288,7 +286,7 @@ const windowSources = async (objects: ObjectStore, plan: RunPlan, key: string): 
   return { key, deltaKeys, deltas, window };
 };
 
-/** A topic scored, its history points and explanations handed to the item's pending writes, its boards still to flip. */
+/** A topic scored and its changes found: its history points and explanations handed to the item's pending writes, its boards still to flip. */
 interface FoundTopic {
   topic: string;
   key: string;
@@ -297,7 +295,8 @@ interface FoundTopic {
   boards: TopicBoards;
 }
 
-const findTopicChanges = async (
+/** Scores a topic of the item in `work`, a folder of its own the item removes once its changes are found. */
+const scoreTopic = async (
   db: DuckDBConnection,
   run: RunOfTask,
   topic: string,
@@ -305,30 +304,69 @@ const findTopicChanges = async (
   lease: Lease,
   ports: TopicUnitPorts,
   optOuts: KnownOptOutState,
-  writes: PendingAccountWrites,
   triedBefore: boolean,
   /** What it read with the item's other topics. */
   together: ReadTogether | undefined,
-): Promise<FoundTopic> => {
+  work: string,
+): Promise<ScoredTopic & { optOutEpoch: number }> => {
   const key = topicKeyOf(topic);
-  const work = await scratchDirectory('topic-');
-  try {
-    // An earlier attempt of this run may have published part of what it found: this one writes everything again.
-    const retry = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-    const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together);
-    await lease.confirm();
-    const toPublish = await findChanges(db, run, plan, key, head, work, ports, writes, { runId: run.runId, optOutEpoch: optOuts.epoch }, retry);
-    return { topic, key, head, optOutEpoch: optOuts.epoch, boards: toPublish };
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  await mkdir(work, { recursive: true });
+  // An earlier attempt of this run may have published part of what it found: this one writes everything again.
+  const rewriteAll = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
+  const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together);
+  await lease.confirm();
+  return { topic, key, head, guard: { runId: run.runId, optOutEpoch: optOuts.epoch }, rewriteAll, optOutEpoch: optOuts.epoch };
 };
 
-/** A head before publishing, which counts its scored accounts. */
-type UnpublishedHead = Omit<TopicHead, 'scoredAccounts'>;
-
-/** What a topic's work needs of its map item. */
-type RunOfTask = Pick<TopicTask, 'runId' | 'asOf' | 'mode'>;
+/**
+ * The changes of the item's scored topics, found together (findChangesOfTopics); when that fails,
+ * each topic finds its own, so one topic's failure does not fail the others.
+ */
+const findChangesOfItem = async (
+  db: DuckDBConnection,
+  run: RunOfTask,
+  plan: RunPlan,
+  scored: readonly (ScoredTopic & { optOutEpoch: number })[],
+  work: string,
+  ports: TopicUnitPorts,
+  writes: PendingAccountWrites,
+  fail: (topic: string, error: unknown) => void,
+): Promise<FoundTopic[]> => {
+  if (scored.length === 0) return [];
+  const found = (topic: ScoredTopic & { optOutEpoch: number }, boards: TopicBoards): FoundTopic => ({
+    topic: topic.topic,
+    key: topic.key,
+    head: topic.head,
+    optOutEpoch: topic.optOutEpoch,
+    boards,
+  });
+  try {
+    const boards = await findChangesOfTopics(db, run, plan, scored, await mkdtemp(join(work, 'changes-')), ports.objects, writes);
+    return scored.map((topic, i) => found(topic, boards[i]!));
+  } catch (error) {
+    // Writes it handed over are handed again by each topic alone: a batch must not name an item twice.
+    for (const topic of scored) writes.discard(topic.topic);
+    if (scored.length === 1) {
+      fail(scored[0]!.topic, error);
+      return [];
+    }
+    logger.warn('finding what changed in an item’s topics together failed: each topic finds its own', {
+      runId: run.runId,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    const alone: FoundTopic[] = [];
+    for (const topic of scored) {
+      try {
+        const [boards] = await findChangesOfTopics(db, run, plan, [topic], await mkdtemp(join(work, 'changes-')), ports.objects, writes);
+        alone.push(found(topic, boards!));
+      } catch (topicError) {
+        writes.discard(topic.topic);
+        fail(topic.topic, topicError);
+      }
+    }
+    return alone;
+  }
+};
 
 /** Merges the deltas into the window and scores the topic; writes the new window, scores and model under the run's version. */
 const updateWindowAndScore = async (
@@ -659,254 +697,6 @@ const explanationRows = (files: readonly string[], where = 'true'): string => {
       WHERE fingerprint IS NOT NULL)`;
 };
 
-/** The `(account, fingerprint)` of explanationRows, read from those columns alone. */
-const explanationFingerprints = (files: readonly string[], where = 'true'): string =>
-  files.length <= 1
-    ? `(SELECT account, fingerprint FROM ${explanationRows(files, where)})`
-    : `(SELECT account, fingerprint FROM (
-        SELECT account, arg_max_null(fingerprint, list_position(${sqlFiles(files)}, filename)) AS fingerprint
-        FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) WHERE ${where} GROUP BY account
-      ) WHERE fingerprint IS NOT NULL)`;
-
-/**
- * Finds what changed between the topic's last head and this one, and hands the writes of it to
- * `writes`: explanations of accounts whose explanation changed (deleted where they are no longer
- * scored) and today's history point where the score changed; stores the account changes for the
- * run's finish. Answers the topic's boards and rank index, to publish once `writes` are written.
- */
-const findChanges = async (
-  db: DuckDBConnection,
-  task: RunOfTask,
-  plan: RunPlan,
-  key: string,
-  head: UnpublishedHead,
-  work: string,
-  ports: TopicUnitPorts,
-  writes: PendingAccountWrites,
-  guard: FlipGuard,
-  rewriteAll: boolean,
-): Promise<TopicBoards> => {
-  const { objects } = ports;
-  const topic = topicOfKey(key);
-  const previous = plan.manifest.topics[key]?.head ?? null;
-  const [newScores] = await objects.localPaths([head.scores]);
-  const [oldScores] = previous ? await objects.localPaths([previous.scores]) : [];
-  const newExplanations = await objects.localPaths(explanationFilesOf(head));
-  const oldExplanations = previous ? await objects.localPaths(explanationFilesOf(previous)) : [];
-  // An incremental run that added a file of the explanations of the accounts it rescored: only theirs can have changed.
-  const added = !rewriteAll && head.explanations !== undefined && newExplanations.length === oldExplanations.length + 1 ? newExplanations.at(-1)! : null;
-  const ofAdded = added ? `account IN (SELECT account FROM read_parquet(${sqlString(added)}))` : 'true';
-  // A retry writes everything again: an earlier attempt may have written other values.
-  const orAll = rewriteAll ? 'OR true' : '';
-  const scores = (file: string | undefined) =>
-    file
-      ? `read_parquet(${sqlString(file)})`
-      : `(SELECT NULL::VARCHAR AS account, NULL::DOUBLE AS score, NULL::DOUBLE AS log_score, NULL::BOOLEAN AS scored WHERE false)`;
-
-  // Accounts whose score in the topic changed, appeared or went (the overall pseudo-topic lists
-  // unscored accounts at 1), written for the run's finish; COPY answers the number of rows it wrote.
-  const changesFile = join(work, 'changes.parquet');
-  const changed = Number(
-    (
-      await db.runAndReadAll(`COPY (
-        SELECT coalesce(n.account, o.account) AS account, n.score AS score, coalesce(n.scored, false) AS scored
-        FROM ${scores(newScores)} n FULL OUTER JOIN ${scores(oldScores)} o USING (account)
-        WHERE n.account IS NULL OR o.account IS NULL OR n.score <> o.score OR n.scored <> o.scored ${orAll}
-        ORDER BY account
-      ) TO ${sqlString(changesFile)} (FORMAT parquet)`)
-    ).getRows()[0]![0],
-  );
-  await objects.putFile(topicChangesKey(task.runId, key), changesFile);
-
-  // Streamed: in a full pass the overall topic has a point for each of a million accounts.
-  for await (const chunk of streamedRows(db, `SELECT account, score FROM read_parquet(${sqlString(changesFile)}) WHERE scored`)) {
-    await writes.add(topic, {
-      history: chunk.map(([account, score]) => {
-        const { network, id } = parseAccountKey(String(account));
-        return { network, id, topic, score: Number(score) };
-      }),
-    });
-  }
-
-  // Which explanations changed, from the fingerprints alone; then the bodies of those, a page at a
-  // time. Joined with their bodies, a million accounts' explanations would have to fit in DuckDB's
-  // memory at once; read whole into JavaScript, they made the overall topic's peak (docs/SCALING.md).
-  await db.run(`CREATE OR REPLACE TEMP TABLE explanation_changes AS
-    SELECT coalesce(n.account, o.account) AS account, n.account IS NOT NULL AS present
-    FROM ${explanationFingerprints(added ? [added] : newExplanations)} n
-      FULL OUTER JOIN ${explanationFingerprints(oldExplanations, ofAdded)} o USING (account)
-    WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint ${orAll}`);
-  const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
-  // Beside each entry, for campaign search: its flags, and its score in the oldest daily snapshot (0: not scored then).
-  const snapshotDay = Object.keys(head.daily ?? {}).sort()[0];
-  const [snapshot] = snapshotDay ? await objects.localPaths([head.daily![snapshotDay]!]) : [];
-  const board = (
-    await db.runAndReadAll(`SELECT n.account, n.score, n.flags, coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
-      FROM read_parquet(${sqlString(newScores!)}) n LEFT JOIN ${scores(snapshot)} s USING (account)
-      WHERE n.scored ORDER BY n.score DESC, n.log_score DESC, n.account`)
-  ).getRows() as [string, number, number, number][];
-  const rankCounts: RankCounts = [];
-  for (const [, score] of board) {
-    const tenths = Math.round(Number(score) * 10);
-    const last = rankCounts.at(-1);
-    if (last && last[0] === tenths) last[1]++;
-    else rankCounts.push([tenths, 1]);
-  }
-  const rankOfIndex = competitionRanks(board.map(([, score]) => Number(score)));
-  const networks = new Map<string, number[]>();
-  board.forEach(([account], index) => {
-    const network = parseAccountKey(account).network;
-    const list = networks.get(network) ?? [];
-    if (list.length < MAX_BOARD_ENTRIES) list.push(index);
-    networks.set(network, list);
-  });
-  const onBoards = [
-    ...new Set([...board.slice(0, MAX_BOARD_ENTRIES).map(([account]) => account), ...[...networks.values()].flat().map((index) => board[index]![0])]),
-  ];
-  // The first page's handles are looked up with the boards' (a small topic's only lookup).
-  let boardHandles: Map<string, string> | undefined;
-  const writePage = async (page: ChangedExplanation[]) => {
-    const wanted: string[] = [];
-    for (const { account, body } of page) {
-      wanted.push(account);
-      for (const engager of body.topEngagers) wanted.push(engager.account);
-    }
-    // On a connection of its own: the page's rows come from a result still streaming on `db`.
-    const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
-    boardHandles ??= handles;
-    // Fields named one by one rather than spread: a full pass builds millions of these.
-    await writes.add(topic, {
-      explanations: page.map(({ account, body, audience }): StoredExplanation => {
-        const { network, id } = parseAccountKey(account);
-        const explanation: StoredExplanation = {
-          network,
-          id,
-          topic,
-          score: body.score,
-          factors: body.factors,
-          topEngagers: body.topEngagers.map((engager) => {
-            const key = parseAccountKey(engager.account);
-            return {
-              network: key.network,
-              id: key.id,
-              handle: handles.get(engager.account) ?? null,
-              interactions: engager.interactions,
-              weight: engager.weight,
-            };
-          }),
-          topContent: body.topContent,
-          audience,
-          computedAt: task.asOf,
-        };
-        if (body.flags) explanation.flags = body.flags;
-        return explanation;
-      }),
-    });
-  };
-  let page: ChangedExplanation[] = [];
-  for await (const chunk of streamedRows(
-    db,
-    `SELECT account, body, engagers, list_sort(sketch) AS sketch FROM ${explanationRows(added ? [added] : newExplanations, `account IN (SELECT account FROM explanation_changes WHERE present)`)}`,
-  )) {
-    for (const [account, body, engagers, sketch] of chunk) {
-      page.push({
-        account: String(account),
-        body: decodeExplanationBody(String(body)),
-        audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: sketch === null ? [] : (sketch as { items: number[] }).items }),
-      });
-    }
-    if (page.length >= EXPLANATION_PAGE) {
-      await writePage(page);
-      page = [];
-    }
-  }
-  if (page.length > 0) await writePage(page);
-  const gone = (await db.runAndReadAll(`SELECT account FROM explanation_changes WHERE NOT present`)).getRows();
-  await writes.add(topic, { gone: gone.map(([account]) => ({ ...parseAccountKey(String(account)), topic })) });
-  await db.run(`DROP TABLE explanation_changes`);
-  const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
-  const entryOf = (index: number) => {
-    const [account, score, flags, before] = board[index]!;
-    return {
-      rank: rankOfIndex[index]!,
-      ...parseAccountKey(account),
-      handle: handles.get(account) ?? null,
-      score: Number(score),
-      ...(Number(flags) !== 0 ? { flags: Number(flags) } : {}),
-      before: Number(before),
-    };
-  };
-  return topicBoards({ topic, board, networks, rankCounts, entryOf, changed }, task, plan, guard);
-};
-
-/** A topic's boards to publish (its own, and one per network when it spans several), and what completes them once published. */
-interface TopicBoards {
-  requests: BoardRequest[];
-  complete(published: readonly PublishedBoard[]): BoardsDone;
-}
-
-/** A topic whose boards flipped, and what is left to do for it: boards of networks it left, chunks nothing reads, its rank index. */
-interface BoardsDone {
-  result: TopicResult;
-  goneBoards: string[];
-  unreferenced: { board: string; refs: BoardChunkRef[] }[];
-  /** null: the topic has nobody scored, and its rank index goes. */
-  rankCounts: RankCounts | null;
-}
-
-const topicBoards = (
-  {
-    topic,
-    board,
-    networks,
-    rankCounts,
-    entryOf,
-    changed,
-  }: {
-    topic: string;
-    board: readonly (readonly [string, number, ...unknown[]])[];
-    networks: ReadonlyMap<string, number[]>;
-    rankCounts: RankCounts;
-    entryOf: (index: number) => Record<string, unknown>;
-    changed: number;
-  },
-  task: RunOfTask,
-  plan: RunPlan,
-  guard: FlipGuard,
-): TopicBoards => {
-  const keepReplaced = plan.purging.length === 0;
-  const pointer = { version: plan.version, computedAt: task.asOf };
-  const networkNames = [...networks.keys()].sort();
-  // A topic on one network needs no board of its own for it: the topic's board is that board (leaderboardOf).
-  const ownBoards = networkNames.length > 1 ? networkNames : [];
-  const requests: BoardRequest[] = [
-    {
-      board: boards.leaderboard(topic),
-      entries: Array.from({ length: Math.min(board.length, MAX_BOARD_ENTRIES) }, (_, i) => entryOf(i)),
-      pointer: { ...pointer, networks: networkNames },
-      guard,
-      keepReplaced,
-    },
-    ...ownBoards.map((network) => ({ board: boards.leaderboard(topic, network), entries: networks.get(network)!.map(entryOf), pointer, guard, keepReplaced })),
-  ];
-  return {
-    requests,
-    complete: (published) => {
-      const main = published[0]!;
-      return {
-        result: { topic, scoredAccounts: board.length, changedAccounts: changed, boardChanged: main.changed },
-        // A network nobody of the topic is on any more keeps no board of its own.
-        goneBoards:
-          main.replacedNetworks.length > 1
-            ? main.replacedNetworks.filter((name) => !ownBoards.includes(name)).map((network) => boards.leaderboard(topic, network))
-            : [],
-        unreferenced: requests.map((request, i) => ({ board: request.board, refs: published[i]!.unreferenced })),
-        rankCounts: board.length > 0 ? rankCounts : null,
-      };
-    },
-  };
-};
-
 /**
  * The boards of a map item's topics, published together (lib/app/recompute/publish-board.ts), then
  * what completes them, together. When doing it together fails, each topic's is done alone, so one
@@ -958,20 +748,4 @@ const publishTopicBoards = async (
     for (const item of completed) await completeAll([item]).catch((error: unknown) => failures.set(item, error));
   }
   return done.map((item) => (item instanceof Error ? { error: item } : failures.has(item) ? { error: failures.get(item) } : { result: item.result }));
-};
-
-/** A changed explanation read back from the topic's file, with its audience. */
-interface ChangedExplanation {
-  account: string;
-  body: ExplanationBody;
-  audience: StoredAudience;
-}
-
-/** Ranks of scores in board order: equal scores share the rank of the first of them (1, 2, 2, 4). */
-const competitionRanks = (scores: readonly number[]): number[] => {
-  const ranks: number[] = [];
-  scores.forEach((score, index) => {
-    ranks.push(index > 0 && Math.round(scores[index - 1]! * 10) === Math.round(score * 10) ? ranks[index - 1]! : index + 1);
-  });
-  return ranks;
 };
