@@ -14,7 +14,7 @@
  * - Self-interactions count nowhere. Every interaction counts in the overall pseudo-topic `*`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { OVERALL_TOPIC } from '../../adapters/dynamodb/keys';
 
 /** Columns of a topic's aggregates, as deltas and as windows. */
@@ -55,20 +55,30 @@ const KEY = `network || chr(31) || id`;
 /** Where a row came from, as a string that orders as (log object, row). */
 const SOURCE = `obj || '#' || lpad(row::VARCHAR, 12, '0')`;
 
-/** A table of state rows' contributions to the aggregates, signed (+1 new state, -1 old state). */
-const contributions = (source: string): string => `(
-  WITH s AS (SELECT *, unnest(list_concat(['${OVERALL_TOPIC}'], topics)) AS topic FROM ${source} WHERE counted)
-  SELECT topic, 'post' AS kind, occurred_at::DATE AS day, actor AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id,
-         0 AS n_reply, 0 AS n_quote, 0 AS n_share, 0 AS n_like, 0 AS n_mention, 0 AS n_follow, sign AS posts, 0 AS responses
-    FROM s WHERE type = 'post'
+const ENGAGEMENT_TYPES = ['reply', 'quote', 'share', 'like', 'mention', 'follow'] as const;
+
+/**
+ * SQL of the deltas that state rows make to the aggregates, signed (`sign`: +1 a new state, -1 an
+ * old one): posts by (topic, day, author), engagements by (topic, day, author, engager), responses
+ * by (topic, day, author, content), each kind summed by its own key, none all zero. Three narrow
+ * groupings rather than one over every column: the first run of a 10 M world groups millions of
+ * rows (docs/SCALING.md).
+ */
+const deltasOf = (source: string): string => `
+  WITH s AS (
+    SELECT type, actor, target, parent_content_id, sign, occurred_at::DATE AS day, unnest(list_concat(['${OVERALL_TOPIC}'], topics)) AS topic
+    FROM ${source} WHERE counted
+  ), engagements AS (SELECT * FROM s WHERE type <> 'post' AND target IS NOT NULL AND target <> actor)
+  SELECT topic, 'post' AS kind, day, actor AS author, NULL::VARCHAR AS engager, NULL::VARCHAR AS content_id,
+         0 AS n_reply, 0 AS n_quote, 0 AS n_share, 0 AS n_like, 0 AS n_mention, 0 AS n_follow, sum(sign)::INTEGER AS posts, 0 AS responses
+    FROM s WHERE type = 'post' GROUP BY topic, day, actor HAVING sum(sign) <> 0
   UNION ALL
-  SELECT topic, 'edge', occurred_at::DATE, target, actor, NULL,
-         sign * (type = 'reply')::INT, sign * (type = 'quote')::INT, sign * (type = 'share')::INT,
-         sign * (type = 'like')::INT, sign * (type = 'mention')::INT, sign * (type = 'follow')::INT, 0, 0
-    FROM s WHERE type <> 'post' AND target IS NOT NULL AND target <> actor
+  SELECT topic, 'edge', day, target, actor, NULL, ${ENGAGEMENT_TYPES.map((type) => `sum(sign * (type = '${type}')::INT)::INTEGER`).join(', ')}, 0, 0
+    FROM engagements GROUP BY topic, day, target, actor
+    HAVING ${ENGAGEMENT_TYPES.map((type) => `sum(sign * (type = '${type}')::INT) <> 0`).join(' OR ')}
   UNION ALL
-  SELECT topic, 'content', occurred_at::DATE, target, NULL, parent_content_id, 0, 0, 0, 0, 0, 0, 0, sign
-    FROM s WHERE type <> 'post' AND target IS NOT NULL AND target <> actor AND parent_content_id IS NOT NULL)`;
+  SELECT topic, 'content', day, target, NULL, parent_content_id, 0, 0, 0, 0, 0, 0, 0, sum(sign)::INTEGER
+    FROM engagements WHERE parent_content_id IS NOT NULL GROUP BY topic, day, target, parent_content_id HAVING sum(sign) <> 0`;
 
 const readOr = (files: readonly string[], empty: string): string => (files.length > 0 ? `read_parquet(${sqlFiles(files)}, union_by_name = true)` : empty);
 
@@ -209,31 +219,27 @@ export const resolveLog = async (
     for (const name of names) await run(`DROP TABLE IF EXISTS ${name}`);
   };
   await drop('copies', 'retracted_until', 'repeated', 'content_state', 'touched', 'content_prior', 'content_new');
-  await run(`COPY (SELECT * EXCLUDE (counted) FROM changed) TO ${sqlString(output.index)} (FORMAT parquet, COMPRESSION zstd)`);
-  await run(
-    `COPY (SELECT *, ${v} AS version FROM content_changed ORDER BY network, content_id) TO ${sqlString(output.content)} (FORMAT parquet, COMPRESSION zstd)`,
-  );
+  await run(`COPY (SELECT * EXCLUDE (counted) FROM changed) TO ${sqlString(output.index)} (${PARQUET_ZSTD})`);
+  await run(`COPY (SELECT *, ${v} AS version FROM content_changed ORDER BY network, content_id) TO ${sqlString(output.content)} (${PARQUET_ZSTD})`);
   await run(`COPY (
       SELECT account, handle, seen_at, claimed, ${v} AS version FROM (
         SELECT actor AS account, handle, happened_at AS seen_at, true AS claimed FROM raw WHERE kind = 'handle'
         UNION ALL SELECT actor, actor_handle, happened_at, false FROM raw WHERE kind = 'interaction' AND actor_handle IS NOT NULL
         UNION ALL SELECT target, target_handle, happened_at, false FROM raw WHERE kind = 'interaction' AND target_handle IS NOT NULL
       ) QUALIFY row_number() OVER (PARTITION BY account ORDER BY claimed DESC, CASE WHEN claimed THEN seen_at ELSE seen_at::DATE END DESC, handle DESC) = 1
-    ) TO ${sqlString(output.handles)} (FORMAT parquet, COMPRESSION zstd)`);
+    ) TO ${sqlString(output.handles)} (${PARQUET_ZSTD})`);
   const rawRows = Number((await db.runAndReadAll(`SELECT count(*) FROM raw`)).getRows()[0]![0]);
   await drop('raw', 'content_changed');
 
   // The deltas: what the new states contribute, less what the old ones did.
-  await run(`CREATE OR REPLACE TEMP TABLE deltas AS
-    SELECT topic, kind, day, author, engager, content_id, ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter})::INTEGER AS ${counter}`).join(', ')}
-    FROM (
-      SELECT * FROM ${contributions(`(SELECT *, 1 AS sign FROM changed)`)}
+  await run(
+    `CREATE OR REPLACE TEMP TABLE deltas AS ${deltasOf(`(
+      SELECT type, actor, target, parent_content_id, occurred_at, topics, counted, 1 AS sign FROM changed
       UNION ALL
-      SELECT * FROM ${contributions(`(SELECT *, status = 'counted' AS counted, -1 AS sign FROM prior WHERE k IN (SELECT k FROM changed))`)}
-    ) GROUP BY ALL
-    HAVING ${AGGREGATE_COUNTERS.map((counter) => `sum(${counter}) <> 0`).join(' OR ')}`);
+      SELECT type, actor, target, parent_content_id, occurred_at, topics, status = 'counted', -1 FROM prior WHERE k IN (SELECT k FROM changed))`)}`,
+  );
   await run(`COPY (SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, * FROM deltas)
-    TO ${sqlString(output.deltas)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (tk), OVERWRITE_OR_IGNORE true)`);
+    TO ${sqlString(output.deltas)} (${PARQUET_ZSTD}, PARTITION_BY (tk), OVERWRITE_OR_IGNORE true)`);
 
   const deltaRowsByTopic = `(SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, count(*) AS n FROM deltas GROUP BY 1)`;
   const reader = await db.runAndReadAll(`SELECT (SELECT count(*) FROM changed) AS changed,
