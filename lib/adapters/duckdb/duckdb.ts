@@ -49,6 +49,12 @@ export const duckDb = async (): Promise<DuckDBConnection> => {
   return (await instance).connect();
 };
 
+/**
+ * COPY options of the Parquet files Sway writes: zstd at its fastest level, which writes them
+ * faster than its default level for files a few per cent larger.
+ */
+export const PARQUET_ZSTD = 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+
 /** A string as a SQL literal. */
 export const sqlString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 

@@ -4,7 +4,7 @@
  * per topic, brought up to date by each run with that run's deltas (lib/app/aggregation/resolve.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import {
   emptyEngagementColumns,
   emptyPostColumns,
@@ -81,7 +81,7 @@ export const mergeTopicWindow = async (db: DuckDBConnection, merge: WindowMerge)
   const merged = windowRows({ merged: null, deltas: [...(merge.previous ? [merge.previous] : []), ...merge.deltas], firstDay: merge.firstDay });
   await db.run(`COPY (
       WITH merged AS ${merged} ${withoutAccountsOf(merge.withoutDigests)}
-    ) TO ${sqlString(merge.output)} (FORMAT parquet, COMPRESSION zstd)`);
+    ) TO ${sqlString(merge.output)} (${PARQUET_ZSTD})`);
 };
 
 /** The end of a query that follows `WITH merged AS (window rows)`: those rows, less every row naming an account of `digests`. */
@@ -436,7 +436,7 @@ export const mergeTopicWindows = async (
 
 /** Writes a topic's window, read with others (mergeTopicWindows), to `output`: the file mergeTopicWindow would have written. */
 export const writeMergedWindow = async (db: DuckDBConnection, { window }: MergedWindow, output: string): Promise<void> => {
-  await db.run(`COPY (SELECT * FROM ${windowRows(window)}) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (SELECT * FROM ${windowRows(window)}) TO ${sqlString(output)} (${PARQUET_ZSTD})`);
 };
 
 /** Drops the tables of readTouchedParts. */

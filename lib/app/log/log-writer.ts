@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listValue, timestampValue, type DuckDBConnection } from '@duckdb/node-api';
 import { LOG_COLUMNS, type LogRow } from './log-rows';
-import { sqlString, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { sqlString, withDuckDb, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { scratchFolder } from '../../adapters/scratch-folder';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 
@@ -39,7 +39,7 @@ export const writeLogObject = async (store: ObjectStore, key: string, rows: read
       await db.run(`CREATE TEMP TABLE ${table} (${LOG_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`);
       try {
         await appendRows(db, table, rows);
-        await db.run(`COPY ${table} TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+        await db.run(`COPY ${table} TO ${sqlString(file)} (${PARQUET_ZSTD})`);
       } finally {
         await db.run(`DROP TABLE IF EXISTS ${table}`);
       }

@@ -12,7 +12,7 @@ import { renamedAccounts } from '../aggregation/handles';
 import { resolveLog, topicKeyOf, topicOfKey } from '../aggregation/resolve';
 import { parseAccountKey } from '../../domain/interactions/schema';
 import { RETENTION_DAYS } from '../../domain/retention';
-import { sqlFiles, sqlString, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, withDuckDb, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
 import { objectStoreLayout } from '../log/layout';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
@@ -248,7 +248,7 @@ const compactClosedDays = async (
       // Handles keep every account's best sighting; the other state keeps each key's latest row.
       const order = kind === 'handles' ? 'claimed DESC, seen_at DESC, handle DESC' : 'version DESC';
       await db.run(`COPY (SELECT * FROM read_parquet(${sqlFiles(files)}, union_by_name = true)
-          QUALIFY row_number() OVER (PARTITION BY ${partitionBy[kind]} ORDER BY ${order}) = 1) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`);
+          QUALIFY row_number() OVER (PARTITION BY ${partitionBy[kind]} ORDER BY ${order}) = 1) TO ${sqlString(output)} (${PARQUET_ZSTD})`);
       const key = `state/${kind}/day=${day}.parquet`;
       await objects.putFile(key, output);
       compaction.added[kind].push(key);

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { objectStoreLayout } from '../log/layout';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { appendStrings } from '../aggregation/topic-window';
@@ -61,9 +61,7 @@ export const purgeFromLogAndState = async (db: DuckDBConnection, objects: Object
     const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)}) AS log WHERE ${logRowGoes}`)).getRows()[0]![0]);
     if (holds === 0) continue;
     const output = join(request.work, `log-${logObjects}.parquet`);
-    await db.run(
-      `COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS log WHERE NOT (${logRowGoes})) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`,
-    );
+    await db.run(`COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS log WHERE NOT (${logRowGoes})) TO ${sqlString(output)} (${PARQUET_ZSTD})`);
     await objects.putFile(fileOfKey.get(file)!, output);
     logObjects++;
   }
@@ -76,9 +74,7 @@ export const purgeFromLogAndState = async (db: DuckDBConnection, objects: Object
       const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)}) AS state WHERE ${goes}`)).getRows()[0]![0]);
       if (holds === 0) continue;
       const output = join(request.work, `${kind}-${i}.parquet`);
-      await db.run(
-        `COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS state WHERE NOT (${goes})) TO ${sqlString(output)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
+      await db.run(`COPY (SELECT * FROM read_parquet(${sqlString(file)}) AS state WHERE NOT (${goes})) TO ${sqlString(output)} (${PARQUET_ZSTD})`);
       const to = keys[i]!.replace(/\.parquet$/, `-p${request.version}.parquet`);
       await objects.putFile(to, output);
       rewritten.push({ from: keys[i]!, to });

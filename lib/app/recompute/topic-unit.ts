@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlFiles, sqlString, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, withDuckDb, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { topicKeyOf } from '../aggregation/resolve';
@@ -429,7 +429,7 @@ const updateWindowAndScore = async (
     else {
       // The audiences of the authors scored, before scoring takes its memory (a million accounts' sketches sort out of core).
       const file = join(work, 'audiences.parquet');
-      await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+      await db.run(`COPY (${audienceSketchesQuery(window, null)}) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
       audiences = `read_parquet(${sqlString(file)})`;
     }
     const aggregates = mergedTogether?.aggregates ?? (await readTopicAggregates(db, window));
@@ -524,7 +524,7 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
   const holds = Number((await db.runAndReadAll(`SELECT count(*) FROM ${source} WHERE account IN (SELECT account FROM purged)`)).getRows()[0]![0]) > 0;
   if (holds) {
     const copy = join(work, 'daily.parquet');
-    await db.run(`COPY (SELECT * FROM ${source} WHERE account NOT IN (SELECT account FROM purged)) TO ${sqlString(copy)} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(`COPY (SELECT * FROM ${source} WHERE account NOT IN (SELECT account FROM purged)) TO ${sqlString(copy)} (${PARQUET_ZSTD})`);
     await objects.putFile(copyKey, copy);
   }
   await db.run(`DROP TABLE purged`);
@@ -570,7 +570,7 @@ const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored B
 const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
   await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
   await appendScores(db, scored, seen);
-  await db.run(`COPY (SELECT * FROM new_scores ORDER BY account) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (SELECT * FROM new_scores ORDER BY account) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
   await db.run(`DROP TABLE new_scores`);
 };
 
@@ -601,7 +601,7 @@ const writeIncrementalScores = async (
       -- By name: scores written before flags have none.
       SELECT account, score, log_score, scored, coalesce(flags, 0)::UTINYINT AS flags
       FROM (SELECT * FROM rescored UNION ALL BY NAME SELECT * FROM kept UNION ALL BY NAME SELECT * FROM first_seen) ORDER BY account
-    ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+    ) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
   await db.run(`DROP TABLE new_scores`);
 };
 
@@ -675,7 +675,7 @@ const writeExplanationDrafts = async (
       md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
     FROM drafts d LEFT JOIN ${audiences} a USING (account)`;
   // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
-  await db.run(`COPY (${withAudiences} ${others}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (${withAudiences} ${others}) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
   await db.run(`DROP TABLE drafts`);
 };
 
