@@ -10,6 +10,7 @@ import { readBoardPage } from '../../lib/app/queries/read-board';
 import { RunInProgressError } from '../../lib/domain/recompute-run';
 import type { StoredAccount } from '../../lib/adapters/dynamodb/accounts-store';
 import { boards, OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
+import { MAX_BOARD_ENTRIES } from '../../lib/domain/leaderboards/board';
 import { readManifest } from '../../lib/app/recompute/run-state';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
@@ -152,6 +153,44 @@ describe('a recompute against DynamoDB Local and the log', () => {
     expect(next).toMatchObject({ status: 'succeeded' });
     const physicsAfter = await page<{ id: string }>(boards.leaderboard('physics'));
     expect(physicsAfter.items.map((entry) => entry.id).indexOf('quiet')).toBeLessThan(physicsBefore.items.map((entry) => entry.id).indexOf('quiet'));
+  });
+
+  it('ranks equal scores alike, on the board and in the account lookup (1, 2, 2, 4)', async () => {
+    await apply([
+      ...engagements('tie-leader', 8, 'reply', ['ties']),
+      ...engagements('tie-left', 4, 'reply', ['ties']),
+      ...engagements('tie-right', 4, 'reply', ['ties']),
+      ...engagements('tie-last', 1, 'reply', ['ties']),
+    ]);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded' });
+    const board = (await page<{ id: string; rank: number; score: number }>(boards.leaderboard('ties'))).items;
+    expect(board.map((entry) => [entry.id, entry.rank])).toEqual([
+      ['tie-leader', 1],
+      ...(board[1]!.id === 'tie-left' ? ['tie-left', 'tie-right'] : ['tie-right', 'tie-left']).map((id) => [id, 2]),
+      ['tie-last', 4],
+    ]);
+    expect(board[1]!.score).toBe(board[2]!.score);
+    for (const [id, rank] of [
+      ['tie-leader', 1],
+      ['tie-right', 2],
+      ['tie-last', 4],
+    ] as const)
+      expect(await account(id)).toMatchObject({ topics: [{ topic: 'ties', rank }] });
+  });
+
+  it('lists a network’s accounts on its own board when the topic’s board is full of another network’s', async () => {
+    await apply([
+      ...Array.from({ length: MAX_BOARD_ENTRIES + 1 }, (_, i) => engagements(`crowd-${i}`, 2, 'reply', ['crowded'])).flat(),
+      interaction({ type: 'reply', network: 'mastodon', actor: { id: 'lone-fan' }, target: { id: 'lone-star' }, topics: ['crowded'] }),
+    ]);
+    expect(await sway.recompute()).toMatchObject({ status: 'succeeded' });
+    const crowded = await page<{ id: string; rank: number }>(boards.leaderboard('crowded'), MAX_BOARD_ENTRIES);
+    expect(crowded.items).toHaveLength(MAX_BOARD_ENTRIES);
+    expect(crowded.items.map((entry) => entry.id)).not.toContain('lone-star');
+    expect((await page<{ id: string; rank: number }>(boards.leaderboard('crowded', 'mastodon'))).items).toEqual([
+      expect.objectContaining({ id: 'lone-star', rank: MAX_BOARD_ENTRIES + 2 }),
+    ]);
+    expect(await account('lone-star', 'mastodon')).toMatchObject({ topics: [{ topic: 'crowded', rank: MAX_BOARD_ENTRIES + 2 }] });
   });
 
   it('finds each topic’s changes alone when finding them with the item’s other topics fails, and publishes them all', async () => {

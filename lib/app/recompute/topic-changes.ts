@@ -176,14 +176,52 @@ export const findChangesOfTopics = async (
     FROM (SELECT * FROM n WHERE fingerprint IS NOT NULL) n FULL OUTER JOIN (SELECT * FROM o WHERE fingerprint IS NOT NULL) o USING (number, account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint OR ${numberIn('number', rewritten)}`);
 
-  const board = (
-    await db.runAndReadAll(`SELECT n.number, n.account, n.score, n.flags, coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
-      FROM ${rowsOf('new_scores', ['account', 'score', 'log_score', 'scored', 'flags'], ['VARCHAR', 'DOUBLE', 'DOUBLE', 'BOOLEAN', 'UTINYINT'])} n
-        LEFT JOIN ${rowsOf('snapshot', ['account', 'score', 'scored'], ['VARCHAR', 'DOUBLE', 'BOOLEAN'])} s ON s.number = n.number AND s.account = n.account
-      WHERE n.scored ORDER BY n.number, n.score DESC, n.log_score DESC, n.account`)
-  ).getRows() as BoardRow[];
-  const boardsOf = topicBoardRows(board, topics.length);
-  const onBoards = [...new Set(boardsOf.flatMap((rows) => rows.onBoards))];
+  // Each topic's board ranked in DuckDB: its rank counts, and the rows its boards show (the first
+  // MAX_BOARD_ENTRIES of the topic, and of each network) with their ranks; the other rows of a topic
+  // of a million accounts never reach JavaScript.
+  const boardsOf = topics.map((): TopicBoardRows => ({ count: 0, rankCounts: [], entries: new Map(), networks: new Map() }));
+  const newScores = rowsOf('new_scores', ['account', 'score', 'log_score', 'scored', 'flags'], ['VARCHAR', 'DOUBLE', 'DOUBLE', 'BOOLEAN', 'UTINYINT']);
+  for (const [number, tenths, accounts] of (
+    await db.runAndReadAll(
+      `SELECT number, round(score * 10)::BIGINT AS tenths, count(*)::INTEGER FROM ${newScores} WHERE scored GROUP BY ALL ORDER BY number, tenths DESC`,
+    )
+  ).getRows()) {
+    const topic = boardsOf[Number(number)]!;
+    topic.rankCounts.push([Number(tenths), Number(accounts)]);
+    topic.count += Number(accounts);
+  }
+  const order = 'ORDER BY score DESC, log_score DESC, account';
+  const shown = (
+    await db.runAndReadAll(`WITH ranked AS (
+        SELECT number, account, score, flags, network,
+          (row_number() OVER (PARTITION BY number ${order}) - 1)::INTEGER AS position,
+          (rank() OVER (PARTITION BY number ORDER BY round(score * 10) DESC))::INTEGER AS rank,
+          row_number() OVER (PARTITION BY number, network ${order}) AS in_network
+        FROM (SELECT *, split_part(account, ':', 1) AS network FROM ${newScores} WHERE scored)
+        QUALIFY position < ${MAX_BOARD_ENTRIES} OR in_network <= ${MAX_BOARD_ENTRIES}
+      )
+      SELECT r.number, r.position, r.rank, r.account, r.score, r.flags, r.network, r.in_network <= ${MAX_BOARD_ENTRIES} AS on_network_board,
+        coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
+      FROM ranked r LEFT JOIN ${rowsOf('snapshot', ['account', 'score', 'scored'], ['VARCHAR', 'DOUBLE', 'BOOLEAN'])} s ON s.number = r.number AND s.account = r.account
+      ORDER BY r.number, r.position`)
+  ).getRows();
+  for (const [number, position, rank, account, score, flags, network, onNetworkBoard, before] of shown) {
+    const topic = boardsOf[Number(number)]!;
+    topic.entries.set(Number(position), {
+      rank: Number(rank),
+      ...parseAccountKey(String(account)),
+      account: String(account),
+      score: Number(score),
+      flags: Number(flags),
+      before: Number(before),
+    });
+    if (onNetworkBoard) {
+      const list = topic.networks.get(String(network)) ?? [];
+      list.push(Number(position));
+      topic.networks.set(String(network), list);
+    }
+  }
+  const onBoards = [...new Set(boardsOf.flatMap((topic) => [...topic.entries.values()].map((entry) => entry.account)))];
 
   const handleFiles = await objects.localPaths([...plan.manifest.handles, ...plan.added.handles]);
   // The first page's handles are looked up with the boards' (a small item's only lookup).
@@ -269,25 +307,14 @@ export const findChangesOfTopics = async (
   await db.run(`DROP TABLE item_files`);
   const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
   return topics.map(({ topic, guard }, number) => {
-    const { start, count, networks, rankCounts } = boardsOf[number]!;
-    const rankOfIndex = competitionRanks(board, start, count);
-    const entryOf = (index: number) => {
-      const [, account, score, flags, before] = board[start + index]!;
-      return {
-        rank: rankOfIndex[index]!,
-        ...parseAccountKey(account),
-        handle: handles.get(account) ?? null,
-        score: Number(score),
-        ...(Number(flags) !== 0 ? { flags: Number(flags) } : {}),
-        before: Number(before),
-      };
+    const { count, rankCounts, entries, networks } = boardsOf[number]!;
+    const entryOf = (position: number) => {
+      const { rank, network, id, account, score, flags, before } = entries.get(position)!;
+      return { rank, network, id, handle: handles.get(account) ?? null, score, ...(flags !== 0 ? { flags } : {}), before };
     };
     return topicBoards({ topic, count, networks, rankCounts, entryOf, changed: changedRows.get(number) ?? 0 }, task, plan, guard);
   });
 };
-
-/** A board row: the topic's number, the account, its score, flags and score in the oldest daily snapshot. */
-type BoardRow = [number, string, number, number, number];
 
 /** A changed explanation read back from its topic's file, with its audience. */
 interface ChangedExplanation {
@@ -337,43 +364,13 @@ const writeChangeFiles = async (db: DuckDBConnection, task: RunOfTask, topics: r
   }
 };
 
-/** A topic's rows of the item's board: where they start, how many, its network boards' rows, its rank counts and the accounts its boards show. */
+/** What a topic's boards show, ranked in DuckDB: how many it scored, its rank counts, the entries its boards show by position, and its networks' positions. */
 interface TopicBoardRows {
-  start: number;
   count: number;
-  networks: Map<string, number[]>;
   rankCounts: RankCounts;
-  onBoards: string[];
+  entries: Map<number, { rank: number; network: string; id: string; account: string; score: number; flags: number; before: number }>;
+  networks: Map<string, number[]>;
 }
-
-const topicBoardRows = (board: readonly BoardRow[], topicCount: number): TopicBoardRows[] => {
-  const topics = Array.from({ length: topicCount }, (): TopicBoardRows => ({ start: 0, count: 0, networks: new Map(), rankCounts: [], onBoards: [] }));
-  board.forEach(([number, account, score], row) => {
-    const topic = topics[number]!;
-    if (topic.count === 0) topic.start = row;
-    const index = topic.count++;
-    const tenths = Math.round(Number(score) * 10);
-    const last = topic.rankCounts.at(-1);
-    if (last && last[0] === tenths) last[1]++;
-    else topic.rankCounts.push([tenths, 1]);
-    const network = parseAccountKey(account).network;
-    const list = topic.networks.get(network) ?? [];
-    if (list.length < MAX_BOARD_ENTRIES) list.push(index);
-    topic.networks.set(network, list);
-    if (index < MAX_BOARD_ENTRIES || list.at(-1) === index) topic.onBoards.push(account);
-  });
-  return topics;
-};
-
-/** Ranks of a topic's scores in board order: equal scores share the rank of the first of them (1, 2, 2, 4). */
-const competitionRanks = (board: readonly BoardRow[], start: number, count: number): number[] => {
-  const ranks: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const tenths = Math.round(Number(board[start + index]![2]) * 10);
-    ranks.push(index > 0 && Math.round(Number(board[start + index - 1]![2]) * 10) === tenths ? ranks[index - 1]! : index + 1);
-  }
-  return ranks;
-};
 
 const topicBoards = (
   {
