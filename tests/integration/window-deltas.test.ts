@@ -24,10 +24,11 @@ import {
   readTouchedParts,
   readTouchedTopContent,
   windowRows,
-  writeMergedWindow,
   type TopicSources,
 } from '../../lib/app/aggregation/topic-window';
 import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
+import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
+import { PendingTopicFiles } from '../../lib/app/recompute/topic-files';
 import type { Interaction } from '../../lib/domain/interactions/schema';
 import { emptyEngagementColumns, emptyPostColumns, type TopicAggregates } from '../../lib/domain/scoring/engagement';
 import type { Retraction } from '../../lib/domain/interactions/retraction';
@@ -305,12 +306,28 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
       const merged = await mergeTopicWindows(db, topics, { firstDay, withoutDigests }, 'item');
       const topContent = await readTouchedTopContent(db, 'item', 5);
       const aggregates = await readMergedAggregates(db, 'item');
+      // Written as a map item writes them: every topic's window file at once, from the item's table.
+      const objects = new FolderObjectStore(join(scratch, 'item-objects'));
+      const files = await PendingTopicFiles.open(db, join(scratch, 'item-files'));
+      const nobody = { count: 0, account: () => '', score: () => 0, logScore: () => 0, flags: () => 0, entry: () => ({}) as never };
+      for (const { key } of topics)
+        await files.add(
+          {
+            key,
+            scores: { objectKey: `${key}/scores.parquet`, previous: null },
+            explanations: { objectKey: `${key}/explanations.parquet`, audiences: merged.get(key)!.audiences, previous: null },
+            window: { objectKey: `${key}/window.parquet`, table: 'item_window' },
+          },
+          nobody,
+          [],
+          new Map(),
+        );
+      expect(await files.write(objects)).toEqual(new Map());
       for (const { key, window } of topics) {
         const alone = join(scratch, `${key}-alone.parquet`);
         await mergeTopicWindow(db, { previous: window.merged, deltas: window.deltas, firstDay, withoutDigests, output: alone });
-        const together = join(scratch, `${key}-together.parquet`);
-        await writeMergedWindow(db, merged.get(key)!, together);
-        expect(await columns(together)).toEqual(await columns(alone));
+        const [together] = await objects.localPaths([`${key}/window.parquet`]);
+        expect(await columns(together!)).toEqual(await columns(alone));
         expect(await rows(`SELECT * FROM read_parquet('${together}')`)).toEqual(await rows(`SELECT * FROM read_parquet('${alone}')`));
         const aloneWindow = { merged: alone, deltas: [], firstDay };
         const sketches = (relation: string) => rows(`SELECT account, engagers, list_sort(sketch) AS sketch FROM ${relation}`);

@@ -405,7 +405,7 @@ export interface MergedWindow {
 
 /**
  * mergeTopicWindow of each of a full pass's topics, at once: their merged rows, with their topic,
- * into `${tables}_window` (writeMergedWindow writes a topic's file from there), and their authors'
+ * into `${tables}_window` (lib/app/recompute/topic-files.ts writes each topic's file from there), and their authors'
  * audiences (audienceSketchesQuery) into `${tables}_audiences`. As with readTouchedParts, a
  * statement per small topic costs more than its rows; the tables stay until dropTouchedParts.
  */
@@ -432,11 +432,6 @@ export const mergeTopicWindows = async (
       },
     ]),
   );
-};
-
-/** Writes a topic's window, read with others (mergeTopicWindows), to `output`: the file mergeTopicWindow would have written. */
-export const writeMergedWindow = async (db: DuckDBConnection, { window }: MergedWindow, output: string): Promise<void> => {
-  await db.run(`COPY (SELECT * FROM ${windowRows(window)}) TO ${sqlString(output)} (${PARQUET_ZSTD})`);
 };
 
 /** Drops the tables of readTouchedParts. */

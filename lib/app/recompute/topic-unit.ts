@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlFiles, sqlString, withDuckDb, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
+import { sqlString, withDuckDb, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { topicKeyOf } from '../aggregation/resolve';
@@ -20,7 +20,6 @@ import {
   dropTouchedParts,
   mergeTopicWindow,
   mergeTopicWindows,
-  writeMergedWindow,
   type MergedWindow,
   readTopContent,
   readMergedAggregates,
@@ -42,7 +41,6 @@ import type { AccountsStore } from '../../adapters/dynamodb/accounts-store';
 import type { BoardsStore } from '../../adapters/dynamodb/boards-store';
 import { knownOptOutsOf, type ConsentStore, type KnownOptOutState } from '../../adapters/dynamodb/consent-store';
 import { PendingAccountWrites } from './pending-account-writes';
-import { encodeExplanationBody } from './explanation-body';
 import { holdLease, type Lease, type LeasePorts } from './run-guard';
 import { LeaseLostError, OptOutsChangedError } from '../../domain/recompute-run';
 import { logger } from '../../adapters/observability';
@@ -61,6 +59,7 @@ import {
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
 import { publishBoards, type PublishedBoard } from './publish-board';
+import { PendingTopicFiles, type ScoredAuthors } from './topic-files';
 import { findChangesOfTopics, type BoardsDone, type RunOfTask, type ScoredTopic, type TopicBoards, type UnpublishedHead } from './topic-changes';
 
 export interface TopicUnitPorts {
@@ -132,6 +131,7 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         optOuts = await knownOptOutsOf(ports.consent).current();
         together = await windowsMergedTogether(db, task, plan, ports.objects, optOuts);
       } else together = await touchedPartsTogether(db, task, plan, ports.objects);
+      const itemFiles = await PendingTopicFiles.open(db, join(work, 'item'));
       for (const topic of task.topics) {
         try {
           const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
@@ -144,7 +144,9 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
             const part = together.get(topicKeyOf(topic));
             // Merged without an opt-out read since (after a topic failed): this topic merges its own window.
             const read = part && 'optOutEpoch' in part && part.optOutEpoch !== optOuts.epoch ? undefined : part;
-            scored.push(await scoreTopic(db, task, topic, plan, lease, ports, optOuts, earlier !== null, read, join(work, `topic-${scored.length}`)));
+            scored.push(
+              await scoreTopic(db, task, topic, plan, lease, ports, optOuts, earlier !== null, read, itemFiles, join(work, `topic-${scored.length}`)),
+            );
           }
         } catch (error) {
           fail(topic, error);
@@ -152,7 +154,13 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
           optOuts = undefined;
         }
       }
-      const found = await findChangesOfItem(db, task, plan, scored, work, ports, writes, fail);
+      const filesFailed = await itemFiles.write(ports.objects);
+      const withFiles = scored.filter((topic) => {
+        const failure = filesFailed.get(topic.key);
+        if (failure !== undefined) fail(topic.topic, failure);
+        return failure === undefined;
+      });
+      const found = await findChangesOfItem(db, task, plan, withFiles, work, ports, writes, fail);
       await writes.flush();
       const written = found.filter((topic) => {
         const writeFailure = writes.failureOf(topic.topic);
@@ -307,13 +315,14 @@ const scoreTopic = async (
   triedBefore: boolean,
   /** What it read with the item's other topics. */
   together: ReadTogether | undefined,
+  itemFiles: PendingTopicFiles,
   work: string,
 ): Promise<ScoredTopic & { optOutEpoch: number }> => {
   const key = topicKeyOf(topic);
   await mkdir(work, { recursive: true });
   // An earlier attempt of this run may have published part of what it found: this one writes everything again.
   const rewriteAll = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-  const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together);
+  const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together, itemFiles);
   await lease.confirm();
   return { topic, key, head, guard: { runId: run.runId, optOutEpoch: optOuts.epoch }, rewriteAll, optOutEpoch: optOuts.epoch };
 };
@@ -378,6 +387,8 @@ const updateWindowAndScore = async (
   ports: TopicUnitPorts,
   { digests: optedOut, epoch: optOutEpoch }: { digests: ReadonlySet<string>; epoch: number },
   together: ReadTogether | undefined,
+  /** The item's files still to write, where a topic read with the others writes its own. */
+  itemFiles: PendingTopicFiles,
 ): Promise<UnpublishedHead> => {
   const { objects } = ports;
   const previous = plan.manifest.topics[key]?.head ?? null;
@@ -399,8 +410,9 @@ const updateWindowAndScore = async (
   let windowKey: string;
   if (merge) {
     const merged = join(work, 'window.parquet');
-    if (mergedTogether) await writeMergedWindow(db, mergedTogether, merged);
-    else
+    windowKey = `${prefix}window-${plan.version}.parquet`;
+    // Merged with the others: written with their files, from the item's table scoring reads it from.
+    if (!mergedTogether) {
       await mergeTopicWindow(db, {
         previous: sources.window.merged,
         deltas: sources.window.deltas,
@@ -408,22 +420,23 @@ const updateWindowAndScore = async (
         withoutDigests: digests,
         output: merged,
       });
+      await objects.putFile(windowKey, merged);
+    }
     files = { merged, deltas: [], firstDay: plan.firstDay };
-    windowKey = `${prefix}window-${plan.version}.parquet`;
-    await objects.putFile(windowKey, merged);
   } else {
     files = sources.window;
     windowKey = previous.window;
   }
   // Read from the item's table, where it was merged, rather than from its file.
   let window: TopicWindow = mergedTogether?.window ?? files;
-  const scoresFile = join(work, 'scores.parquet');
   let model: string | null = previous?.model ?? null;
   let scored: ScoredAuthors;
   let audiences: string;
   let touchedQuery: string | null = null;
   let topContent: TopContent | undefined;
   let ownPart = false;
+  let seen: readonly string[];
+  let previousScores: string | undefined;
   if (full) {
     if (mergedTogether) ({ audiences, topContent } = mergedTogether);
     else {
@@ -437,7 +450,7 @@ const updateWindowAndScore = async (
     scored = rankedAuthors(result);
     model = `${prefix}model-${plan.version}.json`;
     await objects.put(model, JSON.stringify(topicModelToJSON(result.model)));
-    await writeScores(db, scoresFile, scored, key === '_all' ? aggregates.accounts : []);
+    seen = key === '_all' ? aggregates.accounts : [];
   } else {
     // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
     // Read with the item's other topics, unless this run merges the window (then from the merged file).
@@ -451,28 +464,39 @@ const updateWindowAndScore = async (
     const frozen = topicModelFromJSON(JSON.parse(Buffer.from((await objects.get(previous!.model!))!).toString('utf8')) as TopicModelJSON);
     const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
     scored = listedAuthors(rescored.scores);
-    const [previousScores] = await objects.localPaths([previous!.scores]);
-    await writeIncrementalScores(db, scoresFile, previousScores!, scored, touchedQuery, key === '_all' ? aggregates.accounts : []);
+    [previousScores] = await objects.localPaths([previous!.scores]);
+    seen = key === '_all' ? aggregates.accounts : [];
   }
-  const explanations = join(work, 'explanations.parquet');
   // An incremental run writes the explanations of the accounts it rescored beside the earlier ones
   // (rewriting them all cost the topic's size), unless that would leave too many files to read.
   const earlierExplanations = full ? [] : explanationFilesOf(previous!);
   const addsExplanations = earlierExplanations.length > 0 && earlierExplanations.length < (ports.mostUnmergedFiles ?? MOST_UNMERGED_FILES);
-  await writeExplanationDrafts(
-    db,
-    explanations,
-    scored,
-    window,
-    audiences,
-    topContent,
-    touchedQuery === null ? null : { files: await objects.localPaths(earlierExplanations), rescored: touchedQuery, merge: !addsExplanations },
-  );
-  if (ownPart) await dropTouchedParts(db, 'topic');
   const scoresKey = `${prefix}scores-${plan.version}.parquet`;
   const explanationsKey = `${prefix}explanations-${plan.version}.parquet`;
-  await objects.putFile(scoresKey, scoresFile);
-  await objects.putFile(explanationsKey, explanations);
+  // Read with the item's other topics: written with them, once they are all scored. Otherwise now,
+  // while its own part's tables (and the other relations it names) are there.
+  const writtenWithItem = full ? mergedTogether !== undefined : !ownPart;
+  const topicFiles = writtenWithItem ? itemFiles : await PendingTopicFiles.open(db, work);
+  await topicFiles.add(
+    {
+      key,
+      scores: { objectKey: scoresKey, previous: touchedQuery === null ? null : { file: previousScores!, rescored: touchedQuery } },
+      explanations: {
+        objectKey: explanationsKey,
+        audiences,
+        previous: touchedQuery === null ? null : { files: await objects.localPaths(earlierExplanations), rescored: touchedQuery, merge: !addsExplanations },
+      },
+      window: merge && mergedTogether && 'table' in mergedTogether.window ? { objectKey: windowKey, table: mergedTogether.window.table } : null,
+    },
+    scored,
+    seen,
+    topContent ?? (await readTopContentOfScored(db, window, scored, touchedQuery)),
+  );
+  if (!writtenWithItem) {
+    const failures = await topicFiles.write(objects);
+    if (failures.has(key)) throw failures.get(key);
+  }
+  if (ownPart) await dropTouchedParts(db, 'topic');
   // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
   const daily = key === '_all' ? undefined : await keepDailyScores(db, plan, prefix, previous?.daily ?? {}, scoresKey, task.asOf, work, objects);
   return {
@@ -531,19 +555,6 @@ const withoutPurged = async (db: DuckDBConnection, plan: RunPlan, key: string, c
   return holds ? copyKey : key;
 };
 
-/**
- * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
- * when it is written, so a topic of millions of edges never holds them all.
- */
-interface ScoredAuthors {
-  count: number;
-  account(position: number): string;
-  score(position: number): number;
-  logScore(position: number): number;
-  flags(position: number): number;
-  entry(position: number): AuthorScore;
-}
-
 const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
   count: ranking.count,
   account: ranking.account,
@@ -564,137 +575,14 @@ const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
 
 const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));
 
-const SCORES_TABLE = `(account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`;
-
-/** The scores of a pass; the overall pseudo-topic also lists every account seen, unscored ones at 1. */
-const writeScores = async (db: DuckDBConnection, file: string, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
-  await appendScores(db, scored, seen);
-  await db.run(`COPY (SELECT * FROM new_scores ORDER BY account) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
-  await db.run(`DROP TABLE new_scores`);
-};
-
-/**
- * The previous scores with the rescored authors' replaced: an author that earns no response any
- * more leaves the scores (in the overall pseudo-topic it stays, at 1); everyone else keeps theirs.
- */
-const writeIncrementalScores = async (
-  db: DuckDBConnection,
-  file: string,
-  previous: string,
-  scored: ScoredAuthors,
-  /** A query of the rescored accounts. */
-  touched: string,
-  seen: readonly string[],
-): Promise<void> => {
-  await db.run(`CREATE OR REPLACE TEMP TABLE new_scores ${SCORES_TABLE}`);
-  await appendScores(db, scored, seen);
-  // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
-  // engaged with or was engaged by a touched author, not because anything of its own changed.
-  await db.run(`COPY (
-      WITH rescored AS (SELECT * FROM new_scores WHERE scored),
-      kept AS (
-        SELECT * FROM read_parquet(${sqlString(previous)}) p
-        WHERE p.account NOT IN (SELECT account FROM rescored) AND (NOT p.scored OR p.account NOT IN (${touched}))
-      ),
-      first_seen AS (SELECT * FROM new_scores n WHERE NOT n.scored AND n.account NOT IN (SELECT account FROM kept))
-      -- By name: scores written before flags have none.
-      SELECT account, score, log_score, scored, coalesce(flags, 0)::UTINYINT AS flags
-      FROM (SELECT * FROM rescored UNION ALL BY NAME SELECT * FROM kept UNION ALL BY NAME SELECT * FROM first_seen) ORDER BY account
-    ) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
-  await db.run(`DROP TABLE new_scores`);
-};
-
-const appendScores = async (db: DuckDBConnection, scored: ScoredAuthors, seen: readonly string[]): Promise<void> => {
-  const appender = await db.createAppender('new_scores');
-  const scoredAccounts = new Set<string>();
-  for (let position = 0; position < scored.count; position++) {
-    scoredAccounts.add(scored.account(position));
-    appender.appendVarchar(scored.account(position));
-    appender.appendDouble(scored.score(position));
-    appender.appendDouble(scored.logScore(position));
-    appender.appendBoolean(true);
-    appender.appendUTinyInt(scored.flags(position));
-    appender.endRow();
-  }
-  for (const account of seen) {
-    if (scoredAccounts.has(account)) continue;
-    appender.appendVarchar(account);
-    appender.appendDouble(1);
-    appender.appendDouble(0);
-    appender.appendBoolean(false);
-    appender.appendUTinyInt(0);
-    appender.endRow();
-  }
-  appender.closeSync();
-};
-
-/**
- * The explanation of each scored account as it would be written, with a fingerprint to tell which
- * changed; an incremental run keeps the previous ones of the accounts it did not rescore.
- */
-const writeExplanationDrafts = async (
-  db: DuckDBConnection,
-  file: string,
-  scored: ScoredAuthors,
-  window: TopicWindow,
-  /** A relation of the scored authors' audiences. */
-  audiences: string,
-  /** The scored authors' top content, when it was read with other topics. */
-  readTopContentOf: TopContent | undefined,
-  /** An incremental run's: the earlier explanation files, and a query of the accounts it rescored, whose explanations it replaces. */
-  previous: { files: readonly string[]; rescored: string; merge: boolean } | null,
-): Promise<void> => {
-  // An incremental run scores some of the accounts it rescored: their content is read, without listing the scored ones again.
-  const listsScored = !readTopContentOf && !previous;
-  if (listsScored) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE scored_authors (account VARCHAR)`);
-    await appendStrings(db, 'scored_authors', accountsOf(scored));
-  }
-  const topContent = readTopContentOf ?? (await readTopContent(db, window, previous?.rescored ?? 'SELECT account FROM scored_authors', TOP_CONTENT));
-  if (listsScored) await db.run(`DROP TABLE scored_authors`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE drafts (account VARCHAR, body VARCHAR)`);
-  const appender = await db.createAppender('drafts');
-  for (let position = 0; position < scored.count; position++) {
-    const entry = scored.entry(position);
-    appender.appendVarchar(entry.account);
-    appender.appendVarchar(encodeExplanationBody(entry, topContent.get(entry.account) ?? []));
-    appender.endRow();
-  }
-  appender.closeSync();
-  const others = !previous
-    ? ''
-    : previous.merge
-      ? `UNION ALL BY NAME SELECT * FROM ${explanationRows(previous.files, `account NOT IN (SELECT account FROM drafts) AND account NOT IN (${previous.rescored})`)}`
-      : // The rescored accounts no longer scored: a row without a body beside the earlier files, left out of a merge.
-        `UNION ALL BY NAME SELECT account FROM (${previous.rescored}) WHERE account NOT IN (SELECT account FROM drafts)`;
-  // Each explanation with its audience, which its fingerprint covers too; the audiences are joined
-  // here, not built in JavaScript, where a million accounts' sketches would not fit. The fingerprint
-  // is DuckDB's too, over the column, rather than a hash of each body in JavaScript.
-  const withAudiences = `SELECT d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
-      md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
-    FROM drafts d LEFT JOIN ${audiences} a USING (account)`;
-  // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
-  await db.run(`COPY (${withAudiences} ${others}) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
-  await db.run(`DROP TABLE drafts`);
-};
-
-/**
- * SQL of the explanations in these files (oldest first) of the accounts `where` keeps: each
- * account's row in the latest file that has one, unless that row has no body (no longer scored).
- */
-const explanationRows = (files: readonly string[], where = 'true'): string => {
-  if (files.length === 0)
-    return `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::BIGINT AS engagers, NULL::UINTEGER[] AS sketch, NULL::VARCHAR AS fingerprint WHERE false)`;
-  // A row without a body has no fingerprint either: the test reads the short column.
-  if (files.length === 1)
-    return `(SELECT account, body, engagers, sketch, fingerprint FROM read_parquet(${sqlString(files[0]!)}) WHERE (${where}) AND fingerprint IS NOT NULL)`;
-  // The latest file of each account found from the names alone, then joined: a window function
-  // over the rows would hold a million accounts' bodies at once.
-  const rows = `(SELECT *, list_position(${sqlFiles(files)}, filename) AS layer FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) WHERE ${where})`;
-  return `(SELECT account, body, engagers, sketch, fingerprint
-      FROM ${rows} JOIN (SELECT account, max(layer) AS layer FROM ${rows} GROUP BY account) USING (account, layer)
-      WHERE fingerprint IS NOT NULL)`;
+/** The top content of the scored authors, read for the topic alone (an incremental run's: of the accounts it rescored). */
+const readTopContentOfScored = async (db: DuckDBConnection, window: TopicWindow, scored: ScoredAuthors, rescored: string | null): Promise<TopContent> => {
+  if (rescored !== null) return readTopContent(db, window, rescored, TOP_CONTENT);
+  await db.run(`CREATE OR REPLACE TEMP TABLE scored_authors (account VARCHAR)`);
+  await appendStrings(db, 'scored_authors', accountsOf(scored));
+  const topContent = await readTopContent(db, window, 'SELECT account FROM scored_authors', TOP_CONTENT);
+  await db.run(`DROP TABLE scored_authors`);
+  return topContent;
 };
 
 /**

@@ -1,0 +1,293 @@
+/**
+ * The files a scored topic writes: its scores, its explanation drafts (each with its audience and
+ * a fingerprint, to tell which changed), and the window a full pass merged with the item's other
+ * topics. The topics of a map item read together write them together: each topic's rows go to the
+ * item's tables as it is scored, tagged with its number, and one statement a kind writes every
+ * topic's file, partitioned by number — for a small topic a statement cost more than its rows.
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { PARQUET_ZSTD, sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
+import type { ObjectStore } from '../../adapters/object-store/object-store';
+import type { AuthorScore } from '../../domain/scoring/author-scores';
+import type { TopContent } from '../aggregation/topic-window';
+import { encodeExplanationBody } from './explanation-body';
+
+/**
+ * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
+ * when it is written, so a topic of millions of edges never holds them all.
+ */
+export interface ScoredAuthors {
+  count: number;
+  account(position: number): string;
+  score(position: number): number;
+  logScore(position: number): number;
+  flags(position: number): number;
+  entry(position: number): AuthorScore;
+}
+
+/** What a scored topic writes, besides the rows it hands over. */
+export interface TopicFiles {
+  key: string;
+  scores: {
+    objectKey: string;
+    /** An incremental run's: the previous scores (a local file), and a query of the accounts it rescored, whose scores it replaces. */
+    previous: { file: string; rescored: string } | null;
+  };
+  explanations: {
+    objectKey: string;
+    /** A relation of `(account, engagers, sketch)`: the scored authors' audiences. */
+    audiences: string;
+    /** An incremental run's: the earlier explanation files, and a query of the accounts it rescored; merged with them, or a file beside them. */
+    previous: { files: readonly string[]; rescored: string; merge: boolean } | null;
+  };
+  /** A window merged with the item's other topics: the table that holds it, under the topic's key. */
+  window: { objectKey: string; table: string } | null;
+}
+
+let writers = 0;
+
+/**
+ * The files of topics scored and not yet written. Tables of their rows live on the connection
+ * until write; a writer is used once.
+ */
+export class PendingTopicFiles {
+  private readonly topics: TopicFiles[] = [];
+  private readonly tables: { scores: string; drafts: string };
+
+  private constructor(
+    private readonly db: DuckDBConnection,
+    private readonly work: string,
+  ) {
+    const name = `pending_${++writers}`;
+    this.tables = { scores: `${name}_scores`, drafts: `${name}_drafts` };
+  }
+
+  static async open(db: DuckDBConnection, work: string): Promise<PendingTopicFiles> {
+    const pending = new PendingTopicFiles(db, work);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${pending.tables.scores} (number INTEGER, account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`,
+    );
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${pending.tables.drafts} (number INTEGER, account VARCHAR, body VARCHAR)`);
+    return pending;
+  }
+
+  get size(): number {
+    return this.topics.length;
+  }
+
+  /**
+   * Hands over a scored topic's rows: its scores (the overall pseudo-topic also lists every account
+   * `seen`, unscored ones at 1) and each scored author's explanation as it would be written.
+   */
+  async add(files: TopicFiles, scored: ScoredAuthors, seen: readonly string[], topContent: TopContent): Promise<void> {
+    const number = this.topics.length;
+    const scores = await this.db.createAppender(this.tables.scores);
+    const scoredAccounts = new Set<string>();
+    for (let position = 0; position < scored.count; position++) {
+      scoredAccounts.add(scored.account(position));
+      scores.appendInteger(number);
+      scores.appendVarchar(scored.account(position));
+      scores.appendDouble(scored.score(position));
+      scores.appendDouble(scored.logScore(position));
+      scores.appendBoolean(true);
+      scores.appendUTinyInt(scored.flags(position));
+      scores.endRow();
+    }
+    for (const account of seen) {
+      if (scoredAccounts.has(account)) continue;
+      scores.appendInteger(number);
+      scores.appendVarchar(account);
+      scores.appendDouble(1);
+      scores.appendDouble(0);
+      scores.appendBoolean(false);
+      scores.appendUTinyInt(0);
+      scores.endRow();
+    }
+    scores.closeSync();
+    const drafts = await this.db.createAppender(this.tables.drafts);
+    for (let position = 0; position < scored.count; position++) {
+      const entry = scored.entry(position);
+      drafts.appendInteger(number);
+      drafts.appendVarchar(entry.account);
+      drafts.appendVarchar(encodeExplanationBody(entry, topContent.get(entry.account) ?? []));
+      drafts.endRow();
+    }
+    drafts.closeSync();
+    this.topics.push(files);
+  }
+
+  /**
+   * Writes every pending topic's files and publishes them. When writing them together fails, each
+   * topic's are written alone; answers why a topic's failed, by key.
+   */
+  async write(objects: ObjectStore): Promise<Map<string, unknown>> {
+    const failures = new Map<string, unknown>();
+    const all = this.topics.map((_, number) => number);
+    try {
+      if (all.length > 0) await this.writeFiles(all, objects);
+    } catch (error) {
+      if (all.length === 1) failures.set(this.topics[0]!.key, error);
+      else for (const number of all) await this.writeFiles([number], objects).catch((alone: unknown) => failures.set(this.topics[number]!.key, alone));
+    }
+    for (const table of Object.values(this.tables)) await this.db.run(`DROP TABLE IF EXISTS ${table}`);
+    return failures;
+  }
+
+  private async writeFiles(numbers: readonly number[], objects: ObjectStore): Promise<void> {
+    const folder = join(this.work, `files-${numbers.length === 1 ? numbers[0] : 'all'}`);
+    await mkdir(folder, { recursive: true });
+    const windows = numbers.filter((number) => this.topics[number]!.window);
+    const kinds = [
+      { name: 'scores', numbers, query: this.scoresQuery(numbers), order: 'account' },
+      { name: 'explanations', numbers, query: this.draftsQuery(numbers), order: null },
+      { name: 'window', numbers: windows, query: this.windowsQuery(windows), order: null },
+    ] as const;
+    for (const kind of kinds) {
+      if (kind.numbers.length === 0) continue;
+      const files = await copyByNumber(this.db, kind.query, kind.numbers, kind.order, join(folder, kind.name));
+      for (const number of kind.numbers) {
+        const topic = this.topics[number]!;
+        const objectKey =
+          kind.name === 'scores' ? topic.scores.objectKey : kind.name === 'explanations' ? topic.explanations.objectKey : topic.window!.objectKey;
+        await objects.putFile(objectKey, files.get(number)!);
+      }
+    }
+  }
+
+  /**
+   * The new scores of these topics: a full pass's as scored; an incremental run's, the previous
+   * scores with the rescored authors' replaced — an author that earns no response any more leaves
+   * them (in the overall pseudo-topic it stays, at 1); everyone else keeps theirs.
+   */
+  private scoresQuery(numbers: readonly number[]): string {
+    const of = (list: readonly number[]) => `number IN (${list.join(', ')})`;
+    const full = numbers.filter((number) => !this.topics[number]!.scores.previous);
+    const rescoring = numbers.filter((number) => this.topics[number]!.scores.previous);
+    const parts: string[] = [];
+    if (full.length > 0) parts.push(`SELECT * FROM ${this.tables.scores} WHERE ${of(full)}`);
+    if (rescoring.length > 0) {
+      const previous = numbered(rescoring.map((number) => [number, `SELECT * FROM read_parquet(${sqlString(this.topics[number]!.scores.previous!.file)})`]));
+      const touched = numbered(rescoring.map((number) => [number, this.topics[number]!.scores.previous!.rescored]));
+      // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
+      // engaged with or was engaged by a rescored author, not because anything of its own changed.
+      parts.push(`SELECT * FROM (
+        WITH rescored AS (SELECT * FROM ${this.tables.scores} WHERE scored AND ${of(rescoring)}),
+        kept AS (
+          SELECT p.* FROM ${previous} p
+            ANTI JOIN rescored r ON r.number = p.number AND r.account = p.account
+            LEFT JOIN (SELECT number, account, true AS hit FROM ${touched}) t ON t.number = p.number AND t.account = p.account
+          WHERE NOT p.scored OR t.hit IS NULL
+        ),
+        first_seen AS (
+          SELECT n.* FROM ${this.tables.scores} n ANTI JOIN kept k ON k.number = n.number AND k.account = n.account
+          WHERE ${of(rescoring)} AND NOT n.scored
+        )
+        -- By name: scores written before flags have none.
+        SELECT number, account, score, log_score, scored, coalesce(flags, 0)::UTINYINT AS flags
+        FROM (SELECT * FROM rescored UNION ALL BY NAME SELECT * FROM kept UNION ALL BY NAME SELECT * FROM first_seen))`);
+    }
+    return parts.join(' UNION ALL BY NAME ');
+  }
+
+  /**
+   * Each scored author's explanation with its audience, which its fingerprint covers too; an
+   * incremental run keeps the previous ones of the accounts it did not rescore (merged), or writes
+   * a row without a body for each rescored account no longer scored (beside the earlier files).
+   */
+  private draftsQuery(numbers: readonly number[]): string {
+    const audiences = numbered(numbers.map((number) => [number, `SELECT account, engagers, sketch FROM ${this.topics[number]!.explanations.audiences}`]));
+    // The audiences are joined here, not built in JavaScript, where a million accounts' sketches
+    // would not fit; the fingerprint is DuckDB's too, over the column, rather than a hash of each body in JavaScript.
+    const parts = [
+      `SELECT d.number, d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
+        md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
+      FROM ${this.tables.drafts} d LEFT JOIN ${audiences} a ON a.number = d.number AND a.account = d.account
+      WHERE d.number IN (${numbers.join(', ')})`,
+    ];
+    for (const number of numbers) {
+      const previous = this.topics[number]!.explanations.previous;
+      if (!previous) continue;
+      const drafted = `SELECT account FROM ${this.tables.drafts} WHERE number = ${number}`;
+      parts.push(
+        previous.merge
+          ? `SELECT ${number} AS number, * FROM ${explanationRows(previous.files, `account NOT IN (${drafted}) AND account NOT IN (${previous.rescored})`)}`
+          : `SELECT ${number} AS number, account FROM (${previous.rescored}) WHERE account NOT IN (${drafted})`,
+      );
+    }
+    // In no particular order: readers join by account, and sorting a million bodies needs more memory than streaming them.
+    return parts.join(' UNION ALL BY NAME ');
+  }
+
+  /** The windows merged with the item's other topics, from the tables that hold them (a topic's rows under its key). */
+  private windowsQuery(numbers: readonly number[]): string {
+    const byTable = new Map<string, number[]>();
+    for (const number of numbers) {
+      const { table } = this.topics[number]!.window!;
+      byTable.set(table, [...(byTable.get(table) ?? []), number]);
+    }
+    return [...byTable]
+      .map(
+        ([table, list]) => `SELECT n.number, w.* EXCLUDE (topic) FROM ${table} w
+          JOIN (VALUES ${list.map((number) => `(${sqlString(this.topics[number]!.key)}, ${number})`).join(', ')}) n(topic, number) ON n.topic = w.topic`,
+      )
+      .join(' UNION ALL ');
+  }
+}
+
+/** Relations of one topic each, numbered: `(number, …)` of them all. */
+const numbered = (relations: readonly (readonly [number, string])[]): string =>
+  `(${relations.map(([number, relation]) => `SELECT ${number} AS number, * FROM (${relation})`).join(' UNION ALL BY NAME ')})`;
+
+/**
+ * Writes the rows `query` answers (with a `number` column) to a file per number, and answers them:
+ * all at once, partitioned by number, and alone for a number the partitioned write left without
+ * exactly one file (one without rows has none).
+ */
+const copyByNumber = async (
+  db: DuckDBConnection,
+  query: string,
+  numbers: readonly number[],
+  order: string | null,
+  folder: string,
+): Promise<Map<number, string>> => {
+  const files = new Map<number, string>();
+  if (numbers.length > 1) {
+    await db.run(
+      `COPY (SELECT * FROM (${query}) ${order ? `ORDER BY number, ${order}` : ''}) TO ${sqlString(folder)} (${PARQUET_ZSTD}, PARTITION_BY (number))`,
+    );
+    for (const part of await readdir(folder).catch(() => [] as string[])) {
+      const number = Number(/^number=(\d+)$/.exec(part)?.[1]);
+      const inside = await readdir(join(folder, part));
+      if (Number.isInteger(number) && inside.length === 1) files.set(number, join(folder, part, inside[0]!));
+    }
+  }
+  for (const number of numbers) {
+    if (files.has(number)) continue;
+    const file = `${folder}-${number}.parquet`;
+    await db.run(
+      `COPY (SELECT * EXCLUDE (number) FROM (${query}) WHERE number = ${number} ${order ? `ORDER BY ${order}` : ''}) TO ${sqlString(file)} (${PARQUET_ZSTD})`,
+    );
+    files.set(number, file);
+  }
+  return files;
+};
+
+/**
+ * SQL of the explanations in these files (oldest first) of the accounts `where` keeps: each
+ * account's row in the latest file that has one, unless that row has no body (no longer scored).
+ */
+export const explanationRows = (files: readonly string[], where = 'true'): string => {
+  if (files.length === 0)
+    return `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::BIGINT AS engagers, NULL::UINTEGER[] AS sketch, NULL::VARCHAR AS fingerprint WHERE false)`;
+  // A row without a body has no fingerprint either: the test reads the short column.
+  if (files.length === 1)
+    return `(SELECT account, body, engagers, sketch, fingerprint FROM read_parquet(${sqlString(files[0]!)}) WHERE (${where}) AND fingerprint IS NOT NULL)`;
+  // The latest file of each account found from the names alone, then joined: a window function
+  // over the rows would hold a million accounts' bodies at once.
+  const rows = `(SELECT *, list_position(${sqlFiles(files)}, filename) AS layer FROM read_parquet(${sqlFiles(files)}, union_by_name = true, filename = true) WHERE ${where})`;
+  return `(SELECT account, body, engagers, sketch, fingerprint
+      FROM ${rows} JOIN (SELECT account, max(layer) AS layer FROM ${rows} GROUP BY account) USING (account, layer)
+      WHERE fingerprint IS NOT NULL)`;
+};
