@@ -220,6 +220,28 @@ describe('a recompute against DynamoDB Local and the log', () => {
     }
   });
 
+  it('writes each topic’s files alone when writing them with the item’s other topics fails, and publishes them all', async () => {
+    await apply([...engagements('oboist', 4, 'reply', ['winds']), ...engagements('timpanist', 4, 'reply', ['drums'])]);
+    let failures = 0;
+    const failingOnce = Object.create(sway.objects) as typeof sway.objects;
+    failingOnce.putFile = async (key, file) => {
+      if (failures === 0 && key.startsWith('state/topics/winds/scores-')) {
+        failures++;
+        throw new Error('slow down');
+      }
+      return sway.objects.putFile(key, file);
+    };
+    expect(await sway.recompute({ objects: failingOnce }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
+    expect(failures).toBe(1);
+    for (const [topic, id] of [
+      ['winds', 'oboist'],
+      ['drums', 'timpanist'],
+    ] as const) {
+      expect((await page<{ id: string }>(boards.leaderboard(topic))).items.map((entry) => entry.id)).toEqual([id]);
+      expect(await sway.stores.accounts.explanation('x', id, topic)).toMatchObject({ topic, score: expect.any(Number) });
+    }
+  });
+
   it('marks a run whose finish fails failed, commits none of its state, and the next run redoes it', async () => {
     await apply(engagements('unfinished', 5, 'reply', ['finishing']));
     const failing = Object.create(sway.stores.accounts) as typeof sway.stores.accounts;

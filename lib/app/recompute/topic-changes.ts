@@ -176,50 +176,63 @@ export const findChangesOfTopics = async (
     FROM (SELECT * FROM n WHERE fingerprint IS NOT NULL) n FULL OUTER JOIN (SELECT * FROM o WHERE fingerprint IS NOT NULL) o USING (number, account)
     WHERE n.account IS NULL OR o.account IS NULL OR n.fingerprint <> o.fingerprint OR ${numberIn('number', rewritten)}`);
 
-  // Each topic's board ranked in DuckDB: its rank counts, and the rows its boards show (the first
-  // MAX_BOARD_ENTRIES of the topic, and of each network) with their ranks; the other rows of a topic
-  // of a million accounts never reach JavaScript.
+  // Each topic's board ranked in DuckDB: its rank counts and networks, then the rows its boards
+  // show (the first MAX_BOARD_ENTRIES of the topic, and of each network of a topic on several); the
+  // other rows of a topic of a million accounts never reach JavaScript.
   const boardsOf = topics.map((): TopicBoardRows => ({ count: 0, rankCounts: [], entries: new Map(), networks: new Map() }));
   const newScores = rowsOf('new_scores', ['account', 'score', 'log_score', 'scored', 'flags'], ['VARCHAR', 'DOUBLE', 'DOUBLE', 'BOOLEAN', 'UTINYINT']);
-  for (const [number, tenths, accounts] of (
-    await db.runAndReadAll(
-      `SELECT number, round(score * 10)::BIGINT AS tenths, count(*)::INTEGER FROM ${newScores} WHERE scored GROUP BY ALL ORDER BY number, tenths DESC`,
-    )
+  const networksOf = topics.map(() => new Set<string>());
+  for (const [number, tenths, accounts, networks] of (
+    await db.runAndReadAll(`SELECT number, round(score * 10)::BIGINT AS tenths, count(*)::INTEGER, list(DISTINCT split_part(account, ':', 1))
+      FROM ${newScores} WHERE scored GROUP BY ALL ORDER BY number, tenths DESC`)
   ).getRows()) {
     const topic = boardsOf[Number(number)]!;
     topic.rankCounts.push([Number(tenths), Number(accounts)]);
     topic.count += Number(accounts);
+    for (const network of (networks as { items: unknown[] }).items) networksOf[Number(number)]!.add(String(network));
   }
+  const severalNetworks = networksOf.flatMap((networks, number) => (networks.size > 1 ? [number] : []));
   const order = 'ORDER BY score DESC, log_score DESC, account';
+  const position = `(row_number() OVER (PARTITION BY number ${order}) - 1)::INTEGER`;
   const shown = (
-    await db.runAndReadAll(`WITH ranked AS (
-        SELECT number, account, score, flags, network,
-          (row_number() OVER (PARTITION BY number ${order}) - 1)::INTEGER AS position,
-          (rank() OVER (PARTITION BY number ORDER BY round(score * 10) DESC))::INTEGER AS rank,
-          row_number() OVER (PARTITION BY number, network ${order}) AS in_network
-        FROM (SELECT *, split_part(account, ':', 1) AS network FROM ${newScores} WHERE scored)
-        QUALIFY position < ${MAX_BOARD_ENTRIES} OR in_network <= ${MAX_BOARD_ENTRIES}
+    await db.runAndReadAll(`WITH shown AS (
+        SELECT number, account, score, flags, ${position} AS position FROM ${newScores} WHERE scored QUALIFY position < ${MAX_BOARD_ENTRIES}
+        UNION ALL
+        SELECT number, account, score, flags, position FROM (
+          SELECT number, account, score, flags, ${position} AS position,
+            row_number() OVER (PARTITION BY number, split_part(account, ':', 1) ${order}) AS in_network
+          FROM ${newScores} WHERE scored AND ${numberIn('number', severalNetworks)}
+        ) WHERE position >= ${MAX_BOARD_ENTRIES} AND in_network <= ${MAX_BOARD_ENTRIES}
       )
-      SELECT r.number, r.position, r.rank, r.account, r.score, r.flags, r.network, r.in_network <= ${MAX_BOARD_ENTRIES} AS on_network_board,
-        coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
-      FROM ranked r LEFT JOIN ${rowsOf('snapshot', ['account', 'score', 'scored'], ['VARCHAR', 'DOUBLE', 'BOOLEAN'])} s ON s.number = r.number AND s.account = r.account
+      SELECT r.number, r.position, r.account, r.score, round(r.score * 10)::BIGINT AS tenths, r.flags, coalesce(CASE WHEN s.scored THEN s.score END, 0) AS before
+      FROM shown r LEFT JOIN ${rowsOf('snapshot', ['account', 'score', 'scored'], ['VARCHAR', 'DOUBLE', 'BOOLEAN'])} s ON s.number = r.number AND s.account = r.account
       ORDER BY r.number, r.position`)
   ).getRows();
-  for (const [number, position, rank, account, score, flags, network, onNetworkBoard, before] of shown) {
+  // Competition ranks (1, 2, 2, 4): one more than the accounts of a higher score, in tenths.
+  const ranksOf = boardsOf.map(({ rankCounts }) => {
+    const ranks = new Map<number, number>();
+    let above = 0;
+    for (const [tenths, accounts] of rankCounts) {
+      ranks.set(tenths, above + 1);
+      above += accounts;
+    }
+    return ranks;
+  });
+  for (const [number, position, account, score, tenths, flags, before] of shown) {
     const topic = boardsOf[Number(number)]!;
+    const { network, id } = parseAccountKey(String(account));
     topic.entries.set(Number(position), {
-      rank: Number(rank),
-      ...parseAccountKey(String(account)),
+      rank: ranksOf[Number(number)]!.get(Number(tenths))!,
+      network,
+      id,
       account: String(account),
       score: Number(score),
       flags: Number(flags),
       before: Number(before),
     });
-    if (onNetworkBoard) {
-      const list = topic.networks.get(String(network)) ?? [];
-      list.push(Number(position));
-      topic.networks.set(String(network), list);
-    }
+    const list = topic.networks.get(network) ?? [];
+    if (list.length < MAX_BOARD_ENTRIES) list.push(Number(position));
+    topic.networks.set(network, list);
   }
   const onBoards = [...new Set(boardsOf.flatMap((topic) => [...topic.entries.values()].map((entry) => entry.account)))];
 
