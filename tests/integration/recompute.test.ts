@@ -25,6 +25,22 @@ const account = async (id: string, network = 'x') => {
   return found && !('optedOut' in found) ? accountView(sway.stores.boards, found as StoredAccount) : null;
 };
 
+/** The object store, but for the first call of `method` on keys `fails` picks, which throws. */
+const failingOnce = (method: 'localPaths' | 'putFile', fails: (keys: readonly string[]) => boolean) => {
+  const failing = { store: Object.create(sway.objects) as typeof sway.objects, failures: 0 };
+  const real = (sway.objects[method] as (...args: unknown[]) => Promise<unknown>).bind(sway.objects);
+  Object.assign(failing.store, {
+    [method]: async (...args: unknown[]) => {
+      if (failing.failures === 0 && fails(([] as string[]).concat(args[0] as string | string[]))) {
+        failing.failures++;
+        throw new Error('connection reset');
+      }
+      return real(...args);
+    },
+  });
+  return failing;
+};
+
 beforeAll(async () => {
   const { db, mainTable } = await isolatedTables();
   sway = logHarness(db, mainTable);
@@ -198,18 +214,10 @@ describe('a recompute against DynamoDB Local and the log', () => {
     expect(await sway.recompute()).toMatchObject({ status: 'succeeded' });
     // A full pass first reads a topic's previous scores when it finds what changed: the first read of strings' fails.
     const previousScores = (await readManifest(sway.objects)).topics.strings!.head!.scores;
-    let failures = 0;
-    const failingOnce = Object.create(sway.objects) as typeof sway.objects;
-    failingOnce.localPaths = async (keys, options) => {
-      if (failures === 0 && keys.includes(previousScores)) {
-        failures++;
-        throw new Error('connection reset');
-      }
-      return sway.objects.localPaths(keys, options);
-    };
+    const failing = failingOnce('localPaths', (keys) => keys.includes(previousScores));
     await apply([...engagements('violist', 6, 'reply', ['strings']), ...engagements('bassist', 6, 'reply', ['bows'])]);
-    expect(await sway.recompute({ objects: failingOnce }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
-    expect(failures).toBe(1);
+    expect(await sway.recompute({ objects: failing.store }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
+    expect(failing.failures).toBe(1);
     for (const [topic, id] of [
       ['strings', 'violist'],
       ['bows', 'bassist'],
@@ -222,17 +230,9 @@ describe('a recompute against DynamoDB Local and the log', () => {
 
   it('writes each topic’s files alone when writing them with the item’s other topics fails, and publishes them all', async () => {
     await apply([...engagements('oboist', 4, 'reply', ['winds']), ...engagements('timpanist', 4, 'reply', ['drums'])]);
-    let failures = 0;
-    const failingOnce = Object.create(sway.objects) as typeof sway.objects;
-    failingOnce.putFile = async (key, file) => {
-      if (failures === 0 && key.startsWith('state/topics/winds/scores-')) {
-        failures++;
-        throw new Error('slow down');
-      }
-      return sway.objects.putFile(key, file);
-    };
-    expect(await sway.recompute({ objects: failingOnce }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
-    expect(failures).toBe(1);
+    const failing = failingOnce('putFile', ([key]) => key!.startsWith('state/topics/winds/scores-'));
+    expect(await sway.recompute({ objects: failing.store }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
+    expect(failing.failures).toBe(1);
     for (const [topic, id] of [
       ['winds', 'oboist'],
       ['drums', 'timpanist'],
