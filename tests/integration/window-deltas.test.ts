@@ -308,7 +308,7 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
       const aggregates = await readMergedAggregates(db, 'item');
       // Written as a map item writes them: every topic's window file at once, from the item's table.
       const objects = new FolderObjectStore(join(scratch, 'item-objects'));
-      const files = await PendingTopicFiles.open(db, join(scratch, 'item-files'));
+      const files = await PendingTopicFiles.open(db, join(scratch, 'item-files'), 'item');
       const nobody = { count: 0, account: () => '', score: () => 0, logScore: () => 0, flags: () => 0, entry: () => ({}) as never };
       for (const { key } of topics)
         await files.add(

@@ -107,8 +107,8 @@ export const findChangesOfTopics = async (
     const snapshotDay = Object.keys(head.daily ?? {}).sort()[0];
     if (snapshotDay) add(await objects.localPaths([head.daily![snapshotDay]!]), number, 'snapshot');
   }
-  await db.run(`CREATE OR REPLACE TEMP TABLE item_files (filename VARCHAR, number INTEGER, role VARCHAR, layer INTEGER)`);
-  const appender = await db.createAppender('item_files');
+  await db.run(`CREATE OR REPLACE TEMP TABLE item_change_files (filename VARCHAR, number INTEGER, role VARCHAR, layer INTEGER)`);
+  const appender = await db.createAppender('item_change_files');
   for (const { file, number, role, layer } of files) {
     appender.appendVarchar(file);
     appender.appendInteger(number);
@@ -123,7 +123,7 @@ export const findChangesOfTopics = async (
     if (paths.length === 0)
       return `(SELECT NULL::INTEGER AS number, NULL::INTEGER AS layer, ${columns.map((column, i) => `NULL::${types[i]} AS ${column}`).join(', ')} WHERE false)`;
     return `(SELECT f.number, f.layer, ${columns.map((column) => `r.${column}`).join(', ')}
-      FROM read_parquet(${sqlFiles(paths)}, union_by_name = true, filename = true) r JOIN item_files f ON f.filename = r.filename AND f.role = '${role}')`;
+      FROM read_parquet(${sqlFiles(paths)}, union_by_name = true, filename = true) r JOIN item_change_files f ON f.filename = r.filename AND f.role = '${role}')`;
   };
   const layered = (role: FileRole) => files.some((file) => file.role === role && file.layer > 0);
   const rewritten = topics.flatMap((topic, number) => (topic.rewriteAll ? [number] : []));
@@ -317,7 +317,7 @@ export const findChangesOfTopics = async (
     await writes.add(topic, { gone: rows.map(([, account]) => ({ ...parseAccountKey(String(account)), topic })) });
   }
   await db.run(`DROP TABLE item_explanation_changes`);
-  await db.run(`DROP TABLE item_files`);
+  await db.run(`DROP TABLE item_change_files`);
   const handles = boardHandles ?? (await readHandlesOfRun(db, handleFiles, onBoards));
   return topics.map(({ topic, guard }, number) => {
     const { count, rankCounts, entries, networks } = boardsOf[number]!;

@@ -46,11 +46,10 @@ export interface TopicFiles {
   window: { objectKey: string; table: string } | null;
 }
 
-let writers = 0;
-
 /**
  * The files of topics scored and not yet written. Tables of their rows live on the connection
- * until write; a writer is used once.
+ * until write; a writer is used once. A map item's (`item`) and a topic's written alone (`topic`)
+ * can be pending at once: their tables are named apart.
  */
 export class PendingTopicFiles {
   private readonly topics: TopicFiles[] = [];
@@ -59,13 +58,13 @@ export class PendingTopicFiles {
   private constructor(
     private readonly db: DuckDBConnection,
     private readonly work: string,
+    of: 'item' | 'topic',
   ) {
-    const name = `pending_${++writers}`;
-    this.tables = { scores: `${name}_scores`, drafts: `${name}_drafts` };
+    this.tables = { scores: `${of}_new_scores`, drafts: `${of}_drafts` };
   }
 
-  static async open(db: DuckDBConnection, work: string): Promise<PendingTopicFiles> {
-    const pending = new PendingTopicFiles(db, work);
+  static async open(db: DuckDBConnection, work: string, of: 'item' | 'topic'): Promise<PendingTopicFiles> {
+    const pending = new PendingTopicFiles(db, work, of);
     await db.run(
       `CREATE OR REPLACE TEMP TABLE ${pending.tables.scores} (number INTEGER, account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`,
     );

@@ -131,7 +131,7 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         optOuts = await knownOptOutsOf(ports.consent).current();
         together = await windowsMergedTogether(db, task, plan, ports.objects, optOuts);
       } else together = await touchedPartsTogether(db, task, plan, ports.objects);
-      const itemFiles = await PendingTopicFiles.open(db, join(work, 'item'));
+      const itemFiles = await PendingTopicFiles.open(db, join(work, 'item'), 'item');
       for (const topic of task.topics) {
         try {
           const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
@@ -476,7 +476,7 @@ const updateWindowAndScore = async (
   // Read with the item's other topics: written with them, once they are all scored. Otherwise now,
   // while its own part's tables (and the other relations it names) are there.
   const writtenWithItem = full ? mergedTogether !== undefined : !ownPart;
-  const topicFiles = writtenWithItem ? itemFiles : await PendingTopicFiles.open(db, work);
+  const topicFiles = writtenWithItem ? itemFiles : await PendingTopicFiles.open(db, work, 'topic');
   await topicFiles.add(
     {
       key,
