@@ -132,7 +132,7 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         together = await windowsMergedTogether(db, task, plan, ports.objects, optOuts);
       } else together = await touchedPartsTogether(db, task, plan, ports.objects);
       const itemFiles = await PendingTopicFiles.open(db, join(work, 'item'), 'item');
-      for (const topic of task.topics) {
+      for (const [index, topic] of task.topics.entries()) {
         try {
           const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
           // Finished by an earlier attempt of this plan: its output is written only once all of it is published.
@@ -144,9 +144,7 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
             const part = together.get(topicKeyOf(topic));
             // Merged without an opt-out read since (after a topic failed): this topic merges its own window.
             const read = part && 'optOutEpoch' in part && part.optOutEpoch !== optOuts.epoch ? undefined : part;
-            scored.push(
-              await scoreTopic(db, task, topic, plan, lease, ports, optOuts, earlier !== null, read, itemFiles, join(work, `topic-${scored.length}`)),
-            );
+            scored.push(await scoreTopic(db, task, topic, plan, lease, ports, optOuts, earlier !== null, read, itemFiles, join(work, `topic-${index}`)));
           }
         } catch (error) {
           fail(topic, error);
