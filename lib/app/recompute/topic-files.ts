@@ -27,6 +27,16 @@ export interface ScoredAuthors {
   entry(position: number): AuthorScore;
 }
 
+/** Authors scored as a list (an incremental run's rescored ones). */
+export const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
+  count: list.length,
+  account: (position) => list[position]!.account,
+  score: (position) => list[position]!.score,
+  logScore: (position) => list[position]!.logScore,
+  flags: (position) => list[position]!.flags,
+  entry: (position) => list[position]!,
+});
+
 /** What a scored topic writes, besides the rows it hands over. */
 export interface TopicFiles {
   key: string;

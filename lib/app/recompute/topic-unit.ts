@@ -34,7 +34,6 @@ import {
   type WindowFiles,
 } from '../aggregation/topic-window';
 import { scoreTopicRanking, rescoreAuthors, type TopicRanking } from '../../domain/scoring/topic-scores';
-import type { AuthorScore } from '../../domain/scoring/author-scores';
 import { topicAggregatesOf, type TopicAggregates } from '../../domain/scoring/engagement';
 import { topicModelFromJSON, topicModelToJSON, type TopicModelJSON } from '../../domain/scoring/topic-model';
 import type { AccountsStore } from '../../adapters/dynamodb/accounts-store';
@@ -59,7 +58,7 @@ import {
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
 import { publishBoards, type PublishedBoard } from './publish-board';
-import { PendingTopicFiles, type ScoredAuthors } from './topic-files';
+import { listedAuthors, PendingTopicFiles, type ScoredAuthors } from './topic-files';
 import { findChangesOfTopics, type BoardsDone, type RunOfTask, type ScoredTopic, type TopicBoards, type UnpublishedHead } from './topic-changes';
 
 export interface TopicUnitPorts {
@@ -560,15 +559,6 @@ const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
   logScore: (position) => ranking.logScore[position]!,
   flags: (position) => ranking.flags[position]!,
   entry: ranking.entry,
-});
-
-const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
-  count: list.length,
-  account: (position) => list[position]!.account,
-  score: (position) => list[position]!.score,
-  logScore: (position) => list[position]!.logScore,
-  flags: (position) => list[position]!.flags,
-  entry: (position) => list[position]!,
 });
 
 const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));
