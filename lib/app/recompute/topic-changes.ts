@@ -19,6 +19,7 @@ import { boards } from '../../adapters/dynamodb/keys';
 import type { FlipGuard } from '../../domain/recompute-run';
 import { decodeExplanationBody, type ExplanationBody } from './explanation-body';
 import type { PendingAccountWrites } from './pending-account-writes';
+import { numberIn } from './topic-files';
 import { explanationFilesOf, topicChangesKey, type RunPlan, type TopicHead } from './run-state';
 import type { TopicResult, TopicTask } from './units';
 import type { BoardRequest, PublishedBoard } from './publish-board';
@@ -67,9 +68,6 @@ interface TopicFile {
   /** Explanation files are layers, oldest first: an account's latest row wins. */
   layer: number;
 }
-
-/** A topic's numbers as a SQL list, or a condition no row meets when there are none. */
-const numberIn = (column: string, numbers: readonly number[]): string => (numbers.length > 0 ? `${column} IN (${numbers.join(', ')})` : 'false');
 
 /**
  * Finds what changed between each topic's last head and its new one, and hands the writes of it

@@ -82,10 +82,6 @@ export class PendingTopicFiles {
     return pending;
   }
 
-  get size(): number {
-    return this.topics.length;
-  }
-
   /**
    * Hands over a scored topic's rows: its scores (the overall pseudo-topic also lists every account
    * `seen`, unscored ones at 1) and each scored author's explanation as it would be written.
@@ -171,18 +167,17 @@ export class PendingTopicFiles {
    * them (in the overall pseudo-topic it stays, at 1); everyone else keeps theirs.
    */
   private scoresQuery(numbers: readonly number[]): string {
-    const of = (list: readonly number[]) => `number IN (${list.join(', ')})`;
     const full = numbers.filter((number) => !this.topics[number]!.scores.previous);
     const rescoring = numbers.filter((number) => this.topics[number]!.scores.previous);
     const parts: string[] = [];
-    if (full.length > 0) parts.push(`SELECT * FROM ${this.tables.scores} WHERE ${of(full)}`);
+    if (full.length > 0) parts.push(`SELECT * FROM ${this.tables.scores} WHERE ${numberIn('number', full)}`);
     if (rescoring.length > 0) {
       const previous = numbered(rescoring.map((number) => [number, `SELECT * FROM read_parquet(${sqlString(this.topics[number]!.scores.previous!.file)})`]));
       const touched = numbered(rescoring.map((number) => [number, this.topics[number]!.scores.previous!.rescored]));
       // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
       // engaged with or was engaged by a rescored author, not because anything of its own changed.
       parts.push(`SELECT * FROM (
-        WITH rescored AS (SELECT * FROM ${this.tables.scores} WHERE scored AND ${of(rescoring)}),
+        WITH rescored AS (SELECT * FROM ${this.tables.scores} WHERE scored AND ${numberIn('number', rescoring)}),
         kept AS (
           SELECT p.* FROM ${previous} p
             ANTI JOIN rescored r ON r.number = p.number AND r.account = p.account
@@ -191,7 +186,7 @@ export class PendingTopicFiles {
         ),
         first_seen AS (
           SELECT n.* FROM ${this.tables.scores} n ANTI JOIN kept k ON k.number = n.number AND k.account = n.account
-          WHERE ${of(rescoring)} AND NOT n.scored
+          WHERE ${numberIn('number', rescoring)} AND NOT n.scored
         )
         -- By name: scores written before flags have none.
         SELECT number, account, score, log_score, scored, coalesce(flags, 0)::UTINYINT AS flags
@@ -213,7 +208,7 @@ export class PendingTopicFiles {
       `SELECT d.number, d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
         md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
       FROM ${this.tables.drafts} d LEFT JOIN ${audiences} a ON a.number = d.number AND a.account = d.account
-      WHERE d.number IN (${numbers.join(', ')})`,
+      WHERE ${numberIn('d.number', numbers)}`,
     ];
     for (const number of numbers) {
       const previous = this.topics[number]!.explanations.previous;
@@ -244,6 +239,9 @@ export class PendingTopicFiles {
       .join(' UNION ALL ');
   }
 }
+
+/** A condition on topics' numbers: `column` is one of `numbers` (none: no row meets it). */
+export const numberIn = (column: string, numbers: readonly number[]): string => (numbers.length > 0 ? `${column} IN (${numbers.join(', ')})` : 'false');
 
 /** Relations of one topic each, numbered: `(number, …)` of them all. */
 const numbered = (relations: readonly (readonly [number, string])[]): string =>
@@ -287,7 +285,7 @@ const copyByNumber = async (
  * SQL of the explanations in these files (oldest first) of the accounts `where` keeps: each
  * account's row in the latest file that has one, unless that row has no body (no longer scored).
  */
-export const explanationRows = (files: readonly string[], where = 'true'): string => {
+const explanationRows = (files: readonly string[], where = 'true'): string => {
   if (files.length === 0)
     return `(SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS body, NULL::BIGINT AS engagers, NULL::UINTEGER[] AS sketch, NULL::VARCHAR AS fingerprint WHERE false)`;
   // A row without a body has no fingerprint either: the test reads the short column.
