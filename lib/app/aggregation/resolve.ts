@@ -41,6 +41,8 @@ export interface ResolutionSummary {
   changedIds: number;
   /** How many more interactions count than before (negative when retractions took more out). */
   countedChange: number;
+  /** The same change by the day the interactions occurred (YYYY-MM-DD), days without one left out. */
+  countedByDay: Record<string, number>;
   /** Topics with a non-zero delta, as topic keys. */
   topics: string[];
   /** Delta rows of each of those topics (what the topic's work grows with, beside its window). */
@@ -244,16 +246,25 @@ export const resolveLog = async (
   const deltaRowsByTopic = `(SELECT CASE topic WHEN '${OVERALL_TOPIC}' THEN '_all' ELSE topic END AS tk, count(*) AS n FROM deltas GROUP BY 1)`;
   const reader = await db.runAndReadAll(`SELECT (SELECT count(*) FROM changed) AS changed,
     (SELECT list(tk ORDER BY tk) FROM ${deltaRowsByTopic}) AS topics,
-    (SELECT list(n ORDER BY tk) FROM ${deltaRowsByTopic}) AS topic_rows,
-    (SELECT count(*) FILTER (WHERE counted) FROM changed) - (SELECT count(*) FROM prior WHERE status = 'counted' AND k IN (SELECT k FROM changed)) AS counted_change`);
-  const [changedIds, topics, topicRows, countedChange] = reader.getRows()[0]!;
+    (SELECT list(n ORDER BY tk) FROM ${deltaRowsByTopic}) AS topic_rows`);
+  const [changedIds, topics, topicRows] = reader.getRows()[0]!;
+  // Counted interactions by the day they occurred: the new states that count, less the old ones that did.
+  const countedByDay = (
+    await db.runAndReadAll(`SELECT occurred_at::DATE::VARCHAR AS day, sum(change)::BIGINT AS change FROM (
+        SELECT occurred_at, 1 AS change FROM changed WHERE counted
+        UNION ALL SELECT occurred_at, -1 FROM prior WHERE status = 'counted' AND k IN (SELECT k FROM changed)
+      ) GROUP BY day HAVING sum(change) <> 0`)
+  )
+    .getRows()
+    .map(([day, change]) => [String(day), Number(change)] as const);
   await drop('prior', 'changed', 'deltas');
   const keys = listOf(topics).map(String);
   const rows = listOf(topicRows).map(Number);
   return {
     rows: rawRows,
     changedIds: Number(changedIds),
-    countedChange: Number(countedChange),
+    countedChange: countedByDay.reduce((sum, [, change]) => sum + change, 0),
+    countedByDay: Object.fromEntries(countedByDay),
     topics: keys,
     deltaRows: Object.fromEntries(keys.map((key, i) => [key, rows[i]!])),
   };

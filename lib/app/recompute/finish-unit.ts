@@ -122,6 +122,7 @@ const nextManifest = (plan: RunPlan, heads: ReadonlyMap<string, TopicHead>): Man
     processed: plan.processed,
     topics,
     interactions: plan.interactions,
+    ...(plan.countedByDay ? { countedByDay: plan.countedByDay } : {}),
   };
 };
 

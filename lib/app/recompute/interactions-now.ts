@@ -10,7 +10,8 @@ import { resolveLog } from '../aggregation/resolve';
 import { withDuckDb } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
 import { MissingObjectError, type ObjectStore } from '../../adapters/object-store/object-store';
-import { readManifest } from './run-state';
+import { WINDOW_DAYS } from './prepare-unit';
+import { addCountsByDay, countsInWindow, readManifest } from './run-state';
 import { unreadLog } from './unread-log';
 
 const DAY_MS = 86_400_000;
@@ -34,7 +35,11 @@ const countOnce = async (objects: ObjectStore, now: Date): Promise<number> => {
   // The days an incremental run reads: the log receives today's messages, and yesterday's late ones.
   const days = [new Date(now.getTime() - DAY_MS), now].map((time) => time.toISOString().slice(0, 10));
   const unread = (await unreadLog(objects, manifest.processed, days)).flatMap((day) => day.unread);
-  if (unread.length === 0) return manifest.interactions;
+  // Counted by day: the days that left the window since the last run no longer count.
+  const firstDay = new Date(now.getTime() - WINDOW_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const inWindow = (change: Readonly<Record<string, number>>, countedChange: number) =>
+    manifest.countedByDay ? countsInWindow(addCountsByDay(manifest.countedByDay, change), firstDay).total : Math.max(0, manifest.interactions + countedChange);
+  if (unread.length === 0) return inWindow({}, 0);
   // Polled while a queue drains: the same unread objects against the same state give the same count.
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([manifest.version, unread]))
@@ -52,7 +57,7 @@ const countOnce = async (objects: ObjectStore, now: Date): Promise<number> => {
         deltas: join(work, 'deltas'),
       };
       const summary = await resolveLog(db, files, state, output, 'count');
-      return Math.max(0, manifest.interactions + summary.countedChange);
+      return inWindow(summary.countedByDay, summary.countedChange);
     });
     last = { fingerprint, interactions };
     return interactions;

@@ -22,7 +22,18 @@ import type { RunsStore } from '../../adapters/dynamodb/runs-store';
 import { holdLease, RUN_LEASE_MS } from './run-guard';
 import { RunInProgressError } from '../../domain/recompute-run';
 import { newRun } from './run-record';
-import { dayOfVersion, planKey, readManifest, runVersion, topicsListKey, writeJson, type Manifest, type RunPlan } from './run-state';
+import {
+  addCountsByDay,
+  countsInWindow,
+  dayOfVersion,
+  planKey,
+  readManifest,
+  runVersion,
+  topicsListKey,
+  writeJson,
+  type Manifest,
+  type RunPlan,
+} from './run-state';
 import { purgeFromLogAndState } from './purge';
 import { processedListKey, unreadLog } from './unread-log';
 import { groupTopics, type PrepareInput, type PrepareOutput, type TopicTask } from './units';
@@ -115,7 +126,11 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
 
   const deltas: Record<string, string[]> = {};
   const deltaRows = new Map<string, number>();
-  let interactions = manifest.interactions;
+  // Counted interactions by day, brought up to date batch by batch. A manifest written before they
+  // were kept, or a purge (which takes interactions out of the index), has them counted from the index.
+  let countedByDay: Record<string, number> | undefined =
+    purging.length > 0 ? undefined : (manifest.countedByDay ?? (manifest.index.length === 0 ? {} : undefined));
+  let countedChange = 0;
   if (unread.length > 0) {
     const files = await Promise.all(unread.map((keys) => objects.localPaths(keys, { missing: 'skip' })));
     // In batches of whole days, oldest first, each against the state the ones before it wrote — as
@@ -133,7 +148,8 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
         deltas: join(folder, 'deltas'),
       };
       const summary = await resolveLog(db, batch, stateFiles, output, batchVersion);
-      interactions = Math.max(0, interactions + summary.countedChange);
+      countedChange += summary.countedChange;
+      if (countedByDay) countedByDay = addCountsByDay(countedByDay, summary.countedByDay);
       for (const kind of ['index', 'content', 'handles'] as const) {
         const key = `state/${kind}/run-${batchVersion}.parquet`;
         await objects.putFile(key, output[kind]);
@@ -160,8 +176,9 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
       state[kind] = [...state[kind].filter((key) => !compacted.replaced.includes(key)), ...compacted.added[kind]];
     }
     replaced.push(...compacted.replaced);
-    interactions = await countedInteractions(db, objects, state.index, firstDay);
+    countedByDay ??= await countedByDayOf(db, objects, state.index, firstDay);
   }
+  const counted = countedByDay ? countsInWindow(countedByDay, firstDay) : undefined;
 
   const topicKeys = full
     ? new Set([...Object.keys(manifest.topics), ...Object.keys(deltas)])
@@ -191,7 +208,8 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
     purgedInteractions,
     tasks,
     optOutEpoch: optOuts.epoch,
-    interactions,
+    interactions: counted?.total ?? Math.max(0, manifest.interactions + countedChange),
+    ...(counted ? { countedByDay: counted.byDay } : {}),
   };
 };
 
@@ -261,22 +279,22 @@ const compactClosedDays = async (
 /** The day a state file holds: `day=YYYY-MM-DD` files, or the day of the version of a run's file. */
 const dayOfFile = (key: string): string => /day=(\d{4}-\d{2}-\d{2})/.exec(key)?.[1] ?? dayOfVersion(/run-([^/]+)\.parquet$/.exec(key)?.[1] ?? '00000000');
 
-/** Interactions that count in the window, from the index: the figure a full pass reports. */
-const countedInteractions = async (db: DuckDBConnection, objects: ObjectStore, index: readonly string[], firstDay: string): Promise<number> => {
-  if (index.length === 0) return 0;
+/** Interactions that count in the window, by the day they occurred, from the index. */
+const countedByDayOf = async (db: DuckDBConnection, objects: ObjectStore, index: readonly string[], firstDay: string): Promise<Record<string, number>> => {
+  if (index.length === 0) return {};
   const files = await objects.localPaths(index);
   // By slices of the ids' hashes: each id's latest row is found within its slice, and no slice holds
   // the whole index. An aggregate (arg_max) rather than a window over the rows: it keeps one state
   // per id, where the window sorted every row.
-  let counted = 0;
+  let counted: Record<string, number> = {};
   for (let slice = 0; slice < COUNT_SLICES; slice++) {
     const rows = (
-      await db.runAndReadAll(`SELECT count(*) FILTER (WHERE latest.status = 'counted' AND latest.occurred_at >= DATE ${sqlString(firstDay)}) FROM (
+      await db.runAndReadAll(`SELECT latest.occurred_at::DATE::VARCHAR AS day, count(*) FROM (
           SELECT arg_max({'status': status, 'occurred_at': occurred_at}, version) AS latest FROM read_parquet(${sqlFiles(files)}, union_by_name = true)
           WHERE hash(k) % ${COUNT_SLICES} = ${slice} GROUP BY k
-        )`)
+        ) WHERE latest.status = 'counted' AND latest.occurred_at >= DATE ${sqlString(firstDay)} GROUP BY day`)
     ).getRows();
-    counted += Number(rows[0]![0]);
+    counted = addCountsByDay(counted, Object.fromEntries(rows.map(([day, count]) => [String(day), Number(count)])));
   }
   return counted;
 };

@@ -56,6 +56,12 @@ export const ManifestSchema = z.object({
   topics: z.record(z.string(), TopicStateSchema),
   /** Interactions counting in the window as of the last run. */
   interactions: z.number().int().nonnegative(),
+  /**
+   * The same, by the day they occurred (YYYY-MM-DD), days of the window only: each run adds what
+   * its log changed, so no run counts the index again. Absent from manifests written before, and
+   * after a run that purged (the next full pass counts them from the index).
+   */
+  countedByDay: z.record(z.string(), z.number().int()).optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -94,6 +100,7 @@ export const RunPlanSchema = z.object({
   /** The opt-out epoch prepare read: a topic that reads a later one scores in full, leaving the new opt-outs out. */
   optOutEpoch: z.number().int().nonnegative(),
   interactions: z.number().int().nonnegative(),
+  countedByDay: z.record(z.string(), z.number().int()).optional(),
 });
 export type RunPlan = z.infer<typeof RunPlanSchema>;
 
@@ -139,6 +146,25 @@ export const filesOfHead = (head: TopicHead): string[] => [
 
 /** The day (YYYY-MM-DD) `days` before `asOf`. */
 export const daysBefore = (asOf: string, days: number): string => new Date(Date.parse(asOf) - days * 86_400_000).toISOString().slice(0, 10);
+
+/** `counts` with `change` added, day by day. */
+export const addCountsByDay = (counts: Readonly<Record<string, number>>, change: Readonly<Record<string, number>>): Record<string, number> => {
+  const sum = { ...counts };
+  for (const [day, value] of Object.entries(change)) sum[day] = (sum[day] ?? 0) + value;
+  return sum;
+};
+
+/** The days of `counts` from `firstDay` on (the window's), and their sum. */
+export const countsInWindow = (counts: Readonly<Record<string, number>>, firstDay: string): { byDay: Record<string, number>; total: number } => {
+  const byDay = Object.fromEntries(Object.entries(counts).filter(([day, value]) => day >= firstDay && value !== 0));
+  return {
+    byDay,
+    total: Math.max(
+      0,
+      Object.values(byDay).reduce((sum, value) => sum + value, 0),
+    ),
+  };
+};
 
 /** The day (YYYY-MM-DD) a version was made on. */
 export const dayOfVersion = (version: string): string => `${version.slice(0, 4)}-${version.slice(4, 6)}-${version.slice(6, 8)}`;
