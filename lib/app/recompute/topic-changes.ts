@@ -19,7 +19,7 @@ import { boards } from '../../adapters/dynamodb/keys';
 import type { FlipGuard } from '../../domain/recompute-run';
 import { decodeExplanationBody, type ExplanationBody } from './explanation-body';
 import type { PendingAccountWrites } from './pending-account-writes';
-import { numberIn } from './topic-files';
+import { numberIn, type ExplanationsAtHand } from './topic-files';
 import { explanationFilesOf, topicChangesKey, type RunPlan, type TopicHead } from './run-state';
 import type { TopicResult, TopicTask } from './units';
 import type { BoardRequest, PublishedBoard } from './publish-board';
@@ -38,6 +38,8 @@ export interface ScoredTopic {
   guard: FlipGuard;
   /** An earlier attempt of this run may have published part of what it found: everything is written again. */
   rewriteAll: boolean;
+  /** Its scored authors' explanations, still at hand: read from here rather than decoded from the file that holds them. */
+  atHand?: ExplanationsAtHand | undefined;
 }
 
 /** A topic's boards to publish (its own, and one per network when it spans several), and what completes them once published. */
@@ -88,18 +90,22 @@ export const findChangesOfTopics = async (
   const files: TopicFile[] = [];
   // An incremental run that added a file of the explanations of the accounts it rescored: only theirs can have changed.
   const addedOnly: number[] = [];
+  // Topics whose new explanations are all at hand: the one file read of them holds no others.
+  const atHand: (ExplanationsAtHand | undefined)[] = [];
   const add = (paths: readonly string[], number: number, role: FileRole) => {
     for (const [layer, file] of paths.entries()) files.push({ file, number, role, layer });
   };
-  for (const [number, { key, head, rewriteAll }] of topics.entries()) {
+  for (const [number, { key, head, rewriteAll, atHand: scoredAtHand }] of topics.entries()) {
     const previous = plan.manifest.topics[key]?.head ?? null;
     add(await objects.localPaths([head.scores]), number, 'new_scores');
     if (previous) add(await objects.localPaths([previous.scores]), number, 'old_scores');
-    const newExplanations = await objects.localPaths(explanationFilesOf(head));
+    const newKeys = explanationFilesOf(head);
     const oldExplanations = previous ? await objects.localPaths(explanationFilesOf(previous)) : [];
-    const added = !rewriteAll && head.explanations !== undefined && newExplanations.length === oldExplanations.length + 1;
+    const added = !rewriteAll && head.explanations !== undefined && newKeys.length === oldExplanations.length + 1;
     if (added) addedOnly.push(number);
-    add(added ? newExplanations.slice(-1) : newExplanations, number, 'new_explanations');
+    const readKeys = added ? newKeys.slice(-1) : newKeys;
+    atHand.push(readKeys.length === 1 && readKeys[0] === scoredAtHand?.objectKey ? scoredAtHand : undefined);
+    add(await objects.localPaths(readKeys), number, 'new_explanations');
     add(oldExplanations, number, 'old_explanations');
     // Beside each board entry, for campaign search: its score in the oldest daily snapshot (0: not scored then).
     const snapshotDay = Object.keys(head.daily ?? {}).sort()[0];
@@ -287,19 +293,27 @@ export const findChangesOfTopics = async (
     ? `SEMI JOIN (SELECT number, account, max(layer) AS layer FROM ${rowsOf('new_explanations', ['account'], ['VARCHAR'])} GROUP BY ALL) l
          ON l.number = r.number AND l.account = r.account AND l.layer = r.layer`
     : '';
+  const numbersAtHand = atHand.flatMap((hand, number) => (hand ? [number] : []));
+  const bodyAtHand = (hand: ExplanationsAtHand, account: string): ExplanationBody => {
+    const body = hand.body(account);
+    if (!body) throw new Error(`the explanation of ${account} in ${hand.objectKey} is not at hand`);
+    return body;
+  };
   let page: ChangedExplanation[] = [];
   for await (const chunk of streamedRows(
     db,
-    `SELECT r.number, r.account, r.body, r.engagers, list_sort(r.sketch) AS sketch FROM ${rowsOf('new_explanations', ...bodyColumns)} r
+    `SELECT r.number, r.account, ${numbersAtHand.length > 0 ? `CASE WHEN ${numberIn('r.number', numbersAtHand)} THEN NULL ELSE r.body END` : 'r.body'} AS body,
+       r.engagers, list_sort(r.sketch) AS sketch FROM ${rowsOf('new_explanations', ...bodyColumns)} r
        SEMI JOIN (SELECT number, account FROM item_explanation_changes WHERE present) c ON c.number = r.number AND c.account = r.account
        ${latestLayer}
      WHERE r.fingerprint IS NOT NULL`,
   )) {
     for (const [number, account, body, engagers, sketch] of chunk) {
+      const hand = atHand[Number(number)];
       page.push({
         number: Number(number),
         account: String(account),
-        body: decodeExplanationBody(String(body)),
+        body: hand ? bodyAtHand(hand, String(account)) : decodeExplanationBody(String(body)),
         audience: encodeAudienceSketch({ engagers: Number(engagers ?? 0), sketch: sketch === null ? [] : (sketch as { items: number[] }).items }),
       });
     }

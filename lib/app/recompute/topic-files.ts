@@ -12,7 +12,7 @@ import { PARQUET_ZSTD, sqlFiles, sqlString } from '../../adapters/duckdb/duckdb'
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import type { AuthorScore } from '../../domain/scoring/author-scores';
 import type { TopContent } from '../aggregation/topic-window';
-import { encodeExplanationBody } from './explanation-body';
+import { encodeExplanationBody, explanationBodyOf, type ExplanationBody } from './explanation-body';
 
 /**
  * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
@@ -36,6 +36,28 @@ export const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
   flags: (position) => list[position]!.flags,
   entry: (position) => list[position]!,
 });
+
+/** The explanations of a topic's scored authors, still at hand once written: the file `objectKey` holds theirs and no others. */
+export interface ExplanationsAtHand {
+  objectKey: string;
+  /** The body the file holds for `account`; undefined for an account not scored. */
+  body(account: string): ExplanationBody | undefined;
+}
+
+export const explanationsAtHand = (objectKey: string, scored: ScoredAuthors, topContent: TopContent): ExplanationsAtHand => {
+  let positions: Map<string, number> | undefined;
+  return {
+    objectKey,
+    body: (account) => {
+      if (!positions) {
+        positions = new Map();
+        for (let position = 0; position < scored.count; position++) positions.set(scored.account(position), position);
+      }
+      const position = positions.get(account);
+      return position === undefined ? undefined : explanationBodyOf(scored.entry(position), topContent.get(account) ?? []);
+    },
+  };
+};
 
 /** What a scored topic writes, besides the rows it hands over. */
 export interface TopicFiles {

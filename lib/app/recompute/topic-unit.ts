@@ -58,7 +58,7 @@ import {
 import { TopicResultSchema, type TopicResult, type TopicTask } from './units';
 import { z } from 'zod';
 import { publishBoards, type PublishedBoard } from './publish-board';
-import { listedAuthors, PendingTopicFiles, type ScoredAuthors } from './topic-files';
+import { explanationsAtHand, listedAuthors, PendingTopicFiles, type ExplanationsAtHand, type ScoredAuthors } from './topic-files';
 import { findChangesOfTopics, type BoardsDone, type RunOfTask, type ScoredTopic, type TopicBoards, type UnpublishedHead } from './topic-changes';
 
 export interface TopicUnitPorts {
@@ -158,6 +158,8 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         return failure === undefined;
       });
       const found = await findChangesOfItem(db, task, plan, withFiles, work, ports, writes, fail);
+      // What scoring left at hand (a large topic's graph among it) goes before the boards are published.
+      for (const topic of scored) topic.atHand = undefined;
       await writes.flush();
       const written = found.filter((topic) => {
         const writeFailure = writes.failureOf(topic.topic);
@@ -319,9 +321,9 @@ const scoreTopic = async (
   await mkdir(work, { recursive: true });
   // An earlier attempt of this run may have published part of what it found: this one writes everything again.
   const rewriteAll = triedBefore || (await ports.objects.list(`state/topics/${key}/`)).some((file) => file.includes(`-${run.runId.slice(0, 12)}.`));
-  const head = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together, itemFiles);
+  const { head, atHand } = await updateWindowAndScore(db, run, plan, key, work, ports, optOuts, together, itemFiles);
   await lease.confirm();
-  return { topic, key, head, guard: { runId: run.runId, optOutEpoch: optOuts.epoch }, rewriteAll, optOutEpoch: optOuts.epoch };
+  return { topic, key, head, guard: { runId: run.runId, optOutEpoch: optOuts.epoch }, rewriteAll, optOutEpoch: optOuts.epoch, atHand };
 };
 
 /**
@@ -374,7 +376,11 @@ const findChangesOfItem = async (
   }
 };
 
-/** Merges the deltas into the window and scores the topic; writes the new window, scores and model under the run's version. */
+/**
+ * Merges the deltas into the window and scores the topic; writes the new window, scores and model
+ * under the run's version. Answers the new head, and the explanations it wrote while they are at
+ * hand (when their file holds no others).
+ */
 const updateWindowAndScore = async (
   db: DuckDBConnection,
   task: RunOfTask,
@@ -386,7 +392,7 @@ const updateWindowAndScore = async (
   together: ReadTogether | undefined,
   /** The item's files still to write, where a topic read with the others writes its own. */
   itemFiles: PendingTopicFiles,
-): Promise<UnpublishedHead> => {
+): Promise<{ head: UnpublishedHead; atHand: ExplanationsAtHand | undefined }> => {
   const { objects } = ports;
   const previous = plan.manifest.topics[key]?.head ?? null;
   const touchedTogether = together && 'touched' in together ? together : undefined;
@@ -474,6 +480,7 @@ const updateWindowAndScore = async (
   // while its own part's tables (and the other relations it names) are there.
   const writtenWithItem = full ? mergedTogether !== undefined : !ownPart;
   const topicFiles = writtenWithItem ? itemFiles : await PendingTopicFiles.open(db, work, 'topic');
+  const contentOfScored = topContent ?? (await readTopContentOfScored(db, window, scored, touchedQuery));
   await topicFiles.add(
     {
       key,
@@ -487,7 +494,7 @@ const updateWindowAndScore = async (
     },
     scored,
     seen,
-    topContent ?? (await readTopContentOfScored(db, window, scored, touchedQuery)),
+    contentOfScored,
   );
   if (!writtenWithItem) {
     const failures = await topicFiles.write(objects);
@@ -496,7 +503,7 @@ const updateWindowAndScore = async (
   if (ownPart) await dropTouchedParts(db, 'topic');
   // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
   const daily = key === '_all' ? undefined : await keepDailyScores(db, plan, prefix, previous?.daily ?? {}, scoresKey, task.asOf, work, objects);
-  return {
+  const head: UnpublishedHead = {
     version: plan.version,
     asOf: task.asOf,
     window: windowKey,
@@ -506,6 +513,9 @@ const updateWindowAndScore = async (
     model,
     ...(daily ? { daily } : {}),
   };
+  // The file holds the scored authors' explanations alone unless it merged the earlier files' in.
+  const onlyScored = touchedQuery === null || addsExplanations;
+  return { head, atHand: onlyScored ? explanationsAtHand(explanationsKey, scored, contentOfScored) : undefined };
 };
 
 /**

@@ -1,9 +1,10 @@
 /**
  * An explanation as a topic's explanation file holds it: written as a compact array, read back to
- * the same factors, engagers, content and flags; a body written before, as an object, reads the same.
+ * the same factors, engagers, content and flags (as a body built without the text has them); a body
+ * written before, as an object, reads the same.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeExplanationBody, encodeExplanationBody } from '../../../lib/app/recompute/explanation-body';
+import { decodeExplanationBody, encodeExplanationBody, explanationBodyOf } from '../../../lib/app/recompute/explanation-body';
 import type { AuthorScore } from '../../../lib/domain/scoring/author-scores';
 
 const entry: AuthorScore = {
@@ -42,6 +43,21 @@ describe('explanation bodies', () => {
       topContent: expectedContent,
       flags: 0,
     });
+  });
+
+  it('are built without the text exactly as they read back', () => {
+    const cases: [AuthorScore, { contentId: string; responses: number }[]][] = [
+      [entry, content],
+      [{ ...entry, topEngagers: [], flags: 5 }, []],
+      [
+        { ...entry, score: 0.1 + 0.2 },
+        [
+          { contentId: 'thirds', responses: 1 },
+          { contentId: 'rest', responses: 2 },
+        ],
+      ],
+    ];
+    for (const [scored, pieces] of cases) expect(explanationBodyOf(scored, pieces)).toStrictEqual(decodeExplanationBody(encodeExplanationBody(scored, pieces)));
   });
 
   it('keep an author’s flags, and an author without content or engagers', () => {
