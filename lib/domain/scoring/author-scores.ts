@@ -152,18 +152,20 @@ const rounded = (value: number, unit: number) => Math.round(value * unit) / unit
 
 const factor = (name: keyof typeof FACTORS, value: number, contribution: number): ScoreFactor => ({ name, value, contribution });
 
+/** A factor's share of the points above the base 1, for a part of the log-score. */
+const contributionOf = (score: number, logScore: number, part: number): number => rounded(((score - 1) * part) / logScore, 100);
+
 /** The score of the author at position `j` of `authorLogScores(phase, authors)` (with a positive log-score), and what explains it. */
 export const explainedScore = (phase: AuthorPhase, logScores: AuthorLogScores, j: number, author: number, calibration: Calibration): AuthorScore => {
   const { pairs, strength, engagers, authorStart, pairsByAuthor } = phase;
   const logScore = logScores.logScore[j]!;
   const response = logScores.response[j]!;
   const score = roundScore(calibratedScore(calibration, logScore));
-  const contribution = (part: number) => rounded(((score - 1) * part) / logScore, 100);
   const factors: ScoreFactor[] = [
     factor('base', 1, 1),
-    factor('response', rounded(response, 1000), contribution(logScores.responsePart[j]!)),
-    factor('breadth', rounded(logScores.breadth[j]!, 1000), contribution(logScores.breadthPart[j]!)),
-    factor('efficiency', rounded(logScores.efficiency[j]!, 1000), contribution(logScores.efficiencyPart[j]!)),
+    factor('response', rounded(response, 1000), contributionOf(score, logScore, logScores.responsePart[j]!)),
+    factor('breadth', rounded(logScores.breadth[j]!, 1000), contributionOf(score, logScore, logScores.breadthPart[j]!)),
+    factor('efficiency', rounded(logScores.efficiency[j]!, 1000), contributionOf(score, logScore, logScores.efficiencyPart[j]!)),
   ];
   // Rounding leftovers go to the largest factor (the first of equals), so the contributions add up to the score exactly.
   let largest = factors[0]!;
