@@ -58,8 +58,8 @@ export const ManifestSchema = z.object({
   interactions: z.number().int().nonnegative(),
   /**
    * The same, by the day they occurred (YYYY-MM-DD), days of the window only: each run adds what
-   * its log changed, so no run counts the index again. Absent from manifests written before, and
-   * after a run that purged (the next full pass counts them from the index).
+   * its log changed, so no run counts the index again, but for a run that purges an account (its
+   * interactions leave the index) and the first full pass after a manifest written without them.
    */
   countedByDay: z.record(z.string(), z.number().int()).optional(),
 });
