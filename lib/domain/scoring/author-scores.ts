@@ -5,7 +5,6 @@
  * first with the engager terms it has just computed, the second with those of a frozen model.
  */
 import { calibratedScore, roundScore, type Calibration } from './calibration';
-import { groupByKey } from './counting-sort';
 import { type FACTORS, FLAGS, type ScoringModel } from './model';
 import type { TopicPairs } from './topic-pairs';
 
@@ -51,9 +50,13 @@ export interface AuthorPhase {
   accounts: readonly string[];
   pairs: TopicPairs;
   strength: Float64Array;
-  /** Author a's pairs are `pairsByAuthor[authorStart[a]..authorStart[a+1])`, by ascending engager. */
-  authorStart: Uint32Array;
-  pairsByAuthor: Uint32Array;
+  /**
+   * Author a's top engagers: the pairs `topPairs[a·TOP_ENGAGERS …]`, `topCount[a]` of them, with
+   * the largest share of its response first (ties: the earlier engager by name), and those shares.
+   */
+  topPairs: Uint32Array;
+  topShares: Float64Array;
+  topCount: Uint8Array;
   engagers: EngagerTerms;
   postCount: Float64Array;
 }
@@ -83,9 +86,29 @@ export const authorPhase = (
   engagers: EngagerTerms,
   postCount: Float64Array,
 ): AuthorPhase => {
-  // Pairs are ordered by engager, so a stable counting sort by author keeps each author's engagers in order.
-  const { start: authorStart, order: pairsByAuthor } = groupByKey(pairs.count, pairs.accountCount, (k) => pairs.author[k]!);
-  return { constants, accounts, pairs, strength, authorStart, pairsByAuthor, engagers, postCount };
+  // Every author's top engagers in one pass over the pairs, rather than a pass over an author's
+  // pairs each time it is explained (a full pass explains each author twice: for its file and for its change).
+  const topPairs = new Uint32Array(pairs.accountCount * TOP_ENGAGERS);
+  const topShares = new Float64Array(pairs.accountCount * TOP_ENGAGERS);
+  const topCount = new Uint8Array(pairs.accountCount);
+  // Pairs are ordered by engager: each author meets its engagers in name order, and an equal share does not displace an earlier one.
+  for (let k = 0; k < pairs.count; k++) {
+    const author = pairs.author[k]!;
+    const share = strength[k]! * engagers.weight[pairs.engager[k]!]!;
+    const first = author * TOP_ENGAGERS;
+    const count = topCount[author]!;
+    if (count === TOP_ENGAGERS && share <= topShares[first + TOP_ENGAGERS - 1]!) continue;
+    let at = count;
+    while (at > 0 && topShares[first + at - 1]! < share) at--;
+    for (let slot = Math.min(count, TOP_ENGAGERS - 1); slot > at; slot--) {
+      topShares[first + slot] = topShares[first + slot - 1]!;
+      topPairs[first + slot] = topPairs[first + slot - 1]!;
+    }
+    topShares[first + at] = share;
+    topPairs[first + at] = k;
+    if (count < TOP_ENGAGERS) topCount[author] = count + 1;
+  }
+  return { constants, accounts, pairs, strength, topPairs, topShares, topCount, engagers, postCount };
 };
 
 /** Factors and log-score of a list of authors (local accounts), each at the same position. */
@@ -157,7 +180,7 @@ const contributionOf = (score: number, logScore: number, part: number): number =
 
 /** The score of the author at position `j` of `authorLogScores(phase, authors)` (with a positive log-score), and what explains it. */
 export const explainedScore = (phase: AuthorPhase, logScores: AuthorLogScores, j: number, author: number, calibration: Calibration): AuthorScore => {
-  const { pairs, strength, engagers, authorStart, pairsByAuthor } = phase;
+  const { pairs, topPairs, topShares, topCount } = phase;
   const logScore = logScores.logScore[j]!;
   const response = logScores.response[j]!;
   const score = roundScore(calibratedScore(calibration, logScore));
@@ -176,26 +199,15 @@ export const explainedScore = (phase: AuthorPhase, logScores: AuthorLogScores, j
   }
   largest.contribution = rounded(largest.contribution + score - total, 100);
 
-  // The TOP_ENGAGERS pairs with the largest share of the response (ties: earlier, i.e. by name, first), without sorting them all.
-  const top: number[] = [];
-  const shares: number[] = [];
-  for (let p = authorStart[author]!, end = authorStart[author + 1]!; p < end; p++) {
-    const k = pairsByAuthor[p]!;
-    const share = strength[k]! * engagers.weight[pairs.engager[k]!]!;
-    if (top.length === TOP_ENGAGERS && share <= shares[TOP_ENGAGERS - 1]!) continue;
-    let at = top.length;
-    while (at > 0 && shares[at - 1]! < share) at--;
-    top.splice(at, 0, k);
-    shares.splice(at, 0, share);
-    if (top.length > TOP_ENGAGERS) {
-      top.pop();
-      shares.pop();
-    }
-  }
-  const topEngagers: TopEngager[] = new Array(top.length);
-  for (let t = 0; t < top.length; t++) {
-    const k = top[t]!;
-    topEngagers[t] = { account: phase.accounts[pairs.engager[k]!]!, interactions: pairs.interactions[k]!, weight: rounded(shares[t]! / response, 1000) };
+  const first = author * TOP_ENGAGERS;
+  const topEngagers: TopEngager[] = new Array(topCount[author]!);
+  for (let t = 0; t < topEngagers.length; t++) {
+    const k = topPairs[first + t]!;
+    topEngagers[t] = {
+      account: phase.accounts[pairs.engager[k]!]!,
+      interactions: pairs.interactions[k]!,
+      weight: rounded(topShares[first + t]! / response, 1000),
+    };
   }
   return { account: phase.accounts[author]!, score, logScore, factors, topEngagers, flags: authorFlags(phase, logScores, j, author) };
 };
