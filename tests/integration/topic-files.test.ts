@@ -36,7 +36,7 @@ const parquet = async (db: DuckDBConnection, name: string, columns: string, valu
 interface Topic {
   files: TopicFiles;
   scored: AuthorScore[];
-  seen: string[];
+  seenUnscored: string[];
 }
 
 describe('the files of a map item’s topics', () => {
@@ -79,7 +79,7 @@ describe('the files of a map item’s topics', () => {
             window: null,
           },
           scored: [author('x:a', 100, 4), author('x:z', 12.5)],
-          seen: ['x:a', 'x:only-seen'],
+          seenUnscored: ['x:only-seen'],
         },
         {
           files: {
@@ -93,7 +93,7 @@ describe('the files of a map item’s topics', () => {
             window: null,
           },
           scored: [author('x:b', 15)],
-          seen: [],
+          seenUnscored: [],
         },
         {
           files: {
@@ -107,7 +107,7 @@ describe('the files of a map item’s topics', () => {
             window: null,
           },
           scored: [author('x:d', 33)],
-          seen: [],
+          seenUnscored: [],
         },
         {
           files: {
@@ -117,18 +117,18 @@ describe('the files of a map item’s topics', () => {
             window: null,
           },
           scored: [],
-          seen: [],
+          seenUnscored: [],
         },
       ];
 
       const together = new FolderObjectStore(join(scratch, 'together'));
       const item = await PendingTopicFiles.open(db, join(scratch, 'item'), 'item');
-      for (const topic of topics) await item.add(topic.files, listedAuthors(topic.scored), topic.seen, new Map());
+      for (const topic of topics) await item.add(topic.files, listedAuthors(topic.scored), topic.seenUnscored, new Map());
       expect(await item.write(together)).toEqual(new Map());
       const alone = new FolderObjectStore(join(scratch, 'alone'));
       for (const topic of topics) {
         const files = await PendingTopicFiles.open(db, join(scratch, `alone-${topic.files.key}`), 'topic');
-        await files.add(topic.files, listedAuthors(topic.scored), topic.seen, new Map());
+        await files.add(topic.files, listedAuthors(topic.scored), topic.seenUnscored, new Map());
         expect(await files.write(alone)).toEqual(new Map());
       }
 

@@ -2,7 +2,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { accountKey } from '../../domain/interactions/account-key';
 import type { StoredAudience } from '../../domain/search/audience';
 import { keys } from './keys';
-import { inParallel, isConditionalCheckFailure, type Table } from './table';
+import { inParallel } from '../in-parallel';
+import { isConditionalCheckFailure, type Table } from './table';
 
 const DAY_SECONDS = 86_400;
 /** Daily score history is kept for a little over a year. */

@@ -5,6 +5,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inParallel } from '../in-parallel';
 import { batchWriteAll } from './batch-write';
 
 export type Key = { pk: string; sk: string };
@@ -20,15 +21,6 @@ const TRANSACTION_CONFLICT_RETRIES = 8;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const isConditionalCheckFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-/** Runs `work` on every item, at most `concurrency` at a time. */
-export const inParallel = async <T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-};
 
 export class Table {
   constructor(

@@ -128,6 +128,9 @@ export const RISING_DAYS = 30;
 /** The most files a topic keeps unmerged, of window deltas or of explanations: a run that would leave more merges them all. */
 export const MOST_UNMERGED_FILES = 32;
 
+/** Object-store calls a map item has in flight at once (its topics' files and outputs): S3 answers each in tens of milliseconds. */
+export const OBJECT_CALLS_IN_FLIGHT = 8;
+
 /** A head's explanation files, oldest first. */
 export const explanationFilesOf = (head: Pick<TopicHead, 'window' | 'version' | 'explanations'>): string[] =>
   head.explanations ?? [head.window.replace(/window-[^/]+\.parquet$/, `explanations-${head.version}.parquet`)];

@@ -11,6 +11,7 @@ import { parseAccountKey } from '../../domain/interactions/schema';
 import { MAX_BOARD_ENTRIES } from '../../domain/leaderboards/board';
 import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
+import { inParallel } from '../../adapters/in-parallel';
 import { encodeAudienceSketch, type StoredAudience } from '../../domain/search/audience';
 import { readHandlesOfRun } from '../aggregation/handles';
 import type { StoredExplanation } from '../../adapters/dynamodb/accounts-store';
@@ -20,7 +21,7 @@ import type { FlipGuard } from '../../domain/recompute-run';
 import { decodeExplanationBody, type ExplanationBody } from './explanation-body';
 import type { PendingAccountWrites } from './pending-account-writes';
 import { numberIn, type ExplanationsAtHand } from './topic-files';
-import { explanationFilesOf, topicChangesKey, type RunPlan, type TopicHead } from './run-state';
+import { explanationFilesOf, OBJECT_CALLS_IN_FLIGHT, topicChangesKey, type RunPlan, type TopicHead } from './run-state';
 import type { TopicResult, TopicTask } from './units';
 import type { BoardRequest, PublishedBoard } from './publish-board';
 
@@ -244,11 +245,9 @@ export const findChangesOfTopics = async (
   // The first page's handles are looked up with the boards' (a small item's only lookup).
   let boardHandles: Map<string, string> | undefined;
   const writePage = async (page: ChangedExplanation[]) => {
+    // An explanation names its top engagers' handles, not its own account's.
     const wanted: string[] = [];
-    for (const { account, body } of page) {
-      wanted.push(account);
-      for (const engager of body.topEngagers) wanted.push(engager.account);
-    }
+    for (const { body } of page) for (const engager of body.topEngagers) wanted.push(engager.account);
     // On a connection of its own: the page's rows come from a result still streaming on `db`.
     const handles = await withDuckDb((lookup) => readHandlesOfRun(lookup, handleFiles, boardHandles ? wanted : [...wanted, ...onBoards]));
     boardHandles ??= handles;
@@ -368,7 +367,7 @@ const byTopic = <Row extends readonly unknown[]>(rows: readonly Row[]): [number,
  */
 const writeChangeFiles = async (db: DuckDBConnection, task: RunOfTask, topics: readonly ScoredTopic[], work: string, objects: ObjectStore): Promise<void> => {
   const folder = join(work, 'changes');
-  const single = new Map<number, string>();
+  const files = new Map<number, string>();
   if (topics.length > 1) {
     await db.run(
       `COPY (SELECT number, account, score, scored FROM item_changes ORDER BY number, account) TO ${sqlString(folder)} (FORMAT parquet, PARTITION_BY (number))`,
@@ -376,17 +375,16 @@ const writeChangeFiles = async (db: DuckDBConnection, task: RunOfTask, topics: r
     for (const part of await readdir(folder).catch(() => [] as string[])) {
       const number = Number(/^number=(\d+)$/.exec(part)?.[1]);
       const inside = await readdir(join(folder, part));
-      if (Number.isInteger(number) && inside.length === 1) single.set(number, join(folder, part, inside[0]!));
+      if (Number.isInteger(number) && inside.length === 1) files.set(number, join(folder, part, inside[0]!));
     }
   }
-  for (const [number, { key }] of topics.entries()) {
-    let file = single.get(number);
-    if (!file) {
-      file = join(work, `changes-${number}.parquet`);
-      await db.run(`COPY (SELECT account, score, scored FROM item_changes WHERE number = ${number} ORDER BY account) TO ${sqlString(file)} (FORMAT parquet)`);
-    }
-    await objects.putFile(topicChangesKey(task.runId, key), file);
+  for (const number of topics.keys()) {
+    if (files.has(number)) continue;
+    const file = join(work, `changes-${number}.parquet`);
+    await db.run(`COPY (SELECT account, score, scored FROM item_changes WHERE number = ${number} ORDER BY account) TO ${sqlString(file)} (FORMAT parquet)`);
+    files.set(number, file);
   }
+  await inParallel([...topics.entries()], OBJECT_CALLS_IN_FLIGHT, ([number, { key }]) => objects.putFile(topicChangesKey(task.runId, key), files.get(number)!));
 };
 
 /** What a topic's boards show, ranked in DuckDB: how many it scored, its rank counts, the entries its boards show by position, and its networks' positions. */

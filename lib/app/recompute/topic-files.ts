@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { PARQUET_ZSTD, sqlFiles, sqlString } from '../../adapters/duckdb/duckdb';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
+import { inParallel } from '../../adapters/in-parallel';
 import type { AuthorScore } from '../../domain/scoring/author-scores';
 import type { TopContent } from '../aggregation/topic-window';
 import { encodeExplanationBody, explanationBodyOf, type ExplanationBody } from './explanation-body';
+import { OBJECT_CALLS_IN_FLIGHT } from './run-state';
 
 /**
  * The scored authors of a pass, read one at a time: a full pass builds each explained entry only
@@ -25,17 +27,26 @@ export interface ScoredAuthors {
   logScore(position: number): number;
   flags(position: number): number;
   entry(position: number): AuthorScore;
+  /** The position of `account`; -1 when it is not scored. */
+  positionOf(account: string): number;
 }
 
 /** Authors scored as a list (an incremental run's rescored ones). */
-export const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => ({
-  count: list.length,
-  account: (position) => list[position]!.account,
-  score: (position) => list[position]!.score,
-  logScore: (position) => list[position]!.logScore,
-  flags: (position) => list[position]!.flags,
-  entry: (position) => list[position]!,
-});
+export const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => {
+  let positions: Map<string, number> | undefined;
+  return {
+    count: list.length,
+    account: (position) => list[position]!.account,
+    score: (position) => list[position]!.score,
+    logScore: (position) => list[position]!.logScore,
+    flags: (position) => list[position]!.flags,
+    entry: (position) => list[position]!,
+    positionOf: (account) => {
+      positions ??= new Map(list.map((entry, position) => [entry.account, position]));
+      return positions.get(account) ?? -1;
+    },
+  };
+};
 
 /** The explanations of a topic's scored authors, still at hand once written: the file `objectKey` holds theirs and no others. */
 export interface ExplanationsAtHand {
@@ -44,20 +55,13 @@ export interface ExplanationsAtHand {
   body(account: string): ExplanationBody | undefined;
 }
 
-export const explanationsAtHand = (objectKey: string, scored: ScoredAuthors, topContent: TopContent): ExplanationsAtHand => {
-  let positions: Map<string, number> | undefined;
-  return {
-    objectKey,
-    body: (account) => {
-      if (!positions) {
-        positions = new Map();
-        for (let position = 0; position < scored.count; position++) positions.set(scored.account(position), position);
-      }
-      const position = positions.get(account);
-      return position === undefined ? undefined : explanationBodyOf(scored.entry(position), topContent.get(account) ?? []);
-    },
-  };
-};
+export const explanationsAtHand = (objectKey: string, scored: ScoredAuthors, topContent: TopContent): ExplanationsAtHand => ({
+  objectKey,
+  body: (account) => {
+    const position = scored.positionOf(account);
+    return position < 0 ? undefined : explanationBodyOf(scored.entry(position), topContent.get(account) ?? []);
+  },
+});
 
 /** What a scored topic writes, besides the rows it hands over. */
 export interface TopicFiles {
@@ -106,14 +110,12 @@ export class PendingTopicFiles {
 
   /**
    * Hands over a scored topic's rows: its scores (the overall pseudo-topic also lists every account
-   * `seen`, unscored ones at 1) and each scored author's explanation as it would be written.
+   * `seen` and not scored, at 1) and each scored author's explanation as it would be written.
    */
-  async add(files: TopicFiles, scored: ScoredAuthors, seen: readonly string[], topContent: TopContent): Promise<void> {
+  async add(files: TopicFiles, scored: ScoredAuthors, seenUnscored: readonly string[], topContent: TopContent): Promise<void> {
     const number = this.topics.length;
     const scores = await this.db.createAppender(this.tables.scores);
-    const scoredAccounts = new Set<string>();
     for (let position = 0; position < scored.count; position++) {
-      scoredAccounts.add(scored.account(position));
       scores.appendInteger(number);
       scores.appendVarchar(scored.account(position));
       scores.appendDouble(scored.score(position));
@@ -122,8 +124,7 @@ export class PendingTopicFiles {
       scores.appendUTinyInt(scored.flags(position));
       scores.endRow();
     }
-    for (const account of seen) {
-      if (scoredAccounts.has(account)) continue;
+    for (const account of seenUnscored) {
       scores.appendInteger(number);
       scores.appendVarchar(account);
       scores.appendDouble(1);
@@ -174,12 +175,12 @@ export class PendingTopicFiles {
     for (const kind of kinds) {
       if (kind.numbers.length === 0) continue;
       const files = await copyByNumber(this.db, kind.query, kind.numbers, kind.order, join(folder, kind.name));
-      for (const number of kind.numbers) {
+      await inParallel(kind.numbers, OBJECT_CALLS_IN_FLIGHT, (number) => {
         const topic = this.topics[number]!;
         const objectKey =
           kind.name === 'scores' ? topic.scores.objectKey : kind.name === 'explanations' ? topic.explanations.objectKey : topic.window!.objectKey;
-        await objects.putFile(objectKey, files.get(number)!);
-      }
+        return objects.putFile(objectKey, files.get(number)!);
+      });
     }
   }
 

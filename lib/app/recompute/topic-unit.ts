@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlString, withDuckDb, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
+import { inParallel } from '../../adapters/in-parallel';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { topicKeyOf } from '../aggregation/resolve';
 import {
@@ -50,6 +51,7 @@ import {
   RunPlanSchema,
   topicOutputKey,
   MOST_UNMERGED_FILES,
+  OBJECT_CALLS_IN_FLIGHT,
   explanationFilesOf,
   writeJson,
   type RunPlan,
@@ -72,6 +74,7 @@ export interface TopicUnitPorts {
 }
 
 export const TopicOutputSchema = z.object({ result: TopicResultSchema, head: z.custom<TopicHead>() });
+type TopicOutput = z.infer<typeof TopicOutputSchema>;
 
 const TOP_CONTENT = 5;
 /** Account writes an item holds before writing them: what a topic of a million accounts holds of them in memory. */
@@ -131,9 +134,10 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
         together = await windowsMergedTogether(db, task, plan, ports.objects, optOuts);
       } else together = await touchedPartsTogether(db, task, plan, ports.objects);
       const itemFiles = await PendingTopicFiles.open(db, join(work, 'item'), 'item');
+      const earlierOutputs = await readEarlierOutputs(ports.objects, task);
       for (const [index, topic] of task.topics.entries()) {
         try {
-          const earlier = await readJson(ports.objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
+          const earlier = await earlierOutputs.get(topic)!;
           // Finished by an earlier attempt of this plan: its output is written only once all of it is published.
           // A run received again after its process died plans afresh (new version, new log objects): what its earlier attempt found is not this plan's.
           if (earlier?.head.version === plan.version) results.push(earlier.result);
@@ -179,13 +183,14 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
       });
       // An opt-out that landed while these topics wrote what they found: their writes may name the account. Another attempt leaves it out.
       const epoch = published.length > 0 ? await ports.consent.optOutEpoch() : undefined;
-      for (const { topic, result } of published) {
+      const finished = published.filter(({ topic }) => {
         if (topic.optOutEpoch !== epoch) fail(topic.topic, new OptOutsChangedError());
-        else {
-          await writeJson(ports.objects, topicOutputKey(task.runId, topic.key), { result, head: { ...topic.head, scoredAccounts: result.scoredAccounts } });
-          results.push(result);
-        }
-      }
+        return topic.optOutEpoch === epoch;
+      });
+      await inParallel(finished, OBJECT_CALLS_IN_FLIGHT, ({ topic, result }) =>
+        writeJson(ports.objects, topicOutputKey(task.runId, topic.key), { result, head: { ...topic.head, scoredAccounts: result.scoredAccounts } }),
+      );
+      results.push(...finished.map(({ result }) => result));
       if (failed.length > 0) throw new TopicsFailedError(failed);
       return results;
     });
@@ -193,6 +198,20 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
     await lease.stop();
     await rm(work, { recursive: true, force: true });
   }
+};
+
+/**
+ * What an earlier attempt of this run wrote for each topic of the item, read before the topics are
+ * scored, a few at a time (a read that fails fails its topic when the topic comes up).
+ */
+const readEarlierOutputs = async (objects: ObjectStore, task: TopicTask): Promise<Map<string, Promise<TopicOutput | null>>> => {
+  const outputs = new Map<string, Promise<TopicOutput | null>>();
+  await inParallel(task.topics, OBJECT_CALLS_IN_FLIGHT, async (topic) => {
+    const read = readJson(objects, topicOutputKey(task.runId, topicKeyOf(topic)), TopicOutputSchema);
+    outputs.set(topic, read);
+    await read.catch(() => undefined);
+  });
+  return outputs;
 };
 
 /** A topic's touched part read with the item's other topics, with its aggregates, its authors' top content and the files it was read from. */
@@ -438,7 +457,9 @@ const updateWindowAndScore = async (
   let touchedQuery: string | null = null;
   let topContent: TopContent | undefined;
   let ownPart = false;
-  let seen: readonly string[];
+  // The overall pseudo-topic lists every account it saw, scored or not.
+  let seenUnscored: readonly string[];
+  let modelWritten: Promise<void> | undefined;
   let previousScores: string | undefined;
   if (full) {
     if (mergedTogether) ({ audiences, topContent } = mergedTogether);
@@ -452,8 +473,10 @@ const updateWindowAndScore = async (
     const result = scoreTopicRanking(aggregates, asOf);
     scored = rankedAuthors(result);
     model = `${prefix}model-${plan.version}.json`;
-    await objects.put(model, JSON.stringify(topicModelToJSON(result.model)));
-    seen = key === '_all' ? aggregates.accounts : [];
+    // Written while the topic's files are built; awaited before the topic counts as scored.
+    modelWritten = objects.put(model, JSON.stringify(topicModelToJSON(result.model)));
+    modelWritten.catch(() => undefined);
+    seenUnscored = key === '_all' ? result.unscored() : [];
   } else {
     // Authors whose engagement or posts the deltas touched; everyone else keeps the score of the last run.
     // Read with the item's other topics, unless this run merges the window (then from the merged file).
@@ -468,7 +491,8 @@ const updateWindowAndScore = async (
     const rescored = rescoreAuthors(frozen, aggregates, touched, asOf);
     scored = listedAuthors(rescored.scores);
     [previousScores] = await objects.localPaths([previous!.scores]);
-    seen = key === '_all' ? aggregates.accounts : [];
+    const rescoredAccounts = new Set(rescored.scores.map((entry) => entry.account));
+    seenUnscored = key === '_all' ? aggregates.accounts.filter((account) => !rescoredAccounts.has(account)) : [];
   }
   // An incremental run writes the explanations of the accounts it rescored beside the earlier ones
   // (rewriting them all cost the topic's size), unless that would leave too many files to read.
@@ -493,7 +517,7 @@ const updateWindowAndScore = async (
       window: merge && mergedTogether && 'table' in mergedTogether.window ? { objectKey: windowKey, table: mergedTogether.window.table } : null,
     },
     scored,
-    seen,
+    seenUnscored,
     contentOfScored,
   );
   if (!writtenWithItem) {
@@ -501,6 +525,7 @@ const updateWindowAndScore = async (
     if (failures.has(key)) throw failures.get(key);
   }
   if (ownPart) await dropTouchedParts(db, 'topic');
+  await modelWritten;
   // Campaign search looks for topics: the overall pseudo-topic, which also lists every account seen, keeps no daily scores.
   const daily = key === '_all' ? undefined : await keepDailyScores(db, plan, prefix, previous?.daily ?? {}, scoresKey, task.asOf, work, objects);
   const head: UnpublishedHead = {
@@ -569,6 +594,7 @@ const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
   logScore: (position) => ranking.logScore[position]!,
   flags: (position) => ranking.flags[position]!,
   entry: ranking.entry,
+  positionOf: ranking.positionOf,
 });
 
 const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));

@@ -45,6 +45,10 @@ export interface TopicRanking {
   flags: Uint8Array;
   /** The entry at `position`, as `scoreTopic` ranks it. */
   entry(position: number): AccountTopicScore;
+  /** The accounts of the input not scored (earning no response), in name order. */
+  unscored(): string[];
+  /** The position of `account`; -1 when it is not scored. */
+  positionOf(account: string): number;
   iterations: number;
   model: TopicModel;
 }
@@ -170,6 +174,7 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
   // Local indices follow name order, so the last tie-break is by name.
   scored.sort((a, b) => scores[b]! - scores[a]! || logScores.logScore[b]! - logScores.logScore[a]! || a - b);
   const order = Uint32Array.from(scored);
+  let positionOfLocal: Int32Array | undefined;
   return {
     count: order.length,
     account: (position) => accounts[order[position]!]!,
@@ -181,6 +186,19 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
       const entry = explainedScore(phase, logScores, i, i, calibration) as AccountTopicScore;
       entry.rank = position + 1;
       return entry;
+    },
+    positionOf: (account) => {
+      if (!positionOfLocal) {
+        positionOfLocal = new Int32Array(n).fill(-1);
+        for (let position = 0; position < order.length; position++) positionOfLocal[order[position]!] = position;
+      }
+      const local = indexOfAccount(accounts, account);
+      return local < 0 ? -1 : positionOfLocal[local]!;
+    },
+    unscored: () => {
+      const isScored = new Uint8Array(input.accounts.length);
+      for (const i of order) isScored[pairs.inputAccount[i]!] = 1;
+      return input.accounts.filter((_, index) => !isScored[index]);
     },
     iterations,
     model: { asOf, constants, accounts, weight, discount, flags, unknownEngager, calibration, scoredCount: order.length },

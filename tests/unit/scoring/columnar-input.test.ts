@@ -65,7 +65,8 @@ describe('columnar aggregates', () => {
 
 describe('the ranking', () => {
   it('orders by score, then log-score, then name — the order rescored authors are ranked in — and builds the same entries on demand', () => {
-    for (const seed of [8, 9]) {
+    // Seed 3's topic has 65 accounts that earn no response, seed 8's none.
+    for (const seed of [3, 8, 9]) {
       const input = randomTopic(seed);
       const { ranked } = scoreTopic(input, RANDOM_TOPIC_AS_OF);
       expect([...ranked].reverse().sort(compareAuthorScores)).toEqual(ranked);
@@ -75,6 +76,13 @@ describe('the ranking', () => {
       expect(Array.from({ length: ranking.count }, (_, position) => ranking.account(position))).toEqual(ranked.map((entry) => entry.account));
       expect(Array.from(ranking.score)).toEqual(ranked.map((entry) => entry.score));
       expect(Array.from(ranking.logScore)).toEqual(ranked.map((entry) => entry.logScore));
+      // Every account of the input is either ranked or unscored, never both.
+      const scored = new Set(ranked.map((entry) => entry.account));
+      expect(ranking.unscored()).toEqual(input.accounts.filter((account) => !scored.has(account)));
+      expect(ranking.unscored().length + ranking.count).toBe(input.accounts.length);
+      expect(ranked.map((entry) => ranking.positionOf(entry.account))).toEqual(ranked.map((_, position) => position));
+      expect(ranking.unscored().every((account) => ranking.positionOf(account) === -1)).toBe(true);
+      expect(ranking.positionOf('nobody:at-all')).toBe(-1);
     }
     // Equal scores: by log-score, then by name.
     const entry = (account: string, score: number, logScore: number) => ({ account, score, logScore, factors: [], topEngagers: [], flags: 0 });
