@@ -309,7 +309,7 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
       // Written as a map item writes them: every topic's window file at once, from the item's table.
       const objects = new FolderObjectStore(join(scratch, 'item-objects'));
       const files = await PendingTopicFiles.open(db, join(scratch, 'item-files'), 'item');
-      const nobody = { count: 0, account: () => '', score: () => 0, logScore: () => 0, flags: () => 0, entry: () => ({}) as never };
+      const nobody = { count: 0, account: () => '', score: () => 0, logScore: () => 0, flags: () => 0, entry: () => ({}) as never, positionOf: () => -1 };
       for (const { key } of topics)
         await files.add(
           {
@@ -344,6 +344,36 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
         { author: 'x:fan1', engager: 'x:singer', n_like: 1 },
         { author: 'x:singer', engager: 'x:fan1', n_like: 2 },
       ]);
+    });
+  });
+
+  it('numbers accounts in JavaScript’s order, also names past U+FFFF, whose UTF-8 bytes sort otherwise', async () => {
+    // U+FF5E comes after U+1F600 in UTF-8's byte order, before it in UTF-16 code units (U+1F600 starts with the surrogate U+D83D).
+    const [plain, fullwidth, astral] = ['x:a', 'x:\uFF5E', 'x:\u{1F600}'] as const;
+    const astralWindow = await writeRows('astral-window', [
+      ['edge', '2026-11-20', fullwidth, astral, null, 2, 0, 0],
+      ['edge', '2026-11-20', astral, plain, null, 1, 0, 0],
+      ['post', '2026-11-20', fullwidth, null, null, 0, 1, 0],
+    ]);
+    const window = { merged: astralWindow, deltas: [], firstDay };
+    await withDuckDb(async (db) => {
+      const alone = await readTopicAggregates(db, window);
+      expect(alone.accounts).toEqual([plain, astral, fullwidth]);
+      const named = (column: Uint32Array | Int32Array, r: number) => alone.accounts[column[r]!];
+      expect(
+        Array.from({ length: alone.edges.length }, (_, r) => [named(alone.edges.author, r), named(alone.edges.engager, r), alone.edges.like[r]]).sort(),
+      ).toEqual(
+        [
+          [fullwidth, astral, 2],
+          [astral, plain, 1],
+        ].sort(),
+      );
+      expect(named(alone.posts.author, 0)).toBe(fullwidth);
+      await mergeTopicWindows(db, [{ key: 'astral', window, deltas: [] }, topics[0]!], { firstDay, withoutDigests: [] }, 'item');
+      const together = await readMergedAggregates(db, 'item');
+      expect(inAnyOrder(together.get('astral')!)).toEqual(inAnyOrder(alone));
+      expect(inAnyOrder(together.get('jazz')!)).toEqual(inAnyOrder(await readTopicAggregates(db, topics[0]!.window)));
+      await dropTouchedParts(db, 'item');
     });
   });
 

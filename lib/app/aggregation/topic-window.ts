@@ -133,23 +133,30 @@ export const readMergedAggregates = async (db: DuckDBConnection, tables: string)
 };
 
 /**
- * The aggregates of `rows` (window rows of edges and posts): of one topic, or, when `topics` is
- * more than one, of each topic its `number` column (0 to topics - 1) tells. Accounts are numbered
- * by a dictionary table the rows are joined with.
+ * The accounts of each topic of `rows`, in name order as JavaScript compares strings (UTF-16 code
+ * units), which scoring relies on; and the table `dictionary` of their positions in it. DuckDB
+ * numbers them, in the byte order of UTF-8: the same order unless a name holds a character past
+ * U+FFFF, and then JavaScript sorts them and numbers them itself.
  */
-const aggregatesOf = async (db: DuckDBConnection, rows: string, topics: number): Promise<TopicAggregates[]> => {
-  // One topic's rows (the overall topic's: a million accounts) are read and numbered without a topic number.
-  const numbered = topics > 1;
+const numberedAccounts = async (db: DuckDBConnection, rows: string, numbered: boolean, topics: number): Promise<string[][]> => {
   const number = numbered ? 'number, ' : '';
+  await db.run(`CREATE OR REPLACE TEMP TABLE dictionary AS
+    SELECT ${number}account, (row_number() OVER (${numbered ? 'PARTITION BY number ' : ''}ORDER BY account) - 1)::INTEGER AS position
+    FROM (SELECT DISTINCT ${number}author AS account FROM ${rows} UNION SELECT DISTINCT ${number}engager FROM ${rows} WHERE engager IS NOT NULL)`);
+  // Filled by position, as DuckDB answers them: made whole first (an array grown out of order is a slow one).
   const names = Array.from({ length: topics }, (): string[] => []);
-  for (const row of (
-    await db.runAndReadAll(`SELECT DISTINCT ${number}author FROM ${rows} UNION SELECT DISTINCT ${number}engager FROM ${rows} WHERE engager IS NOT NULL`)
-  ).getRows())
-    names[numbered ? Number(row[0]) : 0]!.push(String(row.at(-1)));
+  for (const [of, count] of (await db.runAndReadAll(`SELECT ${numbered ? 'number' : '0'}, count(*) FROM dictionary GROUP BY ALL`)).getRows())
+    names[Number(of)] = Array.from({ length: Number(count) }, () => '');
+  const result = await db.stream(`SELECT ${numbered ? 'number' : '0'}, position, account FROM dictionary`);
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const [of, position, account] = [0, 1, 2].map((column) => chunk.getColumnVector(column));
+    for (let i = 0; i < chunk.rowCount; i++) names[Number(of!.getItem(i))]![Number(position!.getItem(i))] = String(account!.getItem(i));
+  }
+  const inOrder = (accounts: readonly string[]) => accounts.every((account, i) => i === 0 || accounts[i - 1]! < account);
+  if (names.every(inOrder)) return names;
   await db.run(`CREATE OR REPLACE TEMP TABLE dictionary (${numbered ? 'number INTEGER, ' : ''}account VARCHAR, position INTEGER)`);
   const appender = await db.createAppender('dictionary');
   names.forEach((accounts, of) => {
-    // Name order as JavaScript compares strings (UTF-16 code units), which scoring relies on.
     accounts.sort().forEach((account, position) => {
       if (numbered) appender.appendInteger(of);
       appender.appendVarchar(account);
@@ -158,6 +165,18 @@ const aggregatesOf = async (db: DuckDBConnection, rows: string, topics: number):
     });
   });
   appender.closeSync();
+  return names;
+};
+
+/**
+ * The aggregates of `rows` (window rows of edges and posts): of one topic, or, when `topics` is
+ * more than one, of each topic its `number` column (0 to topics - 1) tells. Accounts are numbered
+ * by a dictionary table the rows are joined with.
+ */
+const aggregatesOf = async (db: DuckDBConnection, rows: string, topics: number): Promise<TopicAggregates[]> => {
+  // One topic's rows (the overall topic's: a million accounts) are read and numbered without a topic number.
+  const numbered = topics > 1;
+  const names = await numberedAccounts(db, rows, numbered, topics);
 
   const counts = Array.from({ length: topics }, () => [0, 0]);
   await forEachChunk(
