@@ -28,7 +28,7 @@ import {
 } from '../../lib/app/aggregation/topic-window';
 import { withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import { FolderObjectStore } from '../../lib/adapters/object-store/object-store';
-import { PendingTopicFiles } from '../../lib/app/recompute/topic-files';
+import { listedAuthors, PendingTopicFiles } from '../../lib/app/recompute/topic-files';
 import type { Interaction } from '../../lib/domain/interactions/schema';
 import { emptyEngagementColumns, emptyPostColumns, type TopicAggregates } from '../../lib/domain/scoring/engagement';
 import type { Retraction } from '../../lib/domain/interactions/retraction';
@@ -309,7 +309,6 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
       // Written as a map item writes them: every topic's window file at once, from the item's table.
       const objects = new FolderObjectStore(join(scratch, 'item-objects'));
       const files = await PendingTopicFiles.open(db, join(scratch, 'item-files'), 'item');
-      const nobody = { count: 0, account: () => '', score: () => 0, logScore: () => 0, flags: () => 0, entry: () => ({}) as never, positionOf: () => -1 };
       for (const { key } of topics)
         await files.add(
           {
@@ -318,7 +317,7 @@ describe('a map item’s topics read together (readTouchedParts, mergeTopicWindo
             explanations: { objectKey: `${key}/explanations.parquet`, audiences: merged.get(key)!.audiences, previous: null },
             window: { objectKey: `${key}/window.parquet`, table: 'item_window' },
           },
-          nobody,
+          listedAuthors([]),
           [],
           new Map(),
         );

@@ -29,6 +29,8 @@ export interface ScoredAuthors {
   entry(position: number): AuthorScore;
   /** The position of `account`; -1 when it is not scored. */
   positionOf(account: string): number;
+  /** Every position, in the name order of their accounts (a list's: its own order). */
+  positionsByName(): Uint32Array;
 }
 
 /** Authors scored as a list (an incremental run's rescored ones). */
@@ -45,6 +47,7 @@ export const listedAuthors = (list: readonly AuthorScore[]): ScoredAuthors => {
       positions ??= new Map(list.map((entry, position) => [entry.account, position]));
       return positions.get(account) ?? -1;
     },
+    positionsByName: () => Uint32Array.from(list.keys()),
   };
 };
 
@@ -89,23 +92,33 @@ export interface TopicFiles {
  */
 export class PendingTopicFiles {
   private readonly topics: TopicFiles[] = [];
-  private readonly tables: { scores: string; drafts: string };
+  /** Each topic's rows, by number: every account it lists, and a scored one's explanation as it would be written (`body`). */
+  private readonly table: string;
 
   private constructor(
     private readonly db: DuckDBConnection,
     private readonly work: string,
     of: 'item' | 'topic',
   ) {
-    this.tables = { scores: `${of}_new_scores`, drafts: `${of}_drafts` };
+    this.table = `${of}_scored_rows`;
   }
 
   static async open(db: DuckDBConnection, work: string, of: 'item' | 'topic'): Promise<PendingTopicFiles> {
     const pending = new PendingTopicFiles(db, work, of);
     await db.run(
-      `CREATE OR REPLACE TEMP TABLE ${pending.tables.scores} (number INTEGER, account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT)`,
+      `CREATE OR REPLACE TEMP TABLE ${pending.table} (number INTEGER, account VARCHAR, score DOUBLE, log_score DOUBLE, scored BOOLEAN, flags UTINYINT, body VARCHAR)`,
     );
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${pending.tables.drafts} (number INTEGER, account VARCHAR, body VARCHAR)`);
     return pending;
+  }
+
+  /** The rows of the topics' new scores. */
+  private get scores(): string {
+    return `(SELECT * EXCLUDE (body) FROM ${this.table})`;
+  }
+
+  /** The scored authors' explanations as they would be written. */
+  private get drafts(): string {
+    return `(SELECT number, account, body FROM ${this.table} WHERE scored)`;
   }
 
   /**
@@ -114,35 +127,30 @@ export class PendingTopicFiles {
    */
   async add(files: TopicFiles, scored: ScoredAuthors, seenUnscored: readonly string[], topContent: TopContent): Promise<void> {
     const number = this.topics.length;
-    const scores = await this.db.createAppender(this.tables.scores);
-    for (let position = 0; position < scored.count; position++) {
-      scores.appendInteger(number);
-      scores.appendVarchar(scored.account(position));
-      scores.appendDouble(scored.score(position));
-      scores.appendDouble(scored.logScore(position));
-      scores.appendBoolean(true);
-      scores.appendUTinyInt(scored.flags(position));
-      scores.endRow();
+    const rows = await this.db.createAppender(this.table);
+    // In name order rather than by rank: an author's columns are then read in the order they are stored.
+    for (const position of scored.positionsByName()) {
+      const entry = scored.entry(position);
+      rows.appendInteger(number);
+      rows.appendVarchar(entry.account);
+      rows.appendDouble(scored.score(position));
+      rows.appendDouble(scored.logScore(position));
+      rows.appendBoolean(true);
+      rows.appendUTinyInt(scored.flags(position));
+      rows.appendVarchar(encodeExplanationBody(entry, topContent.get(entry.account) ?? []));
+      rows.endRow();
     }
     for (const account of seenUnscored) {
-      scores.appendInteger(number);
-      scores.appendVarchar(account);
-      scores.appendDouble(1);
-      scores.appendDouble(0);
-      scores.appendBoolean(false);
-      scores.appendUTinyInt(0);
-      scores.endRow();
+      rows.appendInteger(number);
+      rows.appendVarchar(account);
+      rows.appendDouble(1);
+      rows.appendDouble(0);
+      rows.appendBoolean(false);
+      rows.appendUTinyInt(0);
+      rows.appendNull();
+      rows.endRow();
     }
-    scores.closeSync();
-    const drafts = await this.db.createAppender(this.tables.drafts);
-    for (let position = 0; position < scored.count; position++) {
-      const entry = scored.entry(position);
-      drafts.appendInteger(number);
-      drafts.appendVarchar(entry.account);
-      drafts.appendVarchar(encodeExplanationBody(entry, topContent.get(entry.account) ?? []));
-      drafts.endRow();
-    }
-    drafts.closeSync();
+    rows.closeSync();
     this.topics.push(files);
   }
 
@@ -159,7 +167,7 @@ export class PendingTopicFiles {
       if (all.length === 1) failures.set(this.topics[0]!.key, error);
       else for (const number of all) await this.writeFiles([number], objects).catch((alone: unknown) => failures.set(this.topics[number]!.key, alone));
     }
-    for (const table of Object.values(this.tables)) await this.db.run(`DROP TABLE IF EXISTS ${table}`);
+    await this.db.run(`DROP TABLE IF EXISTS ${this.table}`);
     return failures;
   }
 
@@ -193,14 +201,14 @@ export class PendingTopicFiles {
     const full = numbers.filter((number) => !this.topics[number]!.scores.previous);
     const rescoring = numbers.filter((number) => this.topics[number]!.scores.previous);
     const parts: string[] = [];
-    if (full.length > 0) parts.push(`SELECT * FROM ${this.tables.scores} WHERE ${numberIn('number', full)}`);
+    if (full.length > 0) parts.push(`SELECT * FROM ${this.scores} WHERE ${numberIn('number', full)}`);
     if (rescoring.length > 0) {
       const previous = numbered(rescoring.map((number) => [number, `SELECT * FROM read_parquet(${sqlString(this.topics[number]!.scores.previous!.file)})`]));
       const touched = numbered(rescoring.map((number) => [number, this.topics[number]!.scores.previous!.rescored]));
       // An account only seen (listed at 1) keeps the score it had: it is in the rows read because it
       // engaged with or was engaged by a rescored author, not because anything of its own changed.
       parts.push(`SELECT * FROM (
-        WITH rescored AS (SELECT * FROM ${this.tables.scores} WHERE scored AND ${numberIn('number', rescoring)}),
+        WITH rescored AS (SELECT * FROM ${this.scores} WHERE scored AND ${numberIn('number', rescoring)}),
         kept AS (
           SELECT p.* FROM ${previous} p
             ANTI JOIN rescored r ON r.number = p.number AND r.account = p.account
@@ -208,7 +216,7 @@ export class PendingTopicFiles {
           WHERE NOT p.scored OR t.hit IS NULL
         ),
         first_seen AS (
-          SELECT n.* FROM ${this.tables.scores} n ANTI JOIN kept k ON k.number = n.number AND k.account = n.account
+          SELECT n.* FROM ${this.scores} n ANTI JOIN kept k ON k.number = n.number AND k.account = n.account
           WHERE ${numberIn('number', rescoring)} AND NOT n.scored
         )
         -- By name: scores written before flags have none.
@@ -230,13 +238,13 @@ export class PendingTopicFiles {
     const parts = [
       `SELECT d.number, d.account, d.body, coalesce(a.engagers, 0)::BIGINT AS engagers, a.sketch,
         md5(concat_ws('|', d.body, coalesce(a.engagers, 0), coalesce(a.sketch::VARCHAR, ''))) AS fingerprint
-      FROM ${this.tables.drafts} d LEFT JOIN ${audiences} a ON a.number = d.number AND a.account = d.account
+      FROM ${this.drafts} d LEFT JOIN ${audiences} a ON a.number = d.number AND a.account = d.account
       WHERE ${numberIn('d.number', numbers)}`,
     ];
     for (const number of numbers) {
       const previous = this.topics[number]!.explanations.previous;
       if (!previous) continue;
-      const drafted = `SELECT account FROM ${this.tables.drafts} WHERE number = ${number}`;
+      const drafted = `SELECT account FROM ${this.drafts} WHERE number = ${number}`;
       parts.push(
         previous.merge
           ? `SELECT ${number} AS number, * FROM ${explanationRows(previous.files, `account NOT IN (${drafted}) AND account NOT IN (${previous.rescored})`)}`

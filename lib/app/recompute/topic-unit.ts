@@ -595,6 +595,7 @@ const rankedAuthors = (ranking: TopicRanking): ScoredAuthors => ({
   flags: (position) => ranking.flags[position]!,
   entry: ranking.entry,
   positionOf: ranking.positionOf,
+  positionsByName: ranking.positionsByName,
 });
 
 const accountsOf = (scored: ScoredAuthors): string[] => Array.from({ length: scored.count }, (_, position) => scored.account(position));

@@ -49,6 +49,8 @@ export interface TopicRanking {
   unscored(): string[];
   /** The position of `account`; -1 when it is not scored. */
   positionOf(account: string): number;
+  /** Every position, in the name order of their accounts. */
+  positionsByName(): Uint32Array;
   iterations: number;
   model: TopicModel;
 }
@@ -174,7 +176,15 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
   // Local indices follow name order, so the last tie-break is by name.
   scored.sort((a, b) => scores[b]! - scores[a]! || logScores.logScore[b]! - logScores.logScore[a]! || a - b);
   const order = Uint32Array.from(scored);
+  // Each local account's position (-1: not scored), built when first asked for.
   let positionOfLocal: Int32Array | undefined;
+  const positionsOfLocal = (): Int32Array => {
+    if (!positionOfLocal) {
+      positionOfLocal = new Int32Array(n).fill(-1);
+      for (let position = 0; position < order.length; position++) positionOfLocal[order[position]!] = position;
+    }
+    return positionOfLocal;
+  };
   return {
     count: order.length,
     account: (position) => accounts[order[position]!]!,
@@ -188,12 +198,15 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
       return entry;
     },
     positionOf: (account) => {
-      if (!positionOfLocal) {
-        positionOfLocal = new Int32Array(n).fill(-1);
-        for (let position = 0; position < order.length; position++) positionOfLocal[order[position]!] = position;
-      }
       const local = indexOfAccount(accounts, account);
-      return local < 0 ? -1 : positionOfLocal[local]!;
+      return local < 0 ? -1 : positionsOfLocal()[local]!;
+    },
+    positionsByName: () => {
+      const ofLocal = positionsOfLocal();
+      const byName = new Uint32Array(order.length);
+      let next = 0;
+      for (let i = 0; i < n; i++) if (ofLocal[i]! >= 0) byName[next++] = ofLocal[i]!;
+      return byName;
     },
     unscored: () => {
       const isScored = new Uint8Array(input.accounts.length);

@@ -83,6 +83,7 @@ describe('the ranking', () => {
       expect(ranked.map((entry) => ranking.positionOf(entry.account))).toEqual(ranked.map((_, position) => position));
       expect(ranking.unscored().every((account) => ranking.positionOf(account) === -1)).toBe(true);
       expect(ranking.positionOf('nobody:at-all')).toBe(-1);
+      expect(Array.from(ranking.positionsByName(), (position) => ranking.account(position))).toEqual(ranked.map((entry) => entry.account).sort());
     }
     // Equal scores: by log-score, then by name.
     const entry = (account: string, score: number, logScore: number) => ({ account, score, logScore, factors: [], topEngagers: [], flags: 0 });
