@@ -2,7 +2,7 @@
  * The files a scored topic writes: its scores, its explanation drafts (each with its audience and
  * a fingerprint, to tell which changed), and the window a full pass merged with the item's other
  * topics. The topics of a map item read together write them together: each topic's rows go to the
- * item's tables as it is scored, tagged with its number, and one statement a kind writes every
+ * item's table as it is scored, tagged with its number, and one statement a kind writes every
  * topic's file, partitioned by number — for a small topic a statement cost more than its rows.
  */
 import { mkdir, readdir } from 'node:fs/promises';
@@ -86,7 +86,7 @@ export interface TopicFiles {
 }
 
 /**
- * The files of topics scored and not yet written. Tables of their rows live on the connection
+ * The files of topics scored and not yet written. A table of their rows lives on the connection
  * until write; a writer is used once. A map item's (`item`) and a topic's written alone (`topic`)
  * can be pending at once: their tables are named apart.
  */
@@ -122,8 +122,8 @@ export class PendingTopicFiles {
   }
 
   /**
-   * Hands over a scored topic's rows: its scores (the overall pseudo-topic also lists every account
-   * `seen` and not scored, at 1) and each scored author's explanation as it would be written.
+   * Hands over a scored topic's rows: its scores (the overall pseudo-topic also lists the accounts
+   * it saw and did not score, `seenUnscored`, at 1) and each scored author's explanation as it would be written.
    */
   async add(files: TopicFiles, scored: ScoredAuthors, seenUnscored: readonly string[], topContent: TopContent): Promise<void> {
     const number = this.topics.length;
