@@ -4,7 +4,7 @@
  * per topic, brought up to date by each run with that run's deltas (lib/app/aggregation/resolve.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sqlFiles, sqlString, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
+import { sqlFiles, sqlString, streamedRows, PARQUET_ZSTD } from '../../adapters/duckdb/duckdb';
 import {
   emptyEngagementColumns,
   emptyPostColumns,
@@ -147,11 +147,8 @@ const numberedAccounts = async (db: DuckDBConnection, rows: string, numbered: bo
   const names = Array.from({ length: topics }, (): string[] => []);
   for (const [of, count] of (await db.runAndReadAll(`SELECT ${numbered ? 'number' : '0'}, count(*) FROM dictionary GROUP BY ALL`)).getRows())
     names[Number(of)] = Array.from({ length: Number(count) }, () => '');
-  const result = await db.stream(`SELECT ${numbered ? 'number' : '0'}, position, account FROM dictionary`);
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const [of, position, account] = [0, 1, 2].map((column) => chunk.getColumnVector(column));
-    for (let i = 0; i < chunk.rowCount; i++) names[Number(of!.getItem(i))]![Number(position!.getItem(i))] = String(account!.getItem(i));
-  }
+  for await (const rows of streamedRows(db, `SELECT ${numbered ? 'number' : '0'}, position, account FROM dictionary`))
+    for (const [of, position, account] of rows) names[Number(of)]![Number(position)] = String(account);
   const inOrder = (accounts: readonly string[]) => accounts.every((account, i) => i === 0 || accounts[i - 1]! < account);
   if (names.every(inOrder)) return names;
   await db.run(`CREATE OR REPLACE TEMP TABLE dictionary (${numbered ? 'number INTEGER, ' : ''}account VARCHAR, position INTEGER)`);
