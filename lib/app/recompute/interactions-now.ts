@@ -10,7 +10,7 @@ import { resolveLog } from '../aggregation/resolve';
 import { withDuckDb } from '../../adapters/duckdb/duckdb';
 import { scratchDirectory } from '../../adapters/scratch-folder';
 import { MissingObjectError, type ObjectStore } from '../../adapters/object-store/object-store';
-import { WINDOW_DAYS } from './prepare-unit';
+import { firstDayOfWindow } from './prepare-unit';
 import { addCountsByDay, countsInWindow, readManifest } from './run-state';
 import { unreadLog } from './unread-log';
 
@@ -36,7 +36,7 @@ const countOnce = async (objects: ObjectStore, now: Date): Promise<number> => {
   const days = [new Date(now.getTime() - DAY_MS), now].map((time) => time.toISOString().slice(0, 10));
   const unread = (await unreadLog(objects, manifest.processed, days)).flatMap((day) => day.unread);
   // Counted by day: the days that left the window since the last run no longer count.
-  const firstDay = new Date(now.getTime() - WINDOW_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const firstDay = firstDayOfWindow(now.toISOString());
   const inWindow = (change: Readonly<Record<string, number>>, countedChange: number) =>
     manifest.countedByDay ? countsInWindow(addCountsByDay(manifest.countedByDay, change), firstDay).total : Math.max(0, manifest.interactions + countedChange);
   if (unread.length === 0) return inWindow({}, 0);

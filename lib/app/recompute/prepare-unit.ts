@@ -52,6 +52,8 @@ export interface PrepareUnitPorts {
 export const WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;
 const dayOf = (time: number): string => new Date(time).toISOString().slice(0, 10);
+/** The first day (YYYY-MM-DD) of the window of a run as of `asOf`. */
+export const firstDayOfWindow = (asOf: string): string => dayOf(Date.parse(asOf) - WINDOW_DAYS * DAY_MS);
 
 export const runPrepareUnit = async (input: PrepareInput, ports: PrepareUnitPorts): Promise<PrepareOutput> => {
   const { objects, runs } = ports;
@@ -93,7 +95,7 @@ const plan_ = async (db: DuckDBConnection, input: PrepareInput, asOf: string, wo
   const optOuts = await ports.consent.optOutState();
   const purging = [...optOuts.unpurged].sort();
   const full = input.full === true || purging.length > 0 || manifest.lastFullPass === null || manifest.lastFullPass.slice(0, 10) < today;
-  const firstDay = dayOf(Date.parse(asOf) - WINDOW_DAYS * DAY_MS);
+  const firstDay = firstDayOfWindow(asOf);
   const state = { index: [...manifest.index], content: [...manifest.content], handles: [...manifest.handles] };
   const added = { index: [] as string[], content: [] as string[], handles: [] as string[] };
   // Files this run adds and files it supersedes: the manifest the run commits holds (old ∪ added) − replaced.
