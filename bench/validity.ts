@@ -19,8 +19,9 @@
  *    community's fraud signal) should rank below the median of rated accounts.
  *
  * `npx tsx bench/validity.ts --ablations` prints instead what drove the gap: the model with one
- * thing changed at a time, on both data sets and the planted world, and who rates Bitcoin OTC's
- * distrusted accounts (docs/SCORING.md, "What drove the gap").
+ * thing changed at a time (the last two rows: every engager alike), on both data sets and the
+ * planted world, and who rates Bitcoin OTC's distrusted accounts (docs/SCORING.md, "What drove
+ * the gap").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -479,6 +480,14 @@ const ABLATIONS: Record<string, Partial<Record<keyof ScoringModel, unknown>>> = 
   'no activity discount': { engagerAuthorsBeforeDiscount: Infinity },
   'breadth alone in the log-score': { factorWeights: { response: 0, breadth: 1, efficiency: 0 } },
   'authority capped at 5, not 25': { authorityCap: 5 },
+  // Every engager alike, whatever its standing: how far the rest of the model is from the naive counts.
+  'every engager weighs 1 (engagerWeightFloor 1, authorityCap 0)': { engagerWeightFloor: 1, authorityCap: 0 },
+  'every engager weighs 1, no window, no decay': {
+    engagerWeightFloor: 1,
+    authorityCap: 0,
+    windowDays: timeless.windowDays,
+    halfLifeDays: timeless.halfLifeDays,
+  },
 };
 
 /** `npx tsx bench/validity.ts --ablations`: each ablation on both data sets and the planted world, then what tells Bitcoin OTC's distrusted accounts apart. */
@@ -497,6 +506,8 @@ const ablations = () => {
         ? new Map(scoreTopic(topicAggregatesOf(rows.edges, rows.posts), asOf, { constants }).ranked.map((entry) => [entry.account, entry.score]))
         : new Map();
     };
+  const ringBelowMedian = (planted: ReturnType<typeof plantedWorldChecks>) =>
+    planted.every((topic) => topic.ring.every((member) => member.score < topic.median));
   const range = (ranks: (number | undefined)[]) =>
     `#${Math.min(...ranks.map((rank) => rank ?? Infinity))}–#${Math.max(...ranks.map((rank) => rank ?? Infinity))}`;
   console.log(
@@ -511,7 +522,7 @@ const ablations = () => {
     const precision = planted.reduce((sum, topic) => sum + topic.precisionAt10, 0) / planted.length;
     console.log(
       `| ${name} | ${round(rho, 3)} (${overlaps.join('/')}) | ${round((below / distrusted.length) * 100, 1)} % | ${precision}, ${range(planted.map((topic) => topic.bestGamer?.rank))}, ` +
-        `${range(planted.flatMap((topic) => topic.ring.map((member) => member.rank)))}, ${range(planted.map((topic) => topic.farmed?.rank))}, ${range(planted.map((topic) => topic.oneOffFarmed?.rank))} |`,
+        `${range(planted.flatMap((topic) => topic.ring.map((member) => member.rank)))}${ringBelowMedian(planted) ? '' : ' (above a median)'}, ${range(planted.map((topic) => topic.farmed?.rank))}, ${range(planted.map((topic) => topic.oneOffFarmed?.rank))} |`,
     );
   }
 
