@@ -480,6 +480,7 @@ const ABLATIONS: Record<string, Partial<Record<keyof ScoringModel, unknown>>> = 
   'no activity discount': { engagerAuthorsBeforeDiscount: Infinity },
   'breadth alone in the log-score': { factorWeights: { response: 0, breadth: 1, efficiency: 0 } },
   'authority capped at 5, not 25': { authorityCap: 5 },
+  'returned engagement carries a quarter of its weight into authority (returnedAuthorityShare 0.25, not 0)': { returnedAuthorityShare: 0.25 },
   // Every engager alike, whatever its standing: how far the rest of the model is from the naive counts.
   'every engager weighs 1 (engagerWeightFloor 1, authorityCap 0)': { engagerWeightFloor: 1, authorityCap: 0 },
   'every engager weighs 1, no window, no decay': {

@@ -33,6 +33,8 @@ export const scoringModel = {
   maxIterations: 100,
   /** Trust prior: each account's jump weight is this plus the breadth of its non-reciprocal engagers. */
   priorFloor: 0.05,
+  /** The share of its weight that returned engagement carries into authority and the trust prior: none, so a ring earns no standing. */
+  returnedAuthorityShare: 0,
   /** An engager's weight, once others respond to it: this floor plus its authority (PageRank × accounts: 1 on average), capped. */
   engagerWeightFloor: 0.01,
   authorityCap: 25,

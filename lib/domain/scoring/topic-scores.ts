@@ -134,7 +134,8 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
 
   // Authority: weighted PageRank, jumping by a trust prior that rings and farms cannot forge.
   const prior = new Float64Array(n).fill(constants.priorFloor);
-  for (let k = 0; k < pairs.count; k++) if (!reciprocated[k]) prior[pairs.author[k]!]! += breadthShare(pairs, k, discount);
+  const returnedShare = constants.returnedAuthorityShare;
+  for (let k = 0; k < pairs.count; k++) prior[pairs.author[k]!]! += breadthShare(pairs, k, discount) * (reciprocated[k] ? returnedShare : 1);
   let priorTotal = 0;
   for (let i = 0; i < n; i++) priorTotal += prior[i]!;
   for (let i = 0; i < n; i++) prior[i]! /= priorTotal;
@@ -143,7 +144,7 @@ export const scoreTopicRanking = (input: TopicAggregates, asOf: Date, { constant
     n,
     pairs.engager,
     pairs.author,
-    Float64Array.from(strength, (value, k) => (reciprocated[k] ? 0 : value)),
+    Float64Array.from(strength, (value, k) => (reciprocated[k] ? value * returnedShare : value)),
   );
   const { rank, iterations, spread } = pageRank(graph, {
     damping: constants.damping,
