@@ -1,7 +1,8 @@
 /**
  * A whole local run over DynamoDB Local and a folder log: boards, account items, explanations and
  * history as readers see them; a cursor that keeps its version; one run at a time; a topic whose
- * writes fail keeps its previous board while the others publish, and the next run catches up.
+ * writes fail keeps its previous board while the others publish, and the next run catches up;
+ * every Parquet file a run publishes is written with zstd.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accountView } from '../../lib/app/api/scored-account';
@@ -12,6 +13,7 @@ import type { StoredAccount } from '../../lib/adapters/dynamodb/accounts-store';
 import { boards, OVERALL_TOPIC } from '../../lib/adapters/dynamodb/keys';
 import { MAX_BOARD_ENTRIES } from '../../lib/domain/leaderboards/board';
 import { readManifest } from '../../lib/app/recompute/run-state';
+import { sqlString, withDuckDb } from '../../lib/adapters/duckdb/duckdb';
 import { engagements, interaction } from '../support/interactions';
 import { isolatedTables } from '../support/isolated-tables';
 import { logHarness } from '../support/log-harness';
@@ -256,5 +258,26 @@ describe('a recompute against DynamoDB Local and the log', () => {
     expect(await sway.recompute()).toMatchObject({ status: 'succeeded' });
     expect(await account('unfinished')).toMatchObject({ topics: [{ topic: 'finishing', rank: 1 }] });
     expect((await page<{ topic: string }>(boards.topics)).items.map((entry) => entry.topic)).toContain('finishing');
+  });
+
+  it('writes every Parquet file it publishes with zstd, a map item’s change files too', async () => {
+    // Checked as each file is put: a run's change files are gone once the run is finished.
+    const codecs = new Map<string, unknown[]>();
+    const recording = Object.create(sway.objects) as typeof sway.objects;
+    recording.putFile = async (key, file) => {
+      codecs.set(
+        key,
+        await withDuckDb(async (db) =>
+          (await db.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata(${sqlString(file)})`)).getRows().map(([codec]) => codec),
+        ),
+      );
+      return sway.objects.putFile(key, file);
+    };
+    await apply([...engagements('harpist', 4, 'reply', ['harps']), ...engagements('flautist', 4, 'reply', ['flutes'])]);
+    expect(await sway.recompute({ objects: recording }, { full: true })).toMatchObject({ status: 'succeeded', mode: 'full' });
+    await apply(engagements('piccolo', 3, 'reply', ['flutes']));
+    expect(await sway.recompute({ objects: recording })).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    expect([...codecs.keys()].filter((key) => key.includes('/changes/')).length).toBeGreaterThan(1);
+    expect(new Set([...codecs.values()].flat())).toEqual(new Set(['ZSTD']));
   });
 });

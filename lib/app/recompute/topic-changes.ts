@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { parseAccountKey } from '../../domain/interactions/schema';
 import { MAX_BOARD_ENTRIES } from '../../domain/leaderboards/board';
-import { sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
+import { PARQUET_ZSTD, sqlFiles, sqlString, streamedRows, withDuckDb } from '../../adapters/duckdb/duckdb';
 import type { ObjectStore } from '../../adapters/object-store/object-store';
 import { inParallel } from '../../adapters/in-parallel';
 import { encodeAudienceSketch, type StoredAudience } from '../../domain/search/audience';
@@ -370,7 +370,7 @@ const writeChangeFiles = async (db: DuckDBConnection, task: RunOfTask, topics: r
   const files = new Map<number, string>();
   if (topics.length > 1) {
     await db.run(
-      `COPY (SELECT number, account, score, scored FROM item_changes ORDER BY number, account) TO ${sqlString(folder)} (FORMAT parquet, PARTITION_BY (number))`,
+      `COPY (SELECT number, account, score, scored FROM item_changes ORDER BY number, account) TO ${sqlString(folder)} (${PARQUET_ZSTD}, PARTITION_BY (number))`,
     );
     for (const part of await readdir(folder).catch(() => [] as string[])) {
       const number = Number(/^number=(\d+)$/.exec(part)?.[1]);
@@ -381,7 +381,7 @@ const writeChangeFiles = async (db: DuckDBConnection, task: RunOfTask, topics: r
   for (const number of topics.keys()) {
     if (files.has(number)) continue;
     const file = join(work, `changes-${number}.parquet`);
-    await db.run(`COPY (SELECT account, score, scored FROM item_changes WHERE number = ${number} ORDER BY account) TO ${sqlString(file)} (FORMAT parquet)`);
+    await db.run(`COPY (SELECT account, score, scored FROM item_changes WHERE number = ${number} ORDER BY account) TO ${sqlString(file)} (${PARQUET_ZSTD})`);
     files.set(number, file);
   }
   await inParallel([...topics.entries()], OBJECT_CALLS_IN_FLIGHT, ([number, { key }]) => objects.putFile(topicChangesKey(task.runId, key), files.get(number)!));
