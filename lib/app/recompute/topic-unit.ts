@@ -183,10 +183,11 @@ export const runTopicUnit = async (task: TopicTask, ports: TopicUnitPorts): Prom
       });
       // An opt-out that landed while these topics wrote what they found: their writes may name the account. Another attempt leaves it out.
       const epoch = published.length > 0 ? await ports.consent.optOutEpoch() : undefined;
-      const finished = published.filter(({ topic }) => {
-        if (topic.optOutEpoch !== epoch) fail(topic.topic, new OptOutsChangedError());
-        return topic.optOutEpoch === epoch;
-      });
+      const finished: typeof published = [];
+      for (const entry of published) {
+        if (entry.topic.optOutEpoch === epoch) finished.push(entry);
+        else fail(entry.topic.topic, new OptOutsChangedError());
+      }
       await inParallel(finished, OBJECT_CALLS_IN_FLIGHT, ({ topic, result }) =>
         writeJson(ports.objects, topicOutputKey(task.runId, topic.key), { result, head: { ...topic.head, scoredAccounts: result.scoredAccounts } }),
       );
